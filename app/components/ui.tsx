@@ -1,0 +1,48 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+export function PageHead({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-head">
+      <h1>{title}</h1>
+      {children ? <div className="toolbar">{children}</div> : null}
+    </div>
+  );
+}
+
+export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
+  return (
+    <div className="stat">
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+      {hint ? <div className="muted">{hint}</div> : null}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge ${status}`}>{status}</span>;
+}
+
+export function Flash({ message, tone = "success" }: { message?: string | null; tone?: "success" | "error" | "info" }) {
+  return message ? (
+    <div className={`alert ${tone}`} role={tone === "error" ? "alert" : "status"}>
+      {message}
+    </div>
+  ) : null;
+}
+
+export function Pagination({ page, hasNext, search }: { page: number; hasNext: boolean; search: URLSearchParams }) {
+  const to = (p: number) => {
+    const next = new URLSearchParams(search);
+    next.set("page", String(p));
+    return `?${next.toString()}`;
+  };
+  return (
+    <nav className="pagination" aria-label="Pages">
+      {page > 1 ? <Link to={to(page - 1)}>Previous page</Link> : null}
+      <span>Page {page}</span>
+      {hasNext ? <Link to={to(page + 1)}>Next page</Link> : null}
+    </nav>
+  );
+}

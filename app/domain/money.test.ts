@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { allocate, applyBasisPoints, displayMoney, divRound, formatMinor, parseMoney } from "./money";
+
+describe("money", () => {
+  it("parses and formats decimal strings exactly", () => {
+    expect(parseMoney("1234.5")).toBe(123450n);
+    expect(parseMoney("0.01")).toBe(1n);
+    expect(parseMoney("-7")).toBe(-700n);
+    expect(formatMinor(123450n)).toBe("1234.50");
+    expect(formatMinor(-5n)).toBe("-0.05");
+    expect(formatMinor(90071992547409930n)).toBe("900719925474099.30");
+  });
+  it("refuses malformed amounts and extra decimals", () => {
+    expect(() => parseMoney("1.234")).toThrow(/decimal places/);
+    expect(() => parseMoney("1e3")).toThrow(/not an amount/);
+    expect(() => parseMoney("")).toThrow();
+  });
+  it("rounds half-even, half-up, down and up", () => {
+    expect(divRound(25n, 10n)).toBe(2n);
+    expect(divRound(35n, 10n)).toBe(4n);
+    expect(divRound(-25n, 10n)).toBe(-2n);
+    expect(divRound(25n, 10n, "half-up")).toBe(3n);
+    expect(divRound(-25n, 10n, "half-up")).toBe(-3n);
+    expect(divRound(29n, 10n, "down")).toBe(2n);
+    expect(divRound(21n, 10n, "up")).toBe(3n);
+    expect(divRound(26n, 10n)).toBe(3n);
+  });
+  it("allocates without losing a penny", () => {
+    const parts = allocate(100n, [1n, 1n, 1n]);
+    expect(parts).toEqual([34n, 33n, 33n]);
+    expect(allocate(1001n, [3n, 7n]).reduce((a, b) => a + b)).toBe(1001n);
+  });
+  it("applies basis points", () => {
+    expect(applyBasisPoints(10000n, 250n)).toBe(250n);
+    expect(applyBasisPoints(333n, 5000n)).toBe(166n); // 166.5 -> even
+  });
+  it("displays with symbol and separators", () => {
+    expect(displayMoney(123456789n)).toBe("£1,234,567.89");
+    expect(displayMoney(-100n, "EUR")).toBe("-€1.00");
+  });
+});

@@ -1,0 +1,274 @@
+import { sql } from "kysely";
+import type { Executor } from "~/utils/db.server";
+import { dummyPasswordHash, generateToken, hashPassword, hashToken, verifyPassword } from "~/utils/tokens.server";
+import { isRole, type Role } from "~/domain/permissions";
+import { queueEmail } from "./email.server";
+
+export const SESSION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Sliding expiry: a session used in its second half is pushed out to a full 30 days again. */
+const RENEW_WITHIN_MS = (SESSION_DAYS / 2) * DAY_MS;
+
+export const THROTTLE = { windowMinutes: 15, perAccount: 10, perIp: 50 } as const;
+
+export interface SessionContext {
+  sessionId: string;
+  expiresAt: Date;
+  user: { id: string; email: string; name: string };
+  organisation: { id: string; slug: string; name: string; currency: string } | null;
+  roles: Role[];
+  memberId: string | null;
+}
+
+export async function createSession(db: Executor, userId: string, organisationId: string | null, now = new Date()) {
+  const token = generateToken();
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
+  await db
+    .insertInto("sessions")
+    .values({ id: hashToken(token), user_id: userId, organisation_id: organisationId, expires_at: expiresAt })
+    .execute();
+  return { token, expiresAt };
+}
+
+/**
+ * One query finds the session, its user, the organisation in use and the
+ * user's roles there: it runs on every request, so it must be cheap.
+ */
+export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<SessionContext | null> {
+  const id = hashToken(token);
+  const row = await db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("organisations as o", "o.id", "s.organisation_id")
+    .leftJoin("organisation_users as ou", (j) => j.onRef("ou.organisation_id", "=", "s.organisation_id").onRef("ou.user_id", "=", "s.user_id"))
+    .select([
+      "s.id", "s.expires_at", "u.id as user_id", "u.email", "u.name as user_name",
+      "o.id as org_id", "o.slug as org_slug", "o.name as org_name", "o.currency as org_currency",
+      "ou.member_id",
+      sql<string[] | null>`(select array_agg(r.role order by r.role) from user_roles r where r.organisation_id = s.organisation_id and r.user_id = s.user_id)`.as("roles"),
+    ])
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.expires_at.getTime() <= now.getTime()) {
+    await db.deleteFrom("sessions").where("id", "=", id).execute();
+    return null;
+  }
+  let expiresAt = row.expires_at;
+  if (expiresAt.getTime() - now.getTime() < RENEW_WITHIN_MS) {
+    expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
+    await db.updateTable("sessions").set({ expires_at: expiresAt }).where("id", "=", id).execute();
+  }
+  return {
+    sessionId: row.id,
+    expiresAt,
+    user: { id: row.user_id, email: row.email, name: row.user_name },
+    // The organisation in use only counts while the user still belongs to it.
+    organisation:
+      row.org_id && row.roles
+        ? { id: row.org_id, slug: row.org_slug!, name: row.org_name!, currency: row.org_currency! }
+        : null,
+    roles: (row.roles ?? []).filter(isRole),
+    memberId: row.member_id ?? null,
+  };
+}
+
+export async function invalidateSession(db: Executor, sessionId: string) {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function invalidateAllSessions(db: Executor, userId: string) {
+  await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+}
+
+export async function switchOrganisation(db: Executor, sessionId: string, userId: string, organisationId: string) {
+  const belongs = await db
+    .selectFrom("organisation_users")
+    .select("organisation_id")
+    .where("user_id", "=", userId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (!belongs) return false;
+  await db.updateTable("sessions").set({ organisation_id: organisationId }).where("id", "=", sessionId).execute();
+  return true;
+}
+
+export async function organisationsOfUser(db: Executor, userId: string) {
+  return db
+    .selectFrom("organisation_users as ou")
+    .innerJoin("organisations as o", "o.id", "ou.organisation_id")
+    .select(["o.id", "o.slug", "o.name"])
+    .where("ou.user_id", "=", userId)
+    .orderBy("o.name")
+    .execute();
+}
+
+export type LoginResult =
+  | { ok: true; userId: string; organisationId: string | null }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAt: Date };
+
+/**
+ * Log-in: the same answer and about the same time for an unknown email and
+ * a wrong password, so the form cannot be used to find who is registered.
+ */
+export async function attemptLogin(db: Executor, input: { email: string; password: string; ip: string }, now = new Date()): Promise<LoginResult> {
+  const email = input.email.trim().toLowerCase();
+  const retryAt = await throttledUntil(db, email, input.ip, now);
+  if (retryAt) return { ok: false, reason: "throttled", retryAt };
+
+  const user = await db.selectFrom("users").select(["id", "password_hash"]).where("email", "=", email).executeTakeFirst();
+  const passwordHash = user?.password_hash ?? (await dummyPasswordHash());
+  const valid = (await verifyPassword(passwordHash, input.password)) && !!user?.password_hash;
+  await db.insertInto("login_attempts").values({ email, ip: input.ip, succeeded: valid, at: now }).execute();
+  if (!valid || !user) return { ok: false, reason: "invalid" };
+
+  const first = await db
+    .selectFrom("organisation_users as ou")
+    .innerJoin("organisations as o", "o.id", "ou.organisation_id")
+    .select("o.id")
+    .where("ou.user_id", "=", user.id)
+    .orderBy("o.name")
+    .executeTakeFirst();
+  return { ok: true, userId: user.id, organisationId: first?.id ?? null };
+}
+
+/** When too many attempts failed lately, the time the oldest of them leaves the window. */
+async function throttledUntil(db: Executor, email: string, ip: string, now: Date): Promise<Date | null> {
+  const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
+  const check = async (column: "email" | "ip", value: string, limit: number) => {
+    const rows = await db
+      .selectFrom("login_attempts")
+      .select("at")
+      .where(column, "=", value)
+      .where("succeeded", "=", false)
+      .where("at", ">", since)
+      .orderBy("at", "desc")
+      .limit(limit)
+      .execute();
+    if (rows.length < limit) return null;
+    const oldest = rows[rows.length - 1].at;
+    return new Date(oldest.getTime() + THROTTLE.windowMinutes * 60_000);
+  };
+  return (await check("email", email, THROTTLE.perAccount)) ?? (await check("ip", ip, THROTTLE.perIp));
+}
+
+const RESET_MINUTES = 60;
+
+/** Always behaves the same whether or not the email is known. */
+export async function requestPasswordReset(db: Executor, emailInput: string, appUrl: string, now = new Date()) {
+  const email = emailInput.trim().toLowerCase();
+  const user = await db.selectFrom("users").select(["id", "name"]).where("email", "=", email).executeTakeFirst();
+  if (!user) return;
+  const token = generateToken();
+  await db
+    .insertInto("password_resets")
+    .values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000) })
+    .execute();
+  await queueEmail(db, {
+    organisationId: null,
+    to: email,
+    subject: "Reset your password",
+    body: `Hello ${user.name},\n\nSomeone asked to reset the password for this email address. If it was you, open this link within an hour to choose a new password:\n\n${appUrl}/reset-password/${token}\n\nThe link works once. If you did not ask, you can ignore this message.`,
+  });
+}
+
+export async function findValidPasswordReset(db: Executor, token: string, now = new Date()) {
+  return db
+    .selectFrom("password_resets")
+    .select(["token_hash", "user_id"])
+    .where("token_hash", "=", hashToken(token))
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+}
+
+/** Uses the link (once), sets the password and ends every session of the user. */
+export async function resetPassword(db: Executor, token: string, password: string, now = new Date()) {
+  const used = await db
+    .updateTable("password_resets")
+    .set({ used_at: now })
+    .where("token_hash", "=", hashToken(token))
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .returning("user_id")
+    .executeTakeFirst();
+  if (!used) return null;
+  await db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", used.user_id).execute();
+  await invalidateAllSessions(db, used.user_id);
+  return used.user_id;
+}
+
+const INVITATION_DAYS = 14;
+
+export async function createInvitation(
+  db: Executor,
+  input: { organisationId: string; organisationName: string; email: string; roles: Role[]; memberId?: string | null; invitedBy: string; appUrl: string },
+  now = new Date(),
+) {
+  const token = generateToken();
+  const email = input.email.trim().toLowerCase();
+  const invitation = await db
+    .insertInto("invitations")
+    .values({
+      organisation_id: input.organisationId,
+      email,
+      roles: input.roles,
+      member_id: input.memberId ?? null,
+      token_hash: hashToken(token),
+      invited_by: input.invitedBy,
+      expires_at: new Date(now.getTime() + INVITATION_DAYS * DAY_MS),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await queueEmail(db, {
+    organisationId: input.organisationId,
+    to: email,
+    subject: `You are invited to ${input.organisationName}`,
+    body: `Hello,\n\nYou have been invited to use ${input.organisationName}'s membership system. Open this link to set your password and sign in (it works for ${INVITATION_DAYS} days):\n\n${input.appUrl}/invitation/${token}\n`,
+  });
+  return { id: invitation.id, token };
+}
+
+export async function findValidInvitation(db: Executor, token: string, now = new Date()) {
+  return db
+    .selectFrom("invitations as i")
+    .innerJoin("organisations as o", "o.id", "i.organisation_id")
+    .select(["i.id", "i.email", "i.roles", "i.organisation_id", "i.member_id", "o.name as organisation_name"])
+    .where("i.token_hash", "=", hashToken(token))
+    .where("i.accepted_at", "is", null)
+    .where("i.expires_at", ">", now)
+    .executeTakeFirst();
+}
+
+/** Accepting creates the user if new (setting the password), joins the organisation with the invited roles. */
+export async function acceptInvitation(db: Executor, token: string, input: { name: string; password: string }, now = new Date()) {
+  const invitation = await db
+    .updateTable("invitations")
+    .set({ accepted_at: now })
+    .where("token_hash", "=", hashToken(token))
+    .where("accepted_at", "is", null)
+    .where("expires_at", ">", now)
+    .returning(["organisation_id", "email", "roles", "member_id"])
+    .executeTakeFirst();
+  if (!invitation) return null;
+  const passwordHash = await hashPassword(input.password);
+  const existing = await db.selectFrom("users").select("id").where("email", "=", invitation.email).executeTakeFirst();
+  const userId = existing
+    ? existing.id
+    : (await db.insertInto("users").values({ email: invitation.email, name: input.name, password_hash: passwordHash }).returning("id").executeTakeFirstOrThrow()).id;
+  if (existing) await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
+  await db
+    .insertInto("organisation_users")
+    .values({ organisation_id: invitation.organisation_id, user_id: userId, member_id: invitation.member_id })
+    .onConflict((oc) => oc.columns(["organisation_id", "user_id"]).doUpdateSet({ member_id: invitation.member_id }))
+    .execute();
+  for (const role of invitation.roles) {
+    await db
+      .insertInto("user_roles")
+      .values({ organisation_id: invitation.organisation_id, user_id: userId, role })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  return { userId, organisationId: invitation.organisation_id };
+}

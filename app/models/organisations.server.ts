@@ -1,0 +1,81 @@
+import type { Executor } from "~/utils/db.server";
+import { rulesWithDefaults, type OrganisationRules } from "~/domain/organisation";
+import { isLocal } from "~/domain/postcode";
+import type { LegalForm } from "../../db/schema";
+import { recordAudit } from "./audit.server";
+
+export async function getOrganisation(db: Executor, organisationId: string) {
+  const row = await db
+    .selectFrom("organisations")
+    .select(["id", "slug", "name", "legal_form", "currency", "local_area", "rules", "created_at"])
+    .where("id", "=", organisationId)
+    .executeTakeFirstOrThrow();
+  return { ...row, rules: rulesWithDefaults(row.rules) };
+}
+
+export async function getOrganisationBySlug(db: Executor, slug: string) {
+  const row = await db
+    .selectFrom("organisations")
+    .select(["id", "slug", "name", "legal_form", "currency", "local_area", "rules"])
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+  return row ? { ...row, rules: rulesWithDefaults(row.rules) } : null;
+}
+
+export async function createOrganisation(
+  db: Executor,
+  input: { slug: string; name: string; legalForm: LegalForm; currency?: string; localArea?: string[]; rules?: Partial<OrganisationRules> },
+) {
+  return db
+    .insertInto("organisations")
+    .values({
+      slug: input.slug,
+      name: input.name,
+      legal_form: input.legalForm,
+      currency: input.currency ?? "GBP",
+      local_area: input.localArea ?? [],
+      rules: JSON.stringify(rulesWithDefaults(input.rules ?? {})),
+    })
+    .returning(["id", "slug", "name"])
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Saving the settings also re-derives every member's "local" flag, because
+ * the flag depends on the local area that may just have changed.
+ */
+export async function updateOrganisationSettings(
+  db: Executor,
+  actorUserId: string,
+  organisationId: string,
+  input: { name: string; legalForm: LegalForm; currency: string; localArea: string[]; rules: OrganisationRules },
+) {
+  const before = await getOrganisation(db, organisationId);
+  await db
+    .updateTable("organisations")
+    .set({ name: input.name, legal_form: input.legalForm, currency: input.currency, local_area: input.localArea, rules: JSON.stringify(input.rules) })
+    .where("id", "=", organisationId)
+    .execute();
+  const changedArea = before.local_area.join(",") !== input.localArea.join(",");
+  if (changedArea) await recomputeLocalFlags(db, organisationId, input.localArea);
+  await recordAudit(db, {
+    organisationId,
+    actorUserId,
+    action: "organisation.settings_changed",
+    entityType: "organisation",
+    entityId: organisationId,
+    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, localArea: before.local_area, rules: before.rules },
+    after: input,
+  });
+}
+
+export async function recomputeLocalFlags(db: Executor, organisationId: string, localArea: string[]) {
+  const members = await db.selectFrom("members").select(["id", "postcode", "is_local"]).where("organisation_id", "=", organisationId).execute();
+  const flip = (want: boolean) => members.filter((m) => isLocal(m.postcode, localArea) === want && m.is_local !== want).map((m) => m.id);
+  for (const want of [true, false]) {
+    const ids = flip(want);
+    for (let i = 0; i < ids.length; i += 5000) {
+      await db.updateTable("members").set({ is_local: want }).where("organisation_id", "=", organisationId).where("id", "in", ids.slice(i, i + 5000)).execute();
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "~/styles/app.css";
+import { ROLE_LABELS } from "~/domain/permissions";
+import { organisationsOfUser } from "~/models/auth.server";
+import { getDb } from "~/utils/db.server";
+import { NAV_ITEMS } from "~/utils/nav";
+import { useNonce } from "~/utils/nonce";
+import { getRequestContext } from "~/utils/session.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export const meta: MetaFunction = () => [{ title: "Co-op Register" }];
+
+/* Public: the layout needs to know who (if anyone) is signed in. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await getRequestContext(request);
+  if (!ctx) return { user: null };
+  const organisations = await organisationsOfUser(await getDb(), ctx.user.id);
+  return {
+    user: { name: ctx.user.name, email: ctx.user.email },
+    organisation: ctx.organisation,
+    organisations,
+    roles: ctx.roles.map((r) => ROLE_LABELS[r]),
+    nav: NAV_ITEMS.filter((item) => ctx.permissions.has(item.permission)).map(({ to, label }) => ({ to, label })),
+  };
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">Skip to content</a>
+        <Header data={data} />
+        <main id="main" tabIndex={-1}>{children}</main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header({ data }: { data: RootData | undefined }) {
+  if (!data?.user) {
+    return (
+      <header className="site-header">
+        <Link to="/" className="brand">Co-op Register</Link>
+        <nav aria-label="Account"><Link to="/login">Log in</Link></nav>
+      </header>
+    );
+  }
+  return (
+    <header className="site-header">
+      <Link to="/dashboard" className="brand">Co-op Register</Link>
+      <nav aria-label="Main" className="menu">
+        <ul>
+          {data.nav.map((item) => (
+            <li key={item.to}><NavLink to={item.to}>{item.label}</NavLink></li>
+          ))}
+        </ul>
+      </nav>
+      <div className="account">
+        {data.organisations.length > 1 ? (
+          <Form method="post" action="/switch-organisation" className="org-switch">
+            <label htmlFor="org-switch">Organisation</label>
+            <select id="org-switch" name="organisationId" defaultValue={data.organisation?.id}>
+              {data.organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            </select>
+            <input type="hidden" name="redirectTo" value="/dashboard" />
+            <button type="submit" className="secondary">Switch</button>
+          </Form>
+        ) : (
+          <span className="org-name">{data.organisation?.name}</span>
+        )}
+        <span className="who">{data.user.name}{data.roles.length ? ` (${data.roles.join(", ")})` : ""}</span>
+        <Link to="/account">Account</Link>
+        <Form method="post" action="/logout"><button type="submit" className="link">Log out</button></Form>
+      </div>
+    </header>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      return (
+        <section className="error-page">
+          <h1>Page not found</h1>
+          <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
+          <p><Link to="/dashboard">Go to your dashboard</Link></p>
+        </section>
+      );
+    }
+    if (error.status === 403) {
+      const detail = parseDetail(error.data);
+      return (
+        <section className="error-page">
+          <h1>You don't have access to this page</h1>
+          <p>{detail?.message ?? "Your role in this organisation does not allow this."}</p>
+          <p>Ask your organisation's secretary if you need it.</p>
+          <p><Link to="/dashboard">Back to your dashboard</Link></p>
+        </section>
+      );
+    }
+    if (error.status === 503) {
+      return (
+        <section className="error-page">
+          <h1>The service is briefly unavailable</h1>
+          <p>We cannot reach the database just now. Nothing you sent was half-saved; please try again in a minute.</p>
+        </section>
+      );
+    }
+    return (
+      <section className="error-page">
+        <h1>{error.status} {error.statusText}</h1>
+        <p>{typeof error.data === "string" ? error.data : "The request could not be completed."}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="error-page">
+      <h1>Something went wrong</h1>
+      <p>The error has been logged. Please try again; if it keeps happening, tell your administrator.</p>
+    </section>
+  );
+}
+
+function parseDetail(data: unknown): { message?: string } | null {
+  if (data && typeof data === "object") return data as { message?: string };
+  if (typeof data === "string") {
+    try {
+      return JSON.parse(data);
+    } catch {
+      return { message: data };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,85 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data as withHeaders } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors } from "~/components/forms";
+import { Flash, PageHead } from "~/components/ui";
+import { ROLE_LABELS } from "~/domain/permissions";
+import { createSession, invalidateAllSessions } from "~/models/auth.server";
+import { ChangePasswordSchema } from "~/schemas/auth";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requireUser, sessionCookie } from "~/utils/session.server";
+import { hashPassword, verifyPassword } from "~/utils/tokens.server";
+
+export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
+export const meta: MetaFunction = () => [{ title: "Your account · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request);
+  return { name: ctx.user.name, email: ctx.user.email, organisation: ctx.organisation?.name ?? null, roles: ctx.roles.map((r) => ROLE_LABELS[r]) };
+}
+
+/** Changing the password ends every other session, then starts a fresh one here. */
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requireUser(request);
+  const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
+  if (submission.status !== "success") return { result: submission.reply({ hideFields: ["current", "password", "confirm"] }), changed: false };
+  const db = await getDb();
+  const user = await db.selectFrom("users").select("password_hash").where("id", "=", ctx.user.id).executeTakeFirstOrThrow();
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, submission.value.current))) {
+    return { result: submission.reply({ fieldErrors: { current: ["That is not your current password"] }, hideFields: ["current", "password", "confirm"] }), changed: false };
+  }
+  const session = await db.transaction().execute(async (trx) => {
+    await trx.updateTable("users").set({ password_hash: await hashPassword(submission.value.password) }).where("id", "=", ctx.user.id).execute();
+    await invalidateAllSessions(trx, ctx.user.id);
+    return createSession(trx, ctx.user.id, ctx.organisation?.id ?? null);
+  });
+  return withHeaders(
+    { result: submission.reply({ resetForm: true }), changed: true },
+    { headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) } },
+  );
+}
+
+export default function Account() {
+  const me = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: data?.result,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
+  });
+  return (
+    <>
+      <PageHead title="Your account" />
+      <section className="card">
+        <dl className="facts">
+          <dt>Name</dt><dd>{me.name}</dd>
+          <dt>Email</dt><dd>{me.email}</dd>
+          <dt>Organisation</dt><dd>{me.organisation ?? "None"}</dd>
+          <dt>Roles</dt><dd>{me.roles.join(", ") || "None"}</dd>
+        </dl>
+      </section>
+      <section className="card">
+        <h2>Change password</h2>
+        <Flash message={data?.changed ? "Password changed. You have been logged out of your other devices." : null} />
+        <FormErrors errors={form.errors} />
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <Field meta={fields.current} label="Current password" type="password" autoComplete="current-password" />
+          <Field meta={fields.password} label="New password" type="password" autoComplete="new-password" hint="At least 10 characters." />
+          <Field meta={fields.confirm} label="Repeat the new password" type="password" autoComplete="new-password" />
+          <button type="submit">Change password</button>
+        </Form>
+      </section>
+      <section className="card">
+        <h2>Sessions</h2>
+        <p>Lost a phone, or used a shared computer? End every session of your account, on every device.</p>
+        <Form method="post" action="/logout">
+          <input type="hidden" name="scope" value="everywhere" />
+          <button type="submit" className="danger">Log out everywhere</button>
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { PageHead } from "~/components/ui";
+import { recentEmails } from "~/models/email.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+
+/* Development only: the outbox as a page, so a person can click the links
+ * in password-reset and invitation mails. In production it does not exist. */
+export const access: RouteAccess = { loader: "public" };
+export const meta: MetaFunction = () => [{ title: "Sent mail (development) · Co-op Register" }];
+
+export async function loader(_args: LoaderFunctionArgs) {
+  if (env().NODE_ENV === "production") throw new Response("Not found", { status: 404 });
+  const mails = await recentEmails(await getDb(), 50);
+  return { mails: mails.map((m) => ({ ...m, id: String(m.id) })) };
+}
+
+function linkify(text: string) {
+  return text.split(/(https?:\/\/\S+)/g).map((part, i) => (/^https?:\/\//.test(part) ? <a key={i} href={part}>{part}</a> : part));
+}
+
+export default function DevMail() {
+  const { mails } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHead title="Sent mail (development)" />
+      <p className="muted">Messages the app would have emailed, newest first. This page does not exist in production.</p>
+      {mails.length === 0 ? <p>No mail yet.</p> : null}
+      {mails.map((m) => (
+        <article key={m.id} className="card">
+          <h2>{m.subject}</h2>
+          <p className="muted">To {m.to_email} · {new Date(m.created_at).toLocaleString("en-GB")}</p>
+          <pre className="mail">{linkify(m.body)}</pre>
+        </article>
+      ))}
+    </>
+  );
+}

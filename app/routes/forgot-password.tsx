@@ -1,0 +1,45 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { Field } from "~/components/forms";
+import { Flash } from "~/components/ui";
+import { requestPasswordReset } from "~/models/auth.server";
+import { ForgotPasswordSchema } from "~/schemas/auth";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { appUrl } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "public", action: "public" };
+export const meta: MetaFunction = () => [{ title: "Forgotten password · Co-op Register" }];
+
+export async function loader() {
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });
+  if (submission.status !== "success") return { result: submission.reply(), sent: false };
+  await requestPasswordReset(await getDb(), submission.value.email, appUrl(request));
+  // The same answer whether or not the address has an account.
+  return { result: submission.reply({ resetForm: true }), sent: true };
+}
+
+export default function ForgotPassword() {
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: data?.result,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
+  });
+  return (
+    <section className="auth-box card">
+      <h1>Forgotten password</h1>
+      <Flash message={data?.sent ? "If that address has an account, we have emailed it a link to choose a new password. The link works once, for one hour." : null} />
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <Field meta={fields.email} label="Email" type="email" autoComplete="email" />
+        <button type="submit">Email me a link</button>
+      </Form>
+    </section>
+  );
+}

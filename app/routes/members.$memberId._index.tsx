@@ -1,0 +1,117 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
+import { PageHead, StatusBadge } from "~/components/ui";
+import { listAuditEvents } from "~/models/audit.server";
+import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/members.server";
+import { uuid } from "~/schemas/common";
+import { MEMBER_STATUSES, MemberStatusSchema } from "~/schemas/member";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "register:read", action: "register:write" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.name ?? "Member"} · Co-op Register` }];
+
+function memberIdFrom(params: { memberId?: string }) {
+  const parsed = uuid.safeParse(params.memberId);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "register:read");
+  const db = await getDb();
+  const memberId = memberIdFrom(params);
+  const member = await getMember(db, ctx.organisation.id, memberId);
+  if (!member) throw new Response("Not found", { status: 404 });
+  const [history, audit] = await Promise.all([
+    memberStatusHistory(db, ctx.organisation.id, memberId),
+    ctx.permissions.has("audit:read") || ctx.permissions.has("register:write") ? listAuditEvents(db, ctx.organisation.id, { entityId: memberId, limit: 20 }) : [],
+  ]);
+  return {
+    member,
+    history: history.map((h) => ({ ...h, id: String(h.id) })),
+    audit: audit.map((a) => ({ seq: String(a.seq), at: a.at, action: a.action, actor: a.actor_name })),
+    canWrite: ctx.permissions.has("register:write"),
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "register:write");
+  const memberId = memberIdFrom(params);
+  const submission = parseWithZod(await request.formData(), { schema: MemberStatusSchema });
+  if (submission.status !== "success") return submission.reply();
+  const db = await getDb();
+  const updated = await db.transaction().execute((trx) => changeMemberStatus(trx, ctx.user.id, ctx.organisation.id, memberId, submission.value));
+  if (!updated) throw new Response("Not found", { status: 404 });
+  return submission.reply({ resetForm: true });
+}
+
+const STATUS_OPTIONS = MEMBER_STATUSES.map((s) => [s, s[0].toUpperCase() + s.slice(1)] as const);
+
+export default function MemberPage() {
+  const { member, history, audit, canWrite, today } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { status: member.status, effectiveOn: today },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: MemberStatusSchema }),
+  });
+  return (
+    <>
+      <PageHead title={member.name}>{canWrite ? <Link className="button secondary" to="edit">Edit details</Link> : null}</PageHead>
+      <section className="card">
+        <dl className="facts">
+          <dt>Member number</dt><dd>{member.member_number}</dd>
+          <dt>Kind</dt><dd>{member.kind}</dd>
+          <dt>Status</dt><dd><StatusBadge status={member.status} /></dd>
+          <dt>Email</dt><dd>{member.email ?? "—"}</dd>
+          <dt>Phone</dt><dd>{member.phone ?? "—"}</dd>
+          <dt>Address</dt><dd>{member.address || "—"}</dd>
+          <dt>Postcode</dt><dd>{member.postcode} {member.is_local ? "(in the local area)" : "(outside the local area)"}</dd>
+          <dt>Applied</dt><dd>{member.applied_on}</dd>
+          <dt>Admitted</dt><dd>{member.admitted_on ?? "—"}</dd>
+          <dt>Ceased</dt><dd>{member.ceased_on ?? "—"}</dd>
+        </dl>
+      </section>
+      <section className="card">
+        <h2>Status history</h2>
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th scope="col">From</th><th scope="col">Status</th><th scope="col">Note</th><th scope="col" className="hide-narrow">Recorded by</th></tr></thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.id}><td>{h.effective_on}</td><td><StatusBadge status={h.status} /></td><td>{h.note}</td><td className="hide-narrow">{h.recorded_by_name ?? "—"}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {canWrite ? (
+          <>
+            <h3>Change status</h3>
+            <FormErrors errors={form.errors} />
+            <Form method="post" className="stack" {...getFormProps(form)}>
+              <SelectField meta={fields.status} label="New status" options={STATUS_OPTIONS} />
+              <Field meta={fields.effectiveOn} label="With effect from" type="date" />
+              <TextAreaField meta={fields.note} label="Note" hint="For example the board minute that decided it." />
+              <button type="submit">Record status</button>
+            </Form>
+          </>
+        ) : null}
+      </section>
+      {audit.length ? (
+        <section className="card">
+          <h2>Changes</h2>
+          <ul>
+            {audit.map((a) => <li key={a.seq}>{new Date(a.at).toLocaleString("en-GB")} — {a.action} by {a.actor ?? "system"}</li>)}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { MemberForm } from "~/components/member-form";
+import { PageHead } from "~/components/ui";
+import { getMember, updateMemberDetails } from "~/models/members.server";
+import { getOrganisation } from "~/models/organisations.server";
+import { uuid } from "~/schemas/common";
+import { MemberSchema } from "~/schemas/member";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "register:write", action: "register:write" };
+export const meta: MetaFunction = () => [{ title: "Edit member · Co-op Register" }];
+
+function memberIdFrom(params: { memberId?: string }) {
+  const parsed = uuid.safeParse(params.memberId);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "register:write");
+  const member = await getMember(await getDb(), ctx.organisation.id, memberIdFrom(params));
+  if (!member) throw new Response("Not found", { status: 404 });
+  return { member };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "register:write");
+  const memberId = memberIdFrom(params);
+  const submission = parseWithZod(await request.formData(), { schema: MemberSchema });
+  if (submission.status !== "success") return submission.reply();
+  const db = await getDb();
+  const updated = await db.transaction().execute(async (trx) => {
+    const org = await getOrganisation(trx, ctx.organisation.id);
+    return updateMemberDetails(trx, ctx.user.id, ctx.organisation.id, org.local_area, memberId, submission.value);
+  });
+  if (!updated) throw new Response("Not found", { status: 404 });
+  return redirect(`/members/${memberId}`);
+}
+
+export default function EditMember() {
+  const { member } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <>
+      <PageHead title={`Edit ${member.name}`} />
+      <section className="card">
+        <MemberForm
+          mode="edit"
+          lastResult={lastResult}
+          defaultValue={{
+            kind: member.kind,
+            name: member.name,
+            memberNumber: member.member_number,
+            email: member.email,
+            phone: member.phone,
+            address: member.address,
+            postcode: member.postcode,
+            status: member.status,
+            statusDate: member.applied_on,
+          }}
+        />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { MemberForm } from "~/components/member-form";
+import { PageHead } from "~/components/ui";
+import { createMember, DuplicateMemberNumber, nextMemberNumber } from "~/models/members.server";
+import { getOrganisation } from "~/models/organisations.server";
+import { MemberSchema } from "~/schemas/member";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "register:write", action: "register:write" };
+export const meta: MetaFunction = () => [{ title: "Add a member · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "register:write");
+  return { next: await nextMemberNumber(await getDb(), ctx.organisation.id), today: new Date().toISOString().slice(0, 10) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "register:write");
+  const submission = parseWithZod(await request.formData(), { schema: MemberSchema });
+  if (submission.status !== "success") return submission.reply();
+  const db = await getDb();
+  try {
+    const member = await db.transaction().execute(async (trx) => {
+      const org = await getOrganisation(trx, ctx.organisation.id);
+      return createMember(trx, ctx.user.id, ctx.organisation.id, org.local_area, submission.value);
+    });
+    return redirect(`/members/${member.id}`);
+  } catch (error) {
+    if (error instanceof DuplicateMemberNumber) return submission.reply({ fieldErrors: { memberNumber: [error.message] } });
+    throw error;
+  }
+}
+
+export default function NewMember() {
+  const { today } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <>
+      <PageHead title="Add a member" />
+      <section className="card">
+        <MemberForm mode="create" lastResult={lastResult} defaultValue={{ kind: "person", status: "applied", statusDate: today }} />
+      </section>
+    </>
+  );
+}

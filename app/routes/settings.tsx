@@ -1,0 +1,83 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
+import { Flash, PageHead } from "~/components/ui";
+import { parseLocalArea } from "~/domain/postcode";
+import { getOrganisation, updateOrganisationSettings } from "~/models/organisations.server";
+import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+import type { LegalForm } from "../../db/schema";
+
+export const access: RouteAccess = { loader: "organisation:manage", action: "organisation:manage" };
+export const meta: MetaFunction = () => [{ title: "Settings · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "organisation:manage");
+  const org = await getOrganisation(await getDb(), ctx.organisation.id);
+  return { org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, localArea: org.local_area.join(", "), ...org.rules } };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "organisation:manage");
+  const submission = parseWithZod(await request.formData(), { schema: OrganisationSettingsSchema });
+  if (submission.status !== "success") return { result: submission.reply(), saved: false };
+  const area = parseLocalArea(submission.value.localArea);
+  if (area.errors.length) {
+    return { result: submission.reply({ fieldErrors: { localArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false };
+  }
+  const { name, legalForm, currency, localArea: _text, ...rules } = submission.value;
+  const db = await getDb();
+  await db.transaction().execute((trx) =>
+    updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, localArea: area.entries, rules }),
+  );
+  return { result: submission.reply(), saved: true };
+}
+
+export default function Settings() {
+  const { org } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: data?.result,
+    defaultValue: org,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OrganisationSettingsSchema }),
+  });
+  return (
+    <>
+      <PageHead title="Organisation settings" />
+      <Flash message={data?.saved ? "Settings saved." : null} />
+      <section className="card">
+        <FormErrors errors={form.errors} />
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <Field meta={fields.name} label="Name" />
+          <p className="muted">Public address: /join/{org.slug}</p>
+          <SelectField meta={fields.legalForm} label="Legal form" options={LEGAL_FORMS} />
+          <SelectField meta={fields.currency} label="Currency" options={[["GBP", "Pound sterling (GBP)"], ["EUR", "Euro (EUR)"], ["USD", "US dollar (USD)"]]} />
+          <TextAreaField
+            meta={fields.localArea}
+            label="Local area"
+            hint="Postcode areas, districts or sectors separated by commas, e.g. PR1-PR5, PR25, BB1 3. Members and borrowers with a postcode here count as local."
+          />
+          <fieldset>
+            <legend>Meetings and votes</legend>
+            <Field meta={fields.noticeDays} label="Clear days' notice of a general meeting" type="number" />
+            <Field meta={fields.quorumMembers} label="Quorum: at least this many members" type="number" />
+            <Field meta={fields.quorumPercent} label="Quorum: or this % of those eligible, if more" type="number" />
+            <Field meta={fields.specialResolutionPercent} label="Special resolution: % of votes cast needed" type="number" />
+            <Field meta={fields.maxProxiesPerHolder} label="Most proxy appointments one person may hold" type="number" />
+          </fieldset>
+          <fieldset>
+            <legend>Shares and lending</legend>
+            <Field meta={fields.withdrawalNoticeDays} label="Default withdrawal notice (days)" type="number" />
+            <Field meta={fields.rateCapMonthlyPercent} label="Lending rate cap (% a month on the reducing balance)" type="number" hint="UK credit unions: 3% a month (42.6% APR)." />
+          </fieldset>
+          <button type="submit">Save settings</button>
+        </Form>
+      </section>
+    </>
+  );
+}

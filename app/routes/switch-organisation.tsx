@@ -1,0 +1,21 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { z } from "zod";
+import { switchOrganisation } from "~/models/auth.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requireUser, safeRedirect } from "~/utils/session.server";
+
+export const access: RouteAccess = { action: "signed-in" };
+
+const SwitchSchema = z.object({ organisationId: z.string().uuid(), redirectTo: z.string().optional() });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requireUser(request);
+  const parsed = SwitchSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw new Response("Choose an organisation", { status: 400 });
+  const ok = await switchOrganisation(await getDb(), ctx.sessionId, ctx.user.id, parsed.data.organisationId);
+  // Not a member there: same answer as an organisation that does not exist.
+  if (!ok) throw new Response("Not found", { status: 404 });
+  return redirect(safeRedirect(parsed.data.redirectTo, "/dashboard"));
+}

@@ -1,0 +1,121 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { CheckboxGroup, Field, FormErrors } from "~/components/forms";
+import { Flash, PageHead } from "~/components/ui";
+import { ROLE_LABELS, ROLES } from "~/domain/permissions";
+import { createInvitation } from "~/models/auth.server";
+import { recordAudit } from "~/models/audit.server";
+import { listOrganisationUsers, pendingInvitations, setUserRoles } from "~/models/users.server";
+import { InviteSchema, RolesSchema } from "~/schemas/organisation";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { appUrl, requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "users:manage", action: "users:manage" };
+export const meta: MetaFunction = () => [{ title: "People & roles · Co-op Register" }];
+
+const ROLE_OPTIONS = ROLES.map((r) => [r, ROLE_LABELS[r]] as const);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "users:manage");
+  const db = await getDb();
+  const [users, invitations] = await Promise.all([listOrganisationUsers(db, ctx.organisation.id), pendingInvitations(db, ctx.organisation.id)]);
+  return { users, invitations, me: ctx.user.id };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "users:manage");
+  const formData = await request.formData();
+  const db = await getDb();
+  if (formData.get("intent") === "roles") {
+    const submission = parseWithZod(formData, { schema: RolesSchema });
+    if (submission.status !== "success") return { invite: null, message: "Choose valid roles." };
+    // Nobody removes the last owner by accident: an organisation always has someone who can manage it.
+    const ok = await db.transaction().execute(async (trx) => {
+      const owners = await trx.selectFrom("user_roles").select("user_id").where("organisation_id", "=", ctx.organisation.id).where("role", "=", "owner").execute();
+      if (owners.length === 1 && owners[0].user_id === submission.value.userId && !submission.value.roles.includes("owner")) return "last-owner";
+      return (await setUserRoles(trx, ctx.user.id, ctx.organisation.id, submission.value.userId, submission.value.roles)) ? "ok" : "missing";
+    });
+    if (ok === "missing") throw new Response("Not found", { status: 404 });
+    return { invite: null, message: ok === "last-owner" ? "The organisation needs at least one owner." : "Roles saved." };
+  }
+  const submission = parseWithZod(formData, { schema: InviteSchema });
+  if (submission.status !== "success") return { invite: submission.reply(), message: null };
+  const { email, roles, memberNumber } = submission.value;
+  const result = await db.transaction().execute(async (trx) => {
+    let memberId: string | null = null;
+    if (memberNumber) {
+      const member = await trx.selectFrom("members").select("id").where("organisation_id", "=", ctx.organisation.id).where("member_number", "=", memberNumber).executeTakeFirst();
+      if (!member) return null;
+      memberId = member.id;
+    }
+    const invitation = await createInvitation(trx, { organisationId: ctx.organisation.id, organisationName: ctx.organisation.name, email, roles, memberId, invitedBy: ctx.user.id, appUrl: appUrl(request) });
+    await recordAudit(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, action: "user.invited", entityType: "invitation", entityId: invitation.id, after: { email, roles, memberNumber: memberNumber ?? null } });
+    return invitation;
+  });
+  if (!result) return { invite: submission.reply({ fieldErrors: { memberNumber: [`There is no member number ${memberNumber}`] } }), message: null };
+  return { invite: submission.reply({ resetForm: true }), message: `Invitation emailed to ${email}.` };
+}
+
+export default function Users() {
+  const { users, invitations } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: data?.invite,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
+  });
+  return (
+    <>
+      <PageHead title="People & roles" />
+      <Flash message={data?.message} tone={data?.message?.startsWith("The organisation") ? "error" : "success"} />
+      <section className="card">
+        <h2>People</h2>
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Roles</th></tr></thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}{u.member_number ? <span className="muted"> (member {u.member_number})</span> : null}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    <Form method="post" className="checks" aria-label={`Roles of ${u.name}`}>
+                      <input type="hidden" name="intent" value="roles" />
+                      <input type="hidden" name="userId" value={u.id} />
+                      {ROLE_OPTIONS.map(([value, label]) => (
+                        <label key={value}>
+                          <input type="checkbox" name="roles" value={value} defaultChecked={u.roles.includes(value)} /> {label}
+                        </label>
+                      ))}
+                      <button type="submit" className="secondary">Save roles</button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="card">
+        <h2>Invite someone</h2>
+        <FormErrors errors={form.errors} />
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="invite" />
+          <Field meta={fields.email} label="Email" type="email" />
+          <CheckboxGroup meta={fields.roles} legend="Roles" options={ROLE_OPTIONS} />
+          <Field meta={fields.memberNumber} label="Member number (optional)" type="number" inputMode="numeric" hint="Links the login to their entry in the register." />
+          <button type="submit">Send invitation</button>
+        </Form>
+        {invitations.length ? (
+          <>
+            <h3>Waiting to be accepted</h3>
+            <ul>{invitations.map((i) => <li key={i.id}>{i.email} — {i.roles.map((r) => ROLE_LABELS[r]).join(", ")} (until {new Date(i.expires_at).toLocaleDateString("en-GB")})</li>)}</ul>
+          </>
+        ) : null}
+      </section>
+    </>
+  );
+}

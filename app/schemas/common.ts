@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/** Shared field rules, so a form, an import and a CLI agree on what is valid. */
+export const emailField = z
+  .string({ required_error: "Enter an email address" })
+  .trim()
+  .toLowerCase()
+  .max(254, "That email address is too long")
+  .email("Enter an email address like name@example.org");
+
+export const passwordField = z
+  .string({ required_error: "Enter a password" })
+  .min(10, "Use at least 10 characters")
+  .max(200, "Use at most 200 characters");
+
+export const isoDate = z
+  .string({ required_error: "Enter a date" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD")
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, "That date does not exist");
+
+export const uuid = z.string().uuid("Not a valid id");
+
+export const pageParams = z.object({
+  q: z.string().trim().max(200).optional().default(""),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+});

@@ -1,0 +1,60 @@
+import { Kysely, PostgresDialect, type Transaction } from "kysely";
+import pg from "pg";
+import type { DB } from "../../db/schema";
+import { env } from "./env.server";
+
+export type Database = Kysely<DB>;
+/** Model functions take either the database or an open transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+/*
+ * Normalise types once, here, so domain code always gets the same shapes
+ * from either driver: int8 -> bigint (money is int8 minor units), date ->
+ * "YYYY-MM-DD" string (a date has no time zone; a JS Date would invent one).
+ */
+pg.types.setTypeParser(INT8_OID, (v: string) => BigInt(v));
+pg.types.setTypeParser(DATE_OID, (v: string) => v);
+
+export function createPgDatabase(connectionString: string, max = 10): Database {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }),
+  });
+}
+
+export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
+  const [{ PGlite, types }, { PGliteDialect }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("kysely-pglite-dialect"),
+  ]);
+  const client = new PGlite(dataDir, {
+    parsers: {
+      [types.INT8]: (v: string) => BigInt(v),
+      [types.DATE]: (v: string) => v,
+    },
+  });
+  await client.waitReady;
+  return new Kysely<DB>({ dialect: new PGliteDialect(client) });
+}
+
+declare global {
+  // One database handle per process, shared by the server script and the
+  // Remix bundle (each has its own copy of this module): two PGlite
+  // instances on one data directory would corrupt it.
+  var __coopDb: Promise<Database> | undefined;
+}
+
+export function getDb(): Promise<Database> {
+  globalThis.__coopDb ??= (async () => {
+    const { DATABASE_URL, PGLITE_DIR } = env();
+    return DATABASE_URL ? createPgDatabase(DATABASE_URL) : createPgliteDatabase(PGLITE_DIR);
+  })();
+  return globalThis.__coopDb;
+}
+
+/** Used by tests and scripts that build their own handle. */
+export function setDb(db: Database | undefined) {
+  globalThis.__coopDb = db ? Promise.resolve(db) : undefined;
+}

@@ -1,0 +1,19 @@
+/** `npm run demo`: migrate, seed once, print the logins, serve. */
+import { migrateToLatest } from "../db/migrate";
+import { getDb } from "../app/utils/db.server";
+import { env } from "../app/utils/env.server";
+import { printLogins, seed } from "./seed";
+import { startServer } from "./server";
+
+try {
+  env();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+const db = await getDb();
+await migrateToLatest(db);
+await seed(db);
+printLogins();
+await startServer();
+console.log("Mail the app sends is listed at http://localhost:" + env().PORT + "/dev/mail");

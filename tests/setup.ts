@@ -1,0 +1,1 @@
+// per-file setup
