@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { organisationsOfUser } from "~/models/auth.server";
+import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { NAV_ITEMS } from "~/utils/nav";
 import { useNonce } from "~/utils/nonce";
@@ -27,6 +28,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 export const meta: MetaFunction = () => [{ title: "Co-op Register" }];
 
 /* Public: the layout needs to know who (if anyone) is signed in. */
+export const access: RouteAccess = { loader: "public" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await getRequestContext(request);
   if (!ctx) return { user: null };

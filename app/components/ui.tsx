@@ -46,3 +46,12 @@ export function Pagination({ page, hasNext, search }: { page: number; hasNext: b
     </nav>
   );
 }
+
+/** A table that may scroll sideways on a phone: focusable and named, so keyboard users can scroll it too. */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

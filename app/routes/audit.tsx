@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Flash, PageHead } from "~/components/ui";
+import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { listAuditEvents, verifyAuditChain } from "~/models/audit.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -29,7 +29,7 @@ export default function Audit() {
       ) : (
         <Flash tone="error" message={`The chain is broken at event ${check.brokenAt}: ${check.reason}.`} />
       )}
-      <div className="table-wrap">
+      <TableWrap label="Audit events">
         <table>
           <thead><tr><th scope="col" className="num">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col" className="hide-narrow">Details</th></tr></thead>
           <tbody>
@@ -44,7 +44,7 @@ export default function Audit() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

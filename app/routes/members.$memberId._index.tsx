@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
-import { PageHead, StatusBadge } from "~/components/ui";
+import { PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { listAuditEvents } from "~/models/audit.server";
 import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/members.server";
 import { uuid } from "~/schemas/common";
@@ -81,7 +81,7 @@ export default function MemberPage() {
       </section>
       <section className="card">
         <h2>Status history</h2>
-        <div className="table-wrap">
+        <TableWrap label="Status history">
           <table>
             <thead><tr><th scope="col">From</th><th scope="col">Status</th><th scope="col">Note</th><th scope="col" className="hide-narrow">Recorded by</th></tr></thead>
             <tbody>
@@ -90,7 +90,7 @@ export default function MemberPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         {canWrite ? (
           <>
             <h3>Change status</h3>

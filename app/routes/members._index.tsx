@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Pagination, PageHead, StatusBadge } from "~/components/ui";
+import { Pagination, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { searchMembers } from "~/models/members.server";
 import { MEMBER_STATUSES } from "~/schemas/member";
 import { pageParams } from "~/schemas/common";
@@ -42,7 +42,7 @@ export default function Members() {
         </div>
         <button type="submit">Search</button>
       </Form>
-      <div className="table-wrap">
+      <TableWrap label="Members">
         <table>
           <caption className="visually-hidden">Members, page {page}</caption>
           <thead>
@@ -70,7 +70,7 @@ export default function Members() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <Pagination page={page} hasNext={hasNext} search={search} />
     </>
   );

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors } from "~/components/forms";
-import { Flash, PageHead } from "~/components/ui";
+import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { ROLE_LABELS, ROLES } from "~/domain/permissions";
 import { createInvitation } from "~/models/auth.server";
 import { recordAudit } from "~/models/audit.server";
@@ -73,7 +73,7 @@ export default function Users() {
       <Flash message={data?.message} tone={data?.message?.startsWith("The organisation") ? "error" : "success"} />
       <section className="card">
         <h2>People</h2>
-        <div className="table-wrap">
+        <TableWrap label="People">
           <table>
             <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Roles</th></tr></thead>
             <tbody>
@@ -97,7 +97,7 @@ export default function Users() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </section>
       <section className="card">
         <h2>Invite someone</h2>

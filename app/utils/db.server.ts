@@ -29,7 +29,8 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database> 
     import("@electric-sql/pglite"),
     import("kysely-pglite-dialect"),
   ]);
-  const client = new PGlite(dataDir, {
+  const client = new PGlite({
+    dataDir,
     parsers: {
       [types.INT8]: (v: string) => BigInt(v),
       [types.DATE]: (v: string) => v,

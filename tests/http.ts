@@ -1,0 +1,62 @@
+/**
+ * Drives the built app over real HTTP (Express + Remix build) against the
+ * test database, as a browser would: cookies, forms, Origin headers.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp, loadBuild } from "../scripts/server";
+import { testDb } from "./db";
+
+export interface TestServer {
+  base: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  await testDb();
+  const app = createApp(await loadBuild());
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export class Browser {
+  cookie = "";
+  constructor(public base: string) {}
+
+  private remember(res: Response) {
+    const set = res.headers.getSetCookie();
+    for (const c of set) {
+      const [pair] = c.split(";");
+      const [name, value] = pair.split("=");
+      if (name === "session") this.cookie = value ? `session=${value}` : "";
+    }
+  }
+
+  async get(path: string, headers: Record<string, string> = {}) {
+    const res = await fetch(this.base + path, { redirect: "manual", headers: { Cookie: this.cookie, ...headers } });
+    this.remember(res);
+    return res;
+  }
+
+  async post(path: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    const res = await fetch(this.base + path, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: this.cookie, Origin: this.base, "Content-Type": "application/x-www-form-urlencoded", ...headers },
+      body,
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async login(email: string, password: string) {
+    const res = await this.post("/login", { email, password, redirectTo: "/dashboard" });
+    if (res.status !== 302 && res.status !== 303 && res.status !== 204) throw new Error(`log-in failed: ${res.status}`);
+    return res;
+  }
+}

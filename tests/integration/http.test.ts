@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "~/utils/db.server";
+import { hashToken } from "~/utils/tokens.server";
+import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
+import { testDb } from "../db";
+import { Browser, startTestServer, type TestServer } from "../http";
+
+let db: Database;
+let server: TestServer;
+let org: { id: string };
+let secretary: { email: string; password: string; id: string };
+
+beforeAll(async () => {
+  db = await testDb();
+  server = await startTestServer();
+  org = await makeOrganisation(db);
+  secretary = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
+});
+afterAll(async () => server?.close());
+
+describe("log-in over HTTP", () => {
+  it("sets an HttpOnly, SameSite=Lax session cookie and a new session id at every log-in", async () => {
+    const b = new Browser(server.base);
+    const res = await b.post("/login", { email: secretary.email, password: secretary.password });
+    expect(res.status).toBe(302);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("session="))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\//);
+    const first = b.cookie;
+    await b.post("/login", { email: secretary.email, password: secretary.password });
+    expect(b.cookie).not.toBe(first);
+    // The first session was ended when the second began (no fixation, no leftovers).
+    const firstToken = first.split("=")[1];
+    expect(await db.selectFrom("sessions").select("id").where("id", "=", hashToken(firstToken)).executeTakeFirst()).toBeUndefined();
+  });
+
+  it("answers a wrong password and an unknown email with the same message, keeping the email typed", async () => {
+    const b = new Browser(server.base);
+    const wrong = await (await b.post("/login", { email: secretary.email, password: "nope nope nope" })).text();
+    const unknown = await (await b.post("/login", { email: "ghost@example.test", password: "nope nope nope" })).text();
+    expect(wrong).toContain("That email and password do not match an account.");
+    expect(unknown).toContain("That email and password do not match an account.");
+    expect(wrong).toContain(`value="${secretary.email}"`);
+    expect(wrong).not.toContain("nope nope nope");
+  });
+
+  it("shows field errors beside the fields for bad input", async () => {
+    const b = new Browser(server.base);
+    const html = await (await b.post("/login", { email: "not-an-email", password: "" })).text();
+    expect(html).toContain("Enter an email address like name@example.org");
+    expect(html).toContain("Enter your password");
+    expect(html).toContain('aria-invalid="true"');
+  });
+
+  it("ends the session on the server at log-out", async () => {
+    const b = new Browser(server.base);
+    await b.login(secretary.email, secretary.password);
+    const token = b.cookie.split("=")[1];
+    expect((await b.get("/dashboard")).status).toBe(200);
+    const out = await b.post("/logout");
+    expect(out.status).toBe(302);
+    expect(await db.selectFrom("sessions").select("id").where("id", "=", hashToken(token)).executeTakeFirst()).toBeUndefined();
+    // Replaying the old cookie gets nothing.
+    const replay = await fetch(server.base + "/dashboard", { redirect: "manual", headers: { Cookie: `session=${token}` } });
+    expect(replay.status).toBe(302);
+    expect(replay.headers.get("location")).toMatch(/^\/login/);
+  });
+});
+
+describe("request forgery and headers", () => {
+  it("refuses a cross-site POST, and one with no Origin or Referer at all", async () => {
+    const b = new Browser(server.base);
+    await b.login(secretary.email, secretary.password);
+    const before = await db.selectFrom("members").select("id").where("organisation_id", "=", org.id).execute();
+    const form = { kind: "person", name: "Forged Member", postcode: "PR1 1AA", status: "admitted", statusDate: "2026-01-01" };
+    const cross = await b.post("/members/new", form, { Origin: "https://evil.example" });
+    expect(cross.status).toBe(403);
+    const siteHeader = await b.post("/members/new", form, { Origin: server.base, "Sec-Fetch-Site": "cross-site" });
+    expect(siteHeader.status).toBe(403);
+    const none = await fetch(server.base + "/members/new", {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: b.cookie, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form),
+    });
+    expect(none.status).toBe(403);
+    const after = await db.selectFrom("members").select("id").where("organisation_id", "=", org.id).execute();
+    expect(after.length).toBe(before.length);
+    // The same request from the site itself works.
+    const ok = await b.post("/members/new", form);
+    expect(ok.status).toBe(302);
+  });
+
+  it("sends a nonce-based CSP without unsafe-inline scripts, and anti-framing headers", async () => {
+    const res = await fetch(server.base + "/login");
+    const csp = res.headers.get("content-security-policy")!;
+    const script = /script-src ([^;]+)/.exec(csp)![1];
+    expect(script).not.toContain("unsafe-inline");
+    const nonce = /'nonce-([^']+)'/.exec(script)![1];
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    // Every inline script on the page carries the nonce.
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) expect(s[1]).toContain(`nonce="${nonce}"`);
+  });
+});
+
+describe("error pages", () => {
+  it("shows a 404 page for unknown addresses", async () => {
+    const res = await fetch(server.base + "/no-such-page");
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("Page not found");
+  });
+
+  it("shows a 403 page naming the roles that may", async () => {
+    const member = await makeUser(db, { organisationId: org.id, roles: ["member"] });
+    const b = new Browser(server.base);
+    await b.login(member.email, member.password);
+    const res = await b.get("/members");
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(html).toContain("You don&#x27;t have access to this page");
+    expect(html).toMatch(/needs the role Owner or Secretary or Board or Auditor/);
+  });
+
+  it("shows a 404, not another organisation's member", async () => {
+    const other = await makeOrganisation(db);
+    const theirs = await makeMember(db, other.id, { name: "Not Yours" });
+    const b = new Browser(server.base);
+    await b.login(secretary.email, secretary.password);
+    const res = await b.get(`/members/${theirs.id}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("Not Yours");
+  });
+});
+
+describe("members over HTTP", () => {
+  it("adds a member through the form, keeps typed values on error, and lists them", async () => {
+    const b = new Browser(server.base);
+    await b.login(secretary.email, secretary.password);
+    const bad = await b.post("/members/new", { kind: "person", name: "Typed Name", postcode: "NOT A POSTCODE", status: "admitted", statusDate: "2026-02-30" });
+    expect(bad.status).toBe(200);
+    const html = await bad.text();
+    expect(html).toContain("Enter a UK postcode like PR1 2AB");
+    expect(html).toContain("That date does not exist");
+    expect(html).toContain('value="Typed Name"');
+    const good = await b.post("/members/new", { kind: "person", name: "Harriet Hesketh", postcode: "pr2 8aa", status: "admitted", statusDate: "2026-02-28" });
+    expect(good.status).toBe(302);
+    const list = await (await b.get("/members?q=harr")).text();
+    expect(list).toContain("Harriet Hesketh");
+    expect(list).toContain("PR2 8AA");
+  });
+});
