@@ -5,7 +5,8 @@ export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
     include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/integration/**/*.test.ts"],
-    setupFiles: ["tests/setup.ts"],
+    // Files in one worker share the module graph and so one PGlite (see tests/db.ts).
+    isolate: false,
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
