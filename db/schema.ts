@@ -1,13 +1,16 @@
 import type { ColumnType, Generated } from "kysely";
+import type { GovernanceTables } from "./tables/governance";
+import type { LendingTables } from "./tables/lending";
+import type { SharesTables } from "./tables/shares";
 
 /*
  * Hand-kept table types (kept beside the migrations that define them).
  * int8 arrives as bigint and date as "YYYY-MM-DD" on both drivers: see
  * app/utils/db.server.ts.
  */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type DateOnly = ColumnType<string, string, string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type DateOnly = ColumnType<string, string, string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export type Role = "owner" | "secretary" | "loan_officer" | "credit_committee" | "board" | "auditor" | "member";
 export type MemberStatus = "applied" | "admitted" | "suspended" | "ceased";
@@ -146,7 +149,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB {
+export interface DB extends SharesTables, GovernanceTables, LendingTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

@@ -9,6 +9,14 @@ import { makeRegister } from "../db/factories";
 import { createOrganisation } from "../app/models/organisations.server";
 import { createUserWithRoles } from "../app/models/users.server";
 import { hashPassword } from "../app/utils/tokens.server";
+import type { Executor } from "../app/utils/db.server";
+import type { SeedContext, SeedOrganisation } from "./seed/context";
+import { seedGovernance } from "./seed/governance";
+import { seedLending } from "./seed/lending";
+import { seedShares } from "./seed/shares";
+
+/** The demo is set in late 2026; seeded histories end on this day. */
+export const DEMO_TODAY = "2026-11-25";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -37,11 +45,12 @@ export async function seed(db: Database, log: (line: string) => void = console.l
     const bankMembers = await makeRegister(trx, bank.id, { count: 300, seed: 300, localDistricts: ["PR1", "PR2", "PR3", "PR4", "PR5", "PR25", "PR26"], otherDistricts: ["PR7", "PR8", "BB1", "BB2", "LA1", "FY1", "M1"], localShare: 0.78, localArea: bankArea, from: "2015-06-01", to: "2026-10-31" });
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const ids = { bakery: bakery.id, bank: bank.id };
+    const users: Record<"bakery" | "bank", Record<string, string>> = { bakery: {}, bank: {} };
     // The demo member is also on each register, so their own membership shows on their dashboard.
     const memberRow = { bakery: bakeryMembers.find((m) => m.status === "admitted")!, bank: bankMembers.find((m) => m.status === "admitted")! };
     for (const login of DEMO_LOGINS) {
       for (const org of login.orgs) {
-        await createUserWithRoles(trx, {
+        users[org][login.roles[0]] = await createUserWithRoles(trx, {
           email: login.email,
           name: login.name,
           password: DEMO_PASSWORD,
@@ -52,6 +61,15 @@ export async function seed(db: Database, log: (line: string) => void = console.l
         });
       }
     }
+    const context: SeedContext = {
+      db: trx,
+      today: DEMO_TODAY,
+      bakery: await seedOrganisation(trx, bakery, bakeryArea, users.bakery, memberRow.bakery.id),
+      bank: await seedOrganisation(trx, bank, bankArea, users.bank, memberRow.bank.id),
+    };
+    await seedShares(context);
+    await seedGovernance(context);
+    await seedLending(context);
   });
   log("Seeded two organisations: Preston Bakery Workers' Co-operative (40 members) and Lancashire Community Bank (300 members).");
   return true;
@@ -62,4 +80,20 @@ export function printLogins(log: (line: string) => void = console.log) {
   log(`Demo logins (password for all: ${DEMO_PASSWORD})`);
   for (const l of DEMO_LOGINS) log(`  ${l.email.padEnd(22)} ${l.roles.join(", ").padEnd(18)} ${l.orgs.map((o) => (o === "bakery" ? "Preston Bakery" : "Lancashire Community Bank")).join(" + ")}`);
   log("");
+}
+
+async function seedOrganisation(
+  db: Executor,
+  org: { id: string; slug: string; name: string },
+  localArea: string[],
+  users: Record<string, string>,
+  demoMemberId: string,
+): Promise<SeedOrganisation> {
+  const members = await db
+    .selectFrom("members")
+    .select(["id", "member_number", "name", "status", "postcode", "is_local", "applied_on", "admitted_on", "ceased_on"])
+    .where("organisation_id", "=", org.id)
+    .orderBy("member_number")
+    .execute();
+  return { ...org, localArea, members, users, demoMemberId };
 }

@@ -18,6 +18,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const PERMISSIONS = {
   "dashboard:view": "See the dashboard",
   "self:read": "See my own membership, holdings and votes",
+  "self:write": "Buy and withdraw my own shares, appoint a proxy",
   "register:read": "Read the register of members",
   "register:write": "Add and change members",
   "organisation:manage": "Change the organisation's settings",
@@ -54,7 +55,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   credit_committee: [...READ_ALL, "loans:read", "loans:approve"],
   board: [...READ_ALL, "register:read", "shares:read", "shares:govern", "loans:read", "loans:govern", "audit:read", "impact:read"],
   auditor: [...READ_ALL, "register:read", "shares:read", "loans:read", "audit:read", "impact:read"],
-  member: [...READ_ALL, "ballots:cast"],
+  member: [...READ_ALL, "self:write", "ballots:cast"],
 };
 
 export function permissionsFor(roles: readonly Role[]): Set<Permission> {

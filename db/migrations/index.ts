@@ -1,5 +1,8 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
+import * as m0002 from "./0002_shares";
+import * as m0003 from "./0003_governance";
+import * as m0004 from "./0004_lending";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -8,4 +11,7 @@ import * as m0001 from "./0001_foundation";
  */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
+  "0002_shares": m0002,
+  "0003_governance": m0003,
+  "0004_lending": m0004,
 };

@@ -14,6 +14,9 @@ import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { loadBuild } from "../../scripts/server";
 import { testDb } from "../db";
+import { governanceFixtures } from "../fixtures/governance";
+import { lendingFixtures } from "../fixtures/lending";
+import { sharesFixtures } from "../fixtures/shares";
 import { startTestServer, type TestServer } from "../http";
 
 let db: Database;
@@ -35,6 +38,10 @@ beforeAll(async () => {
   for (const role of ROLES) {
     const u = await makeUser(db, { organisationId: org.id, roles: [role], memberId: role === "member" ? member.id : null });
     users[role] = { id: u.id, orgId: org.id };
+  }
+  const byRole = Object.fromEntries(ROLES.map((r) => [r, users[r]!.id])) as Record<Role, string>;
+  for (const make of [sharesFixtures, governanceFixtures, lendingFixtures]) {
+    Object.assign(fixtures, await make({ db, organisationId: org.id, memberId: member.id, users: byRole }));
   }
   const outsider = await makeUser(db, { organisationId: other.id, roles: [...ROLES] });
   users.outsider = { id: outsider.id, orgId: other.id };
