@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
 import type { DB } from "../../db/schema";
 import { env } from "./env.server";
+import { isConnectionError, markDatabaseUnavailable } from "./db-health.server";
 
 export type Database = Kysely<DB>;
 /** Model functions take either the database or an open transaction. */
@@ -19,9 +20,21 @@ pg.types.setTypeParser(INT8_OID, (v: string) => BigInt(v));
 pg.types.setTypeParser(DATE_OID, (v: string) => v);
 
 export function createPgDatabase(connectionString: string, max = 10): Database {
-  return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }),
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 });
+  // A lost server shows up as a failed connect or an error on an idle client.
+  pool.on("error", (error) => {
+    if (isConnectionError(error)) markDatabaseUnavailable();
   });
+  const connect = pool.connect.bind(pool);
+  pool.connect = (async () => {
+    try {
+      return await connect();
+    } catch (error) {
+      if (isConnectionError(error)) markDatabaseUnavailable();
+      throw error;
+    }
+  }) as typeof pool.connect;
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
