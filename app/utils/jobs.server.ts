@@ -1,0 +1,136 @@
+import { sql } from "kysely";
+import type { Database, Executor } from "./db.server";
+
+/**
+ * A small job queue in Postgres. pg-boss and graphile-worker need a real
+ * server connection of their own (LISTEN/NOTIFY, their own pools and
+ * schemas) and so cannot run on embedded PGlite; this is the part of them
+ * we need: durable jobs, claimed with FOR UPDATE SKIP LOCKED so several
+ * app servers can share one queue, retried with back-off, with progress
+ * that pages can show. See docs/decisions/0005-job-queue.md.
+ */
+export interface JobContext {
+  db: Database;
+  job: { id: bigint; organisationId: string; kind: string; payload: Record<string, unknown>; attempts: number };
+  /** Report progress (0-100) and a line for the person waiting. */
+  progress(percent: number, message?: string): Promise<void>;
+}
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+
+const handlers = new Map<string, JobHandler>();
+
+export function registerJob(kind: string, handler: JobHandler) {
+  handlers.set(kind, handler);
+}
+
+export async function enqueueJob(
+  db: Executor,
+  job: { organisationId: string; kind: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string; maxAttempts?: number },
+) {
+  const row = await db
+    .insertInto("jobs")
+    .values({
+      organisation_id: job.organisationId,
+      kind: job.kind,
+      payload: JSON.stringify(job.payload ?? {}),
+      run_at: job.runAt ?? new Date(),
+      unique_key: job.uniqueKey ?? null,
+      max_attempts: job.maxAttempts ?? 5,
+    })
+    // A unique key makes scheduling idempotent: "age arrears for org X on day D" exists once.
+    .onConflict((oc) => oc.column("unique_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function getJob(db: Executor, organisationId: string, id: bigint) {
+  return db
+    .selectFrom("jobs")
+    .select(["id", "kind", "status", "progress", "message", "last_error", "attempts", "created_at", "finished_at"])
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** Claims and runs one due job; returns false when none was due. */
+export async function runNextJob(db: Database, now = new Date()): Promise<boolean> {
+  const claimed = await db.transaction().execute(async (trx) => {
+    const next = await trx
+      .selectFrom("jobs")
+      .select(["id"])
+      .where("status", "=", "queued")
+      .where("run_at", "<=", now)
+      .orderBy("run_at")
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (!next) return null;
+    return trx
+      .updateTable("jobs")
+      .set({ status: "running", locked_at: now, attempts: sql`attempts + 1` })
+      .where("id", "=", next.id)
+      .returning(["id", "organisation_id", "kind", "payload", "attempts", "max_attempts"])
+      .executeTakeFirstOrThrow();
+  });
+  if (!claimed) return false;
+  const handler = handlers.get(claimed.kind);
+  const progress = async (percent: number, message = "") => {
+    await db.updateTable("jobs").set({ progress: Math.max(0, Math.min(100, Math.round(percent))), message }).where("id", "=", claimed.id).execute();
+  };
+  try {
+    if (!handler) throw new Error(`no handler for job kind "${claimed.kind}"`);
+    await handler({
+      db,
+      job: { id: claimed.id, organisationId: claimed.organisation_id, kind: claimed.kind, payload: claimed.payload, attempts: claimed.attempts },
+      progress,
+    });
+    await db.updateTable("jobs").set({ status: "done", progress: 100, finished_at: new Date() }).where("id", "=", claimed.id).execute();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const final = claimed.attempts >= claimed.max_attempts;
+    // Back-off: 10 s, 40 s, 90 s, ... so a passing outage does not burn every attempt.
+    const retryAt = new Date(now.getTime() + 10_000 * claimed.attempts * claimed.attempts);
+    await db
+      .updateTable("jobs")
+      .set(final ? { status: "failed", last_error: message, finished_at: new Date() } : { status: "queued", last_error: message, run_at: retryAt })
+      .where("id", "=", claimed.id)
+      .execute();
+  }
+  return true;
+}
+
+/** Jobs left "running" by a process that died are queued again after `staleMs`. */
+export async function requeueStaleJobs(db: Executor, staleMs = 10 * 60_000, now = new Date()) {
+  const result = await db
+    .updateTable("jobs")
+    .set({ status: "queued" })
+    .where("status", "=", "running")
+    .where("locked_at", "<", new Date(now.getTime() - staleMs))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The in-process worker the server starts: polls, runs due jobs one at a time, stops cleanly. */
+export function startWorker(db: Database, opts: { intervalMs?: number; onError?: (e: unknown) => void } = {}) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      await requeueStaleJobs(db);
+      while (!stopped && (await runNextJob(db))) {
+        /* drain what is due */
+      }
+    } catch (error) {
+      opts.onError?.(error);
+    }
+    if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 2000);
+  };
+  timer = setTimeout(tick, 0);
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}

@@ -1,0 +1,24 @@
+import type { ColumnType, Generated } from "kysely";
+import type { CreatedAt, Timestamp } from "../schema";
+
+export interface JobsTable {
+  id: Generated<bigint>;
+  organisation_id: string;
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  unique_key: string | null;
+  status: Generated<"queued" | "running" | "done" | "failed">;
+  run_at: Generated<Date> & Timestamp;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  progress: Generated<number>;
+  message: Generated<string>;
+  last_error: string | null;
+  locked_at: Timestamp | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface JobsTables {
+  jobs: JobsTable;
+}
