@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: every speed figure the issues name, on generated data of
+ * the named sizes, printed as one table (figure, target, measured, pass).
+ * Runs on the real PostgreSQL server in a fresh database (BENCH_DATABASE_URL,
+ * DATABASE_URL, or the local server at 127.0.0.1:5432), falling back to
+ * embedded PGlite when no server answers. Sections: scripts/bench/*.ts.
+ * `npm run bench -- shares lending` runs only the named sections.
+ */
+import pg from "pg";
+import { createPgDatabase, createPgliteDatabase, setDb, type Database } from "../app/utils/db.server";
+import { migrateToLatest } from "../db/migrate";
+import type { BenchRow, BenchSection } from "./bench/types";
+
+const SECTIONS = ["shares", "governance", "lending", "impact"] as const;
+
+async function loadSection(name: string): Promise<BenchSection | null> {
+  try {
+    const mod = (await import(`./bench/${name}.ts`)) as { bench?: BenchSection };
+    return mod.bench ?? null;
+  } catch (error) {
+    console.error(`section ${name} could not be loaded: ${error instanceof Error ? error.message : error}`);
+    return null;
+  }
+}
+
+async function openDatabase(): Promise<{ db: Database; postgres: boolean; cleanup: () => Promise<void> }> {
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const admin = new pg.Client({ connectionString: server, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    console.log("No PostgreSQL server answered: measuring on embedded PGlite (the targets are for the real server).");
+    const db = await createPgliteDatabase();
+    await migrateToLatest(db);
+    return { db, postgres: false, cleanup: () => db.destroy() };
+  }
+  const name = `coop_bench_${Date.now().toString(36)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  process.env.BENCH_URL = url.toString();
+  const db = createPgDatabase(url.toString(), 16);
+  await migrateToLatest(db);
+  console.log(`Measuring on PostgreSQL (fresh database ${name}).`);
+  return {
+    db,
+    postgres: true,
+    cleanup: async () => {
+      await db.destroy();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+function printTable(rows: BenchRow[]) {
+  const head = ["figure", "target", "measured", "pass"];
+  const cells = rows.map((r) => [r.figure, r.target, r.measured, r.pass ? "pass" : "FAIL"]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join(" | ");
+  console.log("");
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const c of cells) console.log(line(c));
+  for (const r of rows.filter((r) => r.note)) console.log(`  note (${r.figure}): ${r.note}`);
+}
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const { db, postgres, cleanup } = await openDatabase();
+setDb(db);
+const rows: BenchRow[] = [];
+try {
+  for (const name of SECTIONS) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    const section = await loadSection(name);
+    if (!section) continue;
+    console.log(`\n== ${name} ==`);
+    const started = performance.now();
+    try {
+      rows.push(...(await section({ db, postgres, log: (l) => console.log(`  ${l}`) })));
+    } catch (error) {
+      rows.push({ figure: `${name}: section failed`, target: "runs", measured: error instanceof Error ? error.message.slice(0, 80) : String(error), pass: false });
+    }
+    console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  rows.push({
+    figure: "peak memory (bench process incl. in-process server)",
+    target: "< 300 MB",
+    measured: `${peakMb.toFixed(0)} MB`,
+    pass: peakMb < 300,
+    note: "maxRSS of this process, which also generates the data; the server alone uses less",
+  });
+  printTable(rows);
+} finally {
+  await cleanup();
+}
+process.exit(0);
