@@ -1,0 +1,54 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { MemberShares } from "~/components/shares/member-shares";
+import { Flash, PageHead, StatusBadge } from "~/components/ui";
+import { getMember } from "~/models/members.server";
+import { memberSharesView } from "~/models/shares-view.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "self:read" };
+export const meta: MetaFunction = () => [{ title: "My membership · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "self:read");
+  const url = new URL(request.url);
+  const flash = url.searchParams.has("paid") ? "Thank you. Your shares appear here as soon as the card payment is confirmed." : url.searchParams.has("notice") ? "Your notice of withdrawal has been recorded." : null;
+  if (!ctx.memberId) return { member: null, view: null, flash, canWrite: false };
+  const db = await getDb();
+  const member = await getMember(db, ctx.organisation.id, ctx.memberId);
+  if (!member) return { member: null, view: null, flash, canWrite: false };
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
+    view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today),
+    flash,
+    canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
+  };
+}
+
+export default function MyMembership() {
+  const { member, view, flash, canWrite } = useLoaderData<typeof loader>();
+  if (!member || !view) {
+    return (
+      <>
+        <PageHead title="My membership" />
+        <p>Your log-in is not linked to an entry in this society&apos;s register. If you are a member, ask the secretary to link it.</p>
+      </>
+    );
+  }
+  const year = new Date().getFullYear() - 1;
+  return (
+    <>
+      <PageHead title="My membership">
+        {canWrite ? <Link className="button" to="/my/buy">Buy shares</Link> : null}
+        {canWrite ? <Link className="button secondary" to="/my/withdraw">Withdraw shares</Link> : null}
+        <a href={`/my/statement?year=${year}`}>Statement for {year} (PDF)</a>
+      </PageHead>
+      <Flash message={flash} />
+      <p>{member.name} · member no. {member.number} · <StatusBadge status={member.status} />{member.admittedOn ? ` · member since ${member.admittedOn}` : ""}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
+      <MemberShares view={view} certificateHref={(id) => `/my/certificates/${id}`} />
+    </>
+  );
+}

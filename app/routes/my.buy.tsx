@@ -1,0 +1,83 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField } from "~/components/forms";
+import { Flash, PageHead } from "~/components/ui";
+import { displayMoney } from "~/domain/money";
+import { newIdempotencyKey, startCardPurchase } from "~/models/payments.server";
+import { listShareClasses } from "~/models/shares.server";
+import { BuySchema } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { appUrl, requirePermission } from "~/utils/session.server";
+import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
+import { z } from "zod";
+
+export const access: RouteAccess = { loader: "self:write", action: "self:write" };
+export const meta: MetaFunction = () => [{ title: "Buy shares · Co-op Register" }];
+
+const BuyForm = BuySchema.extend({ idempotencyKey: z.string().uuid() });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const classes = await listShareClasses(await getDb(), ctx.organisation.id);
+  return {
+    linked: !!ctx.memberId,
+    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
+    enabled: cardPaymentsEnabled(),
+    howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS,
+    idempotencyKey: newIdempotencyKey(),
+    cancelled: new URL(request.url).searchParams.has("cancelled"),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const submission = parseWithZod(await request.formData(), { schema: BuyForm });
+  if (submission.status !== "success") return submission.reply();
+  const stripe = stripeClient();
+  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
+  if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
+  const r = await startCardPurchase(await getDb(), stripe, {
+    organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
+    classId: submission.value.classId, shares: submission.value.shares, idempotencyKey: submission.value.idempotencyKey, appUrl: appUrl(request),
+  });
+  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  return redirect(r.url);
+}
+
+export default function BuyShares() {
+  const { linked, classes, enabled, howTo, idempotencyKey, cancelled } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { classId: classes[0]?.[0], shares: "10", idempotencyKey },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: BuyForm }),
+  });
+  return (
+    <>
+      <PageHead title="Buy shares" />
+      <Flash message={cancelled ? "The card payment was cancelled; nothing was taken." : null} tone="info" />
+      {!linked ? <p>Your log-in is not linked to a member of this society.</p> : null}
+      <section className="card">
+        <h2>Pay by card</h2>
+        {enabled ? null : <div className="alert info" role="status">{howTo}</div>}
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} />
+          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+          <SelectField meta={fields.classId} label="Share class" options={classes} />
+          <Field meta={fields.shares} label="Number of shares" type="number" inputMode="numeric" />
+          <button type="submit" disabled={!enabled}>Continue to card payment</button>
+        </Form>
+        <p className="muted">Your shares are issued when Stripe confirms the payment.</p>
+      </section>
+      <section className="card">
+        <h2>Pay by bank transfer or cheque</h2>
+        <p>Send the money to the society quoting your member number; the secretary records it and your shares appear here.</p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getMember } from "~/models/members.server";
+import { memberStatement, statementPdf } from "~/models/shares-statement.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { pdfResponse } from "~/utils/pdf.server";
+import { requirePermission } from "~/utils/session.server";
+import { z } from "zod";
+
+export const access: RouteAccess = { loader: "self:read" };
+
+const Params = z.object({ year: z.coerce.number().int().min(1900).max(2200) });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "self:read");
+  const parsed = Params.safeParse({ year: new URL(request.url).searchParams.get("year") ?? new Date().getFullYear() - 1 });
+  if (!parsed.success || !ctx.memberId) throw new Response("Not found", { status: 404 });
+  const db = await getDb();
+  const member = await getMember(db, ctx.organisation.id, ctx.memberId);
+  if (!member) throw new Response("Not found", { status: 404 });
+  const s = await memberStatement(db, ctx.organisation.id, member.id, parsed.data.year);
+  const pdf = await statementPdf(s, { organisation: ctx.organisation.name, name: member.name, number: member.member_number }, ctx.organisation.currency);
+  return pdfResponse(`statement-${parsed.data.year}.pdf`, pdf, "inline");
+}

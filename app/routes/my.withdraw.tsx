@@ -1,0 +1,69 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField } from "~/components/forms";
+import { CheckField } from "~/components/shares/class-form";
+import { PageHead } from "~/components/ui";
+import { memberHoldings } from "~/models/shares.server";
+import { requestWithdrawal } from "~/models/withdrawals.server";
+import { WithdrawalRequestSchema } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "self:write", action: "self:write" };
+export const meta: MetaFunction = () => [{ title: "Withdraw shares · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const holdings = ctx.memberId ? await memberHoldings(await getDb(), ctx.organisation.id, ctx.memberId) : [];
+  return {
+    linked: !!ctx.memberId,
+    classes: holdings.filter((h) => h.withdrawable && BigInt(h.shares) > 0n).map((h) => [h.class_id, `${h.class_name}: ${String(h.shares)} held, ${h.notice_days} days' notice`] as const),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const submission = parseWithZod(await request.formData(), { schema: WithdrawalRequestSchema });
+  if (submission.status !== "success") return submission.reply();
+  if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
+  const memberId = ctx.memberId;
+  const db = await getDb();
+  const today = new Date().toISOString().slice(0, 10);
+  const r = await db.transaction().execute((trx) =>
+    requestWithdrawal(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId, classId: submission.value.classId, shares: submission.value.shares, leaving: submission.value.leaving, on: today, currency: ctx.organisation.currency }),
+  );
+  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  return redirect("/my?notice=1");
+}
+
+export default function Withdraw() {
+  const { linked, classes } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { classId: classes[0]?.[0] },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: WithdrawalRequestSchema }),
+  });
+  return (
+    <>
+      <PageHead title="Withdraw shares" />
+      {!linked ? <p>Your log-in is not linked to a member of this society.</p> : classes.length === 0 ? <p>You hold no withdrawable shares.</p> : (
+        <section className="card">
+          <p>Give notice here. Withdrawals are paid in order of notice once the notice period has run, unless the board has suspended them.</p>
+          <Form method="post" className="stack" {...getFormProps(form)}>
+            <FormErrors errors={form.errors} />
+            <SelectField meta={fields.classId} label="Share class" options={classes} />
+            <Field meta={fields.shares} label="Number of shares to withdraw" type="number" inputMode="numeric" />
+            <CheckField meta={fields.leaving} label="I am leaving the society (withdraw all my shares; membership ends when paid)" />
+            <button type="submit">Give notice of withdrawal</button>
+          </Form>
+        </section>
+      )}
+    </>
+  );
+}

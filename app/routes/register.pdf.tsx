@@ -1,0 +1,44 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { displayMoney } from "~/domain/money";
+import { registerRows } from "~/models/register.server";
+import { RegisterParams } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "register:read" };
+
+/** A printed register is for inspection and filing; beyond this many rows the CSV is the right tool. */
+const PDF_ROW_LIMIT = 20_000;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "register:read");
+  const params = RegisterParams.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const today = new Date().toISOString().slice(0, 10);
+  const asAt = params.asAt && params.asAt < today ? params.asAt : today;
+  const cur = ctx.organisation.currency;
+  const rows: string[][] = [];
+  let more = false;
+  for await (const r of registerRows(await getDb(), ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status })) {
+    if (rows.length === PDF_ROW_LIMIT) {
+      more = true;
+      break;
+    }
+    rows.push([
+      r.memberNumber, `${r.name}\n${r.address}${r.email ? `\n${r.email}` : ""}`,
+      r.shares.map((s) => `${s.className}: ${s.shares}`).join("\n") || "0", displayMoney(r.totalAmountPaid, cur),
+      r.otherProperty.map((p) => `${p.description}: ${displayMoney(p.amount, cur)}`).join("\n"), r.dateEntered, r.dateCeased ?? "",
+    ]);
+  }
+  const pdf = await renderPdf((doc) => {
+    doc.font("Helvetica-Bold").fontSize(14).text(`${ctx.organisation.name}: register of members`);
+    doc.font("Helvetica").fontSize(9).text(`As at ${asAt}. Kept under s.30 of the Co-operative and Community Benefit Societies Act 2014.${more ? ` First ${PDF_ROW_LIMIT} members only: use the CSV for the full register.` : ""}`);
+    doc.moveDown();
+    pdfTable(doc, [
+      { header: "No.", width: 36, align: "right" }, { header: "Name, address, email", width: 150 }, { header: "Shares held", width: 85 },
+      { header: "Amount paid", width: 60, align: "right" }, { header: "Other property", width: 70 }, { header: "Entered", width: 50 }, { header: "Ceased", width: 48 },
+    ], rows);
+  }, { title: `Register of members as at ${asAt}` });
+  return pdfResponse(`register-${ctx.organisation.slug}-${asAt}.pdf`, pdf, "inline");
+}

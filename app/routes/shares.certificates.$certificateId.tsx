@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { certificatePdf } from "~/models/certificates.server";
+import { getCertificate } from "~/models/shares.server";
+import { uuid } from "~/schemas/common";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { pdfResponse } from "~/utils/pdf.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "shares:read" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:read");
+  const id = uuid.safeParse(params.certificateId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  const cert = await getCertificate(await getDb(), ctx.organisation.id, id.data);
+  if (!cert) throw new Response("Not found", { status: 404 });
+  return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation.currency), "inline");
+}

@@ -1,0 +1,78 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ShareClassForm } from "~/components/shares/class-form";
+import { PageHead } from "~/components/ui";
+import { displayMoney, formatMinor } from "~/domain/money";
+import { DuplicateClassName, getShareClass, updateShareClass } from "~/models/shares.server";
+import { uuid } from "~/schemas/common";
+import { ShareClassSchema } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
+
+function classIdFrom(params: { shareClassId?: string }) {
+  const parsed = uuid.safeParse(params.shareClassId);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:read");
+  const cls = await getShareClass(await getDb(), ctx.organisation.id, classIdFrom(params));
+  if (!cls) throw new Response("Not found", { status: 404 });
+  return {
+    cls: {
+      id: cls.id, name: cls.name, parValue: formatMinor(BigInt(cls.par_value)), minHolding: String(cls.min_holding),
+      maxHolding: cls.max_holding_value === null ? "" : formatMinor(BigInt(cls.max_holding_value)), withdrawable: cls.withdrawable,
+      transferable: cls.transferable, noticeDays: String(cls.notice_days), interestRate: (cls.interest_rate_bp / 100).toString(), voting: cls.voting,
+      parDisplay: displayMoney(BigInt(cls.par_value), ctx.organisation.currency),
+    },
+    canWrite: ctx.permissions.has("shares:write"),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:write");
+  const classId = classIdFrom(params);
+  const submission = parseWithZod(await request.formData(), { schema: ShareClassSchema });
+  if (submission.status !== "success") return submission.reply();
+  const db = await getDb();
+  try {
+    const updated = await db.transaction().execute((trx) => updateShareClass(trx, ctx.user.id, ctx.organisation.id, classId, submission.value));
+    if (!updated) throw new Response("Not found", { status: 404 });
+  } catch (error) {
+    if (error instanceof DuplicateClassName) return submission.reply({ fieldErrors: { [error.field]: [error.message] } });
+    throw error;
+  }
+  return redirect("/shares");
+}
+
+export default function ShareClassPage() {
+  const { cls, canWrite } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <>
+      <PageHead title={cls.name}><Link to="/shares">Back to share capital</Link></PageHead>
+      <section className="card">
+        {canWrite ? (
+          <ShareClassForm lastResult={lastResult} submitLabel="Save share class" defaultValue={cls} />
+        ) : (
+          <dl className="facts">
+            <dt>Par value</dt><dd>{cls.parDisplay}</dd>
+            <dt>Minimum holding</dt><dd>{cls.minHolding} shares</dd>
+            <dt>Maximum holding</dt><dd>{cls.maxHolding || "No maximum"}</dd>
+            <dt>Withdrawable</dt><dd>{cls.withdrawable ? `Yes, ${cls.noticeDays} days' notice` : "No"}</dd>
+            <dt>Transferable</dt><dd>{cls.transferable ? "Yes, with board approval" : "No"}</dd>
+            <dt>Interest</dt><dd>{cls.interestRate}% a year</dd>
+            <dt>Voting</dt><dd>{cls.voting === "weighted" ? "Weighted" : "One member, one vote"}</dd>
+          </dl>
+        )}
+      </section>
+    </>
+  );
+}

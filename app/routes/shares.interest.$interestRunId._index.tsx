@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
+import { displayMoney } from "~/domain/money";
+import { approveInterestRun, getInterestRun } from "~/models/interest.server";
+import { uuid } from "~/schemas/common";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
+export const meta: MetaFunction = () => [{ title: "Interest run · Co-op Register" }];
+
+function runIdFrom(params: { interestRunId?: string }) {
+  const id = uuid.safeParse(params.interestRunId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  return id.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:read");
+  const found = await getInterestRun(await getDb(), ctx.organisation.id, runIdFrom(params));
+  if (!found) throw new Response("Not found", { status: 404 });
+  const cur = ctx.organisation.currency;
+  const { run, lines } = found;
+  return {
+    run: { id: run.id, className: run.class_name, from: run.period_from, to: run.period_to, rate: (run.rate_bp / 100).toFixed(2), payAs: run.pay_as, status: run.status, total: displayMoney(BigInt(run.total_interest), cur), method: run.method, postedOn: run.posted_on },
+    lines: lines.map((l) => ({ id: l.member_id, name: l.name, number: l.member_number, average: displayMoney(BigInt(l.average_balance), cur), interest: displayMoney(BigInt(l.interest), cur), shares: l.shares_credited, cash: displayMoney(BigInt(l.cash), cur), explain: l.explain })),
+    canGovern: ctx.permissions.has("shares:govern"),
+    canWrite: ctx.permissions.has("shares:write"),
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:govern");
+  const db = await getDb();
+  const r = await db.transaction().execute((trx) => approveInterestRun(trx, ctx.user.id, ctx.organisation.id, runIdFrom(params)));
+  if (!r) throw new Response("Not found", { status: 404 });
+  return r.ok ? { message: "Approved. The secretary can now post it.", error: null } : { message: null, error: r.reason };
+}
+
+export default function InterestRun() {
+  const { run, lines, canGovern, canWrite, today } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <>
+      <PageHead title={`Interest on ${run.className}, ${run.from} to ${run.to}`} />
+      <Flash message={data?.message} />
+      <Flash message={data?.error} tone="error" />
+      <section className="card">
+        <p><StatusBadge status={run.status} />{run.postedOn ? ` on ${run.postedOn}` : ""} · {run.rate}% · paid as {run.payAs} · total {run.total}</p>
+        <p className="muted">{run.method}</p>
+        {run.status === "preview" && canGovern ? <Form method="post"><button type="submit">Approve this interest run</button></Form> : null}
+        {run.status === "preview" && !canGovern ? <p>Waiting for the board&apos;s approval.</p> : null}
+        {run.status === "approved" && canWrite ? (
+          <Form method="post" action={`/shares/interest/${run.id}/post`} className="toolbar">
+            <label htmlFor="on">Post on</label>
+            <input id="on" name="on" type="date" defaultValue={today} />
+            <button type="submit">Post interest</button>
+          </Form>
+        ) : null}
+      </section>
+      <TableWrap label="Interest by member">
+        <table>
+          <thead><tr><th scope="col" className="num">No.</th><th scope="col">Member</th><th scope="col" className="num">Average holding</th><th scope="col" className="num">Interest</th><th scope="col" className="num">As shares</th><th scope="col" className="num">Cash</th><th scope="col" className="hide-narrow">How</th></tr></thead>
+          <tbody>
+            {lines.length === 0 ? <tr><td colSpan={7}>No member earned interest in this period.</td></tr> : lines.map((l) => (
+              <tr key={l.id}><td className="num">{l.number}</td><td>{l.name}</td><td className="num">{l.average}</td><td className="num">{l.interest}</td><td className="num">{l.shares}</td><td className="num">{l.cash}</td><td className="hide-narrow muted">{l.explain}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </>
+  );
+}

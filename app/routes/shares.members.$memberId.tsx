@@ -1,0 +1,55 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { MemberShares } from "~/components/shares/member-shares";
+import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
+import { getMember, memberStatusHistory } from "~/models/members.server";
+import { memberSharesView } from "~/models/shares-view.server";
+import { uuid } from "~/schemas/common";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "shares:read" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shares of ${data?.member.name ?? "member"} · Co-op Register` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:read");
+  const id = uuid.safeParse(params.memberId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  const db = await getDb();
+  const member = await getMember(db, ctx.organisation.id, id.data);
+  if (!member) throw new Response("Not found", { status: 404 });
+  const today = new Date().toISOString().slice(0, 10);
+  const [view, history] = await Promise.all([memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today), memberStatusHistory(db, ctx.organisation.id, member.id)]);
+  return {
+    member: { id: member.id, name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
+    view,
+    history: history.map((h) => ({ id: String(h.id), status: h.status, on: h.effective_on, note: h.note })),
+    canWrite: ctx.permissions.has("shares:write"),
+    recorded: new URL(request.url).searchParams.has("recorded"),
+  };
+}
+
+export default function MemberSharesPage() {
+  const { member, view, history, canWrite, recorded } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHead title={`${member.name}: shares`}>
+        {canWrite ? <Link className="button" to={`/shares/purchase?member=${member.number}`}>Record a purchase</Link> : null}
+        <Link to={`/members/${member.id}`}>Member details</Link>
+      </PageHead>
+      <Flash message={recorded ? "Purchase recorded and a new certificate issued." : null} />
+      <p>Member no. {member.number} · <StatusBadge status={member.status} /> · admitted {member.admittedOn ?? "—"}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
+      <MemberShares view={view} certificateHref={(id) => `/shares/certificates/${id}`} />
+      <section className="card">
+        <h2>Membership history</h2>
+        <TableWrap label="Membership history">
+          <table>
+            <thead><tr><th scope="col">From</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>
+            <tbody>{history.map((h) => <tr key={h.id}><td>{h.on}</td><td><StatusBadge status={h.status} /></td><td>{h.note}</td></tr>)}</tbody>
+          </table>
+        </TableWrap>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField } from "~/components/forms";
+import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
+import { listShareClasses, memberByNumber } from "~/models/shares.server";
+import { listTransfers, requestTransfer } from "~/models/shares-transfers.server";
+import { TransferSchema } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
+export const meta: MetaFunction = () => [{ title: "Share transfers · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:read");
+  const db = await getDb();
+  const [transfers, classes] = await Promise.all([listTransfers(db, ctx.organisation.id), listShareClasses(db, ctx.organisation.id)]);
+  return {
+    transfers: transfers.map((t) => ({ id: t.id, shares: t.shares, requestedOn: t.requested_on, status: t.status, decidedOn: t.decided_on, note: t.note, className: t.class_name, from: `${t.from_name} (#${t.from_number})`, to: `${t.to_name} (#${t.to_number})` })),
+    classes: classes.filter((c) => c.transferable).map((c) => [c.id, c.name] as const),
+    canWrite: ctx.permissions.has("shares:write"),
+    canGovern: ctx.permissions.has("shares:govern"),
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:write");
+  const submission = parseWithZod(await request.formData(), { schema: TransferSchema });
+  if (submission.status !== "success") return { result: submission.reply(), message: null };
+  const v = submission.value;
+  const db = await getDb();
+  const today = new Date().toISOString().slice(0, 10);
+  const r = await db.transaction().execute(async (trx) => {
+    const [from, to] = await Promise.all([memberByNumber(trx, ctx.organisation.id, v.fromMemberNumber), memberByNumber(trx, ctx.organisation.id, v.toMemberNumber)]);
+    if (!from) return { ok: false as const, field: "fromMemberNumber", reason: `No member has number ${v.fromMemberNumber}` };
+    if (!to) return { ok: false as const, field: "toMemberNumber", reason: `No member has number ${v.toMemberNumber}` };
+    return requestTransfer(trx, ctx.user.id, ctx.organisation.id, { classId: v.classId, fromMemberId: from.id, toMemberId: to.id, shares: v.shares, on: today });
+  });
+  if (!r.ok) return { result: submission.reply({ fieldErrors: { [r.field === "fromMemberId" ? "fromMemberNumber" : r.field]: [r.reason] } }), message: null };
+  return { result: submission.reply({ resetForm: true }), message: "Transfer recorded; it takes effect when the board approves it." };
+}
+
+export default function Transfers() {
+  const d = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({ lastResult: data?.result, defaultValue: { classId: d.classes[0]?.[0] }, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: TransferSchema }) });
+  return (
+    <>
+      <PageHead title="Share transfers" />
+      <Flash message={data?.message} />
+      <TableWrap label="Share transfers">
+        <table>
+          <thead><tr><th scope="col">Asked</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Class</th><th scope="col" className="num">Shares</th><th scope="col">Status</th></tr></thead>
+          <tbody>
+            {d.transfers.length === 0 ? <tr><td colSpan={6}>No transfers.</td></tr> : d.transfers.map((t) => (
+              <tr key={t.id}>
+                <td>{t.requestedOn}</td><td>{t.from}</td><td>{t.to}</td><td>{t.className}</td><td className="num">{t.shares}</td>
+                <td>
+                  <StatusBadge status={t.status} />{t.decidedOn ? ` ${t.decidedOn}` : ""}{t.note ? <div className="muted">{t.note}</div> : null}
+                  {t.status === "pending" && d.canGovern ? (
+                    <Form method="post" action="/shares/transfers/decide" className="toolbar">
+                      <input type="hidden" name="transferId" value={t.id} />
+                      <input type="hidden" name="on" value={d.today} />
+                      <label htmlFor={`note-${t.id}`}>Board minute</label>
+                      <input id={`note-${t.id}`} name="note" />
+                      <button type="submit" name="decision" value="approve">Approve</button>
+                      <button type="submit" name="decision" value="reject" className="secondary">Reject</button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      {d.canWrite ? (
+        <section className="card">
+          <h2>Record a transfer for board approval</h2>
+          {d.classes.length === 0 ? <p>No share class allows transfers.</p> : (
+            <Form method="post" className="stack" {...getFormProps(form)}>
+              <FormErrors errors={form.errors} />
+              <SelectField meta={fields.classId} label="Share class" options={d.classes} />
+              <Field meta={fields.fromMemberNumber} label="From member number" type="number" inputMode="numeric" />
+              <Field meta={fields.toMemberNumber} label="To member number" type="number" inputMode="numeric" />
+              <Field meta={fields.shares} label="Number of shares" type="number" inputMode="numeric" />
+              <button type="submit">Record transfer</button>
+            </Form>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Flash, PageHead, TableWrap } from "~/components/ui";
+import { displayMoney } from "~/domain/money";
+import { payDueWithdrawals, withdrawalQueue } from "~/models/withdrawals.server";
+import { PayWithdrawalsSchema } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
+export const meta: MetaFunction = () => [{ title: "Withdrawals · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:read");
+  const today = new Date().toISOString().slice(0, 10);
+  const q = await withdrawalQueue(await getDb(), ctx.organisation.id, today);
+  const cur = ctx.organisation.currency;
+  const row = (w: (typeof q.payable)[number]) => ({ id: w.id, memberId: w.member_id, name: w.member_name, number: w.member_number, className: w.class_name, shares: w.shares, amount: displayMoney(BigInt(w.amount), cur), leaving: w.leaving, requestedOn: w.requested_on, dueOn: w.due_on, waiting: w.waiting });
+  return {
+    today,
+    payable: q.payable.map(row),
+    waiting: q.waiting.map(row),
+    dueTotal: displayMoney(q.payable.reduce((t, w) => t + BigInt(w.amount), 0n), cur),
+    suspensions: q.suspensions.filter((s) => s.until_on === null || s.until_on >= today).map((s) => ({ id: s.id, className: s.class_name ?? "All share classes", from: s.from_on, until: s.until_on, reason: s.reason })),
+    canWrite: ctx.permissions.has("shares:write"),
+    canGovern: ctx.permissions.has("shares:govern"),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "shares:write");
+  const submission = parseWithZod(await request.formData(), { schema: PayWithdrawalsSchema });
+  if (submission.status !== "success") return { message: null, error: "Enter the payment date" };
+  const db = await getDb();
+  const paid = await db.transaction().execute((trx) => payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value.paidOn, ctx.organisation.currency));
+  return { message: paid.length ? `Paid ${paid.length} withdrawal${paid.length === 1 ? "" : "s"} in order of notice.` : "Nothing was due for payment.", error: null };
+}
+
+function Rows({ rows }: { rows: ReturnType<typeof useLoaderData<typeof loader>>["payable"] }) {
+  return (
+    <tbody>
+      {rows.length === 0 ? <tr><td colSpan={6}>None.</td></tr> : rows.map((w) => (
+        <tr key={w.id}>
+          <td>{w.requestedOn}</td>
+          <td><Link to={`/shares/members/${w.memberId}`}>{w.name}</Link> <span className="muted">#{w.number}</span>{w.leaving ? " (leaving)" : ""}</td>
+          <td>{w.className}</td><td className="num">{w.shares}</td><td className="num">{w.amount}</td>
+          <td>{w.dueOn}{w.waiting ? <div className="muted">{w.waiting}</div> : null}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
+}
+
+export default function Withdrawals() {
+  const d = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const head = <thead><tr><th scope="col">Notice given</th><th scope="col">Member</th><th scope="col">Class</th><th scope="col" className="num">Shares</th><th scope="col" className="num">Amount</th><th scope="col">Due</th></tr></thead>;
+  return (
+    <>
+      <PageHead title="Withdrawals">{d.canGovern ? <Link className="button secondary" to="/shares/suspensions">Suspend or resume withdrawals</Link> : null}</PageHead>
+      <Flash message={data?.message} />
+      <Flash message={data?.error} tone="error" />
+      {d.suspensions.map((s) => (
+        <div key={s.id} className="alert info" role="status">Withdrawals of {s.className} suspended by the board from {s.from}{s.until ? ` until ${s.until}` : ""}: {s.reason}</div>
+      ))}
+      <section className="card">
+        <h2>Due for payment ({d.dueTotal})</h2>
+        <TableWrap label="Withdrawals due for payment"><table>{head}<Rows rows={d.payable} /></table></TableWrap>
+        {d.canWrite && d.payable.length ? (
+          <Form method="post" className="toolbar">
+            <label htmlFor="paidOn">Payment date</label>
+            <input id="paidOn" name="paidOn" type="date" defaultValue={d.today} max={d.today} />
+            <button type="submit">Pay due withdrawals in order of notice</button>
+          </Form>
+        ) : null}
+      </section>
+      <section className="card">
+        <h2>Waiting</h2>
+        <TableWrap label="Withdrawals waiting"><table>{head}<Rows rows={d.waiting} /></table></TableWrap>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import Stripe from "stripe";
+import { parseEnv } from "./env.server";
+
+/*
+ * Stripe, configured from the environment. STRIPE_API_BASE points the
+ * library at another server (the tests' local fake); without a secret key
+ * card payments are off and the pages say how to turn them on.
+ */
+let cached: { key: string; base: string | undefined; client: Stripe } | undefined;
+
+/*
+ * Read (and validate) the Stripe settings at call time rather than from the
+ * start-up snapshot, so a rotated key takes effect without a restart and a
+ * test process can point one server build at its own fake.
+ */
+function stripeEnv() {
+  return parseEnv(process.env);
+}
+
+export function stripeClient(): Stripe | null {
+  const { STRIPE_SECRET_KEY, STRIPE_API_BASE } = stripeEnv();
+  if (!STRIPE_SECRET_KEY) return null;
+  if (cached?.key === STRIPE_SECRET_KEY && cached.base === STRIPE_API_BASE) return cached.client;
+  const config: ConstructorParameters<typeof Stripe>[1] = { maxNetworkRetries: 2, timeout: 20_000, telemetry: false };
+  if (STRIPE_API_BASE) {
+    const url = new URL(STRIPE_API_BASE);
+    config.host = url.hostname;
+    config.port = url.port || (url.protocol === "http:" ? "80" : "443");
+    config.protocol = url.protocol === "http:" ? "http" : "https";
+  }
+  cached = { key: STRIPE_SECRET_KEY, base: STRIPE_API_BASE, client: new Stripe(STRIPE_SECRET_KEY, config) };
+  return cached.client;
+}
+
+export function cardPaymentsEnabled() {
+  const { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET } = stripeEnv();
+  return !!(STRIPE_SECRET_KEY && STRIPE_WEBHOOK_SECRET);
+}
+
+export const HOW_TO_ENABLE_CARDS =
+  "Card payments are not switched on. To take them, set STRIPE_SECRET_KEY (sk_...) and STRIPE_WEBHOOK_SECRET (whsec_...) in the server's environment, and in the Stripe dashboard send the checkout.session.completed event to /webhooks/stripe on this site.";
+
+export class BadSignature extends Error {}
+
+/** Verify a webhook's signature against the raw body; throws BadSignature. */
+export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
+  const secret = stripeEnv().STRIPE_WEBHOOK_SECRET;
+  if (!secret) throw new BadSignature("Stripe webhooks are not configured on this server");
+  if (!signature) throw new BadSignature("missing Stripe-Signature header");
+  try {
+    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+  } catch (error) {
+    throw new BadSignature(error instanceof Error ? error.message : "bad signature");
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Card purchases through Stripe Checkout, with Stripe's own library talking
+ * to a local fake of the API, and webhooks signed by generateTestHeaderString.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "~/utils/db.server";
+import { makeMember, makeUser } from "../../db/factories";
+import { testDb } from "../db";
+import { setupClass } from "../fixtures/shares";
+import { Browser, startTestServer, type TestServer } from "../http";
+
+const WEBHOOK_SECRET = "whsec_test_secret_for_the_fake";
+let db: Database;
+let server: TestServer;
+let fake: Server;
+const calls: { idempotencyKey: string | undefined; body: URLSearchParams }[] = [];
+const sessions = new Map<string, Record<string, unknown>>();
+
+beforeAll(async () => {
+  fake = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      if (req.method !== "POST" || req.url !== "/v1/checkout/sessions") {
+        res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "not faked" } }));
+        return;
+      }
+      const key = req.headers["idempotency-key"] as string | undefined;
+      const body = new URLSearchParams(raw);
+      calls.push({ idempotencyKey: key, body });
+      let session = key ? sessions.get(key) : undefined;
+      if (!session) {
+        const id = `cs_test_${sessions.size + 1}`;
+        const amount = Number(body.get("line_items[0][price_data][unit_amount]")) * Number(body.get("line_items[0][quantity]"));
+        session = { id, object: "checkout.session", url: `https://checkout.stripe.test/pay/${id}`, amount_total: amount, client_reference_id: body.get("client_reference_id"), metadata: { paymentId: body.get("metadata[paymentId]"), organisationId: body.get("metadata[organisationId]") }, payment_status: "unpaid", mode: "payment" };
+        if (key) sessions.set(key, session);
+      }
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(session));
+    });
+  });
+  await new Promise<void>((r) => fake.listen(0, "127.0.0.1", () => r()));
+  process.env.STRIPE_SECRET_KEY = "sk_test_fake_key";
+  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET;
+  process.env.STRIPE_API_BASE = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  db = await testDb();
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+  await new Promise((r) => fake.close(r));
+});
+
+function completedEvent(id: string, session: Record<string, unknown>) {
+  return JSON.stringify({ id, object: "event", type: "checkout.session.completed", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), data: { object: { ...session, payment_status: "paid", status: "complete" } } });
+}
+
+function sendWebhook(payload: string, signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })) {
+  return fetch(`${server.base}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body: payload });
+}
+
+async function holdingShares(memberId: string) {
+  const h = await db.selectFrom("share_holdings").select("shares").where("member_id", "=", memberId).executeTakeFirst();
+  return h ? Number(h.shares) : 0;
+}
+
+describe("card purchase by Stripe Checkout", () => {
+  it("changes the holding only on the signed webhook, once, also when it is repeated or concurrent", async () => {
+    const { org, cls } = await setupClass(db, { minHolding: "1" });
+    const member = await makeMember(db, org.id, { email: "card@example.org" });
+    const user = await makeUser(db, { organisationId: org.id, roles: ["member"], memberId: member.id });
+    const b = new Browser(server.base);
+    await b.login(user.email, user.password);
+    const page = await (await b.get("/my/buy")).text();
+    expect(page).not.toContain("Card payments are not switched on");
+
+    const key = crypto.randomUUID();
+    const first = await b.post("/my/buy", { classId: cls.id, shares: "15", idempotencyKey: key });
+    expect(first.status).toBe(302);
+    expect(first.headers.get("location")).toBe("https://checkout.stripe.test/pay/cs_test_1");
+    expect(calls.at(-1)!.idempotencyKey).toBe(key);
+    expect(calls.at(-1)!.body.get("mode")).toBe("payment");
+    expect(calls.at(-1)!.body.get("line_items[0][quantity]")).toBe("15");
+    // A double submit of the same form makes no second payment.
+    const again = await b.post("/my/buy", { classId: cls.id, shares: "15", idempotencyKey: key });
+    expect(again.headers.get("location")).toBe("https://checkout.stripe.test/pay/cs_test_1");
+    expect(await db.selectFrom("payments").select("id").where("organisation_id", "=", org.id).execute()).toHaveLength(1);
+    expect(await holdingShares(member.id)).toBe(0);
+
+    const session = sessions.get(key)!;
+    const payload = completedEvent("evt_test_1", session);
+    // A bad signature is refused and changes nothing.
+    const forged = await sendWebhook(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: "whsec_wrong" }));
+    expect(forged.status).toBe(400);
+    expect((await sendWebhook(payload, "t=1,v1=deadbeef")).status).toBe(400);
+    expect(await db.selectFrom("stripe_events").select("id").where("id", "=", "evt_test_1").executeTakeFirst()).toBeUndefined();
+    expect(await holdingShares(member.id)).toBe(0);
+
+    const ok = await sendWebhook(payload);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ received: true, outcome: "processed" });
+    expect(await holdingShares(member.id)).toBe(15);
+    const stored = await db.selectFrom("stripe_events").selectAll().where("id", "=", "evt_test_1").executeTakeFirstOrThrow();
+    expect(stored.payload).toBe(payload);
+    expect(stored.processed_at).not.toBeNull();
+    expect(await (await sendWebhook(payload)).json()).toEqual({ received: true, outcome: "duplicate" });
+    expect(await holdingShares(member.id)).toBe(15);
+    const pay = await db.selectFrom("payments").selectAll().where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
+    expect(pay).toMatchObject({ status: "paid", stripe_session_id: "cs_test_1" });
+
+    // Concurrent deliveries of one new event: processed exactly once.
+    const key2 = crypto.randomUUID();
+    await b.post("/my/buy", { classId: cls.id, shares: "7", idempotencyKey: key2 });
+    const payload2 = completedEvent("evt_test_2", sessions.get(key2)!);
+    const results = await Promise.all(Array.from({ length: 10 }, () => sendWebhook(payload2).then((r) => r.json() as Promise<{ outcome: string }>)));
+    expect(results.filter((r) => r.outcome === "processed")).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(9);
+    expect(await holdingShares(member.id)).toBe(22);
+    // Also a different event id for an already-paid session cannot issue twice.
+    expect(await (await sendWebhook(completedEvent("evt_test_3", sessions.get(key2)!))).json()).toEqual({ received: true, outcome: "ignored" });
+    expect(await holdingShares(member.id)).toBe(22);
+    const purchases = await db.selectFrom("share_transactions").select("method").where("organisation_id", "=", org.id).where("member_id", "=", member.id).execute();
+    expect(purchases.map((p) => p.method)).toEqual(["card", "card"]);
+  });
+});
