@@ -1,0 +1,208 @@
+import { createHash, randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import type { BallotChoice, MotionKind } from "../../db/tables/governance";
+import type { Executor } from "~/utils/db.server";
+import { GovernanceError } from "./meetings.errors.server";
+
+/*
+ * Secret ballots. Casting writes two rows in one transaction:
+ *  - participations (motion, member, channel, time): that the member voted;
+ *  - ballots (random id, motion, choice or ranking, weight, receipt hash):
+ *    how someone voted, with nothing that names or dates the voter.
+ * The primary key of participations refuses a second vote, however many
+ * requests race; the foreign key to motion_electorate refuses anyone not
+ * eligible when voting opened.
+ */
+
+const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: codes are read aloud and typed
+
+/** 12 random characters (60 bits), shown as ABCD-EFGH-JKLM. */
+export function newReceiptCode(): string {
+  const bytes = randomBytes(12);
+  let code = "";
+  for (let i = 0; i < 12; i++) code += RECEIPT_ALPHABET[bytes[i] & 31];
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+}
+
+export function normaliseReceipt(code: string): string {
+  const c = code.trim().toUpperCase().replace(/[^A-Z0-9]/g, "");
+  return `${c.slice(0, 4)}-${c.slice(4, 8)}-${c.slice(8, 12)}`;
+}
+
+/** Only the hash is stored: someone reading the database cannot forge or look up a voter's receipt. */
+export function receiptHash(code: string): string {
+  return createHash("sha256").update(normaliseReceipt(code)).digest("hex");
+}
+
+export interface VoteInput {
+  organisationId: string;
+  motionId: string;
+  memberId: string | null;
+  choice?: BallotChoice;
+  ranking?: number[];
+}
+
+/** Check a ranking against the kind of vote and the number of candidates. */
+export function checkRanking(kind: MotionKind, optionCount: number, ranking: number[]) {
+  if (ranking.some((p) => !Number.isInteger(p) || p < 1 || p > optionCount)) throw new GovernanceError("That is not one of the candidates on this ballot.");
+  if (new Set(ranking).size !== ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
+  if (kind === "plurality" && ranking.length !== 1) throw new GovernanceError("Choose exactly one option.");
+  if (ranking.length === 0) throw new GovernanceError("Choose at least one candidate.");
+}
+
+/** Lock the motion for share: closing takes it for update, so no vote slips in after the count. */
+export async function motionForVoting(db: Executor, organisationId: string, motionId: string) {
+  const motion = await db
+    .selectFrom("motions")
+    .select(["id", "status", "kind", sql<number>`(select count(*)::int from motion_options o where o.motion_id = motions.id)`.as("option_count")])
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", motionId)
+    .forShare()
+    .executeTakeFirst();
+  if (!motion) throw new GovernanceError("That motion does not exist.");
+  if (motion.status === "draft") throw new GovernanceError("Voting on this motion has not opened yet.");
+  if (motion.status === "closed") throw new GovernanceError("Voting on this motion has closed.");
+  return motion;
+}
+
+export function checkBallot(motion: { kind: MotionKind; option_count: number }, input: { choice?: BallotChoice; ranking?: number[] }) {
+  const election = motion.kind === "stv" || motion.kind === "plurality" || motion.kind === "approval";
+  if (election) {
+    if (!input.ranking) throw new GovernanceError("Rank at least one candidate.");
+    checkRanking(motion.kind, motion.option_count, input.ranking);
+    return { choice: null, ranking: input.ranking };
+  }
+  if (!input.choice || !["for", "against", "abstain"].includes(input.choice)) throw new GovernanceError("Choose for, against or abstain.");
+  return { choice: input.choice, ranking: null };
+}
+
+/**
+ * Cast a member's own vote. Returns the receipt code, which is shown once
+ * and never stored in the clear.
+ *
+ * One SQL statement does the whole of it, so it is atomic by itself (one
+ * transaction) and costs one round trip on the hot path: lock the motion
+ * for share (closing takes it for update, so no vote slips in after the
+ * count), check the ballot fits the kind of vote, claim the member's one
+ * participation (the frozen electorate checks eligibility, the primary key
+ * refuses a second vote) and write the ballot only if the claim succeeded.
+ * When nothing was written, a second look says why, in words.
+ */
+export async function castVote(db: Executor, input: VoteInput): Promise<{ receipt: string }> {
+  if (!input.memberId) throw new GovernanceError("Only members on the register can vote, and this login is not linked to a register entry.");
+  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
+  const receipt = newReceiptCode();
+  const choice = input.ranking ? null : (input.choice ?? null);
+  const ranking = input.ranking ? `{${input.ranking.map((p) => Math.trunc(p)).join(",")}}` : null;
+  const result = await sql<{ status: string; kind: MotionKind; option_count: number; cast: number }>`
+    WITH m AS (
+      SELECT x.id, x.status, x.kind, (SELECT count(*)::int FROM motion_options o WHERE o.motion_id = x.id) AS option_count
+      FROM motions x WHERE x.id = ${input.motionId}::uuid AND x.organisation_id = ${input.organisationId}::uuid
+      FOR SHARE
+    ), claimed AS (
+      INSERT INTO participations (organisation_id, motion_id, member_id, channel)
+      SELECT e.organisation_id, e.motion_id, e.member_id, 'online'
+      FROM m JOIN motion_electorate e ON e.motion_id = m.id AND e.member_id = ${input.memberId}::uuid
+      WHERE m.status = 'open'
+        AND CASE WHEN m.kind IN ('stv', 'plurality', 'approval')
+              THEN ${ranking}::smallint[] IS NOT NULL AND cardinality(${ranking}::smallint[]) >= 1
+                AND (SELECT min(r) >= 1 AND max(r) <= m.option_count FROM unnest(${ranking}::smallint[]) r)
+                AND (m.kind <> 'plurality' OR cardinality(${ranking}::smallint[]) = 1)
+              ELSE ${choice}::text IN ('for', 'against', 'abstain') END
+      ON CONFLICT (motion_id, member_id) DO NOTHING
+      RETURNING motion_id, member_id
+    ), ballot AS (
+      INSERT INTO ballots (organisation_id, motion_id, choice, ranking, weight, receipt_hash)
+      SELECT ${input.organisationId}::uuid, c.motion_id, ${choice}::text, ${ranking}::smallint[], e.weight, ${receiptHash(receipt)}
+      FROM claimed c JOIN motion_electorate e ON e.motion_id = c.motion_id AND e.member_id = c.member_id
+      RETURNING 1
+    )
+    SELECT m.status, m.kind, m.option_count, (SELECT count(*)::int FROM ballot) AS cast FROM m
+  `.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new GovernanceError("That motion does not exist.");
+  if (row.cast === 1) return { receipt };
+  if (row.status === "draft") throw new GovernanceError("Voting on this motion has not opened yet.");
+  if (row.status === "closed") throw new GovernanceError("Voting on this motion has closed.");
+  checkBallot({ kind: row.kind, option_count: row.option_count }, input);
+  const eligible = await db
+    .selectFrom("motion_electorate")
+    .select("member_id")
+    .where("motion_id", "=", input.motionId)
+    .where("member_id", "=", input.memberId)
+    .executeTakeFirst();
+  throw new GovernanceError(
+    eligible
+      ? "You have already voted on this motion. Each member votes once."
+      : "You are not on the list of members eligible to vote on this motion (members admitted on the record date).",
+  );
+}
+
+export async function hasVoted(db: Executor, organisationId: string, motionId: string, memberId: string | null) {
+  if (!memberId) return { eligible: false, voted: false, channel: null as null | "online" | "proxy" };
+  const row = await db
+    .selectFrom("motion_electorate as e")
+    .leftJoin("participations as p", (j) => j.onRef("p.motion_id", "=", "e.motion_id").onRef("p.member_id", "=", "e.member_id"))
+    .select(["p.channel"])
+    .where("e.organisation_id", "=", organisationId)
+    .where("e.motion_id", "=", motionId)
+    .where("e.member_id", "=", memberId)
+    .executeTakeFirst();
+  return { eligible: !!row, voted: !!row?.channel, channel: row?.channel ?? null };
+}
+
+/** Turnout while voting is open: how many took part, never how they voted. */
+export async function turnout(db: Executor, organisationId: string, motionId: string) {
+  const row = await sql<{ online: number; proxy: number; pending_proxy: number; eligible: number | null }>`
+    SELECT
+      (SELECT count(*)::int FROM participations p WHERE p.motion_id = x.id AND p.channel = 'online') AS online,
+      (SELECT count(*)::int FROM participations p WHERE p.motion_id = x.id AND p.channel = 'proxy') AS proxy,
+      (SELECT count(*)::int FROM proxy_votes v JOIN proxy_appointments a ON a.id = v.appointment_id
+        WHERE v.motion_id = x.id AND a.revoked_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM participations p WHERE p.motion_id = x.id AND p.member_id = a.appointer_member_id)) AS pending_proxy,
+      x.eligible_count AS eligible
+    FROM motions x WHERE x.id = ${motionId}::uuid AND x.organisation_id = ${organisationId}::uuid
+  `.execute(db);
+  const r = row.rows[0];
+  if (!r) return null;
+  const voted = r.online + r.proxy + r.pending_proxy;
+  const eligible = r.eligible ?? 0;
+  return { online: r.online, proxy: r.proxy + r.pending_proxy, voted, eligible, percent: eligible ? ((voted * 100) / eligible).toFixed(1) : "0.0" };
+}
+
+export type ReceiptStatus =
+  | { found: false }
+  | { found: true; motionId: string; kind: MotionKind; motionTitle: string; meetingTitle: string; status: "counted" | "in-ballot-box" | "held-by-proxy" | "not-counted" };
+
+/**
+ * Check a receipt: says whether a ballot with that code is in the box (and
+ * counted, once closed) without ever showing the choice, so a receipt
+ * cannot be used to prove to someone else how the member voted.
+ */
+export async function checkReceipt(db: Executor, organisationId: string, code: string): Promise<ReceiptStatus> {
+  const hash = receiptHash(code);
+  const ballot = await db
+    .selectFrom("ballots as b")
+    .innerJoin("motions as x", "x.id", "b.motion_id")
+    .innerJoin("meetings as m", "m.id", "x.meeting_id")
+    .select(["x.id", "x.kind", "x.title", "x.status", "m.title as meeting_title"])
+    .where("b.organisation_id", "=", organisationId)
+    .where("b.receipt_hash", "=", hash)
+    .executeTakeFirst();
+  if (ballot) {
+    return { found: true, motionId: ballot.id, kind: ballot.kind, motionTitle: ballot.title, meetingTitle: ballot.meeting_title, status: ballot.status === "closed" ? "counted" : "in-ballot-box" };
+  }
+  const proxy = await db
+    .selectFrom("proxy_votes as v")
+    .innerJoin("motions as x", "x.id", "v.motion_id")
+    .innerJoin("meetings as m", "m.id", "x.meeting_id")
+    .select(["x.id", "x.kind", "x.title", "x.status", "m.title as meeting_title"])
+    .where("v.organisation_id", "=", organisationId)
+    .where("v.receipt_hash", "=", hash)
+    .executeTakeFirst();
+  if (proxy) {
+    // Closed and still here (not copied into ballots): overridden by the member's own vote or revoked.
+    return { found: true, motionId: proxy.id, kind: proxy.kind, motionTitle: proxy.title, meetingTitle: proxy.meeting_title, status: proxy.status === "closed" ? "not-counted" : "held-by-proxy" };
+  }
+  return { found: false };
+}

@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { exportBlt } from "~/models/elections.server";
+import { GovernanceError } from "~/models/meetings.errors.server";
+import { idParam } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "meetings:read" };
+
+/** The anonymous ballots of a closed election as BLT, so anyone can recount them with other software. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:read");
+  try {
+    const text = await exportBlt(await getDb(), ctx.organisation.id, idParam(params.electionId));
+    if (text === null) throw new Response("Not found", { status: 404 });
+    return new Response(text, { headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Disposition": 'attachment; filename="ballots.blt"', "Cache-Control": "no-store" } });
+  } catch (error) {
+    if (error instanceof GovernanceError) throw new Response(error.message, { status: 404 });
+    throw error;
+  }
+}

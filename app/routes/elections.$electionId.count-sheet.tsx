@@ -1,0 +1,61 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PageHead, TableWrap } from "~/components/ui";
+import { countSheetRows } from "~/models/elections.server";
+import { getMotion, getResult } from "~/models/meetings.server";
+import type { StvResult } from "~/domain/voting/stv";
+import { idParam } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "meetings:read" };
+export const meta: MetaFunction = () => [{ title: "Count sheet · Co-op Register" }];
+
+async function stvResultFor(organisationId: string, electionId: string) {
+  const db = await getDb();
+  const motion = await getMotion(db, organisationId, electionId);
+  if (!motion || motion.kind !== "stv" || motion.status !== "closed") return null;
+  const result = await getResult(db, organisationId, electionId);
+  const stv = (result?.outcome as { stv?: StvResult } | undefined)?.stv;
+  return stv ? { motion, stv } : null;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:read");
+  const found = await stvResultFor(ctx.organisation.id, idParam(params.electionId));
+  if (!found) throw new Response("No count sheet (yet) for that election.", { status: 404 });
+  const sheet = countSheetRows(found.stv);
+  return { id: found.motion.id, title: found.motion.title, method: found.stv.method, seats: found.stv.seats, quota: found.stv.quota, valid: found.stv.valid, elected: found.stv.elected, sheet };
+}
+
+export default function CountSheet() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHead title={`Count sheet: ${d.title}`}>
+        <a className="button secondary" href={`/elections/${d.id}/count-sheet.csv`}>Download (CSV)</a>
+        <Link className="button secondary" to={`/elections/${d.id}`}>Back to the election</Link>
+      </PageHead>
+      <section className="card">
+        <dl className="facts">
+          <dt>Rules</dt><dd>{d.method === "meek" ? "Meek's method" : "Scottish STV (SSI 2007/42): Droop quota, transfers truncated to 5 decimals"}</dd>
+          <dt>Seats</dt><dd>{d.seats}</dd>
+          <dt>Valid ballots</dt><dd>{d.valid}</dd>
+          <dt>Quota</dt><dd>{d.quota}</dd>
+          <dt>Elected, in order</dt><dd>{d.elected.join(", ")}</dd>
+        </dl>
+      </section>
+      <TableWrap label="Count sheet, one row per stage">
+        <table>
+          <thead><tr>{d.sheet.header.map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
+          <tbody>
+            {d.sheet.rows.map((r, i) => (
+              <tr key={i}>{r.map((c, j) => (j === 0 ? <th scope="row" key={j}>{c}</th> : <td key={j} className={j >= 3 && j < d.sheet.header.length - 3 ? "num" : undefined}>{c}</td>))}</tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </>
+  );
+}

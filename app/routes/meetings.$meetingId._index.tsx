@@ -1,0 +1,182 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
+import { FormErrors } from "~/components/forms";
+import { Flash, PageHead, TableWrap } from "~/components/ui";
+import { checkNotice } from "~/domain/voting/notice";
+import { getMeeting, GovernanceError, listMotions, updateMinutes } from "~/models/meetings.server";
+import { listAppointments, revokeProxy } from "~/models/proxies.server";
+import { getOrganisation } from "~/models/organisations.server";
+import { uuid } from "~/schemas/common";
+import { idParam } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
+
+const MeetingActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("minutes"), minutes: z.string().max(100_000).optional().default("") }),
+  // A member who comes to the meeting in person votes there: the secretary revokes their proxy so it is not counted too.
+  z.object({ intent: z.literal("revoke-proxy"), appointmentId: uuid }),
+]);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:read");
+  const meetingId = idParam(params.meetingId);
+  const db = await getDb();
+  const meeting = await getMeeting(db, ctx.organisation.id, meetingId);
+  if (!meeting) throw new Response("Not found", { status: 404 });
+  const canManage = ctx.permissions.has("meetings:manage");
+  const [motions, org, proxies] = await Promise.all([
+    listMotions(db, ctx.organisation.id, meetingId),
+    getOrganisation(db, ctx.organisation.id),
+    canManage ? listAppointments(db, ctx.organisation.id, meetingId) : [],
+  ]);
+  const notice = checkNotice(meeting.kind, meeting.notice_given_on, meeting.held_on, org.rules.noticeDays);
+  return {
+    meeting: { ...meeting, created_at: undefined },
+    motions,
+    notice,
+    canManage,
+    proxies: proxies.map((p) => ({ id: p.id, appointer: p.appointer_name, holder: p.holder_name ?? "The chair", instructed: Object.keys(p.instructions).length, revoked: !!p.revoked_at })),
+    canVote: ctx.permissions.has("ballots:cast") && !!ctx.memberId && meeting.kind !== "board",
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:manage");
+  const meetingId = idParam(params.meetingId);
+  const db = await getDb();
+  if (!(await getMeeting(db, ctx.organisation.id, meetingId))) throw new Response("Not found", { status: 404 });
+  const submission = parseWithZod(await request.formData(), { schema: MeetingActionSchema });
+  if (submission.status !== "success") return { result: submission.reply(), saved: null };
+  const v = submission.value;
+  try {
+    await db.transaction().execute((trx) =>
+      v.intent === "minutes"
+        ? updateMinutes(trx, ctx.user.id, ctx.organisation.id, meetingId, v.minutes)
+        : revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, null),
+    );
+  } catch (error) {
+    if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), saved: null };
+    throw error;
+  }
+  return { result: submission.reply(), saved: v.intent === "minutes" ? "Minutes saved." : "Proxy revoked: the member votes in person." };
+}
+
+export default function MeetingPage() {
+  const { meeting, motions, notice, canManage, canVote, proxies } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const documents = meeting.documents.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return (
+    <>
+      <PageHead title={meeting.title}>
+        {canVote ? <Link className="button secondary" to={`/meetings/${meeting.id}/proxy`}>Proxies</Link> : null}
+        {canManage ? <Link className="button" to={`/meetings/${meeting.id}/motions/new`}>Add a resolution</Link> : null}
+        {canManage ? <Link className="button" to={`/meetings/${meeting.id}/elections/new`}>Add an election</Link> : null}
+      </PageHead>
+      <Flash message={data?.saved ?? null} />
+      <FormErrors errors={(data?.result.error?.[""] ?? undefined) as string[] | undefined} />
+      <section className="card">
+        <dl className="facts">
+          <dt>Kind</dt><dd>{MEETING_KIND_LABEL[meeting.kind]}</dd>
+          <dt>When</dt><dd>{meeting.held_on}{meeting.starts_at ? ` at ${meeting.starts_at}` : ""}</dd>
+          <dt>Held</dt><dd>{FORMAT_LABEL[meeting.format]}{meeting.place ? ` — ${meeting.place}` : ""}</dd>
+          <dt>Notice</dt><dd>Given on {meeting.notice_given_on}: {notice.message}</dd>
+          <dt>Record date</dt><dd>{meeting.record_date} (members admitted on this date may vote)</dd>
+        </dl>
+        {!notice.ok ? <p className="alert error">{notice.message}</p> : null}
+      </section>
+      {meeting.agenda ? (
+        <section className="card"><h2>Agenda</h2><p style={{ whiteSpace: "pre-wrap" }}>{meeting.agenda}</p></section>
+      ) : null}
+      {documents.length ? (
+        <section className="card">
+          <h2>Documents</h2>
+          <ul>
+            {documents.map((d) => {
+              const url = d.match(/https?:\/\/\S+/)?.[0];
+              const text = url ? d.replace(url, "").trim() || url : d;
+              return <li key={d}>{url ? <a href={url} rel="noreferrer noopener">{text}</a> : text}</li>;
+            })}
+          </ul>
+        </section>
+      ) : null}
+      <section className="card">
+        <h2>Motions and elections</h2>
+        {motions.length === 0 ? (
+          <p>Nothing on the agenda for voting yet.</p>
+        ) : (
+          <TableWrap label="Motions and elections">
+            <table>
+              <thead><tr><th scope="col" className="num">No.</th><th scope="col">Motion</th><th scope="col" className="hide-narrow">Kind</th><th scope="col">Voting</th></tr></thead>
+              <tbody>
+                {motions.map((m) => (
+                  <tr key={m.id}>
+                    <td className="num">{m.position}</td>
+                    <td><Link to={motionHref(m)}>{m.title}</Link></td>
+                    <td className="hide-narrow">{MOTION_KIND_LABEL[m.kind]}{m.kind === "stv" ? ` (${m.seats} seats)` : ""}</td>
+                    <td><span className={`badge ${m.status}`}>{STATUS_LABEL[m.status]}</span></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </section>
+      {canManage && proxies.length ? (
+        <section className="card">
+          <h2>Proxy appointments</h2>
+          <p className="muted">If a member who appointed a proxy comes to the meeting and votes in person, revoke their proxy here so it is not counted as well.</p>
+          <TableWrap label="Proxy appointments">
+            <table>
+              <thead><tr><th scope="col">Member</th><th scope="col">Proxy</th><th scope="col" className="num">Instructions</th><th scope="col">Status</th></tr></thead>
+              <tbody>
+                {proxies.map((p) => (
+                  <tr key={p.id}>
+                    <td>{p.appointer}</td>
+                    <td>{p.holder}</td>
+                    <td className="num">{p.instructed}</td>
+                    <td>
+                      {p.revoked ? (
+                        "Revoked"
+                      ) : (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="revoke-proxy" />
+                          <input type="hidden" name="appointmentId" value={p.id} />
+                          <button type="submit" className="secondary" aria-label={`Revoke the proxy of ${p.appointer}: votes in person`}>Revoke the proxy</button>
+                        </Form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </section>
+      ) : null}
+      <section className="card">
+        <h2>Minutes</h2>
+        {canManage ? (
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="minutes" />
+            <div className="field">
+              <label htmlFor="minutes">Minutes of the meeting</label>
+              <p className="hint" id="minutes-hint">Each certified result is added here when voting closes.</p>
+              <textarea id="minutes" name="minutes" rows={8} defaultValue={meeting.minutes} aria-describedby="minutes-hint" />
+            </div>
+            <button type="submit">Save minutes</button>
+          </Form>
+        ) : meeting.minutes ? (
+          <p style={{ whiteSpace: "pre-wrap" }}>{meeting.minutes}</p>
+        ) : (
+          <p className="muted">No minutes yet.</p>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,164 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { CHOICE_LABEL } from "~/components/governance/labels";
+import { FormErrors } from "~/components/forms";
+import { Flash, PageHead, TableWrap } from "~/components/ui";
+import { getMeeting, listMotions } from "~/models/meetings.server";
+import { GovernanceError } from "~/models/meetings.errors.server";
+import { getOrganisation } from "~/models/organisations.server";
+import { appointProxy, proxiesForMember, revokeProxy } from "~/models/proxies.server";
+import { idParam, ProxySchema } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
+export const meta: MetaFunction = () => [{ title: "Proxies · Co-op Register" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "ballots:cast");
+  const db = await getDb();
+  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
+  if (!meeting) throw new Response("Not found", { status: 404 });
+  const [motions, org, mine] = await Promise.all([
+    listMotions(db, ctx.organisation.id, meeting.id),
+    getOrganisation(db, ctx.organisation.id),
+    ctx.memberId ? proxiesForMember(db, ctx.organisation.id, meeting.id, ctx.memberId) : { mine: [], held: [] },
+  ]);
+  // People choose a proxy from admitted members; the register is otherwise not open to members, so only names and numbers.
+  const candidates = await db
+    .selectFrom("members")
+    .select(["id", "name", "member_number"])
+    .where("organisation_id", "=", ctx.organisation.id)
+    .where("status", "=", "admitted")
+    .where("id", "!=", ctx.memberId ?? "00000000-0000-0000-0000-000000000000")
+    .orderBy("name")
+    .limit(2000)
+    .execute();
+  return {
+    meeting: { id: meeting.id, title: meeting.title, kind: meeting.kind },
+    resolutions: motions.filter((m) => ["ordinary", "special", "custom"].includes(m.kind) && m.status !== "closed"),
+    votingOver: motions.length > 0 && motions.every((m) => m.status === "closed"),
+    active: mine.mine.find((a) => !a.revoked_at) ?? null,
+    held: mine.held.map((a) => ({ id: a.id, appointer_name: a.appointer_name })),
+    candidates,
+    maxPerHolder: org.rules.maxProxiesPerHolder,
+    linked: !!ctx.memberId,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "ballots:cast");
+  const db = await getDb();
+  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
+  if (!meeting) throw new Response("Not found", { status: 404 });
+  const form = await request.formData();
+  // Instructions arrive as instruction.<motionId>; gather them into the schema's record.
+  const submission = parseWithZod(form, { schema: ProxySchema });
+  if (submission.status !== "success") return submission.reply();
+  if (!ctx.memberId) return submission.reply({ formErrors: ["This login is not linked to a member on the register, so it cannot appoint a proxy."] });
+  const memberId = ctx.memberId;
+  try {
+    await db.transaction().execute(async (trx) => {
+      const v = submission.value;
+      if (v.intent === "revoke") return revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, memberId);
+      const instructions = Object.fromEntries(Object.entries(v.instructions).filter(([, c]) => c)) as Record<string, "for" | "against" | "abstain">;
+      const holder = v.holder === "chair" ? null : idOrNull(v.holder);
+      if (v.holder !== "chair" && !holder) throw new GovernanceError("Choose a member or the chair.", "holder");
+      await appointProxy(trx, ctx.user.id, ctx.organisation.id, { meetingId: meeting.id, appointerMemberId: memberId, holderMemberId: holder, instructions });
+    });
+  } catch (error) {
+    if (error instanceof GovernanceError) return submission.reply({ formErrors: [error.message] });
+    throw error;
+  }
+  return redirect(`/meetings/${meeting.id}/proxy?done=${submission.value.intent}`);
+}
+
+function idOrNull(v: string) {
+  return /^[0-9a-f-]{36}$/i.test(v) ? v : null;
+}
+
+export default function ProxyPage() {
+  const { meeting, resolutions, votingOver, active, held, candidates, maxPerHolder, linked } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const done = search.get("done");
+  const errors = lastResult?.error ? Object.values(lastResult.error).flat().filter((e): e is string => typeof e === "string") : [];
+  return (
+    <>
+      <PageHead title={`Proxies for ${meeting.title}`}>
+        <Link className="button secondary" to={`/meetings/${meeting.id}`}>Back to the meeting</Link>
+      </PageHead>
+      <Flash message={done === "appoint" ? "Your proxy has been appointed." : done === "revoke" ? "Your proxy has been revoked." : null} />
+      <FormErrors errors={errors} />
+      {!linked ? <p className="alert info">This login is not linked to a member on the register.</p> : null}
+      <section className="card stack">
+        <h2>Your proxy</h2>
+        {active ? (
+          <>
+            <p>
+              <strong>{active.holder_name ?? "The chair of the meeting"}</strong> holds your proxy.
+              {Object.keys(active.instructions).length ? ` You gave instructions on ${Object.keys(active.instructions).length} resolution(s).` : " They vote as they judge best."}
+            </p>
+            <p className="muted">If you vote yourself, your own vote counts instead of the proxy&apos;s.</p>
+            {!votingOver ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="revoke" />
+                <input type="hidden" name="appointmentId" value={active.id} />
+                <button type="submit" className="danger">Revoke my proxy</button>
+              </Form>
+            ) : null}
+          </>
+        ) : votingOver ? (
+          <p>Voting has closed.</p>
+        ) : meeting.kind === "board" ? (
+          <p>Proxies are for general meetings.</p>
+        ) : (
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="appoint" />
+            <div className="field">
+              <label htmlFor="holder">Who will vote for you</label>
+              <p className="hint" id="holder-hint">A member may hold at most {maxPerHolder} proxies for a meeting.</p>
+              <select id="holder" name="holder" aria-describedby="holder-hint" required defaultValue="">
+                <option value="" disabled>Choose…</option>
+                <option value="chair">The chair of the meeting</option>
+                {candidates.map((c) => <option key={c.id} value={c.id}>{c.name} (no. {c.member_number})</option>)}
+              </select>
+            </div>
+            {resolutions.length ? (
+              <fieldset>
+                <legend>Instructions (optional)</legend>
+                {resolutions.map((m) => (
+                  <div className="field" key={m.id}>
+                    <label htmlFor={`instr-${m.id}`}>{m.position}. {m.title}</label>
+                    <select id={`instr-${m.id}`} name={`instructions.${m.id}`} defaultValue="">
+                      <option value="">Proxy decides</option>
+                      {Object.entries(CHOICE_LABEL).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+                    </select>
+                  </div>
+                ))}
+              </fieldset>
+            ) : null}
+            <button type="submit">Appoint my proxy</button>
+          </Form>
+        )}
+      </section>
+      <section className="card">
+        <h2>Proxies you hold</h2>
+        {held.length ? (
+          <TableWrap label="Proxies you hold">
+            <table>
+              <thead><tr><th scope="col">Member</th></tr></thead>
+              <tbody>{held.map((h) => <tr key={h.id}><td>{h.appointer_name}</td></tr>)}</tbody>
+            </table>
+          </TableWrap>
+        ) : (
+          <p>Nobody has appointed you as their proxy for this meeting.</p>
+        )}
+        <p className="muted">To vote for them, open each resolution while voting is open.</p>
+      </section>
+    </>
+  );
+}

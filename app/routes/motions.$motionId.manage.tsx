@@ -1,0 +1,107 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { isElectionKind, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
+import { useLiveTurnout } from "~/components/governance/live";
+import { Turnout } from "~/components/governance/results";
+import { Field, FormErrors } from "~/components/forms";
+import { PageHead } from "~/components/ui";
+import { closeMotion, getHandCount, getMotion, GovernanceError, openMotion, recordHandCount } from "~/models/meetings.server";
+import { turnout } from "~/models/ballots.server";
+import { idParam, ManageMotionSchema } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
+export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Register" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:manage");
+  const db = await getDb();
+  const motion = await getMotion(db, ctx.organisation.id, idParam(params.motionId));
+  if (!motion) throw new Response("Not found", { status: 404 });
+  const [live, hands] = await Promise.all([turnout(db, ctx.organisation.id, motion.id), getHandCount(db, ctx.organisation.id, motion.id)]);
+  return {
+    motion: { id: motion.id, kind: motion.kind, title: motion.title, status: motion.status, position: motion.position, meeting_id: motion.meeting_id, record_date: motion.record_date },
+    turnout: motion.status === "draft" ? null : live,
+    hands: hands ? { present: hands.present, votesFor: hands.votes_for, votesAgainst: hands.votes_against, votesAbstain: hands.votes_abstain } : null,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:manage");
+  const db = await getDb();
+  const motion = await getMotion(db, ctx.organisation.id, idParam(params.motionId));
+  if (!motion) throw new Response("Not found", { status: 404 });
+  const submission = parseWithZod(await request.formData(), { schema: ManageMotionSchema });
+  if (submission.status !== "success") return submission.reply();
+  const org = ctx.organisation.id;
+  try {
+    await db.transaction().execute(async (trx) => {
+      const v = submission.value;
+      if (v.intent === "open") await openMotion(trx, ctx.user.id, org, motion.id);
+      else if (v.intent === "close") await closeMotion(trx, ctx.user.id, org, motion.id);
+      else await recordHandCount(trx, ctx.user.id, org, motion.id, v);
+    });
+  } catch (error) {
+    if (error instanceof GovernanceError) return submission.reply({ formErrors: [error.message] });
+    throw error;
+  }
+  return submission.value.intent === "hands" ? redirect(`/motions/${motion.id}/manage?saved=hands`) : redirect(motionHref(motion));
+}
+
+export default function ManageMotion() {
+  const { motion, turnout, hands } = useLoaderData<typeof loader>();
+  useLiveTurnout(motion.status === "open");
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: hands ?? { present: "", votesFor: "", votesAgainst: "", votesAbstain: "" },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ManageMotionSchema }),
+  });
+  return (
+    <>
+      <PageHead title={`Manage voting: ${motion.position}. ${motion.title}`}>
+        <Link className="button secondary" to={motionHref(motion)}>Back to the motion</Link>
+      </PageHead>
+      <FormErrors errors={form.errors} />
+      <section className="card stack">
+        <p><span className={`badge ${motion.status}`}>{STATUS_LABEL[motion.status]}</span> {MOTION_KIND_LABEL[motion.kind]}</p>
+        {motion.status === "draft" ? (
+          <Form method="post" className="stack">
+            <p>Opening voting freezes the list of eligible members: those admitted, and not suspended or ceased, on the record date ({motion.record_date}).</p>
+            <input type="hidden" name="intent" value="open" />
+            <button type="submit">Open voting</button>
+          </Form>
+        ) : null}
+        {motion.status === "open" ? (
+          <Form method="post" className="stack">
+            <p>Closing counts the ballots, the show of hands and the proxies still standing, and certifies the result. It cannot be undone.</p>
+            <input type="hidden" name="intent" value="close" />
+            <button type="submit" className="danger">Close voting and certify the result</button>
+          </Form>
+        ) : null}
+        {turnout ? <Turnout turnout={turnout} /> : null}
+      </section>
+      {motion.status === "open" && !isElectionKind(motion.kind) ? (
+        <section className="card">
+          <h2>Show of hands in the room</h2>
+          <p className="muted">Members present in person who have not voted online or by proxy. Recording again replaces the counts.</p>
+          {hands ? <p role="status">Recorded: {hands.present} present, {hands.votesFor} for, {hands.votesAgainst} against, {hands.votesAbstain} abstaining.</p> : null}
+          <Form method="post" className="stack" {...getFormProps(form)}>
+            <input type="hidden" name="intent" value="hands" />
+            <Field meta={fields.present} label="Members present in person" type="number" inputMode="numeric" />
+            <Field meta={fields.votesFor} label="Hands for" type="number" inputMode="numeric" />
+            <Field meta={fields.votesAgainst} label="Hands against" type="number" inputMode="numeric" />
+            <Field meta={fields.votesAbstain} label="Abstaining" type="number" inputMode="numeric" />
+            <button type="submit">Record the show of hands</button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CHOICE_LABEL } from "~/components/governance/labels";
+import { FormErrors } from "~/components/forms";
+import { PageHead } from "~/components/ui";
+import { GovernanceError } from "~/models/meetings.errors.server";
+import { motionView } from "~/models/meetings.view.server";
+import { castProxyVote } from "~/models/proxies.server";
+import { CHOICES, idParam, ProxyVoteSchema } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
+export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Register" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "ballots:cast");
+  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params.motionId), ctx.memberId);
+  if (!view || !["ordinary", "special", "custom"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  return { motion: view.motion, held: view.held };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "ballots:cast");
+  const db = await getDb();
+  const motionId = idParam(params.motionId);
+  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
+  const submission = parseWithZod(await request.formData(), { schema: ProxyVoteSchema });
+  if (submission.status !== "success") return { result: submission.reply(), receipt: null, appointer: null };
+  try {
+    const { receipt } = await db.transaction().execute((trx) =>
+      castProxyVote(trx, ctx.user.id, ctx.organisation.id, { motionId, appointmentId: submission.value.appointmentId, holderMemberId: ctx.memberId, asChair: false, choice: submission.value.choice }),
+    );
+    return { result: submission.reply({ resetForm: true }), receipt, appointer: submission.value.appointmentId };
+  } catch (error) {
+    if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), receipt: null, appointer: null };
+    throw error;
+  }
+}
+
+export default function ProxyVotes() {
+  const { motion, held } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const errors = data?.result.error ? Object.values(data.result.error).flat().filter((e): e is string => typeof e === "string") : [];
+  return (
+    <>
+      <PageHead title={`Vote as proxy: ${motion.position}. ${motion.title}`}>
+        <Link className="button secondary" to={`/motions/${motion.id}`}>Back to the motion</Link>
+      </PageHead>
+      <FormErrors errors={errors} />
+      {data?.receipt ? (
+        <section className="card" role="status">
+          <p>Proxy vote recorded. Receipt code for the member: <strong className="receipt-code">{data.receipt}</strong></p>
+          <p className="muted">It counts at close unless the member votes themself or revokes the proxy.</p>
+        </section>
+      ) : null}
+      {motion.status !== "open" ? <p className="alert info">Voting is not open on this motion.</p> : null}
+      {held.length === 0 ? <p>You hold no proxies for this meeting.</p> : null}
+      {motion.status === "open"
+        ? held.map((h) => (
+            <section className="card stack" key={h.id}>
+              <h2>For {h.appointer_name}</h2>
+              {h.done ? (
+                <p>Done: their proxy vote is recorded.</p>
+              ) : (
+                <Form method="post" className="stack">
+                  <input type="hidden" name="appointmentId" value={h.id} />
+                  {h.instruction ? <p>They instructed you to vote <strong>{CHOICE_LABEL[h.instruction]}</strong>.</p> : null}
+                  <fieldset className="vote-choices">
+                    <legend>Vote for {h.appointer_name}</legend>
+                    {CHOICES.filter(([v]) => !h.instruction || v === h.instruction).map(([value, label]) => (
+                      <label key={value}><input type="radio" name="choice" value={value} required defaultChecked={value === h.instruction} /> {label}</label>
+                    ))}
+                  </fieldset>
+                  <button type="submit">Cast proxy vote for {h.appointer_name}</button>
+                </Form>
+              )}
+            </section>
+          ))
+        : null}
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { certifiedResultRows } from "~/models/meetings.certificate.server";
+import { idParam } from "~/schemas/governance";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "meetings:read" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "meetings:read");
+  const cert = await certifiedResultRows(await getDb(), ctx.organisation.id, idParam(params.motionId));
+  if (!cert) throw new Response("No certified result (yet) for that motion.", { status: 404 });
+  const pdf = await renderPdf(
+    (doc) => {
+      doc.font("Helvetica-Bold").fontSize(16).text("Certified result");
+      doc.moveDown(0.5);
+      pdfTable(doc, [{ header: "", width: 160 }, { header: "", width: 330 }], cert.facts, { fontSize: 9 });
+      doc.moveDown();
+      const w = Math.floor(490 / cert.table.header.length);
+      pdfTable(doc, cert.table.header.map((h, i) => ({ header: h, width: w, align: i === 0 ? "left" : "right" })), cert.table.rows, { fontSize: 9 });
+      doc.moveDown();
+      doc.font("Helvetica").fontSize(10);
+      for (const r of cert.reasons) doc.text(r, { width: 490 });
+    },
+    { title: `Certified result: ${cert.motion.title}` },
+  );
+  return pdfResponse(`result-motion-${cert.motion.position}.pdf`, pdf, "inline");
+}

@@ -1,0 +1,177 @@
+/**
+ * Voting through HTTP, as a member's browser does it: log in, vote, receipt,
+ * refused second vote (also 50 at once), bad input refused, proxy vote,
+ * secretary closes and the certified result shows (page, CSV, PDF).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createElection, createMeeting, createMotion } from "~/models/meetings.server";
+import { getOrganisation } from "~/models/organisations.server";
+import { appointProxy } from "~/models/proxies.server";
+import type { Database } from "~/utils/db.server";
+import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
+import { testDb } from "../db";
+import { Browser, startTestServer, type TestServer } from "../http";
+
+let db: Database;
+let server: TestServer;
+let orgId: string;
+let motionId: string;
+let electionId: string;
+let meetingId: string;
+let secretaryId: string;
+const logins: Record<string, { email: string; password: string; memberId?: string }> = {};
+
+beforeAll(async () => {
+  db = await testDb();
+  server = await startTestServer();
+  const org = await makeOrganisation(db);
+  orgId = org.id;
+  const sec = await makeUser(db, { organisationId: orgId, roles: ["secretary"] });
+  logins.secretary = sec;
+  secretaryId = sec.id;
+  for (const name of ["alice", "bob", "carol", "dan"]) {
+    const m = await makeMember(db, orgId, { name: `Member ${name}` });
+    logins[name] = { ...(await makeUser(db, { organisationId: orgId, roles: ["member"], memberId: m.id })), memberId: m.id };
+  }
+  const ids = await db.transaction().execute(async (trx) => {
+    const rules = (await getOrganisation(trx, orgId)).rules;
+    const meeting = await createMeeting(trx, sec.id, orgId, { kind: "agm", title: "HTTP AGM", heldOn: "2030-06-30", startsAt: "", place: "", format: "electronic", noticeGivenOn: "2030-06-01", recordDate: "2030-01-01", agenda: "", documents: "" });
+    const motion = await createMotion(trx, sec.id, orgId, meeting.id, { kind: "ordinary", title: "Adopt the accounts", body: "", thresholdComparison: "at-least" }, rules);
+    const election = await createElection(trx, sec.id, orgId, meeting.id, { kind: "stv", title: "Directors", body: "", seats: 1, countMethod: "scottish", candidates: ["Ann", "Bob", "Cat"] });
+    await appointProxy(trx, sec.id, orgId, { meetingId: meeting.id, appointerMemberId: logins.dan.memberId!, holderMemberId: logins.carol.memberId!, instructions: {} });
+    return { meeting: meeting.id, motion: motion.id, election: election.id };
+  });
+  ({ meeting: meetingId, motion: motionId, election: electionId } = ids);
+});
+afterAll(async () => server?.close());
+
+async function as(who: string) {
+  const b = new Browser(server.base);
+  await b.login(logins[who].email, logins[who].password);
+  return b;
+}
+
+describe("voting over HTTP", () => {
+  it("runs a motion from opening to the certified result", async () => {
+    const secretary = await as("secretary");
+    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "open" })).status).toBe(302);
+    await secretary.post(`/motions/${electionId}/manage`, { intent: "open" });
+
+    const alice = await as("alice");
+    const page = await alice.get(`/motions/${motionId}`);
+    expect(await page.text()).toContain("Cast my vote");
+    const voted = await alice.post(`/motions/${motionId}`, { choice: "for" });
+    expect(voted.status).toBe(302);
+    const receipt = new URL(voted.headers.get("location")!, server.base).searchParams.get("receipt")!;
+    expect(receipt).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    const receiptPage = await (await alice.get(`/motions/${motionId}?receipt=${receipt}`)).text();
+    expect(receiptPage).toContain(receipt);
+    expect(receiptPage).toContain("You have voted on this motion");
+
+    const again = await alice.post(`/motions/${motionId}`, { choice: "against" });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("You have already voted on this motion");
+
+    const bad = await (await as("bob")).post(`/motions/${motionId}`, { choice: "maybe" });
+    expect(await bad.text()).toContain("Choose for, against or abstain");
+
+    // Turnout is live; choices stay hidden until close.
+    const open = await (await secretary.get(`/motions/${motionId}`)).text();
+    expect(open).toContain("Voted so far");
+    expect(open).not.toContain("Certified result");
+
+    // Carol votes as proxy for Dan.
+    const carol = await as("carol");
+    const proxyPage = await (await carol.get(`/motions/${motionId}/proxy-votes`)).text();
+    expect(proxyPage).toContain("Member dan");
+    const appt = await db.selectFrom("proxy_appointments").select("id").where("meeting_id", "=", meetingId).executeTakeFirstOrThrow();
+    const proxyVote = await carol.post(`/motions/${motionId}/proxy-votes`, { appointmentId: appt.id, choice: "for" });
+    expect(await proxyVote.text()).toContain("Proxy vote recorded");
+    const bobVote = await (await as("bob")).post(`/motions/${motionId}`, { choice: "against" });
+    expect(bobVote.status).toBe(302);
+
+    const check = await (await alice.get(`/receipts?code=${receipt}`)).text();
+    expect(check).toContain("is in the ballot box");
+
+    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close" })).status).toBe(302);
+    const closed = await (await alice.get(`/motions/${motionId}`)).text();
+    expect(closed).toContain("Certified result");
+    expect(closed).toContain("Carried");
+    const afterClose = await (await alice.get(`/receipts?code=${receipt}`)).text();
+    expect(afterClose).toContain("counted in the certified result");
+    const csv = await secretary.get(`/motions/${motionId}/result.csv`);
+    const csvText = await csv.text();
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(csvText).toContain("CARRIED");
+    expect(csvText).toMatch(/Voted by proxy,1/);
+    const pdf = await secretary.get(`/motions/${motionId}/result.pdf`);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString()).toBe("%PDF");
+    const late = await (await as("carol")).post(`/motions/${motionId}`, { choice: "for" });
+    expect(await late.text()).toContain("Voting on this motion has closed");
+  });
+
+  it("refuses 49 of 50 concurrent HTTP votes by one member", async () => {
+    const secretary = await as("secretary");
+    const rules = (await getOrganisation(db, orgId)).rules;
+    const m = await createMotion(db, secretaryId, orgId, meetingId, { kind: "ordinary", title: "Race", body: "", thresholdComparison: "at-least" }, rules);
+    await secretary.post(`/motions/${m.id}/manage`, { intent: "open" });
+    const bob = await as("bob");
+    const responses = await Promise.all(Array.from({ length: 50 }, () => bob.post(`/motions/${m.id}`, { choice: "for" })));
+    expect(responses.filter((r) => r.status === 302)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(49);
+    const ballots = await db.selectFrom("ballots").select("id").where("motion_id", "=", m.id).execute();
+    expect(ballots).toHaveLength(1);
+  });
+
+  it("takes a ranked ballot, refusing a repeated candidate", async () => {
+    const alice = await as("alice");
+    const repeat = await alice.post(`/elections/${electionId}`, { ranking: ["1", "1"] });
+    expect(await repeat.text()).toContain("A candidate can be ranked only once");
+    const unknown = await alice.post(`/elections/${electionId}`, { ranking: ["4"] });
+    expect(await unknown.text()).toContain("not one of the candidates");
+    const ok = await alice.post(`/elections/${electionId}`, { ranking: ["2", "1"] });
+    expect(ok.status).toBe(302);
+    await (await as("bob")).post(`/elections/${electionId}`, { ranking: ["2"] });
+    const secretary = await as("secretary");
+    await secretary.post(`/motions/${electionId}/manage`, { intent: "close" });
+    const page = await (await alice.get(`/elections/${electionId}`)).text();
+    expect(page.replace(/<!-- -->/g, "")).toMatch(/Elected:<\/strong> Bob/);
+    const sheet = await (await alice.get(`/elections/${electionId}/count-sheet.csv`)).text();
+    expect(sheet.split("\n")[0]).toContain("Stage,Action,Candidate,Ann,Bob,Cat");
+    const blt = await (await alice.get(`/elections/${electionId}/ballots.blt`)).text();
+    expect(blt).toBe('3 1\n1 2 0\n1 2 1 0\n0\n"Ann"\n"Bob"\n"Cat"\n"Directors"\n');
+  });
+
+  it("refuses a malformed BLT file with the line and the reason", async () => {
+    const secretary = await as("secretary");
+    const res = await secretary.post(`/meetings/${meetingId}/elections/import`, { blt: "3 1\n1 2 x 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n" });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toMatch(/Line 2: /);
+  });
+
+  it("refuses voting to someone who is not a member", async () => {
+    const secretary = await as("secretary");
+    const res = await secretary.post(`/motions/${motionId}`, { choice: "for" });
+    expect(res.status).toBe(403);
+  });
+
+  it("lets the secretary revoke a proxy for a member who votes in person, and save the minutes", async () => {
+    const appt = await db.transaction().execute((trx) =>
+      appointProxy(trx, secretaryId, orgId, { meetingId, appointerMemberId: logins.bob.memberId!, holderMemberId: logins.alice.memberId!, instructions: {} }),
+    );
+    const secretary = await as("secretary");
+    const page = await (await secretary.get(`/meetings/${meetingId}`)).text();
+    expect(page).toContain("Proxy appointments");
+    const res = await secretary.post(`/meetings/${meetingId}`, { intent: "revoke-proxy", appointmentId: appt.id });
+    expect(await res.text()).toContain("Proxy revoked");
+    const row = await db.selectFrom("proxy_appointments").select("revoked_at").where("id", "=", appt.id).executeTakeFirstOrThrow();
+    expect(row.revoked_at).not.toBeNull();
+    const again = await secretary.post(`/meetings/${meetingId}`, { intent: "revoke-proxy", appointmentId: appt.id });
+    expect(await again.text()).toContain("already been revoked");
+    await secretary.post(`/meetings/${meetingId}`, { intent: "minutes", minutes: "Apologies: none." });
+    const m = await db.selectFrom("meetings").select("minutes").where("id", "=", meetingId).executeTakeFirstOrThrow();
+    expect(m.minutes).toBe("Apologies: none.");
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * STV elections through the database: published Scottish ward results
+ * imported as BLT, opened, closed and certified must elect exactly the
+ * published winners; the count sheet and BLT export round-trip.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseBlt } from "~/domain/voting/stv";
+import { countSheetRows, exportBlt, importBlt } from "~/models/elections.server";
+import { closeMotion, createMeeting, getResult, openMotion } from "~/models/meetings.server";
+import type { Database } from "~/utils/db.server";
+import { makeOrganisation, makeUser } from "../../db/factories";
+import { testDb } from "../db";
+
+const SCOTLAND = fileURLToPath(new URL("../../../shared/vectors/stv/scotland/", import.meta.url));
+const expected = JSON.parse(readFileSync(SCOTLAND + "expected.json", "utf8")) as { file: string; elected: string[] }[];
+
+let db: Database;
+let orgId: string;
+let secretary: string;
+let meetingId: string;
+
+beforeAll(async () => {
+  db = await testDb();
+  orgId = (await makeOrganisation(db)).id;
+  secretary = (await makeUser(db, { organisationId: orgId, roles: ["secretary"] })).id;
+  meetingId = (await createMeeting(db, secretary, orgId, { kind: "agm", title: "Count", heldOn: "2030-06-30", startsAt: "", place: "", format: "in-person", noticeGivenOn: "2030-06-01", agenda: "", documents: "" })).id;
+});
+
+describe("STV elections in the database", () => {
+  it("has every published ward to check", () => expect(expected.length).toBeGreaterThanOrEqual(21));
+  for (const ward of expected) {
+    it(`elects the published winners of ${ward.file}`, async () => {
+      const text = readFileSync(SCOTLAND + ward.file, "utf8");
+      const motion = await db.transaction().execute((trx) => importBlt(trx, secretary, orgId, meetingId, text, "scottish"));
+      await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
+      await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id));
+      const result = await getResult(db, orgId, motion.id);
+      const outcome = result!.outcome as { elected: string[]; stv: Parameters<typeof countSheetRows>[0] };
+      expect(outcome.elected.map((n) => n.trim())).toEqual(ward.elected.map((n) => n.trim()));
+      const sheet = countSheetRows(outcome.stv);
+      expect(sheet.rows.length).toBe(outcome.stv.rounds.length);
+      // The exported ballots count the same as the file.
+      const again = parseBlt((await exportBlt(db, orgId, motion.id))!);
+      const original = parseBlt(text);
+      expect(again.ballots.reduce((s, b) => s + b.weight, 0)).toBe(original.ballots.filter((b) => b.prefs.length).reduce((s, b) => s + b.weight, 0));
+    }, 60_000);
+  }
+
+  it("refuses a BLT file that repeats a candidate on a paper, naming the line", async () => {
+    const err = await db
+      .transaction()
+      .execute((trx) => importBlt(trx, secretary, orgId, meetingId, '3 1\n1 1 2 0\n2 3 3 0\n0\n"A"\n"B"\n"C"\n"T"\n', "scottish"))
+      .catch((e) => e);
+    expect(err.line).toBe(3);
+    expect(err.reason).toMatch(/more than once|twice|repeat/i);
+  });
+});
