@@ -1,0 +1,101 @@
+/**
+ * Shapes lending data for pages and CSV files: money written as strings
+ * (never Number), so loaders send nothing a browser could round.
+ */
+import { displayMoney, formatMinor } from "~/domain/money";
+import type { Executor } from "~/utils/db.server";
+import { getLoan, loanArrears, loanInstallments, loanTransactions, portfolioLoans, type Loan } from "./loans.server";
+
+export type PortfolioLoan = Awaited<ReturnType<typeof portfolioLoans>>[number];
+
+export function loanListRow(l: PortfolioLoan) {
+  return { id: l.id, reference: l.reference, borrower: l.legal_name, outstanding: displayMoney(l.outstanding), nextDue: l.nextDue, dpd: l.dpd, bucket: l.bucket, status: l.status };
+}
+
+export function scheduleRows(rows: Awaited<ReturnType<typeof loanInstallments>>, asAt: string) {
+  return rows.map((r) => {
+    const due = r.principal + r.interest + r.fees;
+    const paid = r.paid_principal + r.paid_interest + r.paid_fees;
+    const state = paid >= due ? "paid" : r.due_on < asAt ? "late" : paid > 0n ? "part-paid" : r.due_on === asAt ? "due" : "";
+    return {
+      n: r.n,
+      due: r.due_on,
+      principal: displayMoney(r.principal),
+      interest: displayMoney(r.interest + r.fees),
+      total: displayMoney(due),
+      paid: displayMoney(paid),
+      state: state as "paid" | "part-paid" | "late" | "due" | "",
+    };
+  });
+}
+
+const KIND_LABEL: Record<string, string> = {
+  disbursement: "Paid out",
+  repayment: "Repayment",
+  fee: "Fee",
+  write_off: "Written off",
+  reversal: "Reversal",
+  recovery: "Recovery",
+};
+
+/** Everything the loan page (and the borrower's own view) shows. */
+export async function loanPageData(db: Executor, organisationId: string, loan: Loan, asAt: string) {
+  const [inst, tx, arrears] = await Promise.all([
+    loanInstallments(db, organisationId, loan.id),
+    loanTransactions(db, organisationId, loan.id),
+    loanArrears(db, organisationId, loan, asAt),
+  ]);
+  const principalOwed = inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n);
+  const totalOwed = inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n);
+  return {
+    loan: {
+      id: loan.id,
+      reference: loan.reference,
+      borrower: loan.legal_name,
+      borrowerId: loan.borrower_id,
+      product: loan.product_name,
+      status: loan.status,
+      principal: displayMoney(loan.principal),
+      rate: loan.annual_rate.replace(/\.?0+$/, ""),
+      apr: loan.apr,
+      disbursedOn: loan.disbursed_on,
+      closedOn: loan.closed_on,
+      writtenOffOn: loan.written_off_on,
+      officer: loan.officer_name,
+      applicationId: loan.application_id,
+    },
+    owed: { principal: displayMoney(principalOwed), total: displayMoney(totalOwed) },
+    arrears: { asAt, dpd: arrears.dpd, bucket: arrears.bucket, overdue: displayMoney(arrears.overdue) },
+    schedule: scheduleRows(inst, asAt),
+    transactions: tx.map((t) => ({
+      id: t.id.toString(),
+      kind: KIND_LABEL[t.kind] ?? t.kind,
+      rawKind: t.kind,
+      onDate: t.on_date,
+      amount: displayMoney(t.amount),
+      principal: displayMoney(t.principal_part),
+      interest: displayMoney(t.interest_part),
+      fees: displayMoney(t.fees_part),
+      prepaid: t.prepaid > 0n ? displayMoney(t.prepaid) : "",
+      method: t.method ?? "",
+      reschedule: t.reschedule ?? "",
+      reverses: t.reverses_id?.toString() ?? "",
+      reversedBy: t.reversed_by ? t.reversed_by.toString() : "",
+      note: t.note,
+      by: t.recorded_by_name ?? "",
+    })),
+    reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount)}` })),
+  };
+}
+
+export async function scheduleCsvRows(db: Executor, organisationId: string, loanId: string) {
+  const loan = await getLoan(db, organisationId, loanId);
+  if (!loan) return null;
+  const inst = await loanInstallments(db, organisationId, loanId);
+  let balance = loan.principal;
+  const rows = inst.map((r) => {
+    balance -= r.principal;
+    return [r.n, r.due_on, formatMinor(r.principal), formatMinor(r.interest), formatMinor(r.fees), formatMinor(r.principal + r.interest + r.fees), formatMinor(r.paid_principal + r.paid_interest + r.paid_fees), formatMinor(balance < 0n ? 0n : balance)];
+  });
+  return { loan, rows };
+}

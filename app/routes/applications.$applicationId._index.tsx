@@ -1,0 +1,175 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, TextAreaField } from "~/components/forms";
+import { ScheduleTable } from "~/components/lending/tables";
+import { PageHead, Stat, TableWrap } from "~/components/ui";
+import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
+import { committeeOutcome, plainRate } from "~/domain/lending/terms";
+import { LendingRefusal } from "~/models/borrowers.server";
+import { APPLICATION_STATUS_LABEL, committeeSize, getApplication, getProduct, offerSchedule, stepApplication, votesFor } from "~/models/lending.server";
+import { ApplicationStepSchema } from "~/schemas/lending";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "loans:read");
+  const db = await getDb();
+  const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
+  if (!app) throw new Response("No such application", { status: 404 });
+  const today = new Date().toISOString().slice(0, 10);
+  const [product, votes, size, loan] = await Promise.all([
+    getProduct(db, ctx.organisation.id, app.product_id),
+    votesFor(db, ctx.organisation.id, app.id),
+    committeeSize(db, ctx.organisation.id),
+    db.selectFrom("loans").select("id").where("organisation_id", "=", ctx.organisation.id).where("application_id", "=", app.id).executeTakeFirst(),
+  ]);
+  const showOffer = ["approved", "offered", "accepted"].includes(app.status);
+  const offer = showOffer && product ? offerSchedule(product, app, today) : null;
+  const income = app.monthly_income;
+  const out = app.monthly_outgoings;
+  const outcome = committeeOutcome(size, votes.map((v) => v.vote));
+  return {
+    today,
+    app: {
+      id: app.id, reference: app.reference, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status], borrower: app.legal_name, borrowerId: app.borrower_id,
+      product: product?.name ?? "", amount: displayMoney(app.amount), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose,
+      notes: app.officer_notes, income: income !== null ? formatMinor(income) : "", outgoings: out !== null ? formatMinor(out) : "",
+      surplus: income !== null && out !== null ? displayMoney(income - out) : null, decision: app.decision_note, apr: app.offer_apr,
+    },
+    offer: offer
+      ? {
+          apr: offer.apr, fee: displayMoney(parseMoney(offer.fee)), totalInterest: displayMoney(parseMoney(offer.totalInterest)), totalRepayment: displayMoney(parseMoney(offer.totalRepayment)),
+          rows: offer.installments.map((i) => ({ n: i.n, due: i.due, principal: displayMoney(parseMoney(i.principal)), interest: displayMoney(parseMoney(i.interest)), total: displayMoney(parseMoney(i.total)), balance: displayMoney(parseMoney(i.balance)) })),
+        }
+      : null,
+    votes: votes.map((v) => ({ userId: v.user_id, name: v.name, vote: v.vote, comment: v.comment, at: v.cast_at.toISOString().slice(0, 16).replace("T", " ") })),
+    committee: { size, quorum: outcome.quorum, reason: outcome.reason, status: outcome.status },
+    loanId: loan?.id ?? null,
+    canWrite: ctx.permissions.has("loans:write"),
+    canVote: ctx.permissions.has("loans:approve") && app.status === "committee" && !votes.some((v) => v.user_id === ctx.user.id),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "loans:write");
+  const db = await getDb();
+  const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
+  if (!app) throw new Response("No such application", { status: 404 });
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const submission = parseWithZod(formData, { schema: ApplicationStepSchema });
+  if (submission.status !== "success") return { intent, result: submission.reply() };
+  try {
+    const r = await db.transaction().execute((trx) => stepApplication(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value, new Date().toISOString().slice(0, 10)));
+    if ("loanId" in r && r.loanId) return redirect(`/loans/${r.loanId}`);
+    return redirect(`/applications/${app.id}`);
+  } catch (e) {
+    if (e instanceof LendingRefusal) return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }) };
+    throw e;
+  }
+}
+
+function StepForm({ intent, label, lastResult, defaultValue, children, tone }: { intent: string; label: string; lastResult?: SubmissionResult<string[]>; defaultValue?: Record<string, string>; children?: (fields: Record<string, any>) => React.ReactNode; tone?: "secondary" | "danger" }) {
+  const [form, fields] = useForm({ id: `step-${intent}`, lastResult, defaultValue: { intent, ...defaultValue }, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationStepSchema }) });
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value={intent} />
+      {children?.(fields)}
+      <button type="submit" className={tone}>{label}</button>
+    </Form>
+  );
+}
+
+export default function ApplicationPage() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const r = (i: string) => (a?.intent === i ? (a.result as SubmissionResult<string[]>) : undefined);
+  const { app } = d;
+  const s = app.status;
+  return (
+    <>
+      <PageHead title={`Application ${app.reference} · ${app.borrower}`}>
+        {d.canVote ? <Link className="button" to={`/applications/${app.id}/vote`}>Cast your vote</Link> : null}
+        {d.loanId ? <Link className="button secondary" to={`/loans/${d.loanId}`}>See the loan</Link> : null}
+      </PageHead>
+      <section className="grid" aria-label="Application figures">
+        <Stat label="Status" value={app.statusLabel} />
+        <Stat label="Amount" value={app.amount} hint={`${app.term} installments at ${app.rate}% a year`} />
+        <Stat label="Monthly surplus" value={app.surplus ?? "—"} hint="Income less outgoings, from the review" />
+      </section>
+      <section className="card stack">
+        <h2>Application</h2>
+        <dl className="facts">
+          <dt>Borrower</dt><dd><Link to={`/borrowers/${app.borrowerId}`}>{app.borrower}</Link></dd>
+          <dt>Product</dt><dd>{app.product}</dd>
+          <dt>Purpose</dt><dd>{app.purpose}</dd>
+          <dt>Officer's notes</dt><dd>{app.notes || "—"}</dd>
+          <dt>Monthly income</dt><dd>{app.income ? `£${app.income}` : "—"}</dd>
+          <dt>Monthly outgoings</dt><dd>{app.outgoings ? `£${app.outgoings}` : "—"}</dd>
+          {app.decision ? <><dt>Committee decision</dt><dd>{app.decision}</dd></> : null}
+        </dl>
+      </section>
+      <section className="card stack">
+        <h2>Credit committee</h2>
+        <p>The committee has {d.committee.size} member{d.committee.size === 1 ? "" : "s"}; the quorum is {d.committee.quorum} voting (recusals do not count). {s === "committee" ? d.committee.reason : null}</p>
+        <TableWrap label="Committee votes">
+          <table>
+            <caption className="visually-hidden">Committee votes</caption>
+            <thead><tr><th scope="col">Member</th><th scope="col">Vote</th><th scope="col">Comment</th><th scope="col" className="hide-narrow">When</th></tr></thead>
+            <tbody>
+              {d.votes.length === 0 ? <tr><td colSpan={4}>No votes yet.</td></tr> : d.votes.map((v) => (
+                <tr key={v.userId}><td>{v.name}</td><td><span className={`badge ${v.vote === "approve" ? "approved" : v.vote === "decline" ? "declined" : ""}`}>{v.vote === "recuse" ? "recused" : v.vote}</span></td><td>{v.comment}</td><td className="hide-narrow">{v.at}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      </section>
+      {d.offer ? (
+        <section className="card stack">
+          <h2>Offer: schedule and APR</h2>
+          <p><strong>APR {d.offer.apr}%</strong> (representative, UK method). Arrangement fee {d.offer.fee}, taken from the amount paid out. Total interest {d.offer.totalInterest}; total to repay {d.offer.totalRepayment}. Dates are shown for a pay-out today.</p>
+          <ScheduleTable label="Offered repayment schedule" rows={d.offer.rows} />
+        </section>
+      ) : null}
+      {d.canWrite ? (
+        <section className="card stack">
+          <h2>Next step</h2>
+          {s === "draft" ? <StepForm intent="submit" label="Submit the application" lastResult={r("submit")} /> : null}
+          {s === "submitted" || s === "under_review" ? (
+            <StepForm intent="review" label="Save review" lastResult={r("review")} defaultValue={{ officerNotes: app.notes, monthlyIncome: app.income, monthlyOutgoings: app.outgoings }}>
+              {(f) => (
+                <>
+                  <TextAreaField meta={f.officerNotes} label="Review notes" rows={5} />
+                  <Field meta={f.monthlyIncome} label="Monthly income (£)" inputMode="decimal" />
+                  <Field meta={f.monthlyOutgoings} label="Monthly outgoings (£)" inputMode="decimal" />
+                </>
+              )}
+            </StepForm>
+          ) : null}
+          {s === "under_review" ? <StepForm intent="refer" label="Send to the credit committee" lastResult={r("refer")} /> : null}
+          {s === "approved" ? (
+            <StepForm intent="offer" label="Make the offer" lastResult={r("offer")}>
+              {(f) => <Field meta={f.firstDue} label="First installment on (optional)" type="date" hint="Leave empty for one period after the pay-out." />}
+            </StepForm>
+          ) : null}
+          {s === "offered" ? <StepForm intent="accept" label="Record that the borrower accepted" lastResult={r("accept")} /> : null}
+          {s === "accepted" ? (
+            <StepForm intent="disburse" label="Pay out the loan" lastResult={r("disburse")} defaultValue={{ disbursedOn: d.today }}>
+              {(f) => <Field meta={f.disbursedOn} label="Paid out on" type="date" />}
+            </StepForm>
+          ) : null}
+          {["draft", "submitted", "under_review", "approved", "offered", "accepted"].includes(s) ? <StepForm intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" /> : null}
+          {["committee", "declined", "disbursed", "withdrawn"].includes(s) ? <p className="muted">Nothing for the loan officer to do at this stage.</p> : null}
+        </section>
+      ) : null}
+    </>
+  );
+}

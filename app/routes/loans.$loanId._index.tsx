@@ -1,0 +1,217 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
+import { ScheduleTable } from "~/components/lending/tables";
+import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
+import { parseMoney } from "~/domain/money";
+import type { Component } from "~/domain/lending/allocation";
+import { isoDate } from "~/schemas/common";
+import { LendingRefusal } from "~/models/borrowers.server";
+import { getLoan, recordRecovery, recordRepayment, reverseRepayment } from "~/models/loans.server";
+import { loanPageData } from "~/models/loans-view.server";
+import { LoanActionSchema, type LoanAction } from "~/schemas/lending";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Loan ${data?.loan.reference ?? ""} · Co-op Register` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "loans:read");
+  const db = await getDb();
+  const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
+  if (!loan) throw new Response("No such loan", { status: 404 });
+  const today = new Date().toISOString().slice(0, 10);
+  const asked = new URL(request.url).searchParams.get("asAt");
+  const asAt = asked && isoDate.safeParse(asked).success ? asked : today;
+  const data = await loanPageData(db, ctx.organisation.id, loan, asAt);
+  return { ...data, today, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "loans:write");
+  const db = await getDb();
+  const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
+  if (!loan) throw new Response("No such loan", { status: 404 });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: LoanActionSchema });
+  const intent = String(formData.get("intent") ?? "");
+  if (submission.status !== "success") return { intent, result: submission.reply(), done: null };
+  const v: LoanAction = submission.value;
+  const today = new Date().toISOString().slice(0, 10);
+  try {
+    const done = await db.transaction().execute(async (trx) => {
+      if (v.intent === "repayment") {
+        const r = await recordRepayment(trx, ctx.user.id, ctx.organisation.id, loan, {
+          amount: parseMoney(v.amount), onDate: v.onDate, method: v.method, order: v.order.split(",") as Component[], reschedule: v.reschedule, note: v.note,
+        }, today);
+        return `Repayment recorded${r.prepaid > 0n ? "; the overpayment was applied as a prepayment and the schedule regenerated" : ""}${r.closed ? ". The loan is repaid in full." : "."}`;
+      }
+      if (v.intent === "reversal") {
+        await reverseRepayment(trx, ctx.user.id, ctx.organisation.id, loan, BigInt(v.transactionId), v.onDate, v.note, today);
+        return "Repayment reversed.";
+      }
+      await recordRecovery(trx, ctx.user.id, ctx.organisation.id, loan, parseMoney(v.amount), v.onDate, v.note, today);
+      return "Recovery recorded.";
+    });
+    return { intent, result: submission.reply({ resetForm: true }), done };
+  } catch (e) {
+    if (e instanceof LendingRefusal) {
+      return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }), done: null };
+    }
+    throw e;
+  }
+}
+
+const METHODS = [["bank", "Bank transfer"], ["manual", "Cash or cheque (manual)"], ["card", "Card"]] as const;
+const ORDERS = [["fees,interest,principal", "Fees, then interest, then principal"], ["interest,fees,principal", "Interest, then fees, then principal"], ["principal,interest,fees", "Principal first"]] as const;
+const RESCHEDULE = [["shorter-term", "Keep the installment, finish sooner"], ["lower-installment", "Keep the term, pay less each time"]] as const;
+
+function RepaymentForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
+  const [form, fields] = useForm({
+    id: "repayment",
+    lastResult,
+    defaultValue: { intent: "repayment", onDate: today, method: "bank", order: "fees,interest,principal", reschedule: "shorter-term" },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
+  });
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <h3>Record a repayment</h3>
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value="repayment" />
+      <Field meta={fields.amount} label="Amount paid (£)" inputMode="decimal" />
+      <Field meta={fields.onDate} label="Date paid" type="date" />
+      <SelectField meta={fields.method} label="Paid by" options={METHODS} />
+      <SelectField meta={fields.order} label="Allocation order" options={ORDERS} hint="Oldest installment first; within it, in this order." />
+      <SelectField meta={fields.reschedule} label="If it is more than is due" options={RESCHEDULE} hint="An overpayment repays principal early and the rest of the schedule is worked out again." />
+      <Field meta={fields.note} label="Note (optional)" />
+      <button type="submit">Record repayment</button>
+    </Form>
+  );
+}
+
+function ReversalForm({ lastResult, today, choices }: { lastResult?: SubmissionResult<string[]> | null; today: string; choices: { id: string; label: string }[] }) {
+  const [form, fields] = useForm({
+    id: "reversal",
+    lastResult,
+    defaultValue: { intent: "reversal", onDate: today, transactionId: choices[choices.length - 1]?.id },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
+  });
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <h3>Reverse a wrong repayment</h3>
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value="reversal" />
+      <SelectField meta={fields.transactionId} label="Repayment" options={choices.map((c) => [c.id, c.label] as const)} />
+      <Field meta={fields.onDate} label="Date of the correction" type="date" />
+      <TextAreaField meta={fields.note} label="Why it is reversed" />
+      <button type="submit" className="danger">Reverse repayment</button>
+    </Form>
+  );
+}
+
+function RecoveryForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
+  const [form, fields] = useForm({
+    id: "recovery",
+    lastResult,
+    defaultValue: { intent: "recovery", onDate: today },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
+  });
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <h3>Record a recovery</h3>
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value="recovery" />
+      <Field meta={fields.amount} label="Amount recovered (£)" inputMode="decimal" />
+      <Field meta={fields.onDate} label="Date received" type="date" />
+      <Field meta={fields.note} label="Note (optional)" />
+      <button type="submit">Record recovery</button>
+    </Form>
+  );
+}
+
+export default function LoanPage() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const forIntent = (i: string) => (a?.intent === i ? (a.result as SubmissionResult<string[]>) : undefined);
+  const { loan } = d;
+  return (
+    <>
+      <PageHead title={`Loan ${loan.reference} · ${loan.borrower}`}>
+        <a className="button secondary" href={`/loans/${loan.id}/schedule.csv`} download>Schedule (CSV)</a>
+        {d.canGovern && loan.status === "active" ? <Link className="button danger" to={`/loans/${loan.id}/write-off`}>Write off</Link> : null}
+      </PageHead>
+      <Flash message={a?.done} />
+      <section className="grid" aria-label="Loan figures">
+        <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${loan.closedOn}` : loan.writtenOffOn ? `Written off ${loan.writtenOffOn}` : undefined} />
+        <Stat label="Principal owed" value={d.owed.principal} hint={`of ${loan.principal} lent`} />
+        <Stat label="Days past due" value={d.arrears.dpd} hint={`${d.arrears.bucket} as at ${d.arrears.asAt}; ${d.arrears.overdue} overdue`} />
+        <Stat label="Rate" value={`${loan.rate}% a year`} hint={`APR ${loan.apr}%`} />
+      </section>
+      <section className="card stack">
+        <h2>Details</h2>
+        <dl className="facts">
+          <dt>Borrower</dt><dd><Link to={`/borrowers/${loan.borrowerId}`}>{loan.borrower}</Link></dd>
+          <dt>Product</dt><dd>{loan.product}</dd>
+          <dt>Paid out</dt><dd>{loan.disbursedOn}</dd>
+          <dt>Loan officer</dt><dd>{loan.officer ?? "—"}</dd>
+          {loan.applicationId ? <><dt>Application</dt><dd><Link to={`/applications/${loan.applicationId}`}>See the application and the committee's votes</Link></dd></> : null}
+        </dl>
+        <Form method="get" className="toolbar">
+          <div className="field">
+            <label htmlFor="asAt">Arrears as at</label>
+            <input id="asAt" name="asAt" type="date" defaultValue={d.arrears.asAt} />
+          </div>
+          <button type="submit" className="secondary">Show</button>
+        </Form>
+      </section>
+      <section className="card stack">
+        <h2>Schedule</h2>
+        <ScheduleTable label="Repayment schedule" rows={d.schedule} />
+      </section>
+      <section className="card stack">
+        <h2>Transactions</h2>
+        <TableWrap label="Loan transactions">
+          <table>
+            <caption className="visually-hidden">Every transaction on the loan, oldest first</caption>
+            <thead>
+              <tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col" className="num">Amount</th><th scope="col" className="num hide-narrow">Principal</th><th scope="col" className="num hide-narrow">Interest</th><th scope="col" className="num hide-narrow">Fees</th><th scope="col">Notes</th></tr>
+            </thead>
+            <tbody>
+              {d.transactions.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.onDate}</td>
+                  <td>{t.kind}{t.method ? <span className="muted"> ({t.method})</span> : null}</td>
+                  <td className="num">{t.amount}</td>
+                  <td className="num hide-narrow">{t.principal}</td>
+                  <td className="num hide-narrow">{t.interest}</td>
+                  <td className="num hide-narrow">{t.fees}</td>
+                  <td>
+                    {t.prepaid ? `Prepaid ${t.prepaid} (${t.reschedule}). ` : ""}
+                    {t.reversedBy ? "Reversed. " : ""}
+                    {t.reverses ? "Reverses an earlier repayment. " : ""}
+                    {t.note}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      </section>
+      {d.canWrite ? (
+        <section className="card stack">
+          <h2>Servicing</h2>
+          {loan.status === "active" ? <RepaymentForm lastResult={forIntent("repayment")} today={d.today} /> : <p>This loan is {loan.status.replace("_", " ")}: repayments cannot be recorded on it.</p>}
+          {d.reversible.length > 0 && loan.status !== "written_off" ? <ReversalForm lastResult={forIntent("reversal")} today={d.today} choices={d.reversible} /> : null}
+          {loan.status === "written_off" ? <RecoveryForm lastResult={forIntent("recovery")} today={d.today} /> : null}
+        </section>
+      ) : null}
+    </>
+  );
+}
