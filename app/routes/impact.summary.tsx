@@ -1,0 +1,34 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ImpactHeadlineStats } from "~/components/impact/headlines";
+import { useLoaderData } from "@remix-run/react";
+import { PageHead } from "~/components/ui";
+import { impactHeadlines } from "~/models/impact.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "self:read" };
+export const meta: MetaFunction = () => [{ title: "Our community impact · Co-op Register" }];
+
+/** What members see of the community wealth figures: the headlines, no one's details. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "self:read");
+  const asAt = new Date().toISOString().slice(0, 10);
+  return { name: ctx.organisation.name, hasStatement: ctx.memberId !== null, headlines: await impactHeadlines(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency) };
+}
+
+export default function ImpactSummary() {
+  const { name, headlines, hasStatement } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHead title="Our community impact" />
+      <p>How {name} keeps money working in the local area, as at {headlines.asAt}.</p>
+      <ImpactHeadlineStats h={headlines} />
+      {hasStatement ? (
+        <p>
+          <a href="/reports/statement">Download my annual statement (PDF)</a> — your shares at the start and end of last year, what you bought or withdrew, and interest.
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { ImpactHeadlineStats } from "~/components/impact/headlines";
+import { PageHead } from "~/components/ui";
+import { impactHeadlines, publicOrganisation } from "~/models/impact.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+
+export const access: RouteAccess = { loader: "public" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name}: community impact` : "Community impact" }];
+
+/**
+ * A society's public impact page, only when it has opted in (Impact
+ * settings); otherwise 404, so an unpublished society's existence is not
+ * confirmed either. Headline totals only.
+ */
+export async function loader({ params }: LoaderFunctionArgs) {
+  const slug = params.publicSlug ?? "";
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw new Response("No such page", { status: 404 });
+  const db = await getDb();
+  const org = await publicOrganisation(db, slug);
+  if (!org) throw new Response("No such page", { status: 404 });
+  const asAt = new Date().toISOString().slice(0, 10);
+  return { name: org.name, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org.currency) };
+}
+
+export default function PublicImpact() {
+  const { name, summary, headlines } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHead title={`${name}: community impact`} />
+      {summary ? <p>{summary}</p> : null}
+      <ImpactHeadlineStats h={headlines} />
+      <p className="muted">Figures as at {headlines.asAt}. Local means a postcode inside the society&apos;s local area.</p>
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { annualFigures, annualLines, defaultYearEnd } from "~/models/impact.server";
+import { YearSchema } from "~/schemas/impact";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "impact:read" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "impact:read");
+  const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw new Response("Give the year end as YYYY-MM-DD.", { status: 400 });
+  const yearEnd = parsed.data.yearEnd ?? defaultYearEnd(new Date().toISOString().slice(0, 10));
+  const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
+  const lines = annualLines(f, ctx.organisation.currency);
+  const pdf = await renderPdf(
+    (doc) => {
+      doc.font("Helvetica-Bold").fontSize(16).text(`${ctx.organisation.name}`);
+      doc.font("Helvetica").fontSize(11).text(`Annual return figures: ${f.yearStart} to ${f.yearEnd}`);
+      doc.moveDown();
+      pdfTable(doc, [{ header: "Figure", width: 340 }, { header: "Value", width: 150, align: "right" }], lines.map((l) => [l.label, l.display]), { fontSize: 10 });
+      doc.moveDown();
+      doc.fontSize(8).text("Worked out from the register and the share and loan ledgers. Check against the audited accounts before filing.");
+    },
+    { title: `${ctx.organisation.name} annual return figures ${f.yearEnd}` },
+  );
+  return pdfResponse(`${ctx.organisation.slug}-annual-return-${yearEnd}.pdf`, pdf);
+}
