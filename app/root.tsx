@@ -19,7 +19,7 @@ import { ROLE_LABELS } from "~/domain/permissions";
 import { organisationsOfUser } from "~/models/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { NAV_ITEMS } from "~/utils/nav";
+import { navFor } from "~/utils/nav";
 import { useNonce } from "~/utils/nonce";
 import { getRequestContext } from "~/utils/session.server";
 
@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisation: ctx.organisation,
     organisations,
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
-    nav: NAV_ITEMS.filter((item) => ctx.permissions.has(item.permission)).map(({ to, label }) => ({ to, label })),
+    nav: navFor(ctx.permissions),
   };
 }
 

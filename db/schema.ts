@@ -1,5 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
 import type { GovernanceTables } from "./tables/governance";
+import type { ImpactTables } from "./tables/impact";
+import type { JobsTables } from "./tables/jobs";
 import type { LendingTables } from "./tables/lending";
 import type { SharesTables } from "./tables/shares";
 
@@ -149,7 +151,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

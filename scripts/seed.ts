@@ -12,6 +12,7 @@ import { hashPassword } from "../app/utils/tokens.server";
 import type { Executor } from "../app/utils/db.server";
 import type { SeedContext, SeedOrganisation } from "./seed/context";
 import { seedGovernance } from "./seed/governance";
+import { seedImpact } from "./seed/impact";
 import { seedLending } from "./seed/lending";
 import { seedShares } from "./seed/shares";
 
@@ -70,6 +71,7 @@ export async function seed(db: Database, log: (line: string) => void = console.l
     await seedShares(context);
     await seedGovernance(context);
     await seedLending(context);
+    await seedImpact(context);
   });
   log("Seeded two organisations: Preston Bakery Workers' Co-operative (40 members) and Lancashire Community Bank (300 members).");
   return true;

@@ -7,19 +7,27 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Server } from "node:http";
-import { createRequestHandler } from "@remix-run/express";
+import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
+import { createRequestHandler } from "@remix-run/node";
+import { sql } from "kysely";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { migrateToLatest } from "../db/migrate";
 import { getDb } from "../app/utils/db.server";
+import { databaseUnavailable, probeDatabase } from "../app/utils/db-health.server";
+import { startWorker } from "../app/utils/jobs.server";
+import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
 import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+const buildDir = process.env.BUILD_DIR ?? "build";
+const assetsDir = buildDir === "build" ? path.join(root, "public/build") : path.resolve(root, buildDir, "assets");
+
 export async function loadBuild(): Promise<ServerBuild> {
-  return import(pathToFileURL(path.join(root, "build/index.js")).href);
+  return import(pathToFileURL(path.resolve(root, buildDir, "index.js")).href);
 }
 
 export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
@@ -40,10 +48,35 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
     }
     next();
   });
-  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }) }));
+  const handle = createRequestHandler(build, process.env.NODE_ENV);
+  app.all("*", async (req, res, next) => {
+    try {
+      if (databaseUnavailable() && !(await probeDatabase(async () => sql`select 1`.execute(await getDb())))) {
+        return sendUnavailable(res);
+      }
+      const response = await handle(createRemixRequest(req, res), { cspNonce: res.locals.cspNonce });
+      // A request that failed because the database went away gets the 503 page, not a 500.
+      if (response.status >= 500 && databaseUnavailable()) return sendUnavailable(res);
+      await sendRemixResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  });
   return app;
+}
+
+function sendUnavailable(res: express.Response) {
+  res
+    .status(503)
+    .set("Retry-After", "30")
+    .type("html")
+    .send(
+      `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Briefly unavailable · Co-op Register</title></head>` +
+        `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5"><h1>The service is briefly unavailable</h1>` +
+        `<p>We cannot reach the database just now. Nothing you sent was half-saved. Please try again in a minute.</p></body></html>`,
+    );
 }
 
 export async function startServer(opts: { port?: number; quiet?: boolean } = {}): Promise<{ server: Server; port: number }> {
@@ -53,6 +86,18 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const build = await loadBuild();
   const app = createApp(build, { secure: settings.SECURE_COOKIES === "true" });
   const port = opts.port ?? settings.PORT;
+  // Background jobs run in the server process (one worker; more servers share the queue safely).
+  const stopWorker = startWorker(db, { onError: (e) => console.error("job worker:", e) });
+  let scheduledFor = "";
+  const schedule = async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    if (today === scheduledFor) return;
+    await scheduleDailyJobs(db, today);
+    scheduledFor = today;
+  };
+  const scheduler = setInterval(() => void schedule().catch((e) => console.error("scheduler:", e)), 60_000);
+  scheduler.unref();
+  void schedule().catch((e) => console.error("scheduler:", e));
   return new Promise((resolve) => {
     const server = app.listen(port, "127.0.0.1", () => {
       const address = server.address();
@@ -60,6 +105,14 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
       if (!opts.quiet) console.log(`Co-op Register is serving at http://localhost:${actual}`);
       resolve({ server, port: actual });
     });
+    const shutdown = () => {
+      stopWorker();
+      clearInterval(scheduler);
+      server.close(() => void db.destroy().finally(() => process.exit(0)));
+      setTimeout(() => process.exit(0), 5000).unref();
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
   });
 }
 

@@ -69,13 +69,15 @@ export async function updateOrganisationSettings(
   });
 }
 
+/** Members and borrowers are local or not by their postcode and the organisation's local area. */
 export async function recomputeLocalFlags(db: Executor, organisationId: string, localArea: string[]) {
-  const members = await db.selectFrom("members").select(["id", "postcode", "is_local"]).where("organisation_id", "=", organisationId).execute();
-  const flip = (want: boolean) => members.filter((m) => isLocal(m.postcode, localArea) === want && m.is_local !== want).map((m) => m.id);
-  for (const want of [true, false]) {
-    const ids = flip(want);
-    for (let i = 0; i < ids.length; i += 5000) {
-      await db.updateTable("members").set({ is_local: want }).where("organisation_id", "=", organisationId).where("id", "in", ids.slice(i, i + 5000)).execute();
+  for (const table of ["members", "borrowers"] as const) {
+    const rows = await db.selectFrom(table).select(["id", "postcode", "is_local"]).where("organisation_id", "=", organisationId).execute();
+    for (const want of [true, false]) {
+      const ids = rows.filter((r) => isLocal(r.postcode, localArea) === want && r.is_local !== want).map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 5000) {
+        await db.updateTable(table).set({ is_local: want }).where("organisation_id", "=", organisationId).where("id", "in", ids.slice(i, i + 5000)).execute();
+      }
     }
   }
 }

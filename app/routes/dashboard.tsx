@@ -5,7 +5,7 @@ import { ROLE_LABELS } from "~/domain/permissions";
 import { countMembersByStatus, getMember } from "~/models/members.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { NAV_ITEMS } from "~/utils/nav";
+import { navFor } from "~/utils/nav";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "dashboard:view" };
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
     counts,
     me: me ? { memberNumber: me.member_number, status: me.status, admittedOn: me.admitted_on } : null,
-    tasks: NAV_ITEMS.filter((i) => i.to !== "/dashboard" && ctx.permissions.has(i.permission)).map(({ to, label }) => ({ to, label })),
+    tasks: navFor(ctx.permissions).filter((i) => i.to !== "/dashboard"),
   };
 }
 

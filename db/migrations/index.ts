@@ -3,6 +3,8 @@ import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_shares";
 import * as m0003 from "./0003_governance";
 import * as m0004 from "./0004_lending";
+import * as m0005 from "./0005_jobs";
+import * as m0006 from "./0006_impact";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   "0002_shares": m0002,
   "0003_governance": m0003,
   "0004_lending": m0004,
+  "0005_jobs": m0005,
+  "0006_impact": m0006,
 };

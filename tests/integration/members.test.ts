@@ -7,6 +7,8 @@ import {
 } from "~/models/members.server";
 import { updateOrganisationSettings, getOrganisation } from "~/models/organisations.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
+import { BorrowerSchema } from "~/schemas/lending";
+import { createBorrower } from "~/models/borrowers.server";
 import { testDb } from "../db";
 
 let db: Database;
@@ -65,6 +67,18 @@ describe("members register", () => {
     await updateOrganisationSettings(db, actor.id, org.id, { name: current.name, legalForm: current.legal_form, currency: "GBP", localArea: ["BB"], rules: current.rules });
     expect((await getMember(db, org.id, inside.id))?.is_local).toBe(false);
     expect((await getMember(db, org.id, outside.id))?.is_local).toBe(true);
+  });
+
+  it("recomputes borrowers' local flag too when the local area changes", async () => {
+    const org = await makeOrganisation(db, { localArea: ["PR1"] });
+    const actor = await makeUser(db, { organisationId: org.id, roles: ["owner"] });
+    const input = BorrowerSchema.parse({ legalName: "Deepdale Bikes", legalForm: "worker-co-op", sicCode: "47640", address: "1 Deepdale Rd", postcode: "PR1 6AA", employees: "4", jobsToCreate: "2", jobsToSafeguard: "4", contactName: "Jo" });
+    const borrower = await createBorrower(db, actor.id, org.id, input);
+    const flag = async () => (await db.selectFrom("borrowers").select("is_local").where("id", "=", borrower.id).executeTakeFirstOrThrow()).is_local;
+    expect(await flag()).toBe(true);
+    const current = await getOrganisation(db, org.id);
+    await updateOrganisationSettings(db, actor.id, org.id, { name: current.name, legalForm: current.legal_form, currency: "GBP", localArea: ["BB"], rules: current.rules });
+    expect(await flag()).toBe(false);
   });
 
   it("never returns another organisation's member", async () => {
