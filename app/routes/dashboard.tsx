@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
+import { dashboardSections } from "~/models/dashboard.server";
 import { countMembersByStatus, getMember } from "~/models/members.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -16,14 +17,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "dashboard:view");
   const db = await getDb();
   const orgId = ctx.organisation.id;
-  const counts = ctx.permissions.has("register:read") ? await countMembersByStatus(db, orgId) : null;
-  const me = ctx.memberId ? await getMember(db, orgId, ctx.memberId) : null;
+  const today = new Date().toISOString().slice(0, 10);
+  const [counts, me, sections] = await Promise.all([
+    ctx.permissions.has("register:read") ? countMembersByStatus(db, orgId) : null,
+    ctx.memberId ? getMember(db, orgId, ctx.memberId) : null,
+    dashboardSections(db, { organisationId: orgId, currency: ctx.organisation.currency, memberId: ctx.memberId, permissions: ctx.permissions }, today),
+  ]);
   return {
     organisation: ctx.organisation.name,
     userName: ctx.user.name,
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
     counts,
     me: me ? { memberNumber: me.member_number, status: me.status, admittedOn: me.admitted_on } : null,
+    ...sections,
     tasks: navFor(ctx.permissions).filter((i) => i.to !== "/dashboard"),
   };
 }
@@ -34,6 +40,18 @@ export default function Dashboard() {
     <>
       <PageHead title={`Welcome, ${d.userName}`} />
       <p className="muted">{d.organisation} · your roles: {d.roles.join(", ") || "none"}</p>
+
+      {d.mine && d.mine.openVotes.some((v) => !v.voted) ? (
+        <section className="alert info" aria-labelledby="votes-head">
+          <h2 id="votes-head">Votes open to you</h2>
+          <ul>
+            {d.mine.openVotes.filter((v) => !v.voted).map((v) => (
+              <li key={v.id}><Link to={`/motions/${v.id}`}>{v.title}</Link> <span className="muted">({v.meeting})</span></li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       {d.me ? (
         <section className="card">
           <h2>Your membership</h2>
@@ -41,9 +59,11 @@ export default function Dashboard() {
             <dt>Member number</dt><dd>{d.me.memberNumber}</dd>
             <dt>Status</dt><dd>{d.me.status}</dd>
             <dt>Member since</dt><dd>{d.me.admittedOn ?? "not yet admitted"}</dd>
+            {d.mine ? (<><dt>Your shares</dt><dd>{d.mine.holdingValue} <Link to="/my">details</Link></dd></>) : null}
           </dl>
         </section>
       ) : null}
+
       {d.counts ? (
         <section aria-labelledby="register-head">
           <h2 id="register-head">Register</h2>
@@ -55,6 +75,54 @@ export default function Dashboard() {
           </div>
         </section>
       ) : null}
+
+      {d.shares ? (
+        <section aria-labelledby="shares-head">
+          <h2 id="shares-head">Share capital</h2>
+          {d.shares.suspension ? <p className="alert error">Withdrawals are suspended: {d.shares.suspension}</p> : null}
+          <div className="grid">
+            <Stat label="Share capital" value={d.shares.capital} />
+            <Stat label="Applications to decide" value={<Link to="/shares/applications">{d.shares.applications}</Link>} />
+            <Stat label="Withdrawals due to pay" value={<Link to="/shares/withdrawals">{d.shares.withdrawalsDue}</Link>} hint={d.shares.withdrawalsDueValue ?? undefined} />
+            <Stat label="Withdrawals waiting" value={d.shares.withdrawalsWaiting} hint="notice not yet run, or suspended" />
+          </div>
+        </section>
+      ) : null}
+
+      {d.meetings && d.meetings.length ? (
+        <section className="card" aria-labelledby="motions-head">
+          <h2 id="motions-head">Open votes</h2>
+          <ul>
+            {d.meetings.map((m) => (
+              <li key={m.id}><Link to={`/motions/${m.id}`}>{m.title}</Link> — {m.voted} of {m.eligible} have voted <span className="muted">({m.meeting})</span></li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {d.lending ? (
+        <section aria-labelledby="lending-head">
+          <h2 id="lending-head">Lending{d.lending.asAt ? <span className="muted"> (as at {d.lending.asAt})</span> : null}</h2>
+          <div className="grid">
+            <Stat label="Principal outstanding" value={d.lending.outstanding} hint={`${d.lending.loans} loans`} />
+            <Stat label="Portfolio at risk (PAR30)" value={d.lending.par30Percent} />
+            <Stat label="Applications with the committee" value={<Link to="/applications">{d.lending.awaitingCommittee}</Link>} />
+          </div>
+        </section>
+      ) : null}
+
+      {d.impact ? (
+        <section aria-labelledby="impact-head">
+          <h2 id="impact-head">Community wealth</h2>
+          <div className="grid">
+            <Stat label="Share capital held locally" value={d.impact.capitalLocalPercent ? `${d.impact.capitalLocalPercent}%` : "—"} />
+            <Stat label="Lending to local businesses" value={d.impact.lendingLocalPercent ? `${d.impact.lendingLocalPercent}%` : "—"} />
+            <Stat label="Jobs created / safeguarded" value={`${d.impact.jobsCreated} / ${d.impact.jobsSafeguarded}`} />
+          </div>
+          <p><Link to="/impact">Open the community wealth dashboard</Link></p>
+        </section>
+      ) : null}
+
       {d.tasks.length ? (
         <section className="card">
           <h2>What you can do</h2>

@@ -1,0 +1,104 @@
+import { sql } from "kysely";
+import { displayMoney } from "~/domain/money";
+import type { Permission } from "~/domain/permissions";
+import type { Executor } from "~/utils/db.server";
+import { impactHeadlines } from "./impact.server";
+import { listApplications } from "./shares-applications.server";
+import { classTotals, memberHoldings } from "./shares.server";
+import { withdrawalQueue } from "./withdrawals.server";
+
+/**
+ * What each person needs first when they log in, chosen by what their
+ * roles allow: one query set per section, each scoped to the organisation.
+ */
+export async function dashboardSections(
+  db: Executor,
+  who: { organisationId: string; currency: string; memberId: string | null; permissions: Set<Permission> },
+  today: string,
+) {
+  const { organisationId: org, currency, memberId, permissions } = who;
+  const money = (v: bigint) => displayMoney(v, currency);
+
+  const mine = memberId
+    ? await (async () => {
+        const holdings = await memberHoldings(db, org, memberId);
+        const openVotes = await db
+          .selectFrom("motion_electorate as e")
+          .innerJoin("motions as m", (j) => j.onRef("m.id", "=", "e.motion_id").onRef("m.organisation_id", "=", "e.organisation_id"))
+          .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
+          .leftJoin("participations as p", (j) => j.onRef("p.motion_id", "=", "m.id").onRef("p.member_id", "=", "e.member_id"))
+          .select(["m.id", "m.title", "g.title as meeting", sql<boolean>`p.member_id is not null`.as("voted")])
+          .where("e.organisation_id", "=", org)
+          .where("e.member_id", "=", memberId)
+          .where("m.status", "=", "open")
+          .orderBy("g.held_on")
+          .execute();
+        return {
+          holdingValue: money(holdings.reduce((t, h) => t + BigInt(h.value), 0n)),
+          openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, meeting: v.meeting, voted: v.voted })),
+        };
+      })()
+    : null;
+
+  const shares = permissions.has("shares:read")
+    ? await (async () => {
+        const [totals, applications, queue] = await Promise.all([classTotals(db, org), listApplications(db, org, "pending"), withdrawalQueue(db, org, today)]);
+        const capital = [...totals.values()].reduce((t, c) => t + c.value, 0n);
+        const dueValue = queue.payable.reduce((t, r) => t + BigInt(r.amount), 0n);
+        const inForce = queue.suspensions.filter((s) => s.from_on <= today && (!s.until_on || s.until_on >= today));
+        return {
+          capital: money(capital),
+          applications: applications.length,
+          withdrawalsDue: queue.payable.length,
+          withdrawalsDueValue: dueValue > 0n ? money(dueValue) : null,
+          withdrawalsWaiting: queue.waiting.length,
+          suspension: inForce[0]?.reason ?? null,
+        };
+      })()
+    : null;
+
+  const meetings = permissions.has("meetings:manage")
+    ? (
+        await db
+          .selectFrom("motions as m")
+          .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
+          .select([
+            "m.id", "m.title", "g.title as meeting", "m.eligible_count",
+            sql<string>`(select count(*) from participations p where p.organisation_id = m.organisation_id and p.motion_id = m.id)`.as("voted"),
+          ])
+          .where("m.organisation_id", "=", org)
+          .where("m.status", "=", "open")
+          .execute()
+      ).map((m) => ({ id: m.id, title: m.title, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 }))
+    : null;
+
+  const lending = permissions.has("loans:read")
+    ? await (async () => {
+        const snapshot = await db
+          .selectFrom("loan_arrears_snapshots")
+          .select(["as_at", "loans", "total_outstanding", "par30"])
+          .where("organisation_id", "=", org)
+          .orderBy("as_at", "desc")
+          .executeTakeFirst();
+        const committee = await db
+          .selectFrom("loan_applications")
+          .select(sql<string>`count(*)`.as("n"))
+          .where("organisation_id", "=", org)
+          .where("status", "=", "committee")
+          .executeTakeFirstOrThrow();
+        const outstanding = snapshot ? BigInt(snapshot.total_outstanding) : 0n;
+        const par30 = snapshot ? BigInt(snapshot.par30) : 0n;
+        return {
+          asAt: snapshot?.as_at ?? null,
+          loans: snapshot?.loans ?? 0,
+          outstanding: money(outstanding),
+          par30Percent: outstanding > 0n ? `${(Number((par30 * 10000n) / outstanding) / 100).toFixed(2)}%` : "0.00%",
+          awaitingCommittee: Number(committee.n),
+        };
+      })()
+    : null;
+
+  const impact = permissions.has("impact:read") ? await impactHeadlines(db, org, today, currency) : null;
+
+  return { mine, shares, meetings, lending, impact };
+}
