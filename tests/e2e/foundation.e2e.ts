@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser, logIn, seriousA11yFindings, startApp, type App } from "./harness";
+import { describe, expect, it } from "vitest";
+import { appAndBrowser, logIn, seriousA11yFindings } from "./harness";
 
-let app: App;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = appAndBrowser();
 
 describe("log-in and navigation", () => {
   it("logs in as the secretary and shows the register", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "secretary@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "secretary@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain("Welcome, Sam Secretary");
-    await page.getByRole("link", { name: "Members" }).first().click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members", exact: true }).click();
     await page.waitForURL(/\/members$/);
     expect(await page.locator("tbody tr").count()).toBe(25);
     await page.getByLabel("Name or member number").fill("1");
@@ -31,16 +21,16 @@ describe("log-in and navigation", () => {
   });
 
   it("refuses a wrong password with a clear message", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "secretary@demo.coop", "wrong-password-123");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "secretary@demo.coop", "wrong-password-123");
     await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("That email and password do not match an account.");
     expect(page.url()).toContain("/login");
     await page.close();
   });
 
   it("switches organisation", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "owner@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "owner@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     const select = page.getByLabel("Organisation");
     const before = await select.evaluate((el: HTMLSelectElement) => el.options[el.selectedIndex].text);
@@ -52,29 +42,29 @@ describe("log-in and navigation", () => {
   });
 
   it("refuses a member the register and hides it from their menu", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "member@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
-    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).count()).toBe(0);
-    const res = await page.goto(`${app.base}/members`);
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members", exact: true }).count()).toBe(0);
+    const res = await page.goto(`${t.app.base}/members`);
     expect(res?.status()).toBe(403);
     expect(await page.locator("main").textContent()).toContain("You don't have access to this page");
     await page.close();
   });
 
   it("lets a person reset a forgotten password through the emailed link", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.base}/forgot-password`);
+    const page = await t.browser.newPage();
+    await page.goto(`${t.app.base}/forgot-password`);
     await page.getByLabel("Email").fill("auditor@demo.coop");
     await page.getByRole("button", { name: "Email me a link" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("If that address has an account");
-    await page.goto(`${app.base}/dev/mail`);
+    await page.goto(`${t.app.base}/dev/mail`);
     await page.getByRole("link", { name: /reset-password/ }).first().click();
     await page.getByLabel("New password", { exact: true }).fill("a fresh password 2026");
     await page.getByLabel("Repeat the new password").fill("a fresh password 2026");
     await page.getByRole("button", { name: "Save password" }).click();
     await page.waitForURL(/\/login/);
-    await logIn(page, app.base, "auditor@demo.coop", "a fresh password 2026");
+    await logIn(page, t.app.base, "auditor@demo.coop", "a fresh password 2026");
     await page.waitForURL(/\/dashboard$/);
     await page.close();
   });
@@ -96,19 +86,19 @@ describe("accessibility", () => {
   it("has no serious or critical axe findings on the main pages, on desktop and phone widths", async () => {
     const findings: string[] = [];
     for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
-      const context = await browser.newContext({ viewport });
+      const context = await t.browser.newContext({ viewport });
       const page = await context.newPage();
       let current: string | null = null;
       for (const [path, who] of pages) {
         if (who !== current) {
           await context.clearCookies();
           if (who) {
-            await logIn(page, app.base, who);
+            await logIn(page, t.app.base, who);
             await page.waitForURL(/\/dashboard$/);
           }
           current = who;
         }
-        await page.goto(app.base + path);
+        await page.goto(t.app.base + path);
         for (const f of await seriousA11yFindings(page)) findings.push(`${viewport.width}px ${path}: ${f}`);
         if (path === "/members") {
           const first = page.locator("tbody a").first();
