@@ -118,6 +118,10 @@ describe("card purchase by Stripe Checkout", () => {
     expect(results.filter((r) => r.outcome === "processed")).toHaveLength(1);
     expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(9);
     expect(await holdingShares(member.id)).toBe(22);
+    // Stripe replaying an event 100 times (retries after timeouts) posts nothing more.
+    const replays = await Promise.all(Array.from({ length: 100 }, () => sendWebhook(payload2).then((r) => r.json() as Promise<{ outcome: string }>)));
+    expect(replays.every((r) => r.outcome === "duplicate")).toBe(true);
+    expect(await holdingShares(member.id)).toBe(22);
     // Also a different event id for an already-paid session cannot issue twice.
     expect(await (await sendWebhook(completedEvent("evt_test_3", sessions.get(key2)!))).json()).toEqual({ received: true, outcome: "ignored" });
     expect(await holdingShares(member.id)).toBe(22);
