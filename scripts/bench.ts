@@ -38,7 +38,9 @@ async function openDatabase(): Promise<{ db: Database; postgres: boolean; cleanu
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
+  // Sections compare against raw `pg` on the same database.
   process.env.BENCH_URL = url.toString();
+  process.env.DATABASE_URL = url.toString();
   const db = createPgDatabase(url.toString(), 16);
   await migrateToLatest(db);
   console.log(`Measuring on PostgreSQL (fresh database ${name}).`);

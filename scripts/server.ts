@@ -64,6 +64,12 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
       next(error);
     }
   });
+  // Last resort: never a stack trace to the browser; 503 when the database is the cause.
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (databaseUnavailable()) return sendUnavailable(res);
+    console.error(error);
+    res.status(500).type("text/plain").send("Something went wrong. It has been logged; please try again.");
+  });
   return app;
 }
 
