@@ -4,6 +4,9 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import type { Database } from "~/utils/db.server";
+import { makeOrganisation, makeUser } from "../db/factories";
 import { createApp, loadBuild } from "../scripts/server";
 import { testDb } from "./db";
 
@@ -20,6 +23,28 @@ export async function startTestServer(): Promise<TestServer> {
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { base, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/**
+ * Before a test file's tests: the test database, the app over HTTP, a fresh
+ * organisation and its secretary (read them from the returned object inside
+ * tests); the server stops after them.
+ */
+export function serverWithSecretary() {
+  const t = {} as {
+    db: Database;
+    server: TestServer;
+    org: Awaited<ReturnType<typeof makeOrganisation>>;
+    secretary: Awaited<ReturnType<typeof makeUser>>;
+  };
+  beforeAll(async () => {
+    t.db = await testDb();
+    t.server = await startTestServer();
+    t.org = await makeOrganisation(t.db);
+    t.secretary = await makeUser(t.db, { organisationId: t.org.id, roles: ["secretary"] });
+  });
+  afterAll(async () => t.server?.close());
+  return t;
 }
 
 export class Browser {

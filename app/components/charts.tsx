@@ -1,13 +1,13 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { TableWrap } from "./ui";
 
 /*
- * A line chart that everyone can read: the picture is role="img" with an
+ * Charts that everyone can read: the picture is role="img" with an
  * aria-label saying what it shows, and the same figures sit beside it in a
  * table (a screen reader, a keyboard user or someone printing gets the
- * numbers, not a drawing). Values are plain numbers already scaled for
- * display (e.g. percentages); `format` writes them in the table.
+ * numbers, not a drawing). The drawing gets numbers; the table shows the
+ * exact text the loader sent (money strings, percentages).
  */
 export interface ChartSeries {
   key: string;
@@ -15,50 +15,33 @@ export interface ChartSeries {
   colour: string;
 }
 
-export function LineChartWithTable({
+/** A row of the table beside a chart: its heading and the text of each column's cell. */
+export interface ChartTableRow {
+  x: string;
+  cells: Record<string, string | number>;
+}
+
+/** The figure (role="img", or "No figures yet." when there are no rows) and its table. */
+export function ChartWithTable({
   label,
   caption,
-  xKey,
   xLabel,
-  series,
-  data,
-  format = (v) => String(v),
-  height = 260,
+  columns,
+  rows,
+  children,
 }: {
   label: string;
   caption: string;
-  xKey: string;
   xLabel: string;
-  series: ChartSeries[];
-  data: Record<string, string | number>[];
-  format?: (v: number) => string;
-  height?: number;
+  columns: { key: string; label: string }[];
+  rows: ChartTableRow[];
+  /** The drawing, shown when there are rows. */
+  children: ReactNode;
 }) {
-  // Recharts makes ids and measures text in the browser, so its markup differs from the server's:
-  // draw the picture after hydration (the table carries the figures either way).
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
   return (
     <div className="chart-with-table">
       <div className="chart" role="img" aria-label={label}>
-        {data.length === 0 ? (
-          <p className="muted">No figures yet.</p>
-        ) : !mounted ? (
-          <div style={{ height }} />
-        ) : (
-          <ResponsiveContainer width="100%" height={height} minWidth={200}>
-          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey={xKey} />
-            <YAxis tickFormatter={(v: number) => format(v)} width={56} />
-            <Tooltip formatter={(v: number) => format(v)} />
-            <Legend />
-            {series.map((s) => (
-              <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} />
-            ))}
-          </LineChart>
-          </ResponsiveContainer>
-        )}
+        {rows.length === 0 ? <p className="muted">No figures yet.</p> : children}
       </div>
       <TableWrap label={`${caption} (table)`}>
         <table>
@@ -66,17 +49,17 @@ export function LineChartWithTable({
           <thead>
             <tr>
               <th scope="col">{xLabel}</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col" className="num">{s.label}</th>
+              {columns.map((c) => (
+                <th key={c.key} scope="col" className="num">{c.label}</th>
               ))}
             </tr>
           </thead>
           <tbody>
-            {data.map((row) => (
-              <tr key={String(row[xKey])}>
-                <th scope="row">{row[xKey]}</th>
-                {series.map((s) => (
-                  <td key={s.key} className="num">{format(Number(row[s.key]))}</td>
+            {rows.map((r, i) => (
+              <tr key={`${i}-${r.x}`}>
+                <th scope="row">{r.x}</th>
+                {columns.map((c) => (
+                  <td key={c.key} className="num">{r.cells[c.key]}</td>
                 ))}
               </tr>
             ))}
@@ -84,5 +67,66 @@ export function LineChartWithTable({
         </table>
       </TableWrap>
     </div>
+  );
+}
+
+/**
+ * A line chart (over time, or over studies) whose table shows the exact
+ * figures. `values[key]` is the number drawn (null leaves a gap: no share of
+ * nothing); `cells[key]` is the text in the table.
+ *
+ * `responsive` fills the width of its box; Recharts makes ids and measures
+ * text in the browser, so then its markup differs from the server's and the
+ * picture is drawn after hydration (the table carries the figures either way).
+ * Otherwise the drawing is `width` pixels wide.
+ */
+export function LineChartWithTable({
+  label,
+  caption,
+  xLabel,
+  series,
+  points,
+  tick = (v) => String(v),
+  responsive = false,
+  width = 640,
+  height = 260,
+}: {
+  label: string;
+  caption: string;
+  xLabel: string;
+  series: ChartSeries[];
+  points: (ChartTableRow & { values: Record<string, number | null> })[];
+  tick?: (v: number) => string;
+  responsive?: boolean;
+  width?: number;
+  height?: number;
+}) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const data = points.map((p) => ({ x: p.x, ...p.values }));
+  const drawing = (
+    <LineChart width={width} height={height} data={data} margin={{ top: 8, right: 16, bottom: 8, left: responsive ? 0 : 8 }}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="x" />
+      <YAxis tickFormatter={(v: number) => tick(v)} width={responsive ? 56 : 64} />
+      <Tooltip formatter={(v: number) => tick(v)} />
+      <Legend />
+      {series.map((s) => (
+        <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} connectNulls={false} />
+      ))}
+    </LineChart>
+  );
+  return (
+    <ChartWithTable label={label} caption={caption} xLabel={xLabel} columns={series} rows={points}>
+      {!responsive ? (
+        drawing
+      ) : !mounted ? (
+        <div style={{ height }} />
+      ) : (
+        <ResponsiveContainer width="100%" height={height} minWidth={200}>
+          {drawing}
+        </ResponsiveContainer>
+      )}
+    </ChartWithTable>
   );
 }

@@ -1,9 +1,10 @@
-import { sql } from "kysely";
+import { sql, type Insertable } from "kysely";
 import { checkNotice } from "~/domain/voting/notice";
 import { decideMotion, type MotionOutcome, type ResolutionKind } from "~/domain/voting/resolutions";
 import type { OrganisationRules } from "~/domain/organisation";
 import type { ElectionInput, MeetingInput, MotionInput } from "~/schemas/governance";
 import type { Executor } from "~/utils/db.server";
+import type { DB } from "../../db/schema";
 import type { MotionKind } from "../../db/tables/governance";
 import { recordAudit } from "./audit.server";
 import { countMotionElection } from "./elections.server";
@@ -104,26 +105,35 @@ async function nextPosition(db: Executor, meetingId: string) {
   return row.next;
 }
 
-export async function createMotion(db: Executor, actorUserId: string, organisationId: string, meetingId: string, input: MotionInput, rules: OrganisationRules) {
-  // Lock the meeting so two motions added at once do not take the same number.
+/**
+ * Adds a motion or an election to the end of a meeting's agenda. The meeting is
+ * locked first so two added at once do not take the same number.
+ */
+async function insertMotion(
+  db: Executor,
+  organisationId: string,
+  meetingId: string,
+  values: Omit<Insertable<DB["motions"]>, "organisation_id" | "meeting_id" | "position">,
+) {
   await db.selectFrom("meetings").select("id").where("id", "=", meetingId).where("organisation_id", "=", organisationId).forUpdate().executeTakeFirstOrThrow();
-  const motion = await db
+  return db
     .insertInto("motions")
-    .values({
-      organisation_id: organisationId,
-      meeting_id: meetingId,
-      position: await nextPosition(db, meetingId),
-      kind: input.kind,
-      title: input.title,
-      body: input.body,
-      threshold_numerator: input.kind === "custom" ? input.thresholdNumerator! : null,
-      threshold_denominator: input.kind === "custom" ? input.thresholdDenominator! : null,
-      threshold_comparison: input.kind === "custom" ? input.thresholdComparison : null,
-      // The special threshold in force when the motion is put is the one it is decided by.
-      special_basis_points: input.kind === "special" ? Math.round(rules.specialResolutionPercent * 100) : null,
-    })
+    .values({ organisation_id: organisationId, meeting_id: meetingId, position: await nextPosition(db, meetingId), ...values })
     .returning(["id"])
     .executeTakeFirstOrThrow();
+}
+
+export async function createMotion(db: Executor, actorUserId: string, organisationId: string, meetingId: string, input: MotionInput, rules: OrganisationRules) {
+  const motion = await insertMotion(db, organisationId, meetingId, {
+    kind: input.kind,
+    title: input.title,
+    body: input.body,
+    threshold_numerator: input.kind === "custom" ? input.thresholdNumerator! : null,
+    threshold_denominator: input.kind === "custom" ? input.thresholdDenominator! : null,
+    threshold_comparison: input.kind === "custom" ? input.thresholdComparison : null,
+    // The special threshold in force when the motion is put is the one it is decided by.
+    special_basis_points: input.kind === "special" ? Math.round(rules.specialResolutionPercent * 100) : null,
+  });
   await recordAudit(db, { organisationId, actorUserId, action: "motion.added", entityType: "motion", entityId: motion.id, after: input });
   return motion;
 }
@@ -135,21 +145,13 @@ export async function createElection(
   meetingId: string,
   input: ElectionInput & { nominations?: string[] },
 ) {
-  await db.selectFrom("meetings").select("id").where("id", "=", meetingId).where("organisation_id", "=", organisationId).forUpdate().executeTakeFirstOrThrow();
-  const motion = await db
-    .insertInto("motions")
-    .values({
-      organisation_id: organisationId,
-      meeting_id: meetingId,
-      position: await nextPosition(db, meetingId),
-      kind: input.kind,
-      title: input.title,
-      body: input.body,
-      seats: input.seats,
-      count_method: input.countMethod,
-    })
-    .returning(["id"])
-    .executeTakeFirstOrThrow();
+  const motion = await insertMotion(db, organisationId, meetingId, {
+    kind: input.kind,
+    title: input.title,
+    body: input.body,
+    seats: input.seats,
+    count_method: input.countMethod,
+  });
   await db
     .insertInto("motion_options")
     .values(input.candidates.map((label, i) => ({ organisation_id: organisationId, motion_id: motion.id, position: i + 1, label, nominated_by: input.nominations?.[i] ?? "" })))

@@ -99,6 +99,20 @@ function statusDates(status: MemberStatus, on: string) {
   }
 }
 
+/** A member's contact details as columns: the postcode tidied, and whether it is in the local area. */
+function detailColumns(input: Pick<MemberInput, "kind" | "name" | "email" | "phone" | "address" | "postcode">, localArea: string[]) {
+  const postcode = normalisePostcode(input.postcode) ?? input.postcode;
+  return {
+    kind: input.kind,
+    name: input.name,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    address: input.address,
+    postcode,
+    is_local: isLocal(postcode, localArea),
+  };
+}
+
 export async function createMember(db: Executor, actorUserId: string | null, organisationId: string, localArea: string[], input: MemberInput) {
   const memberNumber = input.memberNumber ?? (await nextMemberNumber(db, organisationId));
   const taken = await db
@@ -108,19 +122,12 @@ export async function createMember(db: Executor, actorUserId: string | null, org
     .where("member_number", "=", memberNumber)
     .executeTakeFirst();
   if (taken) throw new DuplicateMemberNumber(memberNumber);
-  const postcode = normalisePostcode(input.postcode) ?? input.postcode;
   const member = await db
     .insertInto("members")
     .values({
       organisation_id: organisationId,
       member_number: memberNumber,
-      kind: input.kind,
-      name: input.name,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      address: input.address,
-      postcode,
-      is_local: isLocal(postcode, localArea),
+      ...detailColumns(input, localArea),
       status: input.status,
       applied_on: input.statusDate,
       ...statusDates(input.status, input.statusDate),
@@ -145,17 +152,10 @@ export async function updateMemberDetails(
 ) {
   const before = await getMember(db, organisationId, memberId);
   if (!before) return null;
-  const postcode = normalisePostcode(input.postcode) ?? input.postcode;
   const after = await db
     .updateTable("members")
     .set({
-      kind: input.kind,
-      name: input.name,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      address: input.address,
-      postcode,
-      is_local: isLocal(postcode, localArea),
+      ...detailColumns(input, localArea),
       updated_at: new Date(),
     })
     .where("organisation_id", "=", organisationId)

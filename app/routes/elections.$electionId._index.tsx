@@ -1,27 +1,25 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { MOTION_KIND_LABEL, STATUS_LABEL } from "~/components/governance/labels";
+import { MOTION_KIND_LABEL } from "~/components/governance/labels";
 import { RankedBallot } from "~/components/governance/ranked-ballot";
 import { useLiveTurnout } from "~/components/governance/live";
-import { Turnout } from "~/components/governance/results";
+import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { FormErrors } from "~/components/forms";
-import { PageHead, TableWrap } from "~/components/ui";
-import { castVote } from "~/models/ballots.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
+import { TableWrap } from "~/components/ui";
 import { motionView } from "~/models/meetings.view.server";
-import { idParam, RankingSchema } from "~/schemas/governance";
+import { RankingSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import { castVoteFromForm } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Election"} · Co-op Register` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
-  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params.electionId), ctx.memberId);
+  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "electionId"), ctx.memberId);
   if (!view || !["stv", "plurality", "approval"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
   const outcome = view.result?.outcome as { elected?: string[]; ballots?: number; tally?: { counts: { option: string; votes: number }[]; decided: boolean; tied: string[] }; stv?: { quota: number } } | undefined;
   return {
@@ -41,24 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
-  const motionId = idParam(params.electionId);
-  const db = await getDb();
-  const submission = parseWithZod(await request.formData(), { schema: RankingSchema });
-  if (submission.status !== "success") {
-    if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
-    return submission.reply();
-  }
-  try {
-    // castVote is one SQL statement: atomic on its own, so no BEGIN/COMMIT round trips on the hot path.
-    const { receipt } = await castVote(db, { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, ranking: submission.value.ranking });
-    return redirect(`/elections/${motionId}?receipt=${receipt}`);
-  } catch (error) {
-    if (error instanceof GovernanceError) {
-      if (error.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });
-      return submission.reply({ formErrors: [error.message] });
-    }
-    throw error;
-  }
+  const motionId = idParam(params, "electionId");
+  return castVoteFromForm(request, ctx, motionId, RankingSchema, (v) => ({ ranking: v.ranking }), `/elections/${motionId}`);
 }
 
 export default function ElectionPage() {
@@ -72,26 +54,15 @@ export default function ElectionPage() {
   const mode = motion.kind === "stv" ? "rank" : motion.kind === "plurality" ? "single" : "approve";
   return (
     <>
-      <PageHead title={`${motion.position}. ${motion.title}`}>
-        {canManage ? <Link className="button" to={`/motions/${motion.id}/manage`}>Manage voting</Link> : null}
-        <Link className="button secondary" to={`/meetings/${motion.meeting_id}`}>Back to the meeting</Link>
-      </PageHead>
-      <section className="card stack">
-        <p>
-          <span className={`badge ${motion.status}`}>{STATUS_LABEL[motion.status]}</span> {MOTION_KIND_LABEL[motion.kind]} for {motion.seats} {motion.seats === 1 ? "place" : "places"}
-          {motion.kind === "stv" ? ` — counted by ${motion.count_method === "meek" ? "Meek's method" : "the Scottish STV rules"}` : ""}.
-        </p>
-        {motion.body ? <p style={{ whiteSpace: "pre-wrap" }}>{motion.body}</p> : null}
-      </section>
+      <MotionHead motion={motion} canManage={canManage}>
+        {MOTION_KIND_LABEL[motion.kind]} for {motion.seats} {motion.seats === 1 ? "place" : "places"}
+        {motion.kind === "stv" ? ` — counted by ${motion.count_method === "meek" ? "Meek's method" : "the Scottish STV rules"}` : ""}.
+      </MotionHead>
       {receipt ? (
-        <section className="card stack" aria-labelledby="receipt-heading">
-          <h2 id="receipt-heading">Your ballot has been recorded</h2>
-          <p>Your receipt code is <strong className="receipt-code">{receipt}</strong></p>
-          <p>Keep it to check later, on the <Link to={`/receipts?code=${receipt}`}>receipt check page</Link>, that your ballot was counted.</p>
-        </section>
+        <VoteReceipt receipt={receipt} heading="Your ballot has been recorded" />
       ) : null}
       {motion.status === "open" && turnout ? (
-        <section className="card"><h2>Turnout so far</h2><Turnout turnout={turnout} /><p className="muted">Ballots stay sealed until voting closes.</p></section>
+        <OpenTurnout turnout={turnout} sealed="Ballots stay sealed until voting closes." />
       ) : null}
       {motion.status === "open" && canVote ? (
         <section className="card stack" aria-labelledby="ballot-heading">

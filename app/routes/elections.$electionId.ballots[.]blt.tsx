@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportBlt } from "~/models/elections.server";
 import { GovernanceError } from "~/models/meetings.errors.server";
-import { idParam } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
@@ -12,7 +12,7 @@ export const access: RouteAccess = { loader: "meetings:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   try {
-    const text = await exportBlt(await getDb(), ctx.organisation.id, idParam(params.electionId));
+    const text = await exportBlt(await getDb(), ctx.organisation.id, idParam(params, "electionId"));
     if (text === null) throw new Response("Not found", { status: 404 });
     return new Response(text, { headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Disposition": 'attachment; filename="ballots.blt"', "Cache-Control": "no-store" } });
   } catch (error) {

@@ -4,9 +4,9 @@ import { PageHead, TableWrap } from "~/components/ui";
 import { countSheetRows } from "~/models/elections.server";
 import { getMotion, getResult } from "~/models/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
-import { idParam } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
@@ -23,7 +23,7 @@ async function stvResultFor(organisationId: string, electionId: string) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
-  const found = await stvResultFor(ctx.organisation.id, idParam(params.electionId));
+  const found = await stvResultFor(ctx.organisation.id, idParam(params, "electionId"));
   if (!found) throw new Response("No count sheet (yet) for that election.", { status: 404 });
   const sheet = countSheetRows(found.stv);
   return { id: found.motion.id, title: found.motion.title, method: found.stv.method, seats: found.stv.seats, quota: found.stv.quota, valid: found.stv.valid, elected: found.stv.elected, sheet };

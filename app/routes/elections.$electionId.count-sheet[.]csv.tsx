@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { countSheetRows } from "~/models/elections.server";
 import { getMotion, getResult } from "~/models/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
-import { idParam } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
@@ -13,7 +13,7 @@ export const access: RouteAccess = { loader: "meetings:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const db = await getDb();
-  const id = idParam(params.electionId);
+  const id = idParam(params, "electionId");
   const motion = await getMotion(db, ctx.organisation.id, id);
   const result = motion?.status === "closed" ? await getResult(db, ctx.organisation.id, id) : null;
   const stv = (result?.outcome as { stv?: StvResult } | undefined)?.stv;

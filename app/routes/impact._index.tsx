@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BarChartWithTable, FigureHead, pct, poundsTick, TrendChartWithTable } from "~/components/impact/chart";
+import { BarChartWithTable, FigureHead, pct, poundsTick } from "~/components/impact/chart";
+import { LineChartWithTable } from "~/components/charts";
 import { displayMoney, parseMoney } from "~/domain/money";
 import { Flash, PageHead, Stat } from "~/components/ui";
 import { impactDashboard, ImpactUnavailable } from "~/models/impact.server";
@@ -65,7 +66,7 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Share capital held by local members" csv={csv("capital")} />
-        <TrendChartWithTable
+        <LineChartWithTable
           label="Share capital in total and held by local members at each month end over 24 months"
           caption="Share capital at each month end"
           xLabel="Month end"
@@ -84,7 +85,7 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Lending to local businesses" csv={csv("lending")} />
-        <TrendChartWithTable
+        <LineChartWithTable
           label="Loan principal outstanding in total and to local businesses at each month end over 24 months"
           caption="Lending outstanding at each month end"
           xLabel="Month end"
@@ -103,7 +104,7 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Local share of capital and lending" csv={csv("capital")} />
-        <TrendChartWithTable
+        <LineChartWithTable
           label="Local share of share capital and of lending, percent, at each month end"
           caption="Local share at each month end"
           xLabel="Month end"
@@ -122,7 +123,7 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Jobs created and safeguarded" csv={csv("jobs")} />
-        <TrendChartWithTable
+        <LineChartWithTable
           label="Jobs created and safeguarded by the businesses lent to, at each month end"
           caption="Jobs at each month end"
           xLabel="Month end"
@@ -157,7 +158,7 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Member growth" csv={csv("members")} />
-        <TrendChartWithTable
+        <LineChartWithTable
           label="Members and local members at each month end over 24 months"
           caption="Members at each month end"
           xLabel="Month end"

@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TrendChartWithTable } from "~/components/impact/chart";
+import { LineChartWithTable } from "~/components/charts";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { parseSurveyCsv } from "~/domain/impact/csv";
@@ -149,7 +149,7 @@ export default function Lm3Page() {
           <p className="muted">No LM3 studies saved yet.</p>
         ) : (
           <>
-            <TrendChartWithTable
+            <LineChartWithTable
               label="LM3 of each saved study, oldest first"
               caption="LM3 by study"
               xLabel="Study"

@@ -70,14 +70,19 @@ const METHODS = [["bank", "Bank transfer"], ["manual", "Cash or cheque (manual)"
 const ORDERS = [["fees,interest,principal", "Fees, then interest, then principal"], ["interest,fees,principal", "Interest, then fees, then principal"], ["principal,interest,fees", "Principal first"]] as const;
 const RESCHEDULE = [["shorter-term", "Keep the installment, finish sooner"], ["lower-installment", "Keep the term, pay less each time"]] as const;
 
-function RepaymentForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
-  const [form, fields] = useForm({
-    id: "repayment",
+/** The form for one of the loan's actions: `intent` is both its id and what it asks the action to do. */
+function useLoanActionForm(intent: string, lastResult: SubmissionResult<string[]> | null | undefined, defaultValue: Record<string, string | undefined>) {
+  return useForm({
+    id: intent,
     lastResult,
-    defaultValue: { intent: "repayment", onDate: today, method: "bank", order: "fees,interest,principal", reschedule: "shorter-term" },
+    defaultValue: { intent, ...defaultValue },
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
   });
+}
+
+function RepaymentForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
+  const [form, fields] = useLoanActionForm("repayment", lastResult, { onDate: today, method: "bank", order: "fees,interest,principal", reschedule: "shorter-term" });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <h3>Record a repayment</h3>
@@ -95,13 +100,7 @@ function RepaymentForm({ lastResult, today }: { lastResult?: SubmissionResult<st
 }
 
 function ReversalForm({ lastResult, today, choices }: { lastResult?: SubmissionResult<string[]> | null; today: string; choices: { id: string; label: string }[] }) {
-  const [form, fields] = useForm({
-    id: "reversal",
-    lastResult,
-    defaultValue: { intent: "reversal", onDate: today, transactionId: choices[choices.length - 1]?.id },
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
-  });
+  const [form, fields] = useLoanActionForm("reversal", lastResult, { onDate: today, transactionId: choices[choices.length - 1]?.id });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <h3>Reverse a wrong repayment</h3>
@@ -116,13 +115,7 @@ function ReversalForm({ lastResult, today, choices }: { lastResult?: SubmissionR
 }
 
 function RecoveryForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
-  const [form, fields] = useForm({
-    id: "recovery",
-    lastResult,
-    defaultValue: { intent: "recovery", onDate: today },
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
-  });
+  const [form, fields] = useLoanActionForm("recovery", lastResult, { onDate: today });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <h3>Record a recovery</h3>

@@ -16,6 +16,7 @@ export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Lending · Co-op Register" }];
 
 const pct = (ratio: string) => `${(Number(ratio) * 100).toFixed(2)}%`;
+const parPercent = (v: number) => `${v.toFixed(2)}%`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
@@ -119,15 +120,19 @@ export default function Portfolio() {
         <LineChartWithTable
           label={`Portfolio at risk over the last ${d.trend.length} months: PAR30, PAR60 and PAR90 in percent. The same figures are in the table beside the chart.`}
           caption="PAR by month (last snapshot of each month)"
-          xKey="month"
           xLabel="Month"
           series={[
             { key: "par30", label: "PAR30", colour: "#b45309" },
             { key: "par60", label: "PAR60", colour: "#b91c1c" },
             { key: "par90", label: "PAR90", colour: "#4c1d95" },
           ]}
-          data={d.trend}
-          format={(v) => `${v.toFixed(2)}%`}
+          points={d.trend.map(({ month, ...values }) => ({
+            x: month,
+            values,
+            cells: { par30: parPercent(values.par30), par60: parPercent(values.par60), par90: parPercent(values.par90) },
+          }))}
+          tick={parPercent}
+          responsive
         />
       </section>
       <section className="card stack">

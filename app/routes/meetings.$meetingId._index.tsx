@@ -6,14 +6,12 @@ import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { checkNotice } from "~/domain/voting/notice";
-import { getMeeting, GovernanceError, listMotions, updateMinutes } from "~/models/meetings.server";
+import { GovernanceError, listMotions, updateMinutes } from "~/models/meetings.server";
 import { listAppointments, revokeProxy } from "~/models/proxies.server";
 import { getOrganisation } from "~/models/organisations.server";
 import { uuid } from "~/schemas/common";
-import { idParam } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requireMeeting } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
@@ -25,11 +23,8 @@ const MeetingActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const ctx = await requirePermission(request, "meetings:read");
-  const meetingId = idParam(params.meetingId);
-  const db = await getDb();
-  const meeting = await getMeeting(db, ctx.organisation.id, meetingId);
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:read");
+  const meetingId = meeting.id;
   const canManage = ctx.permissions.has("meetings:manage");
   const [motions, org, proxies] = await Promise.all([
     listMotions(db, ctx.organisation.id, meetingId),
@@ -48,10 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const ctx = await requirePermission(request, "meetings:manage");
-  const meetingId = idParam(params.meetingId);
-  const db = await getDb();
-  if (!(await getMeeting(db, ctx.organisation.id, meetingId))) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
+  const meetingId = meeting.id;
   const submission = parseWithZod(await request.formData(), { schema: MeetingActionSchema });
   if (submission.status !== "success") return { result: submission.reply(), saved: null };
   const v = submission.value;

@@ -5,27 +5,21 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createElection, getMeeting } from "~/models/meetings.server";
-import { ELECTION_KINDS, ElectionSchema, idParam } from "~/schemas/governance";
+import { createElection } from "~/models/meetings.server";
+import { ELECTION_KINDS, ElectionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requireMeeting } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Add an election · Co-op Register" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const ctx = await requirePermission(request, "meetings:manage");
-  const meeting = await getMeeting(await getDb(), ctx.organisation.id, idParam(params.meetingId));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { meeting } = await requireMeeting(request, params, "meetings:manage");
   return { meeting: { id: meeting.id, title: meeting.title } };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const ctx = await requirePermission(request, "meetings:manage");
-  const db = await getDb();
-  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
   const submission = parseWithZod(await request.formData(), { schema: ElectionSchema });
   if (submission.status !== "success") return submission.reply();
   const motion = await db.transaction().execute((trx) => createElection(trx, ctx.user.id, ctx.organisation.id, meeting.id, submission.value));

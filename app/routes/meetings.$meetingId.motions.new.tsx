@@ -5,30 +5,23 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createMotion, getMeeting } from "~/models/meetings.server";
+import { createMotion } from "~/models/meetings.server";
 import { getOrganisation } from "~/models/organisations.server";
-import { idParam, MOTION_KINDS, MotionSchema } from "~/schemas/governance";
+import { MOTION_KINDS, MotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requireMeeting } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Add a resolution · Co-op Register" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const ctx = await requirePermission(request, "meetings:manage");
-  const db = await getDb();
-  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
   const org = await getOrganisation(db, ctx.organisation.id);
   return { meeting: { id: meeting.id, title: meeting.title }, specialPercent: org.rules.specialResolutionPercent };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const ctx = await requirePermission(request, "meetings:manage");
-  const db = await getDb();
-  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
   const submission = parseWithZod(await request.formData(), { schema: MotionSchema });
   if (submission.status !== "success") return submission.reply();
   const motion = await db.transaction().execute(async (trx) => {

@@ -5,23 +5,19 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { CHOICE_LABEL } from "~/components/governance/labels";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { getMeeting, listMotions } from "~/models/meetings.server";
+import { listMotions } from "~/models/meetings.server";
 import { GovernanceError } from "~/models/meetings.errors.server";
 import { getOrganisation } from "~/models/organisations.server";
 import { appointProxy, proxiesForMember, revokeProxy } from "~/models/proxies.server";
-import { idParam, ProxySchema } from "~/schemas/governance";
+import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requireMeeting } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Proxies · Co-op Register" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const ctx = await requirePermission(request, "ballots:cast");
-  const db = await getDb();
-  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "ballots:cast");
   const [motions, org, mine] = await Promise.all([
     listMotions(db, ctx.organisation.id, meeting.id),
     getOrganisation(db, ctx.organisation.id),
@@ -50,10 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const ctx = await requirePermission(request, "ballots:cast");
-  const db = await getDb();
-  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params.meetingId));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  const { ctx, db, meeting } = await requireMeeting(request, params, "ballots:cast");
   const form = await request.formData();
   // Instructions arrive as instruction.<motionId>; gather them into the schema's record.
   const submission = parseWithZod(form, { schema: ProxySchema });

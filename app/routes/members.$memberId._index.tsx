@@ -6,25 +6,19 @@ import { Field, FormErrors, SelectField, TextAreaField } from "~/components/form
 import { PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { listAuditEvents } from "~/models/audit.server";
 import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/members.server";
-import { uuid } from "~/schemas/common";
 import { MEMBER_STATUSES, MemberStatusSchema } from "~/schemas/member";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "register:read", action: "register:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.name ?? "Member"} · Co-op Register` }];
 
-function memberIdFrom(params: { memberId?: string }) {
-  const parsed = uuid.safeParse(params.memberId);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  return parsed.data;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const db = await getDb();
-  const memberId = memberIdFrom(params);
+  const memberId = idParam(params, "memberId");
   const member = await getMember(db, ctx.organisation.id, memberId);
   if (!member) throw new Response("Not found", { status: 404 });
   const [history, audit] = await Promise.all([
@@ -42,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
-  const memberId = memberIdFrom(params);
+  const memberId = idParam(params, "memberId");
   const submission = parseWithZod(await request.formData(), { schema: MemberStatusSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();

@@ -6,31 +6,25 @@ import { MemberForm } from "~/components/member-form";
 import { PageHead } from "~/components/ui";
 import { getMember, updateMemberDetails } from "~/models/members.server";
 import { getOrganisation } from "~/models/organisations.server";
-import { uuid } from "~/schemas/common";
 import { MemberSchema } from "~/schemas/member";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "register:write", action: "register:write" };
 export const meta: MetaFunction = () => [{ title: "Edit member · Co-op Register" }];
 
-function memberIdFrom(params: { memberId?: string }) {
-  const parsed = uuid.safeParse(params.memberId);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  return parsed.data;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
-  const member = await getMember(await getDb(), ctx.organisation.id, memberIdFrom(params));
+  const member = await getMember(await getDb(), ctx.organisation.id, idParam(params, "memberId"));
   if (!member) throw new Response("Not found", { status: 404 });
   return { member };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
-  const memberId = memberIdFrom(params);
+  const memberId = idParam(params, "memberId");
   const submission = parseWithZod(await request.formData(), { schema: MemberSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();

@@ -1,26 +1,24 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { MOTION_KIND_LABEL, STATUS_LABEL } from "~/components/governance/labels";
+import { MOTION_KIND_LABEL } from "~/components/governance/labels";
 import { useLiveTurnout } from "~/components/governance/live";
-import { ResolutionResult, Turnout, type ResolutionOutcomeView } from "~/components/governance/results";
+import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
+import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
 import { FormErrors } from "~/components/forms";
-import { PageHead } from "~/components/ui";
-import { castVote } from "~/models/ballots.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
 import { motionView } from "~/models/meetings.view.server";
-import { CHOICES, idParam, VoteSchema } from "~/schemas/governance";
+import { CHOICES, VoteSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import { castVoteFromForm } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Motion"} · Co-op Register` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
-  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params.motionId), ctx.memberId);
+  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
   if (!view || ["stv", "plurality", "approval"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
   return { ...view, canVote: ctx.permissions.has("ballots:cast"), canManage: ctx.permissions.has("meetings:manage") };
 }
@@ -33,24 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  */
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
-  const motionId = idParam(params.motionId);
-  const db = await getDb();
-  const submission = parseWithZod(await request.formData(), { schema: VoteSchema });
-  if (submission.status !== "success") {
-    if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
-    return submission.reply();
-  }
-  try {
-    // castVote is one SQL statement: atomic on its own, so no BEGIN/COMMIT round trips on the hot path.
-    const { receipt } = await castVote(db, { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, choice: submission.value.choice });
-    return redirect(`/motions/${motionId}?receipt=${receipt}`);
-  } catch (error) {
-    if (error instanceof GovernanceError) {
-      if (error.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });
-      return submission.reply({ formErrors: [error.message] });
-    }
-    throw error;
-  }
+  const motionId = idParam(params, "motionId");
+  return castVoteFromForm(request, ctx, motionId, VoteSchema, (v) => ({ choice: v.choice }), `/motions/${motionId}`);
 }
 
 export default function MotionPage() {
@@ -64,25 +46,14 @@ export default function MotionPage() {
     motion.kind === "ordinary" ? "more than half of the votes cast" : motion.kind === "special" ? `at least ${motion.special_percent}% of the votes cast` : `${motion.threshold} of the votes cast`;
   return (
     <>
-      <PageHead title={`${motion.position}. ${motion.title}`}>
-        {canManage ? <Link className="button" to={`/motions/${motion.id}/manage`}>Manage voting</Link> : null}
-        <Link className="button secondary" to={`/meetings/${motion.meeting_id}`}>Back to the meeting</Link>
-      </PageHead>
-      <section className="card stack">
-        <p>
-          <span className={`badge ${motion.status}`}>{STATUS_LABEL[motion.status]}</span> {MOTION_KIND_LABEL[motion.kind]} at {motion.meeting_title}: passes with {needs}. Abstentions are not votes cast.
-        </p>
-        {motion.body ? <p style={{ whiteSpace: "pre-wrap" }}>{motion.body}</p> : null}
-      </section>
+      <MotionHead motion={motion} canManage={canManage}>
+        {MOTION_KIND_LABEL[motion.kind]} at {motion.meeting_title}: passes with {needs}. Abstentions are not votes cast.
+      </MotionHead>
       {receipt ? (
-        <section className="card stack" aria-labelledby="receipt-heading">
-          <h2 id="receipt-heading">Your vote has been recorded</h2>
-          <p>Your receipt code is <strong className="receipt-code">{receipt}</strong></p>
-          <p>Keep it to check later, on the <Link to={`/receipts?code=${receipt}`}>receipt check page</Link>, that your ballot was counted. The code does not show how you voted, to you or anyone else.</p>
-        </section>
+        <VoteReceipt receipt={receipt} heading="Your vote has been recorded"> The code does not show how you voted, to you or anyone else.</VoteReceipt>
       ) : null}
       {motion.status === "open" && turnout ? (
-        <section className="card"><h2>Turnout so far</h2><Turnout turnout={turnout} /><p className="muted">How people voted stays sealed until voting closes.</p></section>
+        <OpenTurnout turnout={turnout} sealed="How people voted stays sealed until voting closes." />
       ) : null}
       {motion.status === "open" && canVote ? (
         <section className="card stack" aria-labelledby="vote-heading">

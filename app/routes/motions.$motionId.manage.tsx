@@ -10,9 +10,10 @@ import { Field, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { closeMotion, getHandCount, getMotion, GovernanceError, openMotion, recordHandCount } from "~/models/meetings.server";
 import { turnout } from "~/models/ballots.server";
-import { idParam, ManageMotionSchema } from "~/schemas/governance";
+import { ManageMotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Regist
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const db = await getDb();
-  const motion = await getMotion(db, ctx.organisation.id, idParam(params.motionId));
+  const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
   if (!motion) throw new Response("Not found", { status: 404 });
   const [live, hands] = await Promise.all([turnout(db, ctx.organisation.id, motion.id), getHandCount(db, ctx.organisation.id, motion.id)]);
   return {
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const db = await getDb();
-  const motion = await getMotion(db, ctx.organisation.id, idParam(params.motionId));
+  const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
   if (!motion) throw new Response("Not found", { status: 404 });
   const submission = parseWithZod(await request.formData(), { schema: ManageMotionSchema });
   if (submission.status !== "success") return submission.reply();

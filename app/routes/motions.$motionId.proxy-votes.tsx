@@ -7,9 +7,10 @@ import { PageHead } from "~/components/ui";
 import { GovernanceError } from "~/models/meetings.errors.server";
 import { motionView } from "~/models/meetings.view.server";
 import { castProxyVote } from "~/models/proxies.server";
-import { CHOICES, idParam, ProxyVoteSchema } from "~/schemas/governance";
+import { CHOICES, ProxyVoteSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
@@ -17,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Regist
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
-  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params.motionId), ctx.memberId);
+  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
   if (!view || !["ordinary", "special", "custom"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
   return { motion: view.motion, held: view.held };
 }
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const db = await getDb();
-  const motionId = idParam(params.motionId);
+  const motionId = idParam(params, "motionId");
   if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
   const submission = parseWithZod(await request.formData(), { schema: ProxyVoteSchema });
   if (submission.status !== "success") return { result: submission.reply(), receipt: null, appointer: null };

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { certifiedResultRows } from "~/models/meetings.certificate.server";
-import { idParam } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -10,7 +10,7 @@ export const access: RouteAccess = { loader: "meetings:read" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
-  const cert = await certifiedResultRows(await getDb(), ctx.organisation.id, idParam(params.motionId));
+  const cert = await certifiedResultRows(await getDb(), ctx.organisation.id, idParam(params, "motionId"));
   if (!cert) throw new Response("No certified result (yet) for that motion.", { status: 404 });
   const pdf = await renderPdf(
     (doc) => {

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { certificatePdf } from "~/models/certificates.server";
 import { getCertificate } from "~/models/shares.server";
-import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { pdfResponse } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -12,9 +12,9 @@ export const access: RouteAccess = { loader: "self:read" };
 /** A member's own certificate; anyone else's is "not found". */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
-  const id = uuid.safeParse(params.certificateId);
-  if (!id.success || !ctx.memberId) throw new Response("Not found", { status: 404 });
-  const cert = await getCertificate(await getDb(), ctx.organisation.id, id.data);
+  const id = idParam(params, "certificateId");
+  if (!ctx.memberId) throw new Response("Not found", { status: 404 });
+  const cert = await getCertificate(await getDb(), ctx.organisation.id, id);
   if (!cert || cert.member_id !== ctx.memberId) throw new Response("Not found", { status: 404 });
   return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation.currency), "inline");
 }

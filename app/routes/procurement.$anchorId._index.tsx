@@ -2,7 +2,8 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BarChartWithTable, FigureHead, pct, TrendChartWithTable } from "~/components/impact/chart";
+import { BarChartWithTable, FigureHead, pct } from "~/components/impact/chart";
+import { LineChartWithTable } from "~/components/charts";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseSupplierSpendCsv } from "~/domain/impact/csv";
@@ -100,7 +101,7 @@ export default function AnchorSpend() {
 
       <section className="card">
         <FigureHead title="Local spend share by period" csv={`${base}/csv`} />
-        <TrendChartWithTable
+        <LineChartWithTable
           label={`Share of ${data.anchor.name}'s supplier spend with local and wider-area suppliers, by period`}
           caption="Local and wider-area share of spend"
           xLabel="Period"

@@ -1,18 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { annualFigures, annualLines, defaultYearEnd } from "~/models/impact.server";
-import { YearSchema } from "~/schemas/impact";
+import { annualFigures, annualLines } from "~/models/impact.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
+import { yearEndParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
-  const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("Give the year end as YYYY-MM-DD.", { status: 400 });
-  const yearEnd = parsed.data.yearEnd ?? defaultYearEnd(new Date().toISOString().slice(0, 10));
+  const yearEnd = yearEndParam(request);
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
   return csvResponse(
     `${ctx.organisation.slug}-annual-return-${yearEnd}.csv`,

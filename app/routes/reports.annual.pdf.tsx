@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { annualFigures, annualLines, defaultYearEnd } from "~/models/impact.server";
-import { YearSchema } from "~/schemas/impact";
+import { annualFigures, annualLines } from "~/models/impact.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { yearEndParam } from "~/utils/params.server";
 import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -10,9 +10,7 @@ export const access: RouteAccess = { loader: "impact:read" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
-  const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("Give the year end as YYYY-MM-DD.", { status: 400 });
-  const yearEnd = parsed.data.yearEnd ?? defaultYearEnd(new Date().toISOString().slice(0, 10));
+  const yearEnd = yearEndParam(request);
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
   const lines = annualLines(f, ctx.organisation.currency);
   const pdf = await renderPdf(

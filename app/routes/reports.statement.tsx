@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { defaultYearEnd } from "~/models/impact.server";
 import { statementPdf } from "~/models/impact-statements-pdf.server";
 import { memberStatement } from "~/models/impact-statements.server";
-import { YearSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { yearEndParam } from "~/utils/params.server";
 import { pdfResponse } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -14,9 +13,7 @@ export const access: RouteAccess = { loader: "self:read" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   if (!ctx.memberId) throw new Response("Your login is not linked to an entry on the register, so there is no statement to show.", { status: 404 });
-  const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("Give the year end as YYYY-MM-DD.", { status: 400 });
-  const yearEnd = parsed.data.yearEnd ?? defaultYearEnd(new Date().toISOString().slice(0, 10));
+  const yearEnd = yearEndParam(request);
   const statement = await memberStatement(await getDb(), ctx.organisation.id, ctx.memberId, yearEnd);
   if (!statement) throw new Response("No such member", { status: 404 });
   return pdfResponse(`statement-${statement.member.member_number}-${yearEnd}.pdf`, await statementPdf(statement, ctx.organisation));

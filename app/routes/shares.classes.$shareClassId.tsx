@@ -6,24 +6,18 @@ import { ShareClassForm } from "~/components/shares/class-form";
 import { PageHead } from "~/components/ui";
 import { displayMoney, formatMinor } from "~/domain/money";
 import { DuplicateClassName, getShareClass, updateShareClass } from "~/models/shares.server";
-import { uuid } from "~/schemas/common";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
 
-function classIdFrom(params: { shareClassId?: string }) {
-  const parsed = uuid.safeParse(params.shareClassId);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  return parsed.data;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
-  const cls = await getShareClass(await getDb(), ctx.organisation.id, classIdFrom(params));
+  const cls = await getShareClass(await getDb(), ctx.organisation.id, idParam(params, "shareClassId"));
   if (!cls) throw new Response("Not found", { status: 404 });
   return {
     cls: {
@@ -38,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const classId = classIdFrom(params);
+  const classId = idParam(params, "shareClassId");
   const submission = parseWithZod(await request.formData(), { schema: ShareClassSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();

@@ -3,23 +3,17 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { approveInterestRun, getInterestRun } from "~/models/interest.server";
-import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Interest run · Co-op Register" }];
 
-function runIdFrom(params: { interestRunId?: string }) {
-  const id = uuid.safeParse(params.interestRunId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  return id.data;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
-  const found = await getInterestRun(await getDb(), ctx.organisation.id, runIdFrom(params));
+  const found = await getInterestRun(await getDb(), ctx.organisation.id, idParam(params, "interestRunId"));
   if (!found) throw new Response("Not found", { status: 404 });
   const cur = ctx.organisation.currency;
   const { run, lines } = found;
@@ -35,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
   const db = await getDb();
-  const r = await db.transaction().execute((trx) => approveInterestRun(trx, ctx.user.id, ctx.organisation.id, runIdFrom(params)));
+  const r = await db.transaction().execute((trx) => approveInterestRun(trx, ctx.user.id, ctx.organisation.id, idParam(params, "interestRunId")));
   if (!r) throw new Response("Not found", { status: 404 });
   return r.ok ? { message: "Approved. The secretary can now post it.", error: null } : { message: null, error: r.reason };
 }

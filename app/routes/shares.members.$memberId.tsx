@@ -4,9 +4,9 @@ import { MemberShares } from "~/components/shares/member-shares";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { getMember, memberStatusHistory } from "~/models/members.server";
 import { memberSharesView } from "~/models/shares-view.server";
-import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
@@ -14,10 +14,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shares
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
-  const id = uuid.safeParse(params.memberId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
+  const id = idParam(params, "memberId");
   const db = await getDb();
-  const member = await getMember(db, ctx.organisation.id, id.data);
+  const member = await getMember(db, ctx.organisation.id, id);
   if (!member) throw new Response("Not found", { status: 404 });
   const today = new Date().toISOString().slice(0, 10);
   const [view, history] = await Promise.all([memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today), memberStatusHistory(db, ctx.organisation.id, member.id)]);

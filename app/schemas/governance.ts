@@ -130,10 +130,3 @@ export const BltImportSchema = z.object({
   blt: z.string({ required_error: "Paste the BLT file" }).min(5, "Paste the BLT file").max(20_000_000),
   countMethod: z.enum(["scottish", "meek"]).optional().default("scottish"),
 });
-
-/** A route's id parameter, or 404: a malformed id is simply a page that does not exist. */
-export function idParam(value: string | undefined): string {
-  const parsed = uuid.safeParse(value);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  return parsed.data;
-}

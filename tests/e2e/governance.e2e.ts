@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, seriousA11yFindings, startApp, type App } from "./harness";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { appAndBrowser, logIn, seriousA11yFindings } from "./harness";
 
-let app: App;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = appAndBrowser();
 
 const OPEN_MOTION = "Allow general meetings to be held electronically";
 
@@ -28,8 +19,8 @@ describe("governance in the browser", () => {
   let motionUrl = "";
 
   it("lets a member vote, shows the receipt, and refuses a second vote", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "member@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await openAgm(page);
     expect(await seriousA11yFindings(page)).toEqual([]);
@@ -48,11 +39,11 @@ describe("governance in the browser", () => {
     expect(await page.getByRole("button", { name: "Cast my vote" }).count()).toBe(0);
     expect(await seriousA11yFindings(page)).toEqual([]);
     // A second vote sent by hand (as a replayed form would) is refused and changes nothing.
-    const again = await page.request.post(motionUrl, { form: { choice: "against" }, headers: { Origin: app.base }, maxRedirects: 0 });
+    const again = await page.request.post(motionUrl, { form: { choice: "against" }, headers: { Origin: t.app.base }, maxRedirects: 0 });
     expect(again.status()).toBe(200);
     expect(await again.text()).toContain("You have already voted on this motion");
     // The receipt check finds the ballot without showing the choice.
-    await page.goto(`${app.base}/receipts`);
+    await page.goto(`${t.app.base}/receipts`);
     await page.getByLabel("Receipt code").fill(receipt);
     await page.getByRole("button", { name: "Check" }).click();
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("is in the ballot box");
@@ -62,8 +53,8 @@ describe("governance in the browser", () => {
   });
 
   it("lets a member vote as proxy for another member", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "member@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await page.goto(motionUrl);
     await page.getByRole("link", { name: /Vote as proxy for 1 member/ }).click();
@@ -77,8 +68,8 @@ describe("governance in the browser", () => {
   });
 
   it("lets the secretary close the motion, and the certified result shows", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "secretary@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "secretary@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await page.goto(motionUrl);
     await page.getByRole("link", { name: "Manage voting" }).click();
@@ -95,14 +86,14 @@ describe("governance in the browser", () => {
     const pdf = await page.request.get(`${motionUrl}/result.pdf`);
     expect(pdf.headers()["content-type"]).toBe("application/pdf");
     // The member's receipt now reads as counted.
-    await page.goto(`${app.base}/receipts?code=${receipt}`);
+    await page.goto(`${t.app.base}/receipts?code=${receipt}`);
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("counted in the certified result");
     await page.close();
   });
 
   it("shows the board election's round-by-round count sheet", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "member@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await openAgm(page);
     await page.getByRole("link", { name: "Election of three directors" }).click();
@@ -114,8 +105,8 @@ describe("governance in the browser", () => {
   });
 
   it("takes a ranked ballot by keyboard", async () => {
-    const sec = await browser.newPage();
-    await logIn(sec, app.base, "secretary@demo.coop");
+    const sec = await t.browser.newPage();
+    await logIn(sec, t.app.base, "secretary@demo.coop");
     await sec.waitForURL(/\/dashboard$/);
     await openAgm(sec);
     await sec.getByRole("link", { name: "Add an election" }).click();
@@ -130,8 +121,8 @@ describe("governance in the browser", () => {
     await sec.waitForURL(/\/elections\//);
     await sec.close();
 
-    const page = await browser.newPage();
-    await logIn(page, app.base, "member@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await page.goto(electionUrl);
     await page.getByRole("button", { name: "Rank next: Cerys" }).waitFor();

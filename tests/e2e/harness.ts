@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import axe from "axe-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -66,6 +67,25 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/**
+ * Starts the app and Chromium before a test file's tests and stops both after
+ * them. Read `app` and `browser` from the returned object inside tests (they are
+ * set once the hook has run). `env` is read when the app starts, so it may use
+ * values set by an earlier beforeAll.
+ */
+export function appAndBrowser(env: () => Record<string, string> = () => ({})): { app: App; browser: Browser } {
+  const ctx = {} as { app: App; browser: Browser };
+  beforeAll(async () => {
+    ctx.app = await startApp(env());
+    ctx.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.app?.stop();
+  });
+  return ctx;
 }
 
 export async function logIn(page: Page, base: string, email: string, password = PASSWORD) {

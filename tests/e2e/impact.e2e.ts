@@ -1,27 +1,17 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser, logIn, seriousA11yFindings, startApp, type App } from "./harness";
+import { describe, expect, it } from "vitest";
+import { appAndBrowser, logIn, seriousA11yFindings } from "./harness";
 
-let app: App;
-let browser: Browser;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = appAndBrowser();
 
 describe("community wealth", () => {
   it("opens the impact dashboard and downloads a figure as CSV", async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await t.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    await logIn(page, app.base, "board@demo.coop");
+    await logIn(page, t.app.base, "board@demo.coop");
     await page.waitForURL(/\/dashboard$/);
-    await page.goto(`${app.base}/impact`);
+    await page.goto(`${t.app.base}/impact`);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Community wealth");
     expect(await page.getByRole("img", { name: /Share capital in total and held by local members/ }).count()).toBe(1);
     expect(await page.getByRole("table", { name: "Share capital at each month end" }).locator("tbody tr").count()).toBe(24);
@@ -40,10 +30,10 @@ describe("community wealth", () => {
   });
 
   it("uploads anchor spend, refusing a bad file with its lines, and shows the local share", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "secretary@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "secretary@demo.coop");
     await page.waitForURL(/\/dashboard$/);
-    await page.goto(`${app.base}/procurement`);
+    await page.goto(`${t.app.base}/procurement`);
     await page.getByLabel("Name").fill("Lancashire Teaching Hospitals");
     await page.getByLabel("Kind of institution").selectOption("hospital");
     await page.getByRole("button", { name: "Add institution" }).click();
@@ -68,10 +58,10 @@ describe("community wealth", () => {
   });
 
   it("works out LM3 with the method shown", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "owner@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "owner@demo.coop");
     await page.waitForURL(/\/dashboard$/);
-    await page.goto(`${app.base}/lm3`);
+    await page.goto(`${t.app.base}/lm3`);
     await page.getByLabel("Study name").fill("E2E example");
     await page.getByLabel("Period from").fill("2025-04-01");
     await page.getByLabel("Period to").fill("2026-03-31");
@@ -87,11 +77,11 @@ describe("community wealth", () => {
   });
 
   it("shows members the summary but not the dashboard", async () => {
-    const page = await browser.newPage();
-    await logIn(page, app.base, "member@demo.coop");
+    const page = await t.browser.newPage();
+    await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
-    expect((await page.goto(`${app.base}/impact`))?.status()).toBe(403);
-    expect((await page.goto(`${app.base}/impact/summary`))?.status()).toBe(200);
+    expect((await page.goto(`${t.app.base}/impact`))?.status()).toBe(403);
+    expect((await page.goto(`${t.app.base}/impact/summary`))?.status()).toBe(200);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Our community impact");
     expect(await page.locator("main").textContent()).toContain("Share capital held locally");
     expect(await seriousA11yFindings(page)).toEqual([]);

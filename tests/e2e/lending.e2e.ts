@@ -5,29 +5,20 @@
  * is recorded and the loan page shows it. Then the lending pages are
  * scanned with axe on desktop and phone widths.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, seriousA11yFindings, startApp, type App } from "./harness";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { appAndBrowser, logIn, seriousA11yFindings } from "./harness";
 
-let app: App;
-let browser: Browser;
 let applicationUrl = "";
 let loanUrl = "";
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = appAndBrowser();
 
 async function as(email: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await t.browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  await logIn(page, app.base, email);
+  await logIn(page, t.app.base, email);
   await page.waitForURL(/\/dashboard$/);
   return page;
 }
@@ -35,7 +26,7 @@ async function as(email: string): Promise<Page> {
 describe("lending workflow", () => {
   it("takes an application through review to the credit committee", async () => {
     const page = await as("loans@demo.coop");
-    await page.goto(`${app.base}/applications/new`);
+    await page.goto(`${t.app.base}/applications/new`);
     await page.getByLabel("Borrower").selectOption({ label: "Fishergate Bakehouse Ltd" });
     await page.getByLabel("Product").selectOption({ label: "Small business loan" });
     await page.getByLabel("Amount asked for (£)").fill("5000");
@@ -117,8 +108,8 @@ describe("lending pages accessibility", () => {
   it("has no serious or critical axe findings, on desktop and phone widths", async () => {
     const pages: [string, string][] = [
       ["/loans", "loans@demo.coop"],
-      [loanUrl.replace(app.base, ""), "loans@demo.coop"],
-      [applicationUrl.replace(app.base, ""), "loans@demo.coop"],
+      [loanUrl.replace(t.app.base, ""), "loans@demo.coop"],
+      [applicationUrl.replace(t.app.base, ""), "loans@demo.coop"],
       ["/applications", "loans@demo.coop"],
       ["/applications/new", "loans@demo.coop"],
       ["/borrowers", "loans@demo.coop"],
@@ -128,17 +119,17 @@ describe("lending pages accessibility", () => {
     ];
     const findings: string[] = [];
     for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
-      const context = await browser.newContext({ viewport });
+      const context = await t.browser.newContext({ viewport });
       const page = await context.newPage();
       let current = "";
       for (const [path, who] of pages) {
         if (who !== current) {
           await context.clearCookies();
-          await logIn(page, app.base, who);
+          await logIn(page, t.app.base, who);
           await page.waitForURL(/\/dashboard$/);
           current = who;
         }
-        const res = await page.goto(app.base + path);
+        const res = await page.goto(t.app.base + path);
         expect(res?.status(), path).toBe(200);
         for (const f of await seriousA11yFindings(page)) findings.push(`${viewport.width}px ${path}: ${f}`);
       }
@@ -149,14 +140,14 @@ describe("lending pages accessibility", () => {
 
   it("shows the member the loan of the business linked to them, and the PAR chart with its table", async () => {
     const page = await as("member@demo.coop");
-    await page.goto(`${app.base}/my/loans`);
+    await page.goto(`${t.app.base}/my/loans`);
     expect(await page.locator("main").textContent()).toContain("Preston Bike Kitchen");
     await page.context().close();
     const officer = await as("loans@demo.coop");
-    await officer.goto(`${app.base}/loans`);
+    await officer.goto(`${t.app.base}/loans`);
     expect(await officer.getByRole("img", { name: /Portfolio at risk over the last/ }).count()).toBe(1);
     expect(await officer.getByRole("region", { name: /PAR by month/ }).locator("tbody tr").count()).toBeGreaterThan(20);
-    const csv = await officer.request.get(`${app.base}/loans/portfolio.csv`);
+    const csv = await officer.request.get(`${t.app.base}/loans/portfolio.csv`);
     expect(csv.status()).toBe(200);
     expect((await csv.text()).split("\n")[0]).toContain("loan,borrower,local,status");
     await officer.context().close();

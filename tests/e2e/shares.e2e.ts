@@ -8,13 +8,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, seriousA11yFindings, startApp, type App } from "./harness";
+import type { Page } from "playwright-core";
+import { appAndBrowser, logIn, seriousA11yFindings } from "./harness";
 
 const WEBHOOK_SECRET = "whsec_e2e_secret";
 const BAKERY = "Preston Bakery Workers' Co-operative";
-let app: App;
-let browser: Browser;
 let fake: Server;
 let fakeBase = "";
 const sessions: { id: string; body: URLSearchParams }[] = [];
@@ -37,18 +35,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => fake.listen(0, "127.0.0.1", () => r()));
   fakeBase = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
-  app = await startApp({ STRIPE_SECRET_KEY: "sk_test_e2e", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fakeBase });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
   await new Promise((r) => fake?.close(r));
 });
+// Registered after the fake's hooks: starts once fakeBase is known, and (after-hooks run in
+// reverse) stops before the fake closes.
+const t = appAndBrowser(() => ({ STRIPE_SECRET_KEY: "sk_test_e2e", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fakeBase }));
 
 async function signIn(email: string) {
-  const page = await browser.newPage();
-  await logIn(page, app.base, email);
+  const page = await t.browser.newPage();
+  await logIn(page, t.app.base, email);
   await page.waitForURL(/\/dashboard$/);
   const select = page.getByLabel("Organisation");
   const current = await select.evaluate((el: HTMLSelectElement) => el.options[el.selectedIndex].text);
@@ -72,7 +69,7 @@ describe("share capital in the browser", () => {
   it("apply -> admit -> buy by signed webhook -> holding and register -> withdraw after notice", async () => {
     // The secretary adds a class with no notice period, so the withdrawal falls due today.
     const secretary = await signIn("secretary@demo.coop");
-    await secretary.goto(`${app.base}/shares/classes/new`);
+    await secretary.goto(`${t.app.base}/shares/classes/new`);
     await secretary.getByLabel("Name").fill("Oven Fund Shares");
     await secretary.getByLabel("Par value (price of one share)").fill("5.00");
     await secretary.getByLabel("Minimum holding for membership (shares)").fill("0");
@@ -83,8 +80,8 @@ describe("share capital in the browser", () => {
     await noSeriousA11y(secretary);
 
     // A visitor applies on the public page.
-    const visitor = await browser.newPage();
-    await visitor.goto(`${app.base}/join/preston-bakery`);
+    const visitor = await t.browser.newPage();
+    await visitor.goto(`${t.app.base}/join/preston-bakery`);
     await noSeriousA11y(visitor);
     await visitor.getByLabel("Full name (or organisation name)").fill("Rosa Parkinson");
     await visitor.getByLabel("Email").fill("rosa@example.org");
@@ -99,26 +96,26 @@ describe("share capital in the browser", () => {
     await expect.poll(() => visitor.locator("main").textContent()).toContain("your application has been received");
 
     // The secretary admits: number, shares, certificate.
-    await secretary.goto(`${app.base}/shares/applications`);
+    await secretary.goto(`${t.app.base}/shares/applications`);
     await noSeriousA11y(secretary);
     await secretary.getByRole("button", { name: "Admit Rosa Parkinson" }).click();
     await expect.poll(() => secretary.locator("main").textContent()).toMatch(/Admitted as member no\. \d+; certificate no\. \d+ issued/);
-    await secretary.goto(`${app.base}/register?q=rosa`);
+    await secretary.goto(`${t.app.base}/register?q=rosa`);
     await expect.poll(() => secretary.locator("tbody").textContent()).toContain("£20.00");
 
     // The demo member buys by card: nothing changes until Stripe's signed webhook arrives.
     const member = await signIn("member@demo.coop");
-    await member.goto(`${app.base}/my/buy`);
+    await member.goto(`${t.app.base}/my/buy`);
     await noSeriousA11y(member);
     await member.getByLabel("Share class").selectOption({ label: "Oven Fund Shares (£5.00 each)" });
     await member.getByLabel("Number of shares").fill("3");
     await member.getByRole("button", { name: "Continue to card payment" }).click();
     await member.waitForURL(/\/pay\/cs_e2e_1$/);
     const session = sessions[0];
-    await member.goto(`${app.base}/my`);
+    await member.goto(`${t.app.base}/my`);
     expect(await member.getByRole("region", { name: "Holdings by share class" }).textContent()).not.toContain("Oven Fund Shares");
     const payload = JSON.stringify({ id: "evt_e2e_1", object: "event", type: "checkout.session.completed", created: Math.floor(Date.now() / 1000), data: { object: { id: session.id, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: 1500, client_reference_id: session.body.get("client_reference_id"), metadata: { paymentId: session.body.get("metadata[paymentId]") } } } });
-    const hook = await fetch(`${app.base}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) }, body: payload });
+    const hook = await fetch(`${t.app.base}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) }, body: payload });
     expect(hook.status).toBe(200);
     await member.goto(session.body.get("success_url")!);
     const holdings = member.getByRole("region", { name: "Holdings by share class" });
@@ -126,12 +123,12 @@ describe("share capital in the browser", () => {
     expect(await holdings.locator("tr", { hasText: "Oven Fund Shares" }).textContent()).toContain("£15.00");
     await noSeriousA11y(member);
     const memberName = (await member.locator("main p").first().textContent())!.split(" · ")[0];
-    await secretary.goto(`${app.base}/register?q=${encodeURIComponent(memberName)}`);
+    await secretary.goto(`${t.app.base}/register?q=${encodeURIComponent(memberName)}`);
     await expect.poll(() => secretary.locator("tbody").textContent()).toContain("Oven Fund Shares: 3");
     await noSeriousA11y(secretary);
 
     // Notice of withdrawal; the society-wide suspension holds it; the board lifts it; the secretary pays.
-    await member.goto(`${app.base}/my/withdraw`);
+    await member.goto(`${t.app.base}/my/withdraw`);
     await member.getByLabel("Share class").selectOption({ label: "Oven Fund Shares: 3 held, 0 days' notice" });
     await member.getByLabel("Number of shares to withdraw").fill("3");
     await member.getByRole("button", { name: "Give notice of withdrawal" }).click();
@@ -139,17 +136,17 @@ describe("share capital in the browser", () => {
     await expect.poll(() => member.getByRole("region", { name: "Withdrawal notices" }).textContent()).toContain("suspended by the board");
 
     const board = await signIn("board@demo.coop");
-    await board.goto(`${app.base}/shares/suspensions`);
+    await board.goto(`${t.app.base}/shares/suspensions`);
     await noSeriousA11y(board);
     await board.getByLabel("Last day").first().fill(yesterday());
     await board.getByRole("button", { name: "Resume withdrawals" }).first().click();
     await expect.poll(() => board.locator("main").textContent()).toContain("Withdrawals resumed.");
 
-    await secretary.goto(`${app.base}/shares/withdrawals`);
+    await secretary.goto(`${t.app.base}/shares/withdrawals`);
     await noSeriousA11y(secretary);
     await secretary.getByRole("button", { name: "Pay due withdrawals in order of notice" }).click();
     await expect.poll(() => secretary.locator("main").textContent()).toMatch(/Paid \d+ withdrawals? in order of notice/);
-    await member.goto(`${app.base}/my`);
+    await member.goto(`${t.app.base}/my`);
     expect(await member.getByRole("region", { name: "Holdings by share class" }).textContent()).not.toContain("Oven Fund Shares");
     expect(await member.getByRole("region", { name: "Share transactions" }).locator("tr", { hasText: "Withdrawal" }).first().textContent()).toContain("£15.00");
     expect(await member.getByRole("region", { name: "Withdrawal notices" }).textContent()).toContain("paid");

@@ -1,52 +1,39 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "~/utils/db.server";
+import { describe, expect, it } from "vitest";
 import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
-import { testDb } from "../db";
-import { Browser, startTestServer, type TestServer } from "../http";
+import { Browser, serverWithSecretary } from "../http";
 
-let db: Database;
-let server: TestServer;
-let org: { id: string };
-let secretary: { email: string; password: string; id: string };
-
-beforeAll(async () => {
-  db = await testDb();
-  server = await startTestServer();
-  org = await makeOrganisation(db);
-  secretary = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
-});
-afterAll(async () => server?.close());
+const t = serverWithSecretary();
 
 describe("log-in over HTTP", () => {
   it("sets an HttpOnly, SameSite=Lax session cookie and a new session id at every log-in", async () => {
-    const b = new Browser(server.base);
-    const res = await b.post("/login", { email: secretary.email, password: secretary.password });
+    const b = new Browser(t.server.base);
+    const res = await b.post("/login", { email: t.secretary.email, password: t.secretary.password });
     expect(res.status).toBe(302);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("session="))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
     const first = b.cookie;
-    await b.post("/login", { email: secretary.email, password: secretary.password });
+    await b.post("/login", { email: t.secretary.email, password: t.secretary.password });
     expect(b.cookie).not.toBe(first);
     // The first session was ended when the second began (no fixation, no leftovers).
     const firstToken = first.split("=")[1];
-    expect(await db.selectFrom("sessions").select("id").where("id", "=", hashToken(firstToken)).executeTakeFirst()).toBeUndefined();
+    expect(await t.db.selectFrom("sessions").select("id").where("id", "=", hashToken(firstToken)).executeTakeFirst()).toBeUndefined();
   });
 
   it("answers a wrong password and an unknown email with the same message, keeping the email typed", async () => {
-    const b = new Browser(server.base);
-    const wrong = await (await b.post("/login", { email: secretary.email, password: "nope nope nope" })).text();
+    const b = new Browser(t.server.base);
+    const wrong = await (await b.post("/login", { email: t.secretary.email, password: "nope nope nope" })).text();
     const unknown = await (await b.post("/login", { email: "ghost@example.test", password: "nope nope nope" })).text();
     expect(wrong).toContain("That email and password do not match an account.");
     expect(unknown).toContain("That email and password do not match an account.");
-    expect(wrong).toContain(`value="${secretary.email}"`);
+    expect(wrong).toContain(`value="${t.secretary.email}"`);
     expect(wrong).not.toContain("nope nope nope");
   });
 
   it("shows field errors beside the fields for bad input", async () => {
-    const b = new Browser(server.base);
+    const b = new Browser(t.server.base);
     const html = await (await b.post("/login", { email: "not-an-email", password: "" })).text();
     expect(html).toContain("Enter an email address like name@example.org");
     expect(html).toContain("Enter your password");
@@ -54,15 +41,15 @@ describe("log-in over HTTP", () => {
   });
 
   it("ends the session on the server at log-out", async () => {
-    const b = new Browser(server.base);
-    await b.login(secretary.email, secretary.password);
+    const b = new Browser(t.server.base);
+    await b.login(t.secretary.email, t.secretary.password);
     const token = b.cookie.split("=")[1];
     expect((await b.get("/dashboard")).status).toBe(200);
     const out = await b.post("/logout");
     expect(out.status).toBe(302);
-    expect(await db.selectFrom("sessions").select("id").where("id", "=", hashToken(token)).executeTakeFirst()).toBeUndefined();
+    expect(await t.db.selectFrom("sessions").select("id").where("id", "=", hashToken(token)).executeTakeFirst()).toBeUndefined();
     // Replaying the old cookie gets nothing.
-    const replay = await fetch(server.base + "/dashboard", { redirect: "manual", headers: { Cookie: `session=${token}` } });
+    const replay = await fetch(t.server.base + "/dashboard", { redirect: "manual", headers: { Cookie: `session=${token}` } });
     expect(replay.status).toBe(302);
     expect(replay.headers.get("location")).toMatch(/^\/login/);
   });
@@ -70,22 +57,22 @@ describe("log-in over HTTP", () => {
 
 describe("request forgery and headers", () => {
   it("refuses a cross-site POST, and one with no Origin or Referer at all", async () => {
-    const b = new Browser(server.base);
-    await b.login(secretary.email, secretary.password);
-    const before = await db.selectFrom("members").select("id").where("organisation_id", "=", org.id).execute();
+    const b = new Browser(t.server.base);
+    await b.login(t.secretary.email, t.secretary.password);
+    const before = await t.db.selectFrom("members").select("id").where("organisation_id", "=", t.org.id).execute();
     const form = { kind: "person", name: "Forged Member", postcode: "PR1 1AA", status: "admitted", statusDate: "2026-01-01" };
     const cross = await b.post("/members/new", form, { Origin: "https://evil.example" });
     expect(cross.status).toBe(403);
-    const siteHeader = await b.post("/members/new", form, { Origin: server.base, "Sec-Fetch-Site": "cross-site" });
+    const siteHeader = await b.post("/members/new", form, { Origin: t.server.base, "Sec-Fetch-Site": "cross-site" });
     expect(siteHeader.status).toBe(403);
-    const none = await fetch(server.base + "/members/new", {
+    const none = await fetch(t.server.base + "/members/new", {
       method: "POST",
       redirect: "manual",
       headers: { Cookie: b.cookie, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form),
     });
     expect(none.status).toBe(403);
-    const after = await db.selectFrom("members").select("id").where("organisation_id", "=", org.id).execute();
+    const after = await t.db.selectFrom("members").select("id").where("organisation_id", "=", t.org.id).execute();
     expect(after.length).toBe(before.length);
     // The same request from the site itself works.
     const ok = await b.post("/members/new", form);
@@ -93,7 +80,7 @@ describe("request forgery and headers", () => {
   });
 
   it("sends a nonce-based CSP without unsafe-inline scripts, and anti-framing headers", async () => {
-    const res = await fetch(server.base + "/login");
+    const res = await fetch(t.server.base + "/login");
     const csp = res.headers.get("content-security-policy")!;
     const script = /script-src ([^;]+)/.exec(csp)![1];
     expect(script).not.toContain("unsafe-inline");
@@ -112,14 +99,14 @@ describe("request forgery and headers", () => {
 
 describe("error pages", () => {
   it("shows a 404 page for unknown addresses", async () => {
-    const res = await fetch(server.base + "/no-such-page");
+    const res = await fetch(t.server.base + "/no-such-page");
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("Page not found");
   });
 
   it("shows a 403 page naming the roles that may", async () => {
-    const member = await makeUser(db, { organisationId: org.id, roles: ["member"] });
-    const b = new Browser(server.base);
+    const member = await makeUser(t.db, { organisationId: t.org.id, roles: ["member"] });
+    const b = new Browser(t.server.base);
     await b.login(member.email, member.password);
     const res = await b.get("/members");
     expect(res.status).toBe(403);
@@ -129,10 +116,10 @@ describe("error pages", () => {
   });
 
   it("shows a 404, not another organisation's member", async () => {
-    const other = await makeOrganisation(db);
-    const theirs = await makeMember(db, other.id, { name: "Not Yours" });
-    const b = new Browser(server.base);
-    await b.login(secretary.email, secretary.password);
+    const other = await makeOrganisation(t.db);
+    const theirs = await makeMember(t.db, other.id, { name: "Not Yours" });
+    const b = new Browser(t.server.base);
+    await b.login(t.secretary.email, t.secretary.password);
     const res = await b.get(`/members/${theirs.id}`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain("Not Yours");
@@ -141,8 +128,8 @@ describe("error pages", () => {
 
 describe("members over HTTP", () => {
   it("adds a member through the form, keeps typed values on error, and lists them", async () => {
-    const b = new Browser(server.base);
-    await b.login(secretary.email, secretary.password);
+    const b = new Browser(t.server.base);
+    await b.login(t.secretary.email, t.secretary.password);
     const bad = await b.post("/members/new", { kind: "person", name: "Typed Name", postcode: "NOT A POSTCODE", status: "admitted", statusDate: "2026-02-30" });
     expect(bad.status).toBe(200);
     const html = await bad.text();

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "~/utils/db.server";
-import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
-import { testDb } from "../db";
-import { Browser, startTestServer, type TestServer } from "../http";
+import { describe, expect, it } from "vitest";
+import { makeMember, makeOrganisation } from "../../db/factories";
+import { Browser, serverWithSecretary } from "../http";
 
-let db: Database;
-let server: TestServer;
-let org: { id: string; slug: string };
-let secretary: { email: string; password: string; id: string };
+const t = serverWithSecretary();
 
-beforeAll(async () => {
-  db = await testDb();
-  server = await startTestServer();
-  org = await makeOrganisation(db);
-  secretary = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
-});
-afterAll(async () => server?.close());
-
-async function signedIn(user = secretary) {
-  const b = new Browser(server.base);
+async function signedIn(user = t.secretary) {
+  const b = new Browser(t.server.base);
   await b.login(user.email, user.password);
   return b;
 }
@@ -33,10 +20,10 @@ describe("share classes, purchases and the register over HTTP", () => {
     expect(badHtml).toContain("Enter the par value as an amount like 1.00");
     const created = await b.post("/shares/classes/new", { name: "Community Shares", parValue: "1.00", minHolding: "10", maxHolding: "1000.00", withdrawable: "on", noticeDays: "90", interestRate: "3", voting: "one-member-one-vote" });
     expect(created.status).toBe(302);
-    const cls = await db.selectFrom("share_classes").selectAll().where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
+    const cls = await t.db.selectFrom("share_classes").selectAll().where("organisation_id", "=", t.org.id).executeTakeFirstOrThrow();
     expect(cls).toMatchObject({ par_value: 100n, max_holding_value: 100000n, min_holding: 10, withdrawable: true, transferable: false, interest_rate_bp: 300 });
 
-    const m = await makeMember(db, org.id, { name: "Ada Baker", on: "2025-06-01", email: "ada@example.org" });
+    const m = await makeMember(t.db, t.org.id, { name: "Ada Baker", on: "2025-06-01", email: "ada@example.org" });
     const form = { memberNumber: String(m.member_number), classId: cls.id, shares: "2.5", method: "cheque", paidOn: "2026-01-10", reference: "CHQ 7" };
     const frac = await (await b.post("/shares/purchase", form)).text();
     expect(frac).toContain("Shares can only be whole");
@@ -64,15 +51,15 @@ describe("share classes, purchases and the register over HTTP", () => {
     const pdf = await b.get("/register/pdf");
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
-    const cert = await db.selectFrom("share_certificates").select("id").where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
+    const cert = await t.db.selectFrom("share_certificates").select("id").where("organisation_id", "=", t.org.id).executeTakeFirstOrThrow();
     const certPdf = await b.get(`/shares/certificates/${cert.id}`);
     expect(certPdf.status).toBe(200);
     expect(certPdf.headers.get("content-type")).toBe("application/pdf");
   });
 
   it("keeps the register of another organisation out of reach", async () => {
-    const other = await makeOrganisation(db);
-    const stranger = await makeMember(db, other.id, { name: "Quentin Elsewhere" });
+    const other = await makeOrganisation(t.db);
+    const stranger = await makeMember(t.db, other.id, { name: "Quentin Elsewhere" });
     const b = await signedIn();
     expect((await b.get(`/shares/members/${stranger.id}`)).status).toBe(404);
     expect(await (await b.get("/register/csv?status=all")).text()).not.toContain("Quentin Elsewhere");
@@ -83,10 +70,10 @@ describe("joining over HTTP", () => {
   it("takes a public application, reports every bad field, and the secretary admits (number, shares, certificate, email) or declines", async () => {
     const b = await signedIn();
     await b.post("/shares/classes/new", { name: "Ordinary Shares", parValue: "25.00", minHolding: "1", maxHolding: "100000.00", withdrawable: "on", noticeDays: "30", interestRate: "0", voting: "one-member-one-vote" });
-    const jorg = await db.selectFrom("organisations").select("slug").where("id", "=", org.id).executeTakeFirstOrThrow();
-    const cls = await db.selectFrom("share_classes").select("id").where("organisation_id", "=", org.id).where("name", "=", "Ordinary Shares").executeTakeFirstOrThrow();
+    const jorg = await t.db.selectFrom("organisations").select("slug").where("id", "=", t.org.id).executeTakeFirstOrThrow();
+    const cls = await t.db.selectFrom("share_classes").select("id").where("organisation_id", "=", t.org.id).where("name", "=", "Ordinary Shares").executeTakeFirstOrThrow();
     const today = new Date().toISOString().slice(0, 10);
-    const visitor = new Browser(server.base);
+    const visitor = new Browser(t.server.base);
     expect((await visitor.get(`/join/${jorg.slug}`)).status).toBe(200);
     expect((await visitor.get("/join/no-such-society")).status).toBe(404);
     const base = { kind: "person", name: "Grace Hopper", email: "grace@example.org", address: "3 Church St, Preston", postcode: "PR1 3BQ", classId: cls.id, shares: "4" };
@@ -96,26 +83,26 @@ describe("joining over HTTP", () => {
     expect(bad).toContain("Tick every declaration to apply");
     const good = await visitor.post(`/join/${jorg.slug}`, { ...base, declarations: ["rules", "age", "risk"] });
     expect(await good.text()).toContain("your application has been received");
-    const app = await db.selectFrom("share_applications").selectAll().where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
+    const app = await t.db.selectFrom("share_applications").selectAll().where("organisation_id", "=", t.org.id).executeTakeFirstOrThrow();
     expect(app).toMatchObject({ status: "pending", shares: 4 });
     expect(await (await b.get("/shares/applications")).text()).toContain("Grace Hopper");
 
     const admitted = await (await b.post("/shares/applications", { decision: "admit", applicationId: app.id, on: today })).text();
     expect(admitted).toMatch(/Admitted as member no\. \d+; certificate no\. \d+ issued/);
-    const member = await db.selectFrom("members").selectAll().where("id", "=", app.member_id).executeTakeFirstOrThrow();
+    const member = await t.db.selectFrom("members").selectAll().where("id", "=", app.member_id).executeTakeFirstOrThrow();
     expect(member).toMatchObject({ status: "admitted", admitted_on: today });
-    const h = await db.selectFrom("share_holdings").selectAll().where("member_id", "=", member.id).executeTakeFirstOrThrow();
+    const h = await t.db.selectFrom("share_holdings").selectAll().where("member_id", "=", member.id).executeTakeFirstOrThrow();
     expect(h).toMatchObject({ shares: 4n, value: 10000n });
-    const mail = await db.selectFrom("email_outbox").select(["to_email", "subject", "body"]).where("organisation_id", "=", org.id).where("to_email", "=", "grace@example.org").execute();
+    const mail = await t.db.selectFrom("email_outbox").select(["to_email", "subject", "body"]).where("organisation_id", "=", t.org.id).where("to_email", "=", "grace@example.org").execute();
     expect(mail.map((m) => m.subject)).toContain(`Welcome to Test Co-op ${jorg.slug}`);
     // Deciding twice is refused.
     expect(await (await b.post("/shares/applications", { decision: "admit", applicationId: app.id, on: today })).text()).toContain("already been decided");
 
     await visitor.post(`/join/${jorg.slug}`, { ...base, name: "Mallory", email: "mallory@example.org", declarations: ["rules", "age", "risk"] });
-    const app2 = await db.selectFrom("share_applications").selectAll().where("organisation_id", "=", org.id).where("status", "=", "pending").executeTakeFirstOrThrow();
+    const app2 = await t.db.selectFrom("share_applications").selectAll().where("organisation_id", "=", t.org.id).where("status", "=", "pending").executeTakeFirstOrThrow();
     expect(await (await b.post("/shares/applications", { decision: "decline", applicationId: app2.id, on: today, reason: "" })).text()).toContain("Give a reason");
     await b.post("/shares/applications", { decision: "decline", applicationId: app2.id, on: today, reason: "Lives outside our area of benefit" });
-    const declinedMail = await db.selectFrom("email_outbox").select("body").where("to_email", "=", "mallory@example.org").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const declinedMail = await t.db.selectFrom("email_outbox").select("body").where("to_email", "=", "mallory@example.org").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(declinedMail.body).toContain("Lives outside our area of benefit");
     expect(await (await b.get("/register/csv?status=all")).text()).not.toContain("Mallory");
   });

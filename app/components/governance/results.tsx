@@ -1,17 +1,8 @@
 import { TableWrap } from "~/components/ui";
+import type { MotionOutcome } from "~/domain/voting/resolutions";
 
-export interface ResolutionOutcomeView {
-  passed: boolean;
-  quorumMet: boolean;
-  quorumRequired: number;
-  present: number;
-  for: number;
-  against: number;
-  abstain: number;
-  votesCast: number;
-  percentFor: string;
-  thresholdMet: boolean;
-  reasons: string[];
+/** A certified resolution's outcome as stored: the decision, and the online and show-of-hands counts when both were taken. */
+export interface ResolutionOutcomeView extends MotionOutcome {
   online?: { for: number; against: number; abstain: number };
   hands?: { for: number; against: number; abstain: number } | null;
 }

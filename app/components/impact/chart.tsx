@@ -1,11 +1,12 @@
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
-import { TableWrap } from "~/components/ui";
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartWithTable } from "~/components/charts";
 
 /*
  * Bar chart for breakdowns (lending by sector, spend by category): the
  * drawing is role="img" with an aria-label, and the exact figures (money
  * as the loader's strings, not the chart's floating-point copy) sit in a
- * table beside it. TrendChartWithTable does the same for lines over time.
+ * table beside it. LineChartWithTable (~/components/charts) does the same for
+ * lines over time.
  */
 export interface BarRow {
   key: string;
@@ -35,45 +36,27 @@ export function BarChartWithTable({
   width?: number;
 }) {
   const height = Math.max(120, 36 * rows.length + 40);
+  const columns = [
+    { key: "amount", label: "Amount" },
+    { key: "share", label: "Share" },
+    ...(countLabel ? [{ key: "count", label: countLabel }] : []),
+  ];
   return (
-    <div className="chart-with-table">
-      <div className="chart" role="img" aria-label={label}>
-        {rows.length === 0 ? (
-          <p className="muted">No figures yet.</p>
-        ) : (
-          <BarChart layout="vertical" width={width} height={height} data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" tickFormatter={poundsTick} />
-            <YAxis type="category" dataKey="key" width={190} tick={{ fontSize: 12 }} />
-            <Tooltip formatter={(v: number) => `£${v.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`} />
-            <Bar dataKey="value" name="Amount" fill={colour} isAnimationActive={false} />
-          </BarChart>
-        )}
-      </div>
-      <TableWrap label={`${caption} (table)`}>
-        <table>
-          <caption>{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{keyLabel}</th>
-              <th scope="col" className="num">Amount</th>
-              <th scope="col" className="num">Share</th>
-              {countLabel ? <th scope="col" className="num">{countLabel}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.key}</th>
-                <td className="num">{r.amount}</td>
-                <td className="num">{r.percent === null ? "–" : `${r.percent}%`}</td>
-                {countLabel ? <td className="num">{r.count ?? ""}</td> : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-    </div>
+    <ChartWithTable
+      label={label}
+      caption={caption}
+      xLabel={keyLabel}
+      columns={columns}
+      rows={rows.map((r) => ({ x: r.key, cells: { amount: r.amount, share: pct(r.percent), count: r.count ?? "" } }))}
+    >
+      <BarChart layout="vertical" width={width} height={height} data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis type="number" tickFormatter={poundsTick} />
+        <YAxis type="category" dataKey="key" width={190} tick={{ fontSize: 12 }} />
+        <Tooltip formatter={(v: number) => `£${v.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`} />
+        <Bar dataKey="value" name="Amount" fill={colour} isAnimationActive={false} />
+      </BarChart>
+    </ChartWithTable>
   );
 }
 
@@ -94,83 +77,6 @@ export function FigureHead({ title, csv }: { title: string; csv?: string }) {
 /** "12.5" -> "12.5%", null -> "–" (nothing to take a share of). */
 export function pct(p: string | null): string {
   return p === null ? "–" : `${p}%`;
-}
-
-export interface TrendSeries {
-  key: string;
-  label: string;
-  colour: string;
-}
-
-/**
- * A line chart over time whose table shows the exact figures as the loader
- * sent them (money strings, percentages), while the drawing gets numbers.
- * `values[key]` is the number drawn (null leaves a gap: no share of nothing);
- * `cells[key]` is the text in the table.
- */
-export function TrendChartWithTable({
-  label,
-  caption,
-  xLabel,
-  series,
-  points,
-  tick = (v) => String(v),
-  width = 640,
-  height = 260,
-}: {
-  label: string;
-  caption: string;
-  xLabel: string;
-  series: TrendSeries[];
-  points: { x: string; values: Record<string, number | null>; cells: Record<string, string> }[];
-  tick?: (v: number) => string;
-  width?: number;
-  height?: number;
-}) {
-  const data = points.map((p) => ({ x: p.x, ...p.values }));
-  return (
-    <div className="chart-with-table">
-      <div className="chart" role="img" aria-label={label}>
-        {points.length === 0 ? (
-          <p className="muted">No figures yet.</p>
-        ) : (
-          <LineChart width={width} height={height} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="x" />
-            <YAxis tickFormatter={tick} width={64} />
-            <Tooltip formatter={(v: number) => tick(v)} />
-            <Legend />
-            {series.map((s) => (
-              <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} connectNulls={false} />
-            ))}
-          </LineChart>
-        )}
-      </div>
-      <TableWrap label={`${caption} (table)`}>
-        <table>
-          <caption>{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{xLabel}</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col" className="num">{s.label}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p, i) => (
-              <tr key={`${i}-${p.x}`}>
-                <th scope="row">{p.x}</th>
-                {series.map((s) => (
-                  <td key={s.key} className="num">{p.cells[s.key]}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-    </div>
-  );
 }
 
 /** Axis ticks for pounds: "£1.2m", "£250k", "£900". */

@@ -63,23 +63,44 @@ export function localShareOfCapital(input: LocalCapitalInput): LocalShare {
   const postcodeOf = new Map(input.members.map((m) => [m.memberId, m.postcode]));
   const byMember = new Map<string, Minor>();
   for (const h of input.holdings) byMember.set(h.memberId, (byMember.get(h.memberId) ?? 0n) + h.value);
+  return shareByPlace(byMember, (memberId) => placeOf(postcodeOf.get(memberId) ?? null, isLocal), input.decimals);
+}
+
+type Place = "local" | "elsewhere" | "unknown";
+
+/** Where a member is, by postcode: "unknown" when it is missing or not a valid UK postcode. */
+function placeOf(postcode: string | null, isLocal: (postcode: string) => boolean): Place {
+  return postcode === null || !isValidPostcode(postcode, { allowBfpo: true }) ? "unknown" : isLocal(postcode) ? "local" : "elsewhere";
+}
+
+/**
+ * Adds up members' balances by where they are. Zero balances are passed over;
+ * `onNegative` (if given) is told of any below zero first.
+ */
+function shareByPlace(
+  balances: Iterable<[string, Minor]>,
+  place: (memberId: string) => Place,
+  decimals: PercentDecimals | undefined,
+  onNegative?: (memberId: string) => void,
+): LocalShare {
   let localAmount = 0n;
   let totalAmount = 0n;
   let unknownAmount = 0n;
   let holders = 0;
   let localHolders = 0;
-  for (const [memberId, value] of byMember) {
+  for (const [memberId, value] of balances) {
+    if (value < 0n) onNegative?.(memberId);
     if (value === 0n) continue;
     holders++;
     totalAmount += value;
-    const postcode = postcodeOf.get(memberId) ?? null;
-    if (postcode === null || !isValidPostcode(postcode, { allowBfpo: true })) unknownAmount += value;
-    else if (isLocal(postcode)) {
+    const where = place(memberId);
+    if (where === "unknown") unknownAmount += value;
+    else if (where === "local") {
       localAmount += value;
       localHolders++;
     }
   }
-  return { localAmount, totalAmount, unknownAmount, localPercent: percentOf(localAmount, totalAmount, input.decimals), holders, localHolders };
+  return { localAmount, totalAmount, unknownAmount, localPercent: percentOf(localAmount, totalAmount, decimals), holders, localHolders };
 }
 
 // ---------------------------------------------------------------------------
@@ -325,10 +346,8 @@ export function localCapitalTrend(input: {
   decimals?: PercentDecimals;
 }): CapitalTrendPoint[] {
   const isLocal = localAreaMatcher(input.localArea);
-  const place = new Map<string, "local" | "elsewhere" | "unknown">();
-  for (const m of input.members) {
-    place.set(m.memberId, m.postcode === null || !isValidPostcode(m.postcode, { allowBfpo: true }) ? "unknown" : isLocal(m.postcode) ? "local" : "elsewhere");
-  }
+  const place = new Map<string, Place>();
+  for (const m of input.members) place.set(m.memberId, placeOf(m.postcode, isLocal));
   const movements = holdingMovements(input.transactions).filter((m) => input.classId === undefined || m.classId === input.classId);
   const balances = new Map<string, Minor>();
   const points: CapitalTrendPoint[] = [];
@@ -339,32 +358,10 @@ export function localCapitalTrend(input: {
       const m = movements[i];
       balances.set(m.memberId, (balances.get(m.memberId) ?? 0n) + m.value);
     }
-    let localAmount = 0n;
-    let totalAmount = 0n;
-    let unknownAmount = 0n;
-    let holders = 0;
-    let localHolders = 0;
-    for (const [memberId, value] of balances) {
-      if (value < 0n) throw new LedgerError(`holding of member ${memberId} is negative at ${monthEnd}`);
-      if (value === 0n) continue;
-      holders++;
-      totalAmount += value;
-      const where = place.get(memberId) ?? "unknown";
-      if (where === "unknown") unknownAmount += value;
-      else if (where === "local") {
-        localAmount += value;
-        localHolders++;
-      }
-    }
-    points.push({
-      monthEnd,
-      localAmount,
-      totalAmount,
-      unknownAmount,
-      localPercent: percentOf(localAmount, totalAmount, input.decimals),
-      holders,
-      localHolders,
+    const share = shareByPlace(balances, (memberId) => place.get(memberId) ?? "unknown", input.decimals, (memberId) => {
+      throw new LedgerError(`holding of member ${memberId} is negative at ${monthEnd}`);
     });
+    points.push({ monthEnd, ...share });
   }
   return points;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketOf, daysPastDue, portfolioArrears, ratioString, toColumns, type InstallmentDue, type LoanArrearsInput, type PortfolioColumns } from "./arrears";
+import { mulberry32 } from "../voting/stv/common";
 import { fromDay, toDay } from "./dates";
 
 const inst = (due: string, amountDue: bigint, amountPaid: bigint): InstallmentDue => ({ due, amountDue, amountPaid });
@@ -79,17 +80,7 @@ describe("portfolio at risk", () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so the big portfolio is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (a small seeded PRNG) keeps the big portfolio the same on every run.
 
 describe("portfolio speed", () => {
   it("ages 100,000 loans with 12 installments each well inside the 2 s target", () => {

@@ -1,0 +1,58 @@
+import { parseWithZod } from "@conform-to/zod";
+import { redirect } from "@remix-run/node";
+import type { z } from "zod";
+import { castVote, type VoteInput } from "~/models/ballots.server";
+import { GovernanceError } from "~/models/meetings.errors.server";
+import { getMeeting } from "~/models/meetings.server";
+import { motionView } from "~/models/meetings.view.server";
+import type { Permission } from "~/domain/permissions";
+import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
+import { requirePermission } from "~/utils/session.server";
+
+/**
+ * For a meeting's pages: the signed-in user (who must have `permission`), the
+ * database and the meeting named by the route's `meetingId` (404 when it is
+ * malformed or not this organisation's).
+ */
+export async function requireMeeting(request: Request, params: Readonly<Record<string, string | undefined>>, permission: Permission) {
+  const ctx = await requirePermission(request, permission);
+  const db = await getDb();
+  const meeting = await getMeeting(db, ctx.organisation.id, idParam(params, "meetingId"));
+  if (!meeting) throw new Response("Not found", { status: 404 });
+  return { ctx, db, meeting };
+}
+
+/**
+ * The action behind a ballot form (a motion's vote, an election's ranking):
+ * parse the form with `schema`, cast the ballot `toBallot` makes of it and
+ * redirect to `pagePath` with the receipt (so a reload cannot cast again).
+ * A motion that does not exist (or is not this organisation's) is a 404;
+ * any other refusal goes back to the form as its error.
+ */
+export async function castVoteFromForm<Schema extends z.ZodTypeAny>(
+  request: Request,
+  ctx: { organisation: { id: string }; memberId: string | null },
+  motionId: string,
+  schema: Schema,
+  toBallot: (value: z.output<Schema>) => Pick<VoteInput, "choice" | "ranking">,
+  pagePath: string,
+) {
+  const db = await getDb();
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== "success") {
+    if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
+    return submission.reply();
+  }
+  try {
+    // castVote is one SQL statement: atomic on its own, so no BEGIN/COMMIT round trips on the hot path.
+    const { receipt } = await castVote(db, { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, ...toBallot(submission.value) });
+    return redirect(`${pagePath}?receipt=${receipt}`);
+  } catch (error) {
+    if (error instanceof GovernanceError) {
+      if (error.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });
+      return submission.reply({ formErrors: [error.message] });
+    }
+    throw error;
+  }
+}
