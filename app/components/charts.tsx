@@ -107,10 +107,10 @@ export function LineChartWithTable({
   const drawing = (
     <LineChart width={width} height={height} data={data} margin={{ top: 8, right: 16, bottom: 8, left: responsive ? 0 : 8 }}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="x" />
+      <XAxis dataKey="x" tickFormatter={shortPeriod} interval="preserveStartEnd" minTickGap={24} tickMargin={6} />
       <YAxis tickFormatter={(v: number) => tick(v)} width={responsive ? 56 : 64} />
       <Tooltip formatter={(v: number) => tick(v)} />
-      <Legend />
+      <Legend verticalAlign="top" height={28} />
       {series.map((s) => (
         <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} connectNulls={false} />
       ))}
@@ -129,4 +129,12 @@ export function LineChartWithTable({
       )}
     </ChartWithTable>
   );
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "2025-03-31" or "2025-03" -> "Mar 25", so month-end axes stay readable; other labels pass through. */
+export function shortPeriod(x: unknown): string {
+  const m = /^(\d{4})-(\d{2})(?:-\d{2})?$/.exec(String(x));
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1].slice(2)}` : String(x);
 }
