@@ -88,3 +88,49 @@ describe("parsers under random input", () => {
     );
   });
 });
+
+describe("members import under random files", () => {
+  it("answers every random file with line-numbered reasons and writes nothing, or imports it whole", async () => {
+    const { testDb } = await import("../db");
+    const { setupClass } = await import("../fixtures/shares");
+    const { importMembers } = await import("~/models/import.server");
+    const { getOrganisation } = await import("~/models/organisations.server");
+    const db = await testDb();
+    const { org } = await setupClass(db, { name: "Fuzz Shares" });
+    const organisation = await getOrganisation(db, org.id);
+    const header = "member_number,kind,name,email,address,postcode,joined_on,share_class,shares";
+    const cell = fc.oneof(hostileText, fc.constantFrom("1", "2", "person", "organisation", "Ann Lee", "PR1 2AB", "2024-01-31", "Fuzz Shares", "50", "", "\"quoted, comma\"", "\"unterminated"));
+    const row = fc.array(cell, { minLength: 0, maxLength: 11 }).map((cells) => cells.join(","));
+    const file = fc.array(row, { maxLength: 6 }).map((rows) => [header, ...rows].join(fc.sample(fc.constantFrom("\n", "\r\n"), 1)[0]));
+    const members = async () => (await db.selectFrom("members").select("id").where("organisation_id", "=", org.id).execute()).length;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(file.map((t) => new TextEncoder().encode(t)), fc.uint8Array({ maxLength: 200 })), async (bytes) => {
+        const before = await members();
+        let outcome;
+        try {
+          outcome = await db.transaction().execute(async (trx) => {
+            const r = await importMembers(trx, null, organisation, bytes, "2026-11-25");
+            // Roll every attempt back so the next one starts from the same register.
+            throw Object.assign(new Error("rollback"), { outcome: r, after: (await trx.selectFrom("members").select("id").where("organisation_id", "=", org.id).execute()).length });
+          });
+        } catch (error) {
+          const e = error as { outcome?: Awaited<ReturnType<typeof importMembers>>; after?: number };
+          if (!e.outcome) throw error;
+          outcome = e.outcome;
+          if (!outcome.ok) {
+            expect(e.after).toBe(before); // a refused file wrote nothing
+            expect(outcome.errors.length).toBeGreaterThan(0);
+            for (const problem of outcome.errors) {
+              expect(problem.line).toBeGreaterThanOrEqual(1);
+              expect(problem.reason.length).toBeGreaterThan(0);
+            }
+          } else {
+            expect(e.after).toBe(before + outcome.members);
+          }
+        }
+        expect(await members()).toBe(before);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});
