@@ -85,14 +85,8 @@ try {
     }
     console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  rows.push({
-    figure: "peak memory (bench process incl. in-process server)",
-    target: "< 300 MB",
-    measured: `${peakMb.toFixed(0)} MB`,
-    pass: peakMb < 300,
-    note: "maxRSS of this process, which also generates the data; the server alone uses less",
-  });
+  // The server's own memory is measured in its own process (the governance section); this process also generates the data.
+  console.log(`\n(bench process peak memory, data generation included: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)`);
   printTable(rows);
 } finally {
   await cleanup();

@@ -6,7 +6,9 @@
  * ballots with 20 candidates.
  */
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { Worker } from "node:worker_threads";
 import { sql } from "kysely";
 import pg from "pg";
@@ -102,29 +104,66 @@ let next = 0, failures = 0;
 })();
 `;
 
-async function httpVotes(ctx: BenchContext, db: Database, organisationId: string, motionId: string, tokens: string[]) {
+/**
+ * The server under load. On PostgreSQL it runs in its own process, as in
+ * production, so its peak memory (VmHWM) is the server's alone; on
+ * embedded PGlite (one process per database) it runs in this process.
+ */
+async function withServer<T>(ctx: BenchContext, db: Database, run: (base: string) => Promise<T>): Promise<{ result: T; peakRssMb: number | null }> {
+  if (ctx.postgres && process.env.DATABASE_URL) {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, "127.0.0.1", () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    // The compiled server (npm run build), as `npm start` runs it in production.
+    const child = spawn(process.execPath, [`${process.env.BUILD_DIR ?? "build"}/server.js`], {
+      env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        if (out.includes("serving at")) resolve();
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
+      child.once("exit", () => reject(new Error(`server exited: ${out}`)));
+    });
+    try {
+      const result = await run(`http://127.0.0.1:${port}`);
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      return { result, peakRssMb: hwm ? Number(hwm[1]) / 1024 : null };
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }
   setDb(db);
   const app = createApp(await loadBuild());
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let out: { seconds: number; latencies: number[]; failures: number };
   try {
-    out = await new Promise((resolve, reject) => {
-      const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { base, motionId, tokens, clients: CLIENTS } });
-      worker.once("message", (m) => {
-        resolve(m);
-        void worker.terminate();
-      });
-      worker.once("error", reject);
-    });
+    return { result: await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), peakRssMb: null };
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
+}
+
+async function httpVotes(ctx: BenchContext, base: string, motionId: string, tokens: string[]) {
+  const out: { seconds: number; latencies: number[]; failures: number } = await new Promise((resolve, reject) => {
+    const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { base, motionId, tokens, clients: CLIENTS } });
+    worker.once("message", (m) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
   const latencies = out.latencies.sort((a, b) => a - b);
   if (out.failures) ctx.log(`governance: ${out.failures} HTTP votes were not accepted`);
-  void organisationId;
   return { perSecond: tokens.length / out.seconds, p99: percentile(latencies, 99), failures: out.failures };
 }
 
@@ -230,10 +269,17 @@ export const bench: BenchSection = async (ctx) => {
   const httpMotion = await newOpenMotion(db, org.id, meetingId, actor, "Bench: HTTP votes");
   // A short warm-up so JIT and connection pools are in their steady state.
   const warm = await newOpenMotion(db, org.id, meetingId, actor, "Bench: warm-up");
-  await httpVotes(ctx, db, org.id, warm, tokens.slice(0, ctx.postgres ? 300 : 50));
-  const http = await httpVotes(ctx, db, org.id, httpMotion, tokens);
-  // The floor: the same server answering the same POST with no session (redirect to log-in, no database work).
-  const floor = await httpVotes(ctx, db, org.id, "00000000-0000-4000-8000-000000000000", new Array<string>(Math.min(tokens.length, 2000)).fill(""));
+  const served = await withServer(ctx, db, async (base) => {
+    await httpVotes(ctx, base, warm, tokens.slice(0, ctx.postgres ? 300 : 50));
+    const votes = await httpVotes(ctx, base, httpMotion, tokens);
+    // The floor: the same server answering the same POST with no session (redirect to log-in, no database work).
+    const floorRun = await httpVotes(ctx, base, "00000000-0000-4000-8000-000000000000", new Array<string>(Math.min(tokens.length, 2000)).fill(""));
+    return { votes, floorRun };
+  });
+  const { votes: http, floorRun: floor } = served.result;
+  if (served.peakRssMb !== null) {
+    rows.push({ figure: "Server peak memory (RSS) through the vote burst", target: "< 300 MB", measured: `${served.peakRssMb.toFixed(0)} MB`, pass: served.peakRssMb < 300 });
+  }
   let raw: { perSecond: number; p99: number } | null = null;
   if (ctx.postgres && process.env.DATABASE_URL) {
     const rawMotion = await newOpenMotion(db, org.id, meetingId, actor, "Bench: raw pg votes");

@@ -12,11 +12,12 @@ describe("log-in and navigation", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain("Welcome, Sam Secretary");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members", exact: true }).click();
     await page.waitForURL(/\/members$/);
-    expect(await page.locator("tbody tr").count()).toBe(25);
+    // The URL changes before the new page has rendered: wait for the rows.
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(25);
     await page.getByLabel("Name or member number").fill("1");
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/q=1/);
-    expect(await page.locator("tbody tr").count()).toBe(1);
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
     await page.close();
   });
 
@@ -45,6 +46,8 @@ describe("log-in and navigation", () => {
     const page = await t.browser.newPage();
     await logIn(page, t.app.base, "member@demo.coop");
     await page.waitForURL(/\/dashboard$/);
+    // The member's menu has rendered (it has their own page) and has no register.
+    await expect.poll(() => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My membership" }).count()).toBe(1);
     expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members", exact: true }).count()).toBe(0);
     const res = await page.goto(`${t.app.base}/members`);
     expect(res?.status()).toBe(403);

@@ -99,7 +99,7 @@ describe("governance in the browser", () => {
     await page.getByRole("link", { name: "Election of three directors" }).click();
     await page.getByRole("link", { name: "Round-by-round count sheet" }).click();
     await page.waitForURL(/count-sheet$/);
-    expect(await page.locator("tbody tr").count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator("tbody tr").count()).toBeGreaterThan(1);
     expect(await seriousA11yFindings(page)).toEqual([]);
     await page.close();
   });
@@ -138,7 +138,7 @@ describe("governance in the browser", () => {
     expect(await seriousA11yFindings(page)).toEqual([]);
     await page.getByRole("button", { name: "Cast my ballot" }).click();
     await page.waitForURL(/receipt=/);
-    expect(await page.getByText("You have voted in this election").count()).toBe(1);
+    await expect.poll(() => page.getByText("You have voted in this election").count()).toBe(1);
     await page.close();
   });
 });
