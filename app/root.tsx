@@ -23,7 +23,10 @@ import { navFor } from "~/utils/nav";
 import { useNonce } from "~/utils/nonce";
 import { getRequestContext } from "~/utils/session.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Co-op Register" }];
 
