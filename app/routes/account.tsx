@@ -48,6 +48,7 @@ export default function Account() {
   const [form, fields] = useForm({
     lastResult: data?.result,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
   });
   return (

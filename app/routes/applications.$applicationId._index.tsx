@@ -77,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 function StepForm({ intent, label, lastResult, defaultValue, children, tone }: { intent: string; label: string; lastResult?: SubmissionResult<string[]>; defaultValue?: Record<string, string>; children?: (fields: Record<string, any>) => React.ReactNode; tone?: "secondary" | "danger" }) {
-  const [form, fields] = useForm({ id: `step-${intent}`, lastResult, defaultValue: { intent, ...defaultValue }, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationStepSchema }) });
+  const [form, fields] = useForm({ id: `step-${intent}`, lastResult, defaultValue: { intent, ...defaultValue }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationStepSchema }) });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <FormErrors errors={form.errors} />

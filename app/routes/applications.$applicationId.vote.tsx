@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function Vote() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: VoteSchema }) });
+  const [form, fields] = useForm({ lastResult, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: VoteSchema }) });
   return (
     <>
       <PageHead title={`Vote on application ${d.reference}`} />

@@ -48,6 +48,7 @@ export default function NewApplication() {
     lastResult,
     defaultValue: { borrowerId: d.borrower || d.borrowers[0]?.[0], productId: d.products[0]?.id, annualRate: d.products[0]?.rate },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationSchema }),
   });
   return (

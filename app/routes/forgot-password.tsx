@@ -30,6 +30,7 @@ export default function ForgotPassword() {
   const [form, fields] = useForm({
     lastResult: data?.result,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
   });
   return (

@@ -40,6 +40,7 @@ export default function ImpactSettingsPage() {
     lastResult: data?.result,
     defaultValue: settings,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ImpactSettingsSchema }),
   });
   return (

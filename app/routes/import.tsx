@@ -34,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Import() {
   const { columns } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult: data?.result, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: ImportSchema }) });
+  const [form, fields] = useForm({ lastResult: data?.result, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: ImportSchema }) });
   const file = getInputProps(fields.file, { type: "file", ariaAttributes: true });
   return (
     <>

@@ -32,6 +32,7 @@ export default function AcceptInvitation() {
   const [form, fields] = useForm({
     lastResult,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AcceptInvitationSchema }),
   });
   if (!invitation) {

@@ -82,6 +82,7 @@ export default function Lm3Page() {
     lastResult: reply?.result,
     defaultValue: { r3Source: "entered" },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: Lm3Schema }),
   });
   const shown = reply?.shown;

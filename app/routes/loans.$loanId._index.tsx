@@ -77,6 +77,7 @@ function useLoanActionForm(intent: string, lastResult: SubmissionResult<string[]
     lastResult,
     defaultValue: { intent, ...defaultValue },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
   });
 }

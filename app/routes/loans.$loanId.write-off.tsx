@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function WriteOff() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, defaultValue: { onDate: d.today }, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: WriteOffSchema }) });
+  const [form, fields] = useForm({ lastResult, defaultValue: { onDate: d.today }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: WriteOffSchema }) });
   return (
     <>
       <PageHead title={`Write off loan ${d.reference}`} />

@@ -44,6 +44,7 @@ export default function Login() {
     lastResult,
     constraint: getZodConstraint(LoginSchema),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
   return (

@@ -38,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ImportBlt() {
   const { meeting } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, defaultValue: { countMethod: "scottish" }, onValidate: ({ formData }) => parseWithZod(formData, { schema: BltImportSchema }), shouldValidate: "onBlur" });
+  const [form, fields] = useForm({ lastResult, defaultValue: { countMethod: "scottish" }, onValidate: ({ formData }) => parseWithZod(formData, { schema: BltImportSchema }), shouldValidate: "onBlur", shouldRevalidate: "onInput" });
   return (
     <>
       <PageHead title={`Import a BLT file into ${meeting.title}`} />

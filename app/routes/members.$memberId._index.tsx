@@ -54,6 +54,7 @@ export default function MemberPage() {
     lastResult,
     defaultValue: { status: member.status, effectiveOn: today },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: MemberStatusSchema }),
   });
   return (

@@ -62,6 +62,7 @@ export default function ManageMotion() {
     lastResult,
     defaultValue: hands ?? { present: "", votesFor: "", votesAgainst: "", votesAbstain: "" },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ManageMotionSchema }),
   });
   return (

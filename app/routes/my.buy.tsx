@@ -55,6 +55,7 @@ export default function BuyShares() {
     lastResult,
     defaultValue: { classId: classes[0]?.[0], shares: "10", idempotencyKey },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: BuyForm }),
   });
   return (

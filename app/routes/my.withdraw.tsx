@@ -47,6 +47,7 @@ export default function Withdraw() {
     lastResult,
     defaultValue: { classId: classes[0]?.[0] },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: WithdrawalRequestSchema }),
   });
   return (

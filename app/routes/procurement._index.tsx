@@ -54,6 +54,7 @@ export default function Procurement() {
     lastResult,
     defaultValue: { intent: "add-anchor", kind: "council" },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AnchorSchema }),
   });
   return (

@@ -54,6 +54,7 @@ export default function Products() {
     lastResult: a?.result,
     defaultValue: { amortization: "equal-installments", interestMethod: "declining", frequency: "monthly", daysInYear: "360", daysInMonth: "30", installmentMultiple: "0.01", arrangementFee: "0", graceOnPrincipal: "0", graceOnInterest: "0" },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ProductSchema }),
   });
   return (

@@ -32,6 +32,7 @@ export default function ResetPassword() {
   const [form, fields] = useForm({
     lastResult,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewPasswordSchema }),
   });
   if (!valid) {

@@ -44,6 +44,7 @@ export default function Settings() {
     lastResult: data?.result,
     defaultValue: org,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: OrganisationSettingsSchema }),
   });
   return (

@@ -42,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Interest() {
   const { runs, classes, defaults, canWrite } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, defaultValue: defaults, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: InterestRunSchema }) });
+  const [form, fields] = useForm({ lastResult, defaultValue: defaults, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: InterestRunSchema }) });
   return (
     <>
       <PageHead title="Interest on shares" />

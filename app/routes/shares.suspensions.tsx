@@ -51,6 +51,7 @@ export default function Suspensions() {
     lastResult: data?.result,
     defaultValue: { classId: "", fromOn: d.today },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SuspensionSchema }),
   });
   return (

@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Transfers() {
   const d = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult: data?.result, defaultValue: { classId: d.classes[0]?.[0] }, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: TransferSchema }) });
+  const [form, fields] = useForm({ lastResult: data?.result, defaultValue: { classId: d.classes[0]?.[0] }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: TransferSchema }) });
   return (
     <>
       <PageHead title="Share transfers" />

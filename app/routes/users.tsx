@@ -65,6 +65,7 @@ export default function Users() {
   const [form, fields] = useForm({
     lastResult: data?.invite,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
   });
   return (
