@@ -168,8 +168,24 @@ export async function createElection(
  * subquery over share_transactions as at the record date), keeping it a
  * whole number >= 1.
  */
-export function votingWeightSql(_organisationId: string, _recordDate: string) {
-  return sql<number>`1`;
+/**
+ * A member's vote weight, frozen with the electorate when voting opens
+ * (SQL over the `members m` row being frozen). One member, one vote, unless
+ * a share class's voting rule is "weighted" (a bank or multi-stakeholder
+ * set-up): then the weight is the number of shares the member held in
+ * weighted classes on the record date, from the ledger, and never less than
+ * 1, because every admitted member keeps a vote.
+ */
+export function votingWeightSql(organisationId: string, recordDate: string) {
+  return sql<number>`GREATEST(1, COALESCE((
+    SELECT sum(t.shares
+               * CASE WHEN coalesce(o.kind, t.kind) IN ('purchase','transfer_in','interest_shares','bonus') THEN 1 ELSE -1 END
+               * CASE WHEN t.kind = 'reversal' THEN -1 ELSE 1 END)
+      FROM share_transactions t
+      JOIN share_classes c ON c.organisation_id = t.organisation_id AND c.id = t.class_id AND c.voting = 'weighted'
+      LEFT JOIN share_transactions o ON o.organisation_id = t.organisation_id AND o.id = t.reverses_id
+     WHERE t.organisation_id = ${organisationId}::uuid AND t.member_id = m.id AND t.effective_on <= ${recordDate}::date
+  ), 0))::int`;
 }
 
 /**
