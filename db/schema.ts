@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
+import type { LoanPaymentsTables } from "./tables/loan-payments";
 import type { LendingTables } from "./tables/lending";
 import type { SharesTables } from "./tables/shares";
 
@@ -151,7 +152,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

@@ -6,6 +6,7 @@ import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
 import { displayMoney } from "~/domain/money";
+import { completeLoanCheckout, LOAN_REPAYMENT_KIND } from "./loan-payments.server";
 
 /*
  * Card payments for shares through Stripe Checkout. The holding changes only
@@ -86,6 +87,8 @@ export async function handleStripeEvent(db: Database, event: Stripe.Event, rawBo
 }
 
 async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session): Promise<WebhookOutcome> {
+  // One webhook for every card payment: loan repayments are told apart by their metadata.
+  if (session.metadata?.kind === LOAN_REPAYMENT_KIND) return completeLoanCheckout(trx, session, new Date().toISOString().slice(0, 10));
   const paymentId = session.metadata?.paymentId ?? session.client_reference_id;
   if (!paymentId || !/^[0-9a-f-]{36}$/.test(paymentId)) return "ignored";
   const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();

@@ -1,5 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Field, FormErrors } from "~/components/forms";
+import { Flash } from "~/components/ui";
+import { parseMoney } from "~/domain/money";
+import { startCardRepayment } from "~/models/loan-payments.server";
+import { newIdempotencyKey } from "~/models/payments.server";
+import { CardRepaymentSchema } from "~/schemas/lending";
+import { appUrl } from "~/utils/session.server";
+import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
 import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { borrowersOfMember } from "~/models/borrowers.server";
@@ -9,7 +20,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 
-export const access: RouteAccess = { loader: "self:read" };
+export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
 
 /** A member sees the loans of the borrowers linked to their own register entry, and nothing else. */
@@ -26,16 +37,54 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const d = await loanPageData(db, ctx.organisation.id, loan, today);
     loans.push({ loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments: d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount })) });
   }
-  return { linked: !!ctx.memberId, loans };
+  return { linked: !!ctx.memberId, loans, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS, keys: loans.map(() => newIdempotencyKey()) };
+}
+
+/** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const submission = parseWithZod(await request.formData(), { schema: CardRepaymentSchema });
+  if (submission.status !== "success") return submission.reply();
+  const stripe = stripeClient();
+  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
+  const started = await startCardRepayment(await getDb(), stripe, {
+    organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
+    loanId: submission.value.loanId, amount: parseMoney(submission.value.amount), idempotencyKey: submission.value.idempotencyKey, appUrl: appUrl(request),
+  });
+  if (!started.ok) return submission.reply({ fieldErrors: { amount: [started.reason] } });
+  return redirect(started.url);
+}
+
+function CardRepaymentForm({ loanId, idempotencyKey, suggested }: { loanId: string; idempotencyKey: string; suggested: string }) {
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: `pay-${loanId}`,
+    lastResult: lastResult && lastResult.initialValue?.loanId === loanId ? lastResult : undefined,
+    defaultValue: { loanId, idempotencyKey, amount: suggested },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CardRepaymentSchema }),
+  });
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="loanId" value={loanId} />
+      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <Field meta={fields.amount} label="Amount to pay (£)" inputMode="decimal" />
+      <button type="submit">Pay by card</button>
+    </Form>
+  );
 }
 
 export default function MyLoans() {
-  const { linked, loans } = useLoaderData<typeof loader>();
+  const { linked, loans, cards, howTo, keys } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
   return (
     <>
       <PageHead title="My loans" />
+      <Flash message={search.get("paid") ? "Thank you. Your card payment will show here as soon as the card company confirms it." : search.get("cancelled") ? "The card payment was cancelled; nothing was taken." : null} tone={search.get("cancelled") ? "info" : "success"} />
       {!linked || loans.length === 0 ? <p>You have no loans with us. If your business borrows from us and you expected to see it here, ask your loan officer to link it to your membership.</p> : null}
-      {loans.map(({ loan, owed, arrears, schedule, payments }) => (
+      {loans.map(({ loan, owed, arrears, schedule, payments }, i) => (
         <section key={loan.id} className="card stack" aria-labelledby={`loan-${loan.id}`}>
           <h2 id={`loan-${loan.id}`}>Loan {loan.reference} to {loan.borrower}</h2>
           <div className="grid">
@@ -43,6 +92,12 @@ export default function MyLoans() {
             <Stat label="Lent" value={loan.principal} hint={`${loan.rate}% a year, APR ${loan.apr}%`} />
             <Stat label="Payments" value={arrears.dpd > 0 ? `${arrears.dpd} days late` : loan.status === "active" ? "Up to date" : loan.status.replace("_", " ")} hint={arrears.dpd > 0 ? `${arrears.overdue} overdue: please talk to us if things are hard.` : undefined} />
           </div>
+          {loan.status === "active" ? (
+            <>
+              <h3>Pay by card</h3>
+              {cards ? <CardRepaymentForm loanId={loan.id} idempotencyKey={keys[i]} suggested={arrears.dpd > 0 ? arrears.overdue.replace(/[^\d.]/g, "") : ""} /> : <p className="muted">{howTo}</p>}
+            </>
+          ) : null}
           <h3>Schedule</h3>
           <ScheduleTable label={`Schedule of loan ${loan.reference}`} rows={schedule} />
           <h3>Payments received</h3>

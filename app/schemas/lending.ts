@@ -152,3 +152,10 @@ export const WriteOffSchema = z.object({
   onDate: isoDate,
   note: z.string({ required_error: "Record the board's decision" }).trim().min(1, "Record the board's decision").max(1000),
 });
+
+/** A borrower paying by card from their own loan page. */
+export const CardRepaymentSchema = z.object({
+  loanId: z.string().uuid("Choose a loan"),
+  amount: amountField("the amount to pay"),
+  idempotencyKey: z.string().uuid(),
+});

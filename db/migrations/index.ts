@@ -4,6 +4,7 @@ import * as m0002 from "./0002_shares";
 import * as m0003 from "./0003_governance";
 import * as m0004 from "./0004_lending";
 import * as m0005 from "./0005_jobs";
+import * as m0007 from "./0007_loan_card_payments";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0004_lending": m0004,
   "0005_jobs": m0005,
   "0006_impact": m0006,
+  "0007_loan_card_payments": m0007,
 };

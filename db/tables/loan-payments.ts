@@ -1,0 +1,22 @@
+import type { Generated } from "kysely";
+import type { CreatedAt, Timestamp } from "../schema";
+
+export interface LoanCardPaymentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  loan_id: string;
+  amount: bigint;
+  status: Generated<"pending" | "paid" | "failed">;
+  idempotency_key: string;
+  stripe_session_id: string | null;
+  checkout_url: string | null;
+  loan_transaction_id: bigint | null;
+  failure: Generated<string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  paid_at: Timestamp | null;
+}
+
+export interface LoanPaymentsTables {
+  loan_card_payments: LoanCardPaymentsTable;
+}
