@@ -12,6 +12,8 @@ import { LendingRefusal } from "~/models/borrowers.server";
 import { APPLICATION_STATUS_LABEL, committeeSize, getApplication, getProduct, offerSchedule, stepApplication, votesFor } from "~/models/lending.server";
 import { ApplicationStepSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
+import { DocumentsSection, documentRows } from "~/components/lending/documents";
+import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -52,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     votes: votes.map((v) => ({ userId: v.user_id, name: v.name, vote: v.vote, comment: v.comment, at: v.cast_at.toISOString().slice(0, 16).replace("T", " ") })),
     committee: { size, quorum: outcome.quorum, reason: outcome.reason, status: outcome.status },
     loanId: loan?.id ?? null,
+    documents: documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: app.id })),
     canWrite: ctx.permissions.has("loans:write"),
     canVote: ctx.permissions.has("loans:approve") && app.status === "committee" && !votes.some((v) => v.user_id === ctx.user.id),
   };
@@ -170,6 +173,7 @@ export default function ApplicationPage() {
           {["committee", "declined", "disbursed", "withdrawn"].includes(s) ? <p className="muted">Nothing for the loan officer to do at this stage.</p> : null}
         </section>
       ) : null}
+      <DocumentsSection documents={d.documents} target={{ applicationId: d.app.id }} canUpload={d.canWrite} />
     </>
   );
 }

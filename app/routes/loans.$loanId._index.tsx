@@ -13,6 +13,8 @@ import { getLoan, recordRecovery, recordRepayment, reverseRepayment } from "~/mo
 import { loanPageData } from "~/models/loans-view.server";
 import { LoanActionSchema, type LoanAction } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
+import { DocumentsSection, documentRows } from "~/components/lending/documents";
+import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -28,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("asAt");
   const asAt = asked && isoDate.safeParse(asked).success ? asked : today;
   const data = await loanPageData(db, ctx.organisation.id, loan, asAt);
-  return { ...data, today, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }));
+  return { ...data, documents, today, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -206,6 +209,7 @@ export default function LoanPage() {
           {loan.status === "written_off" ? <RecoveryForm lastResult={forIntent("recovery")} today={d.today} /> : null}
         </section>
       ) : null}
+      <DocumentsSection documents={d.documents} target={{ loanId: loan.id }} canUpload={d.canWrite} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import * as m0003 from "./0003_governance";
 import * as m0004 from "./0004_lending";
 import * as m0005 from "./0005_jobs";
 import * as m0007 from "./0007_loan_card_payments";
+import * as m0008 from "./0008_loan_documents";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0005_jobs": m0005,
   "0006_impact": m0006,
   "0007_loan_card_payments": m0007,
+  "0008_loan_documents": m0008,
 };

@@ -17,6 +17,20 @@ export interface LoanCardPaymentsTable {
   paid_at: Timestamp | null;
 }
 
+export interface LoanDocumentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  application_id: string | null;
+  loan_id: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  content: Uint8Array;
+  uploaded_by: string | null;
+  uploaded_at: CreatedAt;
+}
+
 export interface LoanPaymentsTables {
   loan_card_payments: LoanCardPaymentsTable;
+  loan_documents: LoanDocumentsTable;
 }

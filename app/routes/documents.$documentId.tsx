@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDocument, servedContentType } from "~/models/loan-documents.server";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { idParam } from "~/utils/params.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "loans:read" };
+
+/** A lending document, always as a download (never shown inline as a page of this site). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "loans:read");
+  const doc = await getDocument(await getDb(), ctx.organisation.id, idParam(params, "documentId"));
+  if (!doc) throw new Response("Not found", { status: 404 });
+  return new Response(new Uint8Array(doc.content), {
+    headers: {
+      "Content-Type": servedContentType(doc.content_type),
+      "Content-Disposition": `attachment; filename="${doc.filename.replace(/[^\w.-]+/g, "_")}"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
