@@ -2,8 +2,6 @@
  * Card purchases through Stripe Checkout, with Stripe's own library talking
  * to a local fake of the API, and webhooks signed by generateTestHeaderString.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
@@ -11,55 +9,28 @@ import { makeMember, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { setupClass } from "../fixtures/shares";
 import { Browser, startTestServer, type TestServer } from "../http";
+import { completedCheckoutEvent, sendWebhook as sendTo, startFakeStripe, type FakeStripe } from "../stripe-fake";
 
 const WEBHOOK_SECRET = "whsec_test_secret_for_the_fake";
 let db: Database;
 let server: TestServer;
-let fake: Server;
-const calls: { idempotencyKey: string | undefined; body: URLSearchParams }[] = [];
-const sessions = new Map<string, Record<string, unknown>>();
+let fake: FakeStripe;
+let calls: FakeStripe["calls"];
+let sessions: FakeStripe["sessions"];
 
 beforeAll(async () => {
-  fake = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      if (req.method !== "POST" || req.url !== "/v1/checkout/sessions") {
-        res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "not faked" } }));
-        return;
-      }
-      const key = req.headers["idempotency-key"] as string | undefined;
-      const body = new URLSearchParams(raw);
-      calls.push({ idempotencyKey: key, body });
-      let session = key ? sessions.get(key) : undefined;
-      if (!session) {
-        const id = `cs_test_${sessions.size + 1}`;
-        const amount = Number(body.get("line_items[0][price_data][unit_amount]")) * Number(body.get("line_items[0][quantity]"));
-        session = { id, object: "checkout.session", url: `https://checkout.stripe.test/pay/${id}`, amount_total: amount, client_reference_id: body.get("client_reference_id"), metadata: { paymentId: body.get("metadata[paymentId]"), organisationId: body.get("metadata[organisationId]") }, payment_status: "unpaid", mode: "payment" };
-        if (key) sessions.set(key, session);
-      }
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(session));
-    });
-  });
-  await new Promise<void>((r) => fake.listen(0, "127.0.0.1", () => r()));
-  process.env.STRIPE_SECRET_KEY = "sk_test_fake_key";
-  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET;
-  process.env.STRIPE_API_BASE = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  fake = await startFakeStripe(WEBHOOK_SECRET);
+  ({ calls, sessions } = fake);
   db = await testDb();
   server = await startTestServer();
 });
 afterAll(async () => {
   await server?.close();
-  await new Promise((r) => fake.close(r));
+  await fake?.close();
 });
 
-function completedEvent(id: string, session: Record<string, unknown>) {
-  return JSON.stringify({ id, object: "event", type: "checkout.session.completed", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), data: { object: { ...session, payment_status: "paid", status: "complete" } } });
-}
-
-function sendWebhook(payload: string, signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })) {
-  return fetch(`${server.base}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body: payload });
-}
+const completedEvent = completedCheckoutEvent;
+const sendWebhook = (payload: string, signature?: string) => sendTo(server.base, payload, WEBHOOK_SECRET, signature);
 
 async function holdingShares(memberId: string) {
   const h = await db.selectFrom("share_holdings").select("shares").where("member_id", "=", memberId).executeTakeFirst();

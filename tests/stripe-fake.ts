@@ -1,0 +1,69 @@
+/**
+ * A local fake of the one Stripe API call the app makes (creating a
+ * Checkout session), for Stripe's own library to talk to in tests, plus
+ * webhook events signed as Stripe signs them (generateTestHeaderString).
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+
+export interface FakeStripe {
+  /** Each request: its idempotency key and form body. */
+  calls: { idempotencyKey: string | undefined; body: URLSearchParams }[];
+  /** Sessions by idempotency key (a retry with the same key gets the same session). */
+  sessions: Map<string, Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Starts the fake and points the app's Stripe settings (read at call time) at it. */
+export async function startFakeStripe(webhookSecret: string, idPrefix = "cs_test_"): Promise<FakeStripe> {
+  const calls: FakeStripe["calls"] = [];
+  const sessions = new Map<string, Record<string, unknown>>();
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      if (req.method !== "POST" || req.url !== "/v1/checkout/sessions") {
+        res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "not faked" } }));
+        return;
+      }
+      const key = req.headers["idempotency-key"] as string | undefined;
+      const body = new URLSearchParams(raw);
+      calls.push({ idempotencyKey: key, body });
+      let session = key ? sessions.get(key) : undefined;
+      if (!session) {
+        const id = `${idPrefix}${sessions.size + 1}`;
+        const metadata = Object.fromEntries([...body.entries()].filter(([k]) => k.startsWith("metadata[")).map(([k, v]) => [k.slice(9, -1), v]));
+        const amount = Number(body.get("line_items[0][price_data][unit_amount]")) * Number(body.get("line_items[0][quantity]"));
+        session = { id, object: "checkout.session", url: `https://checkout.stripe.test/pay/${id}`, amount_total: amount, client_reference_id: body.get("client_reference_id"), metadata, payment_status: "unpaid", mode: "payment" };
+        if (key) sessions.set(key, session);
+      }
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(session));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  process.env.STRIPE_SECRET_KEY = "sk_test_fake_key";
+  process.env.STRIPE_WEBHOOK_SECRET = webhookSecret;
+  process.env.STRIPE_API_BASE = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    calls,
+    sessions,
+    close: () =>
+      new Promise<void>((r) => {
+        delete process.env.STRIPE_SECRET_KEY;
+        delete process.env.STRIPE_WEBHOOK_SECRET;
+        delete process.env.STRIPE_API_BASE;
+        server.close(() => r());
+      }),
+  };
+}
+
+/** The checkout.session.completed event Stripe sends once a session is paid. */
+export function completedCheckoutEvent(id: string, session: Record<string, unknown>) {
+  return JSON.stringify({ id, object: "event", type: "checkout.session.completed", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), data: { object: { ...session, payment_status: "paid", status: "complete" } } });
+}
+
+/** POSTs an event to the app's webhook, signed with `secret` (or the given signature header). */
+export function sendWebhook(base: string, payload: string, secret: string, signature = Stripe.webhooks.generateTestHeaderString({ payload, secret })) {
+  return fetch(`${base}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body: payload });
+}
