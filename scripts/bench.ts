@@ -6,8 +6,8 @@
  * embedded PGlite when no server answers. Sections: scripts/bench/*.ts.
  * `npm run bench -- shares lending` runs only the named sections.
  */
-import pg from "pg";
-import { createPgDatabase, createPgliteDatabase, setDb, type Database } from "../app/utils/db.server";
+import { createPgliteDatabase, setDb, type Database } from "../app/utils/db.server";
+import { createFreshDatabase, LOCAL_SERVER } from "../db/fresh-database";
 import { migrateToLatest } from "../db/migrate";
 import type { BenchRow, BenchSection } from "./bench/types";
 
@@ -24,35 +24,20 @@ async function loadSection(name: string): Promise<BenchSection | null> {
 }
 
 async function openDatabase(): Promise<{ db: Database; postgres: boolean; cleanup: () => Promise<void> }> {
-  const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = new pg.Client({ connectionString: server, connectionTimeoutMillis: 3000 });
+  let fresh;
   try {
-    await admin.connect();
+    fresh = await createFreshDatabase(process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? LOCAL_SERVER, "coop_bench", 16);
   } catch {
     console.log("No PostgreSQL server answered: measuring on embedded PGlite (the targets are for the real server).");
     const db = await createPgliteDatabase();
     await migrateToLatest(db);
     return { db, postgres: false, cleanup: () => db.destroy() };
   }
-  const name = `coop_bench_${Date.now().toString(36)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
   // Sections compare against raw `pg` on the same database.
-  process.env.BENCH_URL = url.toString();
-  process.env.DATABASE_URL = url.toString();
-  const db = createPgDatabase(url.toString(), 16);
-  await migrateToLatest(db);
-  console.log(`Measuring on PostgreSQL (fresh database ${name}).`);
-  return {
-    db,
-    postgres: true,
-    cleanup: async () => {
-      await db.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  process.env.BENCH_URL = fresh.url;
+  process.env.DATABASE_URL = fresh.url;
+  console.log(`Measuring on PostgreSQL (fresh database ${fresh.name}).`);
+  return { db: fresh.db, postgres: true, cleanup: fresh.drop };
 }
 
 function printTable(rows: BenchRow[]) {

@@ -5,30 +5,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import pg from "pg";
-import { createPgDatabase, setDb, type Database } from "~/utils/db.server";
-import { migrateToLatest } from "../../db/migrate";
+import { setDb, type Database } from "~/utils/db.server";
+import { createFreshDatabase, LOCAL_SERVER } from "../../db/fresh-database";
 
 export async function freshDatabase(): Promise<{ url: string; db: Database; drop(): Promise<void> }> {
-  const server = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `coop_faults_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const db = createPgDatabase(url.toString(), 10);
-  await migrateToLatest(db);
-  setDb(db);
-  return {
-    url: url.toString(),
-    db,
-    async drop() {
-      await db.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  const fresh = await createFreshDatabase(process.env.TEST_PG_URL ?? LOCAL_SERVER, "coop_faults");
+  setDb(fresh.db);
+  return fresh;
 }
 
 export async function freePort(): Promise<number> {
