@@ -19,8 +19,49 @@ const DATE_OID = 1082;
 pg.types.setTypeParser(INT8_OID, (v: string) => BigInt(v));
 pg.types.setTypeParser(DATE_OID, (v: string) => v);
 
+/*
+ * Statements a connection runs again and again (the session look-up, casting
+ * a vote) are kept prepared on the server, so PostgreSQL parses and plans
+ * them once per connection instead of on every request: the same policy as
+ * pgjdbc's prepareThreshold. A statement is prepared on its third run; long
+ * statements (bulk inserts) and statements past the per-connection limit are
+ * never prepared, so one-off SQL cannot fill the server's memory.
+ */
+const PREPARE_ON_RUN = 3;
+const MAX_PREPARED_PER_CONNECTION = 256;
+const MAX_PREPARED_LENGTH = 8192;
+const MAX_TRACKED = 2048;
+
+class PreparingClient extends pg.Client {
+  #runs = new Map<string, number>();
+  #names = new Map<string, string>();
+
+  #nameFor(text: string): string | undefined {
+    const name = this.#names.get(text);
+    if (name || text.length > MAX_PREPARED_LENGTH || this.#names.size >= MAX_PREPARED_PER_CONNECTION) return name;
+    const runs = (this.#runs.get(text) ?? 0) + 1;
+    if (runs < PREPARE_ON_RUN) {
+      if (this.#runs.size >= MAX_TRACKED) this.#runs.clear();
+      this.#runs.set(text, runs);
+      return undefined;
+    }
+    this.#runs.delete(text);
+    const prepared = `coop_${this.#names.size}`;
+    this.#names.set(text, prepared);
+    return prepared;
+  }
+
+  // Kysely calls query(text, values) and awaits the promise; every other form passes through untouched.
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    const name = args.length <= 2 && typeof text === "string" ? this.#nameFor(text) : undefined;
+    const call = super.query as (...a: unknown[]) => never;
+    return name ? call.call(this, { name, text, values }) : call.apply(this, args);
+  }
+}
+
 export function createPgDatabase(connectionString: string, max = 10): Database {
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, Client: PreparingClient });
   // A lost server shows up as a failed connect or an error on an idle client.
   pool.on("error", (error) => {
     if (isConnectionError(error)) markDatabaseUnavailable();
