@@ -16,6 +16,7 @@ import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
@@ -67,7 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!app) throw new Response("No such application", { status: 404 });
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
-  const submission = parseWithZod(formData, { schema: ApplicationStepSchema });
+  const submission = parseForm(formData, { schema: ApplicationStepSchema });
   if (submission.status !== "success") return { intent, result: submission.reply() };
   try {
     const r = await db.transaction().execute((trx) => stepApplication(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value, new Date().toISOString().slice(0, 10)));

@@ -17,6 +17,7 @@ import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Loan ${data?.loan.reference ?? ""} · Co-op Register` }];
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
   const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: LoanActionSchema });
+  const submission = parseForm(formData, { schema: LoanActionSchema });
   const intent = String(formData.get("intent") ?? "");
   if (submission.status !== "success") return { intent, result: submission.reply(), done: null };
   const v: LoanAction = submission.value;

@@ -12,6 +12,7 @@ import { WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -30,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: WriteOffSchema });
+  const submission = parseForm(await request.formData(), { schema: WriteOffSchema });
   if (submission.status !== "success") return submission.reply();
   try {
     await db.transaction().execute((trx) => writeOffLoan(trx, ctx.user.id, ctx.organisation.id, loan, submission.value.onDate, submission.value.note, new Date().toISOString().slice(0, 10)));

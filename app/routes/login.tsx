@@ -9,6 +9,7 @@ import { LoginSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { clientIp, getRequestContext, safeRedirect, startSession } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction = () => [{ title: "Log in · Co-op Register" }];
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: LoginSchema });
+  const submission = parseForm(formData, { schema: LoginSchema });
   if (submission.status !== "success") return submission.reply({ hideFields: ["password"] });
   const db = await getDb();
   const result = await attemptLogin(db, { email: submission.value.email, password: submission.value.password, ip: clientIp(request) });

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -12,6 +11,7 @@ import { getOrganisation } from "~/models/organisations.server";
 import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
   const meetingId = meeting.id;
-  const submission = parseWithZod(await request.formData(), { schema: MeetingActionSchema });
+  const submission = parseForm(await request.formData(), { schema: MeetingActionSchema });
   if (submission.status !== "success") return { result: submission.reply(), saved: null };
   const v = submission.value;
   try {

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -12,6 +11,7 @@ import { appointProxy, proxiesForMember, revokeProxy } from "~/models/proxies.se
 import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Proxies · Co-op Register" }];
@@ -49,7 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "ballots:cast");
   const form = await request.formData();
   // Instructions arrive as instruction.<motionId>; gather them into the schema's record.
-  const submission = parseWithZod(form, { schema: ProxySchema });
+  const submission = parseForm(form, { schema: ProxySchema });
   if (submission.status !== "success") return submission.reply();
   if (!ctx.memberId) return submission.reply({ formErrors: ["This login is not linked to a member on the register, so it cannot appoint a proxy."] });
   const memberId = ctx.memberId;

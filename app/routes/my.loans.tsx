@@ -19,6 +19,7 @@ import { loanPageData } from "~/models/loans-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
@@ -43,9 +44,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseWithZod(await request.formData(), { schema: CardRepaymentSchema });
+  const submission = parseForm(await request.formData(), { schema: CardRepaymentSchema });
   if (submission.status !== "success") return submission.reply();
-  const stripe = stripeClient();
+  const stripe = await stripeClient();
   if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
   const started = await startCardRepayment(await getDb(), stripe, {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,

@@ -1,5 +1,4 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BarChartWithTable, FigureHead, pct } from "~/components/impact/chart";
@@ -15,6 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { uuid } from "~/schemas/common";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.anchor.name ?? "Anchor institution"} · Co-op Register` }];
@@ -53,12 +53,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const db = await getDb();
   if (formData.get("intent") === "withdraw") {
-    const submission = parseWithZod(formData, { schema: WithdrawUploadSchema });
+    const submission = parseForm(formData, { schema: WithdrawUploadSchema });
     if (submission.status !== "success") return { result: submission.reply(), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
     const done = await db.transaction().execute((trx) => withdrawUpload(trx, ctx.user.id, ctx.organisation.id, anchor.id, submission.value.uploadId));
     return { result: submission.reply({ resetForm: true }), rowErrors: [], flags: [], message: done ? "The upload was withdrawn; its spend no longer counts." : null };
   }
-  const submission = parseWithZod(formData, { schema: SpendUploadSchema });
+  const submission = parseForm(formData, { schema: SpendUploadSchema });
   if (submission.status !== "success") return { result: submission.reply(), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
   const file = submission.value.spendFile;
   const checked = parseSupplierSpendCsv(await file.text());

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -11,6 +10,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
   const classId = idParam(params, "shareClassId");
-  const submission = parseWithZod(await request.formData(), { schema: ShareClassSchema });
+  const submission = parseForm(await request.formData(), { schema: ShareClassSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

@@ -10,6 +10,7 @@ import { EndSuspensionSchema, SuspensionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Withdrawal suspensions · Co-op Register" }];
@@ -31,13 +32,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const db = await getDb();
   if (formData.get("intent") === "end") {
-    const end = parseWithZod(formData, { schema: EndSuspensionSchema });
+    const end = parseForm(formData, { schema: EndSuspensionSchema });
     if (end.status !== "success") return { result: null, message: null, error: "Enter the last day of the suspension" };
     const r = await db.transaction().execute((trx) => endSuspension(trx, ctx.user.id, ctx.organisation.id, end.value.suspensionId, end.value.untilOn));
     if (!r) throw new Response("Not found", { status: 404 });
     return { result: null, message: r.ok ? "Withdrawals resumed." : null, error: r.ok ? null : r.reason };
   }
-  const submission = parseWithZod(formData, { schema: SuspensionSchema });
+  const submission = parseForm(formData, { schema: SuspensionSchema });
   if (submission.status !== "success") return { result: submission.reply(), message: null, error: null };
   const id = await db.transaction().execute((trx) => suspendWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value));
   if (!id) return { result: submission.reply({ fieldErrors: { classId: ["No such share class"] } }), message: null, error: null };

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { decideTransfer } from "~/models/shares-transfers.server";
@@ -6,13 +5,14 @@ import { TransferDecisionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 /** The board's decision on a transfer (its own route: the board decides, the secretary records). */
 export const access: RouteAccess = { action: "shares:govern" };
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
-  const submission = parseWithZod(await request.formData(), { schema: TransferDecisionSchema });
+  const submission = parseForm(await request.formData(), { schema: TransferDecisionSchema });
   if (submission.status !== "success") return new Response("Choose approve or reject", { status: 400 });
   const v = submission.value;
   const db = await getDb();

@@ -12,6 +12,7 @@ import { InviteSchema, RolesSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl, requirePermission } from "~/utils/session.server";
+import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "users:manage", action: "users:manage" };
 export const meta: MetaFunction = () => [{ title: "People & roles · Co-op Register" }];
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const db = await getDb();
   if (formData.get("intent") === "roles") {
-    const submission = parseWithZod(formData, { schema: RolesSchema });
+    const submission = parseForm(formData, { schema: RolesSchema });
     if (submission.status !== "success") return { invite: null, message: "Choose valid roles." };
     // Nobody removes the last owner by accident: an organisation always has someone who can manage it.
     const ok = await db.transaction().execute(async (trx) => {
@@ -41,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (ok === "missing") throw new Response("Not found", { status: 404 });
     return { invite: null, message: ok === "last-owner" ? "The organisation needs at least one owner." : "Roles saved." };
   }
-  const submission = parseWithZod(formData, { schema: InviteSchema });
+  const submission = parseForm(formData, { schema: InviteSchema });
   if (submission.status !== "success") return { invite: submission.reply(), message: null };
   const { email, roles, memberNumber } = submission.value;
   const result = await db.transaction().execute(async (trx) => {

@@ -11,7 +11,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const raw = await request.text();
   let event;
   try {
-    event = verifyWebhook(raw, request.headers.get("stripe-signature"));
+    event = await verifyWebhook(raw, request.headers.get("stripe-signature"));
   } catch (error) {
     if (error instanceof BadSignature) return new Response(`Webhook refused: ${error.message}`, { status: 400 });
     throw error;

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import { redirect } from "@remix-run/node";
 import type { z } from "zod";
 import { castVote, type VoteInput } from "~/models/ballots.server";
@@ -9,6 +8,7 @@ import type { Permission } from "~/domain/permissions";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import { parseForm } from "./forms.server";
 
 /**
  * For a meeting's pages: the signed-in user (who must have `permission`), the
@@ -39,7 +39,7 @@ export async function castVoteFromForm<Schema extends z.ZodTypeAny>(
   pagePath: string,
 ) {
   const db = await getDb();
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseForm(await request.formData(), { schema });
   if (submission.status !== "success") {
     if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
     return submission.reply();

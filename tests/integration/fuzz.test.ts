@@ -4,19 +4,42 @@
  * CSV importer answer with a line number and a reason.
  */
 import fc from "fast-check";
-import type { ZodTypeAny } from "zod";
+import { ZodType, type ZodTypeAny } from "zod";
+import { parseWithZod } from "@conform-to/zod";
 import { describe, expect, it } from "vitest";
 import { parseMoney } from "~/domain/money";
 import { parsePostcode, parseLocalArea } from "~/domain/postcode";
 import { BltError, parseBlt } from "~/domain/voting/stv/blt";
-import { AcceptInvitationSchema, ChangePasswordSchema, ForgotPasswordSchema, LoginSchema, NewPasswordSchema } from "~/schemas/auth";
-import { MemberSchema, MemberStatusSchema } from "~/schemas/member";
-import { InviteSchema, OrganisationSettingsSchema, RolesSchema } from "~/schemas/organisation";
+import * as authSchemas from "~/schemas/auth";
+import * as commonSchemas from "~/schemas/common";
+import * as governanceSchemas from "~/schemas/governance";
+import * as impactSchemas from "~/schemas/impact";
+import * as lendingSchemas from "~/schemas/lending";
+import * as memberSchemas from "~/schemas/member";
+import * as organisationSchemas from "~/schemas/organisation";
+import * as sharesSchemas from "~/schemas/shares";
+import { parseForm } from "~/utils/forms.server";
 
-const SCHEMAS: Record<string, ZodTypeAny> = {
-  LoginSchema, ForgotPasswordSchema, NewPasswordSchema, AcceptInvitationSchema, ChangePasswordSchema,
-  MemberSchema, MemberStatusSchema, OrganisationSettingsSchema, InviteSchema, RolesSchema,
-};
+/** Every zod schema the app exports, by module and name. */
+const SCHEMAS: Record<string, ZodTypeAny> = Object.fromEntries(
+  Object.entries({
+    auth: authSchemas, common: commonSchemas, governance: governanceSchemas, impact: impactSchemas,
+    lending: lendingSchemas, member: memberSchemas, organisation: organisationSchemas, shares: sharesSchemas,
+  }).flatMap(([module, exports]) =>
+    Object.entries(exports as Record<string, unknown>).filter(([, v]) => v instanceof ZodType).map(([name, v]) => [`${module}.${name}`, v as ZodTypeAny]),
+  ),
+);
+
+/** The field names a schema reads (through refinements), so random input hits real fields. */
+function fieldNames(schema: ZodTypeAny): string[] {
+  let inner: unknown = schema;
+  for (let i = 0; i < 5 && inner; i++) {
+    const def = (inner as { _def?: { schema?: unknown; innerType?: unknown } })._def;
+    if ((inner as { shape?: object }).shape) return Object.keys((inner as { shape: object }).shape);
+    inner = def?.schema ?? def?.innerType;
+  }
+  return [];
+}
 
 /** Values a form post can carry, plus the odd ones scripts send. */
 const hostileText = fc.oneof(
@@ -29,7 +52,7 @@ const formValue = fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }),
 describe("schemas under random input", () => {
   for (const [name, schema] of Object.entries(SCHEMAS)) {
     it(`${name} answers every input with success or readable messages`, () => {
-      const keys = Object.keys((schema as { shape?: object }).shape ?? (schema as { _def: { schema: { shape: object } } })._def.schema?.shape ?? {});
+      const keys = fieldNames(schema);
       fc.assert(
         fc.property(fc.dictionary(fc.constantFrom(...keys, "extra", "__proto__"), formValue), (input) => {
           const result = schema.safeParse(input);
@@ -39,6 +62,33 @@ describe("schemas under random input", () => {
           }
         }),
         { numRuns: 300 },
+      );
+    });
+  }
+});
+
+describe("form parsing on the server", () => {
+  it("covers every schema the app exports", () => {
+    expect(Object.keys(SCHEMAS).length).toBeGreaterThan(40);
+  });
+
+  /** Form posts carry strings, one or several per field. */
+  const formInput = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys, "extra"), fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 })));
+  const toFormData = (input: Record<string, string | string[]>) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(input)) for (const one of [v].flat()) form.append(k, one);
+    return form;
+  };
+  const outcome = (s: ReturnType<typeof parseForm>) => ({ status: s.status, payload: s.payload, value: s.status === "success" ? s.value : undefined, error: s.status === "success" ? undefined : s.error });
+
+  for (const [name, schema] of Object.entries(SCHEMAS)) {
+    it(`${name}: parseForm (schema converted once) answers exactly as Conform's parseWithZod`, () => {
+      fc.assert(
+        fc.property(formInput(fieldNames(schema)), (input) => {
+          const form = toFormData(input);
+          expect(outcome(parseForm(form, { schema }))).toEqual(outcome(parseWithZod(form, { schema })));
+        }),
+        { numRuns: 100 },
       );
     });
   }
