@@ -1,4 +1,4 @@
-import PDFDocument from "pdfkit";
+import type PDFDocument from "pdfkit";
 
 /**
  * PDF out of the app (certificates, registers, certified results, reports)
@@ -7,7 +7,9 @@ import PDFDocument from "pdfkit";
  */
 export type Pdf = InstanceType<typeof PDFDocument>;
 
-export function renderPdf(draw: (doc: Pdf) => void, info: { title: string; author?: string }): Promise<Buffer> {
+export async function renderPdf(draw: (doc: Pdf) => void, info: { title: string; author?: string }): Promise<Buffer> {
+  // Loaded on first use: pdfkit and its font metrics are a large share of a process's memory, and few requests are PDFs.
+  const { default: PDFDocument } = await import("pdfkit");
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: "A4", margin: 48, info: { Title: info.title, Author: info.author ?? "Co-op Register" } });
     const chunks: Buffer[] = [];

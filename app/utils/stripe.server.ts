@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { parseEnv } from "./env.server";
 
 /*
@@ -7,6 +7,12 @@ import { parseEnv } from "./env.server";
  * card payments are off and the pages say how to turn them on.
  */
 let cached: { key: string; base: string | undefined; client: Stripe } | undefined;
+
+// The Stripe library is loaded on first use, not at start-up: most servers
+// take few card payments, and the library is a large share of a process's memory.
+async function stripeLibrary(): Promise<typeof Stripe> {
+  return (await import("stripe")).default;
+}
 
 /*
  * Read (and validate) the Stripe settings at call time rather than from the
@@ -17,7 +23,7 @@ function stripeEnv() {
   return parseEnv(process.env);
 }
 
-export function stripeClient(): Stripe | null {
+export async function stripeClient(): Promise<Stripe | null> {
   const { STRIPE_SECRET_KEY, STRIPE_API_BASE } = stripeEnv();
   if (!STRIPE_SECRET_KEY) return null;
   if (cached?.key === STRIPE_SECRET_KEY && cached.base === STRIPE_API_BASE) return cached.client;
@@ -28,7 +34,7 @@ export function stripeClient(): Stripe | null {
     config.port = url.port || (url.protocol === "http:" ? "80" : "443");
     config.protocol = url.protocol === "http:" ? "http" : "https";
   }
-  cached = { key: STRIPE_SECRET_KEY, base: STRIPE_API_BASE, client: new Stripe(STRIPE_SECRET_KEY, config) };
+  cached = { key: STRIPE_SECRET_KEY, base: STRIPE_API_BASE, client: new (await stripeLibrary())(STRIPE_SECRET_KEY, config) };
   return cached.client;
 }
 
@@ -43,12 +49,12 @@ export const HOW_TO_ENABLE_CARDS =
 export class BadSignature extends Error {}
 
 /** Verify a webhook's signature against the raw body; throws BadSignature. */
-export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
+export async function verifyWebhook(rawBody: string, signature: string | null): Promise<Stripe.Event> {
   const secret = stripeEnv().STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new BadSignature("Stripe webhooks are not configured on this server");
   if (!signature) throw new BadSignature("missing Stripe-Signature header");
   try {
-    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+    return (await stripeLibrary()).webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
     throw new BadSignature(error instanceof Error ? error.message : "bad signature");
   }
