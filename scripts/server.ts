@@ -7,8 +7,8 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Server } from "node:http";
-import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
-import { createRequestHandler } from "@remix-run/node";
+import { sendRemixResponse } from "@remix-run/express/dist/server.js";
+import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 import { sql } from "kysely";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -20,6 +20,7 @@ import { startWorker } from "../app/utils/jobs.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
 import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
+import { ballotBox, readFormBody } from "../app/utils/ballot-box.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -34,6 +35,8 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
+  // Remix reads the query string from the URL itself; Express need not parse it on every request.
+  app.set("query parser", false);
   app.use(compression());
   app.use((req, res, next) => {
     const nonce = newNonce();
@@ -50,13 +53,15 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
   });
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  // Accepted ballots are answered before Remix; everything else goes on to the page's action.
+  app.use(ballotBox);
   const handle = createRequestHandler(build, process.env.NODE_ENV);
   app.all("*", async (req, res, next) => {
     try {
       if (databaseUnavailable() && !(await probeDatabase(async () => sql`select 1`.execute(await getDb())))) {
         return sendUnavailable(res);
       }
-      const response = await handle(createRemixRequest(req, res), { cspNonce: res.locals.cspNonce });
+      const response = await handle(await remixRequest(req, res), { cspNonce: res.locals.cspNonce });
       // A request that failed because the database went away gets the 503 page, not a 500.
       if (response.status >= 500 && databaseUnavailable()) return sendUnavailable(res);
       await sendRemixResponse(res, response);
@@ -71,6 +76,34 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
     res.status(500).type("text/plain").send("Something went wrong. It has been logged; please try again.");
   });
   return app;
+}
+
+/*
+ * The Fetch Request that Remix handles, made from Express's request. Like
+ * @remix-run/express's, except that a form post
+ * (application/x-www-form-urlencoded) is read whole, once, and shared with
+ * the ballot box, and the host is the Host header alone ("trust proxy" is off).
+ */
+async function remixRequest(req: express.Request, res: express.Response): Promise<Request> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  // Loaders and actions are aborted if the browser goes away before the response is sent.
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    if (req.is("application/x-www-form-urlencoded")) {
+      init.body = new Uint8Array(await readFormBody(req, res));
+    } else {
+      init.body = createReadableStreamFromReadable(req);
+      init.duplex = "half";
+    }
+  }
+  return new Request(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`, init);
 }
 
 function sendUnavailable(res: express.Response) {

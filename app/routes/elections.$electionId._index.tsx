@@ -7,12 +7,11 @@ import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/mo
 import { FormErrors } from "~/components/forms";
 import { TableWrap } from "~/components/ui";
 import { motionView } from "~/models/meetings.view.server";
-import { RankingSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
-import { castVoteFromForm } from "~/utils/governance.server";
+import { BALLOT_FORMS, castVoteFromForm } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Election"} · Co-op Register` }];
@@ -40,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const motionId = idParam(params, "electionId");
-  return castVoteFromForm(request, ctx, motionId, RankingSchema, (v) => ({ ranking: v.ranking }), `/elections/${motionId}`);
+  return castVoteFromForm(request, ctx, motionId, BALLOT_FORMS.election);
 }
 
 export default function ElectionPage() {
@@ -72,7 +71,8 @@ export default function ElectionPage() {
           ) : !me.eligible ? (
             <p className="alert info">You are not on the list of members eligible to vote in this election.</p>
           ) : (
-            <Form method="post" className="stack">
+            <Form method="post" className="stack" reloadDocument>
+              {/* A full-page post, so the ballot box answers it (app/utils/ballot-box.server.ts); the receipt page is a fresh load. */}
               <FormErrors errors={formErrors} />
               <p>
                 {mode === "rank"

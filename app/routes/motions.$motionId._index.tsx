@@ -6,12 +6,12 @@ import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/mo
 import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
 import { FormErrors } from "~/components/forms";
 import { motionView } from "~/models/meetings.view.server";
-import { CHOICES, VoteSchema } from "~/schemas/governance";
+import { CHOICES } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
-import { castVoteFromForm } from "~/utils/governance.server";
+import { BALLOT_FORMS, castVoteFromForm } from "~/utils/governance.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Motion"} · Co-op Register` }];
@@ -24,15 +24,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /**
- * Casting a vote: the hot path. One session query (requirePermission), then
- * one transaction of three statements (lock the motion for share, claim the
- * member's participation, insert the ballot). The receipt goes back in the
- * redirect so a reload cannot cast again.
+ * Casting a vote. Accepted votes are answered before Remix by the ballot box
+ * (app/utils/ballot-box.server.ts), which checks and casts exactly as this
+ * does; this action answers the rest on the page (not allowed, refused,
+ * invalid) and serves any caller that does not go through the server.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const motionId = idParam(params, "motionId");
-  return castVoteFromForm(request, ctx, motionId, VoteSchema, (v) => ({ choice: v.choice }), `/motions/${motionId}`);
+  return castVoteFromForm(request, ctx, motionId, BALLOT_FORMS.motion);
 }
 
 export default function MotionPage() {
@@ -63,7 +63,8 @@ export default function MotionPage() {
           ) : !me.eligible ? (
             <p className="alert info">You are not on the list of members eligible to vote on this motion (members admitted on {motion.record_date}).</p>
           ) : (
-            <Form method="post" className="stack">
+            <Form method="post" className="stack" reloadDocument>
+              {/* A full-page post, so the ballot box answers it (app/utils/ballot-box.server.ts); the receipt page is a fresh load. */}
               <FormErrors errors={errors} />
               <fieldset className="vote-choices">
                 <legend>How do you vote on this resolution?</legend>

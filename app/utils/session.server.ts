@@ -24,7 +24,11 @@ export function clearSessionCookie() {
 }
 
 export function readSessionToken(request: Request): string | null {
-  const header = request.headers.get("Cookie");
+  return sessionTokenFromCookies(request.headers.get("Cookie"));
+}
+
+/** The session token in a Cookie header, or null. */
+export function sessionTokenFromCookies(header: string | null | undefined): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [name, ...rest] = part.trim().split("=");
@@ -42,15 +46,17 @@ const cache = new WeakMap<Request, Promise<RequestContext | null>>();
 export function getRequestContext(request: Request): Promise<RequestContext | null> {
   let found = cache.get(request);
   if (!found) {
-    found = (async () => {
-      const token = readSessionToken(request);
-      if (!token) return null;
-      const ctx = await validateSessionToken(await getDb(), token);
-      return ctx ? { ...ctx, permissions: permissionsFor(ctx.roles) } : null;
-    })();
+    found = contextForSessionToken(readSessionToken(request));
     cache.set(request, found);
   }
   return found;
+}
+
+/** The signed-in user for a session token (from the session cookie), or null. */
+export async function contextForSessionToken(token: string | null): Promise<RequestContext | null> {
+  if (!token) return null;
+  const ctx = await validateSessionToken(await getDb(), token);
+  return ctx ? { ...ctx, permissions: permissionsFor(ctx.roles) } : null;
 }
 
 export async function requireUser(request: Request): Promise<RequestContext> {

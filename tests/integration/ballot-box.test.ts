@@ -1,0 +1,133 @@
+/**
+ * The ballot box (app/utils/ballot-box.server.ts) answers accepted ballots
+ * before Remix and passes everything else on, with the form data kept for
+ * the page's action. Called here as the server calls it, so each case shows
+ * which of the two answered; tests/integration/ballots.test.ts covers the
+ * same posts end to end through the server.
+ */
+import { Readable } from "node:stream";
+import type { NextFunction, Request, Response } from "express";
+import { sql } from "kysely";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createSession } from "~/models/auth.server";
+import { createElection, createMeeting, createMotion, openMotion } from "~/models/meetings.server";
+import { getOrganisation } from "~/models/organisations.server";
+import { ballotBox } from "~/utils/ballot-box.server";
+import type { Database } from "~/utils/db.server";
+import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
+import { testDb } from "../db";
+
+let db: Database;
+let motionId: string;
+let electionId: string;
+const cookies: Record<string, string> = {};
+
+async function sessionCookie(organisationId: string, roles: Parameters<typeof makeUser>[1]["roles"], memberId: string | null = null) {
+  const user = await makeUser(db, { organisationId, roles, memberId });
+  return `theme=dark; session=${(await createSession(db, user.id, organisationId)).token}`;
+}
+
+beforeAll(async () => {
+  db = await testDb();
+  const org = await makeOrganisation(db);
+  const other = await makeOrganisation(db);
+  const secretary = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
+  for (const name of ["ann", "ben"]) {
+    const member = await makeMember(db, org.id, { name: `Ballot box ${name}` });
+    cookies[name] = await sessionCookie(org.id, ["member"], member.id);
+  }
+  cookies.auditor = await sessionCookie(org.id, ["auditor"]);
+  const outsider = await makeMember(db, other.id, { name: "Outsider" });
+  cookies.outsider = await sessionCookie(other.id, ["member"], outsider.id);
+  ({ motionId, electionId } = await db.transaction().execute(async (trx) => {
+    const rules = (await getOrganisation(trx, org.id)).rules;
+    const meeting = await createMeeting(trx, secretary.id, org.id, { kind: "agm", title: "Ballot box AGM", heldOn: "2030-06-30", startsAt: "", place: "", format: "electronic", noticeGivenOn: "2030-06-01", recordDate: "2030-01-01", agenda: "", documents: "" });
+    const motion = await createMotion(trx, secretary.id, org.id, meeting.id, { kind: "ordinary", title: "Adopt the rules", body: "", thresholdComparison: "at-least" }, rules);
+    const election = await createElection(trx, secretary.id, org.id, meeting.id, { kind: "stv", title: "Board", body: "", seats: 1, countMethod: "scottish", candidates: ["Ann", "Bob", "Cat"] });
+    await openMotion(trx, secretary.id, org.id, motion.id);
+    await openMotion(trx, secretary.id, org.id, election.id);
+    return { motionId: motion.id, electionId: election.id };
+  }));
+});
+
+/** A request and response as Express hands them to the ballot box. */
+function post(path: string, body: string, cookie?: string, contentType = "application/x-www-form-urlencoded") {
+  const req = Object.assign(Readable.from([Buffer.from(body)]), {
+    method: "POST",
+    path,
+    headers: { cookie, "content-type": contentType },
+    is: (type: string) => (contentType.startsWith(type) ? type : false),
+  }) as unknown as Request;
+  const sent: { status?: number; location?: string; ended: boolean } = { ended: false };
+  const res = {
+    locals: {} as Record<string, unknown>,
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    set(name: string, value: string) {
+      if (name === "Location") sent.location = value;
+      return this;
+    },
+    end() {
+      sent.ended = true;
+    },
+  };
+  const next = vi.fn();
+  const done = ballotBox(req, res as unknown as Response, next as unknown as NextFunction).then(() => ({ sent, next, formBody: res.locals.formBody as Buffer | undefined }));
+  return done;
+}
+
+async function ballotCount(id: string) {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ballots WHERE motion_id = ${id}`.execute(db);
+  return rows[0].n;
+}
+
+describe("the ballot box", () => {
+  it("casts an accepted vote itself and redirects to the receipt, as the page's action does", async () => {
+    const { sent, next } = await post(`/motions/${motionId}`, "choice=for", cookies.ann);
+    expect(next).not.toHaveBeenCalled();
+    expect(sent.status).toBe(302);
+    expect(sent.location).toMatch(new RegExp(`^/motions/${motionId}\\?receipt=[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$`));
+    expect(await ballotCount(motionId)).toBe(1);
+  });
+
+  it("passes a second vote on to the page, with the form data kept, and casts nothing", async () => {
+    const { sent, next, formBody } = await post(`/motions/${motionId}`, "choice=against", cookies.ann);
+    expect(next).toHaveBeenCalledWith();
+    expect(sent.ended).toBe(false);
+    expect(formBody?.toString()).toBe("choice=against");
+    expect(await ballotCount(motionId)).toBe(1);
+  });
+
+  it.each([
+    ["an unknown choice", () => post(`/motions/${motionId}`, "choice=maybe", cookies.ben)],
+    ["no session", () => post(`/motions/${motionId}`, "choice=for")],
+    ["a session that does not exist", () => post(`/motions/${motionId}`, "choice=for", "session=not-a-session")],
+    ["a role without ballots:cast", () => post(`/motions/${motionId}`, "choice=for", cookies.auditor)],
+    ["a member of another organisation", () => post(`/motions/${motionId}`, "choice=for", cookies.outsider)],
+    ["a ranking that repeats a candidate", () => post(`/elections/${electionId}`, "ranking=1&ranking=1", cookies.ben)],
+  ])("passes %s on to the page and casts nothing", async (_case, send) => {
+    const before = (await ballotCount(motionId)) + (await ballotCount(electionId));
+    const { sent, next } = await send();
+    expect(next).toHaveBeenCalledWith();
+    expect(sent.ended).toBe(false);
+    expect((await ballotCount(motionId)) + (await ballotCount(electionId))).toBe(before);
+  });
+
+  it("casts a ranked ballot in an election", async () => {
+    const { sent, next } = await post(`/elections/${electionId}`, "ranking=3&ranking=1", cookies.ben);
+    expect(next).not.toHaveBeenCalled();
+    expect(sent.location).toMatch(new RegExp(`^/elections/${electionId}\\?receipt=`));
+    const { rows } = await sql<{ ranking: number[] }>`SELECT ranking FROM ballots WHERE motion_id = ${electionId}`.execute(db);
+    expect(rows.map((r) => r.ranking)).toEqual([[3, 1]]);
+  });
+
+  it("leaves other posts alone without reading them", async () => {
+    for (const [path, type] of [[`/motions/${motionId}/manage`, "application/x-www-form-urlencoded"], [`/motions/${motionId}`, "multipart/form-data; boundary=x"], [`/motions/not-a-uuid`, "application/x-www-form-urlencoded"]]) {
+      const { next, formBody } = await post(path, "choice=for", cookies.ben, type);
+      expect(next).toHaveBeenCalledWith();
+      expect(formBody).toBeUndefined();
+    }
+  });
+});
