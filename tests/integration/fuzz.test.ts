@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { ZodType, type ZodTypeAny } from "zod";
 import { parseWithZod } from "@conform-to/zod";
 import { describe, expect, it } from "vitest";
+import { parseSupplierSpendCsv, parseSurveyCsv } from "~/domain/impact/csv";
 import { parseMoney } from "~/domain/money";
 import { parsePostcode, parseLocalArea } from "~/domain/postcode";
 import { BltError, parseBlt } from "~/domain/voting/stv/blt";
@@ -183,4 +184,62 @@ describe("members import under random files", () => {
       { numRuns: 60 },
     );
   }, 120_000);
+});
+
+describe("impact CSV readers under random files", () => {
+  const cell = fc.oneof(
+    hostileText,
+    fc.constantFrom("Fishergate Bakery", "PR1 2AB", "SW1A 1AA", "1,234.56", "250.00", "-5", "2026-03", "2026-13", "Catering", "UK", "France", "supplier", "staff", "40", "101", "", "\"quoted, comma\"", "\"unterminated", "\"a\"\"b\""),
+  );
+  const file = (header: string) =>
+    fc
+      .tuple(fc.array(fc.array(cell, { maxLength: 7 }).map((cells) => cells.join(",")), { maxLength: 6 }), fc.constantFrom("\n", "\r\n", "\r"), fc.boolean())
+      .map(([rows, eol, bom]) => (bom ? "\uFEFF" : "") + [header, ...rows].join(eol));
+  const lineCount = (text: string) => text.split(/\r\n|\r|\n/).length;
+
+  it("supplier spend: every file is read whole with each row's line, or refused with line-numbered reasons", () => {
+    fc.assert(
+      fc.property(fc.oneof(file("supplier,postcode,amount,period,category,country"), fc.string({ maxLength: 300 })), (text) => {
+        const result = parseSupplierSpendCsv(text);
+        const lines = lineCount(text);
+        if (result.ok) {
+          for (const row of result.rows) {
+            expect(row.line).toBeGreaterThanOrEqual(2);
+            expect(row.line).toBeLessThanOrEqual(lines);
+            expect(typeof row.amount).toBe("bigint");
+          }
+        } else {
+          expect(result.errors.length).toBeGreaterThan(0);
+          for (const problem of result.errors) {
+            expect(problem.line).toBeGreaterThanOrEqual(1);
+            expect(problem.line).toBeLessThanOrEqual(lines + 1);
+            expect(problem.reason.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("LM3 survey answers: read whole, or refused with line-numbered reasons", () => {
+    fc.assert(
+      fc.property(fc.oneof(file("recipient,amount,local_percent,respondent"), fc.string({ maxLength: 300 })), (text) => {
+        const result = parseSurveyCsv(text);
+        const lines = lineCount(text);
+        if (result.ok) {
+          for (const answer of result.answers) {
+            expect(answer.line).toBeGreaterThanOrEqual(2);
+            expect(answer.line).toBeLessThanOrEqual(lines);
+          }
+        } else {
+          expect(result.errors.length).toBeGreaterThan(0);
+          for (const problem of result.errors) {
+            expect(problem.line).toBeGreaterThanOrEqual(1);
+            expect(problem.reason.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
 });

@@ -42,6 +42,22 @@ describe("parseSupplierSpendCsv", () => {
     expect(r.ok).toBe(false);
     expect(r.errors[0].reason).toMatch(/not readable CSV/);
   });
+
+  it("puts an unclosed quote in a Windows (CRLF) file on a line the file has", () => {
+    // Found by the fuzz test: csv-parse counted each \r inside the open quote as a line.
+    const r = parseSupplierSpendCsv("supplier,postcode,amount,period\r\n\"unterminated\r\n\r\nFishergate Bakery");
+    expect(r.ok).toBe(false);
+    expect(r.errors[0].line).toBeLessThanOrEqual(4);
+  });
+
+  it("numbers rows the same whatever the line endings", () => {
+    const rows = ["supplier,postcode,amount,period", "\"Two\r\nline name\",PR1 2AB,1.00,2025-01", "Fishergate Bakery,PR1 2AB,2.00,2025-01"];
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const r = parseSupplierSpendCsv(rows.join(eol));
+      expect(r.ok, eol).toBe(true);
+      expect(r.rows.map((row) => row.line), JSON.stringify(eol)).toEqual([2, 4]);
+    }
+  });
 });
 
 describe("parseSurveyCsv", () => {

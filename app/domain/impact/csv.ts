@@ -13,8 +13,11 @@ import type { RespendAnswer } from "./lm3";
 export type CsvRead = { ok: true; rows: string[][]; lineNumbers: number[] } | { ok: false; error: SpendError };
 
 export function readCsv(text: string): CsvRead {
+  // One line ending throughout: csv-parse counts the \r of a CRLF inside a quoted
+  // field as a line of its own, which put errors on lines past the end of the file.
+  const normalised = text.replace(/\r\n?/g, "\n");
   try {
-    const records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: false, bom: true, trim: false }) as {
+    const records = parse(normalised, { info: true, relax_column_count: true, skip_empty_lines: false, bom: true, trim: false }) as {
       record: string[];
       info: { lines: number };
     }[];
