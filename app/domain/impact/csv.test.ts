@@ -40,7 +40,7 @@ describe("parseSupplierSpendCsv", () => {
   it("reports unreadable CSV", () => {
     const r = parseSupplierSpendCsv("supplier,postcode,amount,period\n\"unclosed,PR1 2AB,1,2025-01\n");
     expect(r.ok).toBe(false);
-    expect(r.errors[0].reason).toMatch(/not readable CSV/);
+    expect(r.errors[0].reason).toMatch(/not valid CSV/);
   });
 
   it("puts an unclosed quote in a Windows (CRLF) file on a line the file has", () => {

@@ -1,11 +1,9 @@
 /**
  * Reading uploaded CSV for the impact area: supplier spend exports and LM3
- * survey answers. csv-parse gives the line each record ends on; a record
- * starts on the line after the previous one ended (empty lines are kept as
- * records so that this holds), which is the line people see in a
- * spreadsheet, even when a quoted field runs over several lines.
+ * survey answers, each row with the line people see in a spreadsheet
+ * (~/domain/csv).
  */
-import { parse } from "csv-parse/sync";
+import { readCsvRecords } from "~/domain/csv";
 import { parseMoney } from "~/domain/money";
 import { validateSupplierSpend, type SpendError, type SupplierSpendResult } from "./procurement";
 import type { RespendAnswer } from "./lm3";
@@ -13,27 +11,8 @@ import type { RespendAnswer } from "./lm3";
 export type CsvRead = { ok: true; rows: string[][]; lineNumbers: number[] } | { ok: false; error: SpendError };
 
 export function readCsv(text: string): CsvRead {
-  // One line ending throughout: csv-parse counts the \r of a CRLF inside a quoted
-  // field as a line of its own, which put errors on lines past the end of the file.
-  const normalised = text.replace(/\r\n?/g, "\n");
-  try {
-    const records = parse(normalised, { info: true, relax_column_count: true, skip_empty_lines: false, bom: true, trim: false }) as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    const rows: string[][] = [];
-    const lineNumbers: number[] = [];
-    let previousEnd = 0;
-    for (const r of records) {
-      rows.push(r.record);
-      lineNumbers.push(previousEnd + 1);
-      previousEnd = r.info.lines;
-    }
-    return { ok: true, rows, lineNumbers };
-  } catch (error) {
-    const e = error as { lines?: number; message?: string };
-    return { ok: false, error: { line: e.lines ?? 1, reason: `the file is not readable CSV: ${e.message ?? String(error)}` } };
-  }
+  const read = readCsvRecords(text);
+  return read.ok ? read : { ok: false, error: { line: read.line, reason: read.reason } };
 }
 
 /** Parse and check a supplier spend file; refused whole if any row is bad. */

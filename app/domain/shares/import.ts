@@ -7,6 +7,7 @@
  * reason. Nothing here reads files or the database: the caller passes the
  * bytes or parsed rows in, plus the member numbers already in use.
  */
+import { readCsvRecords } from "~/domain/csv";
 import { displayMoney, type Minor } from "~/domain/money";
 import { parsePostcode } from "~/domain/postcode";
 import { isIsoDate, type IsoDate } from "./calendar";
@@ -264,89 +265,18 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 
 export type CsvParseResult = { ok: true; rows: string[][]; lineNumbers: number[] } | { ok: false; error: ImportError };
 
-/**
- * Parse CSV text (RFC 4180: commas, double quotes, "" for a quote inside a
- * quoted field; lines may end CRLF, LF or CR) into rows, remembering the line
- * each row starts on. A quoted address may run over several lines, so row
- * number and line number can differ, and the officer needs the line number
- * the spreadsheet shows. Blank lines are skipped.
- *
- * Written here rather than taken from csv-parse because csv-parse's raw text
- * (which line counting would need) drops part of a CRLF line ending.
- */
+/** CSV text to rows, each with the line it starts on; blank lines are skipped. */
 export function parseCsvText(text: string): CsvParseResult {
+  const read = readCsvRecords(text);
+  if (!read.ok) return { ok: false, error: { line: read.line, reason: read.reason } };
   const rows: string[][] = [];
   const lineNumbers: number[] = [];
-  let line = 1;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const rowLine = line;
-    const row: string[] = [];
-    // One record.
-    for (;;) {
-      let field = "";
-      if (text.charCodeAt(i) === 34 /* " */) {
-        const quoteLine = line;
-        i++;
-        for (;;) {
-          if (i >= n) return { ok: false, error: { line: quoteLine, reason: "the file is not valid CSV: a quoted field is never closed" } };
-          const q = text.indexOf('"', i);
-          if (q === -1) return { ok: false, error: { line: quoteLine, reason: "the file is not valid CSV: a quoted field is never closed" } };
-          const chunk = text.slice(i, q);
-          line += countLineBreaks(chunk);
-          field += chunk;
-          i = q + 1;
-          if (text.charCodeAt(i) === 34) {
-            field += '"';
-            i++;
-            continue;
-          }
-          break;
-        }
-        const c = text.charCodeAt(i);
-        if (i < n && c !== 44 && c !== 10 && c !== 13) {
-          return { ok: false, error: { line, reason: "the file is not valid CSV: something follows a closing quote in the same field" } };
-        }
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === 44 || c === 10 || c === 13) break;
-          j++;
-        }
-        field = text.slice(i, j);
-        i = j;
-      }
-      row.push(field);
-      if (i < n && text.charCodeAt(i) === 44) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    // End of record: a line break (CRLF, LF or CR) or the end of the text.
-    if (i < n) {
-      if (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10) i += 2;
-      else i += 1;
-      line++;
-    }
-    if (row.length === 1 && row[0] === "") continue; // blank line
+  read.rows.forEach((row, i) => {
+    if (row.length === 1 && row[0] === "") return; // a blank line
     rows.push(row);
-    lineNumbers.push(rowLine);
-  }
+    lineNumbers.push(read.lineNumbers[i]);
+  });
   return { ok: true, rows, lineNumbers };
-}
-
-/** Line breaks in a piece of text, counting CRLF once. */
-function countLineBreaks(s: string): number {
-  let count = 0;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c === 10) count++;
-    else if (c === 13 && s.charCodeAt(k + 1) !== 10) count++;
-  }
-  return count;
 }
 
 /** Bytes to checked members in one step: decode, parse, validate. */
