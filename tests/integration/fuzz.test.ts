@@ -197,49 +197,36 @@ describe("impact CSV readers under random files", () => {
       .map(([rows, eol, bom]) => (bom ? "\uFEFF" : "") + [header, ...rows].join(eol));
   const lineCount = (text: string) => text.split(/\r\n|\r|\n/).length;
 
-  it("supplier spend: every file is read whole with each row's line, or refused with line-numbered reasons", () => {
-    fc.assert(
-      fc.property(fc.oneof(file("supplier,postcode,amount,period,category,country"), fc.string({ maxLength: 300 })), (text) => {
-        const result = parseSupplierSpendCsv(text);
-        const lines = lineCount(text);
-        if (result.ok) {
-          for (const row of result.rows) {
-            expect(row.line).toBeGreaterThanOrEqual(2);
-            expect(row.line).toBeLessThanOrEqual(lines);
-            expect(typeof row.amount).toBe("bigint");
+  /** Each reader, its header, and the lines of what it read. */
+  const readers: Array<[string, string, (text: string) => { ok: boolean; lines: number[]; errors: { line: number; reason: string }[] }]> = [
+    ["supplier spend", "supplier,postcode,amount,period,category,country", (text) => {
+      const r = parseSupplierSpendCsv(text);
+      return { ok: r.ok, lines: r.rows.map((row) => row.line), errors: r.errors };
+    }],
+    ["LM3 survey answers", "recipient,amount,local_percent,respondent", (text) => {
+      const r = parseSurveyCsv(text);
+      return r.ok ? { ok: true, lines: r.answers.map((a) => a.line), errors: [] } : { ok: false, lines: [], errors: r.errors };
+    }],
+  ];
+  for (const [name, header, read] of readers) {
+    it(`${name}: every file is read whole with each row's line, or refused with line-numbered reasons`, () => {
+      fc.assert(
+        fc.property(fc.oneof(file(header), fc.string({ maxLength: 300 })), (text) => {
+          const result = read(text);
+          const lines = lineCount(text);
+          for (const line of result.lines) {
+            expect(line).toBeGreaterThanOrEqual(2);
+            expect(line).toBeLessThanOrEqual(lines);
           }
-        } else {
-          expect(result.errors.length).toBeGreaterThan(0);
+          if (!result.ok) expect(result.errors.length).toBeGreaterThan(0);
           for (const problem of result.errors) {
             expect(problem.line).toBeGreaterThanOrEqual(1);
             expect(problem.line).toBeLessThanOrEqual(lines + 1);
             expect(problem.reason.length).toBeGreaterThan(0);
           }
-        }
-      }),
-      { numRuns: 400 },
-    );
-  });
-
-  it("LM3 survey answers: read whole, or refused with line-numbered reasons", () => {
-    fc.assert(
-      fc.property(fc.oneof(file("recipient,amount,local_percent,respondent"), fc.string({ maxLength: 300 })), (text) => {
-        const result = parseSurveyCsv(text);
-        const lines = lineCount(text);
-        if (result.ok) {
-          for (const answer of result.answers) {
-            expect(answer.line).toBeGreaterThanOrEqual(2);
-            expect(answer.line).toBeLessThanOrEqual(lines);
-          }
-        } else {
-          expect(result.errors.length).toBeGreaterThan(0);
-          for (const problem of result.errors) {
-            expect(problem.line).toBeGreaterThanOrEqual(1);
-            expect(problem.reason.length).toBeGreaterThan(0);
-          }
-        }
-      }),
-      { numRuns: 400 },
-    );
-  });
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
 });
