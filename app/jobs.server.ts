@@ -2,16 +2,27 @@
  * The app's background jobs and their schedule. The server's worker
  * (app/utils/jobs.server.ts) runs them; this module says what they are.
  */
+import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/card-refunds.server";
 import { ageLoans } from "~/models/loans.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
+import { stripeClient } from "~/utils/stripe.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears" } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
   await db.transaction().execute((trx) => ageLoans(trx, job.organisationId, asAt));
   await progress(100, `Arrears aged as at ${asAt}`);
+});
+
+registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
+  const stripe = await stripeClient();
+  // Retried with back-off: a refund waits (it is not lost) while card payments are switched off.
+  if (!stripe) throw new Error("Card payments are switched off (no STRIPE_SECRET_KEY): the refund waits until they are on again");
+  const kind = job.payload.kind as CardPaymentKind;
+  const outcome = await refundCardPayment(db, stripe, job.organisationId, kind, String(job.payload.paymentId));
+  await progress(100, outcome === "refunded" ? "Refunded through Stripe" : "Nothing to refund");
 });
 
 /**

@@ -1,7 +1,8 @@
 /**
- * A local fake of the one Stripe API call the app makes (creating a
- * Checkout session), for Stripe's own library to talk to in tests, plus
- * webhook events signed as Stripe signs them (generateTestHeaderString).
+ * A local fake of the Stripe API calls the app makes (creating a Checkout
+ * session, reading one back, refunding a payment), for Stripe's own library
+ * to talk to in tests, plus webhook events signed as Stripe signs them
+ * (generateTestHeaderString).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,8 @@ export interface FakeStripe {
   calls: { idempotencyKey: string | undefined; body: URLSearchParams }[];
   /** Sessions by idempotency key (a retry with the same key gets the same session). */
   sessions: Map<string, Record<string, unknown>>;
+  /** Refunds by idempotency key (a retry with the same key gets the same refund, as Stripe answers). */
+  refunds: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -19,10 +22,30 @@ export interface FakeStripe {
 export async function startFakeStripe(webhookSecret: string, idPrefix = "cs_test_"): Promise<FakeStripe> {
   const calls: FakeStripe["calls"] = [];
   const sessions = new Map<string, Record<string, unknown>>();
+  const refunds = new Map<string, Record<string, unknown>>();
   const server = createServer((req, res) => {
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
+      const json = (status: number, body: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+      const sessionPath = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(req.url ?? "");
+      if (req.method === "GET" && sessionPath) {
+        const found = [...sessions.values()].find((x) => x.id === sessionPath[1]);
+        json(found ? 200 : 404, found ? { ...found, payment_intent: paymentIntentFor(String(found.id)) } : { error: { message: "No such checkout session" } });
+        return;
+      }
+      if (req.method === "POST" && req.url === "/v1/refunds") {
+        const key = req.headers["idempotency-key"] as string | undefined;
+        const body = new URLSearchParams(raw);
+        calls.push({ idempotencyKey: key, body });
+        let refund = key ? refunds.get(key) : undefined;
+        if (!refund) {
+          refund = { id: `re_test_${refunds.size + 1}`, object: "refund", payment_intent: body.get("payment_intent"), status: "succeeded" };
+          if (key) refunds.set(key, refund);
+        }
+        json(200, refund);
+        return;
+      }
       if (req.method !== "POST" || req.url !== "/v1/checkout/sessions") {
         res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "not faked" } }));
         return;
@@ -48,6 +71,7 @@ export async function startFakeStripe(webhookSecret: string, idPrefix = "cs_test
   return {
     calls,
     sessions,
+    refunds,
     close: () =>
       new Promise<void>((r) => {
         delete process.env.STRIPE_SECRET_KEY;
@@ -58,9 +82,15 @@ export async function startFakeStripe(webhookSecret: string, idPrefix = "cs_test
   };
 }
 
+/** The payment a paid session made (the fake's own naming). */
+export function paymentIntentFor(sessionId: string) {
+  return `pi_for_${sessionId}`;
+}
+
 /** The checkout.session.completed event Stripe sends once a session is paid. */
 export function completedCheckoutEvent(id: string, session: Record<string, unknown>) {
-  return JSON.stringify({ id, object: "event", type: "checkout.session.completed", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), data: { object: { ...session, payment_status: "paid", status: "complete" } } });
+  const paid = { ...session, payment_status: "paid", status: "complete", payment_intent: paymentIntentFor(String(session.id)) };
+  return JSON.stringify({ id, object: "event", type: "checkout.session.completed", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), data: { object: paid } });
 }
 
 /** POSTs an event to the app's webhook, signed with `secret` (or the given signature header). */

@@ -5,6 +5,7 @@ import { recordAudit } from "./audit.server";
 import { borrowersOfMember, LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
 import { getLoan, recordRepayment } from "./loans.server";
+import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
 import type { WebhookOutcome } from "./payments.server";
 
 /*
@@ -60,7 +61,7 @@ export async function startCardRepayment(
   return { ok: true, url: session.url ?? `${input.appUrl}/my/loans` };
 }
 
-/** The webhook's half: record the repayment once, or mark the payment for a refund if the loan cannot take it. */
+/** The webhook's half: record the repayment once, or refund the payment if the loan cannot take it. */
 export async function completeLoanCheckout(trx: Executor, session: Stripe.Checkout.Session, today: string): Promise<WebhookOutcome> {
   const paymentId = session.metadata?.loanPaymentId;
   if (!paymentId || !/^[0-9a-f-]{36}$/.test(paymentId)) return "ignored";
@@ -80,8 +81,11 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
   try {
     recorded = await recordRepayment(trx, null, payment.organisation_id, loan, { amount: BigInt(payment.amount), onDate: today, method: "card", note: `Card payment ${session.id}` }, today);
   } catch (error) {
-    // Paid, but the loan cannot take it (repaid meanwhile, or more than the pay-off): never over-record; refund by hand.
-    if (error instanceof LendingRefusal) return fail(`Refund needed: ${error.message}`);
+    // Paid, but the loan cannot take it (repaid meanwhile, or more than the pay-off): never over-record; refund it.
+    if (error instanceof LendingRefusal) {
+      await queueCardRefund(trx, { organisationId: payment.organisation_id, kind: "loan", paymentId: payment.id, paymentIntent: paymentIntentOf(session) });
+      return fail(`Refund needed: ${error.message}`);
+    }
     throw error;
   }
   await trx

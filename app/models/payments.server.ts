@@ -7,6 +7,7 @@ import { queueEmail } from "./email.server";
 import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
 import { displayMoney } from "~/domain/money";
 import { completeLoanCheckout, LOAN_REPAYMENT_KIND } from "./loan-payments.server";
+import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
 
 /*
  * Card payments for shares through Stripe Checkout. The holding changes only
@@ -101,9 +102,10 @@ async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session)
   const on = new Date().toISOString().slice(0, 10);
   const result = await recordPurchase(trx, { organisationId: payment.organisation_id, actorUserId: null, memberId: payment.member_id, classId: payment.class_id, shares: payment.shares, on, method: "card", reference: session.id });
   if (!result.ok) {
-    // Paid, but the rules no longer allow it (e.g. the maximum was reached meanwhile): flag for a refund, never over-issue.
+    // Paid, but the rules no longer allow it (e.g. the maximum was reached meanwhile): refund it, never over-issue.
     await trx.updateTable("payments").set({ status: "failed", failure: `Refund needed: ${result.reason}`, paid_at: new Date(), stripe_session_id: session.id }).where("id", "=", payment.id).execute();
     await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "share.card_payment_refused", entityType: "payment", entityId: payment.id, after: { reason: result.reason } });
+    await queueCardRefund(trx, { organisationId: payment.organisation_id, kind: "shares", paymentId: payment.id, paymentIntent: paymentIntentOf(session) });
     return "refused";
   }
   await trx.updateTable("payments").set({ status: "paid", paid_at: new Date(), transaction_id: result.transactionId, stripe_session_id: session.id }).where("id", "=", payment.id).execute();
@@ -116,5 +118,12 @@ async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session)
 }
 
 export async function memberPayments(db: Executor, organisationId: string, memberId: string) {
-  return db.selectFrom("payments").select(["id", "shares", "amount", "status", "failure", "created_at", "paid_at"]).where("organisation_id", "=", organisationId).where("member_id", "=", memberId).orderBy("created_at", "desc").limit(20).execute();
+  return db
+    .selectFrom("payments")
+    .select(["id", "shares", "amount", "status", "failure", "refund_status", "refunded_at", "created_at", "paid_at"])
+    .where("organisation_id", "=", organisationId)
+    .where("member_id", "=", memberId)
+    .orderBy("created_at", "desc")
+    .limit(20)
+    .execute();
 }

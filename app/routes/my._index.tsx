@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MemberShares } from "~/components/shares/member-shares";
-import { Flash, PageHead, StatusBadge } from "~/components/ui";
+import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
+import { describeCardPayment } from "~/domain/card-payments";
+import { displayMoney } from "~/domain/money";
 import { getMember } from "~/models/members.server";
+import { memberPayments } from "~/models/payments.server";
 import { memberSharesView } from "~/models/shares-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -15,21 +18,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const url = new URL(request.url);
   const flash = url.searchParams.has("paid") ? "Thank you. Your shares appear here as soon as the card payment is confirmed." : url.searchParams.has("notice") ? "Your notice of withdrawal has been recorded." : null;
-  if (!ctx.memberId) return { member: null, view: null, flash, canWrite: false };
+  if (!ctx.memberId) return { member: null, view: null, payments: [], flash, canWrite: false };
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
-  if (!member) return { member: null, view: null, flash, canWrite: false };
+  if (!member) return { member: null, view: null, payments: [], flash, canWrite: false };
   const today = new Date().toISOString().slice(0, 10);
   return {
     member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
     view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today),
+    payments: (await memberPayments(db, ctx.organisation.id, member.id)).map((p) => ({
+      id: p.id,
+      on: p.created_at.toISOString().slice(0, 10),
+      shares: p.shares,
+      amount: displayMoney(BigInt(p.amount), ctx.organisation.currency),
+      state: describeCardPayment(p),
+    })),
     flash,
     canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
   };
 }
 
 export default function MyMembership() {
-  const { member, view, flash, canWrite } = useLoaderData<typeof loader>();
+  const { member, view, payments, flash, canWrite } = useLoaderData<typeof loader>();
   if (!member || !view) {
     return (
       <>
@@ -49,6 +59,23 @@ export default function MyMembership() {
       <Flash message={flash} />
       <p>{member.name} · member no. {member.number} · <StatusBadge status={member.status} />{member.admittedOn ? ` · member since ${member.admittedOn}` : ""}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
       <MemberShares view={view} certificateHref={(id) => `/my/certificates/${id}`} />
+      {payments.length ? (
+        <section className="stack" aria-labelledby="card-payments-heading">
+          <h2 id="card-payments-heading">Card payments</h2>
+          <TableWrap label="Your card payments for shares">
+            <table>
+              <thead>
+                <tr><th scope="col">Started</th><th scope="col" className="num">Shares</th><th scope="col" className="num">Amount</th><th scope="col">Where it stands</th></tr>
+              </thead>
+              <tbody>
+                {payments.map((p) => (
+                  <tr key={p.id}><td>{p.on}</td><td className="num">{p.shares}</td><td className="num">{p.amount}</td><td>{p.state}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -15,6 +15,10 @@ export interface LoanCardPaymentsTable {
   created_by: string | null;
   created_at: CreatedAt;
   paid_at: Timestamp | null;
+  stripe_payment_intent: string | null;
+  refund_status: "needed" | "refunded" | null;
+  stripe_refund_id: string | null;
+  refunded_at: Timestamp | null;
 }
 
 export interface LoanDocumentsTable {

@@ -1,0 +1,23 @@
+/**
+ * Where a card payment stands, in the words a member reads on their page.
+ * A payment that was paid but could not be applied is refunded by a
+ * background job (app/models/card-refunds.server.ts).
+ */
+export interface CardPaymentState {
+  status: "pending" | "paid" | "failed";
+  failure: string;
+  refund_status: "needed" | "refunded" | null;
+  refunded_at: Date | string | null;
+}
+
+export function describeCardPayment(p: CardPaymentState): string {
+  const why = p.failure.replace(/^Refund needed: /, "");
+  if (p.refund_status === "refunded") {
+    const on = p.refunded_at ? new Date(p.refunded_at).toISOString().slice(0, 10) : "";
+    return `Refunded to your card${on ? ` on ${on}` : ""}: ${why}`;
+  }
+  if (p.refund_status === "needed") return `Being refunded to your card: ${why}`;
+  if (p.status === "paid") return "Paid";
+  if (p.status === "pending") return "Waiting for the card payment";
+  return `Not taken: ${why}`;
+}
