@@ -175,7 +175,7 @@ export interface RepaymentInput {
   note?: string;
 }
 
-function refuseDate(loan: Loan, onDate: string, today: string) {
+export function refuseDate(loan: Loan, onDate: string, today: string) {
   if (onDate < loan.disbursed_on) throw new LendingRefusal(`The date ${onDate} is before the loan was paid out on ${loan.disbursed_on}.`, "onDate");
   if (onDate > today) throw new LendingRefusal(`The date ${onDate} is in the future.`, "onDate");
 }

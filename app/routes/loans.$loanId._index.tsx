@@ -18,6 +18,7 @@ import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import { openWriteOffProposal } from "~/models/write-offs.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Loan ${data?.loan.reference ?? ""} · Co-op Register` }];
@@ -32,7 +33,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asAt = asked && isoDate.safeParse(asked).success ? asked : today;
   const data = await loanPageData(db, ctx.organisation.id, loan, asAt);
   const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }));
-  return { ...data, documents, today, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
+  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${proposal.proposed_at.toISOString().slice(0, 10)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
+  return { ...data, documents, today, pendingWriteOff, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -143,9 +146,10 @@ export default function LoanPage() {
     <>
       <PageHead title={`Loan ${loan.reference} · ${loan.borrower}`}>
         <a className="button secondary" href={`/loans/${loan.id}/schedule.csv`} download>Schedule (CSV)</a>
-        {d.canGovern && loan.status === "active" ? <Link className="button danger" to={`/loans/${loan.id}/write-off`}>Write off</Link> : null}
+        {d.canGovern && loan.status === "active" ? <Link className="button danger" to={`/loans/${loan.id}/write-off`}>{d.pendingWriteOff ? "Decide on the write-off" : "Write off"}</Link> : null}
       </PageHead>
       <Flash message={a?.done} />
+      {d.pendingWriteOff ? <p className="alert info" role="status">{d.pendingWriteOff}</p> : null}
       <section className="grid" aria-label="Loan figures">
         <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${loan.closedOn}` : loan.writtenOffOn ? `Written off ${loan.writtenOffOn}` : undefined} />
         <Stat label="Principal owed" value={d.owed.principal} hint={`of ${loan.principal} lent`} />

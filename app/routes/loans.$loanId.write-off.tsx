@@ -7,12 +7,13 @@ import { Field, FormErrors, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { LendingRefusal } from "~/models/borrowers.server";
-import { getLoan, loanInstallments, outstandingPrincipal, writeOffLoan } from "~/models/loans.server";
-import { WriteOffSchema } from "~/schemas/lending";
+import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/loans.server";
+import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/write-offs.server";
+import { WriteOffDecisionSchema, WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -23,18 +24,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
   const owed = outstandingPrincipal(await loanInstallments(db, ctx.organisation.id, loan.id));
-  return { id: loan.id, reference: loan.reference, borrower: loan.legal_name, status: loan.status, owed: displayMoney(owed), today: new Date().toISOString().slice(0, 10) };
+  const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
+  return {
+    id: loan.id,
+    reference: loan.reference,
+    borrower: loan.legal_name,
+    status: loan.status,
+    owed: displayMoney(owed),
+    today: new Date().toISOString().slice(0, 10),
+    proposal: proposal
+      ? { id: proposal.id, onDate: proposal.on_date, note: proposal.note, proposer: proposal.proposer_name, proposedOn: proposal.proposed_at.toISOString().slice(0, 10), mine: proposal.proposed_by === ctx.user.id }
+      : null,
+  };
 }
 
+/** Propose (the first board member), then approve, reject or withdraw (the second, or the proposer to withdraw). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:govern");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: WriteOffSchema });
+  const formData = await request.formData();
+  const today = new Date().toISOString().slice(0, 10);
+  const proposing = formData.get("intent") === "propose";
+  const submission = proposing ? parseForm(formData, { schema: WriteOffSchema }) : parseForm(formData, { schema: WriteOffDecisionSchema });
   if (submission.status !== "success") return submission.reply();
   try {
-    await db.transaction().execute((trx) => writeOffLoan(trx, ctx.user.id, ctx.organisation.id, loan, submission.value.onDate, submission.value.note, new Date().toISOString().slice(0, 10)));
+    if (proposing) {
+      const value = submission.value as { onDate: string; note: string };
+      await db.transaction().execute((trx) => proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, value, today));
+      return redirect(`/loans/${loan.id}/write-off`);
+    }
+    const value = submission.value as { intent: "approve" | "reject" | "withdraw"; proposalId: string; note: string };
+    await db.transaction().execute((trx) => decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today));
   } catch (e) {
     if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
     throw e;
@@ -46,18 +68,51 @@ export default function WriteOff() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({ lastResult, defaultValue: { onDate: d.today }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: WriteOffSchema }) });
+  const errors = lastResult?.error ? Object.values(lastResult.error).flat().filter((e): e is string => typeof e === "string") : [];
   return (
     <>
       <PageHead title={`Write off loan ${d.reference}`} />
       <section className="card stack">
-        <p>{d.borrower} still owes {d.owed} of principal. Writing it off is the board's decision: record the minute that approved it. Money recovered later is recorded on the loan page.</p>
+        <p>
+          {d.borrower} still owes {d.owed} of principal. Writing it off is the board&apos;s decision and takes two board members: one proposes it with the minute
+          that approved it, another approves it. Money recovered later is recorded on the loan page.
+        </p>
         {d.status !== "active" ? <p className="alert error">This loan is {d.status.replace("_", " ")}; it cannot be written off.</p> : null}
-        <Form method="post" className="stack" {...getFormProps(form)}>
-          <FormErrors errors={form.errors} />
-          <Field meta={fields.onDate} label="Date of the write-off" type="date" />
-          <TextAreaField meta={fields.note} label="Board decision (minute reference and reason)" />
-          <button type="submit" className="danger">Write off {d.owed}</button>
-        </Form>
+        {d.proposal ? (
+          <>
+            <p className="alert info" role="status">
+              {d.proposal.proposer} proposed on {d.proposal.proposedOn} to write off {d.owed} as at {d.proposal.onDate}. Board decision: {d.proposal.note}
+            </p>
+            <FormErrors errors={errors} />
+            {d.proposal.mine ? (
+              <Form method="post" className="stack">
+                <p>Another board member approves or rejects it.</p>
+                <input type="hidden" name="proposalId" value={d.proposal.id} />
+                <button type="submit" name="intent" value="withdraw" className="secondary">Withdraw my proposal</button>
+              </Form>
+            ) : (
+              <Form method="post" className="stack">
+                <input type="hidden" name="proposalId" value={d.proposal.id} />
+                <label>
+                  Note (needed to reject)
+                  <textarea name="note" rows={2} maxLength={1000} />
+                </label>
+                <div className="toolbar">
+                  <button type="submit" name="intent" value="approve" className="danger">Approve: write off {d.owed}</button>
+                  <button type="submit" name="intent" value="reject" className="secondary">Reject</button>
+                </div>
+              </Form>
+            )}
+          </>
+        ) : d.status === "active" ? (
+          <Form method="post" className="stack" {...getFormProps(form)}>
+            <FormErrors errors={form.errors} />
+            <input type="hidden" name="intent" value="propose" />
+            <Field meta={fields.onDate} label="Date of the write-off" type="date" />
+            <TextAreaField meta={fields.note} label="Board decision (minute reference and reason)" />
+            <button type="submit" className="danger">Propose writing off {d.owed}</button>
+          </Form>
+        ) : null}
       </section>
     </>
   );

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_jobs";
 import * as m0007 from "./0007_loan_card_payments";
 import * as m0008 from "./0008_loan_documents";
 import * as m0009 from "./0009_card_refunds";
+import * as m0010 from "./0010_write_off_approval";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0007_loan_card_payments": m0007,
   "0008_loan_documents": m0008,
   "0009_card_refunds": m0009,
+  "0010_write_off_approval": m0010,
 };

@@ -162,7 +162,22 @@ export interface LoanArrearsSnapshotsTable {
   recorded_at: CreatedAt;
 }
 
+export interface LoanWriteOffProposalsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  loan_id: string;
+  on_date: DateOnly;
+  note: string;
+  proposed_by: string;
+  proposed_at: CreatedAt;
+  decision: "approved" | "rejected" | "withdrawn" | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: Generated<string>;
+}
+
 export interface LendingTables {
+  loan_write_off_proposals: LoanWriteOffProposalsTable;
   borrowers: BorrowersTable;
   loan_products: LoanProductsTable;
   loan_applications: LoanApplicationsTable;

@@ -1,0 +1,78 @@
+import type { Executor } from "~/utils/db.server";
+import { recordAudit } from "./audit.server";
+import { LendingRefusal } from "./borrowers.server";
+import { loanInstallments, outstandingPrincipal, refuseDate, writeOffLoan, type Loan } from "./loans.server";
+
+/*
+ * Writing off a loan takes two board members (the four-eyes rule credit
+ * unions keep for losses): one proposes it with the date and the board's
+ * minute, another approves it, which writes the loan off, or rejects it.
+ * The proposer may withdraw it. One proposal per loan waits at a time (a
+ * unique index), so two proposals cannot race.
+ */
+
+export type WriteOffDecision = "approve" | "reject" | "withdraw";
+
+export async function openWriteOffProposal(db: Executor, organisationId: string, loanId: string) {
+  return db
+    .selectFrom("loan_write_off_proposals as p")
+    .innerJoin("users as u", "u.id", "p.proposed_by")
+    .select(["p.id", "p.on_date", "p.note", "p.proposed_by", "p.proposed_at", "u.name as proposer_name"])
+    .where("p.organisation_id", "=", organisationId)
+    .where("p.loan_id", "=", loanId)
+    .where("p.decision", "is", null)
+    .executeTakeFirst();
+}
+
+export async function proposeWriteOff(db: Executor, actorUserId: string, organisationId: string, loan: Loan, input: { onDate: string; note: string }, today: string) {
+  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "closed" ? "repaid and closed" : "already written off"}.`);
+  refuseDate(loan, input.onDate, today);
+  if (outstandingPrincipal(await loanInstallments(db, organisationId, loan.id)) <= 0n) throw new LendingRefusal("No principal is left to write off.");
+  if (await openWriteOffProposal(db, organisationId, loan.id)) throw new LendingRefusal("A write-off of this loan is already waiting for a second board member.");
+  const proposal = await db
+    .insertInto("loan_write_off_proposals")
+    .values({ organisation_id: organisationId, loan_id: loan.id, on_date: input.onDate, note: input.note, proposed_by: actorUserId })
+    .onConflict((oc) => oc.columns(["organisation_id", "loan_id"]).where("decision", "is", null).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!proposal) throw new LendingRefusal("A write-off of this loan is already waiting for a second board member.");
+  await recordAudit(db, { organisationId, actorUserId, action: "loan.write_off_proposed", entityType: "loan", entityId: loan.id, after: { proposalId: proposal.id, onDate: input.onDate, note: input.note } });
+  return proposal;
+}
+
+export async function decideWriteOff(
+  db: Executor,
+  actorUserId: string,
+  organisationId: string,
+  loan: Loan,
+  input: { proposalId: string; decision: WriteOffDecision; note: string },
+  today: string,
+) {
+  const proposal = await db
+    .selectFrom("loan_write_off_proposals")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("loan_id", "=", loan.id)
+    .where("id", "=", input.proposalId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!proposal || proposal.decision !== null) throw new LendingRefusal("That write-off proposal has already been decided or withdrawn.");
+  const own = proposal.proposed_by === actorUserId;
+  if (input.decision === "withdraw" && !own) throw new LendingRefusal("Only the board member who proposed a write-off can withdraw it; you can approve or reject it.");
+  if (input.decision !== "withdraw" && own) throw new LendingRefusal("Another board member must decide on a write-off you proposed; you can withdraw it.");
+  if (input.decision === "reject" && !input.note) throw new LendingRefusal("Say why the write-off is rejected.", "note");
+  let principal: bigint | null = null;
+  if (input.decision === "approve") {
+    const note = `${proposal.note} (proposed and approved by two board members)`;
+    principal = (await writeOffLoan(db, actorUserId, organisationId, loan, proposal.on_date, note, today)).principal;
+  }
+  const decision = input.decision === "approve" ? "approved" : input.decision === "reject" ? "rejected" : "withdrawn";
+  await db
+    .updateTable("loan_write_off_proposals")
+    .set({ decision, decided_by: actorUserId, decided_at: new Date(), decision_note: input.note })
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", proposal.id)
+    .execute();
+  await recordAudit(db, { organisationId, actorUserId, action: `loan.write_off_${decision}`, entityType: "loan", entityId: loan.id, after: { proposalId: proposal.id, note: input.note, principal } });
+  return { decision, principal };
+}
