@@ -1,9 +1,10 @@
 import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { checkTransfer, type MemberStatus } from "~/domain/shares/rules";
+import { sameName } from "~/domain/names";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
-import { getShareClass, lockHolding, memberForShares, memberKind, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
+import { getShareClass, lockHolding, memberByNumber, memberForShares, memberKind, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
 
 /*
  * Transfers between members, where the class allows them, take effect only
@@ -69,7 +70,7 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   return { ok: true as const };
 }
 
-export async function listTransfers(db: Executor, organisationId: string) {
+export async function listTransfers(db: Executor, organisationId: string, memberId?: string) {
   return db
     .selectFrom("share_transfers as t")
     .innerJoin("share_classes as c", (j) => j.onRef("c.id", "=", "t.class_id").onRef("c.organisation_id", "=", "t.organisation_id"))
@@ -77,7 +78,23 @@ export async function listTransfers(db: Executor, organisationId: string) {
     .innerJoin("members as r", (j) => j.onRef("r.id", "=", "t.to_member_id").onRef("r.organisation_id", "=", "t.organisation_id"))
     .select(["t.id", "t.shares", "t.requested_on", "t.status", "t.decided_on", "t.note", "c.name as class_name", "f.name as from_name", "f.member_number as from_number", "r.name as to_name", "r.member_number as to_number"])
     .where("t.organisation_id", "=", organisationId)
+    .$if(!!memberId, (q) => q.where((eb) => eb.or([eb("t.from_member_id", "=", memberId!), eb("t.to_member_id", "=", memberId!)])))
     .orderBy("t.created_at", "desc")
     .limit(200)
     .execute();
+}
+
+/** A member's own request to transfer shares to another member, named by number and name. */
+export async function requestTransferByMember(
+  db: Executor,
+  actorUserId: string,
+  organisationId: string,
+  memberId: string,
+  t: { classId: string; toMemberNumber: number; toName: string; shares: number; on: string },
+): Promise<RuleRefusal | { ok: true; id: string }> {
+  const to = await memberByNumber(db, organisationId, t.toMemberNumber);
+  // One answer for a wrong number and a wrong name: the form does not reveal who holds a number.
+  if (!to || !sameName(to.name, t.toName)) return { ok: false, field: "toMemberNumber", reason: "No member has that number and name. Check both against their share certificate." };
+  if (to.id === memberId) return { ok: false, field: "toMemberNumber", reason: "That is your own member number." };
+  return requestTransfer(db, actorUserId, organisationId, { classId: t.classId, fromMemberId: memberId, toMemberId: to.id, shares: t.shares, on: t.on });
 }

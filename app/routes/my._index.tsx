@@ -6,6 +6,7 @@ import { describeCardPayment } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import { getMember } from "~/models/members.server";
 import { memberPayments } from "~/models/payments.server";
+import { listTransfers } from "~/models/shares-transfers.server";
 import { memberSharesView } from "~/models/shares-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -17,11 +18,17 @@ export const meta: MetaFunction = () => [{ title: "My membership · Co-op Regist
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const url = new URL(request.url);
-  const flash = url.searchParams.has("paid") ? "Thank you. Your shares appear here as soon as the card payment is confirmed." : url.searchParams.has("notice") ? "Your notice of withdrawal has been recorded." : null;
-  if (!ctx.memberId) return { member: null, view: null, payments: [], flash, canWrite: false };
+  const flash = url.searchParams.has("paid")
+    ? "Thank you. Your shares appear here as soon as the card payment is confirmed."
+    : url.searchParams.has("notice")
+      ? "Your notice of withdrawal has been recorded."
+      : url.searchParams.has("transfer")
+        ? "Your transfer has been sent to the board; it takes effect when they approve it."
+        : null;
+  if (!ctx.memberId) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false };
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
-  if (!member) return { member: null, view: null, payments: [], flash, canWrite: false };
+  if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false };
   const today = new Date().toISOString().slice(0, 10);
   return {
     member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
@@ -33,13 +40,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
       amount: displayMoney(BigInt(p.amount), ctx.organisation.currency),
       state: describeCardPayment(p),
     })),
+    transfers: (await listTransfers(db, ctx.organisation.id, member.id)).map((t) => ({
+      id: t.id,
+      on: t.requested_on,
+      what: t.from_number === member.member_number ? `${t.shares} ${t.class_name} to ${t.to_name} (no. ${t.to_number})` : `${t.shares} ${t.class_name} from ${t.from_name} (no. ${t.from_number})`,
+      state: t.status === "pending" ? "Waiting for the board" : t.status === "approved" ? `Approved on ${t.decided_on}` : `Not approved${t.note ? `: ${t.note}` : ""}`,
+    })),
     flash,
     canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
   };
 }
 
 export default function MyMembership() {
-  const { member, view, payments, flash, canWrite } = useLoaderData<typeof loader>();
+  const { member, view, payments, transfers, flash, canWrite } = useLoaderData<typeof loader>();
   if (!member || !view) {
     return (
       <>
@@ -54,11 +67,29 @@ export default function MyMembership() {
       <PageHead title="My membership">
         {canWrite ? <Link className="button" to="/my/buy">Buy shares</Link> : null}
         {canWrite ? <Link className="button secondary" to="/my/withdraw">Withdraw shares</Link> : null}
+        {canWrite ? <Link className="button secondary" to="/my/transfer">Transfer shares</Link> : null}
         <a href={`/my/statement?year=${year}`}>Statement for {year} (PDF)</a>
       </PageHead>
       <Flash message={flash} />
       <p>{member.name} · member no. {member.number} · <StatusBadge status={member.status} />{member.admittedOn ? ` · member since ${member.admittedOn}` : ""}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
       <MemberShares view={view} certificateHref={(id) => `/my/certificates/${id}`} />
+      {transfers.length ? (
+        <section className="stack" aria-labelledby="transfers-heading">
+          <h2 id="transfers-heading">Transfers</h2>
+          <TableWrap label="Your share transfers">
+            <table>
+              <thead>
+                <tr><th scope="col">Asked on</th><th scope="col">Shares</th><th scope="col">Where it stands</th></tr>
+              </thead>
+              <tbody>
+                {transfers.map((t) => (
+                  <tr key={t.id}><td>{t.on}</td><td>{t.what}</td><td>{t.state}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </section>
+      ) : null}
       {payments.length ? (
         <section className="stack" aria-labelledby="card-payments-heading">
           <h2 id="card-payments-heading">Card payments</h2>

@@ -1,11 +1,10 @@
-import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
+import { getFormProps } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField } from "~/components/forms";
 import { CheckField } from "~/components/shares/class-form";
-import { PageHead } from "~/components/ui";
+import { HoldingFormPage, useHoldingForm } from "~/components/shares/holding-form";
 import { memberHoldings } from "~/models/shares.server";
 import { requestWithdrawal } from "~/models/withdrawals.server";
 import { WithdrawalRequestSchema } from "~/schemas/shares";
@@ -44,28 +43,17 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Withdraw() {
   const { linked, classes } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    lastResult,
-    defaultValue: { classId: classes[0]?.[0] },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: WithdrawalRequestSchema }),
-  });
+  const [form, fields] = useHoldingForm(WithdrawalRequestSchema, lastResult, classes);
   return (
-    <>
-      <PageHead title="Withdraw shares" />
-      {!linked ? <p>Your log-in is not linked to a member of this society.</p> : classes.length === 0 ? <p>You hold no withdrawable shares.</p> : (
-        <section className="card">
-          <p>Give notice here. Withdrawals are paid in order of notice once the notice period has run, unless the board has suspended them.</p>
-          <Form method="post" className="stack" {...getFormProps(form)}>
-            <FormErrors errors={form.errors} />
-            <SelectField meta={fields.classId} label="Share class" options={classes} />
-            <Field meta={fields.shares} label="Number of shares to withdraw" type="number" inputMode="numeric" />
-            <CheckField meta={fields.leaving} label="I am leaving the society (withdraw all my shares; membership ends when paid)" />
-            <button type="submit">Give notice of withdrawal</button>
-          </Form>
-        </section>
-      )}
-    </>
+    <HoldingFormPage title="Withdraw shares" linked={linked} nothingToDo={classes.length === 0 ? "You hold no withdrawable shares." : null}>
+      <p>Give notice here. Withdrawals are paid in order of notice once the notice period has run, unless the board has suspended them.</p>
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <SelectField meta={fields.classId} label="Share class" options={classes} />
+        <Field meta={fields.shares} label="Number of shares to withdraw" type="number" inputMode="numeric" />
+        <CheckField meta={fields.leaving} label="I am leaving the society (withdraw all my shares; membership ends when paid)" />
+        <button type="submit">Give notice of withdrawal</button>
+      </Form>
+    </HoldingFormPage>
   );
 }

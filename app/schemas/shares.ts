@@ -129,6 +129,15 @@ export const TransferSchema = z.object({
   shares: wholeShares(),
 });
 
+/** A member asking to transfer some of their own shares to another member (the board then decides). */
+export const MemberTransferSchema = z.object({
+  classId: uuid,
+  toMemberNumber: z.coerce.number({ invalid_type_error: "Enter the other member's number" }).int().positive(),
+  // The name as well as the number, so a mistyped number cannot send shares to the wrong person.
+  toName: z.string({ required_error: "Enter the other member's name as it is on the register" }).trim().min(1, "Enter the other member's name as it is on the register").max(200),
+  shares: wholeShares(),
+});
+
 export const TransferDecisionSchema = z.object({
   transferId: uuid,
   decision: z.enum(["approve", "reject"]),

@@ -1,0 +1,64 @@
+import { getFormProps } from "@conform-to/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors, SelectField } from "~/components/forms";
+import { HoldingFormPage, useHoldingForm } from "~/components/shares/holding-form";
+import { requestTransferByMember } from "~/models/shares-transfers.server";
+import { memberHoldings } from "~/models/shares.server";
+import { MemberTransferSchema } from "~/schemas/shares";
+import type { RouteAccess } from "~/utils/access";
+import { getDb } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms.server";
+import { requirePermission } from "~/utils/session.server";
+
+export const access: RouteAccess = { loader: "self:write", action: "self:write" };
+export const meta: MetaFunction = () => [{ title: "Transfer shares · Co-op Register" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const holdings = ctx.memberId ? await memberHoldings(await getDb(), ctx.organisation.id, ctx.memberId) : [];
+  return {
+    linked: !!ctx.memberId,
+    classes: holdings.filter((h) => h.transferable && BigInt(h.shares) > 0n).map((h) => [h.class_id, `${h.class_name}: ${String(h.shares)} held`] as const),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requirePermission(request, "self:write");
+  const submission = parseForm(await request.formData(), { schema: MemberTransferSchema });
+  if (submission.status !== "success") return submission.reply();
+  if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
+  const memberId = ctx.memberId;
+  const db = await getDb();
+  const on = new Date().toISOString().slice(0, 10);
+  const r = await db.transaction().execute((trx) => requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { ...submission.value, on }));
+  if (!r.ok) {
+    // The rules name the giving member's field; on this form that is the number of shares.
+    const field = r.field === "fromMemberId" ? "shares" : r.field === "toMemberNumber" || r.field === "classId" ? r.field : "shares";
+    return submission.reply({ fieldErrors: { [field]: [r.reason] } });
+  }
+  return redirect("/my?transfer=1");
+}
+
+export default function TransferShares() {
+  const { linked, classes } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useHoldingForm(MemberTransferSchema, lastResult, classes);
+  return (
+    <HoldingFormPage title="Transfer shares" linked={linked} nothingToDo={classes.length === 0 ? "You hold no shares of a class that allows transfers." : null}>
+      <p>
+        You can transfer shares to another member of the society. Name them by their member number and their name as it is on the register (both are on
+        their share certificate). The transfer takes effect when the board approves it; you will see it on your membership page.
+      </p>
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <SelectField meta={fields.classId} label="Share class" options={classes} />
+        <Field meta={fields.shares} label="Number of shares to transfer" type="number" inputMode="numeric" />
+        <Field meta={fields.toMemberNumber} label="Their member number" type="number" inputMode="numeric" />
+        <Field meta={fields.toName} label="Their name, as on the register" autoComplete="off" />
+        <button type="submit">Ask the board to approve the transfer</button>
+      </Form>
+    </HoldingFormPage>
+  );
+}
