@@ -85,6 +85,8 @@ describe("accessibility", () => {
     ["/account", "secretary@demo.coop"],
     ["/audit", "board@demo.coop"],
     ["/dashboard", "member@demo.coop"],
+    ["/my", "member@demo.coop"],
+    ["/my/transfer", "member@demo.coop"],
   ];
   it("has no serious or critical axe findings on the main pages, on desktop and phone widths", async () => {
     const findings: string[] = [];

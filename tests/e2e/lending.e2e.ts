@@ -115,6 +115,7 @@ describe("lending pages accessibility", () => {
       ["/borrowers/new", "loans@demo.coop"],
       ["/products", "loans@demo.coop"],
       ["/my/loans", "member@demo.coop"],
+      [`${loanUrl.replace(t.app.base, "")}/write-off`, "board@demo.coop"],
     ];
     const findings: string[] = [];
     for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
