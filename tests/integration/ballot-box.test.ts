@@ -123,6 +123,28 @@ describe("the ballot box", () => {
     expect(rows.map((r) => r.ranking)).toEqual([[3, 1]]);
   });
 
+  it("sits behind the same-origin check: a vote posted from another site is refused before it is read", async () => {
+    const { createApp, loadBuild } = await import("../../scripts/server");
+    const app = createApp(await loadBuild());
+    const server = await new Promise<import("node:http").Server>((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}`;
+      const before = await ballotCount(motionId);
+      const res = await fetch(`${base}/motions/${motionId}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: cookies.ben, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+        body: "choice=against",
+      });
+      expect(res.status).toBe(403);
+      expect(await ballotCount(motionId)).toBe(before);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it("leaves other posts alone without reading them", async () => {
     for (const [path, type] of [[`/motions/${motionId}/manage`, "application/x-www-form-urlencoded"], [`/motions/${motionId}`, "multipart/form-data; boundary=x"], [`/motions/not-a-uuid`, "application/x-www-form-urlencoded"]]) {
       const { next, formBody } = await post(path, "choice=for", cookies.ben, type);
