@@ -37,7 +37,6 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
   app.set("trust proxy", false);
   // Remix reads the query string from the URL itself; Express need not parse it on every request.
   app.set("query parser", false);
-  app.use(compression());
   app.use((req, res, next) => {
     const nonce = newNonce();
     res.locals.cspNonce = nonce;
@@ -51,10 +50,12 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
     }
     next();
   });
+  // Accepted ballots are answered before Remix (and before compression and static files: a redirect has no body);
+  // everything else goes on to the page's action.
+  app.use(ballotBox);
+  app.use(compression());
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  // Accepted ballots are answered before Remix; everything else goes on to the page's action.
-  app.use(ballotBox);
   const handle = createRequestHandler(build, process.env.NODE_ENV);
   app.all("*", async (req, res, next) => {
     try {
