@@ -111,6 +111,11 @@ export function CheckboxGroup({
   );
 }
 
+/** Every message in a submission's reply, form-level and per field, for a form shown without Conform's fields. */
+export function allErrors(result: { error?: Record<string, unknown> | null } | null | undefined): string[] {
+  return result?.error ? Object.values(result.error).flat().filter((e): e is string => typeof e === "string") : [];
+}
+
 export function FormErrors({ errors, id }: { errors?: string[]; id?: string }) {
   return errors?.length ? (
     <div className="alert error" role="alert" id={id}>

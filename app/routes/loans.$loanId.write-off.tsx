@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, TextAreaField } from "~/components/forms";
+import { allErrors, Field, FormErrors, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { LendingRefusal } from "~/models/borrowers.server";
@@ -68,7 +68,7 @@ export default function WriteOff() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({ lastResult, defaultValue: { onDate: d.today }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: WriteOffSchema }) });
-  const errors = lastResult?.error ? Object.values(lastResult.error).flat().filter((e): e is string => typeof e === "string") : [];
+  const errors = allErrors(lastResult);
   return (
     <>
       <PageHead title={`Write off loan ${d.reference}`} />

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CHOICE_LABEL } from "~/components/governance/labels";
-import { FormErrors } from "~/components/forms";
+import { allErrors, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { listMotions } from "~/models/meetings.server";
 import { GovernanceError } from "~/models/meetings.errors.server";
@@ -78,7 +78,7 @@ export default function ProxyPage() {
   const lastResult = useActionData<typeof action>();
   const [search] = useSearchParams();
   const done = search.get("done");
-  const errors = lastResult?.error ? Object.values(lastResult.error).flat().filter((e): e is string => typeof e === "string") : [];
+  const errors = allErrors(lastResult);
   return (
     <>
       <PageHead title={`Proxies for ${meeting.title}`}>

@@ -4,7 +4,7 @@ import { MOTION_KIND_LABEL } from "~/components/governance/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
-import { FormErrors } from "~/components/forms";
+import { allErrors, FormErrors } from "~/components/forms";
 import { motionView } from "~/models/meetings.view.server";
 import { CHOICES } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
@@ -41,7 +41,7 @@ export default function MotionPage() {
   const lastResult = useActionData<typeof action>();
   const [search] = useSearchParams();
   const receipt = search.get("receipt");
-  const errors = lastResult?.error ? Object.values(lastResult.error).flat().filter((e): e is string => typeof e === "string") : [];
+  const errors = allErrors(lastResult);
   const needs =
     motion.kind === "ordinary" ? "more than half of the votes cast" : motion.kind === "special" ? `at least ${motion.special_percent}% of the votes cast` : `${motion.threshold} of the votes cast`;
   return (

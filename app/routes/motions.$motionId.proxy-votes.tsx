@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CHOICE_LABEL } from "~/components/governance/labels";
-import { FormErrors } from "~/components/forms";
+import { allErrors, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { GovernanceError } from "~/models/meetings.errors.server";
 import { motionView } from "~/models/meetings.view.server";
@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ProxyVotes() {
   const { motion, held } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const errors = data?.result.error ? Object.values(data.result.error).flat().filter((e): e is string => typeof e === "string") : [];
+  const errors = allErrors(data?.result);
   return (
     <>
       <PageHead title={`Vote as proxy: ${motion.position}. ${motion.title}`}>
