@@ -175,7 +175,7 @@ export interface RepaymentInput {
   note?: string;
 }
 
-export function refuseDate(loan: Loan, onDate: string, today: string) {
+function refuseDate(loan: Loan, onDate: string, today: string) {
   if (onDate < loan.disbursed_on) throw new LendingRefusal(`The date ${onDate} is before the loan was paid out on ${loan.disbursed_on}.`, "onDate");
   if (onDate > today) throw new LendingRefusal(`The date ${onDate} is in the future.`, "onDate");
 }
@@ -332,13 +332,18 @@ export async function reverseRepayment(db: Executor, actorUserId: string | null,
   return { reversalId: rev.id };
 }
 
-/** Write off what is left of a loan's principal: a board decision (loans:govern). */
-export async function writeOffLoan(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, onDate: string, note: string, today: string) {
+/** The principal a write-off on `onDate` would take, or the refusal: the loan must be active, the date in range, principal left. */
+export async function writeOffPrincipal(db: Executor, organisationId: string, loan: Loan, onDate: string, today: string) {
   if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "closed" ? "repaid and closed" : "already written off"}.`);
   refuseDate(loan, onDate, today);
-  const rows = await loanInstallments(db, organisationId, loan.id);
-  const principal = outstandingPrincipal(rows);
+  const principal = outstandingPrincipal(await loanInstallments(db, organisationId, loan.id));
   if (principal <= 0n) throw new LendingRefusal("No principal is left to write off.");
+  return principal;
+}
+
+/** Write off what is left of a loan's principal: a board decision (loans:govern), approved by a second member (write-offs.server.ts). */
+export async function writeOffLoan(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, onDate: string, note: string, today: string) {
+  const principal = await writeOffPrincipal(db, organisationId, loan, onDate, today);
   await db.insertInto("loan_transactions").values({ organisation_id: organisationId, loan_id: loan.id, kind: "write_off", amount: principal, principal_part: principal, on_date: onDate, note, recorded_by: actorUserId }).execute();
   await db.updateTable("loans").set({ status: "written_off", written_off_on: onDate }).where("organisation_id", "=", organisationId).where("id", "=", loan.id).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "loan.written_off", entityType: "loan", entityId: loan.id, after: { principal, onDate, note } });

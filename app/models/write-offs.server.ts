@@ -1,7 +1,7 @@
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { LendingRefusal } from "./borrowers.server";
-import { loanInstallments, outstandingPrincipal, refuseDate, writeOffLoan, type Loan } from "./loans.server";
+import { writeOffLoan, writeOffPrincipal, type Loan } from "./loans.server";
 
 /*
  * Writing off a loan takes two board members (the four-eyes rule credit
@@ -25,10 +25,8 @@ export async function openWriteOffProposal(db: Executor, organisationId: string,
 }
 
 export async function proposeWriteOff(db: Executor, actorUserId: string, organisationId: string, loan: Loan, input: { onDate: string; note: string }, today: string) {
-  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "closed" ? "repaid and closed" : "already written off"}.`);
-  refuseDate(loan, input.onDate, today);
-  if (outstandingPrincipal(await loanInstallments(db, organisationId, loan.id)) <= 0n) throw new LendingRefusal("No principal is left to write off.");
-  if (await openWriteOffProposal(db, organisationId, loan.id)) throw new LendingRefusal("A write-off of this loan is already waiting for a second board member.");
+  await writeOffPrincipal(db, organisationId, loan, input.onDate, today);
+  // The partial unique index keeps one open proposal per loan, also against a concurrent one.
   const proposal = await db
     .insertInto("loan_write_off_proposals")
     .values({ organisation_id: organisationId, loan_id: loan.id, on_date: input.onDate, note: input.note, proposed_by: actorUserId })

@@ -9,7 +9,7 @@ import { displayMoney } from "~/domain/money";
 import { LendingRefusal } from "~/models/borrowers.server";
 import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/loans.server";
 import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/write-offs.server";
-import { WriteOffDecisionSchema, WriteOffSchema } from "~/schemas/lending";
+import { WriteOffActionSchema, WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
@@ -44,18 +44,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const formData = await request.formData();
-  const today = new Date().toISOString().slice(0, 10);
-  const proposing = formData.get("intent") === "propose";
-  const submission = proposing ? parseForm(formData, { schema: WriteOffSchema }) : parseForm(formData, { schema: WriteOffDecisionSchema });
+  const submission = parseForm(await request.formData(), { schema: WriteOffActionSchema });
   if (submission.status !== "success") return submission.reply();
+  const today = new Date().toISOString().slice(0, 10);
+  const value = submission.value;
   try {
-    if (proposing) {
-      const value = submission.value as { onDate: string; note: string };
+    if (value.intent === "propose") {
       await db.transaction().execute((trx) => proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, value, today));
       return redirect(`/loans/${loan.id}/write-off`);
     }
-    const value = submission.value as { intent: "approve" | "reject" | "withdraw"; proposalId: string; note: string };
     await db.transaction().execute((trx) => decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today));
   } catch (e) {
     if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });

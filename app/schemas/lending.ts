@@ -153,12 +153,15 @@ export const WriteOffSchema = z.object({
   note: z.string({ required_error: "Record the board's decision" }).trim().min(1, "Record the board's decision").max(1000),
 });
 
-/** A second board member's decision on a proposed write-off, or the proposer withdrawing it. */
-export const WriteOffDecisionSchema = z.object({
-  intent: z.enum(["approve", "reject", "withdraw"]),
-  proposalId: z.string().uuid(),
-  note: z.string().trim().max(1000).default(""),
-});
+/** The write-off page's posts: a proposal, or a decision on one (a second board member's, or the proposer withdrawing it). */
+export const WriteOffActionSchema = z.discriminatedUnion("intent", [
+  WriteOffSchema.extend({ intent: z.literal("propose") }),
+  z.object({
+    intent: z.enum(["approve", "reject", "withdraw"]),
+    proposalId: z.string().uuid(),
+    note: z.string().trim().max(1000).default(""),
+  }),
+]);
 
 /** A borrower paying by card from their own loan page. */
 export const CardRepaymentSchema = z.object({
