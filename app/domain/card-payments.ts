@@ -10,8 +10,20 @@ export interface CardPaymentState {
   refunded_at: Date | string | null;
 }
 
+// How a paid payment that could not be applied is recorded: the reason, after this prefix.
+const REFUND_NEEDED = "Refund needed: ";
+
+export function refundNeeded(reason: string): string {
+  return `${REFUND_NEEDED}${reason}`;
+}
+
+/** Why a payment failed, without the prefix that marks it for a refund. */
+export function failureReason(failure: string): string {
+  return failure.startsWith(REFUND_NEEDED) ? failure.slice(REFUND_NEEDED.length) : failure;
+}
+
 export function describeCardPayment(p: CardPaymentState): string {
-  const why = p.failure.replace(/^Refund needed: /, "");
+  const why = failureReason(p.failure);
   if (p.refund_status === "refunded") {
     const on = p.refunded_at ? new Date(p.refunded_at).toISOString().slice(0, 10) : "";
     return `Refunded to your card${on ? ` on ${on}` : ""}: ${why}`;

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type Stripe from "stripe";
+import { failureReason } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import type { Database, Executor } from "~/utils/db.server";
 import { enqueueJob } from "~/utils/jobs.server";
@@ -53,15 +54,16 @@ interface RefundablePayment {
 }
 
 async function refundablePayment(db: Executor, organisationId: string, kind: CardPaymentKind, paymentId: string) {
+  // Who paid: the member for shares, the borrower's contact for a loan.
   const payer =
     kind === "shares"
-      ? sql`(SELECT m.email FROM members m WHERE m.organisation_id = p.organisation_id AND m.id = p.member_id) AS payer_email,
-            (SELECT m.name FROM members m WHERE m.organisation_id = p.organisation_id AND m.id = p.member_id) AS payer_name`
-      : sql`(SELECT b.contact_email FROM loans l JOIN borrowers b ON b.organisation_id = l.organisation_id AND b.id = l.borrower_id WHERE l.organisation_id = p.organisation_id AND l.id = p.loan_id) AS payer_email,
-            (SELECT b.contact_name FROM loans l JOIN borrowers b ON b.organisation_id = l.organisation_id AND b.id = l.borrower_id WHERE l.organisation_id = p.organisation_id AND l.id = p.loan_id) AS payer_name`;
+      ? sql`LEFT JOIN members x ON x.organisation_id = p.organisation_id AND x.id = p.member_id`
+      : sql`LEFT JOIN loans l ON l.organisation_id = p.organisation_id AND l.id = p.loan_id
+            LEFT JOIN (SELECT organisation_id, id, contact_email AS email, contact_name AS name FROM borrowers) x ON x.organisation_id = l.organisation_id AND x.id = l.borrower_id`;
   const { rows } = await sql<RefundablePayment>`
-    SELECT p.id, p.amount, p.refund_status, p.stripe_payment_intent, p.stripe_session_id, p.failure, ${payer}
-    FROM ${sql.table(TABLE[kind])} p WHERE p.organisation_id = ${organisationId} AND p.id = ${paymentId}
+    SELECT p.id, p.amount, p.refund_status, p.stripe_payment_intent, p.stripe_session_id, p.failure, x.email AS payer_email, x.name AS payer_name
+    FROM ${sql.table(TABLE[kind])} p ${payer}
+    WHERE p.organisation_id = ${organisationId} AND p.id = ${paymentId}
   `.execute(db);
   return rows[0];
 }
@@ -84,7 +86,7 @@ export async function refundCardPayment(db: Database, stripe: Stripe, organisati
     if (!Number(updated.numAffectedRows ?? 0)) return;
     await recordAudit(trx, { organisationId, actorUserId: null, action: "card_payment.refunded", entityType: kind === "shares" ? "payment" : "loan_card_payment", entityId: paymentId, after: { refund: refund.id, amount: payment.amount } });
     if (payment.payer_email) {
-      const why = payment.failure.replace(/^Refund needed: /, "");
+      const why = failureReason(payment.failure);
       await queueEmail(trx, {
         organisationId,
         to: payment.payer_email,

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { refundNeeded } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import type { Database, Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
@@ -84,7 +85,7 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
     // Paid, but the loan cannot take it (repaid meanwhile, or more than the pay-off): never over-record; refund it.
     if (error instanceof LendingRefusal) {
       await queueCardRefund(trx, { organisationId: payment.organisation_id, kind: "loan", paymentId: payment.id, paymentIntent: paymentIntentOf(session) });
-      return fail(`Refund needed: ${error.message}`);
+      return fail(refundNeeded(error.message));
     }
     throw error;
   }

@@ -5,6 +5,7 @@ import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
+import { refundNeeded } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import { completeLoanCheckout, LOAN_REPAYMENT_KIND } from "./loan-payments.server";
 import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
@@ -103,7 +104,7 @@ async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session)
   const result = await recordPurchase(trx, { organisationId: payment.organisation_id, actorUserId: null, memberId: payment.member_id, classId: payment.class_id, shares: payment.shares, on, method: "card", reference: session.id });
   if (!result.ok) {
     // Paid, but the rules no longer allow it (e.g. the maximum was reached meanwhile): refund it, never over-issue.
-    await trx.updateTable("payments").set({ status: "failed", failure: `Refund needed: ${result.reason}`, paid_at: new Date(), stripe_session_id: session.id }).where("id", "=", payment.id).execute();
+    await trx.updateTable("payments").set({ status: "failed", failure: refundNeeded(result.reason), paid_at: new Date(), stripe_session_id: session.id }).where("id", "=", payment.id).execute();
     await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "share.card_payment_refused", entityType: "payment", entityId: payment.id, after: { reason: result.reason } });
     await queueCardRefund(trx, { organisationId: payment.organisation_id, kind: "shares", paymentId: payment.id, paymentIntent: paymentIntentOf(session) });
     return "refused";
