@@ -10,8 +10,8 @@ import { LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
 import { createLoanFromApplication } from "./loans.server";
 import { getOrganisation } from "./organisations.server";
+import { isUuid } from "~/schemas/common";
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 export const PRODUCT_COLUMNS = [
   "id", "name", "amortization", "interest_method", "annual_rate", "min_rate", "max_rate", "min_principal", "max_principal",

@@ -9,8 +9,8 @@ import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
+import { isUuid } from "~/schemas/common";
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function nextLoanReference(db: Executor, organisationId: string) {
   const r = await db.selectFrom("loans").select((eb) => eb.fn.max("reference").as("max")).where("organisation_id", "=", organisationId).executeTakeFirst();

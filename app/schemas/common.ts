@@ -22,6 +22,8 @@ export const isoDate = z
   }, "That date does not exist");
 
 export const uuid = z.string().uuid("Not a valid id");
+/** For ids taken from a path or a form before they reach a uuid column. */
+export const isUuid = (s: string) => uuid.safeParse(s).success;
 
 export const pageParams = z.object({
   q: z.string().trim().max(200).optional().default(""),

@@ -1,9 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
-import { castVote } from "~/models/ballots.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
+import { isUuid } from "~/schemas/common";
 import { getDb } from "./db.server";
-import { parseForm } from "./forms.server";
-import { BALLOT_FORMS, type BallotForm } from "./governance.server";
+import { BALLOT_FORMS, castFormBallot } from "./governance.server";
 import { contextForSessionToken, sessionTokenFromCookies } from "./session.server";
 
 /*
@@ -18,10 +16,7 @@ import { contextForSessionToken, sessionTokenFromCookies } from "./session.serve
  * form, a refused ballot, another organisation's motion) is passed on to the
  * page's action with the same form data, which answers it on the page.
  */
-const BALLOT_PAGES: Array<[RegExp, BallotForm]> = [
-  [/^\/motions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/, BALLOT_FORMS.motion],
-  [/^\/elections\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/, BALLOT_FORMS.election],
-];
+const BALLOT_PAGE = /^\/(motions|elections)\/([^/]+)\/?$/;
 
 /** A form post's body, read once and kept for Remix should the ballot box pass the request on. */
 export async function readFormBody(req: Request, res: Response): Promise<Buffer> {
@@ -34,21 +29,18 @@ export async function readFormBody(req: Request, res: Response): Promise<Buffer>
 }
 
 export async function ballotBox(req: Request, res: Response, next: NextFunction) {
-  const page = BALLOT_PAGES.find(([path]) => path.test(req.path));
-  if (!page || req.method !== "POST" || !req.is("application/x-www-form-urlencoded")) return next();
-  const [path, form] = page;
-  const motionId = path.exec(req.path)![1];
+  const page = BALLOT_PAGE.exec(req.path);
+  const form = page && Object.values(BALLOT_FORMS).find((f) => f.section === page[1]);
+  if (!page || !form || !isUuid(page[2]) || req.method !== "POST" || !req.is("application/x-www-form-urlencoded")) return next();
   try {
     const body = await readFormBody(req, res);
     const ctx = await contextForSessionToken(sessionTokenFromCookies(req.headers.cookie));
     if (!ctx?.organisation || !ctx.permissions.has("ballots:cast")) return next();
-    const submission = parseForm(new URLSearchParams(body.toString("utf8")), { schema: form.schema });
-    if (submission.status !== "success") return next();
-    const { receipt } = await castVote(await getDb(), { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, ...form.toBallot(submission.value) });
-    res.status(302).set("Location", `${form.page(motionId)}?receipt=${receipt}`).end();
+    const cast = await castFormBallot(await getDb(), { organisation: ctx.organisation, memberId: ctx.memberId }, page[2], form, new URLSearchParams(body.toString("utf8")));
+    // Not parsed or refused (already voted, closed, not on the electorate, not this organisation's motion): the page's to explain.
+    if (!cast.receiptPage) return next();
+    res.status(302).set("Location", cast.receiptPage).end();
   } catch (error) {
-    // A refusal (already voted, closed, not on the electorate, not this organisation's motion) is the page's to explain.
-    if (error instanceof GovernanceError) return next();
     next(error);
   }
 }

@@ -6,7 +6,7 @@ import { getMeeting } from "~/models/meetings.server";
 import { motionView } from "~/models/meetings.view.server";
 import type { Permission } from "~/domain/permissions";
 import { RankingSchema, VoteSchema } from "~/schemas/governance";
-import { getDb } from "~/utils/db.server";
+import { getDb, type Database } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "./forms.server";
@@ -24,9 +24,9 @@ export async function requireMeeting(request: Request, params: Readonly<Record<s
   return { ctx, db, meeting };
 }
 
-/** A ballot form: the page it is on, the schema of its post, and the ballot made of it. */
+/** A ballot form: the section of the site its page is in, the schema of its post, and the ballot made of it. */
 export interface BallotForm<Schema extends z.ZodTypeAny = z.ZodTypeAny> {
-  page: (motionId: string) => string;
+  section: "motions" | "elections";
   schema: Schema;
   toBallot: (value: z.output<Schema>) => Pick<VoteInput, "choice" | "ranking">;
 }
@@ -35,18 +35,41 @@ function ballotForm<Schema extends z.ZodTypeAny>(form: BallotForm<Schema>): Ball
   return form as unknown as BallotForm;
 }
 
-/** The two ballot forms: a motion's vote and an election's ranking. Used by their routes and by the ballot box. */
+/** The two ballot forms: a motion's vote and an election's ranking. Used by their pages' actions and by the ballot box. */
 export const BALLOT_FORMS = {
-  motion: ballotForm({ page: (id) => `/motions/${id}`, schema: VoteSchema, toBallot: (v) => ({ choice: v.choice }) }),
-  election: ballotForm({ page: (id) => `/elections/${id}`, schema: RankingSchema, toBallot: (v) => ({ ranking: v.ranking }) }),
+  motion: ballotForm({ section: "motions", schema: VoteSchema, toBallot: (v) => ({ choice: v.choice }) }),
+  election: ballotForm({ section: "elections", schema: RankingSchema, toBallot: (v) => ({ ranking: v.ranking }) }),
 };
 
 /**
- * The action behind a ballot form: parse the form with its schema, cast the
- * ballot and redirect to the page with the receipt (so a reload cannot cast
- * again). A motion that does not exist (or is not this organisation's) is a
- * 404; any other refusal goes back to the form as its error. The ballot box
- * (ballot-box.server.ts) answers the accepted ballots before this runs.
+ * Parse a ballot form's post and cast it: where the voter goes next (the
+ * page with the receipt, so a reload cannot cast again), or the submission
+ * that did not parse, or the refusal. The pages' actions and the ballot box
+ * (ballot-box.server.ts) both cast through here.
+ */
+export async function castFormBallot(
+  db: Database,
+  ctx: { organisation: { id: string }; memberId: string | null },
+  motionId: string,
+  form: BallotForm,
+  payload: FormData | URLSearchParams,
+) {
+  const submission = parseForm(payload, { schema: form.schema });
+  if (submission.status !== "success") return { submission, receiptPage: null, refusal: null };
+  try {
+    // castVote is one SQL statement: atomic on its own, so no BEGIN/COMMIT round trips on the hot path.
+    const { receipt } = await castVote(db, { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, ...form.toBallot(submission.value) });
+    return { submission, receiptPage: `/${form.section}/${motionId}?receipt=${receipt}`, refusal: null };
+  } catch (error) {
+    if (error instanceof GovernanceError) return { submission, receiptPage: null, refusal: error };
+    throw error;
+  }
+}
+
+/**
+ * The action behind a ballot form. A motion that does not exist (or is not
+ * this organisation's) is a 404; any other refusal goes back to the form as
+ * its error. The ballot box answers the accepted ballots before this runs.
  */
 export async function castVoteFromForm(
   request: Request,
@@ -55,20 +78,12 @@ export async function castVoteFromForm(
   form: BallotForm,
 ) {
   const db = await getDb();
-  const submission = parseForm(await request.formData(), { schema: form.schema });
-  if (submission.status !== "success") {
-    if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
-    return submission.reply();
+  const cast = await castFormBallot(db, ctx, motionId, form, await request.formData());
+  if (cast.receiptPage) return redirect(cast.receiptPage);
+  if (cast.refusal) {
+    if (cast.refusal.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });
+    return cast.submission.reply({ formErrors: [cast.refusal.message] });
   }
-  try {
-    // castVote is one SQL statement: atomic on its own, so no BEGIN/COMMIT round trips on the hot path.
-    const { receipt } = await castVote(db, { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, ...form.toBallot(submission.value) });
-    return redirect(`${form.page(motionId)}?receipt=${receipt}`);
-  } catch (error) {
-    if (error instanceof GovernanceError) {
-      if (error.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });
-      return submission.reply({ formErrors: [error.message] });
-    }
-    throw error;
-  }
+  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
+  return cast.submission.reply();
 }
