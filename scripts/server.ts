@@ -7,7 +7,7 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Server } from "node:http";
-import { sendRemixResponse } from "@remix-run/express/dist/server.js";
+import { createRemixHeaders, sendRemixResponse } from "@remix-run/express/dist/server.js";
 import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 import { sql } from "kysely";
 import type { ServerBuild } from "@remix-run/node";
@@ -86,16 +86,11 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
  * the ballot box, and the host is the Host header alone ("trust proxy" is off).
  */
 async function remixRequest(req: express.Request, res: express.Response): Promise<Request> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
-    else if (value !== undefined) headers.set(name, value);
-  }
   // Loaders and actions are aborted if the browser goes away before the response is sent.
   let controller: AbortController | null = new AbortController();
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
-  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: createRemixHeaders(req.headers), signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
     if (req.is("application/x-www-form-urlencoded")) {
       init.body = new Uint8Array(await readFormBody(req, res));
