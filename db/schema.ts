@@ -15,6 +15,14 @@ export type Timestamp = ColumnType<Date, Date | string | undefined, Date | strin
 export type DateOnly = ColumnType<string, string, string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
+/** Where a card payment's refund stands (both card payment tables; see app/models/card-refunds.server.ts). */
+export interface CardRefundColumns {
+  stripe_payment_intent: string | null;
+  refund_status: "needed" | "refunded" | null;
+  stripe_refund_id: string | null;
+  refunded_at: Timestamp | null;
+}
+
 export type Role = "owner" | "secretary" | "loan_officer" | "credit_committee" | "board" | "auditor" | "member";
 export type MemberStatus = "applied" | "admitted" | "suspended" | "ceased";
 export type LegalForm =

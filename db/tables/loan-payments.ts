@@ -1,7 +1,7 @@
 import type { Generated } from "kysely";
-import type { CreatedAt, Timestamp } from "../schema";
+import type { CardRefundColumns, CreatedAt, Timestamp } from "../schema";
 
-export interface LoanCardPaymentsTable {
+export interface LoanCardPaymentsTable extends CardRefundColumns {
   id: Generated<string>;
   organisation_id: string;
   loan_id: string;
@@ -15,10 +15,6 @@ export interface LoanCardPaymentsTable {
   created_by: string | null;
   created_at: CreatedAt;
   paid_at: Timestamp | null;
-  stripe_payment_intent: string | null;
-  refund_status: "needed" | "refunded" | null;
-  stripe_refund_id: string | null;
-  refunded_at: Timestamp | null;
 }
 
 export interface LoanDocumentsTable {

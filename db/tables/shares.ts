@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { CardRefundColumns, CreatedAt, DateOnly, Timestamp } from "../schema";
 
 /** Table types for the shares tables (see db/migrations/0002_shares.ts). */
 type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
@@ -118,7 +118,7 @@ export interface ShareTransfersTable {
   created_at: CreatedAt;
 }
 
-export interface PaymentsTable {
+export interface PaymentsTable extends CardRefundColumns {
   id: Generated<string>;
   organisation_id: string;
   member_id: string;
@@ -135,10 +135,6 @@ export interface PaymentsTable {
   created_by: string | null;
   created_at: CreatedAt;
   paid_at: Timestamp | null;
-  stripe_payment_intent: string | null;
-  refund_status: "needed" | "refunded" | null;
-  stripe_refund_id: string | null;
-  refunded_at: Timestamp | null;
 }
 
 export interface StripeEventsTable {
