@@ -15,16 +15,17 @@ import { requirePermission } from "~/utils/session.server";
 export const access: RouteAccess = { loader: "self:read" };
 export const meta: MetaFunction = () => [{ title: "My membership · Co-op Register" }];
 
+/** What the pages that send a member back here say, by the parameter they add. */
+const FLASHES = {
+  paid: "Thank you. Your shares appear here as soon as the card payment is confirmed.",
+  notice: "Your notice of withdrawal has been recorded.",
+  transfer: "Your transfer has been sent to the board; it takes effect when they approve it.",
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const url = new URL(request.url);
-  const flash = url.searchParams.has("paid")
-    ? "Thank you. Your shares appear here as soon as the card payment is confirmed."
-    : url.searchParams.has("notice")
-      ? "Your notice of withdrawal has been recorded."
-      : url.searchParams.has("transfer")
-        ? "Your transfer has been sent to the board; it takes effect when they approve it."
-        : null;
+  const flash = Object.entries(FLASHES).find(([param]) => url.searchParams.has(param))?.[1] ?? null;
   if (!ctx.memberId) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false };
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);

@@ -34,8 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const on = new Date().toISOString().slice(0, 10);
   const r = await db.transaction().execute((trx) => requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { ...submission.value, on }));
   if (!r.ok) {
-    // The rules name the giving member's field; on this form that is the number of shares.
-    const field = r.field === "fromMemberId" ? "shares" : r.field === "toMemberNumber" || r.field === "classId" ? r.field : "shares";
+    // Refusals about the giving member (their holding, their status) belong beside the number of shares on this form.
+    const field = r.field === "toMemberNumber" || r.field === "classId" ? r.field : "shares";
     return submission.reply({ fieldErrors: { [field]: [r.reason] } });
   }
   return redirect("/my?transfer=1");
