@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["build/", "build-*/", "public/build/", "node_modules/", "data/", ".cache/", ".ci/results/", "bench-data/", "backups/"] },
+  { ignores: ["build/", "build-*/", "public/build/", "node_modules/", "data/", ".cache/", ".ci/results/", "bench-data/", "backups/", "tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
