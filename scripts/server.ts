@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { createRemixHeaders, sendRemixResponse } from "@remix-run/express/dist/server.js";
 import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 import { sql } from "kysely";
@@ -20,7 +21,7 @@ import { startWorker } from "../app/utils/jobs.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
 import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
-import { ballotBox, readFormBody } from "../app/utils/ballot-box.server";
+import { ballotBox, isFormPost, pathOf, readFormBody } from "../app/utils/ballot-box.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,28 +32,43 @@ export async function loadBuild(): Promise<ServerBuild> {
   return import(pathToFileURL(path.resolve(root, buildDir, "index.js")).href);
 }
 
-export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
+/** Each request's CSP nonce, for the document Remix renders. */
+const cspNonces = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The HTTP server (not yet listening). Every request first gets its CSP
+ * nonce, the security headers, the client IP and the same-origin check; a
+ * ballot form's post then goes to the ballot box, which answers accepted
+ * ballots itself (before Express and Remix: at a general meeting's vote they
+ * are most of the traffic); everything else goes to Express and Remix.
+ */
+export function createHttpServer(build: ServerBuild, opts: { secure?: boolean } = {}): Server {
+  const app = createApp(build);
+  return createServer((req, res) => {
+    const nonce = newNonce();
+    cspNonces.set(req, nonce);
+    for (const [k, v] of Object.entries(securityHeaders(nonce, !!opts.secure))) res.setHeader(k, v);
+    // The IP used for log-in throttling comes from the socket, never from a client header.
+    req.headers["x-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    const ownOrigin = `${(req.socket as TLSSocket).encrypted ? "https" : "http"}://${req.headers.host}`;
+    if (!isSameOriginRequest(req.method ?? "GET", pathOf(req.url), req.headers, ownOrigin)) {
+      res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" }).end("Refused: this request did not come from this site (cross-site request).");
+      return;
+    }
+    ballotBox(req, res).then(
+      (answered) => answered || app(req, res),
+      (error: unknown) => sendError(res, error),
+    );
+  });
+}
+
+/** Express in front of the Remix build: compression, static files, the Remix handler and the last-resort error page. */
+function createApp(build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   // Remix reads the query string from the URL itself; Express need not parse it on every request.
   app.set("query parser", false);
-  app.use((req, res, next) => {
-    const nonce = newNonce();
-    res.locals.cspNonce = nonce;
-    for (const [k, v] of Object.entries(securityHeaders(nonce, !!opts.secure))) res.setHeader(k, v);
-    // The IP used for log-in throttling comes from the socket, never from a client header.
-    req.headers["x-client-ip"] = req.socket.remoteAddress ?? "unknown";
-    const ownOrigin = `${req.protocol}://${req.get("host")}`;
-    if (!isSameOriginRequest(req.method, req.path, req.headers, ownOrigin)) {
-      res.status(403).type("text/plain").send("Refused: this request did not come from this site (cross-site request).");
-      return;
-    }
-    next();
-  });
-  // Accepted ballots are answered before Remix (and before compression and static files: a redirect has no body);
-  // everything else goes on to the page's action.
-  app.use(ballotBox);
   app.use(compression());
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
@@ -62,7 +78,7 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
       if (databaseUnavailable() && !(await probeDatabase(async () => sql`select 1`.execute(await getDb())))) {
         return sendUnavailable(res);
       }
-      const response = await handle(await remixRequest(req, res), { cspNonce: res.locals.cspNonce });
+      const response = await handle(await remixRequest(req, res), { cspNonce: cspNonces.get(req) });
       // A request that failed because the database went away gets the 503 page, not a 500.
       if (response.status >= 500 && databaseUnavailable()) return sendUnavailable(res);
       await sendRemixResponse(res, response);
@@ -70,13 +86,16 @@ export function createApp(build: ServerBuild, opts: { secure?: boolean } = {}) {
       next(error);
     }
   });
-  // Last resort: never a stack trace to the browser; 503 when the database is the cause.
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (databaseUnavailable()) return sendUnavailable(res);
-    console.error(error);
-    res.status(500).type("text/plain").send("Something went wrong. It has been logged; please try again.");
-  });
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => sendError(res, error));
   return app;
+}
+
+/** Last resort: never a stack trace to the browser; 503 when the database is the cause. */
+function sendError(res: ServerResponse, error: unknown) {
+  if (databaseUnavailable()) return sendUnavailable(res);
+  console.error(error);
+  if (res.headersSent) return res.destroy();
+  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("Something went wrong. It has been logged; please try again.");
 }
 
 /*
@@ -92,8 +111,8 @@ async function remixRequest(req: express.Request, res: express.Response): Promis
   res.on("close", () => controller?.abort());
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: createRemixHeaders(req.headers), signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    if (req.is("application/x-www-form-urlencoded")) {
-      init.body = new Uint8Array(await readFormBody(req, res));
+    if (isFormPost(req)) {
+      init.body = new Uint8Array(await readFormBody(req));
     } else {
       init.body = createReadableStreamFromReadable(req);
       init.duplex = "half";
@@ -102,12 +121,10 @@ async function remixRequest(req: express.Request, res: express.Response): Promis
   return new Request(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`, init);
 }
 
-function sendUnavailable(res: express.Response) {
+function sendUnavailable(res: ServerResponse) {
   res
-    .status(503)
-    .set("Retry-After", "30")
-    .type("html")
-    .send(
+    .writeHead(503, { "Retry-After": "30", "Content-Type": "text/html; charset=utf-8" })
+    .end(
       `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Briefly unavailable · Co-op Register</title></head>` +
         `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5"><h1>The service is briefly unavailable</h1>` +
         `<p>We cannot reach the database just now. Nothing you sent was half-saved. Please try again in a minute.</p></body></html>`,
@@ -119,7 +136,7 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const db = await getDb();
   await migrateToLatest(db);
   const build = await loadBuild();
-  const app = createApp(build, { secure: settings.SECURE_COOKIES === "true" });
+  const httpServer = createHttpServer(build, { secure: settings.SECURE_COOKIES === "true" });
   const port = opts.port ?? settings.PORT;
   // Background jobs run in the server process (one worker; more servers share the queue safely).
   const stopWorker = startWorker(db, { onError: (e) => console.error("job worker:", e) });
@@ -134,7 +151,7 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   scheduler.unref();
   void schedule().catch((e) => console.error("scheduler:", e));
   return new Promise((resolve) => {
-    const server = app.listen(port, "127.0.0.1", () => {
+    const server = httpServer.listen(port, "127.0.0.1", () => {
       const address = server.address();
       const actual = typeof address === "object" && address ? address.port : port;
       if (!opts.quiet) console.log(`Co-op Register is serving at http://localhost:${actual}`);

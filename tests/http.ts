@@ -1,13 +1,12 @@
 /**
- * Drives the built app over real HTTP (Express + Remix build) against the
+ * Drives the built app over real HTTP (the server's front door, Express and the Remix build) against the
  * test database, as a browser would: cookies, forms, Origin headers.
  */
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../db/factories";
-import { createApp, loadBuild } from "../scripts/server";
+import { createHttpServer, loadBuild } from "../scripts/server";
 import { testDb } from "./db";
 
 export interface TestServer {
@@ -17,10 +16,8 @@ export interface TestServer {
 
 export async function startTestServer(): Promise<TestServer> {
   await testDb();
-  const app = createApp(await loadBuild());
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
+  const server = createHttpServer(await loadBuild());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { base, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { BallotChoice, MotionKind } from "../../db/tables/governance";
 import type { Executor } from "~/utils/db.server";
+import type { SessionMemberSql } from "./auth.server";
 import { GovernanceError } from "./meetings.errors.server";
 
 /*
@@ -34,12 +35,16 @@ export function receiptHash(code: string): string {
   return createHash("sha256").update(normaliseReceipt(code)).digest("hex");
 }
 
-export interface VoteInput {
-  organisationId: string;
+/** What is cast: on which motion, and the choice (a motion) or ranking (an election). */
+export interface BallotInput {
   motionId: string;
-  memberId: string | null;
   choice?: BallotChoice;
   ranking?: number[];
+}
+
+export interface VoteInput extends BallotInput {
+  organisationId: string;
+  memberId: string | null;
 }
 
 /** Check a ranking against the kind of vote and the number of candidates. */
@@ -77,32 +82,27 @@ export function checkBallot(motion: { kind: MotionKind; option_count: number }, 
 }
 
 /**
- * Cast a member's own vote. Returns the receipt code, which is shown once
- * and never stored in the clear.
- *
- * One SQL statement does the whole of it, so it is atomic by itself (one
- * transaction) and costs one round trip on the hot path: lock the motion
- * for share (closing takes it for update, so no vote slips in after the
- * count), check the ballot fits the kind of vote, claim the member's one
- * participation (the frozen electorate checks eligibility, the primary key
- * refuses a second vote) and write the ballot only if the claim succeeded.
- * When nothing was written, a second look says why, in words.
+ * The one SQL statement that casts a vote, for the voter `voter` yields
+ * (organisation_id, member_id): atomic by itself (one transaction) and one
+ * round trip on the hot path. It locks the motion for share (closing takes it
+ * for update, so no vote slips in after the count), checks the ballot fits
+ * the kind of vote, claims the member's one participation (the frozen
+ * electorate checks eligibility, the primary key refuses a second vote) and
+ * writes the ballot only if the claim succeeded. No row: no such motion in
+ * the voter's organisation, or no voter.
  */
-export async function castVote(db: Executor, input: VoteInput): Promise<{ receipt: string }> {
-  if (!input.memberId) throw new GovernanceError("Only members on the register can vote, and this login is not linked to a register entry.");
-  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
-  const receipt = newReceiptCode();
+async function castStatement(db: Executor, voter: SessionMemberSql, input: BallotInput, receipt: string) {
   const choice = input.ranking ? null : (input.choice ?? null);
   const ranking = input.ranking ? `{${input.ranking.map((p) => Math.trunc(p)).join(",")}}` : null;
   const result = await sql<{ status: string; kind: MotionKind; option_count: number; cast: number }>`
-    WITH m AS (
-      SELECT x.id, x.status, x.kind, (SELECT count(*)::int FROM motion_options o WHERE o.motion_id = x.id) AS option_count
-      FROM motions x WHERE x.id = ${input.motionId}::uuid AND x.organisation_id = ${input.organisationId}::uuid
+    WITH voter AS (${voter}), m AS (
+      SELECT x.id, x.organisation_id, x.status, x.kind, (SELECT count(*)::int FROM motion_options o WHERE o.motion_id = x.id) AS option_count
+      FROM motions x WHERE x.id = ${input.motionId}::uuid AND x.organisation_id = (SELECT organisation_id FROM voter)
       FOR SHARE
     ), claimed AS (
       INSERT INTO participations (organisation_id, motion_id, member_id, channel)
       SELECT e.organisation_id, e.motion_id, e.member_id, 'online'
-      FROM m JOIN motion_electorate e ON e.motion_id = m.id AND e.member_id = ${input.memberId}::uuid
+      FROM m JOIN motion_electorate e ON e.motion_id = m.id AND e.member_id = (SELECT member_id FROM voter)
       WHERE m.status = 'open'
         AND CASE WHEN m.kind IN ('stv', 'plurality', 'approval')
               THEN ${ranking}::smallint[] IS NOT NULL AND cardinality(${ranking}::smallint[]) >= 1
@@ -110,16 +110,28 @@ export async function castVote(db: Executor, input: VoteInput): Promise<{ receip
                 AND (m.kind <> 'plurality' OR cardinality(${ranking}::smallint[]) = 1)
               ELSE ${choice}::text IN ('for', 'against', 'abstain') END
       ON CONFLICT (motion_id, member_id) DO NOTHING
-      RETURNING motion_id, member_id
+      RETURNING organisation_id, motion_id, member_id
     ), ballot AS (
       INSERT INTO ballots (organisation_id, motion_id, choice, ranking, weight, receipt_hash)
-      SELECT ${input.organisationId}::uuid, c.motion_id, ${choice}::text, ${ranking}::smallint[], e.weight, ${receiptHash(receipt)}
+      SELECT c.organisation_id, c.motion_id, ${choice}::text, ${ranking}::smallint[], e.weight, ${receiptHash(receipt)}
       FROM claimed c JOIN motion_electorate e ON e.motion_id = c.motion_id AND e.member_id = c.member_id
       RETURNING 1
     )
     SELECT m.status, m.kind, m.option_count, (SELECT count(*)::int FROM ballot) AS cast FROM m
   `.execute(db);
-  const row = result.rows[0];
+  return result.rows[0];
+}
+
+/**
+ * Cast a member's own vote. Returns the receipt code, which is shown once
+ * and never stored in the clear. When nothing was written, a second look
+ * says why, in words.
+ */
+export async function castVote(db: Executor, input: VoteInput): Promise<{ receipt: string }> {
+  if (!input.memberId) throw new GovernanceError("Only members on the register can vote, and this login is not linked to a register entry.");
+  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
+  const receipt = newReceiptCode();
+  const row = await castStatement(db, sql`SELECT ${input.organisationId}::uuid AS organisation_id, ${input.memberId}::uuid AS member_id`, input, receipt);
   if (!row) throw new GovernanceError("That motion does not exist.");
   if (row.cast === 1) return { receipt };
   if (row.status === "draft") throw new GovernanceError("Voting on this motion has not opened yet.");
@@ -136,6 +148,22 @@ export async function castVote(db: Executor, input: VoteInput): Promise<{ receip
       ? "You have already voted on this motion. Each member votes once."
       : "You are not on the list of members eligible to vote on this motion (members admitted on the record date).",
   );
+}
+
+/**
+ * Cast the vote of the member behind a session (sessionMemberSql), finding
+ * them in the same statement: the whole vote is one round trip, which is
+ * what lets a general meeting's minute of voting through (ADR 0006). The
+ * receipt, or null when nothing was cast, whatever the reason (the session
+ * needs the ordinary look-up, the member is not eligible or has voted, the
+ * motion is closed or not theirs, the ballot does not fit): the caller then
+ * casts with castVote, which says why.
+ */
+export async function castVoteForSession(db: Executor, voter: SessionMemberSql, input: BallotInput): Promise<{ receipt: string } | null> {
+  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) return null;
+  const receipt = newReceiptCode();
+  const row = await castStatement(db, voter, input, receipt);
+  return row?.cast === 1 ? { receipt } : null;
 }
 
 export async function hasVoted(db: Executor, organisationId: string, motionId: string, memberId: string | null) {

@@ -1,46 +1,73 @@
-import type { NextFunction, Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { isUuid } from "~/schemas/common";
 import { getDb } from "./db.server";
 import { BALLOT_FORMS, castFormBallot } from "./governance.server";
-import { contextForSessionToken, sessionTokenFromCookies } from "./session.server";
+import { sessionTokenFromCookies } from "./session.server";
 
 /*
  * The ballot box. When a general meeting opens a vote, most members vote in
  * the same minute, and each vote through Remix costs the server about twice
  * the CPU of the vote itself (measured in docs/governance.md). So the server
  * answers the common case before Remix: a ballot form posted by a signed-in
- * member allowed to vote, holding a valid ballot that is accepted. It checks
- * and casts exactly as the page's action does (the same session look-up,
- * permission, schema and castVote) and answers as it does, with a redirect
- * to the receipt. Anything else (not signed in, not allowed, an invalid
+ * member allowed to vote, holding a valid ballot that is accepted. It parses
+ * with the page's schema and casts with the same statement as the page's
+ * action, in one round trip: the session look-up and the permission check
+ * are part of the vote's statement (sessionMemberSql, castVoteForSession).
+ * It answers as the action does, with a redirect to the receipt. Anything
+ * else (not signed in, a session due for renewal, not allowed, an invalid
  * form, a refused ballot, another organisation's motion) is passed on to the
  * page's action with the same form data, which answers it on the page.
  */
 const BALLOT_PAGE = /^\/(motions|elections)\/([^/]+)\/?$/;
 
-/** A form post's body, read once and kept for Remix should the ballot box pass the request on. */
-export async function readFormBody(req: Request, res: Response): Promise<Buffer> {
-  if (!res.locals.formBody) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    res.locals.formBody = Buffer.concat(chunks);
-  }
-  return res.locals.formBody as Buffer;
+/** The path of a request's URL, without its query string. */
+export function pathOf(url: string | undefined): string {
+  if (!url) return "/";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }
 
-export async function ballotBox(req: Request, res: Response, next: NextFunction) {
-  const page = BALLOT_PAGE.exec(req.path);
-  const form = page && Object.values(BALLOT_FORMS).find((f) => f.section === page[1]);
-  if (!page || !form || !isUuid(page[2]) || req.method !== "POST" || !req.is("application/x-www-form-urlencoded")) return next();
-  try {
-    const body = await readFormBody(req, res);
-    const ctx = await contextForSessionToken(sessionTokenFromCookies(req.headers.cookie));
-    if (!ctx?.organisation || !ctx.permissions.has("ballots:cast")) return next();
-    const cast = await castFormBallot(await getDb(), { organisation: ctx.organisation, memberId: ctx.memberId }, page[2], form, new URLSearchParams(body.toString("utf8")));
-    // Not parsed or refused (already voted, closed, not on the electorate, not this organisation's motion): the page's to explain.
-    if (!cast.receiptPage) return next();
-    res.status(302).set("Location", cast.receiptPage).end();
-  } catch (error) {
-    next(error);
+/** Whether a request's body is an HTML form's (application/x-www-form-urlencoded, whatever its parameters). */
+export function isFormPost(req: IncomingMessage): boolean {
+  const type = req.headers["content-type"];
+  if (!type) return false;
+  const semicolon = type.indexOf(";");
+  return (semicolon < 0 ? type : type.slice(0, semicolon)).trim().toLowerCase() === "application/x-www-form-urlencoded";
+}
+
+const formBodies = new WeakMap<IncomingMessage, Promise<Buffer>>();
+
+/** A form post's body, read once and kept for Remix should the ballot box pass the request on. */
+export function readFormBody(req: IncomingMessage): Promise<Buffer> {
+  let body = formBodies.get(req);
+  if (!body) {
+    body = new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      req.on("error", reject);
+    });
+    formBodies.set(req, body);
   }
+  return body;
+}
+
+/**
+ * Answers the request if it is an accepted ballot (true); anything else is
+ * left unanswered (false) for Express and Remix, with the form's body kept.
+ */
+export async function ballotBox(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (req.method !== "POST") return false;
+  const page = BALLOT_PAGE.exec(pathOf(req.url));
+  const form = page && Object.values(BALLOT_FORMS).find((f) => f.section === page[1]);
+  if (!page || !form || !isUuid(page[2]) || !isFormPost(req)) return false;
+  const sessionToken = sessionTokenFromCookies(req.headers.cookie);
+  if (!sessionToken) return false;
+  const body = await readFormBody(req);
+  const cast = await castFormBallot(await getDb(), { sessionToken }, page[2], form, new URLSearchParams(body.toString("utf8")));
+  // Not parsed or not cast (session to renew, not allowed to vote, already voted, closed, not on the electorate,
+  // not this organisation's motion): the page's to explain.
+  if (!cast.receiptPage) return false;
+  res.writeHead(302, { Location: cast.receiptPage }).end();
+  return true;
 }

@@ -1,10 +1,11 @@
 import { redirect } from "@remix-run/node";
 import type { z } from "zod";
-import { castVote, type VoteInput } from "~/models/ballots.server";
+import { sessionMemberSql } from "~/models/auth.server";
+import { castVote, castVoteForSession, type BallotInput } from "~/models/ballots.server";
 import { GovernanceError } from "~/models/meetings.errors.server";
 import { getMeeting } from "~/models/meetings.server";
 import { motionView } from "~/models/meetings.view.server";
-import type { Permission } from "~/domain/permissions";
+import { rolesWith, type Permission } from "~/domain/permissions";
 import { RankingSchema, VoteSchema } from "~/schemas/governance";
 import { getDb, type Database } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
@@ -28,7 +29,7 @@ export async function requireMeeting(request: Request, params: Readonly<Record<s
 export interface BallotForm<Schema extends z.ZodTypeAny = z.ZodTypeAny> {
   section: "motions" | "elections";
   schema: Schema;
-  toBallot: (value: z.output<Schema>) => Pick<VoteInput, "choice" | "ranking">;
+  toBallot: (value: z.output<Schema>) => Pick<BallotInput, "choice" | "ranking">;
 }
 
 function ballotForm<Schema extends z.ZodTypeAny>(form: BallotForm<Schema>): BallotForm {
@@ -42,24 +43,30 @@ export const BALLOT_FORMS = {
 };
 
 /**
+ * Who casts a ballot form: the signed-in member as the page's action knows
+ * them, or (the ballot box) a session token not yet looked up, which the
+ * vote's own statement resolves (castVoteForSession).
+ */
+export type FormVoter = { organisation: { id: string }; memberId: string | null } | { sessionToken: string };
+
+/**
  * Parse a ballot form's post and cast it: where the voter goes next (the
  * page with the receipt, so a reload cannot cast again), or the submission
  * that did not parse, or the refusal. The pages' actions and the ballot box
- * (ballot-box.server.ts) both cast through here.
+ * (ballot-box.server.ts) both cast through here. For a session token a
+ * ballot that is not cast has no refusal: the page's action says why.
  */
-export async function castFormBallot(
-  db: Database,
-  ctx: { organisation: { id: string }; memberId: string | null },
-  motionId: string,
-  form: BallotForm,
-  payload: FormData | URLSearchParams,
-) {
+export async function castFormBallot(db: Database, voter: FormVoter, motionId: string, form: BallotForm, payload: FormData | URLSearchParams) {
   const submission = parseForm(payload, { schema: form.schema });
   if (submission.status !== "success") return { submission, receiptPage: null, refusal: null };
+  const ballot = { motionId, ...form.toBallot(submission.value) };
+  const receiptPage = (cast: { receipt: string } | null) => (cast ? `/${form.section}/${motionId}?receipt=${cast.receipt}` : null);
+  if ("sessionToken" in voter) {
+    const cast = await castVoteForSession(db, sessionMemberSql(voter.sessionToken, rolesWith("ballots:cast")), ballot);
+    return { submission, receiptPage: receiptPage(cast), refusal: null };
+  }
   try {
-    // castVote is one SQL statement: atomic on its own, so no BEGIN/COMMIT round trips on the hot path.
-    const { receipt } = await castVote(db, { organisationId: ctx.organisation.id, motionId, memberId: ctx.memberId, ...form.toBallot(submission.value) });
-    return { submission, receiptPage: `/${form.section}/${motionId}?receipt=${receipt}`, refusal: null };
+    return { submission, receiptPage: receiptPage(await castVote(db, { organisationId: voter.organisation.id, memberId: voter.memberId, ...ballot })), refusal: null };
   } catch (error) {
     if (error instanceof GovernanceError) return { submission, receiptPage: null, refusal: error };
     throw error;

@@ -4,10 +4,12 @@
  * secretary closes and the certified result shows (page, CSV, PDF).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession } from "~/models/auth.server";
 import { createElection, createMeeting, createMotion } from "~/models/meetings.server";
 import { getOrganisation } from "~/models/organisations.server";
 import { appointProxy } from "~/models/proxies.server";
 import type { Database } from "~/utils/db.server";
+import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { Browser, startTestServer, type TestServer } from "../http";
@@ -122,6 +124,25 @@ describe("voting over HTTP", () => {
     expect(responses.filter((r) => r.status === 200)).toHaveLength(49);
     const ballots = await db.selectFrom("ballots").select("id").where("motion_id", "=", m.id).execute();
     expect(ballots).toHaveLength(1);
+  });
+
+  it("takes the vote of a member whose session is due for renewal, and renews the session", async () => {
+    // The ballot box casts only for sessions that need no renewal; this one goes through the page's action.
+    const secretary = await as("secretary");
+    const rules = (await getOrganisation(db, orgId)).rules;
+    const m = await createMotion(db, secretaryId, orgId, meetingId, { kind: "ordinary", title: "Renewal", body: "", thresholdComparison: "at-least" }, rules);
+    await secretary.post(`/motions/${m.id}/manage`, { intent: "open" });
+    const user = await db.selectFrom("users").select("id").where("email", "=", logins.bob.email).executeTakeFirstOrThrow();
+    const session = await createSession(db, user.id, orgId, new Date(Date.now() - 20 * 86_400_000));
+    const bob = new Browser(server.base);
+    bob.cookie = `session=${session.token}`;
+    const voted = await bob.post(`/motions/${m.id}`, { choice: "against" });
+    expect(voted.status).toBe(302);
+    expect(voted.headers.get("location")).toMatch(new RegExp(`^/motions/${m.id}\\?receipt=`));
+    const renewed = await db.selectFrom("sessions").select("expires_at").where("id", "=", hashToken(session.token)).executeTakeFirstOrThrow();
+    expect(renewed.expires_at.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    const ballots = await db.selectFrom("ballots").select("choice").where("motion_id", "=", m.id).execute();
+    expect(ballots).toEqual([{ choice: "against" }]);
   });
 
   it("takes a ranked ballot, refusing a repeated candidate", async () => {
