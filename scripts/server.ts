@@ -22,6 +22,7 @@ import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
 import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
 import { ballotBox, isFormPost, pathOf, readFormBody } from "../app/utils/ballot-box.server";
+import { servedOverHttps } from "../app/utils/session.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -50,8 +51,7 @@ export function createHttpServer(build: ServerBuild, opts: { secure?: boolean } 
     for (const [k, v] of Object.entries(securityHeaders(nonce, !!opts.secure))) res.setHeader(k, v);
     // The IP used for log-in throttling comes from the socket, never from a client header.
     req.headers["x-client-ip"] = req.socket.remoteAddress ?? "unknown";
-    const ownOrigin = `${(req.socket as TLSSocket).encrypted ? "https" : "http"}://${req.headers.host}`;
-    if (!isSameOriginRequest(req.method ?? "GET", pathOf(req.url), req.headers, ownOrigin)) {
+    if (!isSameOriginRequest(req.method ?? "GET", pathOf(req.url), req.headers, ownOrigins(req, !!opts.secure))) {
       res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" }).end("Refused: this request did not come from this site (cross-site request).");
       return;
     }
@@ -60,6 +60,17 @@ export function createHttpServer(build: ServerBuild, opts: { secure?: boolean } 
       (error: unknown) => sendError(res, error),
     );
   });
+}
+
+/**
+ * The origins this site's own pages post from: this server's address as the
+ * browser reached it (the Host header), and behind HTTPS (TLS ends at the
+ * proxy in front, so the socket here is plain http) the same host over https.
+ * (Remix's own check, after this one, compares the Origin's host with Host.)
+ */
+function ownOrigins(req: IncomingMessage, secure: boolean): string[] {
+  const own = `${(req.socket as TLSSocket).encrypted ? "https" : "http"}://${req.headers.host}`;
+  return secure ? [own, `https://${req.headers.host}`] : [own];
 }
 
 /** Express in front of the Remix build: compression, static files, the Remix handler and the last-resort error page. */
@@ -136,7 +147,7 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const db = await getDb();
   await migrateToLatest(db);
   const build = await loadBuild();
-  const httpServer = createHttpServer(build, { secure: settings.SECURE_COOKIES === "true" });
+  const httpServer = createHttpServer(build, { secure: servedOverHttps() });
   const port = opts.port ?? settings.PORT;
   // Background jobs run in the server process (one worker; more servers share the queue safely).
   const stopWorker = startWorker(db, { onError: (e) => console.error("job worker:", e) });

@@ -14,9 +14,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(opts: Parameters<typeof createHttpServer>[1] = {}): Promise<TestServer> {
   await testDb();
-  const server = createHttpServer(await loadBuild());
+  const server = createHttpServer(await loadBuild(), opts);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { base, close: () => new Promise((r) => server.close(() => r())) };

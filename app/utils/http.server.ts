@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
  * scripts omit both. Signed webhooks are the one exception: their
  * signature, not the origin, is their proof.
  */
-export function isSameOriginRequest(method: string, path: string, headers: Record<string, string | string[] | undefined>, ownOrigin: string): boolean {
+export function isSameOriginRequest(method: string, path: string, headers: Record<string, string | string[] | undefined>, ownOrigins: readonly string[]): boolean {
   if (["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase())) return true;
   if (path.startsWith("/webhooks/")) return true;
   const one = (name: string) => {
@@ -17,11 +17,11 @@ export function isSameOriginRequest(method: string, path: string, headers: Recor
   const site = one("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return false;
   const origin = one("origin");
-  if (origin) return origin === ownOrigin;
+  if (origin) return ownOrigins.includes(origin);
   const referer = one("referer");
   if (referer) {
     try {
-      return new URL(referer).origin === ownOrigin;
+      return ownOrigins.includes(new URL(referer).origin);
     } catch {
       return false;
     }

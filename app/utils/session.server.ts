@@ -6,20 +6,21 @@ import { env } from "./env.server";
 
 export const SESSION_COOKIE = "session";
 
-function secureCookies() {
+/** Whether the site is served over HTTPS (TLS ends at a proxy in front of this server): SECURE_COOKIES, on by default in production. */
+export function servedOverHttps() {
   const setting = env().SECURE_COOKIES;
   return setting ? setting === "true" : env().NODE_ENV === "production";
 }
 
 export function sessionCookie(token: string, expiresAt: Date) {
   const parts = [`${SESSION_COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Expires=${expiresAt.toUTCString()}`];
-  if (secureCookies()) parts.push("Secure");
+  if (servedOverHttps()) parts.push("Secure");
   return parts.join("; ");
 }
 
 export function clearSessionCookie() {
   const parts = [`${SESSION_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"];
-  if (secureCookies()) parts.push("Secure");
+  if (servedOverHttps()) parts.push("Secure");
   return parts.join("; ");
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
-import { Browser, serverWithSecretary } from "../http";
+import { Browser, serverWithSecretary, startTestServer } from "../http";
 
 const t = serverWithSecretary();
 
@@ -77,6 +77,23 @@ describe("request forgery and headers", () => {
     // The same request from the site itself works.
     const ok = await b.post("/members/new", form);
     expect(ok.status).toBe(302);
+  });
+
+  it("behind HTTPS, takes posts from the site's https address and still refuses other sites", async () => {
+    // TLS ends at the proxy in front of the server: the browser's Origin says https, the socket here is plain http.
+    const behindProxy = await startTestServer({ secure: true });
+    try {
+      const host = new URL(behindProxy.base).host;
+      const login = (server: string, origin: string) => new Browser(server).post("/login", { email: t.secretary.email, password: t.secretary.password }, { Origin: origin });
+      expect((await login(behindProxy.base, `https://${host}`)).status).toBe(302);
+      expect((await login(behindProxy.base, behindProxy.base)).status).toBe(302);
+      expect((await login(behindProxy.base, "https://evil.example")).status).toBe(403);
+      expect((await login(behindProxy.base, `https://${host}.evil.example`)).status).toBe(403);
+      // Served over plain http, the https address is another origin.
+      expect((await login(t.server.base, `https://${new URL(t.server.base).host}`)).status).toBe(403);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it("sends a nonce-based CSP without unsafe-inline scripts, and anti-framing headers", async () => {
