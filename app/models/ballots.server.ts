@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { BallotChoice, MotionKind } from "../../db/tables/governance";
 import type { Executor } from "~/utils/db.server";
+import { pooledRandomBytes } from "~/utils/tokens.server";
 import type { SessionMemberSql } from "./auth.server";
 import { GovernanceError } from "./meetings.errors.server";
 
@@ -19,7 +20,7 @@ const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: cod
 
 /** 12 random characters (60 bits), shown as ABCD-EFGH-JKLM. */
 export function newReceiptCode(): string {
-  const bytes = randomBytes(12);
+  const bytes = pooledRandomBytes(12);
   let code = "";
   for (let i = 0; i < 12; i++) code += RECEIPT_ALPHABET[bytes[i] & 31];
   return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { pooledRandomBytes } from "./tokens.server";
 
 /**
  * Cross-site request forgery: every request that changes something must
@@ -29,20 +29,9 @@ export function isSameOriginRequest(method: string, path: string, headers: Recor
   return false;
 }
 
-// Nonces come from a pool filled 4 KiB at a time: one call into the random
-// source per 256 requests instead of one per request. Each nonce is used once.
-const NONCE_BYTES = 16;
-let noncePool = Buffer.alloc(0);
-let noncePoolOffset = 0;
-
+/** A CSP nonce: 16 random bytes, base64, used once. */
 export function newNonce() {
-  if (noncePoolOffset + NONCE_BYTES > noncePool.length) {
-    noncePool = randomBytes(4096);
-    noncePoolOffset = 0;
-  }
-  const nonce = noncePool.toString("base64", noncePoolOffset, noncePoolOffset + NONCE_BYTES);
-  noncePoolOffset += NONCE_BYTES;
-  return nonce;
+  return pooledRandomBytes(16).toString("base64");
 }
 
 /** Security headers for every response (OWASP ASVS 14.4). Scripts run only with the per-request nonce. */

@@ -1,5 +1,5 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { createHash, randomBytes } from "node:crypto";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { hash, verify } from "@node-rs/argon2";
 
 /*
@@ -13,8 +13,31 @@ export function generateToken(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+/** SHA-256 of the token's UTF-8 bytes, in hex. Node's native hash: this runs on every request. */
 export function hashToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/*
+ * Random bytes for values made on every request (CSP nonces, ballot
+ * receipts) come from a pool filled 4 KiB at a time: one call into the
+ * random source per few hundred requests instead of one per request. Each
+ * byte is handed out once; a used-up pool is replaced, never refilled in
+ * place, so bytes already handed out never change.
+ */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+export function pooledRandomBytes(length: number): Buffer {
+  if (length > POOL_SIZE) return randomBytes(length);
+  if (poolOffset + length > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + length);
+  poolOffset += length;
+  return bytes;
 }
 
 /*
