@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from "kysely";
+import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { dummyPasswordHash, generateToken, hashPassword, hashToken, verifyPassword } from "~/utils/tokens.server";
 import { isRole, type Role } from "~/domain/permissions";
@@ -87,24 +87,22 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
   };
 }
 
-/** The member a session acts as, found inside a statement that acts on it (see sessionMemberSql). */
-export type SessionMemberSql = RawBuilder<{ organisation_id: string; member_id: string | null }>;
-
 /**
- * The organisation in use and the user's member id there, as a subquery, so
- * that a statement can act for a session in the same round trip as the
- * look-up (the ballot box's vote, ADR 0006). It yields a row only for a
- * session that validateSessionToken would accept as it stands: live, not due
- * for renewal, and whose user holds one of `roles` in the organisation in
- * use. Any other session yields nothing, and the caller goes the ordinary
- * way (validateSessionToken), which renews, expires and explains.
+ * The members that sessions act as, as a subquery (token_hash,
+ * organisation_id, member_id), so that a statement can act for sessions in
+ * the same round trip as their look-up (the ballot box's votes, ADR 0006).
+ * It yields a row only for a session that validateSessionToken would accept
+ * as it stands: live, not due for renewal, and whose user holds one of
+ * `roles` in the organisation in use. Any other session yields nothing, and
+ * the caller goes the ordinary way (validateSessionToken), which renews,
+ * expires and explains.
  */
-export function sessionMemberSql(token: string, roles: readonly Role[], now = new Date()): SessionMemberSql {
-  return sql`
-    SELECT s.organisation_id, ou.member_id
+export function sessionMembersSql(tokenHashes: readonly string[], roles: readonly Role[], now = new Date()) {
+  return sql<{ token_hash: string; organisation_id: string; member_id: string | null }>`
+    SELECT s.id AS token_hash, s.organisation_id, ou.member_id
     FROM sessions s
     JOIN organisation_users ou ON ou.organisation_id = s.organisation_id AND ou.user_id = s.user_id
-    WHERE s.id = ${hashToken(token)} AND s.expires_at > ${new Date(now.getTime() + RENEW_WITHIN_MS)}
+    WHERE s.id = ANY(${tokenHashes}::text[]) AND s.expires_at > ${new Date(now.getTime() + RENEW_WITHIN_MS)}
       AND EXISTS (SELECT 1 FROM user_roles r WHERE r.organisation_id = s.organisation_id AND r.user_id = s.user_id AND r.role = ANY(${roles}::text[]))
   `;
 }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { BallotChoice, MotionKind } from "../../db/tables/governance";
 import type { Executor } from "~/utils/db.server";
-import { pooledRandomBytes } from "~/utils/tokens.server";
-import type { SessionMemberSql } from "./auth.server";
+import type { Role } from "~/domain/permissions";
+import { hashToken, pooledRandomBytes } from "~/utils/tokens.server";
+import { sessionMembersSql } from "./auth.server";
 import { GovernanceError } from "./meetings.errors.server";
 
 /*
@@ -82,45 +83,77 @@ export function checkBallot(motion: { kind: MotionKind; option_count: number }, 
   return { choice: input.choice, ranking: null };
 }
 
+/** One ballot to cast, as the casting statement reads it (see castStatement). */
+interface VoterRow {
+  n: number;
+  motion_id: string;
+  organisation_id: string;
+  member_id: string | null;
+  choice: string | null;
+  ranking: number[] | null;
+  receipt_hash: string;
+}
+
+/** A ranking as a PostgreSQL array literal, for a smallint[] parameter. */
+function rankingLiteral(ranking: number[] | undefined) {
+  return ranking ? `{${ranking.map((p) => Math.trunc(p)).join(",")}}` : null;
+}
+
 /**
- * The one SQL statement that casts a vote, for the voter `voter` yields
- * (organisation_id, member_id): atomic by itself (one transaction) and one
- * round trip on the hot path. It locks the motion for share (closing takes it
- * for update, so no vote slips in after the count), checks the ballot fits
- * the kind of vote, claims the member's one participation (the frozen
- * electorate checks eligibility, the primary key refuses a second vote) and
- * writes the ballot only if the claim succeeded. No row: no such motion in
- * the voter's organisation, or no voter.
+ * The one SQL statement that casts votes: for each row of `voters` (one, or
+ * a batch from the ballot box) it claims the member's one participation and
+ * writes the ballot only if the claim succeeded. Atomic by itself (one
+ * transaction), one round trip. It locks the motions for share (closing
+ * takes the motion for update, so no vote slips in after the count), checks
+ * each ballot fits its kind of vote, and lets the frozen electorate check
+ * eligibility and the primary key of participations refuse a second vote.
+ * Within a batch: a member's second ballot on the same motion is dropped
+ * before the claim (the first counts); participations are claimed in key
+ * order, so two batches never wait on each other in a cycle; and ballots are
+ * written in the order of their random receipt hashes, not the order of the
+ * participations, so rows written together cannot be paired by position.
+ * One row per voter kept, by `n`: the motion's status, kind and number of
+ * options (null when there is no such motion in the voter's organisation)
+ * and whether the ballot was cast.
  */
-async function castStatement(db: Executor, voter: SessionMemberSql, input: BallotInput, receipt: string) {
-  const choice = input.ranking ? null : (input.choice ?? null);
-  const ranking = input.ranking ? `{${input.ranking.map((p) => Math.trunc(p)).join(",")}}` : null;
-  const result = await sql<{ status: string; kind: MotionKind; option_count: number; cast: number }>`
-    WITH voter AS (${voter}), m AS (
+async function castStatement(db: Executor, voters: RawBuilder<VoterRow>) {
+  const result = await sql<{ n: number; status: string | null; kind: MotionKind; option_count: number; cast: boolean }>`
+    WITH voters AS (
+      SELECT DISTINCT ON (v.motion_id, v.member_id) v.* FROM (${voters}) v ORDER BY v.motion_id, v.member_id, v.n
+    ), m AS (
       SELECT x.id, x.organisation_id, x.status, x.kind, (SELECT count(*)::int FROM motion_options o WHERE o.motion_id = x.id) AS option_count
-      FROM motions x WHERE x.id = ${input.motionId}::uuid AND x.organisation_id = (SELECT organisation_id FROM voter)
+      FROM motions x WHERE x.id IN (SELECT motion_id FROM voters)
       FOR SHARE
     ), claimed AS (
       INSERT INTO participations (organisation_id, motion_id, member_id, channel)
       SELECT e.organisation_id, e.motion_id, e.member_id, 'online'
-      FROM m JOIN motion_electorate e ON e.motion_id = m.id AND e.member_id = (SELECT member_id FROM voter)
+      FROM voters v
+      JOIN m ON m.id = v.motion_id AND m.organisation_id = v.organisation_id
+      JOIN motion_electorate e ON e.motion_id = m.id AND e.member_id = v.member_id
       WHERE m.status = 'open'
         AND CASE WHEN m.kind IN ('stv', 'plurality', 'approval')
-              THEN ${ranking}::smallint[] IS NOT NULL AND cardinality(${ranking}::smallint[]) >= 1
-                AND (SELECT min(r) >= 1 AND max(r) <= m.option_count FROM unnest(${ranking}::smallint[]) r)
-                AND (m.kind <> 'plurality' OR cardinality(${ranking}::smallint[]) = 1)
-              ELSE ${choice}::text IN ('for', 'against', 'abstain') END
+              THEN v.ranking IS NOT NULL AND cardinality(v.ranking) >= 1
+                AND (SELECT min(r) >= 1 AND max(r) <= m.option_count AND count(DISTINCT r) = count(*) FROM unnest(v.ranking) r)
+                AND (m.kind <> 'plurality' OR cardinality(v.ranking) = 1)
+              ELSE v.choice IN ('for', 'against', 'abstain') END
+      ORDER BY e.motion_id, e.member_id
       ON CONFLICT (motion_id, member_id) DO NOTHING
       RETURNING organisation_id, motion_id, member_id
     ), ballot AS (
       INSERT INTO ballots (organisation_id, motion_id, choice, ranking, weight, receipt_hash)
-      SELECT c.organisation_id, c.motion_id, ${choice}::text, ${ranking}::smallint[], e.weight, ${receiptHash(receipt)}
-      FROM claimed c JOIN motion_electorate e ON e.motion_id = c.motion_id AND e.member_id = c.member_id
-      RETURNING 1
+      SELECT c.organisation_id, c.motion_id, v.choice, v.ranking, e.weight, v.receipt_hash
+      FROM claimed c
+      JOIN voters v ON v.motion_id = c.motion_id AND v.member_id = c.member_id
+      JOIN motion_electorate e ON e.motion_id = c.motion_id AND e.member_id = c.member_id
+      ORDER BY v.receipt_hash
+      RETURNING receipt_hash
     )
-    SELECT m.status, m.kind, m.option_count, (SELECT count(*)::int FROM ballot) AS cast FROM m
+    SELECT v.n, m.status, m.kind, m.option_count, b.receipt_hash IS NOT NULL AS cast
+    FROM voters v
+    LEFT JOIN m ON m.id = v.motion_id AND m.organisation_id = v.organisation_id
+    LEFT JOIN ballot b ON b.receipt_hash = v.receipt_hash
   `.execute(db);
-  return result.rows[0];
+  return result.rows;
 }
 
 /**
@@ -132,9 +165,13 @@ export async function castVote(db: Executor, input: VoteInput): Promise<{ receip
   if (!input.memberId) throw new GovernanceError("Only members on the register can vote, and this login is not linked to a register entry.");
   if (input.ranking && new Set(input.ranking).size !== input.ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
   const receipt = newReceiptCode();
-  const row = await castStatement(db, sql`SELECT ${input.organisationId}::uuid AS organisation_id, ${input.memberId}::uuid AS member_id`, input, receipt);
-  if (!row) throw new GovernanceError("That motion does not exist.");
-  if (row.cast === 1) return { receipt };
+  const [row] = await castStatement(
+    db,
+    sql`SELECT 1 AS n, ${input.motionId}::uuid AS motion_id, ${input.organisationId}::uuid AS organisation_id, ${input.memberId}::uuid AS member_id,
+          ${input.ranking ? null : (input.choice ?? null)}::text AS choice, ${rankingLiteral(input.ranking)}::smallint[] AS ranking, ${receiptHash(receipt)}::text AS receipt_hash`,
+  );
+  if (!row?.status) throw new GovernanceError("That motion does not exist.");
+  if (row.cast) return { receipt };
   if (row.status === "draft") throw new GovernanceError("Voting on this motion has not opened yet.");
   if (row.status === "closed") throw new GovernanceError("Voting on this motion has closed.");
   checkBallot({ kind: row.kind, option_count: row.option_count }, input);
@@ -151,20 +188,35 @@ export async function castVote(db: Executor, input: VoteInput): Promise<{ receip
   );
 }
 
+/** A ballot posted with a session cookie, the session not yet looked up. */
+export interface SessionBallot extends BallotInput {
+  sessionToken: string;
+}
+
 /**
- * Cast the vote of the member behind a session (sessionMemberSql), finding
- * them in the same statement: the whole vote is one round trip, which is
- * what lets a general meeting's minute of voting through (ADR 0006). The
- * receipt, or null when nothing was cast, whatever the reason (the session
- * needs the ordinary look-up, the member is not eligible or has voted, the
- * motion is closed or not theirs, the ballot does not fit): the caller then
- * casts with castVote, which says why.
+ * Cast ballots posted with session cookies, finding each session's member in
+ * the same statement (sessionMembersSql: live sessions, not due for
+ * renewal, with one of `roles`): a batch of votes is one round trip and one
+ * commit, which is what carries a general meeting's minute of voting (ADR
+ * 0006). For each ballot, its receipt, or null when it was not cast,
+ * whatever the reason (the session needs the ordinary look-up, the member
+ * is not eligible or has voted, the motion is closed or not theirs, the
+ * ballot does not fit, a second ballot of the same member in the batch):
+ * the caller then casts with castVote, which says why.
  */
-export async function castVoteForSession(db: Executor, voter: SessionMemberSql, input: BallotInput): Promise<{ receipt: string } | null> {
-  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) return null;
-  const receipt = newReceiptCode();
-  const row = await castStatement(db, voter, input, receipt);
-  return row?.cast === 1 ? { receipt } : null;
+export async function castSessionBallots(db: Executor, ballots: readonly SessionBallot[], roles: readonly Role[], now = new Date()): Promise<({ receipt: string } | null)[]> {
+  const receipts = ballots.map(() => newReceiptCode());
+  const tokenHashes = ballots.map((b) => hashToken(b.sessionToken));
+  const rows = await castStatement(
+    db,
+    sql`SELECT i.n::int AS n, i.motion_id, s.organisation_id, s.member_id, i.choice, i.ranking::smallint[] AS ranking, i.receipt_hash
+        FROM unnest(${ballots.map((b) => b.motionId)}::uuid[], ${tokenHashes}::text[], ${ballots.map((b) => (b.ranking ? null : (b.choice ?? null)))}::text[],
+                    ${ballots.map((b) => rankingLiteral(b.ranking))}::text[], ${receipts.map(receiptHash)}::text[])
+             WITH ORDINALITY AS i(motion_id, token_hash, choice, ranking, receipt_hash, n)
+        JOIN (${sessionMembersSql(tokenHashes, roles, now)}) s ON s.token_hash = i.token_hash`,
+  );
+  const cast = new Set(rows.filter((r) => r.cast).map((r) => Number(r.n)));
+  return receipts.map((receipt, i) => (cast.has(i + 1) ? { receipt } : null));
 }
 
 export async function hasVoted(db: Executor, organisationId: string, motionId: string, memberId: string | null) {

@@ -11,12 +11,13 @@ import { sessionTokenFromCookies } from "./session.server";
  * answers the common case before Remix: a ballot form posted by a signed-in
  * member allowed to vote, holding a valid ballot that is accepted. It parses
  * with the page's schema and casts with the same statement as the page's
- * action, in one round trip: the session look-up and the permission check
- * are part of the vote's statement (sessionMemberSql, castVoteForSession).
- * It answers as the action does, with a redirect to the receipt. Anything
- * else (not signed in, a session due for renewal, not allowed, an invalid
- * form, a refused ballot, another organisation's motion) is passed on to the
- * page's action with the same form data, which answers it on the page.
+ * action, with the session look-up and the permission check inside it
+ * (sessionMembersSql), and the ballots that arrive together go as one
+ * statement (castSessionBallots). It answers as the action does, with a
+ * redirect to the receipt. Anything else (not signed in, a session due for
+ * renewal, not allowed, an invalid form, a refused ballot, another
+ * organisation's motion) is passed on to the page's action with the same
+ * form data, which answers it on the page.
  */
 const BALLOT_PAGE = /^\/(motions|elections)\/([^/]+)\/?$/;
 

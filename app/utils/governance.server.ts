@@ -1,7 +1,6 @@
 import { redirect } from "@remix-run/node";
 import type { z } from "zod";
-import { sessionMemberSql } from "~/models/auth.server";
-import { castVote, castVoteForSession, type BallotInput } from "~/models/ballots.server";
+import { castSessionBallots, castVote, type BallotInput, type SessionBallot } from "~/models/ballots.server";
 import { GovernanceError } from "~/models/meetings.errors.server";
 import { getMeeting } from "~/models/meetings.server";
 import { motionView } from "~/models/meetings.view.server";
@@ -10,6 +9,7 @@ import { RankingSchema, VoteSchema } from "~/schemas/governance";
 import { getDb, type Database } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import { createBatcher } from "./batcher.server";
 import { parseForm } from "./forms.server";
 
 /**
@@ -45,9 +45,27 @@ export const BALLOT_FORMS = {
 /**
  * Who casts a ballot form: the signed-in member as the page's action knows
  * them, or (the ballot box) a session token not yet looked up, which the
- * vote's own statement resolves (castVoteForSession).
+ * vote's own statement resolves (castSessionBallots).
  */
 export type FormVoter = { organisation: { id: string }; memberId: string | null } | { sessionToken: string };
+
+/*
+ * Ballots with session tokens are cast in batches: those that arrive while
+ * a batch is in the database go together in the next one (one round trip
+ * and one commit for all). Two batches at a time keep the database busy
+ * while the server prepares the next; 64 bounds a batch's statement.
+ */
+const sessionBallotQueues = new WeakMap<Database, (ballot: SessionBallot) => Promise<{ receipt: string } | null>>();
+
+function castSessionBallot(db: Database, ballot: SessionBallot) {
+  let queue = sessionBallotQueues.get(db);
+  if (!queue) {
+    const roles = rolesWith("ballots:cast");
+    queue = createBatcher((ballots: SessionBallot[]) => castSessionBallots(db, ballots, roles), { concurrency: 2, maxBatch: 64 });
+    sessionBallotQueues.set(db, queue);
+  }
+  return queue(ballot);
+}
 
 /**
  * Parse a ballot form's post and cast it: where the voter goes next (the
@@ -62,7 +80,7 @@ export async function castFormBallot(db: Database, voter: FormVoter, motionId: s
   const ballot = { motionId, ...form.toBallot(submission.value) };
   const receiptPage = (cast: { receipt: string } | null) => (cast ? `/${form.section}/${motionId}?receipt=${cast.receipt}` : null);
   if ("sessionToken" in voter) {
-    const cast = await castVoteForSession(db, sessionMemberSql(voter.sessionToken, rolesWith("ballots:cast")), ballot);
+    const cast = await castSessionBallot(db, { sessionToken: voter.sessionToken, ...ballot });
     return { submission, receiptPage: receiptPage(cast), refusal: null };
   }
   try {
