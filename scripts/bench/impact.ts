@@ -61,6 +61,10 @@ export const bench: BenchSection = async ({ db, log, postgres }) => {
     SELECT l.organisation_id, l.id, 'repayment', 45000, 40000, 5000, l.disbursed_on + k * 30
     FROM loans l CROSS JOIN generate_series(1, 12) k WHERE l.organisation_id = ${o}::uuid`.execute(db);
 
+  // Statistics for the rows just generated, as autovacuum gathers them after any bulk load (the tally and STV figures
+  // do the same): in a full run the tables already hold the earlier sections' million rows, and plans made on their
+  // statistics alone measured the planner's ignorance of this organisation, not the dashboard (3.5 s instead of 1.1 s).
+  await sql`ANALYZE members, share_transactions, borrowers, loans, loan_transactions`.execute(db);
   log("impact: data generated; measuring the dashboard…");
   const [, dashMs] = await time(() => impactDashboard(db, o, "2026-10-31", "GBP", 24));
   rows.push({ figure: `impact dashboard, ${MEMBERS} members / ${LOANS} loans, as at + 24 months`, target: "< 2 s", measured: `${(dashMs / 1000).toFixed(2)} s`, pass: dashMs < 2000 });
