@@ -1,6 +1,6 @@
 import { sql, type Insertable } from "kysely";
 import { checkNotice } from "~/domain/voting/notice";
-import { decideMotion, type MotionOutcome, type ResolutionKind } from "~/domain/voting/resolutions";
+import { decideMotion, resultSummary, type MotionOutcome, type ResolutionKind } from "~/domain/voting/resolutions";
 import type { OrganisationRules } from "~/domain/organisation";
 import type { ElectionInput, MeetingInput, MotionInput } from "~/schemas/governance";
 import type { Executor } from "~/utils/db.server";
@@ -332,7 +332,7 @@ export async function closeMotion(db: Executor, actorUserId: string, organisatio
   if (isElection(motion.kind)) {
     const counted = await countMotionElection(db, organisationId, motion);
     outcome = counted as unknown as Record<string, unknown>;
-    summary = `${motion.title}: elected ${counted.elected.join(", ") || "nobody"}.`;
+    summary = resultSummary(motion.title, counted);
   } else {
     const online = await tallyChoices(db, motionId);
     const totals = {
@@ -353,7 +353,7 @@ export async function closeMotion(db: Executor, actorUserId: string, organisatio
       votes: totals,
     });
     outcome = { ...decided, online, hands: hands ? { for: hands.votes_for, against: hands.votes_against, abstain: hands.votes_abstain } : null };
-    summary = `${motion.title}: ${decided.passed ? "CARRIED" : "NOT CARRIED"}. ${decided.reasons.join(" ")}`;
+    summary = resultSummary(motion.title, decided);
   }
   await db
     .insertInto("motion_results")

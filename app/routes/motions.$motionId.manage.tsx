@@ -10,11 +10,12 @@ import { Field, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { closeMotion, getHandCount, getMotion, GovernanceError, openMotion, recordHandCount } from "~/models/meetings.server";
 import { turnout } from "~/models/ballots.server";
+import { queueResultMail, queueVotingOpenedMail } from "~/models/voting-mail.server";
 import { ManageMotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { appUrl, requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
@@ -44,9 +45,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await db.transaction().execute(async (trx) => {
       const v = submission.value;
-      if (v.intent === "open") await openMotion(trx, ctx.user.id, org, motion.id);
-      else if (v.intent === "close") await closeMotion(trx, ctx.user.id, org, motion.id);
-      else await recordHandCount(trx, ctx.user.id, org, motion.id, v);
+      // The electorate hears of the opening and of the result by email, queued with the change itself.
+      if (v.intent === "open") {
+        await openMotion(trx, ctx.user.id, org, motion.id);
+        await queueVotingOpenedMail(trx, org, motion.id, appUrl(request));
+      } else if (v.intent === "close") {
+        await closeMotion(trx, ctx.user.id, org, motion.id);
+        await queueResultMail(trx, org, motion.id, appUrl(request));
+      } else await recordHandCount(trx, ctx.user.id, org, motion.id, v);
     });
   } catch (error) {
     if (error instanceof GovernanceError) return submission.reply({ formErrors: [error.message] });
@@ -76,14 +82,14 @@ export default function ManageMotion() {
         <p><span className={`badge ${motion.status}`}>{STATUS_LABEL[motion.status]}</span> {MOTION_KIND_LABEL[motion.kind]}</p>
         {motion.status === "draft" ? (
           <Form method="post" className="stack">
-            <p>Opening voting freezes the list of eligible members: those admitted, and not suspended or ceased, on the record date ({motion.record_date}).</p>
+            <p>Opening voting freezes the list of eligible members: those admitted, and not suspended or ceased, on the record date ({motion.record_date}). Each of them with an email address on the register is sent the link to vote.</p>
             <input type="hidden" name="intent" value="open" />
             <button type="submit">Open voting</button>
           </Form>
         ) : null}
         {motion.status === "open" ? (
           <Form method="post" className="stack">
-            <p>Closing counts the ballots, the show of hands and the proxies still standing, and certifies the result. It cannot be undone.</p>
+            <p>Closing counts the ballots, the show of hands and the proxies still standing, and certifies the result. It cannot be undone. The members who could vote are emailed the result.</p>
             <input type="hidden" name="intent" value="close" />
             <button type="submit" className="danger">Close voting and certify the result</button>
           </Form>

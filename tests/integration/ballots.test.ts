@@ -32,7 +32,8 @@ beforeAll(async () => {
   logins.secretary = sec;
   secretaryId = sec.id;
   for (const name of ["alice", "bob", "carol", "dan"]) {
-    const m = await makeMember(db, orgId, { name: `Member ${name}` });
+    // Alice and Bob have email addresses on the register; Carol and Dan do not.
+    const m = await makeMember(db, orgId, { name: `Member ${name}`, email: ["alice", "bob"].includes(name) ? `${name}@members.example` : undefined });
     logins[name] = { ...(await makeUser(db, { organisationId: orgId, roles: ["member"], memberId: m.id })), memberId: m.id };
   }
   const ids = await db.transaction().execute(async (trx) => {
@@ -47,6 +48,10 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+function mailTo(organisationId: string, subject: string) {
+  return db.selectFrom("email_outbox").select(["to_email", "body"]).where("organisation_id", "=", organisationId).where("subject", "=", subject).execute();
+}
+
 async function as(who: string) {
   const b = new Browser(server.base);
   await b.login(logins[who].email, logins[who].password);
@@ -58,6 +63,13 @@ describe("voting over HTTP", () => {
     const secretary = await as("secretary");
     expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "open" })).status).toBe(302);
     await secretary.post(`/motions/${electionId}/manage`, { intent: "open" });
+
+    // The electorate with email addresses is told, with the link to vote (the motion's and the election's).
+    const opened = await mailTo(orgId, "Voting is open: Adopt the accounts");
+    expect(opened.map((m) => m.to_email).sort()).toEqual(["alice@members.example", "bob@members.example"]);
+    expect(opened[0].body).toMatch(/^Dear Member (alice|bob),/);
+    expect(opened[0].body).toContain(`${server.base}/motions/${motionId}`);
+    expect((await mailTo(orgId, "Voting is open: Directors"))[0].body).toContain(`${server.base}/elections/${electionId}`);
 
     const alice = await as("alice");
     const page = await alice.get(`/motions/${motionId}`);
@@ -95,7 +107,14 @@ describe("voting over HTTP", () => {
     const check = await (await alice.get(`/receipts?code=${receipt}`)).text();
     expect(check).toContain("is in the ballot box");
 
+    expect(await mailTo(orgId, "Result: Adopt the accounts")).toEqual([]);
     expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close" })).status).toBe(302);
+    const results = await mailTo(orgId, "Result: Adopt the accounts");
+    expect(results.map((m) => m.to_email).sort()).toEqual(["alice@members.example", "bob@members.example"]);
+    expect(results[0].body).toContain("Adopt the accounts: CARRIED.");
+    // A refused second close changes nothing and sends nothing more.
+    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close" })).status).toBe(200);
+    expect(await mailTo(orgId, "Result: Adopt the accounts")).toHaveLength(2);
     const closed = await (await alice.get(`/motions/${motionId}`)).text();
     expect(closed).toContain("Certified result");
     expect(closed).toContain("Carried");
@@ -158,6 +177,10 @@ describe("voting over HTTP", () => {
     await secretary.post(`/motions/${electionId}/manage`, { intent: "close" });
     const page = await (await alice.get(`/elections/${electionId}`)).text();
     expect(page.replace(/<!-- -->/g, "")).toMatch(/Elected:<\/strong> Bob/);
+    const result = await mailTo(orgId, "Result: Directors");
+    expect(result).toHaveLength(2);
+    expect(result[0].body).toContain("Directors: elected Bob.");
+    expect(result[0].body).toContain(`${server.base}/elections/${electionId}`);
     const sheet = await (await alice.get(`/elections/${electionId}/count-sheet.csv`)).text();
     expect(sheet.split("\n")[0]).toContain("Stage,Action,Candidate,Ann,Bob,Cat");
     const blt = await (await alice.get(`/elections/${electionId}/ballots.blt`)).text();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   decideMotion,
+  resultSummary,
   meetsThreshold,
   percentString,
   quorumRequired,
@@ -244,5 +245,14 @@ describe("approval", () => {
 
   it("refuses approving the same option twice", () => {
     expect(() => tallyApproval({ options, ballots: [{ approve: ["Red", "Red"] }] })).toThrow(/approved twice/);
+  });
+});
+
+describe("result summaries (minutes and result emails)", () => {
+  it("name the elected, or say carried / not carried with the reasons", () => {
+    expect(resultSummary("Board", { elected: ["Ann", "Bob"] })).toBe("Board: elected Ann, Bob.");
+    expect(resultSummary("Board", { elected: [] })).toBe("Board: elected nobody.");
+    expect(resultSummary("Accounts", { passed: true, reasons: ["Quorum met.", "Threshold met."] })).toBe("Accounts: CARRIED. Quorum met. Threshold met.");
+    expect(resultSummary("Rules", { passed: false, reasons: ["Quorum not met."] })).toBe("Rules: NOT CARRIED. Quorum not met.");
   });
 });

@@ -323,3 +323,13 @@ export function tallyApproval(input: { options: string[]; winners?: number; ball
   });
   return rankOptions(input.options, counts, input.winners ?? 1, total, blank);
 }
+
+/**
+ * A certified result in one line, for the minutes and the result email: an
+ * election names who was elected; a resolution says carried or not carried
+ * and why (quorum and threshold, as decideMotion explains them).
+ */
+export function resultSummary(title: string, outcome: { elected: string[] } | { passed: boolean; reasons: string[] }): string {
+  if ("elected" in outcome) return `${title}: elected ${outcome.elected.join(", ") || "nobody"}.`;
+  return `${title}: ${outcome.passed ? "CARRIED" : "NOT CARRIED"}. ${outcome.reasons.join(" ")}`;
+}
