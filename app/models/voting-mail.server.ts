@@ -1,11 +1,14 @@
 import { sql } from "kysely";
+import { FORMAT_LABEL, MEETING_KIND_LABEL, motionHref } from "~/components/governance/labels";
 import { resultSummary } from "~/domain/voting/resolutions";
 import type { Executor } from "~/utils/db.server";
+import { recordAudit } from "./audit.server";
 import { GovernanceError } from "./meetings.errors.server";
 import { isElection } from "./meetings.server";
 
 /*
- * Emails to the electorate of a vote at a general meeting: when voting opens
+ * Emails to the members about general meetings: the notice of the meeting
+ * (sent once, by the secretary), and to the electorate of a vote when voting opens
  * (with the link to vote) and when the result is certified. One message per
  * eligible member with an email address on the register, queued in the
  * outbox in the same transaction as the opening or closing, so a rolled-back
@@ -22,7 +25,7 @@ async function motionForMail(db: Executor, organisationId: string, motionId: str
     .where("x.id", "=", motionId)
     .executeTakeFirst();
   if (!motion) throw new GovernanceError("That motion does not exist.");
-  const link = (appUrl: string) => `${appUrl}/${isElection(motion.kind) ? "elections" : "motions"}/${motion.id}`;
+  const link = (appUrl: string) => `${appUrl}${motionHref(motion)}`;
   return { ...motion, link };
 }
 
@@ -73,4 +76,68 @@ export async function queueResultMail(db: Executor, organisationId: string, moti
       `${resultSummary(motion.title, outcome)}\n\n` +
       `The full result, with the counts and how quorum and threshold were met:\n${motion.link(appUrl)}`,
   );
+}
+
+/**
+ * Email the notice of a general meeting to every admitted member with an
+ * email address: when and where, the agenda and documents, who may vote,
+ * and the links to the meeting and to appoint a proxy. Once per meeting
+ * (meeting_notices), never for a board meeting or one already held. Returns
+ * the number of members it went to.
+ */
+export async function emailMeetingNotice(db: Executor, actorUserId: string, organisationId: string, meetingId: string, appUrl: string, today: string) {
+  // Locked, so that two secretaries pressing the button at once send it once.
+  const meeting = await db
+    .selectFrom("meetings as m")
+    .innerJoin("organisations as o", "o.id", "m.organisation_id")
+    .select(["m.id", "m.kind", "m.title", "m.held_on", "m.starts_at", "m.place", "m.format", "m.record_date", "m.agenda", "m.documents", "o.name as organisation_name"])
+    .where("m.organisation_id", "=", organisationId)
+    .where("m.id", "=", meetingId)
+    .forUpdate("m")
+    .executeTakeFirst();
+  if (!meeting) throw new GovernanceError("That meeting does not exist.");
+  if (meeting.kind === "board") throw new GovernanceError("A board meeting is called among the directors: its notice does not go to the members.");
+  if (meeting.held_on < today) throw new GovernanceError(`This meeting was held on ${meeting.held_on}: it is too late to give notice of it.`);
+  const sent = await db.selectFrom("meeting_notices").select(["emailed_at", "recipients"]).where("meeting_id", "=", meetingId).executeTakeFirst();
+  if (sent) throw new GovernanceError(`The notice of this meeting was already emailed to ${sent.recipients} members on ${sent.emailed_at.toISOString().slice(0, 10)}.`);
+  const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const documents = lines(meeting.documents);
+  const body = [
+    `Notice is given of the ${MEETING_KIND_LABEL[meeting.kind].toLowerCase()} of ${meeting.organisation_name}: "${meeting.title}".`,
+    "",
+    `When: ${meeting.held_on}${meeting.starts_at ? ` at ${meeting.starts_at}` : ""}`,
+    `Where: ${meeting.place || "online"} (${FORMAT_LABEL[meeting.format].toLowerCase()})`,
+    "",
+    "Agenda:",
+    ...(lines(meeting.agenda).length ? lines(meeting.agenda) : ["(to follow)"]),
+    ...(documents.length ? ["", "Documents:", ...documents] : []),
+    "",
+    `Members admitted on ${meeting.record_date} may vote. If you cannot take part, you may appoint another member or the chair as your proxy:`,
+    `${appUrl}/meetings/${meeting.id}/proxy`,
+    "",
+    `The meeting's page, where the resolutions will be open for voting:`,
+    `${appUrl}/meetings/${meeting.id}`,
+  ].join("\n");
+  const queued = await sql`
+    INSERT INTO email_outbox (organisation_id, to_email, subject, body)
+    SELECT m.organisation_id, m.email, ${`Notice of meeting: ${meeting.title}`}, 'Dear ' || m.name || E',\n\n' || ${body}
+    FROM members m
+    WHERE m.organisation_id = ${organisationId}::uuid AND m.status = 'admitted' AND m.email IS NOT NULL AND m.email <> ''
+  `.execute(db);
+  const recipients = Number(queued.numAffectedRows ?? 0);
+  await db.insertInto("meeting_notices").values({ meeting_id: meetingId, organisation_id: organisationId, emailed_by: actorUserId, recipients }).execute();
+  await recordAudit(db, { organisationId, actorUserId, action: "meeting.notice_emailed", entityType: "meeting", entityId: meetingId, after: { recipients } });
+  return recipients;
+}
+
+/** When the notice of a meeting was emailed, by whom and to how many; null if it has not been. */
+export async function meetingNotice(db: Executor, organisationId: string, meetingId: string) {
+  const row = await db
+    .selectFrom("meeting_notices as n")
+    .innerJoin("users as u", "u.id", "n.emailed_by")
+    .select(["n.emailed_at", "n.recipients", "u.name as emailed_by_name"])
+    .where("n.organisation_id", "=", organisationId)
+    .where("n.meeting_id", "=", meetingId)
+    .executeTakeFirst();
+  return row ?? null;
 }

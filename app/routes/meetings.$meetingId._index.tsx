@@ -10,7 +10,9 @@ import { listAppointments, revokeProxy } from "~/models/proxies.server";
 import { getOrganisation } from "~/models/organisations.server";
 import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
+import { emailMeetingNotice, meetingNotice } from "~/models/voting-mail.server";
 import { requireMeeting } from "~/utils/governance.server";
+import { appUrl } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
@@ -20,22 +22,31 @@ const MeetingActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("minutes"), minutes: z.string().max(100_000).optional().default("") }),
   // A member who comes to the meeting in person votes there: the secretary revokes their proxy so it is not counted too.
   z.object({ intent: z.literal("revoke-proxy"), appointmentId: uuid }),
+  z.object({ intent: z.literal("email-notice") }),
 ]);
+
+const SAVED: Record<z.infer<typeof MeetingActionSchema>["intent"], string> = {
+  minutes: "Minutes saved.",
+  "revoke-proxy": "Proxy revoked: the member votes in person.",
+  "email-notice": "The notice has been emailed to the members.",
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:read");
   const meetingId = meeting.id;
   const canManage = ctx.permissions.has("meetings:manage");
-  const [motions, org, proxies] = await Promise.all([
+  const [motions, org, proxies, emailed] = await Promise.all([
     listMotions(db, ctx.organisation.id, meetingId),
     getOrganisation(db, ctx.organisation.id),
     canManage ? listAppointments(db, ctx.organisation.id, meetingId) : [],
+    meetingNotice(db, ctx.organisation.id, meetingId),
   ]);
   const notice = checkNotice(meeting.kind, meeting.notice_given_on, meeting.held_on, org.rules.noticeDays);
   return {
     meeting: { ...meeting, created_at: undefined },
     motions,
     notice,
+    emailed: emailed ? { on: emailed.emailed_at.toISOString().slice(0, 10), by: emailed.emailed_by_name, recipients: emailed.recipients } : null,
     canManage,
     proxies: proxies.map((p) => ({ id: p.id, appointer: p.appointer_name, holder: p.holder_name ?? "The chair", instructed: Object.keys(p.instructions).length, revoked: !!p.revoked_at })),
     canVote: ctx.permissions.has("ballots:cast") && !!ctx.memberId && meeting.kind !== "board",
@@ -49,20 +60,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return { result: submission.reply(), saved: null };
   const v = submission.value;
   try {
-    await db.transaction().execute((trx) =>
-      v.intent === "minutes"
-        ? updateMinutes(trx, ctx.user.id, ctx.organisation.id, meetingId, v.minutes)
-        : revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, null),
-    );
+    await db.transaction().execute(async (trx) => {
+      if (v.intent === "minutes") await updateMinutes(trx, ctx.user.id, ctx.organisation.id, meetingId, v.minutes);
+      else if (v.intent === "revoke-proxy") await revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, null);
+      else await emailMeetingNotice(trx, ctx.user.id, ctx.organisation.id, meetingId, appUrl(request), new Date().toISOString().slice(0, 10));
+    });
   } catch (error) {
     if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), saved: null };
     throw error;
   }
-  return { result: submission.reply(), saved: v.intent === "minutes" ? "Minutes saved." : "Proxy revoked: the member votes in person." };
+  return { result: submission.reply(), saved: SAVED[v.intent] };
 }
 
 export default function MeetingPage() {
-  const { meeting, motions, notice, canManage, canVote, proxies } = useLoaderData<typeof loader>();
+  const { meeting, motions, notice, emailed, canManage, canVote, proxies } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const documents = meeting.documents.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return (
@@ -83,6 +94,15 @@ export default function MeetingPage() {
           <dt>Record date</dt><dd>{meeting.record_date} (members admitted on this date may vote)</dd>
         </dl>
         {!notice.ok ? <p className="alert error">{notice.message}</p> : null}
+        {emailed ? (
+          <p>The notice was emailed to {emailed.recipients} members on {emailed.on} by {emailed.by}.</p>
+        ) : canManage && meeting.kind !== "board" ? (
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="email-notice" />
+            <p className="muted">Email the notice (when and where, agenda, documents, how to appoint a proxy) to every admitted member with an email address on the register. It is sent once.</p>
+            <button type="submit" className="secondary">Email the notice to members</button>
+          </Form>
+        ) : null}
       </section>
       {meeting.agenda ? (
         <section className="card"><h2>Agenda</h2><p style={{ whiteSpace: "pre-wrap" }}>{meeting.agenda}</p></section>

@@ -8,6 +8,7 @@ import * as m0007 from "./0007_loan_card_payments";
 import * as m0008 from "./0008_loan_documents";
 import * as m0009 from "./0009_card_refunds";
 import * as m0010 from "./0010_write_off_approval";
+import * as m0011 from "./0011_meeting_notices";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0008_loan_documents": m0008,
   "0009_card_refunds": m0009,
   "0010_write_off_approval": m0010,
+  "0011_meeting_notices": m0011,
 };

@@ -26,6 +26,14 @@ export interface MeetingsTable {
   created_at: CreatedAt;
 }
 
+export interface MeetingNoticesTable {
+  meeting_id: string;
+  organisation_id: string;
+  emailed_at: Timestamp;
+  emailed_by: string;
+  recipients: number;
+}
+
 export interface MotionsTable {
   id: Generated<string>;
   organisation_id: string;
@@ -134,6 +142,7 @@ export interface MotionResultsTable {
 /** Table types for the governance tables (see db/migrations/0003_governance.ts). */
 export interface GovernanceTables {
   meetings: MeetingsTable;
+  meeting_notices: MeetingNoticesTable;
   motions: MotionsTable;
   motion_options: MotionOptionsTable;
   motion_electorate: MotionElectorateTable;
