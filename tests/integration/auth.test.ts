@@ -36,10 +36,16 @@ describe("log-in", () => {
       return performance.now() - t;
     };
     await time(user.email); // warm up
-    const known = await time(user.email);
-    const unknown = await time(unique("ghost") + "@example.test");
+    // Medians of interleaved runs, so a busy moment of the machine (other test files run alongside) cannot decide it.
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      known.push(await time(user.email));
+      unknown.push(await time(unique("ghost") + "@example.test"));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2];
     // argon2 dominates both; without the dummy hash the unknown path would be ~100x faster.
-    expect(unknown).toBeGreaterThan(known * 0.4);
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
   });
 
   it("refuses further attempts after 10 failures on an account within 15 minutes, with the time to retry", async () => {
