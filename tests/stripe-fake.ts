@@ -7,6 +7,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { afterAll, beforeAll } from "vitest";
+import type { Database } from "~/utils/db.server";
+import { testDb } from "./db";
+import { startTestServer, type TestServer } from "./http";
 
 export interface FakeStripe {
   /** Each request: its idempotency key and form body. */
@@ -96,4 +100,26 @@ export function completedCheckoutEvent(id: string, session: Record<string, unkno
 /** POSTs an event to the app's webhook, signed with `secret` (or the given signature header). */
 export function sendWebhook(base: string, payload: string, secret: string, signature = Stripe.webhooks.generateTestHeaderString({ payload, secret })) {
   return fetch(`${base}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body: payload });
+}
+
+/**
+ * Before a test file's tests: the fake Stripe (with this webhook secret and
+ * session id prefix), the test database and the app over HTTP; all stop
+ * after them. Read the fields inside tests. `webhook` posts an event to the
+ * app signed with the secret (or with the given signature header).
+ */
+export function stripeTestBed(webhookSecret: string, idPrefix?: string) {
+  const bed = {
+    webhook: (payload: string, signature?: string) => sendWebhook(bed.server.base, payload, webhookSecret, signature),
+  } as { db: Database; server: TestServer; fake: FakeStripe; webhook(payload: string, signature?: string): Promise<Response> };
+  beforeAll(async () => {
+    bed.fake = await startFakeStripe(webhookSecret, idPrefix);
+    bed.db = await testDb();
+    bed.server = await startTestServer();
+  });
+  afterAll(async () => {
+    await bed.server?.close();
+    await bed.fake?.close();
+  });
+  return bed;
 }
