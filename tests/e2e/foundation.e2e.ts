@@ -80,6 +80,7 @@ describe("accessibility", () => {
     ["/dashboard", "secretary@demo.coop"],
     ["/members", "secretary@demo.coop"],
     ["/members/new", "secretary@demo.coop"],
+    ["/meetings", "secretary@demo.coop"],
     ["/users", "secretary@demo.coop"],
     ["/settings", "secretary@demo.coop"],
     ["/account", "secretary@demo.coop"],
@@ -110,6 +111,12 @@ describe("accessibility", () => {
           await first.click();
           await page.waitForURL(/\/members\/[0-9a-f-]{36}$/);
           for (const f of await seriousA11yFindings(page)) findings.push(`${viewport.width}px member page: ${f}`);
+        }
+        if (path === "/meetings") {
+          // A meeting's page as the secretary sees it: facts, the notice form, motions, proxies, minutes.
+          await page.locator("tbody a").first().click();
+          await page.waitForURL(/\/meetings\/[0-9a-f-]{36}$/);
+          for (const f of await seriousA11yFindings(page)) findings.push(`${viewport.width}px meeting page: ${f}`);
         }
       }
       await context.close();
