@@ -139,6 +139,10 @@ export interface EmailOutboxTable {
   body: string;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp;
+  failed_at: Timestamp | null;
 }
 
 export interface AuditEventsTable {

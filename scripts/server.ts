@@ -18,6 +18,7 @@ import { migrateToLatest } from "../db/migrate";
 import { getDb } from "../app/utils/db.server";
 import { databaseUnavailable, probeDatabase } from "../app/utils/db-health.server";
 import { startWorker } from "../app/utils/jobs.server";
+import { smtpSender, startMailer } from "../app/utils/mailer.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
 import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
@@ -151,6 +152,9 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const port = opts.port ?? settings.PORT;
   // Background jobs run in the server process (one worker; more servers share the queue safely).
   const stopWorker = startWorker(db, { onError: (e) => console.error("job worker:", e) });
+  // The outbox goes out by SMTP when SMTP_URL is set; without it mail waits in the outbox (listed at /dev/mail).
+  const stopMailer = settings.SMTP_URL ? startMailer(db, smtpSender(settings.SMTP_URL, settings.MAIL_FROM), { onError: (e) => console.error("mailer:", e) }) : () => {};
+  if (!settings.SMTP_URL && settings.NODE_ENV === "production" && !opts.quiet) console.warn("SMTP_URL is not set: emails stay in the outbox and are not sent.");
   let scheduledFor = "";
   const schedule = async () => {
     const today = new Date().toISOString().slice(0, 10);
@@ -170,6 +174,7 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
     });
     const shutdown = () => {
       stopWorker();
+      stopMailer();
       clearInterval(scheduler);
       server.close(() => void db.destroy().finally(() => process.exit(0)));
       setTimeout(() => process.exit(0), 5000).unref();

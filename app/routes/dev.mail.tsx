@@ -26,12 +26,15 @@ export default function DevMail() {
   return (
     <>
       <PageHead title="Sent mail (development)" />
-      <p className="muted">Messages the app would have emailed, newest first. This page does not exist in production.</p>
+      <p className="muted">The outbox, newest first: each message and whether it has gone out by SMTP (set SMTP_URL to send). This page does not exist in production.</p>
       {mails.length === 0 ? <p>No mail yet.</p> : null}
       {mails.map((m) => (
         <article key={m.id} className="card">
           <h2>{m.subject}</h2>
-          <p className="muted">To {m.to_email} · {new Date(m.created_at).toLocaleString("en-GB")}</p>
+          <p className="muted">
+            To {m.to_email} · {new Date(m.created_at).toLocaleString("en-GB")} ·{" "}
+            {m.sent_at ? "sent by SMTP" : m.failed_at ? `given up after ${m.attempts} tries: ${m.last_error}` : m.attempts ? `not sent yet (${m.attempts} tries; last: ${m.last_error})` : "in the outbox"}
+          </p>
           <pre className="mail">{linkify(m.body)}</pre>
         </article>
       ))}

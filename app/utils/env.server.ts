@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
   STRIPE_API_BASE: z.string().url().optional(),
   SECURE_COOKIES: z.enum(["true", "false"]).optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps:// (e.g. smtps://user:password@smtp.example.org:465)").optional(),
+  MAIL_FROM: z.string().min(3).default("Co-op Register <no-reply@localhost>"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

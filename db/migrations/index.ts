@@ -9,6 +9,7 @@ import * as m0008 from "./0008_loan_documents";
 import * as m0009 from "./0009_card_refunds";
 import * as m0010 from "./0010_write_off_approval";
 import * as m0011 from "./0011_meeting_notices";
+import * as m0012 from "./0012_email_delivery";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0009_card_refunds": m0009,
   "0010_write_off_approval": m0010,
   "0011_meeting_notices": m0011,
+  "0012_email_delivery": m0012,
 };
