@@ -40,7 +40,7 @@ describe("emailing the notice of a meeting", () => {
     const body = mail[0].body;
     expect(body).toMatch(/^Dear Aisha Patel,\n\nNotice is given of the annual general meeting of /);
     expect(body).toContain("When: 2030-06-30 at 18:30");
-    expect(body).toContain("Where: Friargate Community Centre (hybrid (in person and online))");
+    expect(body).toContain("Where: Friargate Community Centre\nHow: Hybrid (in person and online)");
     expect(body).toContain("1. Apologies\n2. Accounts for 2029");
     expect(body).toContain("Accounts 2029 https://example.org/accounts.pdf");
     expect(body).toContain(`${t.server.base}/meetings/${meeting.id}/proxy`);
