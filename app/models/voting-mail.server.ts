@@ -4,7 +4,7 @@ import { resultSummary } from "~/domain/voting/resolutions";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { GovernanceError } from "./meetings.errors.server";
-import { isElection } from "./meetings.server";
+import { getResult, isElection } from "./meetings.server";
 
 /*
  * Emails to the members about general meetings: the notice of the meeting
@@ -59,12 +59,7 @@ export async function queueVotingOpenedMail(db: Executor, organisationId: string
 /** Tell the electorate the certified result, with the link to the full result. Returns the number of messages queued. */
 export async function queueResultMail(db: Executor, organisationId: string, motionId: string, appUrl: string) {
   const motion = await motionForMail(db, organisationId, motionId);
-  const result = await db
-    .selectFrom("motion_results")
-    .select("outcome")
-    .where("organisation_id", "=", organisationId)
-    .where("motion_id", "=", motionId)
-    .executeTakeFirst();
+  const result = await getResult(db, organisationId, motionId);
   if (!result) throw new GovernanceError("This motion has no certified result yet.");
   const outcome = (typeof result.outcome === "string" ? JSON.parse(result.outcome) : result.outcome) as Parameters<typeof resultSummary>[1];
   return mailElectorate(
