@@ -22,7 +22,7 @@ import { smtpSender, startMailer } from "../app/utils/mailer.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
 import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
-import { ballotBox, isFormPost, pathOf, readFormBody } from "../app/utils/ballot-box.server";
+import { ballotBox, declaredTooLarge, FormTooLargeError, isFormPost, pathOf, readFormBody } from "../app/utils/ballot-box.server";
 import { servedOverHttps } from "../app/utils/session.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -56,6 +56,8 @@ export function createHttpServer(build: ServerBuild, opts: { secure?: boolean } 
       res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" }).end("Refused: this request did not come from this site (cross-site request).");
       return;
     }
+    const tooLarge = declaredTooLarge(req);
+    if (tooLarge) return sendError(res, tooLarge);
     ballotBox(req, res).then(
       (answered) => answered || app(req, res),
       (error: unknown) => sendError(res, error),
@@ -104,6 +106,9 @@ function createApp(build: ServerBuild) {
 
 /** Last resort: never a stack trace to the browser; 503 when the database is the cause. */
 function sendError(res: ServerResponse, error: unknown) {
+  if (error instanceof FormTooLargeError && !res.headersSent) {
+    return res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" }).end(error.message);
+  }
   if (databaseUnavailable()) return sendUnavailable(res);
   console.error(error);
   if (res.headersSent) return res.destroy();

@@ -1,4 +1,6 @@
+import { request } from "node:http";
 import { describe, expect, it } from "vitest";
+import { MAX_FORM_BYTES, MAX_UPLOAD_BYTES } from "~/utils/ballot-box.server";
 import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { Browser, serverWithSecretary, startTestServer } from "../http";
@@ -94,6 +96,47 @@ describe("request forgery and headers", () => {
     } finally {
       await behindProxy.close();
     }
+  });
+
+  it("answers a form post over 1 MB and an upload over 64 MB with 413, declared or not, and stays up", async () => {
+    const b = new Browser(t.server.base);
+    await b.login(t.secretary.email, t.secretary.password);
+    const big = "minutes=" + "x".repeat(MAX_FORM_BYTES + 10);
+    const declared = await b.post("/login", { email: "a@example.org", password: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toContain("larger than 1 MB");
+    // Sent in chunks with no Content-Length, to a ballot page (which the ballot box reads first).
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode("x".repeat(64 * 1024)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${t.server.base}/motions/00000000-0000-4000-8000-000000000000`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: b.cookie, Origin: t.server.base, "Content-Type": "application/x-www-form-urlencoded" },
+      body: chunks,
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    // An upload (multipart) may be larger, up to its own limit.
+    // A declared length over the upload limit is refused before any of the body is read.
+    const declaredUpload = await new Promise<number>((resolve, reject) => {
+      const req = request(`${t.server.base}/import`, {
+        method: "POST",
+        headers: { Cookie: b.cookie, Origin: t.server.base, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(MAX_UPLOAD_BYTES + 1) },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on("error", reject);
+      req.write("--x\r\n");
+    });
+    expect(declaredUpload).toBe(413);
+    expect((await fetch(t.server.base + "/login")).status).toBe(200);
   });
 
   it("sends a nonce-based CSP without unsafe-inline scripts, and anti-framing headers", async () => {
