@@ -21,8 +21,8 @@ import { startWorker } from "../app/utils/jobs.server";
 import { smtpSender, startMailer } from "../app/utils/mailer.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
-import { isSameOriginRequest, newNonce, securityHeaders } from "../app/utils/http.server";
-import { ballotBox, declaredTooLarge, FormTooLargeError, isFormPost, pathOf, readFormBody } from "../app/utils/ballot-box.server";
+import { declaredTooLarge, FormTooLargeError, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, securityHeaders } from "../app/utils/http.server";
+import { ballotBox } from "../app/utils/ballot-box.server";
 import { servedOverHttps } from "../app/utils/session.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
-import { MAX_FORM_BYTES, MAX_UPLOAD_BYTES } from "~/utils/ballot-box.server";
+import { MAX_FORM_BYTES, MAX_UPLOAD_BYTES } from "~/utils/http.server";
 import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { Browser, serverWithSecretary, startTestServer } from "../http";
