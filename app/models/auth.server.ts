@@ -30,10 +30,6 @@ export async function createSession(db: Executor, userId: string, organisationId
   return { token, expiresAt };
 }
 
-/**
- * One query finds the session, its user, the organisation in use and the
- * user's roles there: it runs on every request, so it must be cheap.
- */
 interface SessionRow {
   id: string;
   expires_at: Date;
@@ -48,6 +44,10 @@ interface SessionRow {
   roles: string[] | null;
 }
 
+/**
+ * One query finds the session, its user, the organisation in use and the
+ * user's roles there: it runs on every request, so it must be cheap.
+ */
 export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<SessionContext | null> {
   const id = hashToken(token);
   // Written as SQL rather than with the query builder: building this query's tree

@@ -47,17 +47,15 @@ const cache = new WeakMap<Request, Promise<RequestContext | null>>();
 export function getRequestContext(request: Request): Promise<RequestContext | null> {
   let found = cache.get(request);
   if (!found) {
-    found = contextForSessionToken(readSessionToken(request));
+    found = (async () => {
+      const token = readSessionToken(request);
+      if (!token) return null;
+      const ctx = await validateSessionToken(await getDb(), token);
+      return ctx ? { ...ctx, permissions: permissionsFor(ctx.roles) } : null;
+    })();
     cache.set(request, found);
   }
   return found;
-}
-
-/** The signed-in user for a session token (from the session cookie), or null. */
-export async function contextForSessionToken(token: string | null): Promise<RequestContext | null> {
-  if (!token) return null;
-  const ctx = await validateSessionToken(await getDb(), token);
-  return ctx ? { ...ctx, permissions: permissionsFor(ctx.roles) } : null;
 }
 
 export async function requireUser(request: Request): Promise<RequestContext> {
