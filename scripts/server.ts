@@ -39,8 +39,8 @@ const cspNonces = new WeakMap<IncomingMessage, string>();
 
 /**
  * The HTTP server (not yet listening). Every request first gets its CSP
- * nonce, the security headers, the client IP and the same-origin check; a
- * ballot form's post then goes to the ballot box, which answers accepted
+ * nonce, the security headers, the client IP, the same-origin check and the
+ * check of its declared body size; a ballot form's post then goes to the ballot box, which answers accepted
  * ballots itself (before Express and Remix: at a general meeting's vote they
  * are most of the traffic); everything else goes to Express and Remix.
  */

@@ -65,7 +65,7 @@ export async function deliverDueEmails(db: Executor, send: (mail: OutgoingMail) 
   let sent = 0;
   let failed = 0;
   // Oldest first (UPDATE ... RETURNING gives its rows in no particular order).
-  for (const mail of claimed.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
+  for (const mail of claimed.rows.sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const attempts = mail.attempts + 1;
     try {
       await send(mail);

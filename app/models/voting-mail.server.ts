@@ -1,5 +1,6 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { FORMAT_LABEL, MEETING_KIND_LABEL, motionHref } from "~/components/governance/labels";
+import { nonEmptyLines } from "~/domain/text";
 import { resultSummary } from "~/domain/voting/resolutions";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
@@ -29,15 +30,25 @@ async function motionForMail(db: Executor, organisationId: string, motionId: str
   return { ...motion, link };
 }
 
-/** One message to each member on the motion's electorate who has an email address, greeted by name. */
-async function mailElectorate(db: Executor, organisationId: string, motionId: string, subject: string, body: string) {
+/**
+ * One message to each member of the organisation with an email address on
+ * the register whom `which` (a condition on members m) picks, greeted by
+ * name. Returns how many were queued.
+ */
+async function mailMembers(db: Executor, organisationId: string, which: RawBuilder<unknown>, subject: string, body: string) {
   const result = await sql`
     INSERT INTO email_outbox (organisation_id, to_email, subject, body)
-    SELECT e.organisation_id, m.email, ${subject}, 'Dear ' || m.name || E',\n\n' || ${body}
-    FROM motion_electorate e JOIN members m ON m.organisation_id = e.organisation_id AND m.id = e.member_id
-    WHERE e.organisation_id = ${organisationId}::uuid AND e.motion_id = ${motionId}::uuid AND m.email IS NOT NULL AND m.email <> ''
+    SELECT m.organisation_id, m.email, ${subject}, 'Dear ' || m.name || E',\n\n' || ${body}
+    FROM members m
+    WHERE m.organisation_id = ${organisationId}::uuid AND m.email IS NOT NULL AND m.email <> '' AND ${which}
   `.execute(db);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/** One message to each member on the motion's electorate who has an email address. */
+function mailElectorate(db: Executor, organisationId: string, motionId: string, subject: string, body: string) {
+  const onElectorate = sql`m.id IN (SELECT e.member_id FROM motion_electorate e WHERE e.motion_id = ${motionId}::uuid)`;
+  return mailMembers(db, organisationId, onElectorate, subject, body);
 }
 
 /** Tell the electorate that voting has opened, with the link to vote. Returns the number of messages queued. */
@@ -61,7 +72,7 @@ export async function queueResultMail(db: Executor, organisationId: string, moti
   const motion = await motionForMail(db, organisationId, motionId);
   const result = await getResult(db, organisationId, motionId);
   if (!result) throw new GovernanceError("This motion has no certified result yet.");
-  const outcome = (typeof result.outcome === "string" ? JSON.parse(result.outcome) : result.outcome) as Parameters<typeof resultSummary>[1];
+  const outcome = result.outcome as Parameters<typeof resultSummary>[1];
   return mailElectorate(
     db,
     organisationId,
@@ -93,10 +104,10 @@ export async function emailMeetingNotice(db: Executor, actorUserId: string, orga
   if (!meeting) throw new GovernanceError("That meeting does not exist.");
   if (meeting.kind === "board") throw new GovernanceError("A board meeting is called among the directors: its notice does not go to the members.");
   if (meeting.held_on < today) throw new GovernanceError(`This meeting was held on ${meeting.held_on}: it is too late to give notice of it.`);
-  const sent = await db.selectFrom("meeting_notices").select(["emailed_at", "recipients"]).where("meeting_id", "=", meetingId).executeTakeFirst();
+  const sent = await meetingNotice(db, organisationId, meetingId);
   if (sent) throw new GovernanceError(`The notice of this meeting was already emailed to ${sent.recipients} members on ${sent.emailed_at.toISOString().slice(0, 10)}.`);
-  const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const documents = lines(meeting.documents);
+  const agenda = nonEmptyLines(meeting.agenda);
+  const documents = nonEmptyLines(meeting.documents);
   const body = [
     `Notice is given of the ${MEETING_KIND_LABEL[meeting.kind].toLowerCase()} of ${meeting.organisation_name}: "${meeting.title}".`,
     "",
@@ -105,7 +116,7 @@ export async function emailMeetingNotice(db: Executor, actorUserId: string, orga
     `How: ${FORMAT_LABEL[meeting.format]}`,
     "",
     "Agenda:",
-    ...(lines(meeting.agenda).length ? lines(meeting.agenda) : ["(to follow)"]),
+    ...(agenda.length ? agenda : ["(to follow)"]),
     ...(documents.length ? ["", "Documents:", ...documents] : []),
     "",
     `Members admitted on ${meeting.record_date} may vote. If you cannot take part, you may appoint another member or the chair as your proxy:`,
@@ -114,13 +125,7 @@ export async function emailMeetingNotice(db: Executor, actorUserId: string, orga
     `The meeting's page, where the resolutions will be open for voting:`,
     `${appUrl}/meetings/${meeting.id}`,
   ].join("\n");
-  const queued = await sql`
-    INSERT INTO email_outbox (organisation_id, to_email, subject, body)
-    SELECT m.organisation_id, m.email, ${`Notice of meeting: ${meeting.title}`}, 'Dear ' || m.name || E',\n\n' || ${body}
-    FROM members m
-    WHERE m.organisation_id = ${organisationId}::uuid AND m.status = 'admitted' AND m.email IS NOT NULL AND m.email <> ''
-  `.execute(db);
-  const recipients = Number(queued.numAffectedRows ?? 0);
+  const recipients = await mailMembers(db, organisationId, sql`m.status = 'admitted'`, `Notice of meeting: ${meeting.title}`, body);
   await db.insertInto("meeting_notices").values({ meeting_id: meetingId, organisation_id: organisationId, emailed_by: actorUserId, recipients }).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "meeting.notice_emailed", entityType: "meeting", entityId: meetingId, after: { recipients } });
   return recipients;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
+import { nonEmptyLines } from "~/domain/text";
 import { checkNotice } from "~/domain/voting/notice";
 import { GovernanceError, listMotions, updateMinutes } from "~/models/meetings.server";
 import { listAppointments, revokeProxy } from "~/models/proxies.server";
@@ -75,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function MeetingPage() {
   const { meeting, motions, notice, emailed, canManage, canVote, proxies } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const documents = meeting.documents.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const documents = nonEmptyLines(meeting.documents);
   return (
     <>
       <PageHead title={meeting.title}>

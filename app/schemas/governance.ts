@@ -1,3 +1,4 @@
+import { nonEmptyLines } from "~/domain/text";
 import { z } from "zod";
 import { isoDate, uuid } from "./common";
 
@@ -69,7 +70,7 @@ export const ElectionSchema = z
     countMethod: z.enum(["scottish", "meek"]).optional().default("scottish"),
     candidates: z
       .string({ required_error: "List the candidates, one per line" })
-      .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)),
+      .transform(nonEmptyLines),
   })
   .superRefine((v, ctx) => {
     if (v.candidates.length < 2) ctx.addIssue({ code: "custom", path: ["candidates"], message: "List at least two candidates or options, one per line" });
