@@ -23,24 +23,29 @@ export async function startTestServer(opts: Parameters<typeof createHttpServer>[
 }
 
 /**
- * Before a test file's tests: the test database, the app over HTTP, a fresh
- * organisation and its secretary (read them from the returned object inside
- * tests); the server stops after them.
+ * Before a test file's tests: the test database and the app over HTTP (read
+ * them from the returned object inside tests); the server stops after them.
  */
+export function appTestBed() {
+  const t = {} as { db: Database; server: TestServer };
+  beforeAll(async () => {
+    t.db = await testDb();
+    t.server = await startTestServer();
+  });
+  afterAll(async () => t.server?.close());
+  return t;
+}
+
+/** The same, with a fresh organisation and its secretary. */
 export function serverWithSecretary() {
-  const t = {} as {
-    db: Database;
-    server: TestServer;
+  const t = appTestBed() as ReturnType<typeof appTestBed> & {
     org: Awaited<ReturnType<typeof makeOrganisation>>;
     secretary: Awaited<ReturnType<typeof makeUser>>;
   };
   beforeAll(async () => {
-    t.db = await testDb();
-    t.server = await startTestServer();
     t.org = await makeOrganisation(t.db);
     t.secretary = await makeUser(t.db, { organisationId: t.org.id, roles: ["secretary"] });
   });
-  afterAll(async () => t.server?.close());
   return t;
 }
 

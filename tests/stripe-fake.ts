@@ -8,9 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
-import type { Database } from "~/utils/db.server";
-import { testDb } from "./db";
-import { startTestServer, type TestServer } from "./http";
+import { appTestBed } from "./http";
 
 export interface FakeStripe {
   /** Each request: its idempotency key and form body. */
@@ -109,17 +107,11 @@ export function sendWebhook(base: string, payload: string, secret: string, signa
  * app signed with the secret (or with the given signature header).
  */
 export function stripeTestBed(webhookSecret: string, idPrefix?: string) {
-  const bed = {
-    webhook: (payload: string, signature?: string) => sendWebhook(bed.server.base, payload, webhookSecret, signature),
-  } as { db: Database; server: TestServer; fake: FakeStripe; webhook(payload: string, signature?: string): Promise<Response> };
+  const bed = appTestBed() as ReturnType<typeof appTestBed> & { fake: FakeStripe; webhook(payload: string, signature?: string): Promise<Response> };
+  bed.webhook = (payload, signature) => sendWebhook(bed.server.base, payload, webhookSecret, signature);
   beforeAll(async () => {
     bed.fake = await startFakeStripe(webhookSecret, idPrefix);
-    bed.db = await testDb();
-    bed.server = await startTestServer();
   });
-  afterAll(async () => {
-    await bed.server?.close();
-    await bed.fake?.close();
-  });
+  afterAll(async () => bed.fake?.close());
   return bed;
 }

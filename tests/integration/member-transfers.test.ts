@@ -3,36 +3,27 @@
  * by number and name; nothing moves until the board approves. Over HTTP, as
  * the member and the board use it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordPurchase } from "~/models/shares.server";
-import type { Database } from "~/utils/db.server";
 import { makeMember, makeUser } from "../../db/factories";
-import { testDb } from "../db";
 import { setupClass } from "../fixtures/shares";
-import { Browser, startTestServer, type TestServer } from "../http";
+import { appTestBed, Browser } from "../http";
 
-let db: Database;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await testDb();
-  server = await startTestServer();
-});
-afterAll(async () => server?.close());
+const t = appTestBed();
 
 describe("a member's own transfer request", () => {
   it("is refused with a reason for a wrong name, one's own number or too many shares, and otherwise waits for the board", async () => {
-    const { org, user: secretary, cls } = await setupClass(db, { minHolding: "1", transferable: "on" });
-    const giver = await makeMember(db, org.id, { name: "Siân O'Neil" });
-    const receiver = await makeMember(db, org.id, { name: "Preston Bike Kitchen Ltd" });
-    await db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: giver.id, classId: cls.id, shares: 20, on: "2026-01-10", method: "cash" }));
-    const login = await makeUser(db, { organisationId: org.id, roles: ["member"], memberId: giver.id });
-    const member = new Browser(server.base);
+    const { org, user: secretary, cls } = await setupClass(t.db, { minHolding: "1", transferable: "on" });
+    const giver = await makeMember(t.db, org.id, { name: "Siân O'Neil" });
+    const receiver = await makeMember(t.db, org.id, { name: "Preston Bike Kitchen Ltd" });
+    await t.db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: giver.id, classId: cls.id, shares: 20, on: "2026-01-10", method: "cash" }));
+    const login = await makeUser(t.db, { organisationId: org.id, roles: ["member"], memberId: giver.id });
+    const member = new Browser(t.server.base);
     await member.login(login.email, login.password);
     expect(await (await member.get("/my/transfer")).text()).toContain("20 held");
 
     const ask = (fields: Record<string, string>) => member.post("/my/transfer", { classId: cls.id, shares: "5", toMemberNumber: String(receiver.member_number), toName: "preston bike kitchen ltd.", ...fields });
-    const transfers = () => db.selectFrom("share_transfers").select(["from_member_id", "to_member_id", "shares", "status"]).where("organisation_id", "=", org.id).execute();
+    const transfers = () => t.db.selectFrom("share_transfers").select(["from_member_id", "to_member_id", "shares", "status"]).where("organisation_id", "=", org.id).execute();
     expect(await (await ask({ toName: "Preston Bakery" })).text()).toContain("No member has that number and name");
     expect(await (await ask({ toMemberNumber: "999999" })).text()).toContain("No member has that number and name");
     expect(await (await ask({ toMemberNumber: String(giver.member_number), toName: "Sian O Neil" })).text()).toContain("That is your own member number");
@@ -47,22 +38,22 @@ describe("a member's own transfer request", () => {
     expect(await (await member.get("/my?transfer=1")).text()).toContain("Waiting for the board");
 
     // The board approves: then, and only then, the shares move.
-    const boardUser = await makeUser(db, { organisationId: org.id, roles: ["board"] });
-    const board = new Browser(server.base);
+    const boardUser = await makeUser(t.db, { organisationId: org.id, roles: ["board"] });
+    const board = new Browser(t.server.base);
     await board.login(boardUser.email, boardUser.password);
-    const [pending] = await db.selectFrom("share_transfers").select("id").where("organisation_id", "=", org.id).execute();
+    const [pending] = await t.db.selectFrom("share_transfers").select("id").where("organisation_id", "=", org.id).execute();
     expect((await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "approve", on: "2026-11-20", note: "Board minute 2026/60" })).status).toBe(302);
-    const holding = async (memberId: string) => Number((await db.selectFrom("share_holdings").select("shares").where("member_id", "=", memberId).where("class_id", "=", cls.id).executeTakeFirst())?.shares ?? 0);
+    const holding = async (memberId: string) => Number((await t.db.selectFrom("share_holdings").select("shares").where("member_id", "=", memberId).where("class_id", "=", cls.id).executeTakeFirst())?.shares ?? 0);
     expect([await holding(giver.id), await holding(receiver.id)]).toEqual([15, 5]);
     expect(await (await member.get("/my")).text()).toContain("Approved on 2026-11-20");
   });
 
   it("offers nothing to transfer when the class does not allow transfers", async () => {
-    const { org, user: secretary, cls } = await setupClass(db, { minHolding: "1" });
-    const holder = await makeMember(db, org.id, { name: "Holder" });
-    await db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: holder.id, classId: cls.id, shares: 5, on: "2026-01-10", method: "cash" }));
-    const login = await makeUser(db, { organisationId: org.id, roles: ["member"], memberId: holder.id });
-    const member = new Browser(server.base);
+    const { org, user: secretary, cls } = await setupClass(t.db, { minHolding: "1" });
+    const holder = await makeMember(t.db, org.id, { name: "Holder" });
+    await t.db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: holder.id, classId: cls.id, shares: 5, on: "2026-01-10", method: "cash" }));
+    const login = await makeUser(t.db, { organisationId: org.id, roles: ["member"], memberId: holder.id });
+    const member = new Browser(t.server.base);
     await member.login(login.email, login.password);
     expect(await (await member.get("/my/transfer")).text()).toContain("no shares of a class that allows transfers");
   });
