@@ -1,13 +1,14 @@
 import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { LOAN_VECTORS } from "../tests/fixtures/vectors/paths";
 
 // The CLIs run as a user would run them: npx tsx from the project root, JSON on stdin.
 const projectRoot = fileURLToPath(new URL("../", import.meta.url));
-const vectorsDir = new URL("../shared/vectors/loans/", new URL("../", import.meta.url));
-const schedules = JSON.parse(readFileSync(fileURLToPath(new URL("schedules.json", vectorsDir)), "utf8"));
-const aprs = JSON.parse(readFileSync(fileURLToPath(new URL("apr.json", vectorsDir)), "utf8"));
+const schedules = JSON.parse(readFileSync(join(LOAN_VECTORS, "schedules.json"), "utf8"));
+const aprs = JSON.parse(readFileSync(join(LOAN_VECTORS, "apr.json"), "utf8"));
 
 function run(script: string, args: string[], input: string): { status: number; stdout: string; stderr: string } {
   try {

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { SCOTLAND } from "../tests/fixtures/vectors/paths";
 
 // Run from the project root so `scripts/stv.ts` resolves whatever the cwd.
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SCOTLAND = fileURLToPath(new URL("../../shared/vectors/stv/scotland/", import.meta.url));
 const EXPECTED = JSON.parse(readFileSync(SCOTLAND + "expected.json", "utf8")) as {
   file: string; seats: number; quota: number; elected: string[]; elected_round: number[];
 }[];

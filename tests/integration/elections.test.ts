@@ -4,7 +4,6 @@
  * published winners; the count sheet and BLT export round-trip.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseBlt } from "~/domain/voting/stv";
 import { countSheetRows, exportBlt, importBlt } from "~/models/elections.server";
@@ -12,8 +11,8 @@ import { closeMotion, createMeeting, getResult, openMotion } from "~/models/meet
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
+import { SCOTLAND } from "../fixtures/vectors/paths";
 
-const SCOTLAND = fileURLToPath(new URL("../../../shared/vectors/stv/scotland/", import.meta.url));
 const expected = JSON.parse(readFileSync(SCOTLAND + "expected.json", "utf8")) as { file: string; elected: string[] }[];
 
 let db: Database;

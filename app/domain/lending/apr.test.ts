@@ -1,11 +1,10 @@
+import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { computeApr, expandPayments, type AprInput } from "./apr";
+import { LOAN_VECTORS } from "../../../tests/fixtures/vectors/paths";
 
-const projectRoot = new URL("../../../", import.meta.url);
-const vectorsDir = new URL("../shared/vectors/loans/", projectRoot);
-const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("apr.json", vectorsDir)), "utf8")) as {
+const vectors = JSON.parse(readFileSync(join(LOAN_VECTORS, "apr.json"), "utf8")) as {
   cases: { name: string; flows: AprInput; expect: { apr: string } }[];
 };
 

@@ -1,13 +1,10 @@
+import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatMinor, parseMoney } from "../money";
 import { generateSchedule, generateSchedules, reschedule, scheduleToJson, type LoanTerms } from "./schedule";
-
-// Vectors live beside the project: <project root>/../shared/vectors/loans/.
-const projectRoot = new URL("../../../", import.meta.url);
-const vectorsDir = new URL("../shared/vectors/loans/", projectRoot);
+import { LOAN_VECTORS } from "../../../tests/fixtures/vectors/paths";
 
 interface ScheduleCase {
   name: string;
@@ -17,7 +14,7 @@ interface ScheduleCase {
     totalInterest: string;
   };
 }
-const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("schedules.json", vectorsDir)), "utf8")) as { cases: ScheduleCase[] };
+const vectors = JSON.parse(readFileSync(join(LOAN_VECTORS, "schedules.json"), "utf8")) as { cases: ScheduleCase[] };
 
 const base: LoanTerms = {
   principal: "5000.00",

@@ -1,10 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BltError, parseBlt, writeBlt, type BltElection } from "./blt";
+import { SCOTLAND } from "../../../../tests/fixtures/vectors/paths";
 
-// /work/shared/vectors/stv/scotland, resolved from this file (app/domain/voting/stv).
-const SCOTLAND = fileURLToPath(new URL("../../../../../shared/vectors/stv/scotland/", import.meta.url));
 
 /** Parse expecting a BltError; return it so line and reason can be checked. */
 function bltError(text: string): BltError {

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BltError, countBlt, countElection, formatCountSheet, parseBlt, randomElection, resultJson, writeBlt, type StvMethod } from "./index";
+import { SCOTLAND } from "../../../../tests/fixtures/vectors/paths";
 
-const SCOTLAND = fileURLToPath(new URL("../../../../../shared/vectors/stv/scotland/", import.meta.url));
 
 describe("countBlt", () => {
   const text = readFileSync(SCOTLAND + "Anderston-City-2007.blt", "utf8");

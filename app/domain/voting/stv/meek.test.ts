@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { StvResult } from "./common";
 import { countBlt } from "./index";
@@ -7,8 +6,8 @@ import { countMeek, mulDown } from "./meek";
 import { parseBlt } from "./blt";
 import { randomElection } from "./random";
 import { mulberry32 } from "./common";
+import { SCOTLAND } from "../../../../tests/fixtures/vectors/paths";
 
-const SCOTLAND = fileURLToPath(new URL("../../../../../shared/vectors/stv/scotland/", import.meta.url));
 const EXPECTED = JSON.parse(readFileSync(SCOTLAND + "expected.json", "utf8")) as { file: string; seats: number; elected: string[] }[];
 
 const units = (s: string) => BigInt(s.replace(".", ""));

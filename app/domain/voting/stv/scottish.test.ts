@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseBlt } from "./blt";
 import { breakTie, type StvResult } from "./common";
 import { countBlt } from "./index";
 import { randomElection } from "./random";
 import { countScottish } from "./scottish";
+import { SCOTLAND } from "../../../../tests/fixtures/vectors/paths";
 
-// /work/shared/vectors/stv/scotland, resolved from this file (app/domain/voting/stv).
-const SCOTLAND = fileURLToPath(new URL("../../../../../shared/vectors/stv/scotland/", import.meta.url));
 
 interface Expected {
   file: string;
