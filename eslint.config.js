@@ -16,6 +16,14 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
       // Money must never pass through floating point: parseFloat on user input is a smell here.
       "no-restricted-globals": ["error", { name: "parseFloat", message: "Money is bigint minor units: use parseMoney from app/domain/money.ts" }],
+      // Business dates follow the organisation's time zone, never the UTC clock.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='toISOString'][callee.object.type='NewExpression'][callee.object.arguments.length=0]",
+          message: "A business date from the UTC clock books the wrong day near midnight: use today(organisation) from app/utils/clock.server.ts (or dateInZone).",
+        },
+      ],
     },
   },
 );

@@ -2,6 +2,7 @@
  * The app's background jobs and their schedule. The server's worker
  * (app/utils/jobs.server.ts) runs them; this module says what they are.
  */
+import { dateInZone } from "~/domain/today";
 import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/card-refunds.server";
 import { ageLoans } from "~/models/loans.server";
 import type { Database } from "~/utils/db.server";
@@ -28,11 +29,13 @@ registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
 /**
  * Daily work for every organisation, enqueued idempotently (the unique
  * key holds the date), so any number of servers asking at any time make
- * exactly one job per organisation per day.
+ * exactly one job per organisation per day. Each organisation's day is the
+ * date `now` falls on in its own time zone.
  */
-export async function scheduleDailyJobs(db: Database, today: string) {
-  const organisations = await db.selectFrom("organisations").select("id").execute();
+export async function scheduleDailyJobs(db: Database, now: Date) {
+  const organisations = await db.selectFrom("organisations").select(["id", "time_zone"]).execute();
   for (const org of organisations) {
+    const today = dateInZone(now, org.time_zone);
     await enqueueJob(db, {
       organisationId: org.id,
       kind: JOB_KINDS.ageArrears,

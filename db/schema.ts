@@ -38,6 +38,7 @@ export interface OrganisationsTable {
   name: string;
   legal_form: LegalForm;
   currency: Generated<string>;
+  time_zone: Generated<string>;
   local_area: ColumnType<string[], string[] | undefined, string[]>;
   rules: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;

@@ -5,6 +5,8 @@ import { env } from "../app/utils/env.server";
 import { backupEmbedded, backupServer } from "./backup-lib";
 
 const settings = env();
+// A file name stamp (UTC instant), not a business date.
+// eslint-disable-next-line no-restricted-syntax
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const file = process.argv[2] ?? path.join("backups", `coop-${stamp}.${settings.DATABASE_URL ? "dump" : "tar.gz"}`);
 mkdirSync(path.dirname(file), { recursive: true });

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { getDb } from "../app/utils/db.server";
 import { importMembers } from "../app/models/import.server";
 import { getOrganisationBySlug } from "../app/models/organisations.server";
+import { dateInZone } from "../app/domain/today";
 
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
   const orgAt = argv.indexOf("--org");
@@ -30,7 +31,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     return 2;
   }
   const started = Date.now();
-  const result = await db.transaction().execute((trx) => importMembers(trx, null, org, bytes, new Date().toISOString().slice(0, 10)));
+  const result = await db.transaction().execute((trx) => importMembers(trx, null, org, bytes, dateInZone(new Date(), org.timeZone)));
   if (!result.ok) {
     err(`Nothing imported: ${result.errors.length} problem${result.errors.length === 1 ? "" : "s"} in ${file}`);
     for (const e of result.errors) err(`  line ${e.line}${e.column ? ` (${e.column})` : ""}: ${e.reason}`);

@@ -160,13 +160,9 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   // The outbox goes out by SMTP when SMTP_URL is set; without it mail waits in the outbox (listed at /dev/mail).
   const stopMailer = settings.SMTP_URL ? startMailer(db, smtpSender(settings.SMTP_URL, settings.MAIL_FROM), { onError: (e) => console.error("mailer:", e) }) : () => {};
   if (!settings.SMTP_URL && settings.NODE_ENV === "production" && !opts.quiet) console.warn("SMTP_URL is not set: emails stay in the outbox and are not sent.");
-  let scheduledFor = "";
-  const schedule = async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    if (today === scheduledFor) return;
-    await scheduleDailyJobs(db, today);
-    scheduledFor = today;
-  };
+  // Each minute: organisations' days turn at their own midnights, and the
+  // jobs' unique keys make asking again a no-op.
+  const schedule = () => scheduleDailyJobs(db, new Date());
   const scheduler = setInterval(() => void schedule().catch((e) => console.error("scheduler:", e)), 60_000);
   scheduler.unref();
   void schedule().catch((e) => console.error("scheduler:", e));

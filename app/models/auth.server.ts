@@ -15,7 +15,7 @@ export interface SessionContext {
   sessionId: string;
   expiresAt: Date;
   user: { id: string; email: string; name: string };
-  organisation: { id: string; slug: string; name: string; currency: string } | null;
+  organisation: { id: string; slug: string; name: string; currency: string; timeZone: string } | null;
   roles: Role[];
   memberId: string | null;
 }
@@ -40,6 +40,7 @@ interface SessionRow {
   org_slug: string | null;
   org_name: string | null;
   org_currency: string | null;
+  org_time_zone: string | null;
   member_id: string | null;
   roles: string[] | null;
 }
@@ -54,7 +55,7 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
   // on every request was the largest share of Kysely's CPU per request (ADR 0006).
   const { rows } = await sql<SessionRow>`
     SELECT s.id, s.expires_at, u.id AS user_id, u.email, u.name AS user_name,
-      o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.currency AS org_currency, ou.member_id,
+      o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.currency AS org_currency, o.time_zone AS org_time_zone, ou.member_id,
       (SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.organisation_id = s.organisation_id AND r.user_id = s.user_id) AS roles
     FROM sessions s
     JOIN users u ON u.id = s.user_id
@@ -80,7 +81,7 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
     // The organisation in use only counts while the user still belongs to it.
     organisation:
       row.org_id && row.roles
-        ? { id: row.org_id, slug: row.org_slug!, name: row.org_name!, currency: row.org_currency! }
+        ? { id: row.org_id, slug: row.org_slug!, name: row.org_name!, currency: row.org_currency!, timeZone: row.org_time_zone! }
         : null,
     roles: (row.roles ?? []).filter(isRole),
     memberId: row.member_id ?? null,

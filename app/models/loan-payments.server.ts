@@ -5,6 +5,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { borrowersOfMember, LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
+import { organisationToday } from "./organisations.server";
 import { getLoan, recordRepayment } from "./loans.server";
 import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
 import type { WebhookOutcome } from "./payments.server";
@@ -63,7 +64,7 @@ export async function startCardRepayment(
 }
 
 /** The webhook's half: record the repayment once, or refund the payment if the loan cannot take it. */
-export async function completeLoanCheckout(trx: Executor, session: Stripe.Checkout.Session, today: string): Promise<WebhookOutcome> {
+export async function completeLoanCheckout(trx: Executor, session: Stripe.Checkout.Session, now: Date): Promise<WebhookOutcome> {
   const paymentId = session.metadata?.loanPaymentId;
   if (!paymentId || !/^[0-9a-f-]{36}$/.test(paymentId)) return "ignored";
   const payment = await trx.selectFrom("loan_card_payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();
@@ -78,6 +79,7 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
   }
   const loan = await getLoan(trx, payment.organisation_id, payment.loan_id);
   if (!loan) return "ignored";
+  const today = await organisationToday(trx, payment.organisation_id, now);
   let recorded;
   try {
     recorded = await recordRepayment(trx, null, payment.organisation_id, loan, { amount: BigInt(payment.amount), onDate: today, method: "card", note: `Card payment ${session.id}` }, today);

@@ -1,30 +1,37 @@
 import type { Executor } from "~/utils/db.server";
 import { rulesWithDefaults, type OrganisationRules } from "~/domain/organisation";
 import { isLocal } from "~/domain/postcode";
+import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
 import type { LegalForm } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 
 export async function getOrganisation(db: Executor, organisationId: string) {
   const row = await db
     .selectFrom("organisations")
-    .select(["id", "slug", "name", "legal_form", "currency", "local_area", "rules", "created_at"])
+    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "local_area", "rules", "created_at"])
     .where("id", "=", organisationId)
     .executeTakeFirstOrThrow();
-  return { ...row, rules: rulesWithDefaults(row.rules) };
+  return { ...row, timeZone: row.time_zone, rules: rulesWithDefaults(row.rules) };
+}
+
+/** Today in the organisation's time zone, for work that has no signed-in user (webhooks, jobs, CLIs). */
+export async function organisationToday(db: Executor, organisationId: string, now: Date = new Date()) {
+  const row = await db.selectFrom("organisations").select("time_zone").where("id", "=", organisationId).executeTakeFirstOrThrow();
+  return dateInZone(now, row.time_zone);
 }
 
 export async function getOrganisationBySlug(db: Executor, slug: string) {
   const row = await db
     .selectFrom("organisations")
-    .select(["id", "slug", "name", "legal_form", "currency", "local_area", "rules"])
+    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "local_area", "rules"])
     .where("slug", "=", slug)
     .executeTakeFirst();
-  return row ? { ...row, rules: rulesWithDefaults(row.rules) } : null;
+  return row ? { ...row, timeZone: row.time_zone, rules: rulesWithDefaults(row.rules) } : null;
 }
 
 export async function createOrganisation(
   db: Executor,
-  input: { slug: string; name: string; legalForm: LegalForm; currency?: string; localArea?: string[]; rules?: Partial<OrganisationRules> },
+  input: { slug: string; name: string; legalForm: LegalForm; currency?: string; timeZone?: string; localArea?: string[]; rules?: Partial<OrganisationRules> },
 ) {
   return db
     .insertInto("organisations")
@@ -33,6 +40,7 @@ export async function createOrganisation(
       name: input.name,
       legal_form: input.legalForm,
       currency: input.currency ?? "GBP",
+      time_zone: input.timeZone ?? DEFAULT_TIME_ZONE,
       local_area: input.localArea ?? [],
       rules: JSON.stringify(rulesWithDefaults(input.rules ?? {})),
     })
@@ -48,12 +56,12 @@ export async function updateOrganisationSettings(
   db: Executor,
   actorUserId: string,
   organisationId: string,
-  input: { name: string; legalForm: LegalForm; currency: string; localArea: string[]; rules: OrganisationRules },
+  input: { name: string; legalForm: LegalForm; currency: string; timeZone: string; localArea: string[]; rules: OrganisationRules },
 ) {
   const before = await getOrganisation(db, organisationId);
   await db
     .updateTable("organisations")
-    .set({ name: input.name, legal_form: input.legalForm, currency: input.currency, local_area: input.localArea, rules: JSON.stringify(input.rules) })
+    .set({ name: input.name, legal_form: input.legalForm, currency: input.currency, time_zone: input.timeZone, local_area: input.localArea, rules: JSON.stringify(input.rules) })
     .where("id", "=", organisationId)
     .execute();
   const changedArea = before.local_area.join(",") !== input.localArea.join(",");
@@ -64,7 +72,7 @@ export async function updateOrganisationSettings(
     action: "organisation.settings_changed",
     entityType: "organisation",
     entityId: organisationId,
-    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, localArea: before.local_area, rules: before.rules },
+    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, timeZone: before.time_zone, localArea: before.local_area, rules: before.rules },
     after: input,
   });
 }

@@ -4,6 +4,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
+import { organisationToday } from "./organisations.server";
 import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
 import { refundNeeded } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
@@ -90,7 +91,7 @@ export async function handleStripeEvent(db: Database, event: Stripe.Event, rawBo
 
 async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session): Promise<WebhookOutcome> {
   // One webhook for every card payment: loan repayments are told apart by their metadata.
-  if (session.metadata?.kind === LOAN_REPAYMENT_KIND) return completeLoanCheckout(trx, session, new Date().toISOString().slice(0, 10));
+  if (session.metadata?.kind === LOAN_REPAYMENT_KIND) return completeLoanCheckout(trx, session, new Date());
   const paymentId = session.metadata?.paymentId ?? session.client_reference_id;
   if (!paymentId || !/^[0-9a-f-]{36}$/.test(paymentId)) return "ignored";
   const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();
@@ -100,7 +101,7 @@ async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session)
     await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "share.card_payment_failed", entityType: "payment", entityId: payment.id, after: { session: session.id, status: session.payment_status } });
     return "refused";
   }
-  const on = new Date().toISOString().slice(0, 10);
+  const on = await organisationToday(trx, payment.organisation_id);
   const result = await recordPurchase(trx, { organisationId: payment.organisation_id, actorUserId: null, memberId: payment.member_id, classId: payment.class_id, shares: payment.shares, on, method: "card", reference: session.id });
   if (!result.ok) {
     // Paid, but the rules no longer allow it (e.g. the maximum was reached meanwhile): refund it, never over-issue.

@@ -17,6 +17,7 @@ import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
   if (!app) throw new Response("No such application", { status: 404 });
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const [product, votes, size, loan] = await Promise.all([
     getProduct(db, ctx.organisation.id, app.product_id),
     votesFor(db, ctx.organisation.id, app.id),
@@ -55,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     votes: votes.map((v) => ({ userId: v.user_id, name: v.name, vote: v.vote, comment: v.comment, at: v.cast_at.toISOString().slice(0, 16).replace("T", " ") })),
     committee: { size, quorum: outcome.quorum, reason: outcome.reason, status: outcome.status },
     loanId: loan?.id ?? null,
-    documents: documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: app.id })),
+    documents: documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: app.id }), ctx.organisation),
     canWrite: ctx.permissions.has("loans:write"),
     canVote: ctx.permissions.has("loans:approve") && app.status === "committee" && !votes.some((v) => v.user_id === ctx.user.id),
   };
@@ -71,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseForm(formData, { schema: ApplicationStepSchema });
   if (submission.status !== "success") return { intent, result: submission.reply() };
   try {
-    const r = await db.transaction().execute((trx) => stepApplication(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value, new Date().toISOString().slice(0, 10)));
+    const r = await db.transaction().execute((trx) => stepApplication(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value, clock.today(ctx.organisation)));
     if ("loanId" in r && r.loanId) return redirect(`/loans/${r.loanId}`);
     return redirect(`/applications/${app.id}`);
   } catch (e) {

@@ -13,6 +13,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "New loan application · Co-op Register" }];
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {
-    const app = await db.transaction().execute((trx) => createApplication(trx, ctx.user.id, ctx.organisation.id, submission.value, new Date().toISOString().slice(0, 10)));
+    const app = await db.transaction().execute((trx) => createApplication(trx, ctx.user.id, ctx.organisation.id, submission.value, clock.today(ctx.organisation)));
     return redirect(`/applications/${app.id}`);
   } catch (e) {
     if (e instanceof LendingRefusal) return submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] });

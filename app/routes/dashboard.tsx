@@ -8,6 +8,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "dashboard:view" };
 export const meta: MetaFunction = () => [{ title: "Dashboard · Co-op Register" }];
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "dashboard:view");
   const db = await getDb();
   const orgId = ctx.organisation.id;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const [counts, me, sections] = await Promise.all([
     ctx.permissions.has("register:read") ? countMembersByStatus(db, orgId) : null,
     ctx.memberId ? getMember(db, orgId, ctx.memberId) : null,

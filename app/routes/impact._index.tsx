@@ -9,6 +9,7 @@ import { AsAtSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 export const meta: MetaFunction = () => [{ title: "Community wealth · Co-op Register" }];
@@ -16,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Community wealth · Co-op Reg
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = AsAtSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const asAt = parsed.success && parsed.data.asAt ? parsed.data.asAt : today;
   const badDate = !parsed.success;
   try {

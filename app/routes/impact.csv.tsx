@@ -5,6 +5,7 @@ import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = FigureSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw new Response("Say which figure (capital, lending, jobs, members, sector or ownership) and, if you like, a date as YYYY-MM-DD.", { status: 400 });
-  const asAt = parsed.data.asAt ?? new Date().toISOString().slice(0, 10);
+  const asAt = parsed.data.asAt ?? clock.today(ctx.organisation);
   let d;
   try {
     d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);

@@ -6,6 +6,7 @@ import { impactHeadlines } from "~/models/impact.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read" };
 export const meta: MetaFunction = () => [{ title: "Our community impact · Co-op Register" }];
@@ -13,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Our community impact · Co-op
 /** What members see of the community wealth figures: the headlines, no one's details. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
-  const asAt = new Date().toISOString().slice(0, 10);
+  const asAt = clock.today(ctx.organisation);
   return { name: ctx.organisation.name, hasStatement: ctx.memberId !== null, headlines: await impactHeadlines(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency) };
 }
 

@@ -12,6 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Import members · Co-op Register" }];
@@ -27,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return { result: submission.reply(), errors: [], imported: null };
   const bytes = new Uint8Array(await submission.value.file.arrayBuffer());
   const db = await getDb();
-  const outcome = await db.transaction().execute(async (trx) => importMembers(trx, ctx.user.id, await getOrganisation(trx, ctx.organisation.id), bytes, new Date().toISOString().slice(0, 10)));
+  const outcome = await db.transaction().execute(async (trx) => importMembers(trx, ctx.user.id, await getOrganisation(trx, ctx.organisation.id), bytes, clock.today(ctx.organisation)));
   if (!outcome.ok) return { result: submission.reply(), errors: outcome.errors.slice(0, 1000), imported: null, total: outcome.errors.length };
   return { result: submission.reply({ resetForm: true }), errors: [], imported: `Imported ${outcome.members} members with ${outcome.shares} shares.` };
 }

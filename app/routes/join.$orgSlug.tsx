@@ -12,6 +12,7 @@ import { JOIN_DECLARATIONS, JoinSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Join ${data?.org.name ?? "the society"}` }];
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseForm(await request.formData(), { schema: JoinSchema });
   if (submission.status !== "success") return { result: submission.reply(), applied: null };
   const db = await getDb();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(org);
   const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org.currency));
   if (!r.ok) return { result: submission.reply({ fieldErrors: { [r.field]: [r.reason] } }), applied: null };
   return { result: submission.reply({ resetForm: true }), applied: submission.value.email };

@@ -19,6 +19,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import { openWriteOffProposal } from "~/models/write-offs.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Loan ${data?.loan.reference ?? ""} · Co-op Register` }];
@@ -28,13 +29,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const asked = new URL(request.url).searchParams.get("asAt");
   const asAt = asked && isoDate.safeParse(asked).success ? asked : today;
   const data = await loanPageData(db, ctx.organisation.id, loan, asAt);
-  const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }));
+  const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }), ctx.organisation);
   const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
-  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${proposal.proposed_at.toISOString().slice(0, 10)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
+  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${clock.dayOf(proposal.proposed_at, ctx.organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
   return { ...data, documents, today, pendingWriteOff, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
@@ -48,7 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   if (submission.status !== "success") return { intent, result: submission.reply(), done: null };
   const v: LoanAction = submission.value;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   try {
     const done = await db.transaction().execute(async (trx) => {
       if (v.intent === "repayment") {

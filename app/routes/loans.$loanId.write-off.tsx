@@ -14,6 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -31,9 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     borrower: loan.legal_name,
     status: loan.status,
     owed: displayMoney(owed),
-    today: new Date().toISOString().slice(0, 10),
+    today: clock.today(ctx.organisation),
     proposal: proposal
-      ? { id: proposal.id, onDate: proposal.on_date, note: proposal.note, proposer: proposal.proposer_name, proposedOn: proposal.proposed_at.toISOString().slice(0, 10), mine: proposal.proposed_by === ctx.user.id }
+      ? { id: proposal.id, onDate: proposal.on_date, note: proposal.note, proposer: proposal.proposer_name, proposedOn: clock.dayOf(proposal.proposed_at, ctx.organisation), mine: proposal.proposed_by === ctx.user.id }
       : null,
   };
 }
@@ -46,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!loan) throw new Response("No such loan", { status: 404 });
   const submission = parseForm(await request.formData(), { schema: WriteOffActionSchema });
   if (submission.status !== "success") return submission.reply();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const value = submission.value;
   try {
     if (value.intent === "propose") {

@@ -5,12 +5,13 @@ import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const loans = await portfolioLoans(await getDb(), ctx.organisation.id, today);
   const body = toCsv(
     ["loan", "borrower", "local", "status", "disbursed_on", "principal", "annual_rate", "apr", "principal_outstanding", "overdue", "next_due", "days_past_due", "bucket", "officer"],

@@ -15,6 +15,7 @@ import { emailMeetingNotice, meetingNotice } from "~/models/voting-mail.server";
 import { requireMeeting } from "~/utils/governance.server";
 import { appUrl } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     meeting: { ...meeting, created_at: undefined },
     motions,
     notice,
-    emailed: emailed ? { on: emailed.emailed_at.toISOString().slice(0, 10), by: emailed.emailed_by_name, recipients: emailed.recipients } : null,
+    emailed: emailed ? { on: clock.dayOf(emailed.emailed_at, ctx.organisation), by: emailed.emailed_by_name, recipients: emailed.recipients } : null,
     canManage,
     proxies: proxies.map((p) => ({ id: p.id, appointer: p.appointer_name, holder: p.holder_name ?? "The chair", instructed: Object.keys(p.instructions).length, revoked: !!p.revoked_at })),
     canVote: ctx.permissions.has("ballots:cast") && !!ctx.memberId && meeting.kind !== "board",
@@ -64,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await db.transaction().execute(async (trx) => {
       if (v.intent === "minutes") await updateMinutes(trx, ctx.user.id, ctx.organisation.id, meetingId, v.minutes);
       else if (v.intent === "revoke-proxy") await revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, null);
-      else await emailMeetingNotice(trx, ctx.user.id, ctx.organisation.id, meetingId, appUrl(request), new Date().toISOString().slice(0, 10));
+      else await emailMeetingNotice(trx, ctx.user.id, ctx.organisation.id, meetingId, appUrl(request), clock.today(ctx.organisation));
     });
   } catch (error) {
     if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), saved: null };

@@ -12,6 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Call a meeting · Co-op Register" }];
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Call a meeting · Co-op Regis
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const org = await getOrganisation(await getDb(), ctx.organisation.id);
-  return { noticeDays: org.rules.noticeDays, today: new Date().toISOString().slice(0, 10) };
+  return { noticeDays: org.rules.noticeDays, today: clock.today(ctx.organisation) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -12,6 +12,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:read", action: "register:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.name ?? "Member"} · Co-op Register` }];
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history: history.map((h) => ({ ...h, id: String(h.id) })),
     audit: audit.map((a) => ({ seq: String(a.seq), at: a.at, action: a.action, actor: a.actor_name })),
     canWrite: ctx.permissions.has("register:write"),
-    today: new Date().toISOString().slice(0, 10),
+    today: clock.today(ctx.organisation),
   };
 }
 

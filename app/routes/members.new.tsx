@@ -10,13 +10,14 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:write", action: "register:write" };
 export const meta: MetaFunction = () => [{ title: "Add a member · Co-op Register" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
-  return { next: await nextMemberNumber(await getDb(), ctx.organisation.id), today: new Date().toISOString().slice(0, 10) };
+  return { next: await nextMemberNumber(await getDb(), ctx.organisation.id), today: clock.today(ctx.organisation) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -11,6 +11,7 @@ import { memberSharesView } from "~/models/shares-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read" };
 export const meta: MetaFunction = () => [{ title: "My membership · Co-op Register" }];
@@ -30,13 +31,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
   if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false };
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   return {
     member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
     view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today),
     payments: (await memberPayments(db, ctx.organisation.id, member.id)).map((p) => ({
       id: p.id,
-      on: p.created_at.toISOString().slice(0, 10),
+      on: clock.dayOf(p.created_at, ctx.organisation),
       shares: p.shares,
       amount: displayMoney(BigInt(p.amount), ctx.organisation.currency),
       state: describeCardPayment(p),

@@ -20,6 +20,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
@@ -28,7 +29,7 @@ export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const db = await getDb();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const borrowers = ctx.memberId ? await borrowersOfMember(db, ctx.organisation.id, ctx.memberId) : [];
   const list = await portfolioLoans(db, ctx.organisation.id, today, { borrowerIds: borrowers.map((b) => b.id) });
   const loans = [];

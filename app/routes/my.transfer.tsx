@@ -11,6 +11,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Transfer shares · Co-op Register" }];
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const memberId = ctx.memberId;
   const db = await getDb();
-  const on = new Date().toISOString().slice(0, 10);
+  const on = clock.today(ctx.organisation);
   const r = await db.transaction().execute((trx) => requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { ...submission.value, on }));
   if (!r.ok) {
     // Refusals about the giving member (their holding, their status) belong beside the number of shares on this form.

@@ -12,6 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Withdraw shares · Co-op Register" }];
@@ -32,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const memberId = ctx.memberId;
   const db = await getDb();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const r = await db.transaction().execute((trx) =>
     requestWithdrawal(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId, classId: submission.value.classId, shares: submission.value.shares, leaving: submission.value.leaving, on: today, currency: ctx.organisation.currency }),
   );

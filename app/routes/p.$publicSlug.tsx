@@ -5,6 +5,7 @@ import { PageHead } from "~/components/ui";
 import { impactHeadlines, publicOrganisation } from "~/models/impact.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "public" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name}: community impact` : "Community impact" }];
@@ -20,7 +21,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const db = await getDb();
   const org = await publicOrganisation(db, slug);
   if (!org) throw new Response("No such page", { status: 404 });
-  const asAt = new Date().toISOString().slice(0, 10);
+  const asAt = clock.today(org);
   return { name: org.name, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org.currency) };
 }
 

@@ -7,6 +7,7 @@ import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:read" };
 export const meta: MetaFunction = () => [{ title: "Register of members · Co-op Register" }];
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const params = RegisterParams.parse(Object.fromEntries(url.searchParams));
   const after = Math.max(0, Number(url.searchParams.get("after")) || 0);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const asAt = params.asAt && params.asAt < today ? params.asAt : today;
   const cur = ctx.organisation.currency;
   const batch = await registerBatch(await getDb(), ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status }, after, PAGE);

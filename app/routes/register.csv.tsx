@@ -6,6 +6,7 @@ import type { RouteAccess } from "~/utils/access";
 import { csvResponse, csvStream } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:read" };
 
@@ -13,7 +14,7 @@ export const access: RouteAccess = { loader: "register:read" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const params = RegisterParams.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const asAt = params.asAt && params.asAt < today ? params.asAt : today;
   const db = await getDb();
   const rows = registerRows(db, ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status });

@@ -6,6 +6,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:read" };
 
@@ -15,7 +16,7 @@ const PDF_ROW_LIMIT = 20_000;
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const params = RegisterParams.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const asAt = params.asAt && params.asAt < today ? params.asAt : today;
   const cur = ctx.organisation.currency;
   const rows: string[][] = [];

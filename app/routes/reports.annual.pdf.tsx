@@ -3,6 +3,7 @@ import { annualFigures, annualLines } from "~/models/impact.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { yearEndParam } from "~/utils/params.server";
+import * as clock from "~/utils/clock.server";
 import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -10,7 +11,7 @@ export const access: RouteAccess = { loader: "impact:read" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
-  const yearEnd = yearEndParam(request);
+  const yearEnd = yearEndParam(request, clock.today(ctx.organisation));
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
   const lines = annualLines(f, ctx.organisation.currency);
   const pdf = await renderPdf(

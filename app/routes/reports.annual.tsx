@@ -7,6 +7,7 @@ import { YearSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 export const meta: MetaFunction = () => [{ title: "Annual return figures · Co-op Register" }];
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Annual return figures · Co-o
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  const yearEnd = (parsed.success && parsed.data.yearEnd) || defaultYearEnd(new Date().toISOString().slice(0, 10));
+  const yearEnd = (parsed.success && parsed.data.yearEnd) || defaultYearEnd(clock.today(ctx.organisation));
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
   return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, lines: annualLines(f, ctx.organisation.currency), badDate: !parsed.success };
 }

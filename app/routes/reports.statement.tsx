@@ -4,6 +4,7 @@ import { memberStatement } from "~/models/impact-statements.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { yearEndParam } from "~/utils/params.server";
+import * as clock from "~/utils/clock.server";
 import { pdfResponse } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -13,7 +14,7 @@ export const access: RouteAccess = { loader: "self:read" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   if (!ctx.memberId) throw new Response("Your login is not linked to an entry on the register, so there is no statement to show.", { status: 404 });
-  const yearEnd = yearEndParam(request);
+  const yearEnd = yearEndParam(request, clock.today(ctx.organisation));
   const statement = await memberStatement(await getDb(), ctx.organisation.id, ctx.memberId, yearEnd);
   if (!statement) throw new Response("No such member", { status: 404 });
   return pdfResponse(`statement-${statement.member.member_number}-${yearEnd}.pdf`, await statementPdf(statement, ctx.organisation));

@@ -5,6 +5,7 @@ import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { yearEndParam } from "~/utils/params.server";
+import * as clock from "~/utils/clock.server";
 import { pdfResponse } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -14,7 +15,7 @@ export const access: RouteAccess = { loader: "register:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   if (!uuid.safeParse(params.statementMemberId).success) throw new Response("No such member", { status: 404 });
-  const yearEnd = yearEndParam(request);
+  const yearEnd = yearEndParam(request, clock.today(ctx.organisation));
   const statement = await memberStatement(await getDb(), ctx.organisation.id, params.statementMemberId!, yearEnd);
   if (!statement) throw new Response("No such member", { status: 404 });
   return pdfResponse(`statement-${statement.member.member_number}-${yearEnd}.pdf`, await statementPdf(statement, ctx.organisation));

@@ -5,6 +5,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { parseLocalArea } from "~/domain/postcode";
+import { timeZoneNames } from "~/domain/today";
 import { getOrganisation, updateOrganisationSettings } from "~/models/organisations.server";
 import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Settings · Co-op Register" }
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
   const org = await getOrganisation(await getDb(), ctx.organisation.id);
-  return { org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, localArea: org.local_area.join(", "), ...org.rules } };
+  return { timeZones: timeZoneNames(), org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, timeZone: org.time_zone, localArea: org.local_area.join(", "), ...org.rules } };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,16 +31,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (area.errors.length) {
     return { result: submission.reply({ fieldErrors: { localArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false };
   }
-  const { name, legalForm, currency, localArea: _text, ...rules } = submission.value;
+  const { name, legalForm, currency, timeZone, localArea: _text, ...rules } = submission.value;
   const db = await getDb();
   await db.transaction().execute((trx) =>
-    updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, localArea: area.entries, rules }),
+    updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, localArea: area.entries, rules }),
   );
   return { result: submission.reply(), saved: true };
 }
 
 export default function Settings() {
-  const { org } = useLoaderData<typeof loader>();
+  const { org, timeZones } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.result,
@@ -59,6 +60,7 @@ export default function Settings() {
           <p className="muted">Public address: /join/{org.slug}</p>
           <SelectField meta={fields.legalForm} label="Legal form" options={LEGAL_FORMS} />
           <SelectField meta={fields.currency} label="Currency" options={[["GBP", "Pound sterling (GBP)"], ["EUR", "Euro (EUR)"], ["USD", "US dollar (USD)"]]} />
+          <SelectField meta={fields.timeZone} label="Time zone" options={timeZones.map((z) => [z, z.replaceAll("_", " ")] as const)} hint="Business dates (today, due dates, pay-outs, as-at pages) follow this zone's calendar." />
           <TextAreaField
             meta={fields.localArea}
             label="Local area"

@@ -8,6 +8,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Applications to join · Co-op Register" }];
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [pending, declined] = await Promise.all([listApplications(db, ctx.organisation.id, "pending"), listApplications(db, ctx.organisation.id, "declined")]);
   const cur = ctx.organisation.currency;
   const view = (a: (typeof pending)[number]) => ({ id: a.id, name: a.name, kind: a.kind, email: a.email, postcode: a.postcode, number: a.member_number, className: a.class_name, shares: a.shares, amount: displayMoney(BigInt(a.shares) * BigInt(a.par_value), cur), appliedOn: a.applied_on, decidedOn: a.decided_on, reason: a.decline_reason });
-  return { pending: pending.map(view), declined: declined.slice(-20).map(view), canWrite: ctx.permissions.has("shares:write"), today: new Date().toISOString().slice(0, 10), joinPath: `/join/${ctx.organisation.slug}` };
+  return { pending: pending.map(view), declined: declined.slice(-20).map(view), canWrite: ctx.permissions.has("shares:write"), today: clock.today(ctx.organisation), joinPath: `/join/${ctx.organisation.slug}` };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

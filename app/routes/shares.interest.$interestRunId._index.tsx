@@ -7,6 +7,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Interest run · Co-op Register" }];
@@ -22,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lines: lines.map((l) => ({ id: l.member_id, name: l.name, number: l.member_number, average: displayMoney(BigInt(l.average_balance), cur), interest: displayMoney(BigInt(l.interest), cur), shares: l.shares_credited, cash: displayMoney(BigInt(l.cash), cur), explain: l.explain })),
     canGovern: ctx.permissions.has("shares:govern"),
     canWrite: ctx.permissions.has("shares:write"),
-    today: new Date().toISOString().slice(0, 10),
+    today: clock.today(ctx.organisation),
   };
 }
 

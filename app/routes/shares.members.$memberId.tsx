@@ -8,6 +8,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shares of ${data?.member.name ?? "member"} · Co-op Register` }];
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, id);
   if (!member) throw new Response("Not found", { status: 404 });
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const [view, history] = await Promise.all([memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today), memberStatusHistory(db, ctx.organisation.id, member.id)]);
   return {
     member: { id: member.id, name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },

@@ -12,6 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Record a share purchase · Co-op Register" }];
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
     memberNumber: /^\d{1,9}$/.test(memberNumber) ? memberNumber : "",
-    today: new Date().toISOString().slice(0, 10),
+    today: clock.today(ctx.organisation),
   };
 }
 

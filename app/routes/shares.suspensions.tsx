@@ -11,6 +11,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Withdrawal suspensions · Co-op Register" }];
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     suspensions: suspensions.map((s) => ({ id: s.id, className: s.class_name ?? "All share classes", from: s.from_on, until: s.until_on, reason: s.reason })),
     classes: [["", "All share classes (the whole society)"] as const, ...classes.map((c) => [c.id, c.name] as const)],
     canGovern: ctx.permissions.has("shares:govern"),
-    today: new Date().toISOString().slice(0, 10),
+    today: clock.today(ctx.organisation),
   };
 }
 

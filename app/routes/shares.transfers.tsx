@@ -11,6 +11,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
+import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Share transfers · Co-op Register" }];
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     classes: classes.filter((c) => c.transferable).map((c) => [c.id, c.name] as const),
     canWrite: ctx.permissions.has("shares:write"),
     canGovern: ctx.permissions.has("shares:govern"),
-    today: new Date().toISOString().slice(0, 10),
+    today: clock.today(ctx.organisation),
   };
 }
 
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return { result: submission.reply(), message: null };
   const v = submission.value;
   const db = await getDb();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clock.today(ctx.organisation);
   const r = await db.transaction().execute(async (trx) => {
     const [from, to] = await Promise.all([memberByNumber(trx, ctx.organisation.id, v.fromMemberNumber), memberByNumber(trx, ctx.organisation.id, v.toMemberNumber)]);
     if (!from) return { ok: false as const, field: "fromMemberNumber", reason: `No member has number ${v.fromMemberNumber}` };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "~/domain/permissions";
 import { emailField } from "./common";
+import { isTimeZone } from "~/domain/today";
 
 export const LEGAL_FORMS = [
   ["co-operative-society", "Co-operative society"],
@@ -14,6 +15,7 @@ export const OrganisationSettingsSchema = z.object({
   name: z.string({ required_error: "Enter the organisation's name" }).trim().min(1, "Enter the organisation's name").max(200),
   legalForm: z.enum(LEGAL_FORMS.map(([v]) => v) as [string, ...string[]], { required_error: "Choose a legal form" }),
   currency: z.enum(["GBP", "EUR", "USD"], { required_error: "Choose a currency" }),
+  timeZone: z.string({ required_error: "Choose a time zone" }).trim().refine(isTimeZone, "Choose a time zone from the list, e.g. Europe/London"),
   localArea: z.string().max(5000).optional().default(""),
   noticeDays: z.coerce.number({ invalid_type_error: "Enter a number of days" }).int("Whole days only").min(0).max(3650).default(14),
   quorumMembers: z.coerce.number({ invalid_type_error: "Enter a number" }).int().min(0).max(1_000_000).default(2),

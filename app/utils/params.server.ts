@@ -14,10 +14,10 @@ export function idParam(params: Readonly<Record<string, string | undefined>>, na
 
 /**
  * The year end a report is for: `?yearEnd=YYYY-MM-DD`, or the last 31 December
- * when none is given; a malformed date is a 400.
+ * before `today` (the organisation's business date) when none is given; a malformed date is a 400.
  */
-export function yearEndParam(request: Request): string {
+export function yearEndParam(request: Request, today: string): string {
   const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw new Response("Give the year end as YYYY-MM-DD.", { status: 400 });
-  return parsed.data.yearEnd ?? defaultYearEnd(new Date().toISOString().slice(0, 10));
+  return parsed.data.yearEnd ?? defaultYearEnd(today);
 }

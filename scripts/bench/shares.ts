@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { stringify } from "csv-stringify/sync";
 import { formatMinor } from "../../app/domain/money";
+import { dateInZone, DEFAULT_TIME_ZONE } from "../../app/domain/today";
 import { importMembers } from "../../app/models/import.server";
 import { REGISTER_CSV_HEADER, registerBatch, registerCsvCells, registerRows } from "../../app/models/register.server";
 import { createShareClass, holdingsLedgerMismatches } from "../../app/models/shares.server";
@@ -64,7 +65,7 @@ export const bench: BenchSection = async ({ db, postgres, log }) => {
 
   // 1. Search by name (prefix) or member number, as the register page does (first page of 50).
   const samples: number[] = [];
-  const query = { asAt: new Date().toISOString().slice(0, 10), fromLedger: false, status: "current" as const };
+  const query = { asAt: dateInZone(new Date(), DEFAULT_TIME_ZONE), fromLedger: false, status: "current" as const };
   for (let i = 0; i < 200; i++) {
     const q = i % 2 === 0 ? String(1 + ((i * 7919) % size)) : `${FIRST[i % FIRST.length]} ${LAST[(i >> 1) % LAST.length]}`.toLowerCase();
     const s = performance.now();

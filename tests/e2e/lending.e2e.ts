@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { appAndBrowser, logIn, seriousA11yFindings } from "./harness";
+import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
 
 let applicationUrl = "";
 let loanUrl = "";
@@ -89,7 +90,7 @@ describe("lending workflow", () => {
     expect(await page.getByRole("region", { name: "Loan transactions" }).locator("tbody tr").count()).toBe(2);
     // Correcting the date and pressing the button straight away submits: the error clears as the
     // field changes, so the button does not move under the pointer mid-click.
-    await page.getByLabel("Date paid").fill(new Date().toISOString().slice(0, 10));
+    await page.getByLabel("Date paid").fill(dateInZone(new Date(), DEFAULT_TIME_ZONE));
     await page.getByRole("button", { name: "Record repayment" }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Repayment" }).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByRole("status").filter({ hasText: "Repayment" }).textContent()).toBe("Repayment recorded.");

@@ -70,8 +70,10 @@ describe("daily schedule", () => {
   it("enqueues arrears ageing once per organisation per day, and running it records the snapshot", async () => {
     const org = await makeOrganisation(db);
     const day = "2031-03-04";
-    await scheduleDailyJobs(db, day);
-    await scheduleDailyJobs(db, day);
+    // 23:30 UTC on 3 March is already 4 March in Auckland: the organisation's own day counts.
+    await db.updateTable("organisations").set({ time_zone: "Pacific/Auckland" }).where("id", "=", org.id).execute();
+    await scheduleDailyJobs(db, new Date("2031-03-03T23:30:00Z"));
+    await scheduleDailyJobs(db, new Date("2031-03-04T10:00:00Z"));
     const jobs = await db.selectFrom("jobs").select(["id", "status"]).where("organisation_id", "=", org.id).where("kind", "=", JOB_KINDS.ageArrears).execute();
     expect(jobs).toHaveLength(1);
     // The shared test database holds many organisations, each now with its own job: put ours first in the queue.

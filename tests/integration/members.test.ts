@@ -64,7 +64,7 @@ describe("members register", () => {
     expect(inside.postcode).toBe("PR1 2AB");
     expect([inside.is_local, outside.is_local]).toEqual([true, false]);
     const current = await getOrganisation(db, org.id);
-    await updateOrganisationSettings(db, actor.id, org.id, { name: current.name, legalForm: current.legal_form, currency: "GBP", localArea: ["BB"], rules: current.rules });
+    await updateOrganisationSettings(db, actor.id, org.id, { name: current.name, legalForm: current.legal_form, currency: "GBP", timeZone: current.timeZone, localArea: ["BB"], rules: current.rules });
     expect((await getMember(db, org.id, inside.id))?.is_local).toBe(false);
     expect((await getMember(db, org.id, outside.id))?.is_local).toBe(true);
   });
@@ -77,7 +77,7 @@ describe("members register", () => {
     const flag = async () => (await db.selectFrom("borrowers").select("is_local").where("id", "=", borrower.id).executeTakeFirstOrThrow()).is_local;
     expect(await flag()).toBe(true);
     const current = await getOrganisation(db, org.id);
-    await updateOrganisationSettings(db, actor.id, org.id, { name: current.name, legalForm: current.legal_form, currency: "GBP", localArea: ["BB"], rules: current.rules });
+    await updateOrganisationSettings(db, actor.id, org.id, { name: current.name, legalForm: current.legal_form, currency: "GBP", timeZone: current.timeZone, localArea: ["BB"], rules: current.rules });
     expect(await flag()).toBe(false);
   });
 

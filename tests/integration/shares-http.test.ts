@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeMember, makeOrganisation } from "../../db/factories";
 import { Browser, serverWithSecretary } from "../http";
+import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
 
 const t = serverWithSecretary();
 
@@ -72,7 +73,7 @@ describe("joining over HTTP", () => {
     await b.post("/shares/classes/new", { name: "Ordinary Shares", parValue: "25.00", minHolding: "1", maxHolding: "100000.00", withdrawable: "on", noticeDays: "30", interestRate: "0", voting: "one-member-one-vote" });
     const jorg = await t.db.selectFrom("organisations").select("slug").where("id", "=", t.org.id).executeTakeFirstOrThrow();
     const cls = await t.db.selectFrom("share_classes").select("id").where("organisation_id", "=", t.org.id).where("name", "=", "Ordinary Shares").executeTakeFirstOrThrow();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = dateInZone(new Date(), DEFAULT_TIME_ZONE);
     const visitor = new Browser(t.server.base);
     expect((await visitor.get(`/join/${jorg.slug}`)).status).toBe(200);
     expect((await visitor.get("/join/no-such-society")).status).toBe(404);

@@ -1,3 +1,4 @@
+import { dateInZone } from "~/domain/today";
 import { Form, useSearchParams } from "@remix-run/react";
 import { Flash, TableWrap } from "~/components/ui";
 
@@ -47,6 +48,6 @@ export function DocumentsSection({ documents, target, canUpload }: { documents: 
   );
 }
 
-export function documentRows(rows: { id: string; filename: string; size: number; uploaded_at: Date; uploaded_by: string | null }[]): DocumentRow[] {
-  return rows.map((r) => ({ id: r.id, filename: r.filename, size: r.size, uploadedAt: r.uploaded_at.toISOString().slice(0, 10), uploadedBy: r.uploaded_by }));
+export function documentRows(rows: { id: string; filename: string; size: number; uploaded_at: Date; uploaded_by: string | null }[], organisation: { timeZone: string }): DocumentRow[] {
+  return rows.map((r) => ({ id: r.id, filename: r.filename, size: r.size, uploadedAt: dateInZone(r.uploaded_at, organisation.timeZone), uploadedBy: r.uploaded_by }));
 }
