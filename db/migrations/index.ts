@@ -11,6 +11,7 @@ import * as m0010 from "./0010_write_off_approval";
 import * as m0011 from "./0011_meeting_notices";
 import * as m0012 from "./0012_email_delivery";
 import * as m0006 from "./0006_impact";
+import * as m0019 from "./0019_ballots_at_rest";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0010_write_off_approval": m0010,
   "0011_meeting_notices": m0011,
   "0012_email_delivery": m0012,
+  "0019_ballots_at_rest": m0019,
 };
