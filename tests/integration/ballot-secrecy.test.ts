@@ -16,8 +16,8 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rolesWith } from "~/domain/permissions";
 import { createSession } from "~/models/auth.server";
-import { castSessionBallots, castVote, checkReceipt } from "~/models/ballots.server";
-import { closeMotion, createElection, createMeeting, createMotion, openMotion } from "~/models/meetings.server";
+import { castSessionBallots, castVote, checkReceipt, sealBallots } from "~/models/ballots.server";
+import { closeMotion, createElection, createMeeting, createMotion, openMotion, tallyChoices } from "~/models/meetings.server";
 import { getOrganisation } from "~/models/organisations.server";
 import { appointProxy, castProxyVote } from "~/models/proxies.server";
 import type { Database } from "~/utils/db.server";
@@ -246,5 +246,32 @@ describe("ballots at rest", () => {
       SELECT column_name, data_type, column_default FROM information_schema.columns WHERE table_name = 'ballots' AND table_schema = current_schema()`.execute(db);
     expect(columns.rows.filter((c) => /time|date|interval|serial/i.test(c.data_type) || /nextval|now\(|clock|uuidv7/i.test(c.column_default ?? ""))).toEqual([]);
     expect(columns.rows.find((c) => c.column_name === "id")?.column_default).toMatch(/gen_random_uuid/);
+  });
+
+  it("lets nothing but the close of a ballot's own motion delete it, and nothing change it", async () => {
+    const motion = await db.transaction().execute(async (trx) =>
+      createMotion(trx, secretary, orgId, meetingId, { kind: "ordinary", title: "Change the rules", body: "", thresholdComparison: "at-least" }, (await getOrganisation(trx, orgId)).rules),
+    );
+    await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
+    await castVote(db, { organisationId: orgId, motionId: motion.id, memberId: members[20].id, choice: "for" });
+    const attempt = (setting: string | null, change: "delete" | "update") =>
+      db
+        .transaction()
+        .execute(async (trx) => {
+          if (setting !== null) await sql`SELECT set_config('coop.sealing_motion', ${setting}, true)`.execute(trx);
+          if (change === "delete") await sql`DELETE FROM ballots WHERE motion_id = ${motion.id}::uuid`.execute(trx);
+          else await sql`UPDATE ballots SET choice = 'against' WHERE motion_id = ${motion.id}::uuid`.execute(trx);
+          return "done";
+        })
+        .catch((e: Error) => e.message);
+    expect(await attempt(null, "delete")).toContain("append-only");
+    expect(await attempt(meetingId, "delete")).toContain("append-only");
+    expect(await attempt(motion.id, "update")).toContain("append-only");
+    expect(await attempt(null, "update")).toContain("append-only");
+    expect(await tallyChoices(db, motion.id)).toEqual({ for: 1, against: 0, abstain: 0 });
+    // The setting is the transaction's own: the next one cannot delete either.
+    await db.transaction().execute((trx) => sealBallots(trx, orgId, motion.id));
+    expect(await attempt(null, "delete")).toContain("append-only");
+    expect(await tallyChoices(db, motion.id)).toEqual({ for: 1, against: 0, abstain: 0 });
   });
 });
