@@ -303,9 +303,10 @@ export interface CertifiedResult {
 /**
  * Close voting and certify the result, in one transaction: proxy votes
  * still standing become ballots (a member who voted themself overrides
- * their proxy; a revoked proxy counts for nothing), the ballots are
- * moved into fresh rows in a random order (sealBallots), counted, the outcome is decided by the rules in domain/voting, and the
- * result is written once (append-only), minuted and audited.
+ * their proxy; a revoked proxy counts for nothing), the ballots are moved
+ * into fresh rows in a random order (sealBallots) and counted, the outcome
+ * is decided by the rules in domain/voting, and the result is written once
+ * (append-only), minuted and audited.
  */
 export async function closeMotion(db: Executor, actorUserId: string, organisationId: string, motionId: string, now = new Date()) {
   const motion = await db.selectFrom("motions").selectAll().where("organisation_id", "=", organisationId).where("id", "=", motionId).forUpdate().executeTakeFirst();

@@ -204,10 +204,10 @@ export async function proxyVotesCast(db: Executor, organisationId: string, motio
 }
 
 /**
- * At close: turn standing proxy votes into ballots and participations (the
- * held votes so turned are then deleted). Also
- * the chair's instructed appointments nobody recorded: the chair votes as
- * instructed. Set-based SQL, so a meeting with many proxies closes quickly.
+ * At close: turn standing proxy votes into ballots and participations (and
+ * delete the held votes so turned). Also the chair's instructed
+ * appointments nobody recorded: the chair votes as instructed. Set-based
+ * SQL, so a meeting with many proxies closes quickly.
  */
 export async function materialiseProxyVotes(db: Executor, organisationId: string, motionId: string, meetingId: string, kind: MotionKind) {
   await sql`
