@@ -14,7 +14,9 @@ import { GovernanceError } from "./meetings.errors.server";
  *    how someone voted, with nothing that names or dates the voter.
  * The primary key of participations refuses a second vote, however many
  * requests race; the foreign key to motion_electorate refuses anyone not
- * eligible when voting opened.
+ * eligible when voting opened. The two rows of a vote share a transaction
+ * id (xmin) while voting is open; closing moves the motion's ballots into
+ * fresh rows (sealBallots), after which nothing pairs them (ADR 0014).
  */
 
 const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: codes are read aloud and typed
@@ -217,6 +219,35 @@ export async function castSessionBallots(db: Executor, ballots: readonly Session
   );
   const cast = new Set(rows.filter((r) => r.cast).map((r) => Number(r.n)));
   return receipts.map((receipt, i) => (cast.has(i + 1) ? { receipt } : null));
+}
+
+/**
+ * At close, in the closing transaction: move the motion's ballots into
+ * fresh rows, written in a random order. Each ballot then carries the
+ * closing transaction's xmin (the same for all of them) and a place in the
+ * table drawn at random, instead of the casting transaction's xmin (shared
+ * with its participation) and a place in the order the votes came in. The
+ * content (choice or ranking, weight, receipt hash) is unchanged, so the
+ * count and the receipts read the same; the id is drawn afresh. The order
+ * comes from gen_random_uuid() (the server's strong random source), not
+ * random(), whose seed a session can set. The ballots' append-only trigger
+ * lets this one statement delete them (migration 0019): it names the
+ * motion in a setting local to the transaction. One statement: the DELETE
+ * hands every row to the sort before the first is inserted again, and a
+ * receipt hash deleted by this transaction does not collide with itself.
+ */
+export async function sealBallots(db: Executor, organisationId: string, motionId: string) {
+  await sql`SELECT set_config('coop.sealing_motion', ${motionId}, true)`.execute(db);
+  const moved = await sql`
+    WITH cast_ballots AS (
+      DELETE FROM ballots WHERE motion_id = ${motionId}::uuid AND organisation_id = ${organisationId}::uuid
+      RETURNING organisation_id, motion_id, choice, ranking, weight, receipt_hash
+    )
+    INSERT INTO ballots (organisation_id, motion_id, choice, ranking, weight, receipt_hash)
+    SELECT organisation_id, motion_id, choice, ranking, weight, receipt_hash FROM cast_ballots ORDER BY gen_random_uuid()
+  `.execute(db);
+  await sql`SELECT set_config('coop.sealing_motion', '', true)`.execute(db);
+  return Number(moved.numAffectedRows ?? 0);
 }
 
 export async function hasVoted(db: Executor, organisationId: string, motionId: string, memberId: string | null) {

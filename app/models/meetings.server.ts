@@ -7,6 +7,7 @@ import type { Executor } from "~/utils/db.server";
 import type { DB } from "../../db/schema";
 import type { MotionKind } from "../../db/tables/governance";
 import { recordAudit } from "./audit.server";
+import { sealBallots } from "./ballots.server";
 import { countMotionElection } from "./elections.server";
 import { GovernanceError } from "./meetings.errors.server";
 import { materialiseProxyVotes } from "./proxies.server";
@@ -302,15 +303,18 @@ export interface CertifiedResult {
 /**
  * Close voting and certify the result, in one transaction: proxy votes
  * still standing become ballots (a member who voted themself overrides
- * their proxy; a revoked proxy counts for nothing), the ballots are
- * counted, the outcome is decided by the rules in domain/voting, and the
- * result is written once (append-only), minuted and audited.
+ * their proxy; a revoked proxy counts for nothing), the ballots are moved
+ * into fresh rows in a random order (sealBallots) and counted, the outcome
+ * is decided by the rules in domain/voting, and the result is written once
+ * (append-only), minuted and audited.
  */
 export async function closeMotion(db: Executor, actorUserId: string, organisationId: string, motionId: string, now = new Date()) {
   const motion = await db.selectFrom("motions").selectAll().where("organisation_id", "=", organisationId).where("id", "=", motionId).forUpdate().executeTakeFirst();
   if (!motion) throw new GovernanceError("That motion does not exist.");
   if (motion.status !== "open") throw new GovernanceError(motion.status === "draft" ? "Voting has not been opened on this motion." : "Voting has already closed.");
   await materialiseProxyVotes(db, organisationId, motion.id, motion.meeting_id, motion.kind);
+  // From here on nothing pairs a ballot with its participation (ADR 0014).
+  await sealBallots(db, organisationId, motion.id);
 
   const byChannel = await db
     .selectFrom("participations")

@@ -204,9 +204,10 @@ export async function proxyVotesCast(db: Executor, organisationId: string, motio
 }
 
 /**
- * At close: turn standing proxy votes into ballots and participations. Also
- * the chair's instructed appointments nobody recorded: the chair votes as
- * instructed. Set-based SQL, so a meeting with many proxies closes quickly.
+ * At close: turn standing proxy votes into ballots and participations (and
+ * delete the held votes so turned). Also the chair's instructed
+ * appointments nobody recorded: the chair votes as instructed. Set-based
+ * SQL, so a meeting with many proxies closes quickly.
  */
 export async function materialiseProxyVotes(db: Executor, organisationId: string, motionId: string, meetingId: string, kind: MotionKind) {
   await sql`
@@ -225,6 +226,14 @@ export async function materialiseProxyVotes(db: Executor, organisationId: string
     INSERT INTO ballots (organisation_id, motion_id, choice, ranking, weight, receipt_hash)
     SELECT ${organisationId}::uuid, ${motionId}::uuid, choice, ranking, weight, receipt_hash FROM standing
     ORDER BY receipt_hash
+  `.execute(db);
+  // A held vote that became a ballot goes: the ballot, under the same receipt, is now the record, and the held
+  // row would pair the appointment (so the member) with that ballot by its receipt hash (ADR 0014). Held votes
+  // that did not count (the member voted themself, or revoked) stay, so their receipts say "not counted".
+  await sql`
+    DELETE FROM proxy_votes v
+    WHERE v.motion_id = ${motionId}::uuid AND v.organisation_id = ${organisationId}::uuid
+      AND EXISTS (SELECT 1 FROM ballots b WHERE b.receipt_hash = v.receipt_hash)
   `.execute(db);
   if (kind === "stv" || kind === "plurality" || kind === "approval") return;
   const chair = await sql<{ appointment_id: string; member_id: string; choice: BallotChoice; weight: number }>`
