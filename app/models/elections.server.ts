@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { tallyApproval, tallyPlurality, type TallyOutcome } from "~/domain/voting/resolutions";
-import { countElection, parseBlt, writeBlt, type BltElection, type StvResult } from "~/domain/voting/stv";
+import { countElection, parseBlt, refuseEqualRankings, STV_RULE_NAMES, writeBlt, type BltElection, type StvResult } from "~/domain/voting/stv";
 import type { Executor } from "~/utils/db.server";
 import type { MotionKind } from "../../db/tables/governance";
 import { recordAudit } from "./audit.server";
@@ -28,7 +28,7 @@ export interface ElectionCount {
 /** The ballots of an election as a BLT election (candidate numbers are option positions). */
 export async function electionAsBlt(db: Executor, organisationId: string, motion: { id: string; title: string; seats: number }): Promise<BltElection> {
   const [options, groups] = await Promise.all([
-    db.selectFrom("motion_options").select(["position", "label"]).where("organisation_id", "=", organisationId).where("motion_id", "=", motion.id).orderBy("position").execute(),
+    db.selectFrom("motion_options").select(["position", "label", "affiliation"]).where("organisation_id", "=", organisationId).where("motion_id", "=", motion.id).orderBy("position").execute(),
     sql<{ ranking: number[]; weight: string }>`
       SELECT ranking, sum(weight)::text AS weight FROM ballots
       WHERE motion_id = ${motion.id}::uuid AND organisation_id = ${organisationId}::uuid AND ranking IS NOT NULL
@@ -39,6 +39,7 @@ export async function electionAsBlt(db: Executor, organisationId: string, motion
     title: motion.title,
     seats: motion.seats,
     candidates: options.map((o) => o.label),
+    ...(options.some((o) => o.affiliation) ? { affiliations: options.map((o) => o.affiliation || null) } : {}),
     withdrawn: [],
     ballots: groups.rows.map((g) => ({ weight: Number(g.weight), prefs: g.ranking.map((p) => Number(p) - 1) })),
   };
@@ -92,7 +93,8 @@ export async function exportBlt(db: Executor, organisationId: string, motionId: 
   if (motion.status !== "closed") throw new GovernanceError("The ballots can be exported once voting has closed.");
   // BLT cannot hold a double quote in a name; the export swaps it for a typographic one.
   const e = await electionAsBlt(db, organisationId, motion);
-  return writeBlt({ ...e, title: e.title.replace(/"/g, "\u201d"), candidates: e.candidates.map((c) => c.replace(/"/g, "\u201d")) });
+  const typographic = (s: string) => s.replace(/"/g, "\u201d");
+  return writeBlt({ ...e, title: typographic(e.title), candidates: e.candidates.map(typographic), affiliations: e.affiliations?.map((a) => (a === null ? null : typographic(a))) });
 }
 
 /**
@@ -102,6 +104,7 @@ export async function exportBlt(db: Executor, organisationId: string, motionId: 
  */
 export async function importBlt(db: Executor, actorUserId: string, organisationId: string, meetingId: string, text: string, countMethod: "scottish" | "meek") {
   const e = parseBlt(text); // throws BltError with the line and the reason
+  refuseEqualRankings(e, STV_RULE_NAMES[countMethod]);
   if (e.candidates.length > 200) throw new GovernanceError("At most 200 candidates can be imported.");
   await db.selectFrom("meetings").select("id").where("id", "=", meetingId).where("organisation_id", "=", organisationId).forUpdate().executeTakeFirstOrThrow();
   const next = await db.selectFrom("motions").select(sql<number>`coalesce(max(position), 0)::int + 1`.as("n")).where("meeting_id", "=", meetingId).executeTakeFirstOrThrow();
@@ -121,7 +124,7 @@ export async function importBlt(db: Executor, actorUserId: string, organisationI
     .executeTakeFirstOrThrow();
   await db
     .insertInto("motion_options")
-    .values(e.candidates.map((label, i) => ({ organisation_id: organisationId, motion_id: motion.id, position: i + 1, label: label.trim() || `Candidate ${i + 1}` })))
+    .values(e.candidates.map((label, i) => ({ organisation_id: organisationId, motion_id: motion.id, position: i + 1, label: label.trim() || `Candidate ${i + 1}`, affiliation: (e.affiliations?.[i] ?? "").trim().slice(0, 200) })))
     .execute();
   // Withdrawn candidates are dropped from each paper, as the count would skip them.
   const withdrawn = new Set(e.withdrawn);

@@ -94,7 +94,7 @@ export type Motion = NonNullable<Awaited<ReturnType<typeof getMotion>>>;
 export async function listOptions(db: Executor, organisationId: string, motionId: string) {
   return db
     .selectFrom("motion_options")
-    .select(["position", "label", "statement", "nominated_by"])
+    .select(["position", "label", "affiliation", "statement", "nominated_by"])
     .where("organisation_id", "=", organisationId)
     .where("motion_id", "=", motionId)
     .orderBy("position")

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { MOTION_KIND_LABEL } from "~/components/governance/labels";
+import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/components/governance/labels";
 import { RankedBallot } from "~/components/governance/ranked-ballot";
 import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
@@ -51,6 +51,7 @@ export default function ElectionPage() {
   const formErrors = (lastResult?.error?.[""] ?? []) as string[];
   const rankingErrors = Object.entries(lastResult?.error ?? {}).filter(([k]) => k.startsWith("ranking")).flatMap(([, v]) => v ?? []) as string[];
   const mode = motion.kind === "stv" ? "rank" : motion.kind === "plurality" ? "single" : "approve";
+  const named = labelByName(options);
   return (
     <>
       <MotionHead motion={motion} canManage={canManage}>
@@ -81,7 +82,7 @@ export default function ElectionPage() {
                     ? "Choose one option."
                     : "Choose every option you approve of."}
               </p>
-              <RankedBallot candidates={options.map((o) => ({ position: o.position, label: o.label, statement: o.statement || o.nominated_by }))} mode={mode} error={rankingErrors} />
+              <RankedBallot candidates={options.map((o) => ({ position: o.position, label: candidateLabel(o), statement: o.statement || o.nominated_by }))} mode={mode} error={rankingErrors} />
               <button type="submit">Cast my ballot</button>
             </Form>
           )}
@@ -90,14 +91,14 @@ export default function ElectionPage() {
       {motion.status === "draft" ? (
         <section className="card">
           <h2>Candidates</h2>
-          <ul>{options.map((o) => <li key={o.position}>{o.label}{o.nominated_by ? <span className="muted"> — {o.nominated_by}</span> : null}</li>)}</ul>
+          <ul>{options.map((o) => <li key={o.position}>{candidateLabel(o)}{o.nominated_by ? <span className="muted"> — {o.nominated_by}</span> : null}</li>)}</ul>
           <p className="alert info">Voting has not opened yet.</p>
         </section>
       ) : null}
       {motion.status === "closed" && result ? (
         <section className="card stack" aria-labelledby="result-heading">
           <h2 id="result-heading">Certified result</h2>
-          <p role="status"><strong>Elected:</strong> {elected.length ? elected.join(", ") : "nobody (no ballots)"}</p>
+          <p role="status"><strong>Elected:</strong> {elected.length ? elected.map(named).join(", ") : "nobody (no ballots)"}</p>
           {tally && !tally.decided ? <p className="alert error">Tied for the last place: {tally.tied.join(", ")}. The rules decide how this is settled.</p> : null}
           <dl className="facts">
             <dt>Ballots counted</dt><dd>{ballots}</dd>
@@ -109,7 +110,7 @@ export default function ElectionPage() {
             <TableWrap label="Votes for each option">
               <table>
                 <thead><tr><th scope="col">Option</th><th scope="col" className="num">Votes</th></tr></thead>
-                <tbody>{tally.counts.map((c) => <tr key={c.option}><td>{c.option}</td><td className="num">{c.votes}</td></tr>)}</tbody>
+                <tbody>{tally.counts.map((c) => <tr key={c.option}><td>{named(c.option)}</td><td className="num">{c.votes}</td></tr>)}</tbody>
               </table>
             </TableWrap>
           ) : null}

@@ -64,6 +64,7 @@ export interface MotionOptionsTable {
   label: string;
   statement: Generated<string>;
   nominated_by: Generated<string>;
+  affiliation: Generated<string>;
 }
 
 export interface MotionElectorateTable {

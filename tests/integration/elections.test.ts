@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseBlt } from "~/domain/voting/stv";
+import { countElection, parseBlt } from "~/domain/voting/stv";
 import { countSheetRows, exportBlt, importBlt } from "~/models/elections.server";
 import { closeMotion, createMeeting, getResult, openMotion } from "~/models/meetings.server";
 import type { Database } from "~/utils/db.server";
@@ -54,5 +54,35 @@ describe("STV elections in the database", () => {
       .catch((e) => e);
     expect(err.line).toBe(3);
     expect(err.reason).toMatch(/more than once|twice|repeat/i);
+  });
+
+  it("imports a file written by another program (parties, no terminating 0s, comments), shows the parties and exports them back", async () => {
+    const text = `# exported by OpaVote\n3 2\n/* three papers */\n4 1 2\n3 2 - 3\n2 3 1 0\n0\n"Jane DOE" "Green Party"\n"John ROE"\n"Ann POE" "Co-operative Party"\n"Board 2031"\n`;
+    const motion = await db.transaction().execute((trx) => importBlt(trx, secretary, orgId, meetingId, text, "scottish"));
+    const options = await db.selectFrom("motion_options").select(["label", "affiliation"]).where("motion_id", "=", motion.id).orderBy("position").execute();
+    expect(options).toEqual([
+      { label: "Jane DOE", affiliation: "Green Party" },
+      { label: "John ROE", affiliation: "" },
+      { label: "Ann POE", affiliation: "Co-operative Party" },
+    ]);
+    await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id));
+    const exported = (await exportBlt(db, orgId, motion.id))!;
+    expect(exported).toContain('"Jane DOE" "Green Party"');
+    const again = parseBlt(exported);
+    expect(again.affiliations).toEqual(["Green Party", null, "Co-operative Party"]);
+    expect(countElection(again, "scottish").elected).toEqual(countElection(parseBlt(text), "scottish").elected);
+  });
+
+  it("refuses equal rankings the Scottish rules cannot count, naming the line, and imports nothing", async () => {
+    const before = await db.selectFrom("motions").select((eb) => eb.fn.countAll<string>().as("n")).where("organisation_id", "=", orgId).executeTakeFirstOrThrow();
+    const err = await db
+      .transaction()
+      .execute((trx) => importBlt(trx, secretary, orgId, meetingId, '3 1\n1 1 2 0\n2 2=3 0\n0\n"A"\n"B"\n"C"\n"T"\n', "scottish"))
+      .catch((e) => e);
+    expect(err.line).toBe(3);
+    expect(err.reason).toContain("equal rankings (2=3) cannot be counted under Scottish STV");
+    const after = await db.selectFrom("motions").select((eb) => eb.fn.countAll<string>().as("n")).where("organisation_id", "=", orgId).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
   });
 });

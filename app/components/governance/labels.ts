@@ -11,5 +11,12 @@ export const MOTION_KIND_LABEL: Record<string, string> = {
 };
 export const STATUS_LABEL: Record<string, string> = { draft: "Not yet open", open: "Voting open", closed: "Closed" };
 export const CHOICE_LABEL: Record<string, string> = { for: "For", against: "Against", abstain: "Abstain" };
+/** A candidate as the ballot and the results name them: with their party or affiliation, when they have one. */
+export const candidateLabel = (o: { label: string; affiliation?: string | null }) => (o.affiliation ? `${o.label} (${o.affiliation})` : o.label);
+/** The same for a name as counted (results list names): looked up among the election's options. */
+export function labelByName(options: readonly { label: string; affiliation?: string | null }[]) {
+  const byName = new Map(options.map((o) => [o.label, candidateLabel(o)]));
+  return (name: string) => byName.get(name) ?? name;
+}
 export const isElectionKind = (kind: string) => kind === "stv" || kind === "plurality" || kind === "approval";
 export const motionHref = (m: { id: string; kind: string }) => (isElectionKind(m.kind) ? `/elections/${m.id}` : `/motions/${m.id}`);

@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BltError, parseBlt, writeBlt, type BltElection } from "./blt";
+import fc from "fast-check";
+import { BltError, parseBlt, refuseEqualRankings, writeBlt, type BltElection } from "./blt";
+import { countElection } from "./index";
 import { SCOTLAND } from "../../../../tests/fixtures/vectors/paths";
 
 
@@ -93,9 +95,17 @@ describe("parseBlt errors name the line and the reason", () => {
   it.each([
     ["preference out of range", `3 1\n1 1 2 0\n2 4 0\n0\n${names}`, 3, "preference 4 is not a candidate (there are 3)"],
     ["candidate ranked twice", `3 1\n1 3 1 3 0\n0\n${names}`, 2, "candidate 3 ranked twice"],
-    ["missing terminating 0", `3 1\n1 1 2 0\n5 2 3\n0\n${names}`, 3, "missing terminating 0"],
     ["missing name", `3 1\n1 1 0\n0\n"A"\n"B"\n"T"\n`, 6, "expected 3 candidate names, found 2"],
-    ["equal rankings refused", `3 1\n1 1=2 3 0\n0\n${names}`, 2, "equal rankings (1=2) are not supported"],
+    ["equal ranking with a side missing", `3 1\n1 1= 3 0\n0\n${names}`, 2, 'expected candidates on both sides of "="'],
+    ["unknown option", `3 1\n[colour red]\n1 1 0\n0\n${names}`, 2, "unknown option [colour]"],
+    ["option not closed", `3 1\n[tie 3 2 1\n1 1 0\n0\n${names}`, 2, "the [tie] option is not closed with ]"],
+    ["option after the ballots began", `3 1\n1 1 0\n[tie 3 2 1]\n0\n${names}`, 3, "must come before the first ballot"],
+    ["nick list too short", `3 1\n[nick a b]\n1 a 0\n0\n${names}`, 2, "[nick] must give exactly one nickname for each of the 3 candidates"],
+    ["unknown nickname", `3 1\n[nick a b c]\n1 a d 0\n0\n${names}`, 3, '"d" is neither a candidate number nor a nickname'],
+    ["tie order missing a candidate", `3 1\n[tie 3 2]\n1 1 0\n0\n${names}`, 2, "[tie] must list each of the 3 candidates exactly once"],
+    ["ballot id used twice", `3 1\n(a1) 1 0\n(a1) 2 0\n0\n${names}`, 3, "ballot id (a1) is used twice"],
+    ["unterminated block comment", `3 1\n/* a comment\n1 1 0\n0\n${names}`, 2, "unterminated comment"],
+    ["candidate in an equal ranking twice", `3 1\n1 1=2 2 0\n0\n${names}`, 2, "candidate 2 ranked twice"],
     ["text after terminating 0", `3 1\n1 1 0 2\n0\n${names}`, 2, 'unexpected "2" after the terminating 0'],
     ["missing end of ballots", `3 1\n1 1 0\n"A"\n"B"\n"C"\n"T"\n`, 3, "missing end-of-ballots line"],
     ["withdrawn out of range", `3 1\n-7\n1 1 0\n0\n${names}`, 2, "withdrawn candidate 7 is not a candidate"],
@@ -154,5 +164,124 @@ describe("writeBlt", () => {
     expect(() => writeBlt({ ...base, candidates: ['Say "hi"'] })).toThrow(/cannot be written/);
     expect(() => writeBlt({ ...base, ballots: [{ weight: 0, prefs: [0] }] })).toThrow(/weight/);
     expect(() => writeBlt({ ...base, ballots: [{ weight: 1, prefs: [3] }] })).toThrow(/not a candidate/);
+  });
+});
+
+describe("parseBlt reads what other counting programs write", () => {
+  const names = '"A"\n"B"\n"C"\n"T"\n';
+
+  it("accepts ballot lines without the terminating 0, one ballot per line", () => {
+    const e = parseBlt(`3 1\n5 2 3\n2 1 0\n4\n0\n${names}`);
+    expect(e.ballots).toEqual([
+      { weight: 5, prefs: [1, 2] },
+      { weight: 2, prefs: [0] },
+      { weight: 4, prefs: [] },
+    ]);
+  });
+
+  it("keeps a party or affiliation written after a candidate's name (OpaVote, ERS)", () => {
+    const e = parseBlt(`3 1\n1 1 0\n0\n"Jane DOE" "Green Party"\n"John ROE"\n"Ann POE" "Labour" "Co-operative"\n"Board 2026"\n`);
+    expect(e.candidates).toEqual(["Jane DOE", "John ROE", "Ann POE"]);
+    expect(e.affiliations).toEqual(["Green Party", null, "Labour, Co-operative"]);
+    expect(e.title).toBe("Board 2026");
+  });
+
+  it("reads # and /* */ comments, inside and across lines, but not inside quotes", () => {
+    const e = parseBlt(`/* written by a counting program\n   over two lines */ 3 1\n2 /* two papers */ 1 3 0 # note\n0\n"A /* not a comment */"\n"B"\n"C"\n"T"\n`);
+    expect(e.ballots).toEqual([{ weight: 2, prefs: [0, 2] }]);
+    expect(e.candidates[0]).toBe("A /* not a comment */");
+  });
+
+  it("reads ballot ids in place of the weight (droop)", () => {
+    const e = parseBlt(`3 1\n(b1) 1 2 0\n(voter 7) 3 0\n0\n${names}`);
+    expect(e.ballots).toEqual([
+      { weight: 1, prefs: [0, 1], id: "b1" },
+      { weight: 1, prefs: [2], id: "voter 7" },
+    ]);
+  });
+
+  it("drops a skipped ranking (-) so the later ones move up", () => {
+    expect(parseBlt(`3 1\n1 2 - 3 0\n0\n${names}`).ballots).toEqual([{ weight: 1, prefs: [1, 2] }]);
+  });
+
+  it("keeps equal rankings with their line, for the counting rule to accept or refuse", () => {
+    const e = parseBlt(`3 1\n\n4 1=2 3 0\n0\n${names}`);
+    expect(e.ballots).toEqual([{ weight: 4, prefs: [], ranks: [[0, 1], [2]], line: 3 }]);
+    const err = (() => {
+      try {
+        refuseEqualRankings(e, "Scottish STV");
+      } catch (x) {
+        return x as BltError;
+      }
+    })();
+    expect(err).toBeInstanceOf(BltError);
+    expect(err?.line).toBe(3);
+    expect(err?.reason).toContain("equal rankings (1=2 3) cannot be counted under Scottish STV");
+  });
+
+  it("reads droop's [nick], [tie], [droop] and [withdrawn] options", () => {
+    const e = parseBlt(`3 2\n[nick a b c] [droop meek precision=9]\n[tie 3\n 2 1]\n[withdrawn c]\n5 a b 0\n1 b=c 0\n3 3 0\n0\n${names}`);
+    expect(e.options).toEqual({ nick: ["a", "b", "c"], tie: [2, 1, 0], droop: ["meek", "precision=9"] });
+    expect(e.withdrawn).toEqual([2]);
+    expect(e.ballots[0]).toEqual({ weight: 5, prefs: [0, 1] });
+    expect(e.ballots[1].ranks).toEqual([[1, 2]]);
+  });
+
+  it("reads Wichmann's source and comment after the title, a byte-order mark and CRLF", () => {
+    const e = parseBlt(`\uFEFF3 1\r\n1 1 0\r\n0\r\n"A"\r\n"B"\r\n"C"\r\n"T"\r\n"Electoral Reform Society sample"\r\n"recounted"\r\n`);
+    expect([e.title, e.source, e.comment]).toEqual(["T", "Electoral Reform Society sample", "recounted"]);
+  });
+});
+
+describe("writeBlt then parseBlt", () => {
+  /** Line numbers belong to a file, not to the election: drop them to compare. */
+  const withoutLines = (e: BltElection): BltElection => ({ ...e, ballots: e.ballots.map(({ line: _line, ...b }) => b) });
+  const safeText = fc.string({ maxLength: 12 }).filter((s) => !/["\r\n]/.test(s));
+  const election = fc.integer({ min: 1, max: 6 }).chain((n) =>
+    fc.record({
+      title: safeText,
+      seats: fc.integer({ min: 1, max: n }),
+      candidates: fc.array(safeText, { minLength: n, maxLength: n }),
+      affiliations: fc.option(fc.array(fc.option(safeText.filter((s) => s !== ""), { nil: null }), { minLength: n, maxLength: n }).filter((a) => a.some((x) => x !== null)), { nil: undefined }),
+      withdrawn: fc.constant([] as number[]),
+      ballots: fc.array(
+        fc.record({
+          weight: fc.integer({ min: 1, max: 50 }),
+          order: fc.shuffledSubarray([...Array(n).keys()]),
+          tieAt: fc.option(fc.nat({ max: n }), { nil: undefined }),
+          id: fc.option(fc.stringMatching(/^[a-z0-9]{1,6}$/), { nil: undefined }),
+        }),
+        { maxLength: 12 },
+      ),
+    }),
+  );
+
+  it("gives back the same election, options, affiliations, ids and equal rankings included (fuzzed)", () => {
+    fc.assert(
+      fc.property(election, (x) => {
+        const ids = new Set<string>();
+        const ballots = x.ballots.map((b): BltElection["ballots"][number] => {
+          const id = b.id !== undefined && !ids.has(b.id) ? (ids.add(b.id), b.id) : undefined;
+          const weight = id !== undefined ? 1 : b.weight;
+          const base = { weight, ...(id !== undefined ? { id } : {}) };
+          if (b.tieAt !== undefined && b.tieAt + 1 < b.order.length) {
+            const ranks = b.order.map((c) => [c]);
+            ranks.splice(b.tieAt, 2, [b.order[b.tieAt], b.order[b.tieAt + 1]]);
+            return { ...base, prefs: [], ranks };
+          }
+          return { ...base, prefs: b.order };
+        });
+        const e: BltElection = { title: x.title, seats: x.seats, candidates: x.candidates, withdrawn: [], ballots, ...(x.affiliations ? { affiliations: x.affiliations } : {}) };
+        expect(withoutLines(parseBlt(writeBlt(e)))).toEqual(e);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts the same after export and import", () => {
+    for (const f of readdirSync(SCOTLAND).filter((x) => x.endsWith(".blt")).slice(0, 4)) {
+      const e = parseBlt(readFileSync(SCOTLAND + f, "utf8"));
+      expect(countElection(parseBlt(writeBlt(e)), "scottish")).toEqual(countElection(e, "scottish"));
+    }
   });
 });

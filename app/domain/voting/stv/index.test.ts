@@ -14,13 +14,13 @@ describe("countBlt", () => {
   });
 
   it("throws BltError with the line number for a malformed file", () => {
-    const broken = text.replace("\n149 1 0\n", "\n149 1\n"); // drop a terminating 0 on line 2
+    const broken = text.replace("\n149 1 0\n", "\n149 99 0\n"); // a candidate that does not exist, on line 2
     expect(() => countBlt(broken)).toThrow(BltError);
     try {
       countBlt(broken);
     } catch (e) {
       expect((e as BltError).line).toBe(2);
-      expect((e as BltError).reason).toMatch(/missing terminating 0/);
+      expect((e as BltError).reason).toMatch(/preference 99 is not a candidate/);
     }
   });
 

@@ -4,12 +4,12 @@
  *   countBlt(text, "scottish")  -> Scottish STV (SSI 2007/42), as droop `scotland`
  *   countBlt(text, "meek")      -> Meek STV, 9-decimal fixed point
  */
-import { parseBlt, type BltElection } from "./blt";
+import { parseBlt, refuseEqualRankings, type BltElection } from "./blt";
 import type { StvResult } from "./common";
 import { countMeek, type MeekOptions } from "./meek";
 import { countScottish, type ScottishOptions } from "./scottish";
 
-export { BltError, parseBlt, writeBlt, type BltBallot, type BltElection } from "./blt";
+export { BltError, parseBlt, refuseEqualRankings, writeBlt, type BltBallot, type BltElection, type BltOptions } from "./blt";
 export type { StvAction, StvResult, StvRound } from "./common";
 export { countMeek, type MeekOptions } from "./meek";
 export { countScottish, type ScottishOptions } from "./scottish";
@@ -18,10 +18,14 @@ export { randomElection, type RandomElectionOptions } from "./random";
 export type StvMethod = "scottish" | "meek";
 export const STV_METHODS: readonly StvMethod[] = ["scottish", "meek"];
 
+/** The rules as named in a refusal. */
+export const STV_RULE_NAMES: Record<StvMethod, string> = { scottish: "Scottish STV (SSI 2007/42)", meek: "Meek STV" };
+
 export type CountOptions = ScottishOptions & MeekOptions;
 
 /** Count an already-parsed election with the chosen method. */
 export function countElection(e: BltElection, method: StvMethod = "scottish", options: CountOptions = {}): StvResult {
+  refuseEqualRankings(e, STV_RULE_NAMES[method] ?? method);
   switch (method) {
     case "scottish":
       return countScottish(e, options);
