@@ -144,6 +144,20 @@ export interface EmailOutboxTable {
   last_error: string | null;
   next_attempt_at: Timestamp;
   failed_at: Timestamp | null;
+  attachments: ColumnType<MailAttachment[], string | undefined, string>;
+}
+
+/** A file sent with an email (an .ics invitation): text content. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+export interface CalendarFeedsTable {
+  user_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
 }
 
 export interface AuditEventsTable {
@@ -177,6 +191,7 @@ export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsT
   password_resets: PasswordResetsTable;
   invitations: InvitationsTable;
   email_outbox: EmailOutboxTable;
+  calendar_feeds: CalendarFeedsTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
 }

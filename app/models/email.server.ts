@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
+import type { MailAttachment } from "../../db/schema";
 
 /**
  * Mail is written to an outbox in the same transaction as the change it
@@ -7,17 +8,17 @@ import type { Executor } from "~/utils/db.server";
  * mailer (app/utils/mailer.server.ts) delivers it by SMTP when SMTP_URL is
  * set; the /dev/mail page lists it in development.
  */
-export async function queueEmail(db: Executor, mail: { organisationId: string | null; to: string; subject: string; body: string }) {
+export async function queueEmail(db: Executor, mail: { organisationId: string | null; to: string; subject: string; body: string; attachments?: MailAttachment[] }) {
   await db
     .insertInto("email_outbox")
-    .values({ organisation_id: mail.organisationId, to_email: mail.to, subject: mail.subject, body: mail.body })
+    .values({ organisation_id: mail.organisationId, to_email: mail.to, subject: mail.subject, body: mail.body, attachments: JSON.stringify(mail.attachments ?? []) })
     .execute();
 }
 
 export async function recentEmails(db: Executor, limit = 50) {
   return db
     .selectFrom("email_outbox")
-    .select(["id", "to_email", "subject", "body", "created_at", "organisation_id", "sent_at", "attempts", "last_error", "failed_at"])
+    .select(["id", "to_email", "subject", "body", "attachments", "created_at", "organisation_id", "sent_at", "attempts", "last_error", "failed_at"])
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
@@ -29,6 +30,7 @@ export interface OutgoingMail {
   to_email: string;
   subject: string;
   body: string;
+  attachments: MailAttachment[];
   attempts: number;
 }
 
@@ -60,7 +62,7 @@ export async function deliverDueEmails(db: Executor, send: (mail: OutgoingMail) 
       ORDER BY next_attempt_at, id LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, to_email, subject, body, attempts
+    RETURNING id, to_email, subject, body, attachments, attempts
   `.execute(db);
   let sent = 0;
   let failed = 0;

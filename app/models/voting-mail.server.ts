@@ -3,7 +3,10 @@ import { FORMAT_LABEL, MEETING_KIND_LABEL, motionHref } from "~/components/gover
 import { nonEmptyLines } from "~/domain/text";
 import { resultSummary } from "~/domain/voting/resolutions";
 import type { Executor } from "~/utils/db.server";
+import { meetingsCalendar } from "~/domain/voting/calendar";
+import type { MailAttachment } from "../../db/schema";
 import { recordAudit } from "./audit.server";
+import { meetingForCalendar } from "./calendar.server";
 import { GovernanceError } from "./meetings.errors.server";
 import { getResult, isElection } from "./meetings.server";
 
@@ -35,10 +38,10 @@ async function motionForMail(db: Executor, organisationId: string, motionId: str
  * the register whom `which` (a condition on members m) picks, greeted by
  * name. Returns how many were queued.
  */
-async function mailMembers(db: Executor, organisationId: string, which: RawBuilder<unknown>, subject: string, body: string) {
+async function mailMembers(db: Executor, organisationId: string, which: RawBuilder<unknown>, subject: string, body: string, attachments: readonly MailAttachment[] = []) {
   const result = await sql`
-    INSERT INTO email_outbox (organisation_id, to_email, subject, body)
-    SELECT m.organisation_id, m.email, ${subject}, 'Dear ' || m.name || E',\n\n' || ${body}
+    INSERT INTO email_outbox (organisation_id, to_email, subject, body, attachments)
+    SELECT m.organisation_id, m.email, ${subject}, 'Dear ' || m.name || E',\n\n' || ${body}, ${JSON.stringify(attachments)}::jsonb
     FROM members m
     WHERE m.organisation_id = ${organisationId}::uuid AND m.email IS NOT NULL AND m.email <> '' AND ${which}
   `.execute(db);
@@ -122,10 +125,12 @@ export async function emailMeetingNotice(db: Executor, actorUserId: string, orga
     `Members admitted on ${meeting.record_date} may vote. If you cannot take part, you may appoint another member or the chair as your proxy:`,
     `${appUrl}/meetings/${meeting.id}/proxy`,
     "",
-    `The meeting's page, where the resolutions will be open for voting:`,
+    `The meeting is attached as a calendar entry (meeting.ics). The meeting's page, where the resolutions will be open for voting:`,
     `${appUrl}/meetings/${meeting.id}`,
   ].join("\n");
-  const recipients = await mailMembers(db, organisationId, sql`m.status = 'admitted'`, `Notice of meeting: ${meeting.title}`, body);
+  const entry = await meetingForCalendar(db, organisationId, meetingId, appUrl);
+  const invitation = { filename: "meeting.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: meetingsCalendar(entry ? [entry] : [], { name: meeting.title, stamp: new Date() }) };
+  const recipients = await mailMembers(db, organisationId, sql`m.status = 'admitted'`, `Notice of meeting: ${meeting.title}`, body, [invitation]);
   await db.insertInto("meeting_notices").values({ meeting_id: meetingId, organisation_id: organisationId, emailed_by: actorUserId, recipients }).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "meeting.notice_emailed", entityType: "meeting", entityId: meetingId, after: { recipients } });
   return recipients;

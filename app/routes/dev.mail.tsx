@@ -36,6 +36,7 @@ export default function DevMail() {
             {m.sent_at ? "sent by SMTP" : m.failed_at ? `given up after ${m.attempts} tries: ${m.last_error}` : m.attempts ? `not sent yet (${m.attempts} tries; last: ${m.last_error})` : "in the outbox"}
           </p>
           <pre className="mail">{linkify(m.body)}</pre>
+          {m.attachments.length ? <p className="muted">Attached: {m.attachments.map((a) => a.filename).join(", ")}</p> : null}
         </article>
       ))}
     </>

@@ -81,6 +81,7 @@ export default function MeetingPage() {
   return (
     <>
       <PageHead title={meeting.title}>
+        <a className="button secondary" href={`/meetings/${meeting.id}/calendar.ics`} download>Add to calendar</a>
         {canVote ? <Link className="button secondary" to={`/meetings/${meeting.id}/proxy`}>Proxies</Link> : null}
         {canManage ? <Link className="button" to={`/meetings/${meeting.id}/motions/new`}>Add a resolution</Link> : null}
         {canManage ? <Link className="button" to={`/meetings/${meeting.id}/elections/new`}>Add an election</Link> : null}

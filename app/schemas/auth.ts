@@ -28,3 +28,6 @@ export const ChangePasswordSchema = z
     confirm: z.string({ required_error: "Repeat the password" }),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match" });
+
+/** The calendar feed page: make a new private address, or switch the feed off. */
+export const CalendarFeedSchema = z.object({ intent: z.enum(["renew", "stop"], { required_error: "Choose what to do" }) });

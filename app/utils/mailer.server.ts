@@ -9,7 +9,8 @@ export function smtpSender(smtpUrl: string, from: string): (mail: OutgoingMail) 
   let transport: Promise<import("nodemailer").Transporter> | null = null;
   return async (mail) => {
     transport ??= import("nodemailer").then((nodemailer) => nodemailer.createTransport(smtpUrl));
-    await (await transport).sendMail({ from, to: mail.to_email, subject: mail.subject, text: mail.body });
+    const attachments = (mail.attachments ?? []).map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType }));
+    await (await transport).sendMail({ from, to: mail.to_email, subject: mail.subject, text: mail.body, attachments });
   };
 }
 

@@ -14,6 +14,7 @@ import * as m0013 from "./0013_organisation_time_zone";
 import * as m0006 from "./0006_impact";
 import * as m0019 from "./0019_ballots_at_rest";
 import * as m0022 from "./0022_candidate_affiliation";
+import * as m0023 from "./0023_calendars";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "0013_organisation_time_zone": m0013,
   "0019_ballots_at_rest": m0019,
   "0022_candidate_affiliation": m0022,
+  "0023_calendars": m0023,
 };

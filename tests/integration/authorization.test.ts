@@ -36,6 +36,7 @@ beforeAll(async () => {
   const member = await makeMember(db, org.id, { name: SECRET_NAME });
   fixtures.memberId = member.id;
   fixtures.token = "not-a-real-token";
+  fixtures.feedToken = "not-a-real-token";
   for (const role of ROLES) {
     const u = await makeUser(db, { organisationId: org.id, roles: [role], memberId: role === "member" ? member.id : null });
     users[role] = { id: u.id, orgId: org.id };
