@@ -1,7 +1,7 @@
 import type { Executor } from "~/utils/db.server";
 import { displayMoney } from "~/domain/money";
 import { holdingsAsAt, type ShareTransaction } from "~/domain/shares/holdings";
-import { renderPdf, pdfTable } from "~/utils/pdf.server";
+import { BOLD, FONT, renderPdf, pdfTable } from "~/utils/pdf.server";
 import { listShareClasses } from "./shares.server";
 
 /** A member's annual statement: holdings at the start and end of the year, every entry between, and interest. */
@@ -30,20 +30,20 @@ export async function memberStatement(db: Executor, organisationId: string, memb
 export function statementPdf(s: Awaited<ReturnType<typeof memberStatement>>, who: { organisation: string; name: string; number: number }, currency: string) {
   const money = (m: bigint) => displayMoney(m, currency);
   return renderPdf((doc) => {
-    doc.font("Helvetica-Bold").fontSize(16).text(`${who.organisation}: share statement ${s.from.slice(0, 4)}`);
-    doc.font("Helvetica").fontSize(10).text(`${who.name}, member no. ${who.number}. Period ${s.from} to ${s.to}.`).moveDown();
-    doc.font("Helvetica-Bold").text("Holdings");
+    doc.font(BOLD).fontSize(16).text(`${who.organisation}: share statement ${s.from.slice(0, 4)}`);
+    doc.font(FONT).fontSize(10).text(`${who.name}, member no. ${who.number}. Period ${s.from} to ${s.to}.`).moveDown();
+    doc.font(BOLD).text("Holdings");
     pdfTable(doc, [{ header: "Share class", width: 200 }, { header: "Opening shares", width: 80, align: "right" }, { header: "Closing shares", width: 80, align: "right" }, { header: "Closing value", width: 100, align: "right" }],
       [...new Set([...s.opening, ...s.closing].map((h) => h.classId))].map((id) => {
         const o = s.opening.find((h) => h.classId === id);
         const c = s.closing.find((h) => h.classId === id);
         return [s.names[id] ?? id, String(o?.shares ?? 0), String(c?.shares ?? 0), money(c?.value ?? 0n)];
       }));
-    doc.moveDown().font("Helvetica-Bold").text("Entries in the year");
+    doc.moveDown().font(BOLD).text("Entries in the year");
     pdfTable(doc, [{ header: "Date", width: 70 }, { header: "Entry", width: 110 }, { header: "Class", width: 140 }, { header: "Shares", width: 60, align: "right" }, { header: "Amount", width: 80, align: "right" }],
       s.entries.map((e) => [e.effective_on, e.kind.replace("_", " "), s.names[e.class_id] ?? "", String(e.shares), money(BigInt(e.amount))]));
     if (s.interest.length) {
-      doc.moveDown().font("Helvetica-Bold").text("Interest");
+      doc.moveDown().font(BOLD).text("Interest");
       pdfTable(doc, [{ header: "Period", width: 140 }, { header: "Interest", width: 80, align: "right" }, { header: "As shares", width: 70, align: "right" }, { header: "Paid in cash", width: 80, align: "right" }],
         s.interest.map((i) => [`${i.period_from} to ${i.period_to}`, money(BigInt(i.interest)), String(i.shares_credited), money(BigInt(i.cash))]));
     }

@@ -3,7 +3,7 @@ import { certifiedResultRows } from "~/models/meetings.certificate.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
-import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
@@ -14,14 +14,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!cert) throw new Response("No certified result (yet) for that motion.", { status: 404 });
   const pdf = await renderPdf(
     (doc) => {
-      doc.font("Helvetica-Bold").fontSize(16).text("Certified result");
+      doc.font(BOLD).fontSize(16).text("Certified result");
       doc.moveDown(0.5);
       pdfTable(doc, [{ header: "", width: 160 }, { header: "", width: 330 }], cert.facts, { fontSize: 9 });
       doc.moveDown();
       const w = Math.floor(490 / cert.table.header.length);
       pdfTable(doc, cert.table.header.map((h, i) => ({ header: h, width: w, align: i === 0 ? "left" : "right" })), cert.table.rows, { fontSize: 9 });
       doc.moveDown();
-      doc.font("Helvetica").fontSize(10);
+      doc.font(FONT).fontSize(10);
       for (const r of cert.reasons) doc.text(r, { width: 490 });
     },
     { title: `Certified result: ${cert.motion.title}` },

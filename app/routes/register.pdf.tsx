@@ -4,7 +4,7 @@ import { registerRows } from "~/models/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
 
@@ -33,8 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ]);
   }
   const pdf = await renderPdf((doc) => {
-    doc.font("Helvetica-Bold").fontSize(14).text(`${ctx.organisation.name}: register of members`);
-    doc.font("Helvetica").fontSize(9).text(`As at ${asAt}. Kept under s.30 of the Co-operative and Community Benefit Societies Act 2014.${more ? ` First ${PDF_ROW_LIMIT} members only: use the CSV for the full register.` : ""}`);
+    doc.font(BOLD).fontSize(14).text(`${ctx.organisation.name}: register of members`);
+    doc.font(FONT).fontSize(9).text(`As at ${asAt}. Kept under s.30 of the Co-operative and Community Benefit Societies Act 2014.${more ? ` First ${PDF_ROW_LIMIT} members only: use the CSV for the full register.` : ""}`);
     doc.moveDown();
     pdfTable(doc, [
       { header: "No.", width: 36, align: "right" }, { header: "Name, address, email", width: 150 }, { header: "Shares held", width: 85 },

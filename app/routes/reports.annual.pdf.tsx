@@ -4,7 +4,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { yearEndParam } from "~/utils/params.server";
 import * as clock from "~/utils/clock.server";
-import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
@@ -16,8 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lines = annualLines(f, ctx.organisation.currency);
   const pdf = await renderPdf(
     (doc) => {
-      doc.font("Helvetica-Bold").fontSize(16).text(`${ctx.organisation.name}`);
-      doc.font("Helvetica").fontSize(11).text(`Annual return figures: ${f.yearStart} to ${f.yearEnd}`);
+      doc.font(BOLD).fontSize(16).text(`${ctx.organisation.name}`);
+      doc.font(FONT).fontSize(11).text(`Annual return figures: ${f.yearStart} to ${f.yearEnd}`);
       doc.moveDown();
       pdfTable(doc, [{ header: "Figure", width: 340 }, { header: "Value", width: 150, align: "right" }], lines.map((l) => [l.label, l.display]), { fontSize: 10 });
       doc.moveDown();
