@@ -62,7 +62,11 @@ export async function changeUserRoles(db: Executor, actorUserId: string, organis
   if (!belongs) return null;
   const [actorRoles, targetRoles, owners] = await Promise.all([rolesOf(db, organisationId, actorUserId), rolesOf(db, organisationId, userId), ownerCount(db, organisationId)]);
   const check = checkRoleChange({ actorUserId, actorRoles, targetUserId: userId, targetRoles, newRoles: roles, ownerCount: owners });
-  if (!check.ok) return check;
+  if (!check.ok) {
+    // A refused grant is worth knowing about (the case was an insider raising themselves): it goes in the audit trail.
+    await recordAudit(db, { organisationId, actorUserId, action: "user.roles_change_refused", entityType: "user", entityId: userId, before: [...targetRoles].sort(), after: { requested: [...new Set(roles)].sort(), reason: check.reason } });
+    return check;
+  }
   if (check.added.length || check.removed.length) await setUserRoles(db, actorUserId, organisationId, userId, [...new Set(roles)]);
   return check;
 }

@@ -68,6 +68,8 @@ describe("People & roles: the grant matrix over HTTP", () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain("Nobody changes their own roles");
       expect(await rolesOf(me.id)).toEqual([role]);
+      const audit = await t.db.selectFrom("audit_events").select(["action", "actor_user_id"]).where("organisation_id", "=", org.id).where("entity_id", "=", me.id).execute();
+      expect(audit).toEqual([{ action: "user.roles_change_refused", actor_user_id: me.id }]);
       const drop = await me.b.post("/users", { intent: "roles", userId: me.id, roles: [] });
       expect(await drop.text()).toContain("Nobody changes their own roles");
       expect(await rolesOf(me.id)).toEqual([role]);
