@@ -5,6 +5,8 @@ import { env } from "../app/utils/env.server";
 import { printLogins, seed } from "./seed";
 import { startServer } from "./server";
 
+// The demo lists the mail it sends at /dev/mail: a development page, shown only with DEV_TOOLS=true.
+if (process.env.NODE_ENV !== "production") process.env.DEV_TOOLS ??= "true";
 try {
   env();
 } catch (error) {
@@ -16,4 +18,4 @@ await migrateToLatest(db);
 await seed(db);
 printLogins();
 await startServer();
-console.log("Mail the app sends is listed at http://localhost:" + env().PORT + "/dev/mail");
+if (env().DEV_TOOLS) console.log("Mail the app sends is listed at http://localhost:" + env().PORT + "/dev/mail");

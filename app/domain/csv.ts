@@ -43,3 +43,24 @@ function unreadableReason(error: unknown): string {
   if (e.code === "INVALID_OPENING_QUOTE" || e.code === "CSV_INVALID_OPENING_QUOTE") return 'a field that is not in quotes holds a quote (put the field in quotes and double the quote: "O""Brien")';
   return e.message ?? String(error);
 }
+
+/** What a spreadsheet may read as the start of a formula (after any spaces). */
+export const FORMULA_START = /^[ ]*[=+\-@\t\r\n\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * The one neutraliser every cell of every CSV the app writes goes through,
+ * header rows included (csv.server's toCsv and csvStream call it). A cell
+ * that starts with = + - @ (or their full-width forms), a tab, CR or LF, even
+ * after leading spaces, could run as a formula when a spreadsheet opens the
+ * file (CSV injection), so such a text cell gets a leading apostrophe, which
+ * spreadsheets show as text. A cell that is only a number ("-12.50", the
+ * amounts the app formats itself) is data, not a formula, and is left alone
+ * so it stays a number.
+ */
+export function neutraliseCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "bigint" || typeof value === "number") return String(value);
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}

@@ -218,7 +218,25 @@ export async function findValidPasswordReset(db: Executor, token: string, now = 
     .executeTakeFirst();
 }
 
-/** Uses the link (once), sets the password and ends every session of the user. */
+/**
+ * A new password for a user, however it is set (a reset link, the account
+ * page, an invitation to someone already registered): every outstanding
+ * reset link of the user is voided with it, and every session ends (the
+ * caller starts a fresh one where that is wanted). Run it in the
+ * transaction that changes the password.
+ */
+export async function setPassword(db: Executor, userId: string, password: string, now = new Date()) {
+  await db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", userId).execute();
+  await voidPasswordResets(db, userId, now);
+  await invalidateAllSessions(db, userId);
+}
+
+/** Marks every unused reset link of the user as used: none of them works any more. */
+export async function voidPasswordResets(db: Executor, userId: string, now = new Date()) {
+  await db.updateTable("password_resets").set({ used_at: now }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+}
+
+/** Uses the link (once), sets the password, voids the user's other reset links and ends every session of the user. */
 export async function resetPassword(db: Executor, token: string, password: string, now = new Date()) {
   const used = await db
     .updateTable("password_resets")
@@ -229,8 +247,7 @@ export async function resetPassword(db: Executor, token: string, password: strin
     .returning("user_id")
     .executeTakeFirst();
   if (!used) return null;
-  await db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", used.user_id).execute();
-  await invalidateAllSessions(db, used.user_id);
+  await setPassword(db, used.user_id, password, now);
   return used.user_id;
 }
 
@@ -292,7 +309,11 @@ export async function acceptInvitation(db: Executor, token: string, input: { nam
   const userId = existing
     ? existing.id
     : (await db.insertInto("users").values({ email: invitation.email, name: input.name, password_hash: passwordHash }).returning("id").executeTakeFirstOrThrow()).id;
-  if (existing) await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
+  if (existing) {
+    // Someone already registered sets a new password here: as with any new password, their reset links stop working.
+    await db.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
+    await voidPasswordResets(db, userId, now);
+  }
   await db
     .insertInto("organisation_users")
     .values({ organisation_id: invitation.organisation_id, user_id: userId, member_id: invitation.member_id })

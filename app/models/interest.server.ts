@@ -1,3 +1,4 @@
+import { checkSeparationOfDuties } from "~/domain/duties";
 import type { Executor } from "~/utils/db.server";
 import { displayMoney, type RoundingMode } from "~/domain/money";
 import { previewInterestRun } from "~/domain/shares/interest";
@@ -99,9 +100,11 @@ async function listInterestRunsById(db: Executor, organisationId: string, runId:
 }
 
 export async function approveInterestRun(db: Executor, actorUserId: string, organisationId: string, runId: string) {
-  const run = await db.selectFrom("interest_runs").select(["status"]).where("organisation_id", "=", organisationId).where("id", "=", runId).forUpdate().executeTakeFirst();
+  const run = await db.selectFrom("interest_runs").select(["status", "created_by"]).where("organisation_id", "=", organisationId).where("id", "=", runId).forUpdate().executeTakeFirst();
   if (!run) return null;
   if (run.status !== "preview") return { ok: false as const, reason: `This run is already ${run.status}.` };
+  const separate = checkSeparationOfDuties("interest_run", actorUserId, [{ userId: run.created_by, as: "previewed" }]);
+  if (!separate.ok) return { ok: false as const, reason: separate.reason };
   await db.updateTable("interest_runs").set({ status: "approved", approved_by: actorUserId }).where("organisation_id", "=", organisationId).where("id", "=", runId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "share.interest_approved", entityType: "interest_run", entityId: runId, before: { status: "preview" }, after: { status: "approved" } });
   return { ok: true as const };

@@ -1,3 +1,4 @@
+import { checkSeparationOfDuties } from "~/domain/duties";
 import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
 import { validateOffer, validateProduct } from "~/domain/lending/products";
 import { generateSchedule, scheduleToJson } from "~/domain/lending/schedule";
@@ -273,6 +274,10 @@ export async function castVote(db: Executor, actorUserId: string, organisationId
     .where("role", "=", "credit_committee")
     .executeTakeFirst();
   if (!isMember) throw new LendingRefusal("Only members of the credit committee vote on applications.");
+  if (input.vote !== "recuse") {
+    const separate = checkSeparationOfDuties("credit_decision", actorUserId, [{ userId: app.officer_user_id, as: "took" }]);
+    if (!separate.ok) throw new LendingRefusal(separate.reason, "vote");
+  }
   const already = await db
     .selectFrom("credit_votes")
     .select("vote")

@@ -1,16 +1,16 @@
+import { checkUpload, UPLOAD_KINDS } from "~/domain/uploads";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
 /*
- * Only these types are served with their own Content-Type; anything else is
- * served as a plain download (application/octet-stream), so an uploaded HTML
- * or SVG file can never run as a page of this site.
+ * Only the kinds uploads are checked against (app/domain/uploads.ts) are
+ * served with their own Content-Type; anything else (a file stored before
+ * that check) is served as a plain download (application/octet-stream), so
+ * an uploaded HTML or SVG file can never run as a page of this site.
  */
-const SAFE_TYPES = new Set(["application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
+const SAFE_TYPES = new Set(Object.values(UPLOAD_KINDS).map((k) => k.contentType));
 
 export function servedContentType(stored: string) {
   return SAFE_TYPES.has(stored) ? stored : "application/octet-stream";
@@ -31,13 +31,16 @@ export async function addDocument(
   actorUserId: string,
   organisationId: string,
   target: DocumentTarget,
-  file: { filename: string; contentType: string; bytes: Uint8Array },
+  /** contentType is what the browser claimed: kept for the caller's convenience, never trusted or stored. */
+  file: { filename: string; contentType?: string; bytes: Uint8Array },
 ): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
   if (!(await targetExists(db, organisationId, target))) return { ok: false, reason: "No such application or loan." };
   if (file.bytes.length === 0) return { ok: false, reason: "Choose a file to upload." };
   if (file.bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, reason: "Files can be at most 5 MB." };
-  // No path separators or control characters in a stored name.
-  const filename = [...file.filename].map((c) => (c === "/" || c === "\\" || c.charCodeAt(0) < 32 ? "_" : c)).join("").slice(0, 200) || "document";
+  // What the file is comes from its bytes, not the name or type the browser sent; the stored name is rebuilt safe.
+  const checked = checkUpload(file.filename, file.bytes);
+  if (!checked.ok) return { ok: false, reason: checked.reason };
+  const filename = checked.filename;
   const row = await db
     .insertInto("loan_documents")
     .values({
@@ -45,7 +48,7 @@ export async function addDocument(
       application_id: target.applicationId ?? null,
       loan_id: target.loanId ?? null,
       filename,
-      content_type: file.contentType || "application/octet-stream",
+      content_type: checked.contentType,
       size: file.bytes.length,
       content: file.bytes,
       uploaded_by: actorUserId,
@@ -58,7 +61,7 @@ export async function addDocument(
     action: "loan.document_added",
     entityType: target.applicationId ? "loan_application" : "loan",
     entityId: (target.applicationId ?? target.loanId)!,
-    after: { documentId: row.id, filename, size: file.bytes.length },
+    after: { documentId: row.id, filename, kind: checked.kind, size: file.bytes.length },
   });
   return { ok: true, id: row.id };
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { checkTransfer, type MemberStatus } from "~/domain/shares/rules";
+import { checkSeparationOfDuties } from "~/domain/duties";
 import { sameName } from "~/domain/names";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
@@ -39,7 +40,7 @@ async function check(db: Executor, organisationId: string, t: { classId: string;
 export async function requestTransfer(db: Executor, actorUserId: string, organisationId: string, t: { classId: string; fromMemberId: string; toMemberId: string; shares: number; on: string }) {
   const c = await check(db, organisationId, t, false);
   if (!c.ok) return c;
-  const row = await db.insertInto("share_transfers").values({ organisation_id: organisationId, class_id: t.classId, from_member_id: t.fromMemberId, to_member_id: t.toMemberId, shares: t.shares, requested_on: t.on }).returning("id").executeTakeFirstOrThrow();
+  const row = await db.insertInto("share_transfers").values({ organisation_id: organisationId, class_id: t.classId, from_member_id: t.fromMemberId, to_member_id: t.toMemberId, shares: t.shares, requested_on: t.on, requested_by: actorUserId }).returning("id").executeTakeFirstOrThrow();
   await recordAudit(db, { organisationId, actorUserId, action: "share.transfer_requested", entityType: "share_transfer", entityId: row.id, after: t });
   return { ok: true as const, id: row.id };
 }
@@ -49,6 +50,10 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   if (!t) return null;
   if (t.status !== "pending") return { ok: false as const, field: "transferId", reason: "This transfer has already been decided." };
   if (decision === "approve") {
+    // Who asked for it, or whose shares it moves, does not approve it: another board member does.
+    const parties = await db.selectFrom("organisation_users").select("user_id").where("organisation_id", "=", organisationId).where("member_id", "in", [t.from_member_id, t.to_member_id]).execute();
+    const separate = checkSeparationOfDuties("share_transfer", actorUserId, [{ userId: t.requested_by, as: "asked for" }, ...parties.map((p) => ({ userId: p.user_id, as: "is a party to" as const }))]);
+    if (!separate.ok) return { ok: false as const, field: "transferId", reason: separate.reason };
     const c = await check(db, organisationId, { classId: t.class_id, fromMemberId: t.from_member_id, toMemberId: t.to_member_id, shares: t.shares }, true);
     if (!c.ok) return c;
     const cls = (await getShareClass(db, organisationId, t.class_id))!;

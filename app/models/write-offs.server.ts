@@ -1,3 +1,4 @@
+import { checkSeparationOfDuties } from "~/domain/duties";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { LendingRefusal } from "./borrowers.server";
@@ -55,9 +56,9 @@ export async function decideWriteOff(
     .forUpdate()
     .executeTakeFirst();
   if (!proposal || proposal.decision !== null) throw new LendingRefusal("That write-off proposal has already been decided or withdrawn.");
-  const own = proposal.proposed_by === actorUserId;
-  if (input.decision === "withdraw" && !own) throw new LendingRefusal("Only the board member who proposed a write-off can withdraw it; you can approve or reject it.");
-  if (input.decision !== "withdraw" && own) throw new LendingRefusal("Another board member must decide on a write-off you proposed; you can withdraw it.");
+  const separate = checkSeparationOfDuties("loan_write_off", actorUserId, [{ userId: proposal.proposed_by, as: "proposed" }]);
+  if (input.decision === "withdraw" && separate.ok) throw new LendingRefusal("Only the board member who proposed a write-off can withdraw it; you can approve or reject it.");
+  if (input.decision !== "withdraw" && !separate.ok) throw new LendingRefusal(separate.reason);
   if (input.decision === "reject" && !input.note) throw new LendingRefusal("Say why the write-off is rejected.", "note");
   let principal: bigint | null = null;
   if (input.decision === "approve") {

@@ -6,12 +6,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { createSession, invalidateAllSessions } from "~/models/auth.server";
+import { createSession, setPassword } from "~/models/auth.server";
 import { ChangePasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requireUser, sessionCookie } from "~/utils/session.server";
-import { hashPassword, verifyPassword } from "~/utils/tokens.server";
+import { verifyPassword } from "~/utils/tokens.server";
 import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { name: ctx.user.name, email: ctx.user.email, organisation: ctx.organisation?.name ?? null, roles: ctx.roles.map((r) => ROLE_LABELS[r]) };
 }
 
-/** Changing the password ends every other session, then starts a fresh one here. */
+/** Changing the password voids every reset link and ends every other session, then starts a fresh one here. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const submission = parseForm(await request.formData(), { schema: ChangePasswordSchema });
@@ -33,8 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return { result: submission.reply({ fieldErrors: { current: ["That is not your current password"] }, hideFields: ["current", "password", "confirm"] }), changed: false };
   }
   const session = await db.transaction().execute(async (trx) => {
-    await trx.updateTable("users").set({ password_hash: await hashPassword(submission.value.password) }).where("id", "=", ctx.user.id).execute();
-    await invalidateAllSessions(trx, ctx.user.id);
+    await setPassword(trx, ctx.user.id, submission.value.password);
     return createSession(trx, ctx.user.id, ctx.organisation?.id ?? null);
   });
   return withHeaders(

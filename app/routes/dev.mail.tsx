@@ -4,15 +4,16 @@ import { PageHead } from "~/components/ui";
 import { recentEmails } from "~/models/email.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { devToolsEnabled, env } from "~/utils/env.server";
 
 /* Development only: the outbox as a page, so a person can click the links
- * in password-reset and invitation mails. In production it does not exist. */
+ * in password-reset and invitation mails. It exists only with DEV_TOOLS=true
+ * (which the settings refuse together with NODE_ENV=production). */
 export const access: RouteAccess = { loader: "public" };
 export const meta: MetaFunction = () => [{ title: "Sent mail (development) · Co-op Register" }];
 
 export async function loader(_args: LoaderFunctionArgs) {
-  if (env().NODE_ENV === "production") throw new Response("Not found", { status: 404 });
+  if (!devToolsEnabled(env())) throw new Response("Not found", { status: 404 });
   const mails = await recentEmails(await getDb(), 50);
   return { mails: mails.map((m) => ({ ...m, id: String(m.id) })) };
 }
@@ -26,7 +27,7 @@ export default function DevMail() {
   return (
     <>
       <PageHead title="Sent mail (development)" />
-      <p className="muted">The outbox, newest first: each message and whether it has gone out by SMTP (set SMTP_URL to send). This page does not exist in production.</p>
+      <p className="muted">The outbox, newest first: each message and whether it has gone out by SMTP (set SMTP_URL to send). This page exists only when DEV_TOOLS=true, never in production.</p>
       {mails.length === 0 ? <p>No mail yet.</p> : null}
       {mails.map((m) => (
         <article key={m.id} className="card">

@@ -4,10 +4,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { ROLE_LABELS, ROLES } from "~/domain/permissions";
+import { ROLE_LABELS, ROLES, type Role } from "~/domain/permissions";
 import { createInvitation } from "~/models/auth.server";
 import { recordAudit } from "~/models/audit.server";
-import { listOrganisationUsers, pendingInvitations, setUserRoles } from "~/models/users.server";
+import { changeUserRoles, checkInvitation, listOrganisationUsers, pendingInvitations } from "~/models/users.server";
 import { InviteSchema, RolesSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -32,20 +32,17 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = await getDb();
   if (formData.get("intent") === "roles") {
     const submission = parseForm(formData, { schema: RolesSchema });
-    if (submission.status !== "success") return { invite: null, message: "Choose valid roles." };
-    // Nobody removes the last owner by accident: an organisation always has someone who can manage it.
-    const ok = await db.transaction().execute(async (trx) => {
-      const owners = await trx.selectFrom("user_roles").select("user_id").where("organisation_id", "=", ctx.organisation.id).where("role", "=", "owner").execute();
-      if (owners.length === 1 && owners[0].user_id === submission.value.userId && !submission.value.roles.includes("owner")) return "last-owner";
-      return (await setUserRoles(trx, ctx.user.id, ctx.organisation.id, submission.value.userId, submission.value.roles)) ? "ok" : "missing";
-    });
-    if (ok === "missing") throw new Response("Not found", { status: 404 });
-    return { invite: null, message: ok === "last-owner" ? "The organisation needs at least one owner." : "Roles saved." };
+    if (submission.status !== "success") return { invite: null, message: "Choose valid roles.", refused: true };
+    const changed = await db.transaction().execute((trx) => changeUserRoles(trx, ctx.user.id, ctx.organisation.id, submission.value.userId, submission.value.roles));
+    if (!changed) throw new Response("Not found", { status: 404 });
+    return { invite: null, message: changed.ok ? (changed.added.length || changed.removed.length ? "Roles saved." : "No change to save.") : changed.reason, refused: !changed.ok };
   }
   const submission = parseForm(formData, { schema: InviteSchema });
-  if (submission.status !== "success") return { invite: submission.reply(), message: null };
+  if (submission.status !== "success") return { invite: submission.reply(), message: null, refused: true };
   const { email, roles, memberNumber } = submission.value;
   const result = await db.transaction().execute(async (trx) => {
+    const allowed = await checkInvitation(trx, ctx.user, ctx.organisation.id, email, roles);
+    if (!allowed.ok) return allowed;
     let memberId: string | null = null;
     if (memberNumber) {
       const member = await trx.selectFrom("members").select("id").where("organisation_id", "=", ctx.organisation.id).where("member_number", "=", memberNumber).executeTakeFirst();
@@ -56,12 +53,13 @@ export async function action({ request }: ActionFunctionArgs) {
     await recordAudit(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, action: "user.invited", entityType: "invitation", entityId: invitation.id, after: { email, roles, memberNumber: memberNumber ?? null } });
     return invitation;
   });
-  if (!result) return { invite: submission.reply({ fieldErrors: { memberNumber: [`There is no member number ${memberNumber}`] } }), message: null };
-  return { invite: submission.reply({ resetForm: true }), message: `Invitation emailed to ${email}.` };
+  if (!result) return { invite: submission.reply({ fieldErrors: { memberNumber: [`There is no member number ${memberNumber}`] } }), message: null, refused: true };
+  if ("ok" in result) return { invite: submission.reply({ fieldErrors: { roles: [result.reason] } }), message: result.reason, refused: true };
+  return { invite: submission.reply({ resetForm: true }), message: `Invitation emailed to ${email}.`, refused: false };
 }
 
 export default function Users() {
-  const { users, invitations } = useLoaderData<typeof loader>();
+  const { users, invitations, me } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.invite,
@@ -72,7 +70,7 @@ export default function Users() {
   return (
     <>
       <PageHead title="People & roles" />
-      <Flash message={data?.message} tone={data?.message?.startsWith("The organisation") ? "error" : "success"} />
+      <Flash message={data?.message} tone={data?.refused ? "error" : "success"} />
       <section className="card">
         <h2>People</h2>
         <TableWrap label="People">
@@ -84,6 +82,9 @@ export default function Users() {
                   <td>{u.name}{u.member_number ? <span className="muted"> (member {u.member_number})</span> : null}</td>
                   <td>{u.email}</td>
                   <td>
+                    {u.id === me ? (
+                      <p>{u.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(", ") || "No roles"} <span className="muted">(your own: another owner or the secretary changes them)</span></p>
+                    ) : (
                     <Form method="post" className="checks" aria-label={`Roles of ${u.name}`}>
                       <input type="hidden" name="intent" value="roles" />
                       <input type="hidden" name="userId" value={u.id} />
@@ -94,6 +95,7 @@ export default function Users() {
                       ))}
                       <button type="submit" className="secondary">Save roles</button>
                     </Form>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -11,6 +11,12 @@ describe("CSV output", () => {
     expect(neutraliseCell("-12.50")).toBe("-12.50");
     expect(neutraliseCell(1234n)).toBe("1234");
     expect(neutraliseCell(null)).toBe("");
+    // Also after spaces, on a new line, or in full-width form.
+    for (const evil of ["  =1+1", "\n=1+1", "\uff1dcmd", "-1+1", "+1"]) expect(neutraliseCell(evil)).toBe(`'${evil}`);
+  });
+
+  it("neutralises the header row too (a count sheet's header holds candidate names)", () => {
+    expect(toCsv(["stage", "=cmd|' /C calc'!A0", "@x"], [])).toBe("stage,'=cmd|' /C calc'!A0,'@x\n");
   });
 
   it("quotes commas, quotes and newlines, and escapes markup-free", () => {
@@ -26,10 +32,10 @@ describe("CSV output", () => {
         yield [i, `=row${i}`];
       }
     }
-    const stream = csvStream(["n", "label"], rows());
+    const stream = csvStream(["n", "label", "+header"], rows());
     const reader = stream.getReader();
     const first = await reader.read();
-    expect(new TextDecoder().decode(first.value)).toBe("n,label\n");
+    expect(new TextDecoder().decode(first.value)).toBe("n,label,'+header\n");
     expect(produced).toBe(0);
     let text = "";
     for (;;) {

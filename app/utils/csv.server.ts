@@ -1,21 +1,23 @@
 import { stringify as stringifySync } from "csv-stringify/sync";
 
-/**
- * CSV out of the app. A cell that starts with = + - @ (or a tab/CR) would
- * run as a formula when a spreadsheet opens the file (CSV injection), so
- * such text cells get a leading apostrophe. Numbers we format ourselves
- * (amounts like "-12.50") are left alone so they stay numbers.
+import { neutraliseCell } from "~/domain/csv";
+
+/*
+ * CSV out of the app. Every cell, header rows included, goes through the
+ * one neutraliser (neutraliseCell in app/domain/csv.ts) against CSV
+ * injection; nothing writes CSV any other way.
  */
-export function neutraliseCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "bigint" || typeof value === "number") return String(value);
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+export { neutraliseCell };
+
+/** One CSV record, every cell neutralised. */
+export function csvLine(cells: readonly unknown[]): string {
+  return stringifySync([cells.map(neutraliseCell)]);
 }
 
-export function toCsv(header: string[], rows: Iterable<unknown[]>): string {
-  return stringifySync([header, ...[...rows].map((r) => r.map(neutraliseCell))]);
+export function toCsv(header: readonly unknown[], rows: Iterable<readonly unknown[]>): string {
+  let out = csvLine(header);
+  for (const row of rows) out += csvLine(row);
+  return out;
 }
 
 export function csvResponse(filename: string, body: string | ReadableStream<Uint8Array>) {
@@ -32,17 +34,18 @@ export function csvResponse(filename: string, body: string | ReadableStream<Uint
  * Streams rows from an async source as CSV with back-pressure, so a
  * million-row export holds one batch in memory at a time.
  */
-export function csvStream(header: string[], rows: AsyncIterable<unknown[]>): ReadableStream<Uint8Array> {
+export function csvStream(header: readonly unknown[], rows: AsyncIterable<readonly unknown[]>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let iterator: AsyncIterator<unknown[]> | undefined;
+  let pendingHeader: readonly unknown[] | null = header.length ? header : null;
+  let iterator: AsyncIterator<readonly unknown[]> | undefined;
   return new ReadableStream<Uint8Array>({
     start() {
       iterator = rows[Symbol.asyncIterator]();
     },
     async pull(controller) {
-      if (header.length) {
-        controller.enqueue(encoder.encode(stringifySync([header])));
-        header = [];
+      if (pendingHeader) {
+        controller.enqueue(encoder.encode(csvLine(pendingHeader)));
+        pendingHeader = null;
         return;
       }
       const next = await iterator!.next();
@@ -50,7 +53,7 @@ export function csvStream(header: string[], rows: AsyncIterable<unknown[]>): Rea
         controller.close();
         return;
       }
-      controller.enqueue(encoder.encode(stringifySync([next.value.map(neutraliseCell)])));
+      controller.enqueue(encoder.encode(csvLine(next.value)));
     },
     async cancel() {
       await iterator?.return?.();

@@ -20,9 +20,24 @@ const EnvSchema = z.object({
   SECURE_COOKIES: z.enum(["true", "false"]).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps:// (e.g. smtps://user:password@smtp.example.org:465)").optional(),
   MAIL_FROM: z.string().min(3).default("Co-op Register <no-reply@localhost>"),
+  DEV_TOOLS: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
+  ALLOW_EMBEDDED_DB: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
+}).superRefine((e, ctx) => {
+  // Development pages (the outbox at /dev/mail shows password-reset links) exist only when asked for, never in production.
+  if (e.DEV_TOOLS && e.NODE_ENV === "production") {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["DEV_TOOLS"], message: "cannot be true when NODE_ENV=production (the development pages show password-reset links)" });
+  }
+  // A production server on the embedded database is usually a missing DATABASE_URL, not a choice.
+  if (e.NODE_ENV === "production" && !e.DATABASE_URL && !e.ALLOW_EMBEDDED_DB) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["DATABASE_URL"],
+      message: "is not set, so the server would keep its data in the embedded database in PGLITE_DIR. Set DATABASE_URL to your PostgreSQL server, or ALLOW_EMBEDDED_DB=true if the embedded database is what you want in production",
+    });
+  }
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = z.output<typeof EnvSchema>;
 
 export class EnvError extends Error {}
 
@@ -35,6 +50,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Invalid settings in the environment:\n${lines.join("\n")}`);
   }
   return result.data;
+}
+
+/** Whether the development pages (/dev/...) are served: DEV_TOOLS=true, and never in production. */
+export function devToolsEnabled(e: Pick<Env, "DEV_TOOLS" | "NODE_ENV">): boolean {
+  return e.DEV_TOOLS && e.NODE_ENV !== "production";
 }
 
 let cached: Env | undefined;

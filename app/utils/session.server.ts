@@ -99,8 +99,5 @@ export function appUrl(request: Request): string {
   return env().APP_URL ?? new URL(request.url).origin;
 }
 
-/** Only same-site paths are followed after log-in (no open redirects). */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (!to || typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
+/** Only same-site paths are followed after log-in (no open redirects): the rule is app/domain/redirects.ts. */
+export { safeRedirect } from "~/domain/redirects";

@@ -115,6 +115,8 @@ export interface ShareTransfersTable {
   decided_on: DateOnly | null;
   decided_by: string | null;
   note: Generated<string>;
+  /** Who asked for it (migration 0020); null for transfers asked for before then. */
+  requested_by: Generated<string | null>;
   created_at: CreatedAt;
 }
 

@@ -37,7 +37,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "coop-e2e-"));
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
-    env: { ...process.env, PORT: String(port), PGLITE_DIR: dataDir, NODE_ENV: "development", ...extraEnv },
+    env: { ...process.env, PORT: String(port), PGLITE_DIR: dataDir, NODE_ENV: "development", DEV_TOOLS: "true", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -46,12 +46,16 @@ describe("lending documents", () => {
     const { loan } = await makeLoan(db, org.id);
     const b = new Browser(server.base);
     await b.login(officer.email, officer.password);
-    await upload(b, { loanId: loan.id }, { name: "evil.html", type: "text/html", body: new TextEncoder().encode("<script>alert(1)</script>") });
-    const page = await (await b.get(`/loans/${loan.id}`)).text();
-    const id = /href="\/documents\/([0-9a-f-]{36})"/.exec(page)![1];
+    // An HTML page is refused at upload; one stored before that check is still served only as an inert download.
+    const html = await upload(b, { loanId: loan.id }, { name: "evil.html", type: "text/html", body: new TextEncoder().encode("<script>alert(1)</script>") });
+    expect(decodeURIComponent(html.headers.get("location") ?? "")).toContain("documentError=Files ending .html cannot be uploaded.");
+    const legacy = await db.insertInto("loan_documents").values({ organisation_id: org.id, loan_id: loan.id, application_id: null, filename: "evil.html", content_type: "text/html", size: 25, content: new TextEncoder().encode("<script>alert(1)</script>"), uploaded_by: officer.id }).returning("id").executeTakeFirstOrThrow();
+    const id = legacy.id;
     expect((await b.get(`/documents/${id}`)).headers.get("content-type")).toBe("application/octet-stream");
 
     const empty = await upload(b, { loanId: loan.id }, { name: "empty.txt", type: "text/plain", body: new Uint8Array() });
+    const page = await (await b.get(`/loans/${loan.id}`)).text();
+    expect(page).toContain("evil.html");
     expect(decodeURIComponent(empty.headers.get("location") ?? "")).toContain("documentError=Choose a file to upload.");
     const big = await upload(b, { loanId: loan.id }, { name: "big.pdf", type: "application/pdf", body: new Uint8Array(5 * 1024 * 1024 + 10) });
     expect(big.status).toBe(413);
@@ -64,5 +68,31 @@ describe("lending documents", () => {
     await s.login(stranger.email, stranger.password);
     expect((await s.get(`/documents/${id}`)).status).toBe(404);
     expect((await upload(s, { loanId: loan.id }, { name: "x.txt", type: "text/plain", body: new TextEncoder().encode("x") })).status).toBe(404);
+  });
+
+  it("checks uploads by their content: refuses programs and mismatched names with a clear message, stores a safe name", async () => {
+    const db = await testDb();
+    const org = await makeOrganisation(db);
+    const officer = await makeUser(db, { organisationId: org.id, roles: ["loan_officer"] });
+    const { loan } = await makeLoan(db, org.id);
+    const b = new Browser(server.base);
+    await b.login(officer.email, officer.password);
+    const program = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, ...new TextEncoder().encode("This program cannot be run in DOS mode")]);
+    const message = async (res: Response) => decodeURIComponent(new URL(res.headers.get("location") ?? "", server.base).searchParams.get("documentError") ?? "");
+    for (const name of ["setup.exe", "invoice.pdf.exe", "invoice.pdf"]) {
+      const res = await upload(b, { loanId: loan.id }, { name, type: "application/pdf", body: program });
+      expect(res.status).toBe(302);
+      expect(await message(res)).toMatch(/^This file is a Windows program, not a document, so it cannot be uploaded\. Upload PDF, images/);
+    }
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    expect(await message(await upload(b, { loanId: loan.id }, { name: "statement.pdf", type: "application/pdf", body: png }))).toBe(
+      "The file's name ends .pdf, saying it is a PDF, but its content is a PNG image. Rename it to match, or upload the right file.",
+    );
+    expect(await db.selectFrom("loan_documents").select("id").where("loan_id", "=", loan.id).execute()).toEqual([]);
+
+    const ok = await upload(b, { loanId: loan.id }, { name: "../../Shop <front>.png", type: "application/x-msdownload", body: png });
+    expect(ok.headers.get("location")).toBe(`/loans/${loan.id}?documentAdded=1#documents`);
+    const stored = await db.selectFrom("loan_documents").select(["filename", "content_type"]).where("loan_id", "=", loan.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ filename: "Shop _front_.png", content_type: "image/png" });
   });
 });

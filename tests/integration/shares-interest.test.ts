@@ -3,7 +3,7 @@ import { approveInterestRun, createInterestPreview, getInterestRun, postInterest
 import { memberCertificates, memberHoldings, recordPurchase } from "~/models/shares.server";
 import { decideTransfer, requestTransfer } from "~/models/shares-transfers.server";
 import type { Database } from "~/utils/db.server";
-import { makeMember } from "../../db/factories";
+import { makeMember, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { setupClass } from "../fixtures/shares";
 
@@ -29,7 +29,10 @@ describe("interest runs", () => {
     expect(byId.get(b.id)!.interest).toBe(1098n);
     expect(byId.get(b.id)).toMatchObject({ shares_credited: 10, cash: 98n });
     expect(await db.transaction().execute((trx) => postInterestRun(trx, user.id, org.id, r.runId, "2026-01-15"))).toMatchObject({ ok: false, reason: expect.stringContaining("not approved") });
-    expect(await db.transaction().execute((trx) => approveInterestRun(trx, user.id, org.id, r.runId))).toEqual({ ok: true });
+    // Who previewed the run does not approve it (separation of duties); a board member does.
+    expect(await db.transaction().execute((trx) => approveInterestRun(trx, user.id, org.id, r.runId))).toEqual({ ok: false, reason: "You previewed this interest run, so another board member must approve it." });
+    const board = await makeUser(db, { organisationId: org.id, roles: ["board"] });
+    expect(await db.transaction().execute((trx) => approveInterestRun(trx, board.id, org.id, r.runId))).toEqual({ ok: true });
     expect(await db.transaction().execute((trx) => postInterestRun(trx, user.id, org.id, r.runId, "2026-01-15"))).toMatchObject({ ok: true, members: 2 });
     expect((await memberHoldings(db, org.id, a.id))[0].shares).toBe(1030n);
     expect((await memberHoldings(db, org.id, b.id))[0].shares).toBe(740n);
@@ -53,12 +56,18 @@ describe("transfers", () => {
     const t = await db.transaction().execute((trx) => requestTransfer(trx, user.id, org.id, { classId: cls.id, fromMemberId: from.id, toMemberId: to.id, shares: 100, on: "2026-02-01" }));
     if (!t.ok) throw new Error(t.reason);
     expect((await memberHoldings(db, org.id, to.id))[0].shares).toBe(50n);
-    expect(await db.transaction().execute((trx) => decideTransfer(trx, user.id, org.id, t.id, "approve", "2026-02-10", "Board minute 12"))).toEqual({ ok: true });
+    // Who asked for it, or a member whose shares it moves, does not approve it.
+    expect(await db.transaction().execute((trx) => decideTransfer(trx, user.id, org.id, t.id, "approve", "2026-02-10", "Board minute 12"))).toEqual({ ok: false, field: "transferId", reason: "You asked for this transfer, so another board member must approve it." });
+    const party = await makeUser(db, { organisationId: org.id, roles: ["board", "member"], memberId: to.id });
+    expect(await db.transaction().execute((trx) => decideTransfer(trx, party.id, org.id, t.id, "approve", "2026-02-10", "Board minute 12"))).toEqual({ ok: false, field: "transferId", reason: "You are a party to this transfer, so another board member must approve it." });
+    expect((await memberHoldings(db, org.id, to.id))[0].shares).toBe(50n);
+    const board = await makeUser(db, { organisationId: org.id, roles: ["board"] });
+    expect(await db.transaction().execute((trx) => decideTransfer(trx, board.id, org.id, t.id, "approve", "2026-02-10", "Board minute 12"))).toEqual({ ok: true });
     expect((await memberHoldings(db, org.id, from.id))[0].shares).toBe(100n);
     expect((await memberHoldings(db, org.id, to.id))[0].shares).toBe(150n);
     const certs = await memberCertificates(db, org.id, to.id);
     expect(certs.filter((c) => c.cancelled_on === null).map((c) => c.shares)).toEqual([150n]);
     expect(certs.find((c) => c.shares === 50n)?.cancelled_on).toBe("2026-02-10");
-    expect(await db.transaction().execute((trx) => decideTransfer(trx, user.id, org.id, t.id, "approve", "2026-02-10", ""))).toMatchObject({ ok: false });
+    expect(await db.transaction().execute((trx) => decideTransfer(trx, board.id, org.id, t.id, "approve", "2026-02-10", ""))).toMatchObject({ ok: false, reason: "This transfer has already been decided." });
   });
 });

@@ -45,7 +45,7 @@ describe("writing off a loan", () => {
 
     // The proposer cannot approve it.
     const own = await (await board.ann.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id })).text();
-    expect(own).toContain("Another board member must decide on a write-off you proposed");
+    expect(own).toContain("You proposed this write-off, so another board member must decide on it");
     // Rejecting needs a reason.
     expect(await (await board.bob.post(`/loans/${loan.id}/write-off`, { intent: "reject", proposalId: proposal.id, note: "" })).text()).toContain("Say why the write-off is rejected");
     expect(await loanState(loan.id)).toMatchObject({ status: "active", writeOffs: [] });

@@ -1,6 +1,7 @@
 import { dateInZone } from "~/domain/today";
 import { Form, useSearchParams } from "@remix-run/react";
 import { Flash, TableWrap } from "~/components/ui";
+import { UPLOAD_KINDS } from "~/domain/uploads";
 
 export interface DocumentRow {
   id: string;
@@ -38,8 +39,8 @@ export function DocumentsSection({ documents, target, canUpload }: { documents: 
           {target.loanId ? <input type="hidden" name="loanId" value={target.loanId} /> : null}
           <div className="field">
             <label htmlFor="document-file">Add a document</label>
-            <p className="hint" id="document-file-hint">Accounts, business plan, signed agreement: PDF, image, spreadsheet or text, at most 5 MB.</p>
-            <input id="document-file" name="file" type="file" required aria-describedby="document-file-hint" />
+            <p className="hint" id="document-file-hint">Accounts, business plan, signed agreement: PDF, image, spreadsheet or text, at most 5 MB. The file is checked by its content: programs, macros and files whose name does not match their content are refused.</p>
+            <input id="document-file" name="file" type="file" required aria-describedby="document-file-hint" accept={UPLOAD_ACCEPT} />
           </div>
           <button type="submit" className="secondary">Upload</button>
         </Form>
@@ -47,6 +48,8 @@ export function DocumentsSection({ documents, target, canUpload }: { documents: 
     </section>
   );
 }
+
+const UPLOAD_ACCEPT = Object.values(UPLOAD_KINDS).flatMap((k) => k.extensions.map((e) => `.${e}`)).join(",");
 
 export function documentRows(rows: { id: string; filename: string; size: number; uploaded_at: Date; uploaded_by: string | null }[], organisation: { timeZone: string }): DocumentRow[] {
   return rows.map((r) => ({ id: r.id, filename: r.filename, size: r.size, uploadedAt: dateInZone(r.uploaded_at, organisation.timeZone), uploadedBy: r.uploaded_by }));
