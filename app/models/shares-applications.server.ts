@@ -6,7 +6,7 @@ import type { JoinSchema } from "~/schemas/shares";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { changeMemberStatus, createMember, getMember } from "./members.server";
-import { getShareClass, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
+import { getShareClass, lockHolding, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
 
 /*
  * Joining: a public application makes an "applied" register entry (the
@@ -65,6 +65,8 @@ export async function admitApplication(db: Executor, actorUserId: string, organi
   const app = await lockPending(db, organisationId, applicationId);
   if (!app) return { ok: false as const, reason: "That application has already been decided." };
   if (on < app.applied_on) return { ok: false as const, reason: `Admission cannot be dated before the application (${app.applied_on}).` };
+  // The holding before the member's status and audit entry: the common lock order (holdings, then certificates, then the audit chain).
+  await lockHolding(db, organisationId, app.member_id, app.class_id);
   await changeMemberStatus(db, actorUserId, organisationId, app.member_id, { status: "admitted", effectiveOn: on, note: "Application admitted" });
   const issued = await recordPurchase(db, { organisationId, actorUserId, memberId: app.member_id, classId: app.class_id, shares: app.shares, on, method: "admission", reference: "Shares issued on admission" });
   if (!issued.ok) throw new Error(`admission refused by the share rules: ${issued.reason}`);
