@@ -14,6 +14,7 @@ import { requestTransfer } from "~/models/shares-transfers.server";
 import { requestWithdrawal } from "~/models/withdrawals.server";
 import { stripeClient } from "~/utils/stripe.server";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { simultaneously, statusCounts } from "../concurrency";
 import { setupClass } from "../fixtures/shares";
@@ -314,5 +315,25 @@ describe("card purchases confirmed by Stripe at once", () => {
     const mail = await bed.db.selectFrom("email_outbox").select("id").where("organisation_id", "=", s.org.id).where("subject", "=", "Your card payment has been refunded").execute();
     expect(mail).toHaveLength(2);
     expect(await shares(s, member.id)).toBe(18);
+  });
+});
+
+describe("the database's own share-ledger checks", () => {
+  it("refuse a write that skipped the domain checks with a clear 409, not a 500", async () => {
+    const s = await setupClass(bed.db, { minHolding: "1", maxHolding: "50.00" });
+    const m = await makeMember(bed.db, s.org.id, { name: "Unchecked" });
+    await buy(s, m.id, 10);
+    const write = (kind: "withdrawal" | "purchase", n: number) => () =>
+      moneyTransaction(bed.db, (trx) =>
+        trx.insertInto("share_transactions").values({ organisation_id: s.org.id, member_id: m.id, class_id: s.cls.id, kind, shares: n, amount: BigInt(n) * 100n, effective_on: "2026-02-01", method: kind === "purchase" ? "cash" : "withdrawal", reference: "", reverses_id: null, recorded_by: null }).execute(),
+      ).catch((e: unknown) => e);
+    const negative = (await write("withdrawal", 11)()) as Response;
+    expect(negative.status).toBe(409);
+    expect(await negative.text()).toBe("This would take a holding below zero, so nothing was saved.");
+    const over = (await write("purchase", 41)()) as Response;
+    expect(over.status).toBe(409);
+    expect(await over.text()).toContain("would exceed the class maximum of 5000");
+    expect(await shares(s, m.id)).toBe(10);
+    await expectSoundLedger(s);
   });
 });
