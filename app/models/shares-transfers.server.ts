@@ -26,7 +26,7 @@ async function check(db: Executor, organisationId: string, t: { classId: string;
   const locked = lock ? await lockHoldings(db, organisationId, [t.fromMemberId, t.toMemberId].map((memberId) => ({ memberId, classId: t.classId }))) : null;
   const read = async (id: string): Promise<{ shares: number; value: bigint }> => locked?.({ memberId: id, classId: t.classId }) ?? (await db.selectFrom("share_holdings").select(["shares", "value"]).where("organisation_id", "=", organisationId).where("member_id", "=", id).where("class_id", "=", t.classId).executeTakeFirst().then((r) => ({ shares: Number(r?.shares ?? 0), value: BigInt(r?.value ?? 0) })));
   // The receiving member's status is read again under the locks (a payout that ends a membership holds their holding).
-  const receiver = lock ? ((await memberForShares(db, organisationId, t.toMemberId)) ?? to) : to;
+  const receiver = lock ? ((await memberForShares(db, organisationId, t.toMemberId, { lock: true })) ?? to) : to;
   const r = checkTransfer({
     cls: toDomainClass(cls), fromMemberId: t.fromMemberId, toMemberId: t.toMemberId, fromShares: (await read(t.fromMemberId)).shares, fromPendingShares: await pending(db, organisationId, t.fromMemberId, t.classId),
     toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: receiver.status as MemberStatus, toKind: memberKind(receiver.kind),

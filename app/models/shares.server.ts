@@ -187,6 +187,16 @@ export async function lockHoldings(db: Executor, organisationId: string, keys: r
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Hold members' rows for a change of status (admission, ceasing on a final
+ * payout), after their holdings and before the certificate lock, so the
+ * lock order stays holdings, members, certificates, audit chain.
+ */
+export async function lockMembers(db: Executor, organisationId: string, memberIds: readonly string[]) {
+  const ids = [...new Set(memberIds)].sort(cmp);
+  for (const id of ids) await db.selectFrom("members").select("id").where("organisation_id", "=", organisationId).where("id", "=", id).forNoKeyUpdate().execute();
+}
+
 /** Certificate numbers run per organisation; a transaction-scoped lock keeps two issues from taking the same number. */
 async function nextCertificateNumber(db: Executor, organisationId: string) {
   await sql`select pg_advisory_xact_lock(hashtext(${"certificates:" + organisationId}))`.execute(db);
@@ -245,13 +255,18 @@ export async function reissueCertificate(db: Executor, actorUserId: string | nul
 
 export type RuleRefusal = { ok: false; reason: string; field: string };
 
-export async function memberForShares(db: Executor, organisationId: string, memberId: string) {
-  return db
+/**
+ * A member's details for the share rules. With `lock`, the row is held
+ * (FOR SHARE) until the transaction ends, so the status that decides an
+ * acquisition cannot change under it: take it after the holding's lock.
+ */
+export async function memberForShares(db: Executor, organisationId: string, memberId: string, opts: { lock?: boolean } = {}) {
+  const q = db
     .selectFrom("members")
     .select(["id", "name", "email", "status", "kind", "member_number", "admitted_on", "ceased_on"])
     .where("organisation_id", "=", organisationId)
-    .where("id", "=", memberId)
-    .executeTakeFirst();
+    .where("id", "=", memberId);
+  return (opts.lock ? q.forShare() : q).executeTakeFirst();
 }
 
 export function memberKind(kind: string): MemberKind {
@@ -283,8 +298,8 @@ export async function recordPurchase(
   if (!found) return { ok: false, field: "memberId", reason: "No such member" };
   if (!clsRow) return { ok: false, field: "classId", reason: "No such share class" };
   const current = await lockHolding(db, organisationId, memberId, classId);
-  // Read again under the lock: a payout that ends the membership changes the status while it holds this holding.
-  const member = (await memberForShares(db, organisationId, memberId)) ?? found;
+  // Read again under the holding's lock, and held: a payout that ends the membership changes the status.
+  const member = (await memberForShares(db, organisationId, memberId, { lock: true })) ?? found;
   const check = checkPurchase({
     cls: toDomainClass(clsRow),
     currentShares: current.shares,

@@ -6,7 +6,7 @@ import { payableWithdrawals, type WithdrawalSuspension } from "~/domain/shares/w
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { changeMemberStatus } from "./members.server";
-import { getShareClass, listShareClasses, lockHolding, lockHoldings, memberForShares, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
+import { getShareClass, listShareClasses, lockHolding, lockHoldings, lockMembers, memberForShares, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
 
 /*
  * Withdrawals: a member gives notice, the notice runs, the board may
@@ -152,6 +152,8 @@ export async function payDueWithdrawals(db: Executor, actorUserId: string | null
     ...payable.map((p) => ({ memberId: p.member_id, classId: p.class_id })),
     ...leaverHoldings.map((h) => ({ memberId: h.member_id, classId: h.class_id })),
   ]);
+  // Then the leavers' rows (their status may change), before the certificate lock the payments take.
+  await lockMembers(db, organisationId, leavers);
   const paid: string[] = [];
   for (const p of payable) if (await payWithdrawal(db, actorUserId, organisationId, p.id, paidOn, currency)) paid.push(p.id);
   return paid;
