@@ -5,7 +5,7 @@ import { previewInterestRun } from "~/domain/shares/interest";
 import type { ShareTransaction } from "~/domain/shares/holdings";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
-import { getShareClass, lockHolding, reissueCertificate, toDomainClass } from "./shares.server";
+import { getShareClass, lockHoldings, reissueCertificate, toDomainClass } from "./shares.server";
 
 /*
  * The annual interest run: a preview worked out by the domain (pro rata by
@@ -117,12 +117,18 @@ export async function postInterestRun(db: Executor, actorUserId: string | null, 
   if (on < run.period_to) return { ok: false as const, reason: `Interest is posted after the period ends (${run.period_to}).` };
   const cls = (await getShareClass(db, organisationId, run.class_id))!;
   const par = BigInt(cls.par_value);
+  // Every holding the run credits is locked first, in the common order: locking them one by one while
+  // crediting would hold the certificate and audit locks while waiting for the next holding, which a
+  // purchase holding that holding and waiting for those locks turns into a deadlock.
+  const crediting = await db.selectFrom("interest_lines").select("member_id").where("organisation_id", "=", organisationId).where("run_id", "=", runId).where("shares_credited", ">", 0).execute();
+  const holdingOf = await lockHoldings(db, organisationId, crediting.map((l) => ({ memberId: l.member_id, classId: run.class_id })));
+  // Then what decides cash or shares (the member's status, the holding against the maximum) is read under those locks.
   const lines = await db.selectFrom("interest_lines as l").innerJoin("members as m", (j) => j.onRef("m.id", "=", "l.member_id").onRef("m.organisation_id", "=", "l.organisation_id"))
     .select(["l.member_id", "l.interest", "l.shares_credited", "l.cash", "m.name", "m.email", "m.status"]).where("l.organisation_id", "=", organisationId).where("l.run_id", "=", runId).execute();
   for (const line of lines) {
     let shares = line.shares_credited;
     if (shares > 0) {
-      const holding = await lockHolding(db, organisationId, line.member_id, run.class_id);
+      const holding = holdingOf({ memberId: line.member_id, classId: run.class_id });
       const max = cls.max_holding_value === null ? null : BigInt(cls.max_holding_value);
       // Members who have left, are suspended, or are at the maximum take the interest in cash.
       if (line.status !== "admitted" || (max !== null && holding.value + BigInt(shares) * par > max)) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import type Stripe from "stripe";
 import type { Database, Executor } from "~/utils/db.server";
 import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
@@ -29,7 +30,7 @@ export async function startCardPurchase(
   input: { organisationId: string; currency: string; actorUserId: string; memberId: string; classId: string; shares: number; idempotencyKey: string; appUrl: string },
 ): Promise<RuleRefusal | { ok: true; url: string }> {
   // 1. Check the rules and record the pending payment (or find the one this key already made).
-  const prepared = await db.transaction().execute(async (trx) => {
+  const prepared = await moneyTransaction(db, async (trx) => {
     const existing = await trx.selectFrom("payments").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
     if (existing) {
       if (existing.organisation_id !== input.organisationId || existing.member_id !== input.memberId) return { ok: false as const, field: "shares", reason: "This form was already used; reload the page." };
@@ -78,7 +79,7 @@ export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "refused";
  * both see it unprocessed.
  */
 export async function handleStripeEvent(db: Database, event: Stripe.Event, rawBody: string): Promise<WebhookOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return moneyTransaction(db, async (trx) => {
     await trx.insertInto("stripe_events").values({ id: event.id, type: event.type, payload: rawBody }).onConflict((oc) => oc.column("id").doNothing()).execute();
     const stored = await trx.selectFrom("stripe_events").select(["processed_at"]).where("id", "=", event.id).forUpdate().executeTakeFirstOrThrow();
     if (stored.processed_at) return "duplicate";

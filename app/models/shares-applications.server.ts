@@ -6,7 +6,7 @@ import type { JoinSchema } from "~/schemas/shares";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { changeMemberStatus, createMember, getMember } from "./members.server";
-import { getShareClass, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
+import { getShareClass, lockHolding, lockMembers, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
 
 /*
  * Joining: a public application makes an "applied" register entry (the
@@ -65,9 +65,14 @@ export async function admitApplication(db: Executor, actorUserId: string, organi
   const app = await lockPending(db, organisationId, applicationId);
   if (!app) return { ok: false as const, reason: "That application has already been decided." };
   if (on < app.applied_on) return { ok: false as const, reason: `Admission cannot be dated before the application (${app.applied_on}).` };
-  await changeMemberStatus(db, actorUserId, organisationId, app.member_id, { status: "admitted", effectiveOn: on, note: "Application admitted" });
+  // The common lock order: the holding, the member, then (issuing the shares) the certificate number and
+  // the audit chain. Changing the status first would take the audit chain before the certificate lock,
+  // the reverse of every purchase, and deadlock with one.
+  await lockHolding(db, organisationId, app.member_id, app.class_id);
+  await lockMembers(db, organisationId, [app.member_id]);
   const issued = await recordPurchase(db, { organisationId, actorUserId, memberId: app.member_id, classId: app.class_id, shares: app.shares, on, method: "admission", reference: "Shares issued on admission" });
   if (!issued.ok) throw new Error(`admission refused by the share rules: ${issued.reason}`);
+  await changeMemberStatus(db, actorUserId, organisationId, app.member_id, { status: "admitted", effectiveOn: on, note: "Application admitted" });
   await db.updateTable("share_applications").set({ status: "admitted", decided_on: on, decided_by: actorUserId }).where("organisation_id", "=", organisationId).where("id", "=", applicationId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "share.application_admitted", entityType: "share_application", entityId: applicationId, after: { on, certificate: issued.certificateNumber } });
   const member = await getMember(db, organisationId, app.member_id);

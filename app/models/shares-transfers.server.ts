@@ -5,7 +5,7 @@ import { checkSeparationOfDuties } from "~/domain/duties";
 import { sameName } from "~/domain/names";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
-import { getShareClass, lockHolding, memberByNumber, memberForShares, memberKind, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
+import { getShareClass, lockHoldings, memberByNumber, memberForShares, memberKind, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
 
 /*
  * Transfers between members, where the class allows them, take effect only
@@ -23,15 +23,14 @@ async function check(db: Executor, organisationId: string, t: { classId: string;
   if (!cls) return { ok: false, field: "classId", reason: "No such share class" };
   if (!from) return { ok: false, field: "fromMemberId", reason: "No such member" };
   if (!to) return { ok: false, field: "toMemberNumber", reason: "No member has that number" };
-  // Lock both holdings in a fixed order (by member id) so two opposite transfers cannot deadlock.
-  const [a, b] = [t.fromMemberId, t.toMemberId].sort();
-  const ha = lock ? await lockHolding(db, organisationId, a, t.classId) : null;
-  const hb = lock ? await lockHolding(db, organisationId, b, t.classId) : null;
-  const holdings = new Map([[a, ha], [b, hb]]);
-  const read = async (id: string): Promise<{ shares: number; value: bigint }> => holdings.get(id) ?? (await db.selectFrom("share_holdings").select(["shares", "value"]).where("organisation_id", "=", organisationId).where("member_id", "=", id).where("class_id", "=", t.classId).executeTakeFirst().then((r) => ({ shares: Number(r?.shares ?? 0), value: BigInt(r?.value ?? 0) })));
+  // Lock both holdings in the common order (by member, then class) so two opposite transfers cannot deadlock.
+  const locked = lock ? await lockHoldings(db, organisationId, [t.fromMemberId, t.toMemberId].map((memberId) => ({ memberId, classId: t.classId }))) : null;
+  const read = async (id: string): Promise<{ shares: number; value: bigint }> => locked?.({ memberId: id, classId: t.classId }) ?? (await db.selectFrom("share_holdings").select(["shares", "value"]).where("organisation_id", "=", organisationId).where("member_id", "=", id).where("class_id", "=", t.classId).executeTakeFirst().then((r) => ({ shares: Number(r?.shares ?? 0), value: BigInt(r?.value ?? 0) })));
+  // The receiving member's status is read again under the locks (a payout that ends a membership holds their holding).
+  const receiver = lock ? ((await memberForShares(db, organisationId, t.toMemberId, { lock: true })) ?? to) : to;
   const r = checkTransfer({
     cls: toDomainClass(cls), fromMemberId: t.fromMemberId, toMemberId: t.toMemberId, fromShares: (await read(t.fromMemberId)).shares, fromPendingShares: await pending(db, organisationId, t.fromMemberId, t.classId),
-    toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: to.status as MemberStatus, toKind: memberKind(to.kind),
+    toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: receiver.status as MemberStatus, toKind: memberKind(receiver.kind),
   });
   if (!r.ok) return { ok: false, field: r.field === "toMemberId" ? "toMemberNumber" : r.field === "transferShares" ? "shares" : "classId", reason: r.reason };
   return { ok: true };

@@ -167,6 +167,36 @@ export async function lockHolding(db: Executor, organisationId: string, memberId
   return { shares: Number(row.shares), value: BigInt(row.value) };
 }
 
+export type HoldingKey = { memberId: string; classId: string };
+
+/**
+ * Lock several holdings in the one order every action uses, by member then
+ * class, so that two actions over the same holdings (a transfer and its
+ * reverse, an interest run and a purchase) queue instead of deadlocking.
+ * An action that changes more than one holding locks them all with this
+ * before it writes anything: the certificate number lock and the audit
+ * chain's head, which every write ends by taking, come after the holdings.
+ */
+export async function lockHoldings(db: Executor, organisationId: string, keys: readonly HoldingKey[]) {
+  const id = (k: HoldingKey) => `${k.memberId}/${k.classId}`;
+  const sorted = [...new Map(keys.map((k) => [id(k), k])).values()].sort((a, b) => (a.memberId === b.memberId ? cmp(a.classId, b.classId) : cmp(a.memberId, b.memberId)));
+  const locked = new Map<string, { shares: number; value: bigint }>();
+  for (const k of sorted) locked.set(id(k), await lockHolding(db, organisationId, k.memberId, k.classId));
+  return (k: HoldingKey) => locked.get(id(k))!;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Hold members' rows for a change of status (admission, ceasing on a final
+ * payout), after their holdings and before the certificate lock, so the
+ * lock order stays holdings, members, certificates, audit chain.
+ */
+export async function lockMembers(db: Executor, organisationId: string, memberIds: readonly string[]) {
+  const ids = [...new Set(memberIds)].sort(cmp);
+  for (const id of ids) await db.selectFrom("members").select("id").where("organisation_id", "=", organisationId).where("id", "=", id).forNoKeyUpdate().execute();
+}
+
 /** Certificate numbers run per organisation; a transaction-scoped lock keeps two issues from taking the same number. */
 async function nextCertificateNumber(db: Executor, organisationId: string) {
   await sql`select pg_advisory_xact_lock(hashtext(${"certificates:" + organisationId}))`.execute(db);
@@ -225,13 +255,18 @@ export async function reissueCertificate(db: Executor, actorUserId: string | nul
 
 export type RuleRefusal = { ok: false; reason: string; field: string };
 
-export async function memberForShares(db: Executor, organisationId: string, memberId: string) {
-  return db
+/**
+ * A member's details for the share rules. With `lock`, the row is held
+ * (FOR SHARE) until the transaction ends, so the status that decides an
+ * acquisition cannot change under it: take it after the holding's lock.
+ */
+export async function memberForShares(db: Executor, organisationId: string, memberId: string, opts: { lock?: boolean } = {}) {
+  const q = db
     .selectFrom("members")
     .select(["id", "name", "email", "status", "kind", "member_number", "admitted_on", "ceased_on"])
     .where("organisation_id", "=", organisationId)
-    .where("id", "=", memberId)
-    .executeTakeFirst();
+    .where("id", "=", memberId);
+  return (opts.lock ? q.forShare() : q).executeTakeFirst();
 }
 
 export function memberKind(kind: string): MemberKind {
@@ -259,10 +294,12 @@ export async function recordPurchase(
   },
 ): Promise<RuleRefusal | { ok: true; transactionId: bigint; certificateNumber: number | null; amount: bigint }> {
   const { organisationId, memberId, classId } = input;
-  const [member, clsRow] = await Promise.all([memberForShares(db, organisationId, memberId), getShareClass(db, organisationId, classId)]);
-  if (!member) return { ok: false, field: "memberId", reason: "No such member" };
+  const [found, clsRow] = await Promise.all([memberForShares(db, organisationId, memberId), getShareClass(db, organisationId, classId)]);
+  if (!found) return { ok: false, field: "memberId", reason: "No such member" };
   if (!clsRow) return { ok: false, field: "classId", reason: "No such share class" };
   const current = await lockHolding(db, organisationId, memberId, classId);
+  // Read again under the holding's lock, and held: a payout that ends the membership changes the status.
+  const member = (await memberForShares(db, organisationId, memberId, { lock: true })) ?? found;
   const check = checkPurchase({
     cls: toDomainClass(clsRow),
     currentShares: current.shares,

@@ -6,13 +6,14 @@ import { payableWithdrawals, type WithdrawalSuspension } from "~/domain/shares/w
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { changeMemberStatus } from "./members.server";
-import { getShareClass, listShareClasses, lockHolding, memberForShares, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
+import { getShareClass, listShareClasses, lockHolding, lockHoldings, lockMembers, memberForShares, reissueCertificate, toDomainClass, type RuleRefusal } from "./shares.server";
 
 /*
  * Withdrawals: a member gives notice, the notice runs, the board may
  * suspend payment, and the secretary pays what is due in order of notice.
  * Each step locks the holding row, so concurrent requests or payments for
- * the same shares queue up and can never pay out more than exists.
+ * the same shares queue up and can never pay out more than exists; payment
+ * runs and suspensions also take turns on the organisation's queue lock.
  */
 
 async function pendingShares(db: Executor, organisationId: string, memberId: string, classId: string) {
@@ -70,6 +71,7 @@ function toDomainSuspensions(rows: Awaited<ReturnType<typeof listSuspensions>>):
 }
 
 export async function suspendWithdrawals(db: Executor, actorUserId: string, organisationId: string, input: { classId: string | null; fromOn: string; reason: string }) {
+  await lockWithdrawalQueue(db, organisationId);
   if (input.classId && !(await getShareClass(db, organisationId, input.classId))) return null;
   const row = await db
     .insertInto("withdrawal_suspensions")
@@ -81,6 +83,7 @@ export async function suspendWithdrawals(db: Executor, actorUserId: string, orga
 }
 
 export async function endSuspension(db: Executor, actorUserId: string, organisationId: string, suspensionId: string, untilOn: string) {
+  await lockWithdrawalQueue(db, organisationId);
   const before = await db.selectFrom("withdrawal_suspensions").selectAll().where("organisation_id", "=", organisationId).where("id", "=", suspensionId).executeTakeFirst();
   if (!before || before.until_on !== null) return null;
   if (untilOn < before.from_on) return { ok: false as const, reason: `The suspension began on ${before.from_on}; it cannot end before that.` };
@@ -121,18 +124,42 @@ export async function withdrawalQueue(db: Executor, organisationId: string, asOf
 }
 
 /**
- * Pay every request that is due on `paidOn`, in order of notice. Each is
- * re-read under lock, so a request paid by a concurrent run is skipped and
- * a holding is never paid below zero.
+ * Payment runs and the board's suspensions of an organisation take turns:
+ * a transaction-scoped lock, taken first (before any holding), so a payment
+ * run reads the queue and the suspensions after any suspension being
+ * recorded has committed, and two runs never pay from the same queue.
+ */
+async function lockWithdrawalQueue(db: Executor, organisationId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${"withdrawals:" + organisationId}))`.execute(db);
+}
+
+/**
+ * Pay every request that is due on `paidOn`, in order of notice. The queue
+ * is read under the queue lock; the holdings to be paid from are then all
+ * locked in the common order before anything is written, and each request
+ * is re-read under lock, so a request is paid once and a holding is never
+ * paid below zero.
  */
 export async function payDueWithdrawals(db: Executor, actorUserId: string | null, organisationId: string, paidOn: string, currency = "GBP") {
+  await lockWithdrawalQueue(db, organisationId);
   const { payable } = await withdrawalQueue(db, organisationId, paidOn);
+  // A leaving member ceases when nothing is left in any class, so all their holdings are locked too.
+  const leavers = [...new Set(payable.filter((p) => p.leaving).map((p) => p.member_id))];
+  const leaverHoldings = leavers.length
+    ? await db.selectFrom("share_holdings").select(["member_id", "class_id"]).where("organisation_id", "=", organisationId).where("member_id", "in", leavers).execute()
+    : [];
+  await lockHoldings(db, organisationId, [
+    ...payable.map((p) => ({ memberId: p.member_id, classId: p.class_id })),
+    ...leaverHoldings.map((h) => ({ memberId: h.member_id, classId: h.class_id })),
+  ]);
+  // Then the leavers' rows (their status may change), before the certificate lock the payments take.
+  await lockMembers(db, organisationId, leavers);
   const paid: string[] = [];
   for (const p of payable) if (await payWithdrawal(db, actorUserId, organisationId, p.id, paidOn, currency)) paid.push(p.id);
   return paid;
 }
 
-export async function payWithdrawal(db: Executor, actorUserId: string | null, organisationId: string, requestId: string, paidOn: string, currency = "GBP") {
+async function payWithdrawal(db: Executor, actorUserId: string | null, organisationId: string, requestId: string, paidOn: string, currency = "GBP") {
   const head = await db.selectFrom("withdrawal_requests").select(["member_id", "class_id"]).where("organisation_id", "=", organisationId).where("id", "=", requestId).executeTakeFirst();
   if (!head) return false;
   // Lock order: holding first, then the request, the same order as requestWithdrawal, so no deadlock.

@@ -9,6 +9,7 @@ import { memberHoldings } from "~/models/shares.server";
 import { MemberTransferSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { parseForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
@@ -33,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const memberId = ctx.memberId;
   const db = await getDb();
   const on = clock.today(ctx.organisation);
-  const r = await db.transaction().execute((trx) => requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { ...submission.value, on }));
+  const r = await moneyTransaction(db, (trx) => requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { ...submission.value, on }));
   if (!r.ok) {
     // Refusals about the giving member (their holding, their status) belong beside the number of shares on this form.
     const field = r.field === "toMemberNumber" || r.field === "classId" ? r.field : "shares";

@@ -10,6 +10,7 @@ import { requestWithdrawal } from "~/models/withdrawals.server";
 import { WithdrawalRequestSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const memberId = ctx.memberId;
   const db = await getDb();
   const today = clock.today(ctx.organisation);
-  const r = await db.transaction().execute((trx) =>
+  const r = await moneyTransaction(db, (trx) =>
     requestWithdrawal(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId, classId: submission.value.classId, shares: submission.value.shares, leaving: submission.value.leaving, on: today, currency: ctx.organisation.currency }),
   );
   if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });

@@ -6,6 +6,7 @@ import { admitApplication, declineApplication, listApplications } from "~/models
 import { DecisionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
@@ -29,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   const db = await getDb();
   type Outcome = { ok: false; reason: string } | { ok: true; kind: "admitted"; memberNumber?: number; certificateNumber: number | null } | { ok: true; kind: "declined" };
-  const r = await db.transaction().execute((trx): Promise<Outcome> =>
+  const r = await moneyTransaction(db, (trx): Promise<Outcome> =>
     v.decision === "admit"
       ? admitApplication(trx, ctx.user.id, ctx.organisation.id, v.applicationId, v.on, ctx.organisation.name)
       : declineApplication(trx, ctx.user.id, ctx.organisation.id, v.applicationId, v.on, v.reason, ctx.organisation.name),

@@ -5,6 +5,7 @@ import { displayMoney } from "~/domain/money";
 import { approveInterestRun, getInterestRun } from "~/models/interest.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
@@ -30,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
   const db = await getDb();
-  const r = await db.transaction().execute((trx) => approveInterestRun(trx, ctx.user.id, ctx.organisation.id, idParam(params, "interestRunId")));
+  const r = await moneyTransaction(db, (trx) => approveInterestRun(trx, ctx.user.id, ctx.organisation.id, idParam(params, "interestRunId")));
   if (!r) throw new Response("Not found", { status: 404 });
   return r.ok ? { message: "Approved. The secretary can now post it.", error: null } : { message: null, error: r.reason };
 }

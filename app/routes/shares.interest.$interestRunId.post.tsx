@@ -4,6 +4,7 @@ import { interestRunExists, postInterestRun } from "~/models/interest.server";
 import { isoDate } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
@@ -17,7 +18,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!(await interestRunExists(db, ctx.organisation.id, id))) throw new Response("Not found", { status: 404 });
   const on = isoDate.safeParse((await request.formData()).get("on"));
   if (!on.success) return new Response("Enter the posting date as YYYY-MM-DD", { status: 400 });
-  const r = await db.transaction().execute((trx) => postInterestRun(trx, ctx.user.id, ctx.organisation.id, id, on.data, ctx.organisation.currency));
+  const r = await moneyTransaction(db, (trx) => postInterestRun(trx, ctx.user.id, ctx.organisation.id, id, on.data, ctx.organisation.currency));
   if (!r) throw new Response("Not found", { status: 404 });
   if (!r.ok) return new Response(r.reason, { status: 409 });
   return redirect(`/shares/interest/${id}`);

@@ -10,6 +10,7 @@ import { listShareClasses, memberByNumber, recordPurchase } from "~/models/share
 import { ManualPurchaseSchema, PAYMENT_METHODS } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return submission.reply();
   const v = submission.value;
   const db = await getDb();
-  const result = await db.transaction().execute(async (trx) => {
+  const result = await moneyTransaction(db, async (trx) => {
     const member = await memberByNumber(trx, ctx.organisation.id, v.memberNumber);
     if (!member) return { ok: false as const, field: "memberNumber", reason: `No member has number ${v.memberNumber}` };
     const r = await recordPurchase(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId: member.id, classId: v.classId, shares: v.shares, on: v.paidOn, method: v.method, reference: v.reference });

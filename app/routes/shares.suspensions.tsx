@@ -9,6 +9,7 @@ import { endSuspension, listSuspensions, suspendWithdrawals } from "~/models/wit
 import { EndSuspensionSchema, SuspensionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
@@ -35,13 +36,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (formData.get("intent") === "end") {
     const end = parseForm(formData, { schema: EndSuspensionSchema });
     if (end.status !== "success") return { result: null, message: null, error: "Enter the last day of the suspension" };
-    const r = await db.transaction().execute((trx) => endSuspension(trx, ctx.user.id, ctx.organisation.id, end.value.suspensionId, end.value.untilOn));
+    const r = await moneyTransaction(db, (trx) => endSuspension(trx, ctx.user.id, ctx.organisation.id, end.value.suspensionId, end.value.untilOn));
     if (!r) throw new Response("Not found", { status: 404 });
     return { result: null, message: r.ok ? "Withdrawals resumed." : null, error: r.ok ? null : r.reason };
   }
   const submission = parseForm(formData, { schema: SuspensionSchema });
   if (submission.status !== "success") return { result: submission.reply(), message: null, error: null };
-  const id = await db.transaction().execute((trx) => suspendWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value));
+  const id = await moneyTransaction(db, (trx) => suspendWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value));
   if (!id) return { result: submission.reply({ fieldErrors: { classId: ["No such share class"] } }), message: null, error: null };
   return { result: submission.reply({ resetForm: true }), message: "Withdrawals suspended. Members with notice waiting see the reason.", error: null };
 }

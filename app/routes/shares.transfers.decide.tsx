@@ -4,6 +4,7 @@ import { decideTransfer } from "~/models/shares-transfers.server";
 import { TransferDecisionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 
@@ -16,7 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return new Response("Choose approve or reject", { status: 400 });
   const v = submission.value;
   const db = await getDb();
-  const r = await db.transaction().execute((trx) => decideTransfer(trx, ctx.user.id, ctx.organisation.id, v.transferId, v.decision, v.on, v.note));
+  const r = await moneyTransaction(db, (trx) => decideTransfer(trx, ctx.user.id, ctx.organisation.id, v.transferId, v.decision, v.on, v.note));
   if (!r) throw new Response("Not found", { status: 404 });
   if (!r.ok) return new Response(r.reason, { status: 409 });
   return redirect("/shares/transfers");

@@ -9,6 +9,7 @@ import { listTransfers, requestTransfer } from "~/models/shares-transfers.server
 import { TransferSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
@@ -36,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   const db = await getDb();
   const today = clock.today(ctx.organisation);
-  const r = await db.transaction().execute(async (trx) => {
+  const r = await moneyTransaction(db, async (trx) => {
     const [from, to] = await Promise.all([memberByNumber(trx, ctx.organisation.id, v.fromMemberNumber), memberByNumber(trx, ctx.organisation.id, v.toMemberNumber)]);
     if (!from) return { ok: false as const, field: "fromMemberNumber", reason: `No member has number ${v.fromMemberNumber}` };
     if (!to) return { ok: false as const, field: "toMemberNumber", reason: `No member has number ${v.toMemberNumber}` };

@@ -6,6 +6,7 @@ import { payDueWithdrawals, withdrawalQueue } from "~/models/withdrawals.server"
 import { PayWithdrawalsSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(await request.formData(), { schema: PayWithdrawalsSchema });
   if (submission.status !== "success") return { message: null, error: "Enter the payment date" };
   const db = await getDb();
-  const paid = await db.transaction().execute((trx) => payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value.paidOn, ctx.organisation.currency));
+  const paid = await moneyTransaction(db, (trx) => payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value.paidOn, ctx.organisation.currency));
   return { message: paid.length ? `Paid ${paid.length} withdrawal${paid.length === 1 ? "" : "s"} in order of notice.` : "Nothing was due for payment.", error: null };
 }
 
