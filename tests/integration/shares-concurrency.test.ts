@@ -119,7 +119,9 @@ describe("an interest run posted many times at once, while members buy shares", 
     for (const m of members) await buy(s, m.id, 1000, "2025-12-31");
     const run = await bed.db.transaction().execute((trx) => createInterestPreview(trx, s.user.id, s.org.id, { classId: s.cls.id, from: "2026-01-01", to: "2026-06-30", rate: 1000, payAs: "shares", rounding: "down" }));
     if (!run.ok) throw new Error(run.reason);
-    expect(await bed.db.transaction().execute((trx) => approveInterestRun(trx, s.user.id, s.org.id, run.runId))).toEqual({ ok: true });
+    // A second person approves what the first previewed (separation of duties).
+    const approver = await makeUser(bed.db, { organisationId: s.org.id, roles: ["board"] });
+    expect(await bed.db.transaction().execute((trx) => approveInterestRun(trx, approver.id, s.org.id, run.runId))).toEqual({ ok: true });
     const b = await officer(s);
     // Interleaved: posts of the run, and purchases by the members the run credits (so both want the same holdings).
     const responses = await read(
