@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { FormSubmissionsTable } from "./tables/form-submissions";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
@@ -194,4 +195,5 @@ export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsT
   calendar_feeds: CalendarFeedsTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  form_submissions: FormSubmissionsTable;
 }

@@ -68,8 +68,15 @@ export class Browser {
     return res;
   }
 
+  /**
+   * Post a form. Money forms carry a one-time `submissionKey` (rendered into
+   * the page; see app/models/form-submissions.server.ts): unless the form
+   * names one, a fresh key is sent, as a newly loaded page would. Repeats of
+   * one submission send the same key: `formKey` reads it from the page.
+   */
   async post(path: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
     const body = new URLSearchParams();
+    if (!("submissionKey" in form)) body.append("submissionKey", crypto.randomUUID());
     for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     const res = await fetch(this.base + path, {
       method: "POST",
@@ -79,6 +86,15 @@ export class Browser {
     });
     this.remember(res);
     return res;
+  }
+
+  /** The one-time key of the money form on the page at `path` (each load renders a new one). */
+  async formKey(path: string): Promise<string> {
+    const res = await this.get(path);
+    const html = await res.text();
+    const key = /name="submissionKey" value="([0-9a-f-]{36})"/.exec(html)?.[1];
+    if (!key) throw new Error(`no submissionKey on ${path} (${res.status})`);
+    return key;
   }
 
   async login(email: string, password: string) {

@@ -8,6 +8,7 @@ import { queueEmail } from "./email.server";
 import { organisationToday } from "./organisations.server";
 import { getLoan, recordRepayment } from "./loans.server";
 import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
+import { lockSubmissionKey } from "./form-submissions.server";
 import type { WebhookOutcome } from "./payments.server";
 
 /*
@@ -25,6 +26,7 @@ export async function startCardRepayment(
   input: { organisationId: string; currency: string; actorUserId: string; memberId: string | null; loanId: string; amount: bigint; idempotencyKey: string; appUrl: string },
 ): Promise<{ ok: false; reason: string } | { ok: true; url: string }> {
   const prepared = await db.transaction().execute(async (trx) => {
+    await lockSubmissionKey(trx, input.idempotencyKey);
     const existing = await trx.selectFrom("loan_card_payments").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
     if (existing) {
       if (existing.organisation_id !== input.organisationId || existing.loan_id !== input.loanId) return { ok: false as const, reason: "This form was already used; reload the page." };

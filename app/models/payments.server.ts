@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { moneyTransaction } from "~/utils/money-transaction.server";
 import type Stripe from "stripe";
 import type { Database, Executor } from "~/utils/db.server";
@@ -11,6 +10,7 @@ import { refundNeeded } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import { completeLoanCheckout, LOAN_REPAYMENT_KIND } from "./loan-payments.server";
 import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
+import { lockSubmissionKey } from "./form-submissions.server";
 
 /*
  * Card payments for shares through Stripe Checkout. The holding changes only
@@ -20,10 +20,6 @@ import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
  * inside the transaction that stores them.
  */
 
-export function newIdempotencyKey() {
-  return randomUUID();
-}
-
 export async function startCardPurchase(
   db: Database,
   stripe: Stripe,
@@ -31,6 +27,7 @@ export async function startCardPurchase(
 ): Promise<RuleRefusal | { ok: true; url: string }> {
   // 1. Check the rules and record the pending payment (or find the one this key already made).
   const prepared = await moneyTransaction(db, async (trx) => {
+    await lockSubmissionKey(trx, input.idempotencyKey);
     const existing = await trx.selectFrom("payments").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
     if (existing) {
       if (existing.organisation_id !== input.organisationId || existing.member_id !== input.memberId) return { ok: false as const, field: "shares", reason: "This form was already used; reload the page." };

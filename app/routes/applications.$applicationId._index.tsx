@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, TextAreaField } from "~/components/forms";
+import { Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
 import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
@@ -11,6 +11,8 @@ import { committeeOutcome, plainRate } from "~/domain/lending/terms";
 import { LendingRefusal } from "~/models/borrowers.server";
 import { APPLICATION_STATUS_LABEL, committeeSize, getApplication, getProduct, offerSchedule, stepApplication, votesFor } from "~/models/lending.server";
 import { ApplicationStepSchema } from "~/schemas/lending";
+import { keyed } from "~/schemas/common";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
@@ -20,6 +22,8 @@ import { parseForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
+/** The officer's steps, each with the page's one-time key (a double click on "Pay out" pays out once). */
+const StepSchema = keyed(ApplicationStepSchema);
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -41,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const outcome = committeeOutcome(size, votes.map((v) => v.vote));
   return {
     today,
+    submissionKey: newSubmissionKey(),
     app: {
       id: app.id, reference: app.reference, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status], borrower: app.legal_name, borrowerId: app.borrower_id,
       product: product?.name ?? "", amount: displayMoney(app.amount), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose,
@@ -69,24 +74,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!app) throw new Response("No such application", { status: 404 });
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
-  const submission = parseForm(formData, { schema: ApplicationStepSchema });
+  const submission = parseForm(formData, { schema: StepSchema });
   if (submission.status !== "success") return { intent, result: submission.reply() };
   try {
-    const r = await db.transaction().execute((trx) => stepApplication(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value, clock.today(ctx.organisation)));
-    if ("loanId" in r && r.loanId) return redirect(`/loans/${r.loanId}`);
-    return redirect(`/applications/${app.id}`);
+    const next = await db.transaction().execute((trx) =>
+      once(trx, ctx, `applications/${app.id}/${submission.value.intent}`, submission.value, async () => {
+        const r = await stepApplication(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value, clock.today(ctx.organisation));
+        return "loanId" in r && r.loanId ? `/loans/${r.loanId}` : `/applications/${app.id}`;
+      }),
+    );
+    return redirect(next);
   } catch (e) {
     if (e instanceof LendingRefusal) return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }) };
     throw e;
   }
 }
 
-function StepForm({ intent, label, lastResult, defaultValue, children, tone }: { intent: string; label: string; lastResult?: SubmissionResult<string[]>; defaultValue?: Record<string, string>; children?: (fields: Record<string, any>) => React.ReactNode; tone?: "secondary" | "danger" }) {
-  const [form, fields] = useForm({ id: `step-${intent}`, lastResult, defaultValue: { intent, ...defaultValue }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationStepSchema }) });
+function StepForm({ intent, label, lastResult, defaultValue, children, tone, submissionKey }: { intent: string; label: string; submissionKey: string; lastResult?: SubmissionResult<string[]>; defaultValue?: Record<string, string>; children?: (fields: Record<string, any>) => React.ReactNode; tone?: "secondary" | "danger" }) {
+  const [form, fields] = useForm({ id: `step-${intent}`, lastResult, defaultValue: { intent, ...defaultValue }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: StepSchema }) });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value={intent} />
+      <SubmissionKey value={submissionKey} />
       {children?.(fields)}
       <button type="submit" className={tone}>{label}</button>
     </Form>
@@ -147,9 +157,9 @@ export default function ApplicationPage() {
       {d.canWrite ? (
         <section className="card stack">
           <h2>Next step</h2>
-          {s === "draft" ? <StepForm intent="submit" label="Submit the application" lastResult={r("submit")} /> : null}
+          {s === "draft" ? <StepForm submissionKey={d.submissionKey} intent="submit" label="Submit the application" lastResult={r("submit")} /> : null}
           {s === "submitted" || s === "under_review" ? (
-            <StepForm intent="review" label="Save review" lastResult={r("review")} defaultValue={{ officerNotes: app.notes, monthlyIncome: app.income, monthlyOutgoings: app.outgoings }}>
+            <StepForm submissionKey={d.submissionKey} intent="review" label="Save review" lastResult={r("review")} defaultValue={{ officerNotes: app.notes, monthlyIncome: app.income, monthlyOutgoings: app.outgoings }}>
               {(f) => (
                 <>
                   <TextAreaField meta={f.officerNotes} label="Review notes" rows={5} />
@@ -159,19 +169,19 @@ export default function ApplicationPage() {
               )}
             </StepForm>
           ) : null}
-          {s === "under_review" ? <StepForm intent="refer" label="Send to the credit committee" lastResult={r("refer")} /> : null}
+          {s === "under_review" ? <StepForm submissionKey={d.submissionKey} intent="refer" label="Send to the credit committee" lastResult={r("refer")} /> : null}
           {s === "approved" ? (
-            <StepForm intent="offer" label="Make the offer" lastResult={r("offer")}>
+            <StepForm submissionKey={d.submissionKey} intent="offer" label="Make the offer" lastResult={r("offer")}>
               {(f) => <Field meta={f.firstDue} label="First installment on (optional)" type="date" hint="Leave empty for one period after the pay-out." />}
             </StepForm>
           ) : null}
-          {s === "offered" ? <StepForm intent="accept" label="Record that the borrower accepted" lastResult={r("accept")} /> : null}
+          {s === "offered" ? <StepForm submissionKey={d.submissionKey} intent="accept" label="Record that the borrower accepted" lastResult={r("accept")} /> : null}
           {s === "accepted" ? (
-            <StepForm intent="disburse" label="Pay out the loan" lastResult={r("disburse")} defaultValue={{ disbursedOn: d.today }}>
+            <StepForm submissionKey={d.submissionKey} intent="disburse" label="Pay out the loan" lastResult={r("disburse")} defaultValue={{ disbursedOn: d.today }}>
               {(f) => <Field meta={f.disbursedOn} label="Paid out on" type="date" />}
             </StepForm>
           ) : null}
-          {["draft", "submitted", "under_review", "approved", "offered", "accepted"].includes(s) ? <StepForm intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" /> : null}
+          {["draft", "submitted", "under_review", "approved", "offered", "accepted"].includes(s) ? <StepForm submissionKey={d.submissionKey} intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" /> : null}
           {["committee", "declined", "disbursed", "withdrawn"].includes(s) ? <p className="muted">Nothing for the loan officer to do at this stage.</p> : null}
         </section>
       ) : null}

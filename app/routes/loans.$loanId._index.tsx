@@ -2,16 +2,17 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
+import { Field, FormErrors, SelectField, SubmissionKey, TextAreaField } from "~/components/forms";
 import { ScheduleTable } from "~/components/lending/tables";
 import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseMoney } from "~/domain/money";
 import type { Component } from "~/domain/lending/allocation";
-import { isoDate } from "~/schemas/common";
+import { isoDate, keyed } from "~/schemas/common";
 import { LendingRefusal } from "~/models/borrowers.server";
 import { getLoan, recordRecovery, recordRepayment, reverseRepayment } from "~/models/loans.server";
 import { loanPageData } from "~/models/loans-view.server";
-import { LoanActionSchema, type LoanAction } from "~/schemas/lending";
+import { LoanActionSchema } from "~/schemas/lending";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
@@ -22,6 +23,8 @@ import { openWriteOffProposal } from "~/models/write-offs.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
+/** The loan's money forms, each with its one-time key (a double click records once). */
+const LoanActionForm = keyed(LoanActionSchema);
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Loan ${data?.loan.reference ?? ""} · Co-op Register` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -36,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }), ctx.organisation);
   const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
   const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${clock.dayOf(proposal.proposed_at, ctx.organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
-  return { ...data, documents, today, pendingWriteOff, canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  return { ...data, documents, today, pendingWriteOff, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -45,13 +48,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
   const formData = await request.formData();
-  const submission = parseForm(formData, { schema: LoanActionSchema });
+  const submission = parseForm(formData, { schema: LoanActionForm });
   const intent = String(formData.get("intent") ?? "");
   if (submission.status !== "success") return { intent, result: submission.reply(), done: null };
-  const v: LoanAction = submission.value;
+  const v = submission.value;
   const today = clock.today(ctx.organisation);
   try {
-    const done = await db.transaction().execute(async (trx) => {
+    const done = await db.transaction().execute((trx) => once(trx, ctx, `loans/${loan.id}/${v.intent}`, v, async () => {
       if (v.intent === "repayment") {
         const r = await recordRepayment(trx, ctx.user.id, ctx.organisation.id, loan, {
           amount: parseMoney(v.amount), onDate: v.onDate, method: v.method, order: v.order.split(",") as Component[], reschedule: v.reschedule, note: v.note,
@@ -64,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       await recordRecovery(trx, ctx.user.id, ctx.organisation.id, loan, parseMoney(v.amount), v.onDate, v.note, today);
       return "Recovery recorded.";
-    });
+    }));
     return { intent, result: submission.reply({ resetForm: true }), done };
   } catch (e) {
     if (e instanceof LendingRefusal) {
@@ -86,17 +89,18 @@ function useLoanActionForm(intent: string, lastResult: SubmissionResult<string[]
     defaultValue: { intent, ...defaultValue },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionForm }),
   });
 }
 
-function RepaymentForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
+function RepaymentForm({ lastResult, today, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; submissionKey: string }) {
   const [form, fields] = useLoanActionForm("repayment", lastResult, { onDate: today, method: "bank", order: "fees,interest,principal", reschedule: "shorter-term" });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <h3>Record a repayment</h3>
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value="repayment" />
+      <SubmissionKey value={submissionKey} />
       <Field meta={fields.amount} label="Amount paid (£)" inputMode="decimal" />
       <Field meta={fields.onDate} label="Date paid" type="date" />
       <SelectField meta={fields.method} label="Paid by" options={METHODS} />
@@ -108,13 +112,14 @@ function RepaymentForm({ lastResult, today }: { lastResult?: SubmissionResult<st
   );
 }
 
-function ReversalForm({ lastResult, today, choices }: { lastResult?: SubmissionResult<string[]> | null; today: string; choices: { id: string; label: string }[] }) {
+function ReversalForm({ lastResult, today, choices, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; choices: { id: string; label: string }[]; submissionKey: string }) {
   const [form, fields] = useLoanActionForm("reversal", lastResult, { onDate: today, transactionId: choices[choices.length - 1]?.id });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <h3>Reverse a wrong repayment</h3>
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value="reversal" />
+      <SubmissionKey value={submissionKey} />
       <SelectField meta={fields.transactionId} label="Repayment" options={choices.map((c) => [c.id, c.label] as const)} />
       <Field meta={fields.onDate} label="Date of the correction" type="date" />
       <TextAreaField meta={fields.note} label="Why it is reversed" />
@@ -123,13 +128,14 @@ function ReversalForm({ lastResult, today, choices }: { lastResult?: SubmissionR
   );
 }
 
-function RecoveryForm({ lastResult, today }: { lastResult?: SubmissionResult<string[]> | null; today: string }) {
+function RecoveryForm({ lastResult, today, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; submissionKey: string }) {
   const [form, fields] = useLoanActionForm("recovery", lastResult, { onDate: today });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <h3>Record a recovery</h3>
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value="recovery" />
+      <SubmissionKey value={submissionKey} />
       <Field meta={fields.amount} label="Amount recovered (£)" inputMode="decimal" />
       <Field meta={fields.onDate} label="Date received" type="date" />
       <Field meta={fields.note} label="Note (optional)" />
@@ -210,9 +216,9 @@ export default function LoanPage() {
       {d.canWrite ? (
         <section className="card stack">
           <h2>Servicing</h2>
-          {loan.status === "active" ? <RepaymentForm lastResult={forIntent("repayment")} today={d.today} /> : <p>This loan is {loan.status.replace("_", " ")}: repayments cannot be recorded on it.</p>}
-          {d.reversible.length > 0 && loan.status !== "written_off" ? <ReversalForm lastResult={forIntent("reversal")} today={d.today} choices={d.reversible} /> : null}
-          {loan.status === "written_off" ? <RecoveryForm lastResult={forIntent("recovery")} today={d.today} /> : null}
+          {loan.status === "active" ? <RepaymentForm lastResult={forIntent("repayment")} today={d.today} submissionKey={d.submissionKey} /> : <p>This loan is {loan.status.replace("_", " ")}: repayments cannot be recorded on it.</p>}
+          {d.reversible.length > 0 && loan.status !== "written_off" ? <ReversalForm lastResult={forIntent("reversal")} today={d.today} choices={d.reversible} submissionKey={d.submissionKey} /> : null}
+          {loan.status === "written_off" ? <RecoveryForm lastResult={forIntent("recovery")} today={d.today} submissionKey={d.submissionKey} /> : null}
         </section>
       ) : null}
       <DocumentsSection documents={d.documents} target={{ loanId: loan.id }} canUpload={d.canWrite} />

@@ -3,12 +3,14 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { allErrors, Field, FormErrors, TextAreaField } from "~/components/forms";
+import { allErrors, Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { LendingRefusal } from "~/models/borrowers.server";
 import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/loans.server";
 import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/write-offs.server";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { keyed } from "~/schemas/common";
 import { WriteOffActionSchema, WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -18,6 +20,9 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
+/** Proposal and decision, each with the page's one-time key (a double click acts once). */
+const WriteOffForm = keyed(WriteOffActionSchema);
+const ProposalForm = keyed(WriteOffSchema);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:govern");
@@ -33,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: loan.status,
     owed: displayMoney(owed),
     today: clock.today(ctx.organisation),
+    submissionKey: newSubmissionKey(),
     proposal: proposal
       ? { id: proposal.id, onDate: proposal.on_date, note: proposal.note, proposer: proposal.proposer_name, proposedOn: clock.dayOf(proposal.proposed_at, ctx.organisation), mine: proposal.proposed_by === ctx.user.id }
       : null,
@@ -45,27 +51,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: WriteOffActionSchema });
+  const submission = parseForm(await request.formData(), { schema: WriteOffForm });
   if (submission.status !== "success") return submission.reply();
   const today = clock.today(ctx.organisation);
   const value = submission.value;
   try {
-    if (value.intent === "propose") {
-      await db.transaction().execute((trx) => proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, value, today));
-      return redirect(`/loans/${loan.id}/write-off`);
-    }
-    await db.transaction().execute((trx) => decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today));
+    const next = await db.transaction().execute((trx) =>
+      once(trx, ctx, `loans/${loan.id}/write-off/${value.intent}`, value, async () => {
+        if (value.intent === "propose") {
+          await proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, value, today);
+          return `/loans/${loan.id}/write-off`;
+        }
+        await decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today);
+        return `/loans/${loan.id}`;
+      }),
+    );
+    return redirect(next);
   } catch (e) {
     if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
     throw e;
   }
-  return redirect(`/loans/${loan.id}`);
 }
 
 export default function WriteOff() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, defaultValue: { onDate: d.today }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: WriteOffSchema }) });
+  const [form, fields] = useForm({ lastResult, defaultValue: { onDate: d.today }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: ProposalForm }) });
   const errors = allErrors(lastResult);
   return (
     <>
@@ -86,11 +97,13 @@ export default function WriteOff() {
               <Form method="post" className="stack">
                 <p>Another board member approves or rejects it.</p>
                 <input type="hidden" name="proposalId" value={d.proposal.id} />
+                <SubmissionKey value={d.submissionKey} />
                 <button type="submit" name="intent" value="withdraw" className="secondary">Withdraw my proposal</button>
               </Form>
             ) : (
               <Form method="post" className="stack">
                 <input type="hidden" name="proposalId" value={d.proposal.id} />
+                <SubmissionKey value={d.submissionKey} />
                 <label>
                   Note (needed to reject)
                   <textarea name="note" rows={2} maxLength={1000} />
@@ -106,6 +119,7 @@ export default function WriteOff() {
           <Form method="post" className="stack" {...getFormProps(form)}>
             <FormErrors errors={form.errors} />
             <input type="hidden" name="intent" value="propose" />
+            <SubmissionKey value={d.submissionKey} />
             <Field meta={fields.onDate} label="Date of the write-off" type="date" />
             <TextAreaField meta={fields.note} label="Board decision (minute reference and reason)" />
             <button type="submit" className="danger">Propose writing off {d.owed}</button>

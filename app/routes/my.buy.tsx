@@ -3,23 +3,25 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SelectField } from "~/components/forms";
+import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { newIdempotencyKey, startCardPurchase } from "~/models/payments.server";
+import { startCardPurchase } from "~/models/payments.server";
+import { newSubmissionKey } from "~/models/form-submissions.server";
+import { keyed } from "~/schemas/common";
 import { listShareClasses } from "~/models/shares.server";
 import { BuySchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl, requirePermission } from "~/utils/session.server";
 import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
-import { z } from "zod";
 import { parseForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Buy shares · Co-op Register" }];
 
-const BuyForm = BuySchema.extend({ idempotencyKey: z.string().uuid() });
+/** With the page's one-time key, which is also Stripe's idempotency key: a double click starts one checkout. */
+const BuyForm = keyed(BuySchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
@@ -29,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
     enabled: cardPaymentsEnabled(),
     howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS,
-    idempotencyKey: newIdempotencyKey(),
+    submissionKey: newSubmissionKey(),
     cancelled: new URL(request.url).searchParams.has("cancelled"),
   };
 }
@@ -43,18 +45,18 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const r = await startCardPurchase(await getDb(), stripe, {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
-    classId: submission.value.classId, shares: submission.value.shares, idempotencyKey: submission.value.idempotencyKey, appUrl: appUrl(request),
+    classId: submission.value.classId, shares: submission.value.shares, idempotencyKey: submission.value.submissionKey, appUrl: appUrl(request),
   });
   if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
   return redirect(r.url);
 }
 
 export default function BuyShares() {
-  const { linked, classes, enabled, howTo, idempotencyKey, cancelled } = useLoaderData<typeof loader>();
+  const { linked, classes, enabled, howTo, submissionKey, cancelled } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
-    defaultValue: { classId: classes[0]?.[0], shares: "10", idempotencyKey },
+    defaultValue: { classId: classes[0]?.[0], shares: "10" },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: BuyForm }),
@@ -69,7 +71,7 @@ export default function BuyShares() {
         {enabled ? null : <div className="alert info" role="status">{howTo}</div>}
         <Form method="post" className="stack" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
-          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+          <SubmissionKey value={submissionKey} />
           <SelectField meta={fields.classId} label="Share class" options={classes} />
           <Field meta={fields.shares} label="Number of shares" type="number" inputMode="numeric" />
           <button type="submit" disabled={!enabled}>Continue to card payment</button>

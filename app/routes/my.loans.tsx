@@ -3,11 +3,12 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, SubmissionKey } from "~/components/forms";
 import { Flash } from "~/components/ui";
 import { parseMoney } from "~/domain/money";
 import { startCardRepayment } from "~/models/loan-payments.server";
-import { newIdempotencyKey } from "~/models/payments.server";
+import { newSubmissionKey } from "~/models/form-submissions.server";
+import { keyed } from "~/schemas/common";
 import { CardRepaymentSchema } from "~/schemas/lending";
 import { appUrl } from "~/utils/session.server";
 import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
@@ -24,6 +25,8 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
+/** With the page's one-time key, which is also Stripe's idempotency key: a double click starts one checkout. */
+const PayForm = keyed(CardRepaymentSchema);
 
 /** A member sees the loans of the borrowers linked to their own register entry, and nothing else. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -39,39 +42,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const d = await loanPageData(db, ctx.organisation.id, loan, today);
     loans.push({ loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments: d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount })) });
   }
-  return { linked: !!ctx.memberId, loans, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS, keys: loans.map(() => newIdempotencyKey()) };
+  return { linked: !!ctx.memberId, loans, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS, submissionKey: newSubmissionKey() };
 }
 
 /** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseForm(await request.formData(), { schema: CardRepaymentSchema });
+  const submission = parseForm(await request.formData(), { schema: PayForm });
   if (submission.status !== "success") return submission.reply();
   const stripe = await stripeClient();
   if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
   const started = await startCardRepayment(await getDb(), stripe, {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
-    loanId: submission.value.loanId, amount: parseMoney(submission.value.amount), idempotencyKey: submission.value.idempotencyKey, appUrl: appUrl(request),
+    loanId: submission.value.loanId, amount: parseMoney(submission.value.amount), idempotencyKey: submission.value.submissionKey, appUrl: appUrl(request),
   });
   if (!started.ok) return submission.reply({ fieldErrors: { amount: [started.reason] } });
   return redirect(started.url);
 }
 
-function CardRepaymentForm({ loanId, idempotencyKey, suggested }: { loanId: string; idempotencyKey: string; suggested: string }) {
+function CardRepaymentForm({ loanId, submissionKey, suggested }: { loanId: string; submissionKey: string; suggested: string }) {
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: `pay-${loanId}`,
     lastResult: lastResult && lastResult.initialValue?.loanId === loanId ? lastResult : undefined,
-    defaultValue: { loanId, idempotencyKey, amount: suggested },
+    defaultValue: { loanId, amount: suggested },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CardRepaymentSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PayForm }),
   });
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       <FormErrors errors={form.errors} />
       <input type="hidden" name="loanId" value={loanId} />
-      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <SubmissionKey value={submissionKey} />
       <Field meta={fields.amount} label="Amount to pay (£)" inputMode="decimal" />
       <button type="submit">Pay by card</button>
     </Form>
@@ -79,14 +82,14 @@ function CardRepaymentForm({ loanId, idempotencyKey, suggested }: { loanId: stri
 }
 
 export default function MyLoans() {
-  const { linked, loans, cards, howTo, keys } = useLoaderData<typeof loader>();
+  const { linked, loans, cards, howTo, submissionKey } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
   return (
     <>
       <PageHead title="My loans" />
       <Flash message={search.get("paid") ? "Thank you. Your card payment will show here as soon as the card company confirms it." : search.get("cancelled") ? "The card payment was cancelled; nothing was taken." : null} tone={search.get("cancelled") ? "info" : "success"} />
       {!linked || loans.length === 0 ? <p>You have no loans with us. If your business borrows from us and you expected to see it here, ask your loan officer to link it to your membership.</p> : null}
-      {loans.map(({ loan, owed, arrears, schedule, payments }, i) => (
+      {loans.map(({ loan, owed, arrears, schedule, payments }) => (
         <section key={loan.id} className="card stack" aria-labelledby={`loan-${loan.id}`}>
           <h2 id={`loan-${loan.id}`}>Loan {loan.reference} to {loan.borrower}</h2>
           <div className="grid">
@@ -97,7 +100,7 @@ export default function MyLoans() {
           {loan.status === "active" ? (
             <>
               <h3>Pay by card</h3>
-              {cards ? <CardRepaymentForm loanId={loan.id} idempotencyKey={keys[i]} suggested={arrears.dpd > 0 ? arrears.overdue.replace(/[^\d.]/g, "") : ""} /> : <p className="muted">{howTo}</p>}
+              {cards ? <CardRepaymentForm loanId={loan.id} submissionKey={submissionKey} suggested={arrears.dpd > 0 ? arrears.overdue.replace(/[^\d.]/g, "") : ""} /> : <p className="muted">{howTo}</p>}
             </>
           ) : null}
           <h3>Schedule</h3>

@@ -2,11 +2,13 @@ import { getFormProps } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SelectField } from "~/components/forms";
+import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { HoldingFormPage, useHoldingForm } from "~/components/shares/holding-form";
 import { requestTransferByMember } from "~/models/shares-transfers.server";
 import { memberHoldings } from "~/models/shares.server";
 import { MemberTransferSchema } from "~/schemas/shares";
+import { keyed } from "~/schemas/common";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -16,25 +18,34 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Transfer shares · Co-op Register" }];
+/** With the page's one-time key: a double click asks once. */
+const TransferForm = keyed(MemberTransferSchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
   const holdings = ctx.memberId ? await memberHoldings(await getDb(), ctx.organisation.id, ctx.memberId) : [];
   return {
     linked: !!ctx.memberId,
+    submissionKey: newSubmissionKey(),
     classes: holdings.filter((h) => h.transferable && BigInt(h.shares) > 0n).map((h) => [h.class_id, `${h.class_name}: ${String(h.shares)} held`] as const),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseForm(await request.formData(), { schema: MemberTransferSchema });
+  const submission = parseForm(await request.formData(), { schema: TransferForm });
   if (submission.status !== "success") return submission.reply();
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const memberId = ctx.memberId;
   const db = await getDb();
   const on = clock.today(ctx.organisation);
-  const r = await moneyTransaction(db, (trx) => requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { ...submission.value, on }));
+  const v = submission.value;
+  const r = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, "my/transfer", v, async () => {
+      const done = await requestTransferByMember(trx, ctx.user.id, ctx.organisation.id, memberId, { classId: v.classId, toMemberNumber: v.toMemberNumber, toName: v.toName, shares: v.shares, on });
+      return done.ok ? { ok: true as const } : done;
+    }),
+  );
   if (!r.ok) {
     // Refusals about the giving member (their holding, their status) belong beside the number of shares on this form.
     const field = r.field === "toMemberNumber" || r.field === "classId" ? r.field : "shares";
@@ -44,9 +55,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function TransferShares() {
-  const { linked, classes } = useLoaderData<typeof loader>();
+  const { linked, classes, submissionKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useHoldingForm(MemberTransferSchema, lastResult, classes);
+  const [form, fields] = useHoldingForm(TransferForm, lastResult, classes);
   return (
     <HoldingFormPage title="Transfer shares" linked={linked} nothingToDo={classes.length === 0 ? "You hold no shares of a class that allows transfers." : null}>
       <p>
@@ -55,6 +66,7 @@ export default function TransferShares() {
       </p>
       <Form method="post" className="stack" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
+        <SubmissionKey value={submissionKey} />
         <SelectField meta={fields.classId} label="Share class" options={classes} />
         <Field meta={fields.shares} label="Number of shares to transfer" type="number" inputMode="numeric" />
         <Field meta={fields.toMemberNumber} label="Their member number" type="number" inputMode="numeric" />

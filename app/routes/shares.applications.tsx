@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { admitApplication, declineApplication, listApplications } from "~/models/shares-applications.server";
 import { DecisionSchema } from "~/schemas/shares";
+import { keyed } from "~/schemas/common";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -13,6 +16,8 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Applications to join · Co-op Register" }];
+/** A decision with the page's one-time key: a double click admits once and shows the first answer. */
+const DecisionForm = keyed(DecisionSchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
@@ -20,20 +25,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [pending, declined] = await Promise.all([listApplications(db, ctx.organisation.id, "pending"), listApplications(db, ctx.organisation.id, "declined")]);
   const cur = ctx.organisation.currency;
   const view = (a: (typeof pending)[number]) => ({ id: a.id, name: a.name, kind: a.kind, email: a.email, postcode: a.postcode, number: a.member_number, className: a.class_name, shares: a.shares, amount: displayMoney(BigInt(a.shares) * BigInt(a.par_value), cur), appliedOn: a.applied_on, decidedOn: a.decided_on, reason: a.decline_reason });
-  return { pending: pending.map(view), declined: declined.slice(-20).map(view), canWrite: ctx.permissions.has("shares:write"), today: clock.today(ctx.organisation), joinPath: `/join/${ctx.organisation.slug}` };
+  return { pending: pending.map(view), declined: declined.slice(-20).map(view), canWrite: ctx.permissions.has("shares:write"), today: clock.today(ctx.organisation), joinPath: `/join/${ctx.organisation.slug}`, submissionKey: newSubmissionKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: DecisionSchema });
+  const submission = parseForm(await request.formData(), { schema: DecisionForm });
   if (submission.status !== "success") return { result: submission.reply(), message: null, error: Object.values(submission.error ?? {}).flat().join(". ") };
   const v = submission.value;
   const db = await getDb();
-  type Outcome = { ok: false; reason: string } | { ok: true; kind: "admitted"; memberNumber?: number; certificateNumber: number | null } | { ok: true; kind: "declined" };
-  const r = await moneyTransaction(db, (trx): Promise<Outcome> =>
-    v.decision === "admit"
-      ? admitApplication(trx, ctx.user.id, ctx.organisation.id, v.applicationId, v.on, ctx.organisation.name)
-      : declineApplication(trx, ctx.user.id, ctx.organisation.id, v.applicationId, v.on, v.reason, ctx.organisation.name),
+  type Outcome = { ok: false; reason: string } | { ok: true; kind: "admitted"; memberNumber: number | null; certificateNumber: number | null } | { ok: true; kind: "declined" };
+  const r = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, `shares/applications/${v.applicationId}/${v.decision}`, v, async (): Promise<Outcome> => {
+      const done = v.decision === "admit"
+        ? await admitApplication(trx, ctx.user.id, ctx.organisation.id, v.applicationId, v.on, ctx.organisation.name)
+        : await declineApplication(trx, ctx.user.id, ctx.organisation.id, v.applicationId, v.on, v.reason, ctx.organisation.name);
+      return done.ok && done.kind === "admitted" ? { ok: true, kind: "admitted", memberNumber: done.memberNumber ?? null, certificateNumber: done.certificateNumber } : done;
+    }),
   );
   if (!r.ok) return { result: submission.reply(), message: null, error: r.reason };
   const message = r.kind === "admitted" ? `Admitted as member no. ${String(r.memberNumber)}; certificate no. ${String(r.certificateNumber)} issued.` : "Application declined; the applicant has been told why.";
@@ -41,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Applications() {
-  const { pending, declined, canWrite, today, joinPath } = useLoaderData<typeof loader>();
+  const { pending, declined, canWrite, today, joinPath, submissionKey } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <>
@@ -63,6 +71,7 @@ export default function Applications() {
                     <div className="stack">
                       <Form method="post" className="toolbar">
                         <input type="hidden" name="decision" value="admit" />
+                        <SubmissionKey value={submissionKey} />
                         <input type="hidden" name="applicationId" value={a.id} />
                         <label htmlFor={`on-${a.id}`}>Admit on</label>
                         <input id={`on-${a.id}`} name="on" type="date" defaultValue={today} />
@@ -70,6 +79,7 @@ export default function Applications() {
                       </Form>
                       <Form method="post" className="toolbar">
                         <input type="hidden" name="decision" value="decline" />
+                        <SubmissionKey value={submissionKey} />
                         <input type="hidden" name="applicationId" value={a.id} />
                         <input type="hidden" name="on" value={today} />
                         <label htmlFor={`reason-${a.id}`}>Reason for declining</label>

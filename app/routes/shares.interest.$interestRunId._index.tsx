@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
+import { newSubmissionKey } from "~/models/form-submissions.server";
 import { displayMoney } from "~/domain/money";
 import { approveInterestRun, getInterestRun } from "~/models/interest.server";
 import type { RouteAccess } from "~/utils/access";
@@ -25,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canGovern: ctx.permissions.has("shares:govern"),
     canWrite: ctx.permissions.has("shares:write"),
     today: clock.today(ctx.organisation),
+    submissionKey: newSubmissionKey(),
   };
 }
 
@@ -37,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function InterestRun() {
-  const { run, lines, canGovern, canWrite, today } = useLoaderData<typeof loader>();
+  const { run, lines, canGovern, canWrite, today, submissionKey } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <>
@@ -53,6 +56,7 @@ export default function InterestRun() {
           <Form method="post" action={`/shares/interest/${run.id}/post`} className="toolbar">
             <label htmlFor="on">Post on</label>
             <input id="on" name="on" type="date" defaultValue={today} />
+            <SubmissionKey value={submissionKey} />
             <button type="submit">Post interest</button>
           </Form>
         ) : null}

@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { interestRunExists, postInterestRun } from "~/models/interest.server";
-import { isoDate } from "~/schemas/common";
+import { z } from "zod";
+import { isoDate, keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
+import { once } from "~/models/form-submissions.server";
+import { parseForm } from "~/utils/forms.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -9,6 +12,8 @@ import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { action: "shares:write" };
+/** The posting date, with the run page's one-time key: a double click posts once. */
+const PostRunSchema = keyed(z.object({ on: isoDate }));
 
 /** Posting an approved run: a separate route because it needs the secretary's permission, approval the board's. */
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -16,9 +21,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params, "interestRunId");
   const db = await getDb();
   if (!(await interestRunExists(db, ctx.organisation.id, id))) throw new Response("Not found", { status: 404 });
-  const on = isoDate.safeParse((await request.formData()).get("on"));
-  if (!on.success) return new Response("Enter the posting date as YYYY-MM-DD", { status: 400 });
-  const r = await moneyTransaction(db, (trx) => postInterestRun(trx, ctx.user.id, ctx.organisation.id, id, on.data, ctx.organisation.currency));
+  const submission = parseForm(await request.formData(), { schema: PostRunSchema });
+  if (submission.status !== "success") return new Response(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Enter the posting date as YYYY-MM-DD", { status: 400 });
+  const v = submission.value;
+  const r = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, `shares/interest/${id}/post`, v, async () => {
+      const done = await postInterestRun(trx, ctx.user.id, ctx.organisation.id, id, v.on, ctx.organisation.currency);
+      return done && done.ok ? { ok: true as const } : done;
+    }),
+  );
   if (!r) throw new Response("Not found", { status: 404 });
   if (!r.ok) return new Response(r.reason, { status: 409 });
   return redirect(`/shares/interest/${id}`);

@@ -3,11 +3,13 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SelectField } from "~/components/forms";
+import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { listShareClasses, memberByNumber, recordPurchase } from "~/models/shares.server";
 import { ManualPurchaseSchema, PAYMENT_METHODS } from "~/schemas/shares";
+import { keyed } from "~/schemas/common";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -17,6 +19,8 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Record a share purchase · Co-op Register" }];
+/** With the page's one-time key: a double click records the purchase once. */
+const PurchaseForm = keyed(ManualPurchaseSchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
@@ -26,21 +30,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
     classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
     memberNumber: /^\d{1,9}$/.test(memberNumber) ? memberNumber : "",
     today: clock.today(ctx.organisation),
+    submissionKey: newSubmissionKey(),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: ManualPurchaseSchema });
+  const submission = parseForm(await request.formData(), { schema: PurchaseForm });
   if (submission.status !== "success") return submission.reply();
   const v = submission.value;
   const db = await getDb();
-  const result = await moneyTransaction(db, async (trx) => {
-    const member = await memberByNumber(trx, ctx.organisation.id, v.memberNumber);
-    if (!member) return { ok: false as const, field: "memberNumber", reason: `No member has number ${v.memberNumber}` };
-    const r = await recordPurchase(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId: member.id, classId: v.classId, shares: v.shares, on: v.paidOn, method: v.method, reference: v.reference });
-    return r.ok ? { ...r, memberId: member.id } : r;
-  });
+  const result = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, "shares/purchase", v, async () => {
+      const member = await memberByNumber(trx, ctx.organisation.id, v.memberNumber);
+      if (!member) return { ok: false as const, field: "memberNumber", reason: `No member has number ${v.memberNumber}` };
+      const r = await recordPurchase(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId: member.id, classId: v.classId, shares: v.shares, on: v.paidOn, method: v.method, reference: v.reference });
+      return r.ok ? { ok: true as const, memberId: member.id } : r;
+    }),
+  );
   if (!result.ok) {
     const field = result.field === "memberStatus" ? "memberNumber" : result.field;
     return submission.reply({ fieldErrors: { [field]: [result.reason] } });
@@ -49,14 +56,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RecordPurchase() {
-  const { classes, memberNumber, today } = useLoaderData<typeof loader>();
+  const { classes, memberNumber, today, submissionKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
     defaultValue: { memberNumber, classId: classes[0]?.[0], method: "bank_transfer", paidOn: today },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ManualPurchaseSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PurchaseForm }),
   });
   return (
     <>
@@ -65,6 +72,7 @@ export default function RecordPurchase() {
         <p>For money received by cash, cheque or bank transfer. Card payments are recorded automatically when Stripe confirms them.</p>
         <Form method="post" className="stack" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
+          <SubmissionKey value={submissionKey} />
           <Field meta={fields.memberNumber} label="Member number" type="number" inputMode="numeric" />
           <SelectField meta={fields.classId} label="Share class" options={classes} />
           <Field meta={fields.shares} label="Number of shares" type="number" inputMode="numeric" />

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { decideTransfer } from "~/models/shares-transfers.server";
 import { TransferDecisionSchema } from "~/schemas/shares";
+import { keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
+import { once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -10,14 +12,21 @@ import { parseForm } from "~/utils/forms.server";
 
 /** The board's decision on a transfer (its own route: the board decides, the secretary records). */
 export const access: RouteAccess = { action: "shares:govern" };
+/** With the one-time key of the transfers page: a double click decides once. */
+const DecisionForm = keyed(TransferDecisionSchema);
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
-  const submission = parseForm(await request.formData(), { schema: TransferDecisionSchema });
-  if (submission.status !== "success") return new Response("Choose approve or reject", { status: 400 });
+  const submission = parseForm(await request.formData(), { schema: DecisionForm });
+  if (submission.status !== "success") return new Response(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Choose approve or reject", { status: 400 });
   const v = submission.value;
   const db = await getDb();
-  const r = await moneyTransaction(db, (trx) => decideTransfer(trx, ctx.user.id, ctx.organisation.id, v.transferId, v.decision, v.on, v.note));
+  const r = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, `shares/transfers/${v.transferId}/decide`, v, async () => {
+      const done = await decideTransfer(trx, ctx.user.id, ctx.organisation.id, v.transferId, v.decision, v.on, v.note);
+      return done && done.ok ? { ok: true as const } : done;
+    }),
+  );
   if (!r) throw new Response("Not found", { status: 404 });
   if (!r.ok) return new Response(r.reason, { status: 409 });
   return redirect("/shares/transfers");

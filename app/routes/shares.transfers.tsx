@@ -2,11 +2,13 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SelectField } from "~/components/forms";
+import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { listShareClasses, memberByNumber } from "~/models/shares.server";
 import { listTransfers, requestTransfer } from "~/models/shares-transfers.server";
 import { TransferSchema } from "~/schemas/shares";
+import { keyed } from "~/schemas/common";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -16,6 +18,8 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Share transfers · Co-op Register" }];
+/** With the page's one-time key: a double click records the transfer once. */
+const TransferForm = keyed(TransferSchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
@@ -27,22 +31,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canWrite: ctx.permissions.has("shares:write"),
     canGovern: ctx.permissions.has("shares:govern"),
     today: clock.today(ctx.organisation),
+    submissionKey: newSubmissionKey(),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: TransferSchema });
+  const submission = parseForm(await request.formData(), { schema: TransferForm });
   if (submission.status !== "success") return { result: submission.reply(), message: null };
   const v = submission.value;
   const db = await getDb();
   const today = clock.today(ctx.organisation);
-  const r = await moneyTransaction(db, async (trx) => {
-    const [from, to] = await Promise.all([memberByNumber(trx, ctx.organisation.id, v.fromMemberNumber), memberByNumber(trx, ctx.organisation.id, v.toMemberNumber)]);
-    if (!from) return { ok: false as const, field: "fromMemberNumber", reason: `No member has number ${v.fromMemberNumber}` };
-    if (!to) return { ok: false as const, field: "toMemberNumber", reason: `No member has number ${v.toMemberNumber}` };
-    return requestTransfer(trx, ctx.user.id, ctx.organisation.id, { classId: v.classId, fromMemberId: from.id, toMemberId: to.id, shares: v.shares, on: today });
-  });
+  const r = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, "shares/transfers", v, async () => {
+      const [from, to] = await Promise.all([memberByNumber(trx, ctx.organisation.id, v.fromMemberNumber), memberByNumber(trx, ctx.organisation.id, v.toMemberNumber)]);
+      if (!from) return { ok: false as const, field: "fromMemberNumber", reason: `No member has number ${v.fromMemberNumber}` };
+      if (!to) return { ok: false as const, field: "toMemberNumber", reason: `No member has number ${v.toMemberNumber}` };
+      return requestTransfer(trx, ctx.user.id, ctx.organisation.id, { classId: v.classId, fromMemberId: from.id, toMemberId: to.id, shares: v.shares, on: today });
+    }),
+  );
   if (!r.ok) return { result: submission.reply({ fieldErrors: { [r.field === "fromMemberId" ? "fromMemberNumber" : r.field]: [r.reason] } }), message: null };
   return { result: submission.reply({ resetForm: true }), message: "Transfer recorded; it takes effect when the board approves it." };
 }
@@ -50,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Transfers() {
   const d = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult: data?.result, defaultValue: { classId: d.classes[0]?.[0] }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: TransferSchema }) });
+  const [form, fields] = useForm({ lastResult: data?.result, defaultValue: { classId: d.classes[0]?.[0] }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: TransferForm }) });
   return (
     <>
       <PageHead title="Share transfers" />
@@ -67,6 +74,7 @@ export default function Transfers() {
                   {t.status === "pending" && d.canGovern ? (
                     <Form method="post" action="/shares/transfers/decide" className="toolbar">
                       <input type="hidden" name="transferId" value={t.id} />
+                      <SubmissionKey value={d.submissionKey} />
                       <input type="hidden" name="on" value={d.today} />
                       <label htmlFor={`note-${t.id}`}>Board minute</label>
                       <input id={`note-${t.id}`} name="note" />
@@ -86,6 +94,7 @@ export default function Transfers() {
           {d.classes.length === 0 ? <p>No share class allows transfers.</p> : (
             <Form method="post" className="stack" {...getFormProps(form)}>
               <FormErrors errors={form.errors} />
+              <SubmissionKey value={d.submissionKey} />
               <SelectField meta={fields.classId} label="Share class" options={d.classes} />
               <Field meta={fields.fromMemberNumber} label="From member number" type="number" inputMode="numeric" />
               <Field meta={fields.toMemberNumber} label="To member number" type="number" inputMode="numeric" />

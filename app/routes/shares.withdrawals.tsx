@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { payDueWithdrawals, withdrawalQueue } from "~/models/withdrawals.server";
 import { PayWithdrawalsSchema } from "~/schemas/shares";
+import { keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
+import { newSubmissionKey, once } from "~/models/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
@@ -13,6 +16,8 @@ import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Withdrawals · Co-op Register" }];
+/** With the page's one-time key: a double click pays once and shows the first answer. */
+const PayForm = keyed(PayWithdrawalsSchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
@@ -22,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const row = (w: (typeof q.payable)[number]) => ({ id: w.id, memberId: w.member_id, name: w.member_name, number: w.member_number, className: w.class_name, shares: w.shares, amount: displayMoney(BigInt(w.amount), cur), leaving: w.leaving, requestedOn: w.requested_on, dueOn: w.due_on, waiting: w.waiting });
   return {
     today,
+    submissionKey: newSubmissionKey(),
     payable: q.payable.map(row),
     waiting: q.waiting.map(row),
     dueTotal: displayMoney(q.payable.reduce((t, w) => t + BigInt(w.amount), 0n), cur),
@@ -33,11 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: PayWithdrawalsSchema });
-  if (submission.status !== "success") return { message: null, error: "Enter the payment date" };
+  const submission = parseForm(await request.formData(), { schema: PayForm });
+  if (submission.status !== "success") return { message: null, error: submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Enter the payment date" };
+  const v = submission.value;
   const db = await getDb();
-  const paid = await moneyTransaction(db, (trx) => payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value.paidOn, ctx.organisation.currency));
-  return { message: paid.length ? `Paid ${paid.length} withdrawal${paid.length === 1 ? "" : "s"} in order of notice.` : "Nothing was due for payment.", error: null };
+  const paid = await moneyTransaction(db, (trx) =>
+    once(trx, ctx, "shares/withdrawals/pay", v, async () => (await payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, v.paidOn, ctx.organisation.currency)).length),
+  );
+  return { message: paid ? `Paid ${paid} withdrawal${paid === 1 ? "" : "s"} in order of notice.` : "Nothing was due for payment.", error: null };
 }
 
 function Rows({ rows }: { rows: ReturnType<typeof useLoaderData<typeof loader>>["payable"] }) {
@@ -74,6 +83,7 @@ export default function Withdrawals() {
           <Form method="post" className="toolbar">
             <label htmlFor="paidOn">Payment date</label>
             <input id="paidOn" name="paidOn" type="date" defaultValue={d.today} max={d.today} />
+            <SubmissionKey value={d.submissionKey} />
             <button type="submit">Pay due withdrawals in order of notice</button>
           </Form>
         ) : null}

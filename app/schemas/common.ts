@@ -29,3 +29,26 @@ export const pageParams = z.object({
   q: z.string().trim().max(200).optional().default(""),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
 });
+
+/** Said when a money form arrives without its one-time key (a page from before an upgrade, or a hand-made post). */
+export const SUBMISSION_KEY_MISSING = "This form is out of date: reload the page and try again.";
+
+/**
+ * The one-time key a money form carries (a hidden `submissionKey`, fresh each
+ * time the page is rendered; see app/models/form-submissions.server.ts). A
+ * missing or malformed key is a form-level error, shown above the form.
+ */
+export const submissionKeyField = z
+  .object({ submissionKey: z.string().optional() })
+  .transform((v, ctx) => {
+    if (!v.submissionKey || !isUuid(v.submissionKey)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: SUBMISSION_KEY_MISSING, path: [] });
+      return z.NEVER;
+    }
+    return { submissionKey: v.submissionKey };
+  });
+
+/** A money form's schema with its one-time key: `keyed(LoanActionSchema)`. */
+export function keyed<Schema extends z.ZodTypeAny>(schema: Schema) {
+  return schema.and(submissionKeyField);
+}

@@ -167,5 +167,4 @@ export const WriteOffActionSchema = z.discriminatedUnion("intent", [
 export const CardRepaymentSchema = z.object({
   loanId: z.string().uuid("Choose a loan"),
   amount: amountField("the amount to pay"),
-  idempotencyKey: z.string().uuid(),
 });

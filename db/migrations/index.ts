@@ -12,6 +12,7 @@ import * as m0011 from "./0011_meeting_notices";
 import * as m0012 from "./0012_email_delivery";
 import * as m0013 from "./0013_organisation_time_zone";
 import * as m0020 from "./0020_transfer_requested_by";
+import * as m0016 from "./0016_form_submissions";
 import * as m0006 from "./0006_impact";
 import * as m0019 from "./0019_ballots_at_rest";
 import * as m0022 from "./0022_candidate_affiliation";
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "0011_meeting_notices": m0011,
   "0012_email_delivery": m0012,
   "0013_organisation_time_zone": m0013,
+  "0016_form_submissions": m0016,
   "0019_ballots_at_rest": m0019,
   "0020_transfer_requested_by": m0020,
   "0022_candidate_affiliation": m0022,

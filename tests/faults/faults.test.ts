@@ -2,6 +2,7 @@
  * Kill -9 in the middle of work, restart, and check that nothing is lost
  * or half-written: a vote burst, a members import and an interest run.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -150,7 +151,7 @@ describe("SIGKILL during an interest run", () => {
       Number((await sql<{ n: string }>`select count(*) as n from share_transactions where organisation_id = ${org.id} and kind in ('interest', 'interest_shares')`.execute(db)).rows[0].n);
 
     let app = await startAppServer(database.url);
-    const posting = post(app.base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10" });
+    const posting = post(app.base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10", submissionKey: randomUUID() });
     await new Promise((r) => setTimeout(r, 150));
     await kill(app.child);
     await posting;
@@ -163,9 +164,9 @@ describe("SIGKILL during an interest run", () => {
 
     app = await startAppServer(database.url);
     try {
-      const again = await post(app.base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10" });
+      const again = await post(app.base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10", submissionKey: randomUUID() });
       expect([302, 409]).toContain(again);
-      const twice = await post(app.base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10" });
+      const twice = await post(app.base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10", submissionKey: randomUUID() });
       expect(twice).toBe(409); // a posted run cannot be posted again
     } finally {
       await kill(app.child);

@@ -36,7 +36,7 @@ describe("refunds of card payments that cannot be applied", () => {
     const b = new Browser(bed.server.base);
     await b.login(login.email, login.password);
     const key = crypto.randomUUID();
-    expect((await b.post("/my/buy", { classId: cls.id, shares: "15", idempotencyKey: key })).status).toBe(302);
+    expect((await b.post("/my/buy", { classId: cls.id, shares: "15", submissionKey: key })).status).toBe(302);
     // Meanwhile the secretary records a cash purchase: 15 more would pass the maximum of 20.
     const cash = await bed.db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: member.id, classId: cls.id, shares: 10, on: "2026-11-20", method: "cash" }));
     expect(cash.ok).toBe(true);
@@ -83,7 +83,7 @@ describe("refunds of card payments that cannot be applied", () => {
     const b = new Browser(bed.server.base);
     await b.login(login.email, login.password);
     const key = crypto.randomUUID();
-    expect((await b.post("/my/loans", { loanId: loan.id, amount: "999999.00", idempotencyKey: key })).status).toBe(302);
+    expect((await b.post("/my/loans", { loanId: loan.id, amount: "999999.00", submissionKey: key })).status).toBe(302);
     const response = await bed.webhook(completedCheckoutEvent(`evt_${key}`, bed.fake.sessions.get(key)!));
     expect(await response.json()).toMatchObject({ outcome: "refused" });
     const payment = await bed.db.selectFrom("loan_card_payments").selectAll().where("idempotency_key", "=", key).executeTakeFirstOrThrow();
@@ -103,7 +103,7 @@ describe("refunds of card payments that cannot be applied", () => {
     const b = new Browser(bed.server.base);
     await b.login(login.email, login.password);
     const key = crypto.randomUUID();
-    await b.post("/my/buy", { classId: cls.id, shares: "5", idempotencyKey: key });
+    await b.post("/my/buy", { classId: cls.id, shares: "5", submissionKey: key });
     await bed.db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: member.id, classId: cls.id, shares: 5, on: "2026-11-20", method: "cash" }));
     await bed.webhook(completedCheckoutEvent(`evt_${key}`, bed.fake.sessions.get(key)!));
     const payment = await bed.db.selectFrom("payments").select("id").where("idempotency_key", "=", key).executeTakeFirstOrThrow();

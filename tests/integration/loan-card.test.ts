@@ -24,13 +24,13 @@ describe("card repayment of a loan", () => {
     expect(await (await b.get("/my/loans")).text()).toContain("Pay by card");
 
     // Not their loan: refused, nothing started.
-    const foreign = await b.post("/my/loans", { loanId: other.loan.id, amount: "50.00", idempotencyKey: crypto.randomUUID() });
+    const foreign = await b.post("/my/loans", { loanId: other.loan.id, amount: "50.00", submissionKey: crypto.randomUUID() });
     expect(await foreign.text()).toContain("No such loan.");
     // Bad amount: the field says why.
-    expect(await (await b.post("/my/loans", { loanId: loan.id, amount: "-5", idempotencyKey: crypto.randomUUID() })).text()).toContain("more than zero");
+    expect(await (await b.post("/my/loans", { loanId: loan.id, amount: "-5", submissionKey: crypto.randomUUID() })).text()).toContain("more than zero");
 
     const key = crypto.randomUUID();
-    const started = await b.post("/my/loans", { loanId: loan.id, amount: "150.00", idempotencyKey: key });
+    const started = await b.post("/my/loans", { loanId: loan.id, amount: "150.00", submissionKey: key });
     expect(started.status).toBe(302);
     expect(started.headers.get("location")).toMatch(/^https:\/\/checkout\.stripe\.test\/pay\/cs_loan_/);
     const repayments = () => bed.db.selectFrom("loan_transactions").select(["amount", "kind"]).where("loan_id", "=", loan.id).where("kind", "=", "repayment").execute();

@@ -27,14 +27,14 @@ describe("card purchase by Stripe Checkout", () => {
     expect(page).not.toContain("Card payments are not switched on");
 
     const key = crypto.randomUUID();
-    const first = await b.post("/my/buy", { classId: cls.id, shares: "15", idempotencyKey: key });
+    const first = await b.post("/my/buy", { classId: cls.id, shares: "15", submissionKey: key });
     expect(first.status).toBe(302);
     expect(first.headers.get("location")).toBe("https://checkout.stripe.test/pay/cs_test_1");
     expect(bed.fake.calls.at(-1)!.idempotencyKey).toBe(key);
     expect(bed.fake.calls.at(-1)!.body.get("mode")).toBe("payment");
     expect(bed.fake.calls.at(-1)!.body.get("line_items[0][quantity]")).toBe("15");
     // A double submit of the same form makes no second payment.
-    const again = await b.post("/my/buy", { classId: cls.id, shares: "15", idempotencyKey: key });
+    const again = await b.post("/my/buy", { classId: cls.id, shares: "15", submissionKey: key });
     expect(again.headers.get("location")).toBe("https://checkout.stripe.test/pay/cs_test_1");
     expect(await bed.db.selectFrom("payments").select("id").where("organisation_id", "=", org.id).execute()).toHaveLength(1);
     expect(await holdingShares(member.id)).toBe(0);
@@ -62,7 +62,7 @@ describe("card purchase by Stripe Checkout", () => {
 
     // Concurrent deliveries of one new event: processed exactly once.
     const key2 = crypto.randomUUID();
-    await b.post("/my/buy", { classId: cls.id, shares: "7", idempotencyKey: key2 });
+    await b.post("/my/buy", { classId: cls.id, shares: "7", submissionKey: key2 });
     const payload2 = completedCheckoutEvent("evt_test_2", bed.fake.sessions.get(key2)!);
     const results = await Promise.all(Array.from({ length: 10 }, () => bed.webhook(payload2).then((r) => r.json() as Promise<{ outcome: string }>)));
     expect(results.filter((r) => r.outcome === "processed")).toHaveLength(1);
