@@ -59,10 +59,13 @@ export default function ImpactDashboard() {
       </section>
 
       <section className="grid" aria-label="Headline figures">
+        <Stat figure="members" label="Members" value={d.headline.members} hint={`${d.members.localMembers} local (${pct(d.members.localPercent)})`} />
+        <Stat figure="capital" label="Share capital" value={d.headline.capital} />
+        <Stat figure="outstanding" label="Lending outstanding" value={d.headline.outstanding} />
+        <Stat figure="loans" label="Loans" value={d.headline.loans} hint="with principal still owed" />
         <Stat label="Share capital held by local members" value={d.capital.local} hint={`${pct(d.capital.localPercent)} of ${d.capital.total}${d.capital.hasUnknown ? `; ${d.capital.unknown} held by members without a valid postcode` : ""}`} />
         <Stat label="Lending to local businesses" value={d.lending.local} hint={`${pct(d.lending.localPercent)} of ${d.lending.total} outstanding, ${d.lending.localHolders} of ${d.lending.holders} loans`} />
         <Stat label="Jobs created and safeguarded" value={d.jobs.total} hint={`${d.jobs.created} created, ${d.jobs.safeguarded} safeguarded by businesses we lend to`} />
-        <Stat label="Members" value={d.members.members} hint={`${d.members.localMembers} local (${pct(d.members.localPercent)})`} />
       </section>
 
       <section className="card">
