@@ -100,8 +100,11 @@ describe("headline figures", () => {
 
     expect(dashboard).toMatchObject({ members: expected.members, suspended: "2", applied: "2", ceased: "1", capital: expected.capital, outstanding: expected.outstanding, loans: expected.loans, par30: expected.par30 });
     expect(lending).toMatchObject({ outstanding: expected.outstanding, loans: expected.loans, par30: expected.par30, par60: expected.par60, par90: expected.par90 });
-    for (const [name, figures] of Object.entries({ impact, annual, summary, publicPage })) {
+    for (const [name, figures] of Object.entries({ impact, annual })) {
       expect({ name, ...figures }).toMatchObject({ name, members: expected.members, capital: expected.capital, outstanding: expected.outstanding, loans: expected.loans });
+    }
+    for (const [name, figures] of Object.entries({ summary, publicPage })) {
+      expect({ name, ...figures }).toMatchObject({ name, members: expected.members, capital: expected.capital, outstanding: expected.outstanding });
     }
     // The year to today has not ended: the annual return says so.
     expect(annualHtml).toContain("has not ended yet");
