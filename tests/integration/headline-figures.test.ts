@@ -110,3 +110,42 @@ describe("headline figures", () => {
     expect(annualHtml).toContain("has not ended yet");
   });
 });
+
+describe("as-at dates", () => {
+  it("never show a future date as if it had happened: pages say they show today, exports refuse, an unfinished year says so", async () => {
+    const { db } = t;
+    const { org } = await setupClass(db);
+    const today = await organisationToday(db, org.id);
+    const tomorrow = fromDay(toDay(today) + 1);
+    const { loan } = await makeLoan(db, org.id, { disbursedOn: fromDay(toDay(today) - 40) });
+    const owner = await makeUser(db, { organisationId: org.id, roles: ["owner"] });
+    const b = new Browser(t.server.base);
+    await b.login(owner.email, owner.password);
+    const says = `${tomorrow} is in the future, so these figures are as at today, ${today}.`;
+    for (const path of [`/register?asAt=${tomorrow}`, `/impact?asAt=${tomorrow}`, `/loans/${loan.id}?asAt=${tomorrow}`]) {
+      const res = await b.get(path);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toContain(says);
+    }
+    for (const path of [`/register/csv?asAt=${tomorrow}`, `/register/pdf?asAt=${tomorrow}`, `/impact/csv?figure=capital&asAt=${tomorrow}`]) {
+      const res = await b.get(path);
+      expect(res.status, path).toBe(400);
+      expect(await res.text(), path).toContain(`The date ${tomorrow} is in the future: figures can be as at today (${today}) at the latest.`);
+    }
+    // A past date is shown as asked, with no notice.
+    const past = await (await b.get(`/register?asAt=${fromDay(toDay(today) - 1)}`)).text();
+    expect(past).not.toContain("is in the future");
+
+    const yearEnd = `${today.slice(0, 4)}-12-31`;
+    const page = await (await b.get(`/reports/annual?yearEnd=${yearEnd}`)).text();
+    expect(page).toContain(`The year ending ${yearEnd} has not ended yet: these figures cover ${today.slice(0, 4)}-01-01 to ${today} (today)`);
+    const csv = await (await b.get(`/reports/annual/csv?yearEnd=${yearEnd}`)).text();
+    expect(csv.split("\n")[0].trim()).toBe("figure,label,value,year_start,year_end,figures_to,year_ended");
+    expect(csv).toContain(`membersAtYearEnd,Members at the year end,0,${today.slice(0, 4)}-01-01,${yearEnd},${today},no`);
+    const lastYear = await (await b.get(`/reports/annual/csv?yearEnd=${Number(today.slice(0, 4)) - 1}-12-31`)).text();
+    expect(lastYear).toContain(`,${Number(today.slice(0, 4)) - 1}-12-31,yes`);
+    const pdf = await b.get(`/reports/annual/pdf?yearEnd=${yearEnd}`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toContain("application/pdf");
+  });
+});
