@@ -90,6 +90,7 @@ describe("headline figures", () => {
     };
     const dashboard = figuresOf(await page(b, "/dashboard"));
     const lending = figuresOf(await page(b, "/loans"));
+    const sharesPage = figuresOf(await page(b, "/shares"));
     const impact = figuresOf(await page(b, `/impact?asAt=${today}`));
     const annualHtml = await page(b, `/reports/annual?yearEnd=${today}`);
     const annual = figuresOf(annualHtml);
@@ -99,6 +100,7 @@ describe("headline figures", () => {
     const publicPage = figuresOf(await page(new Browser(t.server.base), `/p/${org.slug}`));
 
     expect(dashboard).toMatchObject({ members: expected.members, suspended: "2", applied: "2", ceased: "1", capital: expected.capital, outstanding: expected.outstanding, loans: expected.loans, par30: expected.par30 });
+    expect(sharesPage.capital).toBe(expected.capital);
     expect(lending).toMatchObject({ outstanding: expected.outstanding, loans: expected.loans, par30: expected.par30, par60: expected.par60, par90: expected.par90 });
     for (const [name, figures] of Object.entries({ impact, annual })) {
       expect({ name, ...figures }).toMatchObject({ name, members: expected.members, capital: expected.capital, outstanding: expected.outstanding, loans: expected.loans });
