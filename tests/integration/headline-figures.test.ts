@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { fromDay, toDay } from "~/domain/lending/dates";
 import { displayMoney } from "~/domain/money";
 import { percentText } from "~/domain/percent";
-import { getLoan, loanInstallments, payoffAmount, recordRepayment } from "~/models/loans.server";
+import { portfolioHeadline } from "~/models/headlines.server";
+import { getLoan, loanInstallments, payoffAmount, portfolioArrears, recordRepayment } from "~/models/loans.server";
 import { changeMemberStatus } from "~/models/members.server";
 import { organisationToday } from "~/models/organisations.server";
 import { saveImpactSettings } from "~/models/procurement.server";
@@ -108,6 +109,10 @@ describe("headline figures", () => {
     for (const [name, figures] of Object.entries({ summary, publicPage })) {
       expect({ name, ...figures }).toMatchObject({ name, members: expected.members, capital: expected.capital, outstanding: expected.outstanding });
     }
+    // For today the as-at definition agrees with the installments as they stand (what the daily ageing job uses).
+    const asTheyStand = await portfolioArrears(db, org.id, today);
+    const headline = await portfolioHeadline(db, org.id, today);
+    expect([headline.outstanding, headline.par30.atRisk, headline.par90.atRisk]).toEqual([asTheyStand.totalOutstanding, asTheyStand.par30.atRisk, asTheyStand.par90.atRisk]);
     // The year to today has not ended: the annual return says so.
     expect(annualHtml).toContain("has not ended yet");
   });
