@@ -92,7 +92,8 @@ describe("headline figures", () => {
     const dashboard = figuresOf(await page(b, "/dashboard"));
     const lending = figuresOf(await page(b, "/loans"));
     const sharesPage = figuresOf(await page(b, "/shares"));
-    const impact = figuresOf(await page(b, `/impact?asAt=${today}`));
+    const impactHtml = await page(b, `/impact?asAt=${today}`);
+    const impact = figuresOf(impactHtml);
     const annualHtml = await page(b, `/reports/annual?yearEnd=${today}`);
     const annual = figuresOf(annualHtml);
     const m = new Browser(t.server.base);
@@ -109,6 +110,9 @@ describe("headline figures", () => {
     for (const [name, figures] of Object.entries({ summary, publicPage })) {
       expect({ name, ...figures }).toMatchObject({ name, members: expected.members, capital: expected.capital, outstanding: expected.outstanding });
     }
+    // The impact dashboard's local shares are shares of the same totals.
+    expect(impactHtml).toContain(` of ${expected.capital}`);
+    expect(impactHtml).toContain(` of ${expected.outstanding} outstanding, `);
     // For today the as-at definition agrees with the installments as they stand (what the daily ageing job uses).
     const asTheyStand = await portfolioArrears(db, org.id, today);
     const headline = await portfolioHeadline(db, org.id, today);
