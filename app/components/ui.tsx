@@ -10,9 +10,10 @@ export function PageHead({ title, children }: { title: string; children?: ReactN
   );
 }
 
-export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
+/** `figure` names a headline figure (models/headlines.server.ts) so every page marks the same figure the same way. */
+export function Stat({ label, value, hint, figure }: { label: string; value: ReactNode; hint?: ReactNode; figure?: string }) {
   return (
-    <div className="stat">
+    <div className="stat" data-figure={figure}>
       <div className="label">{label}</div>
       <div className="value">{value}</div>
       {hint ? <div className="muted">{hint}</div> : null}

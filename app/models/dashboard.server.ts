@@ -2,9 +2,10 @@ import { sql } from "kysely";
 import { displayMoney } from "~/domain/money";
 import type { Permission } from "~/domain/permissions";
 import type { Executor } from "~/utils/db.server";
+import { headlineFigures, headlineText } from "./headlines.server";
 import { impactHeadlines } from "./impact.server";
 import { listApplications } from "./shares-applications.server";
-import { classTotals, memberHoldings } from "./shares.server";
+import { memberHoldings } from "./shares.server";
 import { withdrawalQueue } from "./withdrawals.server";
 
 /**
@@ -18,6 +19,9 @@ export async function dashboardSections(
 ) {
   const { organisationId: org, currency, memberId, permissions } = who;
   const money = (v: bigint) => displayMoney(v, currency);
+  // Headline figures from the one source every page reads (ADR 0010), as at today.
+  const wantsHeadlines = ["register:read", "shares:read", "loans:read"].some((p) => permissions.has(p as Permission));
+  const headlines = wantsHeadlines ? headlineText(await headlineFigures(db, org, today), currency) : null;
 
   const mine = memberId
     ? await (async () => {
@@ -42,12 +46,11 @@ export async function dashboardSections(
 
   const shares = permissions.has("shares:read")
     ? await (async () => {
-        const [totals, applications, queue] = await Promise.all([classTotals(db, org), listApplications(db, org, "pending"), withdrawalQueue(db, org, today)]);
-        const capital = [...totals.values()].reduce((t, c) => t + c.value, 0n);
+        const [applications, queue] = await Promise.all([listApplications(db, org, "pending"), withdrawalQueue(db, org, today)]);
         const dueValue = queue.payable.reduce((t, r) => t + BigInt(r.amount), 0n);
         const inForce = queue.suspensions.filter((s) => s.from_on <= today && (!s.until_on || s.until_on >= today));
         return {
-          capital: money(capital),
+          capital: headlines!.capital,
           applications: applications.length,
           withdrawalsDue: queue.payable.length,
           withdrawalsDueValue: dueValue > 0n ? money(dueValue) : null,
@@ -74,25 +77,17 @@ export async function dashboardSections(
 
   const lending = permissions.has("loans:read")
     ? await (async () => {
-        const snapshot = await db
-          .selectFrom("loan_arrears_snapshots")
-          .select(["as_at", "loans", "total_outstanding", "par30"])
-          .where("organisation_id", "=", org)
-          .orderBy("as_at", "desc")
-          .executeTakeFirst();
         const committee = await db
           .selectFrom("loan_applications")
           .select(sql<string>`count(*)`.as("n"))
           .where("organisation_id", "=", org)
           .where("status", "=", "committee")
           .executeTakeFirstOrThrow();
-        const outstanding = snapshot ? BigInt(snapshot.total_outstanding) : 0n;
-        const par30 = snapshot ? BigInt(snapshot.par30) : 0n;
         return {
-          asAt: snapshot?.as_at ?? null,
-          loans: snapshot?.loans ?? 0,
-          outstanding: money(outstanding),
-          par30Percent: outstanding > 0n ? `${(Number((par30 * 10000n) / outstanding) / 100).toFixed(2)}%` : "0.00%",
+          asAt: today,
+          loans: headlines!.loans,
+          outstanding: headlines!.outstanding,
+          par30Percent: headlines!.par30,
           awaitingCommittee: Number(committee.n),
         };
       })()
@@ -100,5 +95,9 @@ export async function dashboardSections(
 
   const impact = permissions.has("impact:read") ? await impactHeadlines(db, org, today, currency) : null;
 
-  return { mine, shares, meetings, lending, impact };
+  const counts = permissions.has("register:read") && headlines
+    ? { members: headlines.members, suspended: headlines.suspended, applied: headlines.applied, ceased: headlines.ceased }
+    : null;
+
+  return { counts, mine, shares, meetings, lending, impact };
 }

@@ -1,5 +1,5 @@
 import { displayMoney } from "~/domain/money";
-import { pdfTable, renderPdf } from "~/utils/pdf.server";
+import { BOLD, FONT, pdfTable, renderPdf } from "~/utils/pdf.server";
 import type { MemberStatement } from "./impact-statements.server";
 
 const KIND: Record<string, string> = {
@@ -17,14 +17,14 @@ export function statementPdf(s: MemberStatement, organisation: { name: string; c
   const money = (v: bigint) => displayMoney(v, organisation.currency);
   return renderPdf(
     (doc) => {
-      doc.font("Helvetica-Bold").fontSize(16).text(organisation.name);
-      doc.font("Helvetica").fontSize(11).text(`Annual statement for ${s.yearStart} to ${s.yearEnd}`);
+      doc.font(BOLD).fontSize(16).text(organisation.name);
+      doc.font(FONT).fontSize(11).text(`Annual statement for ${s.yearStart} to ${s.yearEnd}`);
       doc.moveDown();
       doc.text(`Member ${s.member.member_number}: ${s.member.name}`);
       if (s.member.address) doc.text(s.member.address);
       if (s.member.postcode) doc.text(s.member.postcode);
       doc.moveDown();
-      doc.font("Helvetica-Bold").text("Your shares");
+      doc.font(BOLD).text("Your shares");
       doc.moveDown(0.3);
       pdfTable(
         doc,
@@ -33,7 +33,7 @@ export function statementPdf(s: MemberStatement, organisation: { name: string; c
         { fontSize: 10 },
       );
       doc.moveDown();
-      doc.font("Helvetica-Bold").fontSize(11).text("Share transactions in the year");
+      doc.font(BOLD).fontSize(11).text("Share transactions in the year");
       doc.moveDown(0.3);
       pdfTable(
         doc,
@@ -42,7 +42,7 @@ export function statementPdf(s: MemberStatement, organisation: { name: string; c
         { fontSize: 9 },
       );
       doc.moveDown();
-      doc.font("Helvetica").fontSize(11).text(`Interest on your shares in the year: ${money(s.interest)} (paid in cash ${money(s.interestCash)}, credited as shares ${money(s.interest - s.interestCash)}).`);
+      doc.font(FONT).fontSize(11).text(`Interest on your shares in the year: ${money(s.interest)} (paid in cash ${money(s.interestCash)}, credited as shares ${money(s.interest - s.interestCash)}).`);
     },
     { title: `${organisation.name} annual statement ${s.yearEnd}` },
   );

@@ -6,6 +6,7 @@ import { LedgerError } from "~/domain/shares/holdings";
 import type { LoanLedgerKind } from "~/domain/impact/positions";
 import { ownershipLabel, sicSection } from "~/domain/impact/sectors";
 import type { Executor } from "~/utils/db.server";
+import { headlineFigures, headlineText } from "./headlines.server";
 
 /*
  * Rows for the community wealth dashboard, all scoped to one organisation.
@@ -72,6 +73,10 @@ export async function loadImpactBase(db: Executor, organisationId: string): Prom
 export interface AnnualFigures {
   yearStart: string;
   yearEnd: string;
+  /** The last day the figures cover: the year end, or today for a year not yet ended. */
+  figuresTo: string;
+  /** False while the year has not ended: the figures are the position so far, not a return to file. */
+  ended: boolean;
   membersAtYearEnd: number;
   membersJoined: number;
   membersLeft: number;
@@ -103,13 +108,16 @@ const big = (v: unknown) => BigInt((v as bigint | string | number | null) ?? 0);
  * share capital, loans and interest paid on shares) for the year ending
  * `yearEnd`. Worked out in SQL from the ledgers, as at the year end.
  */
-export async function annualFigures(db: Executor, organisationId: string, yearEnd: string): Promise<AnnualFigures> {
-  const yearStart = yearStartFor(yearEnd);
+export async function annualFigures(db: Executor, organisationId: string, requestedYearEnd: string, today?: string): Promise<AnnualFigures> {
+  const yearStart = yearStartFor(requestedYearEnd);
+  // A year that has not ended (its last day is today or later) is worked out to today, and says so.
+  const ended = today === undefined || requestedYearEnd < today;
+  const yearEnd = ended ? requestedYearEnd : today;
+  // Members, share capital and loans outstanding at the year end come from their one source (ADR 0010).
+  const headline = await headlineFigures(db, organisationId, yearEnd);
   const members = await db
     .selectFrom("members")
-    .select([
-      sql<number>`COUNT(*) FILTER (WHERE admitted_on <= ${yearEnd}::date AND (ceased_on IS NULL OR ceased_on > ${yearEnd}::date))::int`.as("at_end"),
-      sql<number>`COUNT(*) FILTER (WHERE admitted_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("joined"),
+    .select([      sql<number>`COUNT(*) FILTER (WHERE admitted_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("joined"),
       sql<number>`COUNT(*) FILTER (WHERE admitted_on IS NOT NULL AND ceased_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("left"),
     ])
     .where("organisation_id", "=", organisationId)
@@ -120,38 +128,12 @@ export async function annualFigures(db: Executor, organisationId: string, yearEn
     .selectFrom("share_transactions as t")
     .leftJoin("share_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
     .select([
-      sql<bigint>`COALESCE(SUM(CASE
-        WHEN t.kind IN ('purchase','transfer_in','interest_shares','bonus') THEN t.amount
-        WHEN t.kind IN ('withdrawal','transfer_out','forfeit') THEN -t.amount
-        WHEN o.kind IN ('purchase','transfer_in','interest_shares','bonus') THEN -t.amount
-        ELSE t.amount END) FILTER (WHERE t.effective_on <= ${yearEnd}::date), 0)::int8`.as("capital"),
       sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'purchase' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'purchase' THEN -t.amount ELSE 0 END)
         FILTER (WHERE t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date), 0)::int8`.as("issued"),
       sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'withdrawal' THEN -t.amount ELSE 0 END)
         FILTER (WHERE t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date), 0)::int8`.as("withdrawn"),
     ])
     .where("t.organisation_id", "=", organisationId)
-    .executeTakeFirstOrThrow();
-
-  const perLoan = db
-    .selectFrom("loan_transactions as t")
-    .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
-    .select([
-      "t.loan_id",
-      sql<bigint>`SUM(CASE
-        WHEN t.kind = 'disbursement' THEN t.principal_part
-        WHEN t.kind = 'recovery' THEN 0
-        WHEN t.kind = 'reversal' AND o.kind = 'disbursement' THEN t.principal_part
-        WHEN t.kind = 'reversal' AND o.kind = 'recovery' THEN 0
-        ELSE -t.principal_part END)::int8`.as("owed"),
-    ])
-    .where("t.organisation_id", "=", organisationId)
-    .where("t.on_date", "<=", yearEnd)
-    .groupBy("t.loan_id")
-    .as("p");
-  const outstanding = await db
-    .selectFrom(perLoan)
-    .select([sql<bigint>`COALESCE(SUM(p.owed) FILTER (WHERE p.owed > 0), 0)::int8`.as("total"), sql<number>`COUNT(*) FILTER (WHERE p.owed > 0)::int`.as("count")])
     .executeTakeFirstOrThrow();
 
   const flows = await db
@@ -184,15 +166,17 @@ export async function annualFigures(db: Executor, organisationId: string, yearEn
   const interestCash = big(interest.cash);
   return {
     yearStart,
-    yearEnd,
-    membersAtYearEnd: Number(members.at_end),
+    yearEnd: requestedYearEnd,
+    figuresTo: yearEnd,
+    ended,
+    membersAtYearEnd: headline.members.members,
     membersJoined: Number(members.joined),
     membersLeft: Number(members.left),
-    shareCapitalAtYearEnd: big(shares.capital),
+    shareCapitalAtYearEnd: headline.capital.capital,
     sharesIssued: big(shares.issued),
     sharesWithdrawn: big(shares.withdrawn),
-    loansOutstandingAtYearEnd: big(outstanding.total),
-    loansOutstandingCount: Number(outstanding.count),
+    loansOutstandingAtYearEnd: headline.portfolio.outstanding,
+    loansOutstandingCount: headline.portfolio.loans,
     loansAdvanced: big(flows.advanced),
     loansAdvancedCount: Number(flows.advanced_count),
     // A reversed repayment recorded the negated principal, so adding it takes the repayment back out.
@@ -203,15 +187,16 @@ export async function annualFigures(db: Executor, organisationId: string, yearEn
   };
 }
 
-export const ANNUAL_LINES: { key: keyof AnnualFigures; label: string; money: boolean }[] = [
-  { key: "membersAtYearEnd", label: "Members at the year end", money: false },
+/** The annual return lines; `figure` names the headline figure (headlines.server.ts) a line shows. */
+export const ANNUAL_LINES: { key: keyof AnnualFigures; label: string; money: boolean; figure?: string }[] = [
+  { key: "membersAtYearEnd", label: "Members at the year end", money: false, figure: "members" },
   { key: "membersJoined", label: "Members admitted in the year", money: false },
   { key: "membersLeft", label: "Members who left in the year", money: false },
-  { key: "shareCapitalAtYearEnd", label: "Share capital at the year end", money: true },
+  { key: "shareCapitalAtYearEnd", label: "Share capital at the year end", money: true, figure: "capital" },
   { key: "sharesIssued", label: "Shares issued in the year", money: true },
   { key: "sharesWithdrawn", label: "Shares withdrawn in the year", money: true },
-  { key: "loansOutstandingAtYearEnd", label: "Loans outstanding at the year end (principal)", money: true },
-  { key: "loansOutstandingCount", label: "Number of loans outstanding", money: false },
+  { key: "loansOutstandingAtYearEnd", label: "Loans outstanding at the year end (principal)", money: true, figure: "outstanding" },
+  { key: "loansOutstandingCount", label: "Number of loans outstanding", money: false, figure: "loans" },
   { key: "loansAdvanced", label: "Loans advanced in the year", money: true },
   { key: "loansAdvancedCount", label: "Number of loans advanced", money: false },
   { key: "principalRepaid", label: "Loan principal repaid in the year", money: true },
@@ -249,6 +234,8 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
     throw error;
   }
   const money = (v: bigint) => displayMoney(v, currency);
+  // Members, share capital and lending outstanding from their one source (ADR 0010).
+  const headline = headlineText(await headlineFigures(db, organisationId, asAt), currency);
   const line = (l: BreakdownLine) => ({ key: l.key, amount: money(l.amount), plain: formatMinor(l.amount), value: Number(formatMinor(l.amount)), percent: l.percent, count: l.count });
   const share = (s: LocalShare) => ({
     local: money(s.localAmount),
@@ -261,6 +248,7 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
   });
   return {
     asAt,
+    headline,
     localArea: base.localArea.join(", "),
     capital: share(figures.capital),
     lending: share(figures.lending),
@@ -298,12 +286,13 @@ export async function impactHeadlines(db: Executor, organisationId: string, asAt
     .executeTakeFirst();
   return {
     asAt,
-    members: d.members.members,
+    members: d.headline.members,
     localMembersPercent: d.members.localPercent,
-    capitalTotal: d.capital.total,
+    capitalTotal: d.headline.capital,
     capitalLocal: d.capital.local,
     capitalLocalPercent: d.capital.localPercent,
-    lendingTotal: d.lending.total,
+    lendingTotal: d.headline.outstanding,
+    loans: d.headline.loans,
     lendingLocal: d.lending.local,
     lendingLocalPercent: d.lending.localPercent,
     jobsCreated: d.jobs.created,
@@ -320,12 +309,18 @@ export function defaultYearEnd(today: string): string {
   return `${Number(today.slice(0, 4)) - 1}-12-31`;
 }
 
+/** What a return for a year not yet ended says on its page, CSV and PDF. */
+export function annualNotEndedNote(f: AnnualFigures): string | null {
+  return f.ended ? null : `The year ending ${f.yearEnd} has not ended yet: these figures cover ${f.yearStart} to ${f.figuresTo} (today), not the whole year, and are not a return to file.`;
+}
+
 /** Annual return lines as display text and plain CSV values. */
 export function annualLines(f: AnnualFigures, currency: string) {
   return ANNUAL_LINES.map((l) => {
     const v = f[l.key];
     return {
       key: l.key,
+      figure: l.figure ?? null,
       label: l.label,
       display: l.money ? displayMoney(v as bigint, currency) : String(v),
       plain: l.money ? formatMinor(v as bigint) : String(v),

@@ -2,6 +2,7 @@
  * Shapes lending data for pages and CSV files: money written as strings
  * (never Number), so loaders send nothing a browser could round.
  */
+import { scheduleBalances, type Prepayment } from "~/domain/lending/balance";
 import { displayMoney, formatMinor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { getLoan, loanArrears, loanInstallments, loanTransactions, portfolioLoans, type Loan } from "./loans.server";
@@ -12,18 +13,41 @@ export function loanListRow(l: PortfolioLoan) {
   return { id: l.id, reference: l.reference, borrower: l.legal_name, outstanding: displayMoney(l.outstanding), nextDue: l.nextDue, dpd: l.dpd, bucket: l.bucket, status: l.status };
 }
 
-export function scheduleRows(rows: Awaited<ReturnType<typeof loanInstallments>>, asAt: string) {
-  return rows.map((r) => {
+type InstallmentRows = Awaited<ReturnType<typeof loanInstallments>>;
+type TransactionRows = Awaited<ReturnType<typeof loanTransactions>>;
+
+/** Principal repaid ahead of the schedule: prepayments not reversed. */
+export function prepaymentsOf(tx: TransactionRows): Prepayment[] {
+  return tx.filter((t) => t.kind === "repayment" && t.prepaid > 0n && !t.reversed_by).map((t) => ({ onDate: t.on_date, amount: t.prepaid }));
+}
+
+/** The installments with prepayment rows and the balance after each (domain/lending/balance.ts), for pages and CSV alike. */
+export function loanScheduleBalances(loan: Pick<Loan, "principal">, inst: InstallmentRows, tx: TransactionRows) {
+  return scheduleBalances(loan.principal, inst.map((r) => ({ ...r, due: r.due_on })), prepaymentsOf(tx));
+}
+
+export function scheduleRows(loan: Pick<Loan, "principal">, inst: InstallmentRows, tx: TransactionRows, asAt: string) {
+  return loanScheduleBalances(loan, inst, tx).rows.map((row) => {
+    if (row.kind === "prepayment") {
+      return {
+        n: "Prepaid", key: `prepaid-${row.onDate}-${row.balanceAfter}`, due: row.onDate,
+        principal: displayMoney(row.principal), interest: displayMoney(0n), total: displayMoney(row.principal), paid: displayMoney(row.principal),
+        balance: displayMoney(row.balanceAfter), state: "paid" as const,
+      };
+    }
+    const r = row.installment;
     const due = r.principal + r.interest + r.fees;
     const paid = r.paid_principal + r.paid_interest + r.paid_fees;
     const state = paid >= due ? "paid" : r.due_on < asAt ? "late" : paid > 0n ? "part-paid" : r.due_on === asAt ? "due" : "";
     return {
-      n: r.n,
+      n: r.n as number | string,
+      key: `n-${r.n}`,
       due: r.due_on,
       principal: displayMoney(r.principal),
       interest: displayMoney(r.interest + r.fees),
       total: displayMoney(due),
       paid: displayMoney(paid),
+      balance: displayMoney(row.balanceAfter),
       state: state as "paid" | "part-paid" | "late" | "due" | "",
     };
   });
@@ -66,7 +90,7 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
     },
     owed: { principal: displayMoney(principalOwed), total: displayMoney(totalOwed) },
     arrears: { asAt, dpd: arrears.dpd, bucket: arrears.bucket, overdue: displayMoney(arrears.overdue) },
-    schedule: scheduleRows(inst, asAt),
+    schedule: scheduleRows(loan, inst, tx, asAt),
     transactions: tx.map((t) => ({
       id: t.id.toString(),
       kind: KIND_LABEL[t.kind] ?? t.kind,
@@ -91,11 +115,11 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
 export async function scheduleCsvRows(db: Executor, organisationId: string, loanId: string) {
   const loan = await getLoan(db, organisationId, loanId);
   if (!loan) return null;
-  const inst = await loanInstallments(db, organisationId, loanId);
-  let balance = loan.principal;
-  const rows = inst.map((r) => {
-    balance -= r.principal;
-    return [r.n, r.due_on, formatMinor(r.principal), formatMinor(r.interest), formatMinor(r.fees), formatMinor(r.principal + r.interest + r.fees), formatMinor(r.paid_principal + r.paid_interest + r.paid_fees), formatMinor(balance < 0n ? 0n : balance)];
+  const [inst, tx] = await Promise.all([loanInstallments(db, organisationId, loanId), loanTransactions(db, organisationId, loanId)]);
+  const rows = loanScheduleBalances(loan, inst, tx).rows.map((row) => {
+    if (row.kind === "prepayment") return ["prepaid", row.onDate, formatMinor(row.principal), formatMinor(0n), formatMinor(0n), formatMinor(row.principal), formatMinor(row.principal), formatMinor(row.balanceAfter)];
+    const r = row.installment;
+    return [r.n, r.due_on, formatMinor(r.principal), formatMinor(r.interest), formatMinor(r.fees), formatMinor(r.principal + r.interest + r.fees), formatMinor(r.paid_principal + r.paid_interest + r.paid_fees), formatMinor(row.balanceAfter)];
   });
   return { loan, rows };
 }

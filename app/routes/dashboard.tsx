@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { dashboardSections } from "~/models/dashboard.server";
-import { countMembersByStatus, getMember } from "~/models/members.server";
+import { getMember } from "~/models/members.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
@@ -19,8 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const orgId = ctx.organisation.id;
   const today = clock.today(ctx.organisation);
-  const [counts, me, sections] = await Promise.all([
-    ctx.permissions.has("register:read") ? countMembersByStatus(db, orgId) : null,
+  const [me, sections] = await Promise.all([
     ctx.memberId ? getMember(db, orgId, ctx.memberId) : null,
     dashboardSections(db, { organisationId: orgId, currency: ctx.organisation.currency, memberId: ctx.memberId, permissions: ctx.permissions }, today),
   ]);
@@ -28,7 +27,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisation: ctx.organisation.name,
     userName: ctx.user.name,
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
-    counts,
     me: me ? { memberNumber: me.member_number, status: me.status, admittedOn: me.admitted_on } : null,
     ...sections,
     tasks: navFor(ctx.permissions).filter((i) => i.to !== "/dashboard"),
@@ -69,10 +67,10 @@ export default function Dashboard() {
         <section aria-labelledby="register-head">
           <h2 id="register-head">Register</h2>
           <div className="grid">
-            <Stat label="Admitted members" value={d.counts.admitted} />
-            <Stat label="Applications waiting" value={d.counts.applied} />
-            <Stat label="Suspended" value={d.counts.suspended} />
-            <Stat label="Ceased" value={d.counts.ceased} />
+            <Stat figure="members" label="Members" value={d.counts.members} hint="on the register today, suspended members included" />
+            <Stat figure="applied" label="Applications waiting" value={d.counts.applied} />
+            <Stat figure="suspended" label="Suspended" value={d.counts.suspended} />
+            <Stat figure="ceased" label="Ceased" value={d.counts.ceased} />
           </div>
         </section>
       ) : null}
@@ -82,7 +80,7 @@ export default function Dashboard() {
           <h2 id="shares-head">Share capital</h2>
           {d.shares.suspension ? <p className="alert error">Withdrawals are suspended: {d.shares.suspension}</p> : null}
           <div className="grid">
-            <Stat label="Share capital" value={d.shares.capital} />
+            <Stat figure="capital" label="Share capital" value={d.shares.capital} />
             <Stat label="Applications to decide" value={<Link to="/shares/applications">{d.shares.applications}</Link>} />
             <Stat label="Withdrawals due to pay" value={<Link to="/shares/withdrawals">{d.shares.withdrawalsDue}</Link>} hint={d.shares.withdrawalsDueValue ?? undefined} />
             <Stat label="Withdrawals waiting" value={d.shares.withdrawalsWaiting} hint="notice not yet run, or suspended" />
@@ -105,8 +103,9 @@ export default function Dashboard() {
         <section aria-labelledby="lending-head">
           <h2 id="lending-head">Lending{d.lending.asAt ? <span className="muted"> (as at {d.lending.asAt})</span> : null}</h2>
           <div className="grid">
-            <Stat label="Principal outstanding" value={d.lending.outstanding} hint={`${d.lending.loans} loans`} />
-            <Stat label="Portfolio at risk (PAR30)" value={d.lending.par30Percent} />
+            <Stat figure="outstanding" label="Principal outstanding" value={d.lending.outstanding} />
+            <Stat figure="loans" label="Loans" value={d.lending.loans} hint="with principal still owed" />
+            <Stat figure="par30" label="Portfolio at risk (PAR30)" value={d.lending.par30Percent} />
             <Stat label="Applications with the committee" value={<Link to="/applications">{d.lending.awaitingCommittee}</Link>} />
           </div>
         </section>

@@ -6,6 +6,7 @@ import { displayMoney, parseMoney } from "~/domain/money";
 import { Flash, PageHead, Stat } from "~/components/ui";
 import { impactDashboard, ImpactUnavailable } from "~/models/impact.server";
 import { AsAtSchema } from "~/schemas/impact";
+import { resolveAsAt } from "~/domain/as-at";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
@@ -18,13 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = AsAtSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const today = clock.today(ctx.organisation);
-  const asAt = parsed.success && parsed.data.asAt ? parsed.data.asAt : today;
+  const { asAt, notice } = resolveAsAt(parsed.success ? parsed.data.asAt : undefined, today);
   const badDate = !parsed.success;
   try {
     const dashboard = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);
-    return { dashboard, error: null, badDate, canManage: ctx.permissions.has("organisation:manage"), currency: ctx.organisation.currency };
+    return { dashboard, error: null, badDate, notice, today, canManage: ctx.permissions.has("organisation:manage"), currency: ctx.organisation.currency };
   } catch (error) {
-    if (error instanceof ImpactUnavailable) return { dashboard: null, error: error.message, badDate, canManage: false, currency: ctx.organisation.currency };
+    if (error instanceof ImpactUnavailable) return { dashboard: null, error: error.message, badDate, notice, today, canManage: false, currency: ctx.organisation.currency };
     throw error;
   }
 }
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const num = (p: string | null) => (p === null ? null : Number(p));
 
 export default function ImpactDashboard() {
-  const { dashboard: d, error, badDate, canManage, currency } = useLoaderData<typeof loader>();
+  const { dashboard: d, error, badDate, notice, today, canManage, currency } = useLoaderData<typeof loader>();
   if (!d) return (<><PageHead title="Community wealth" /><Flash tone="error" message={error} /></>);
   const csv = (figure: string) => `/impact/csv?figure=${figure}&asAt=${d.asAt}`;
   const trend = d.trends;
@@ -47,11 +48,12 @@ export default function ImpactDashboard() {
         {canManage ? <Link to="/impact/settings">Impact settings</Link> : null}
       </PageHead>
       {badDate ? <Flash tone="error" message="That date could not be read, so the figures are as at today." /> : null}
+      <Flash tone="info" message={notice} />
       <section className="card">
         <Form method="get" className="toolbar">
           <div className="field">
             <label htmlFor="asAt">As at</label>
-            <input id="asAt" name="asAt" type="date" defaultValue={d.asAt} />
+            <input id="asAt" name="asAt" type="date" defaultValue={d.asAt} max={today} />
           </div>
           <button type="submit">Show figures</button>
         </Form>
@@ -59,10 +61,13 @@ export default function ImpactDashboard() {
       </section>
 
       <section className="grid" aria-label="Headline figures">
+        <Stat figure="members" label="Members" value={d.headline.members} hint={`${d.members.localMembers} local (${pct(d.members.localPercent)})`} />
+        <Stat figure="capital" label="Share capital" value={d.headline.capital} />
+        <Stat figure="outstanding" label="Lending outstanding" value={d.headline.outstanding} />
+        <Stat figure="loans" label="Loans" value={d.headline.loans} hint="with principal still owed" />
         <Stat label="Share capital held by local members" value={d.capital.local} hint={`${pct(d.capital.localPercent)} of ${d.capital.total}${d.capital.hasUnknown ? `; ${d.capital.unknown} held by members without a valid postcode` : ""}`} />
         <Stat label="Lending to local businesses" value={d.lending.local} hint={`${pct(d.lending.localPercent)} of ${d.lending.total} outstanding, ${d.lending.localHolders} of ${d.lending.holders} loans`} />
         <Stat label="Jobs created and safeguarded" value={d.jobs.total} hint={`${d.jobs.created} created, ${d.jobs.safeguarded} safeguarded by businesses we lend to`} />
-        <Stat label="Members" value={d.members.members} hint={`${d.members.localMembers} local (${pct(d.members.localPercent)})`} />
       </section>
 
       <section className="card">

@@ -6,6 +6,7 @@ import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
+import { futureDateRefusal } from "~/domain/as-at";
 
 export const access: RouteAccess = { loader: "impact:read" };
 
@@ -14,7 +15,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = FigureSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw new Response("Say which figure (capital, lending, jobs, members, sector or ownership) and, if you like, a date as YYYY-MM-DD.", { status: 400 });
-  const asAt = parsed.data.asAt ?? clock.today(ctx.organisation);
+  const today = clock.today(ctx.organisation);
+  if (parsed.data.asAt && parsed.data.asAt > today) throw new Response(futureDateRefusal(parsed.data.asAt, today), { status: 400 });
+  const asAt = parsed.data.asAt ?? today;
   let d;
   try {
     d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);

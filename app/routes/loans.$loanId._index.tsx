@@ -21,6 +21,7 @@ import { requirePermission } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms.server";
 import { openWriteOffProposal } from "~/models/write-offs.server";
 import * as clock from "~/utils/clock.server";
+import { resolveAsAt } from "~/domain/as-at";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The loan's money forms, each with its one-time key (a double click records once). */
@@ -34,12 +35,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!loan) throw new Response("No such loan", { status: 404 });
   const today = clock.today(ctx.organisation);
   const asked = new URL(request.url).searchParams.get("asAt");
-  const asAt = asked && isoDate.safeParse(asked).success ? asked : today;
+  const { asAt, notice } = resolveAsAt(asked && isoDate.safeParse(asked).success ? asked : undefined, today);
   const data = await loanPageData(db, ctx.organisation.id, loan, asAt);
   const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }), ctx.organisation);
   const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
   const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${clock.dayOf(proposal.proposed_at, ctx.organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
-  return { ...data, documents, today, pendingWriteOff, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  return { ...data, documents, today, asAtNotice: notice, pendingWriteOff, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -157,6 +158,7 @@ export default function LoanPage() {
       </PageHead>
       <Flash message={a?.done} />
       {d.pendingWriteOff ? <p className="alert info" role="status">{d.pendingWriteOff}</p> : null}
+      <Flash tone="info" message={d.asAtNotice} />
       <section className="grid" aria-label="Loan figures">
         <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${loan.closedOn}` : loan.writtenOffOn ? `Written off ${loan.writtenOffOn}` : undefined} />
         <Stat label="Principal owed" value={d.owed.principal} hint={`of ${loan.principal} lent`} />
@@ -175,7 +177,7 @@ export default function LoanPage() {
         <Form method="get" className="toolbar">
           <div className="field">
             <label htmlFor="asAt">Arrears as at</label>
-            <input id="asAt" name="asAt" type="date" defaultValue={d.arrears.asAt} />
+            <input id="asAt" name="asAt" type="date" defaultValue={d.arrears.asAt} max={d.today} />
           </div>
           <button type="submit" className="secondary">Show</button>
         </Form>

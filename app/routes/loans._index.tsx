@@ -4,9 +4,10 @@ import { LineChartWithTable } from "~/components/charts";
 import { LoanList } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { addPeriods, fromDay, toDay } from "~/domain/lending/dates";
-import { ratioString } from "~/domain/lending/arrears";
+import { basisPoints, basisPointsText } from "~/domain/percent";
 import { displayMoney } from "~/domain/money";
-import { arrearsSnapshots, installmentsDue, portfolioArrears, portfolioLoans } from "~/models/loans.server";
+import { headlineFigures, headlineText } from "~/models/headlines.server";
+import { arrearsSnapshots, installmentsDue, portfolioLoans } from "~/models/loans.server";
 import { loanListRow } from "~/models/loans-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -16,7 +17,6 @@ import * as clock from "~/utils/clock.server";
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Lending · Co-op Register" }];
 
-const pct = (ratio: string) => `${(Number(ratio) * 100).toFixed(2)}%`;
 const parPercent = (v: number) => `${v.toFixed(2)}%`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -25,9 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const org = ctx.organisation.id;
   const today = clock.today(ctx.organisation);
   const weekEnd = fromDay(toDay(today) + 7);
-  const [loans, par, due, snaps] = await Promise.all([
+  const [loans, headlines, due, snaps] = await Promise.all([
     portfolioLoans(db, org, today),
-    portfolioArrears(db, org, today),
+    headlineFigures(db, org, today),
     installmentsDue(db, org, today, weekEnd),
     arrearsSnapshots(db, org, fromDay(addPeriods(toDay(today), -24, 1, "month"))),
   ]);
@@ -35,22 +35,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // One point a month (the last snapshot of each month) keeps the trend readable over two years.
   const monthly = new Map<string, (typeof snaps)[number]>();
   for (const s of snaps) monthly.set(s.as_at.slice(0, 7), s);
+  // Chart heights as numbers; the table beside the chart writes them by the one rounding rule (basis points, half-even).
+  const bp = (part: bigint, total: bigint) => basisPoints(BigInt(part), BigInt(total));
   const trend = [...monthly.entries()].map(([month, s]) => ({
     month,
-    par30: Number(ratioString(s.par30, s.total_outstanding, 4)) * 100,
-    par60: Number(ratioString(s.par60, s.total_outstanding, 4)) * 100,
-    par90: Number(ratioString(s.par90, s.total_outstanding, 4)) * 100,
+    par30: bp(s.par30, s.total_outstanding).toString(),
+    par60: bp(s.par60, s.total_outstanding).toString(),
+    par90: bp(s.par90, s.total_outstanding).toString(),
   }));
   return {
     today,
-    stats: {
-      active: par.dpd.length,
-      outstanding: displayMoney(par.totalOutstanding),
-      par30: pct(par.par30.ratio),
-      par60: pct(par.par60.ratio),
-      par90: pct(par.par90.ratio),
-    },
-    buckets: Object.entries(par.buckets).map(([name, b]) => ({ name, loans: b.loans, principal: displayMoney(b.principal) })),
+    // The headline figures from their one source (ADR 0010), as at today.
+    stats: headlineText(headlines, ctx.organisation.currency),
     mine: mine.map(loanListRow),
     isOfficer: ctx.permissions.has("loans:write"),
     due: due.map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed)) })),
@@ -71,11 +67,11 @@ export default function Portfolio() {
         <a className="button secondary" href="/loans/portfolio.csv" download>Portfolio (CSV)</a>
       </PageHead>
       <section className="grid" aria-label="Portfolio figures">
-        <Stat label="Active loans" value={d.stats.active} />
-        <Stat label="Principal outstanding" value={d.stats.outstanding} />
-        <Stat label="PAR30" value={d.stats.par30} hint="Principal of loans more than 30 days late, as a share of all principal owed" />
-        <Stat label="PAR60" value={d.stats.par60} />
-        <Stat label="PAR90" value={d.stats.par90} />
+        <Stat figure="loans" label="Loans" value={d.stats.loans} hint="with principal still owed" />
+        <Stat figure="outstanding" label="Principal outstanding" value={d.stats.outstanding} />
+        <Stat figure="par30" label="PAR30" value={d.stats.par30} hint="Principal of loans more than 30 days late, as a share of all principal owed" />
+        <Stat figure="par60" label="PAR60" value={d.stats.par60} />
+        <Stat figure="par90" label="PAR90" value={d.stats.par90} />
       </section>
       {d.isOfficer ? (
         <section className="card stack">
@@ -112,7 +108,7 @@ export default function Portfolio() {
           <table>
             <caption>Ageing of the active portfolio by days past due</caption>
             <thead><tr><th scope="col">Days late</th><th scope="col" className="num">Loans</th><th scope="col" className="num">Principal</th></tr></thead>
-            <tbody>{d.buckets.map((b) => <tr key={b.name}><th scope="row">{b.name}</th><td className="num">{b.loans}</td><td className="num">{b.principal}</td></tr>)}</tbody>
+            <tbody>{d.stats.buckets.map((b) => <tr key={b.name}><th scope="row">{b.name}</th><td className="num">{b.loans}</td><td className="num">{b.principal}</td></tr>)}</tbody>
           </table>
         </TableWrap>
       </section>
@@ -127,10 +123,10 @@ export default function Portfolio() {
             { key: "par60", label: "PAR60", colour: "#b91c1c" },
             { key: "par90", label: "PAR90", colour: "#4c1d95" },
           ]}
-          points={d.trend.map(({ month, ...values }) => ({
+          points={d.trend.map(({ month, ...bps }) => ({
             x: month,
-            values,
-            cells: { par30: parPercent(values.par30), par60: parPercent(values.par60), par90: parPercent(values.par90) },
+            values: { par30: Number(bps.par30) / 100, par60: Number(bps.par60) / 100, par90: Number(bps.par90) / 100 },
+            cells: { par30: basisPointsText(BigInt(bps.par30)), par60: basisPointsText(BigInt(bps.par60)), par90: basisPointsText(BigInt(bps.par90)) },
           }))}
           tick={parPercent}
           responsive

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { PageHead, TableWrap } from "~/components/ui";
+import { Flash, PageHead, TableWrap } from "~/components/ui";
+import { resolveAsAt } from "~/domain/as-at";
 import { displayMoney } from "~/domain/money";
 import { registerBatch } from "~/models/register.server";
 import { RegisterParams } from "~/schemas/shares";
@@ -20,12 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = RegisterParams.parse(Object.fromEntries(url.searchParams));
   const after = Math.max(0, Number(url.searchParams.get("after")) || 0);
   const today = clock.today(ctx.organisation);
-  const asAt = params.asAt && params.asAt < today ? params.asAt : today;
+  const { asAt, notice } = resolveAsAt(params.asAt, today);
   const cur = ctx.organisation.currency;
   const batch = await registerBatch(await getDb(), ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status }, after, PAGE);
   const query = new URLSearchParams({ q: params.q, status: params.status, ...(asAt !== today ? { asAt } : {}) });
   return {
-    asAt, today, q: params.q, status: params.status, query: query.toString(), next: batch.full ? batch.last : null, after,
+    asAt, today, notice, q: params.q, status: params.status, query: query.toString(), next: batch.full ? batch.last : null, after,
     rows: batch.rows.map((r) => ({
       id: r.memberId, number: r.memberNumber, name: r.name, address: r.address, email: r.email, totalShares: r.totalShares,
       paid: displayMoney(r.totalAmountPaid, cur), byClass: r.shares.map((s) => `${s.className}: ${s.shares}`).join("; "),
@@ -42,6 +43,7 @@ export default function Register() {
         <a className="button secondary" href={`/register/csv?${d.query}`} download>Download CSV</a>
         <a className="button secondary" href={`/register/pdf?${d.query}`}>Printable PDF</a>
       </PageHead>
+      <Flash tone="info" message={d.notice} />
       <p className="muted">The register kept under s.30 of the Co-operative and Community Benefit Societies Act 2014: former members stay on it with the date they ceased.</p>
       <Form method="get" className="toolbar" role="search">
         <div className="field">

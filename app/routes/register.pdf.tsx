@@ -7,6 +7,7 @@ import { getDb } from "~/utils/db.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
+import { futureDateRefusal } from "~/domain/as-at";
 
 export const access: RouteAccess = { loader: "register:read" };
 
@@ -17,7 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const params = RegisterParams.parse(Object.fromEntries(new URL(request.url).searchParams));
   const today = clock.today(ctx.organisation);
-  const asAt = params.asAt && params.asAt < today ? params.asAt : today;
+  if (params.asAt && params.asAt > today) throw new Response(futureDateRefusal(params.asAt, today), { status: 400 });
+  const asAt = params.asAt ?? today;
   const cur = ctx.organisation.currency;
   const rows: string[][] = [];
   let more = false;

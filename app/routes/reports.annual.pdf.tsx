@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { annualFigures, annualLines } from "~/models/impact.server";
+import { annualFigures, annualLines, annualNotEndedNote } from "~/models/impact.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { yearEndParam } from "~/utils/params.server";
@@ -12,12 +12,14 @@ export const access: RouteAccess = { loader: "impact:read" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const yearEnd = yearEndParam(request, clock.today(ctx.organisation));
-  const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
+  const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd, clock.today(ctx.organisation));
+  const notEnded = annualNotEndedNote(f);
   const lines = annualLines(f, ctx.organisation.currency);
   const pdf = await renderPdf(
     (doc) => {
       doc.font(BOLD).fontSize(16).text(`${ctx.organisation.name}`);
-      doc.font(FONT).fontSize(11).text(`Annual return figures: ${f.yearStart} to ${f.yearEnd}`);
+      doc.font(FONT).fontSize(11).text(`Annual return figures: ${f.yearStart} to ${f.figuresTo}`);
+      if (notEnded) doc.moveDown(0.5).font(BOLD).fontSize(11).text(notEnded).font(FONT);
       doc.moveDown();
       pdfTable(doc, [{ header: "Figure", width: 340 }, { header: "Value", width: 150, align: "right" }], lines.map((l) => [l.label, l.display]), { fontSize: 10 });
       doc.moveDown();

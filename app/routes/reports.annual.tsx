@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FigureHead } from "~/components/impact/chart";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { annualFigures, annualLines, defaultYearEnd } from "~/models/impact.server";
+import { annualFigures, annualLines, annualNotEndedNote, defaultYearEnd } from "~/models/impact.server";
 import { YearSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -15,9 +15,10 @@ export const meta: MetaFunction = () => [{ title: "Annual return figures · Co-o
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  const yearEnd = (parsed.success && parsed.data.yearEnd) || defaultYearEnd(clock.today(ctx.organisation));
-  const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd);
-  return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, lines: annualLines(f, ctx.organisation.currency), badDate: !parsed.success };
+  const today = clock.today(ctx.organisation);
+  const yearEnd = (parsed.success && parsed.data.yearEnd) || defaultYearEnd(today);
+  const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd, today);
+  return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, figuresTo: f.figuresTo, notEnded: annualNotEndedNote(f), lines: annualLines(f, ctx.organisation.currency), badDate: !parsed.success };
 }
 
 export default function AnnualReturn() {
@@ -39,11 +40,12 @@ export default function AnnualReturn() {
         </Form>
         <p className="muted">
           The figures a registered society&apos;s annual return to the FCA asks for, worked out from the register and the share and loan ledgers for
-          {" "}{d.yearStart} to {d.yearEnd}. Check them against the audited accounts before filing.
+          {" "}{d.yearStart} to {d.figuresTo}. Check them against the audited accounts before filing.
         </p>
       </section>
+      {d.notEnded ? <Flash tone="info" message={d.notEnded} /> : null}
       <section className="card">
-        <FigureHead title={`Year ending ${d.yearEnd}`} csv={`/reports/annual/csv${q}`} />
+        <FigureHead title={d.notEnded ? `Year ending ${d.yearEnd} (to ${d.figuresTo}, not yet ended)` : `Year ending ${d.yearEnd}`} csv={`/reports/annual/csv${q}`} />
         <p><a href={`/reports/annual/pdf${q}`}>Download as PDF</a></p>
         <TableWrap label="Annual return figures">
           <table>
@@ -53,7 +55,7 @@ export default function AnnualReturn() {
             </thead>
             <tbody>
               {d.lines.map((l) => (
-                <tr key={l.key}><th scope="row">{l.label}</th><td className="num">{l.display}</td></tr>
+                <tr key={l.key} data-figure={l.figure}><th scope="row">{l.label}</th><td className="num">{l.display}</td></tr>
               ))}
             </tbody>
           </table>

@@ -3,6 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { KIND_LABELS, METHOD_LABELS } from "~/components/shares/labels";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
+import { shareCapital } from "~/models/headlines.server";
+import * as clock from "~/utils/clock.server";
 import { classTotals, listShareClasses, recentTransactions } from "~/models/shares.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -15,11 +17,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const db = await getDb();
   const cur = ctx.organisation.currency;
-  const [classes, totals, recent] = await Promise.all([listShareClasses(db, ctx.organisation.id), classTotals(db, ctx.organisation.id), recentTransactions(db, ctx.organisation.id, 30)]);
-  let capital = 0n;
-  for (const t of totals.values()) capital += t.value;
+  const today = clock.today(ctx.organisation);
+  const [classes, totals, recent, capital] = await Promise.all([
+    listShareClasses(db, ctx.organisation.id), classTotals(db, ctx.organisation.id), recentTransactions(db, ctx.organisation.id, 30),
+    shareCapital(db, ctx.organisation.id, today),
+  ]);
   return {
-    capital: displayMoney(capital, cur),
+    // The headline total from its one source (ADR 0010); the per-class lines below are the holdings ledger.verify keeps equal to it.
+    capital: displayMoney(capital.capital, cur),
     classes: classes.map((c) => {
       const t = totals.get(c.id);
       return {
@@ -53,7 +58,7 @@ export default function Shares() {
         {canGovern ? <span className="muted">You can suspend withdrawals and approve transfers and interest runs.</span> : null}
       </nav>
       <div className="grid">
-        <Stat label="Share capital" value={capital} />
+        <Stat figure="capital" label="Share capital" value={capital} />
         <Stat label="Share classes" value={classes.length} />
       </div>
       <section className="card">

@@ -3,7 +3,9 @@ import { TableWrap } from "~/components/ui";
 
 /** One installment as loaders send it: money already written for display. */
 export interface ScheduleRow {
-  n: number;
+  /** Installment number, or "Prepaid" for a prepayment row (principal repaid ahead of the schedule). */
+  n: number | string;
+  key?: string;
   due: string;
   principal: string;
   interest: string;
@@ -15,6 +17,7 @@ export interface ScheduleRow {
 
 export function ScheduleTable({ label, rows, totals }: { label: string; rows: ScheduleRow[]; totals?: { principal: string; interest: string; total: string } }) {
   const withPaid = rows.some((r) => r.paid !== undefined);
+  const withBalance = rows.some((r) => r.balance !== undefined);
   return (
     <TableWrap label={label}>
       <table>
@@ -26,19 +29,21 @@ export function ScheduleTable({ label, rows, totals }: { label: string; rows: Sc
             <th scope="col" className="num">Principal</th>
             <th scope="col" className="num">Interest</th>
             <th scope="col" className="num">Installment</th>
-            {withPaid ? <th scope="col" className="num">Paid</th> : <th scope="col" className="num hide-narrow">Balance after</th>}
+            {withPaid ? <th scope="col" className="num">Paid</th> : null}
+            {withBalance ? <th scope="col" className="num hide-narrow">Balance after</th> : null}
             {withPaid ? <th scope="col">State</th> : null}
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.n}>
+            <tr key={r.key ?? r.n}>
               <td className="num">{r.n}</td>
               <td>{r.due}</td>
               <td className="num">{r.principal}</td>
               <td className="num">{r.interest}</td>
               <td className="num">{r.total}</td>
-              {withPaid ? <td className="num">{r.paid}</td> : <td className="num hide-narrow">{r.balance}</td>}
+              {withPaid ? <td className="num">{r.paid}</td> : null}
+              {withBalance ? <td className="num hide-narrow">{r.balance}</td> : null}
               {withPaid ? <td>{r.state ? <span className={`badge ${r.state === "late" ? "late" : r.state}`}>{r.state}</span> : null}</td> : null}
             </tr>
           ))}
@@ -50,7 +55,7 @@ export function ScheduleTable({ label, rows, totals }: { label: string; rows: Sc
               <td className="num">{totals.principal}</td>
               <td className="num">{totals.interest}</td>
               <td className="num">{totals.total}</td>
-              <td colSpan={withPaid ? 2 : 1} />
+              {withPaid || withBalance ? <td colSpan={(withPaid ? 2 : 0) + (withBalance ? 1 : 0)} /> : null}
             </tr>
           </tfoot>
         ) : null}
