@@ -46,6 +46,8 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
     loanArrears(db, organisationId, loan, asAt),
   ]);
   const principalOwed = inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n);
+  const paidAny = inst.some((r) => r.paid_principal + r.paid_interest + r.paid_fees > 0n);
+  const kinds = new Map(tx.map((t) => [t.id, t.kind]));
   const totalOwed = inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n);
   return {
     loan: {
@@ -61,6 +63,7 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
       disbursedOn: loan.disbursed_on,
       closedOn: loan.closed_on,
       writtenOffOn: loan.written_off_on,
+      reversedOn: loan.reversed_on,
       officer: loan.officer_name,
       applicationId: loan.application_id,
     },
@@ -80,10 +83,12 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
       method: t.method ?? "",
       reschedule: t.reschedule ?? "",
       reverses: t.reverses_id?.toString() ?? "",
+      reversesPayout: t.reverses_id !== null && kinds.get(t.reverses_id) === "disbursement",
       reversedBy: t.reversed_by ? t.reversed_by.toString() : "",
       note: t.note,
       by: t.recorded_by_name ?? "",
     })),
+    paidAny,
     reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount)}` })),
   };
 }

@@ -51,10 +51,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const value = submission.value;
   try {
     if (value.intent === "propose") {
-      await db.transaction().execute((trx) => proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, value, today));
+      await db.transaction().execute((trx) => proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan.id, value, today));
       return redirect(`/loans/${loan.id}/write-off`);
     }
-    await db.transaction().execute((trx) => decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today));
+    await db.transaction().execute((trx) => decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan.id, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today));
   } catch (e) {
     if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
     throw e;

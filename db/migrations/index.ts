@@ -11,6 +11,7 @@ import * as m0010 from "./0010_write_off_approval";
 import * as m0011 from "./0011_meeting_notices";
 import * as m0012 from "./0012_email_delivery";
 import * as m0013 from "./0013_organisation_time_zone";
+import * as m0014 from "./0014_payout_reversal";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0011_meeting_notices": m0011,
   "0012_email_delivery": m0012,
   "0013_organisation_time_zone": m0013,
+  "0014_payout_reversal": m0014,
 };
