@@ -17,6 +17,8 @@ import { loanInstallments, payoffAmount, recordRepayment, writeOffLoan } from "~
 import { proposeWriteOff } from "~/models/write-offs.server";
 import { organisationToday } from "~/models/organisations.server";
 import { formatMinor } from "~/domain/money";
+import { JOB_KINDS } from "~/jobs.server";
+import { runNextJob } from "~/utils/jobs.server";
 import { simultaneously, statusCounts } from "../concurrency";
 import { makeLoan } from "../fixtures/lending";
 import { Browser } from "../http";
@@ -321,8 +323,14 @@ describe("lending money actions fired at once", () => {
     const repayments = ledger.tx.filter((t) => t.kind === "repayment");
     expect(repayments).toHaveLength(processed);
     expect(repayments.reduce((s, t) => s + t.amount, 0n)).toBeLessThanOrEqual(payoff);
-    const payments = await bed.db.selectFrom("loan_card_payments").select(["status", "refund_status"]).where("loan_id", "=", loan.id).execute();
+    const payments = await bed.db.selectFrom("loan_card_payments").select(["id", "status", "refund_status"]).where("loan_id", "=", loan.id).execute();
     expect(payments.filter((p) => p.status === "paid")).toHaveLength(processed);
     expect(payments.filter((p) => p.status === "failed" && p.refund_status === "needed")).toHaveLength(N - processed);
+    // The background job refunds each refused payment once (and leaves no queued job behind for other files sharing this database).
+    const queued = () => bed.db.selectFrom("jobs").select("id").where("unique_key", "in", payments.map((p) => `${JOB_KINDS.refundCardPayment}:${p.id}`)).where("status", "=", "queued").execute();
+    for (let i = 0; i < 5 * N && (await queued()).length > 0; i++) await runNextJob(bed.db);
+    expect(await queued()).toEqual([]);
+    const refunded = await bed.db.selectFrom("loan_card_payments").select("refund_status").where("loan_id", "=", loan.id).where("refund_status", "=", "refunded").execute();
+    expect(refunded).toHaveLength(N - processed);
   });
 });
