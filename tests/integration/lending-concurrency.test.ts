@@ -242,6 +242,9 @@ describe("lending money actions fired at once", () => {
     expect(redirected(paidOut)).toBe(true);
     const loanId = paidOut.location!.slice("/loans/".length);
 
+    const page = await (await b.get(`/loans/${loanId}`)).text();
+    expect(page).toContain("Reverse the pay-out");
+    expect(page).toContain("I confirm this pay-out was recorded in error");
     // Not while a repayment stands on it, and not without the reason and the tick.
     const repaid = await b.post(`/loans/${loanId}.data?index`, repaymentForm(10_000n, today)).then(answer);
     expect(shown(repaid)).toContain("Repayment recorded.");
@@ -273,6 +276,8 @@ describe("lending money actions fired at once", () => {
     expect(again.location).not.toBe(paidOut.location);
     const loans = await bed.db.selectFrom("loans").select(["id", "status"]).where("application_id", "=", app.id).orderBy("reference").execute();
     expect(loans.map((l) => l.status)).toEqual(["reversed", "active"]);
+    expect(await (await b.get(`/applications/${app.id}`)).text()).toContain(`href="/loans/${loans[1].id}"`);
+    expect(await (await b.get(`/loans/${loanId}`)).text()).toContain("Reverses the pay-out.");
   });
 
   it(`numbers ${N} simultaneous pay-outs of different applications without a clash`, async () => {
