@@ -83,6 +83,9 @@ describe("application workflow and credit committee", () => {
     expect(outcome.status).toBe("approved");
     expect(outcome.reason).toBe("Approved by 2 to 0, 1 recused.");
     expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
+    // The first installment falls within two months of a monthly loan's pay-out (here: a pay-out today).
+    expect(await refusal(step({ intent: "offer", firstDue: "2027-01-26" }))).toBe("The first installment on 2027-01-26 is more than two months after a pay-out today (2026-11-25); it must fall by 2027-01-25.");
+    expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
     await step({ intent: "offer" });
     const offered = (await getApplication(db, org.id, app.id))!;
     expect(offered.status).toBe("offered");
