@@ -45,10 +45,12 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
     loanTransactions(db, organisationId, loan.id),
     loanArrears(db, organisationId, loan, asAt),
   ]);
-  const principalOwed = inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n);
+  // A loan whose pay-out was reversed as an error is owed nothing (its schedule stays, for the record).
+  const live = loan.status !== "reversed";
+  const principalOwed = live ? inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n) : 0n;
   const paidAny = inst.some((r) => r.paid_principal + r.paid_interest + r.paid_fees > 0n);
   const kinds = new Map(tx.map((t) => [t.id, t.kind]));
-  const totalOwed = inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n);
+  const totalOwed = live ? inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n) : 0n;
   return {
     loan: {
       id: loan.id,

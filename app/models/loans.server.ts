@@ -507,7 +507,7 @@ export async function installmentsAsAt(db: Executor, organisationId: string, loa
 
 export async function loanArrears(db: Executor, organisationId: string, loan: Loan, asAt: string) {
   const inst = await installmentsAsAt(db, organisationId, loan.id, asAt);
-  const dpd = loan.status === "active" || asAt < (loan.closed_on ?? loan.written_off_on ?? "9999") ? daysPastDue(inst, asAt) : 0;
+  const dpd = loan.status === "active" || asAt < (loan.closed_on ?? loan.written_off_on ?? loan.reversed_on ?? "9999") ? daysPastDue(inst, asAt) : 0;
   const overdue = inst.filter((i) => i.due < asAt).reduce((s, i) => s + (i.amountDue - i.amountPaid > 0n ? i.amountDue - i.amountPaid : 0n), 0n);
   return { asAt, dpd, bucket: bucketOf(dpd), overdue };
 }

@@ -277,7 +277,11 @@ describe("lending money actions fired at once", () => {
     const loans = await bed.db.selectFrom("loans").select(["id", "status"]).where("application_id", "=", app.id).orderBy("reference").execute();
     expect(loans.map((l) => l.status)).toEqual(["reversed", "active"]);
     expect(await (await b.get(`/applications/${app.id}`)).text()).toContain(`href="/loans/${loans[1].id}"`);
-    expect(await (await b.get(`/loans/${loanId}`)).text()).toContain("Reverses the pay-out.");
+    const reversedPage = (await (await b.get(`/loans/${loanId}?asAt=2027-06-01`)).text()).replace(/<!-- -->/g, "");
+    expect(reversedPage).toContain("Reverses the pay-out.");
+    expect(reversedPage).toContain("This loan is reversed: repayments cannot be recorded on it.");
+    expect(reversedPage).toMatch(/Principal owed<\/div><div class="value">£0\.00</);
+    expect(reversedPage).toMatch(/Days past due<\/div><div class="value">0</);
   });
 
   it(`numbers ${N} simultaneous pay-outs of different applications without a clash`, async () => {
