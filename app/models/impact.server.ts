@@ -29,12 +29,16 @@ export async function loadImpactBase(db: Executor, organisationId: string): Prom
       .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
       .select(["l.id", "l.borrower_id", "l.disbursed_on", "b.postcode", "b.sic_code", "b.legal_form", "b.jobs_to_create", "b.jobs_to_safeguard"])
       .where("l.organisation_id", "=", organisationId)
+      // A loan whose pay-out was reversed as recorded in error supported no one.
+      .where("l.status", "<>", "reversed")
       .execute(),
     db
       .selectFrom("loan_transactions as t")
       .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
+      .innerJoin("loans as rl", (j) => j.onRef("rl.organisation_id", "=", "t.organisation_id").onRef("rl.id", "=", "t.loan_id"))
       .select(["t.loan_id", "t.kind", "t.principal_part", "t.on_date", "o.kind as reverses_kind"])
       .where("t.organisation_id", "=", organisationId)
+      .where("rl.status", "<>", "reversed")
       .execute(),
   ]);
   return {
@@ -140,8 +144,9 @@ export async function annualFigures(db: Executor, organisationId: string, reques
     .selectFrom("loan_transactions as t")
     .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
     .select([
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'disbursement' THEN t.amount ELSE 0 END), 0)::int8`.as("advanced"),
-      sql<number>`COUNT(*) FILTER (WHERE t.kind = 'disbursement')::int`.as("advanced_count"),
+      // A pay-out reversed as recorded in error (loans.reversePayout) takes its advance back out, in the period of the correction.
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'disbursement' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'disbursement' THEN -t.amount ELSE 0 END), 0)::int8`.as("advanced"),
+      sql<number>`(COUNT(*) FILTER (WHERE t.kind = 'disbursement') - COUNT(*) FILTER (WHERE t.kind = 'reversal' AND o.kind = 'disbursement'))::int`.as("advanced_count"),
       sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'repayment' THEN t.principal_part WHEN t.kind = 'reversal' AND o.kind = 'repayment' THEN t.principal_part ELSE 0 END), 0)::int8`.as("repaid"),
     ])
     .where("t.organisation_id", "=", organisationId)

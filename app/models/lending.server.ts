@@ -1,6 +1,9 @@
 import { checkSeparationOfDuties } from "~/domain/duties";
+import { sql } from "kysely";
 import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
+import { firstDueProblem, payoutDateProblem } from "~/domain/lending/date-rules";
 import { validateOffer, validateProduct } from "~/domain/lending/products";
+import { dateInZone } from "~/domain/today";
 import { generateSchedule, scheduleToJson } from "~/domain/lending/schedule";
 import { aprOfSchedule, capOf, committeeOutcome, FREQUENCY, loanTerms, plainRate, productForValidation, type ProductRow } from "~/domain/lending/terms";
 import type { ApplicationInput, ApplicationStep, ProductInput } from "~/schemas/lending";
@@ -9,7 +12,7 @@ import type { ApplicationStatus } from "../../db/tables/lending";
 import { recordAudit } from "./audit.server";
 import { LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
-import { createLoanFromApplication } from "./loans.server";
+import { createLoanFromApplication, inTransaction } from "./loans.server";
 import { getOrganisation } from "./organisations.server";
 import { isUuid } from "~/schemas/common";
 
@@ -85,6 +88,7 @@ async function checkOffer(db: Executor, organisationId: string, product: Product
 }
 
 async function nextApplicationReference(db: Executor, organisationId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${"application-references:" + organisationId}))`.execute(db);
   const r = await db
     .selectFrom("loan_applications")
     .select((eb) => eb.fn.max("reference").as("max"))
@@ -158,6 +162,18 @@ export async function getApplication(db: Executor, organisationId: string, appli
 }
 export type Application = NonNullable<Awaited<ReturnType<typeof getApplication>>>;
 
+/**
+ * Lock an application's row (SELECT ... FOR UPDATE, scoped by organisation)
+ * and read it afresh, inside the transaction that moves it on: two pay-outs
+ * (or a pay-out and a withdrawal) of one application queue up, and the
+ * second sees the status the first left.
+ */
+async function lockApplication(db: Executor, organisationId: string, applicationId: string) {
+  if (!isUuid(applicationId)) return undefined;
+  const locked = await db.selectFrom("loan_applications").select("id").where("organisation_id", "=", organisationId).where("id", "=", applicationId).forUpdate().executeTakeFirst();
+  return locked ? getApplication(db, organisationId, applicationId) : undefined;
+}
+
 /** The schedule and APR an offer shows, for a given pay-out date. */
 export function offerSchedule(product: Product, app: Pick<Application, "amount" | "term_periods" | "annual_rate" | "offer_first_due">, disbursed: string) {
   const firstDue = app.offer_first_due && app.offer_first_due > disbursed ? app.offer_first_due : undefined;
@@ -187,8 +203,12 @@ const TO: Record<Exclude<ApplicationStep["intent"], "disburse">, ApplicationStat
  * One step of the officer's workflow. Each step is allowed only from the
  * statuses before it; a refused step writes nothing.
  */
-export async function stepApplication(db: Executor, actorUserId: string, organisationId: string, applicationId: string, step: ApplicationStep, today: string) {
-  const app = await getApplication(db, organisationId, applicationId);
+export function stepApplication(db: Executor, actorUserId: string, organisationId: string, applicationId: string, step: ApplicationStep, today: string) {
+  return inTransaction(db, (trx) => stepLocked(trx, actorUserId, organisationId, applicationId, step, today));
+}
+
+async function stepLocked(db: Executor, actorUserId: string, organisationId: string, applicationId: string, step: ApplicationStep, today: string) {
+  const app = await lockApplication(db, organisationId, applicationId);
   if (!app) throw new LendingRefusal("There is no such application.");
   if (!FROM[step.intent].includes(app.status)) {
     throw new LendingRefusal(`An application that is "${APPLICATION_STATUS_LABEL[app.status]}" cannot be ${step.intent === "refer" ? "sent to the committee" : `${step.intent === "withdraw" ? "withdrawn" : `given this step (${step.intent})`}`}.`);
@@ -196,7 +216,15 @@ export async function stepApplication(db: Executor, actorUserId: string, organis
   const product = (await getProduct(db, organisationId, app.product_id))!;
   const before = { status: app.status };
   if (step.intent === "disburse") {
-    if (step.disbursedOn > today) throw new LendingRefusal("A loan cannot be paid out on a future date.", "disbursedOn");
+    const org = await getOrganisation(db, organisationId);
+    // The committee's approval is the earliest day money may go out (an application approved outside the committee: the day it was taken).
+    const approvedOn = dateInZone(app.decided_at ?? app.created_at, org.timeZone);
+    const dateProblem = payoutDateProblem({ disbursedOn: step.disbursedOn, approvedOn, today });
+    if (dateProblem) throw new LendingRefusal(dateProblem, "disbursedOn");
+    if (app.offer_first_due && app.offer_first_due > step.disbursedOn) {
+      const firstDue = firstDueProblem(product.frequency, step.disbursedOn, app.offer_first_due);
+      if (firstDue) throw new LendingRefusal(`${firstDue} Choose a later pay-out date, or withdraw the application and make a new offer.`, "disbursedOn");
+    }
     await checkOffer(db, organisationId, product, { amount: app.amount, termPeriods: app.term_periods, annualRate: app.annual_rate, disbursed: step.disbursedOn });
     const loan = await createLoanFromApplication(db, actorUserId, organisationId, app, product, step.disbursedOn);
     await db.updateTable("loan_applications").set({ status: "disbursed", updated_at: new Date() }).where("organisation_id", "=", organisationId).where("id", "=", app.id).execute();
@@ -216,6 +244,8 @@ export async function stepApplication(db: Executor, actorUserId: string, organis
   }
   if (step.intent === "offer") {
     if (step.firstDue && step.firstDue <= today) throw new LendingRefusal("The first installment must fall after today.", "firstDue");
+    const firstDue = step.firstDue ? firstDueProblem(product.frequency, today, step.firstDue) : null;
+    if (firstDue) throw new LendingRefusal(`${firstDue.replace(`the pay-out on ${today}`, `a pay-out today (${today})`)}`, "firstDue");
     await checkOffer(db, organisationId, product, { amount: app.amount, termPeriods: app.term_periods, annualRate: app.annual_rate, disbursed: today, firstDue: step.firstDue });
     const offer = offerSchedule(product, { ...app, offer_first_due: step.firstDue ?? null }, today);
     set.offer_apr = offer.apr;
@@ -262,8 +292,13 @@ export async function votesFor(db: Executor, organisationId: string, application
  * cast stands. When the votes so far decide the application, its status
  * follows in the same transaction.
  */
-export async function castVote(db: Executor, actorUserId: string, organisationId: string, applicationId: string, input: { vote: "approve" | "decline" | "recuse"; comment: string }) {
-  const app = await getApplication(db, organisationId, applicationId);
+export function castVote(db: Executor, actorUserId: string, organisationId: string, applicationId: string, input: { vote: "approve" | "decline" | "recuse"; comment: string }, now: Date = new Date()) {
+  return inTransaction(db, (trx) => voteLocked(trx, actorUserId, organisationId, applicationId, input, now));
+}
+
+/** Votes on one application queue up behind its row lock, so the vote that decides always sees every vote before it. */
+async function voteLocked(db: Executor, actorUserId: string, organisationId: string, applicationId: string, input: { vote: "approve" | "decline" | "recuse"; comment: string }, now: Date) {
+  const app = await lockApplication(db, organisationId, applicationId);
   if (!app) throw new LendingRefusal("There is no such application.");
   if (app.status !== "committee") throw new LendingRefusal(`This application is "${APPLICATION_STATUS_LABEL[app.status]}": the committee is not voting on it.`);
   const isMember = await db
@@ -293,7 +328,7 @@ export async function castVote(db: Executor, actorUserId: string, organisationId
   if (outcome.status === "approved" || outcome.status === "declined") {
     await db
       .updateTable("loan_applications")
-      .set({ status: outcome.status, decided_at: new Date(), decision_note: outcome.reason, updated_at: new Date() })
+      .set({ status: outcome.status, decided_at: now, decision_note: outcome.reason, updated_at: new Date() })
       .where("organisation_id", "=", organisationId)
       .where("id", "=", app.id)
       .execute();

@@ -84,7 +84,8 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
   const today = await organisationToday(trx, payment.organisation_id, now);
   let recorded;
   try {
-    recorded = await recordRepayment(trx, null, payment.organisation_id, loan, { amount: BigInt(payment.amount), onDate: today, method: "card", note: `Card payment ${session.id}` }, today);
+    // recordRepayment locks the loan and decides on what it reads then: webhooks for the same loan queue up.
+    recorded = await recordRepayment(trx, null, payment.organisation_id, loan.id, { amount: BigInt(payment.amount), onDate: today, method: "card", note: `Card payment ${session.id}` }, today);
   } catch (error) {
     // Paid, but the loan cannot take it (repaid meanwhile, or more than the pay-off): never over-record; refund it.
     if (error instanceof LendingRefusal) {

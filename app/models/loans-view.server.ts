@@ -69,8 +69,12 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
     loanTransactions(db, organisationId, loan.id),
     loanArrears(db, organisationId, loan, asAt),
   ]);
-  const principalOwed = inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n);
-  const totalOwed = inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n);
+  // A loan whose pay-out was reversed as an error is owed nothing (its schedule stays, for the record).
+  const live = loan.status !== "reversed";
+  const principalOwed = live ? inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n) : 0n;
+  const paidAny = inst.some((r) => r.paid_principal + r.paid_interest + r.paid_fees > 0n);
+  const kinds = new Map(tx.map((t) => [t.id, t.kind]));
+  const totalOwed = live ? inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n) : 0n;
   return {
     loan: {
       id: loan.id,
@@ -85,6 +89,7 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
       disbursedOn: loan.disbursed_on,
       closedOn: loan.closed_on,
       writtenOffOn: loan.written_off_on,
+      reversedOn: loan.reversed_on,
       officer: loan.officer_name,
       applicationId: loan.application_id,
     },
@@ -104,10 +109,12 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
       method: t.method ?? "",
       reschedule: t.reschedule ?? "",
       reverses: t.reverses_id?.toString() ?? "",
+      reversesPayout: t.reverses_id !== null && kinds.get(t.reverses_id) === "disbursement",
       reversedBy: t.reversed_by ? t.reversed_by.toString() : "",
       note: t.note,
       by: t.recorded_by_name ?? "",
     })),
+    paidAny,
     reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount)}` })),
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { allocateRepayment, applyAllocation, type Allocation, type Component, type InstallmentState } from "~/domain/lending/allocation";
 import { bucketOf, daysPastDue, portfolioArrears as agePortfolio, type Bucket, type PortfolioColumns } from "~/domain/lending/arrears";
+import { postingDateProblem } from "~/domain/lending/date-rules";
 import { toDay } from "~/domain/lending/dates";
 import { generateSchedule, reschedule, type LoanTerms, type RescheduleMode } from "~/domain/lending/schedule";
 import { aprOfSchedule, loanTerms, type ProductRow } from "~/domain/lending/terms";
@@ -12,7 +13,18 @@ import { queueEmail } from "./email.server";
 import { isUuid } from "~/schemas/common";
 
 
+/**
+ * Run `fn` in the caller's transaction, or in a new one if the caller gave
+ * the database itself: a row lock taken outside a transaction would be let
+ * go at once, so every money function runs inside one.
+ */
+export function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/** Loan references run per organisation; a transaction-scoped lock keeps two pay-outs from taking the same number. */
 async function nextLoanReference(db: Executor, organisationId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${"loan-references:" + organisationId}))`.execute(db);
   const r = await db.selectFrom("loans").select((eb) => eb.fn.max("reference").as("max")).where("organisation_id", "=", organisationId).executeTakeFirst();
   return Number(r?.max ?? 0) + 1;
 }
@@ -72,13 +84,31 @@ export async function getLoan(db: Executor, organisationId: string, loanId: stri
     .leftJoin("users as u", "u.id", "l.officer_user_id")
     .select([
       "l.id", "l.reference", "l.application_id", "l.borrower_id", "l.principal", "l.annual_rate", "l.terms", "l.apr", "l.disbursed_on", "l.status",
-      "l.closed_on", "l.written_off_on", "l.officer_user_id", "b.legal_name", "b.contact_email", "b.member_id", "p.name as product_name", "p.frequency", "u.name as officer_name",
+      "l.closed_on", "l.written_off_on", "l.reversed_on", "l.officer_user_id", "b.legal_name", "b.contact_email", "b.member_id", "p.name as product_name", "p.frequency", "u.name as officer_name",
     ])
     .where("l.organisation_id", "=", organisationId)
     .where("l.id", "=", loanId)
     .executeTakeFirst();
 }
 export type Loan = NonNullable<Awaited<ReturnType<typeof getLoan>>>;
+
+/**
+ * Lock a loan's row (SELECT ... FOR UPDATE, scoped by organisation) and
+ * read it afresh. Every function that moves money on a loan starts here,
+ * inside its transaction, so what decides whether it is allowed (status,
+ * installments, what was written off) is read after any concurrent change
+ * to the same loan has committed: such changes queue up one behind another.
+ * Call it before any other lock on the loan's rows (a write-off proposal,
+ * the audit chain), so locks are always taken in the same order.
+ */
+export async function lockLoan(db: Executor, organisationId: string, loanId: string): Promise<Loan> {
+  const locked = isUuid(loanId)
+    ? await db.selectFrom("loans").select("id").where("organisation_id", "=", organisationId).where("id", "=", loanId).forUpdate().executeTakeFirst()
+    : undefined;
+  const loan = locked ? await getLoan(db, organisationId, loanId) : undefined;
+  if (!loan) throw new LendingRefusal("There is no such loan.");
+  return loan;
+}
 
 export async function loanInstallments(db: Executor, organisationId: string, loanId: string) {
   return db
@@ -176,9 +206,15 @@ export interface RepaymentInput {
 }
 
 function refuseDate(loan: Loan, onDate: string, today: string) {
-  if (onDate < loan.disbursed_on) throw new LendingRefusal(`The date ${onDate} is before the loan was paid out on ${loan.disbursed_on}.`, "onDate");
-  if (onDate > today) throw new LendingRefusal(`The date ${onDate} is in the future.`, "onDate");
+  const problem = postingDateProblem(onDate, loan.disbursed_on, today);
+  if (problem) throw new LendingRefusal(problem, "onDate");
 }
+
+const NOT_OPEN: Record<Exclude<Loan["status"], "active">, string> = {
+  closed: "repaid and closed",
+  written_off: "written off",
+  reversed: "reversed (its pay-out was recorded in error)",
+};
 
 /**
  * Record a repayment. Money goes to what is due by the payment date (oldest
@@ -189,8 +225,12 @@ function refuseDate(loan: Loan, onDate: string, today: string) {
  * written-off loan, a date before the pay-out, or more than the pay-off
  * amount is refused and nothing is written.
  */
-export async function recordRepayment(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, input: RepaymentInput, today: string) {
-  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "closed" ? "repaid and closed" : "written off"}: a repayment cannot be recorded on it${loan.status === "written_off" ? " (record a recovery instead)" : ""}.`);
+export function recordRepayment(db: Executor, actorUserId: string | null, organisationId: string, loanId: string, input: RepaymentInput, today: string) {
+  return inTransaction(db, async (trx) => repayLocked(trx, actorUserId, organisationId, await lockLoan(trx, organisationId, loanId), input, today));
+}
+
+async function repayLocked(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, input: RepaymentInput, today: string) {
+  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${NOT_OPEN[loan.status]}: a repayment cannot be recorded on it${loan.status === "written_off" ? " (record a recovery instead)" : ""}.`);
   if (input.amount <= 0n) throw new LendingRefusal("The amount must be more than zero.", "amount");
   refuseDate(loan, input.onDate, today);
   const rows = await loanInstallments(db, organisationId, loan.id);
@@ -284,7 +324,11 @@ async function closeIfRepaid(db: Executor, organisationId: string, loanId: strin
  * regenerated the schedule), or one followed by such a prepayment, cannot be
  * undone line by line: it is refused with the reason.
  */
-export async function reverseRepayment(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, transactionId: bigint, onDate: string, note: string, today: string) {
+export function reverseRepayment(db: Executor, actorUserId: string | null, organisationId: string, loanId: string, transactionId: bigint, onDate: string, note: string, today: string) {
+  return inTransaction(db, async (trx) => reverseLocked(trx, actorUserId, organisationId, await lockLoan(trx, organisationId, loanId), transactionId, onDate, note, today));
+}
+
+async function reverseLocked(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, transactionId: bigint, onDate: string, note: string, today: string) {
   const tx = await db
     .selectFrom("loan_transactions")
     .select(["id", "kind", "amount", "principal_part", "interest_part", "fees_part", "prepaid", "on_date"])
@@ -296,6 +340,7 @@ export async function reverseRepayment(db: Executor, actorUserId: string | null,
   const done = await db.selectFrom("loan_transactions").select("id").where("organisation_id", "=", organisationId).where("reverses_id", "=", tx.id).executeTakeFirst();
   if (done) throw new LendingRefusal("That repayment has already been reversed.", "transactionId");
   if (loan.status === "written_off") throw new LendingRefusal("The loan has been written off: its repayments can no longer be reversed.");
+  if (loan.status === "reversed") throw new LendingRefusal("The loan's pay-out has been reversed: its repayments can no longer be reversed.");
   if (onDate < tx.on_date) throw new LendingRefusal(`A reversal cannot be dated before the repayment it reverses (${tx.on_date}).`, "onDate");
   if (onDate > today) throw new LendingRefusal(`The date ${onDate} is in the future.`, "onDate");
   const laterPrepayment = await db
@@ -332,9 +377,13 @@ export async function reverseRepayment(db: Executor, actorUserId: string | null,
   return { reversalId: rev.id };
 }
 
-/** The principal a write-off on `onDate` would take, or the refusal: the loan must be active, the date in range, principal left. */
+/**
+ * The principal a write-off on `onDate` would take, or the refusal: the loan
+ * must be active, the date in range, principal left. `loan` is the row as
+ * read under lockLoan in the same transaction.
+ */
 export async function writeOffPrincipal(db: Executor, organisationId: string, loan: Loan, onDate: string, today: string) {
-  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "closed" ? "repaid and closed" : "already written off"}.`);
+  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "written_off" ? "already written off" : NOT_OPEN[loan.status]}.`);
   refuseDate(loan, onDate, today);
   const principal = outstandingPrincipal(await loanInstallments(db, organisationId, loan.id));
   if (principal <= 0n) throw new LendingRefusal("No principal is left to write off.");
@@ -342,7 +391,12 @@ export async function writeOffPrincipal(db: Executor, organisationId: string, lo
 }
 
 /** Write off what is left of a loan's principal: a board decision (loans:govern), approved by a second member (write-offs.server.ts). */
-export async function writeOffLoan(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, onDate: string, note: string, today: string) {
+export function writeOffLoan(db: Executor, actorUserId: string | null, organisationId: string, loanId: string, onDate: string, note: string, today: string) {
+  return inTransaction(db, async (trx) => writeOffLocked(trx, actorUserId, organisationId, await lockLoan(trx, organisationId, loanId), onDate, note, today));
+}
+
+/** The write-off itself, on a loan already locked (lockLoan) in this transaction: write-offs.server.ts calls it on approval. */
+export async function writeOffLocked(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, onDate: string, note: string, today: string) {
   const principal = await writeOffPrincipal(db, organisationId, loan, onDate, today);
   await db.insertInto("loan_transactions").values({ organisation_id: organisationId, loan_id: loan.id, kind: "write_off", amount: principal, principal_part: principal, on_date: onDate, note, recorded_by: actorUserId }).execute();
   await db.updateTable("loans").set({ status: "written_off", written_off_on: onDate }).where("organisation_id", "=", organisationId).where("id", "=", loan.id).execute();
@@ -350,12 +404,71 @@ export async function writeOffLoan(db: Executor, actorUserId: string | null, org
   return { principal };
 }
 
+/**
+ * Reverse a pay-out recorded in error (a wrong date, the wrong loan): a
+ * reversing entry in the ledger for the disbursement and for any fee taken
+ * from it (the disbursement itself stays: the ledger is append-only), the
+ * loan marked reversed and out of the portfolio, and its application back
+ * at "offer accepted" so the officer can pay it out again on the right date
+ * or withdraw it. Allowed only while nothing stands paid on the loan (every
+ * repayment recorded has been reversed) and no write-off waits for the
+ * board; the reason is required and audited.
+ */
+export function reversePayout(db: Executor, actorUserId: string | null, organisationId: string, loanId: string, input: { onDate: string; note: string }, today: string) {
+  return inTransaction(db, async (trx) => {
+    const loan = await lockLoan(trx, organisationId, loanId);
+    if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${NOT_OPEN[loan.status]}: its pay-out cannot be reversed.`);
+    if (!input.note.trim()) throw new LendingRefusal("Say why the pay-out is reversed.", "note");
+    refuseDate(loan, input.onDate, today);
+    const paid = (await loanInstallments(trx, organisationId, loan.id)).reduce((s, i) => s + i.paid_principal + i.paid_interest + i.paid_fees, 0n);
+    if (paid > 0n) throw new LendingRefusal(`${displayMoney(paid)} has been repaid on loan ${loan.reference}: reverse those repayments first, then the pay-out.`);
+    const waiting = await trx.selectFrom("loan_write_off_proposals").select("id").where("organisation_id", "=", organisationId).where("loan_id", "=", loan.id).where("decision", "is", null).executeTakeFirst();
+    if (waiting) throw new LendingRefusal("A write-off of this loan is waiting for the board: it must be withdrawn or rejected before the pay-out is reversed.");
+    const originals = await trx
+      .selectFrom("loan_transactions as t")
+      .select(["t.id", "t.kind", "t.amount", "t.principal_part", "t.interest_part", "t.fees_part"])
+      .where("t.organisation_id", "=", organisationId)
+      .where("t.loan_id", "=", loan.id)
+      .where("t.kind", "in", ["disbursement", "fee"])
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom("loan_transactions as r").select("r.id").whereRef("r.organisation_id", "=", "t.organisation_id").whereRef("r.reverses_id", "=", "t.id"))))
+      .orderBy("t.id")
+      .execute();
+    const reversals = [];
+    for (const t of originals) {
+      const r = await trx
+        .insertInto("loan_transactions")
+        .values({
+          organisation_id: organisationId, loan_id: loan.id, kind: "reversal", amount: t.amount,
+          principal_part: -t.principal_part, interest_part: -t.interest_part, fees_part: -t.fees_part,
+          on_date: input.onDate, reverses_id: t.id, note: `Pay-out reversed: ${input.note.trim()}`, recorded_by: actorUserId,
+        })
+        .returning(["id"])
+        .executeTakeFirstOrThrow();
+      reversals.push({ reverses: t.id, kind: t.kind, id: r.id });
+    }
+    await trx.updateTable("loans").set({ status: "reversed", reversed_on: input.onDate }).where("organisation_id", "=", organisationId).where("id", "=", loan.id).execute();
+    await recordAudit(trx, {
+      organisationId, actorUserId, action: "loan.payout_reversed", entityType: "loan", entityId: loan.id,
+      before: { status: loan.status, disbursedOn: loan.disbursed_on, principal: loan.principal }, after: { status: "reversed", onDate: input.onDate, reason: input.note.trim(), reversals },
+    });
+    if (loan.application_id) {
+      await trx.updateTable("loan_applications").set({ status: "accepted", updated_at: new Date() }).where("organisation_id", "=", organisationId).where("id", "=", loan.application_id).where("status", "=", "disbursed").execute();
+      await recordAudit(trx, { organisationId, actorUserId, action: "loan_application.payout_reversed", entityType: "loan_application", entityId: loan.application_id, before: { status: "disbursed", loanId: loan.id }, after: { status: "accepted", reason: input.note.trim() } });
+    }
+    return { reversals, applicationId: loan.application_id };
+  });
+}
+
 /** Money recovered after a write-off: never more than was written off less earlier recoveries. */
-export async function recordRecovery(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, amount: Minor, onDate: string, note: string, today: string) {
+export function recordRecovery(db: Executor, actorUserId: string | null, organisationId: string, loanId: string, amount: Minor, onDate: string, note: string, today: string) {
+  return inTransaction(db, async (trx) => recoverLocked(trx, actorUserId, organisationId, await lockLoan(trx, organisationId, loanId), amount, onDate, note, today));
+}
+
+async function recoverLocked(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, amount: Minor, onDate: string, note: string, today: string) {
   if (loan.status !== "written_off") throw new LendingRefusal("A recovery is recorded only on a written-off loan; record a repayment instead.");
   if (amount <= 0n) throw new LendingRefusal("The amount must be more than zero.", "amount");
-  if (onDate < (loan.written_off_on ?? loan.disbursed_on)) throw new LendingRefusal(`The date ${onDate} is before the write-off on ${loan.written_off_on}.`, "onDate");
-  if (onDate > today) throw new LendingRefusal(`The date ${onDate} is in the future.`, "onDate");
+  const problem = postingDateProblem(onDate, loan.written_off_on ?? loan.disbursed_on, today, "the write-off");
+  if (problem) throw new LendingRefusal(problem, "onDate");
   const sums = await db
     .selectFrom("loan_transactions")
     .select([
@@ -394,7 +507,7 @@ export async function installmentsAsAt(db: Executor, organisationId: string, loa
 
 export async function loanArrears(db: Executor, organisationId: string, loan: Loan, asAt: string) {
   const inst = await installmentsAsAt(db, organisationId, loan.id, asAt);
-  const dpd = loan.status === "active" || asAt < (loan.closed_on ?? loan.written_off_on ?? "9999") ? daysPastDue(inst, asAt) : 0;
+  const dpd = loan.status === "active" || asAt < (loan.closed_on ?? loan.written_off_on ?? loan.reversed_on ?? "9999") ? daysPastDue(inst, asAt) : 0;
   const overdue = inst.filter((i) => i.due < asAt).reduce((s, i) => s + (i.amountDue - i.amountPaid > 0n ? i.amountDue - i.amountPaid : 0n), 0n);
   return { asAt, dpd, bucket: bucketOf(dpd), overdue };
 }
@@ -564,7 +677,7 @@ export async function portfolioLoans(db: Executor, organisationId: string, asAt:
   return rows.map((r) => {
     const nextDue = r.status === "active" ? r.next_due : null;
     const dpd = nextDue && nextDue < asAt ? toDay(asAt) - toDay(nextDue) : 0;
-    return { ...r, outstanding: BigInt(r.outstanding ?? 0), overdue: r.status === "active" ? BigInt(r.overdue ?? 0) : 0n, nextDue, dpd, bucket: bucketOf(dpd) };
+    return { ...r, outstanding: r.status === "reversed" ? 0n : BigInt(r.outstanding ?? 0), overdue: r.status === "active" ? BigInt(r.overdue ?? 0) : 0n, nextDue, dpd, bucket: bucketOf(dpd) };
   });
 }
 

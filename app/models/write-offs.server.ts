@@ -2,14 +2,15 @@ import { checkSeparationOfDuties } from "~/domain/duties";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { LendingRefusal } from "./borrowers.server";
-import { writeOffLoan, writeOffPrincipal, type Loan } from "./loans.server";
+import { inTransaction, lockLoan, writeOffLocked, writeOffPrincipal } from "./loans.server";
 
 /*
  * Writing off a loan takes two board members (the four-eyes rule credit
  * unions keep for losses): one proposes it with the date and the board's
  * minute, another approves it, which writes the loan off, or rejects it.
  * The proposer may withdraw it. One proposal per loan waits at a time (a
- * unique index), so two proposals cannot race.
+ * unique index), so two proposals cannot race. Each step locks the loan
+ * first (lockLoan), then the proposal, and decides on what it reads then.
  */
 
 export type WriteOffDecision = "approve" | "reject" | "withdraw";
@@ -25,7 +26,12 @@ export async function openWriteOffProposal(db: Executor, organisationId: string,
     .executeTakeFirst();
 }
 
-export async function proposeWriteOff(db: Executor, actorUserId: string, organisationId: string, loan: Loan, input: { onDate: string; note: string }, today: string) {
+export function proposeWriteOff(db: Executor, actorUserId: string, organisationId: string, loanId: string, input: { onDate: string; note: string }, today: string) {
+  return inTransaction(db, (trx) => propose(trx, actorUserId, organisationId, loanId, input, today));
+}
+
+async function propose(db: Executor, actorUserId: string, organisationId: string, loanId: string, input: { onDate: string; note: string }, today: string) {
+  const loan = await lockLoan(db, organisationId, loanId);
   await writeOffPrincipal(db, organisationId, loan, input.onDate, today);
   // The partial unique index keeps one open proposal per loan, also against a concurrent one.
   const proposal = await db
@@ -39,14 +45,19 @@ export async function proposeWriteOff(db: Executor, actorUserId: string, organis
   return proposal;
 }
 
-export async function decideWriteOff(
+export function decideWriteOff(
   db: Executor,
   actorUserId: string,
   organisationId: string,
-  loan: Loan,
+  loanId: string,
   input: { proposalId: string; decision: WriteOffDecision; note: string },
   today: string,
 ) {
+  return inTransaction(db, (trx) => decide(trx, actorUserId, organisationId, loanId, input, today));
+}
+
+async function decide(db: Executor, actorUserId: string, organisationId: string, loanId: string, input: { proposalId: string; decision: WriteOffDecision; note: string }, today: string) {
+  const loan = await lockLoan(db, organisationId, loanId);
   const proposal = await db
     .selectFrom("loan_write_off_proposals")
     .selectAll()
@@ -63,7 +74,7 @@ export async function decideWriteOff(
   let principal: bigint | null = null;
   if (input.decision === "approve") {
     const note = `${proposal.note} (proposed and approved by two board members)`;
-    principal = (await writeOffLoan(db, actorUserId, organisationId, loan, proposal.on_date, note, today)).principal;
+    principal = (await writeOffLocked(db, actorUserId, organisationId, loan, proposal.on_date, note, today)).principal;
   }
   const decision = input.decision === "approve" ? "approved" : input.decision === "reject" ? "rejected" : "withdrawn";
   await db

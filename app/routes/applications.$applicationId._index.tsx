@@ -1,6 +1,7 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { sql } from "kysely";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
@@ -36,7 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getProduct(db, ctx.organisation.id, app.product_id),
     votesFor(db, ctx.organisation.id, app.id),
     committeeSize(db, ctx.organisation.id),
-    db.selectFrom("loans").select("id").where("organisation_id", "=", ctx.organisation.id).where("application_id", "=", app.id).executeTakeFirst(),
+    // The live loan; one whose pay-out was reversed as an error only if there is no other.
+    db.selectFrom("loans").select("id").where("organisation_id", "=", ctx.organisation.id).where("application_id", "=", app.id).orderBy(sql`status = 'reversed'`).orderBy("reference", "desc").executeTakeFirst(),
   ]);
   const showOffer = ["approved", "offered", "accepted"].includes(app.status);
   const offer = showOffer && product ? offerSchedule(product, app, today) : null;

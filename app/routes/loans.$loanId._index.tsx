@@ -1,4 +1,4 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -9,7 +9,7 @@ import { parseMoney } from "~/domain/money";
 import type { Component } from "~/domain/lending/allocation";
 import { isoDate, keyed } from "~/schemas/common";
 import { LendingRefusal } from "~/models/borrowers.server";
-import { getLoan, recordRecovery, recordRepayment, reverseRepayment } from "~/models/loans.server";
+import { getLoan, recordRecovery, recordRepayment, reversePayout, reverseRepayment } from "~/models/loans.server";
 import { loanPageData } from "~/models/loans-view.server";
 import { LoanActionSchema } from "~/schemas/lending";
 import { newSubmissionKey, once } from "~/models/form-submissions.server";
@@ -40,7 +40,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }), ctx.organisation);
   const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
   const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${clock.dayOf(proposal.proposed_at, ctx.organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
-  return { ...data, documents, today, asAtNotice: notice, pendingWriteOff, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  // The pay-out can be reversed while nothing stands paid on the loan (reversePayout checks it again under the lock).
+  const payoutReversible = loan.status === "active" && !proposal && !data.paidAny;
+  return { ...data, documents, today, asAtNotice: notice, pendingWriteOff, payoutReversible, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -57,16 +59,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const done = await db.transaction().execute((trx) => once(trx, ctx, `loans/${loan.id}/${v.intent}`, v, async () => {
       if (v.intent === "repayment") {
-        const r = await recordRepayment(trx, ctx.user.id, ctx.organisation.id, loan, {
+        const r = await recordRepayment(trx, ctx.user.id, ctx.organisation.id, loan.id, {
           amount: parseMoney(v.amount), onDate: v.onDate, method: v.method, order: v.order.split(",") as Component[], reschedule: v.reschedule, note: v.note,
         }, today);
         return `Repayment recorded${r.prepaid > 0n ? "; the overpayment was applied as a prepayment and the schedule regenerated" : ""}${r.closed ? ". The loan is repaid in full." : "."}`;
       }
       if (v.intent === "reversal") {
-        await reverseRepayment(trx, ctx.user.id, ctx.organisation.id, loan, BigInt(v.transactionId), v.onDate, v.note, today);
+        await reverseRepayment(trx, ctx.user.id, ctx.organisation.id, loan.id, BigInt(v.transactionId), v.onDate, v.note, today);
         return "Repayment reversed.";
       }
-      await recordRecovery(trx, ctx.user.id, ctx.organisation.id, loan, parseMoney(v.amount), v.onDate, v.note, today);
+      if (v.intent === "payout-reversal") {
+        await reversePayout(trx, ctx.user.id, ctx.organisation.id, loan.id, { onDate: v.onDate, note: v.note }, today);
+        return "Pay-out reversed. The application is back at \"offer accepted\": pay it out again on the right date, or withdraw it.";
+      }
+      await recordRecovery(trx, ctx.user.id, ctx.organisation.id, loan.id, parseMoney(v.amount), v.onDate, v.note, today);
       return "Recovery recorded.";
     }));
     return { intent, result: submission.reply({ resetForm: true }), done };
@@ -129,6 +135,28 @@ function ReversalForm({ lastResult, today, choices, submissionKey }: { lastResul
   );
 }
 
+function PayoutReversalForm({ lastResult, today, principal, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; principal: string; submissionKey: string }) {
+  const [form, fields] = useLoanActionForm("payout-reversal", lastResult, { onDate: today });
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <h3>Reverse the pay-out</h3>
+      <p>Only if the pay-out of {principal} was recorded in error (a wrong date, the wrong borrower). The pay-out stays in the ledger with a reversing entry; the loan leaves the portfolio and its application goes back to &ldquo;offer accepted&rdquo;.</p>
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value="payout-reversal" />
+      <SubmissionKey value={submissionKey} />
+      <Field meta={fields.onDate} label="Date of the correction" type="date" />
+      <TextAreaField meta={fields.note} label="Why the pay-out is reversed" />
+      <div className="field">
+        <label>
+          <input {...getInputProps(fields.confirm, { type: "checkbox" })} key={fields.confirm.key} aria-describedby={fields.confirm.errors?.length ? fields.confirm.errorId : undefined} /> I confirm this pay-out was recorded in error
+        </label>
+        {fields.confirm.errors?.length ? <p className="error" id={fields.confirm.errorId} role="alert">{fields.confirm.errors.join(". ")}</p> : null}
+      </div>
+      <button type="submit" className="danger">Reverse the pay-out</button>
+    </Form>
+  );
+}
+
 function RecoveryForm({ lastResult, today, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; submissionKey: string }) {
   const [form, fields] = useLoanActionForm("recovery", lastResult, { onDate: today });
   return (
@@ -160,7 +188,7 @@ export default function LoanPage() {
       {d.pendingWriteOff ? <p className="alert info" role="status">{d.pendingWriteOff}</p> : null}
       <Flash tone="info" message={d.asAtNotice} />
       <section className="grid" aria-label="Loan figures">
-        <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${loan.closedOn}` : loan.writtenOffOn ? `Written off ${loan.writtenOffOn}` : undefined} />
+        <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${loan.closedOn}` : loan.writtenOffOn ? `Written off ${loan.writtenOffOn}` : loan.reversedOn ? `Pay-out reversed ${loan.reversedOn}` : undefined} />
         <Stat label="Principal owed" value={d.owed.principal} hint={`of ${loan.principal} lent`} />
         <Stat label="Days past due" value={d.arrears.dpd} hint={`${d.arrears.bucket} as at ${d.arrears.asAt}; ${d.arrears.overdue} overdue`} />
         <Stat label="Rate" value={`${loan.rate}% a year`} hint={`APR ${loan.apr}%`} />
@@ -206,7 +234,7 @@ export default function LoanPage() {
                   <td>
                     {t.prepaid ? `Prepaid ${t.prepaid} (${t.reschedule}). ` : ""}
                     {t.reversedBy ? "Reversed. " : ""}
-                    {t.reverses ? "Reverses an earlier repayment. " : ""}
+                    {t.reverses ? (t.reversesPayout ? "Reverses the pay-out. " : "Reverses an earlier repayment. ") : ""}
                     {t.note}
                   </td>
                 </tr>
@@ -219,8 +247,9 @@ export default function LoanPage() {
         <section className="card stack">
           <h2>Servicing</h2>
           {loan.status === "active" ? <RepaymentForm lastResult={forIntent("repayment")} today={d.today} submissionKey={d.submissionKey} /> : <p>This loan is {loan.status.replace("_", " ")}: repayments cannot be recorded on it.</p>}
-          {d.reversible.length > 0 && loan.status !== "written_off" ? <ReversalForm lastResult={forIntent("reversal")} today={d.today} choices={d.reversible} submissionKey={d.submissionKey} /> : null}
+          {d.reversible.length > 0 && loan.status !== "written_off" && loan.status !== "reversed" ? <ReversalForm lastResult={forIntent("reversal")} today={d.today} choices={d.reversible} submissionKey={d.submissionKey} /> : null}
           {loan.status === "written_off" ? <RecoveryForm lastResult={forIntent("recovery")} today={d.today} submissionKey={d.submissionKey} /> : null}
+          {d.payoutReversible ? <PayoutReversalForm lastResult={forIntent("payout-reversal")} today={d.today} principal={loan.principal} submissionKey={d.submissionKey} /> : null}
         </section>
       ) : null}
       <DocumentsSection documents={d.documents} target={{ loanId: loan.id }} canUpload={d.canWrite} />

@@ -59,10 +59,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const next = await db.transaction().execute((trx) =>
       once(trx, ctx, `loans/${loan.id}/write-off/${value.intent}`, value, async () => {
         if (value.intent === "propose") {
-          await proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, value, today);
+          await proposeWriteOff(trx, ctx.user.id, ctx.organisation.id, loan.id, value, today);
           return `/loans/${loan.id}/write-off`;
         }
-        await decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today);
+        await decideWriteOff(trx, ctx.user.id, ctx.organisation.id, loan.id, { proposalId: value.proposalId, decision: value.intent, note: value.note }, today);
         return `/loans/${loan.id}`;
       }),
     );

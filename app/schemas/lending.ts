@@ -145,6 +145,12 @@ export const LoanActionSchema = z.discriminatedUnion("intent", [
     note: z.string({ required_error: "Say why it is reversed" }).trim().min(1, "Say why it is reversed").max(500),
   }),
   z.object({ intent: z.literal("recovery"), amount: amountField("the amount recovered"), onDate: isoDate, note: text(500) }),
+  z.object({
+    intent: z.literal("payout-reversal"),
+    onDate: isoDate,
+    note: z.string({ required_error: "Say why the pay-out is reversed" }).trim().min(1, "Say why the pay-out is reversed").max(500),
+    confirm: z.literal("on", { errorMap: () => ({ message: "Tick the box to confirm the pay-out was recorded in error" }) }),
+  }),
 ]);
 export type LoanAction = z.infer<typeof LoanActionSchema>;
 

@@ -5,7 +5,8 @@ import type { CreatedAt, DateOnly, Timestamp } from "../schema";
 export type BorrowerLegalForm = "worker-co-op" | "co-operative" | "social-enterprise" | "sole-trader" | "partnership" | "company" | "charity" | "person";
 export type ApplicationStatus =
   | "draft" | "submitted" | "under_review" | "committee" | "approved" | "declined" | "offered" | "accepted" | "disbursed" | "withdrawn";
-export type LoanStatus = "active" | "closed" | "written_off";
+/** reversed: the pay-out was recorded in error and reversed (migration 0014). */
+export type LoanStatus = "active" | "closed" | "written_off" | "reversed";
 export type LoanTransactionKind = "disbursement" | "repayment" | "fee" | "write_off" | "reversal" | "recovery";
 export type Frequency = "weekly" | "fortnightly" | "monthly" | "quarterly";
 /** numeric arrives as a string on both drivers. */
@@ -106,6 +107,7 @@ export interface LoansTable {
   status: LoanStatus;
   closed_on: DateOnly | null;
   written_off_on: DateOnly | null;
+  reversed_on: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -62,7 +62,7 @@ describe("headline figures", () => {
     const repaid = await makeLoan(db, org.id, { amount: 100_000n, termPeriods: 3, disbursedOn: daysAgo(10) });
     const state = (await loanInstallments(db, org.id, repaid.loan.id)).map((r) => ({ n: r.n, due: r.due_on, owed: { fees: r.fees, interest: r.interest, principal: r.principal }, paid: { fees: r.paid_fees, interest: r.paid_interest, principal: r.paid_principal } }));
     const paidOff = payoffAmount(state, daysAgo(5));
-    await recordRepayment(db, null, org.id, (await getLoan(db, org.id, repaid.loan.id))!, { amount: paidOff, onDate: daysAgo(5), method: "bank" }, today);
+    await recordRepayment(db, null, org.id, repaid.loan.id, { amount: paidOff, onDate: daysAgo(5), method: "bank" }, today);
     expect((await getLoan(db, org.id, repaid.loan.id))!.status).toBe("closed");
     const owed = async (id: string) => (await loanInstallments(db, org.id, id)).reduce((s, r) => s + r.principal - r.paid_principal, 0n);
     const [owedFar, owedLate, owedCurrent] = [await owed(far.loan.id), await owed(late.loan.id), await owed(current.loan.id)];

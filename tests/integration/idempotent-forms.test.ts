@@ -11,7 +11,7 @@ import { sql, type Transaction } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInterestPreview, approveInterestRun } from "~/models/interest.server";
 import { castVote, createApplication, stepApplication } from "~/models/lending.server";
-import { getLoan, recordRepayment } from "~/models/loans.server";
+import { recordRepayment } from "~/models/loans.server";
 import { submitApplication } from "~/models/shares-applications.server";
 import { requestTransfer } from "~/models/shares-transfers.server";
 import { requestWithdrawal } from "~/models/withdrawals.server";
@@ -87,14 +87,14 @@ const CASES: [string, () => Promise<Scenario>][] = [
   }],
   ["loan reversal", async () => {
     const { loan } = await makeLoan(bed.db, org.id);
-    const paid = await trx(async (t) => recordRepayment(t, ids.officer, org.id, (await getLoan(t, org.id, loan.id))!, { amount: 1000n, onDate: "2026-02-01", method: "bank" }, TODAY));
+    const paid = await trx(async (t) => recordRepayment(t, ids.officer, org.id, loan.id, { amount: 1000n, onDate: "2026-02-01", method: "bank" }, TODAY));
     return { b: as.officer, page: `/loans/${loan.id}`, action: `/loans/${loan.id}?index`, body: { intent: "reversal", transactionId: String(paid.transactionId), onDate: TODAY, note: "Paid into the wrong account" }, written: loanRows(loan.id, "reversal"), first: /Repayment reversed\./ };
   }],
   ["loan recovery", async () => {
     const { loan } = await makeLoan(bed.db, org.id);
-    await trx(async (t) => proposeWriteOff(t, ids.ann, org.id, (await getLoan(t, org.id, loan.id))!, { onDate: "2026-10-01", note: "Minute 1" }, TODAY));
+    await trx(async (t) => proposeWriteOff(t, ids.ann, org.id, loan.id, { onDate: "2026-10-01", note: "Minute 1" }, TODAY));
     const proposal = await bed.db.selectFrom("loan_write_off_proposals").select("id").where("loan_id", "=", loan.id).executeTakeFirstOrThrow();
-    await trx(async (t) => decideWriteOff(t, ids.bob, org.id, (await getLoan(t, org.id, loan.id))!, { proposalId: proposal.id, decision: "approve", note: "" }, TODAY));
+    await trx(async (t) => decideWriteOff(t, ids.bob, org.id, loan.id, { proposalId: proposal.id, decision: "approve", note: "" }, TODAY));
     return { b: as.officer, page: `/loans/${loan.id}`, action: `/loans/${loan.id}?index`, body: { intent: "recovery", amount: "10", onDate: TODAY, note: "" }, written: loanRows(loan.id, "recovery"), first: /Recovery recorded\./ };
   }],
   ["write-off proposal", async () => {
@@ -104,7 +104,7 @@ const CASES: [string, () => Promise<Scenario>][] = [
   }],
   ["write-off approval", async () => {
     const { loan } = await makeLoan(bed.db, org.id);
-    await trx(async (t) => proposeWriteOff(t, ids.ann, org.id, (await getLoan(t, org.id, loan.id))!, { onDate: "2026-10-01", note: "Minute 2" }, TODAY));
+    await trx(async (t) => proposeWriteOff(t, ids.ann, org.id, loan.id, { onDate: "2026-10-01", note: "Minute 2" }, TODAY));
     const proposal = await bed.db.selectFrom("loan_write_off_proposals").select("id").where("loan_id", "=", loan.id).executeTakeFirstOrThrow();
     return { b: as.bob, page: `/loans/${loan.id}/write-off`, action: `/loans/${loan.id}/write-off`, body: { intent: "approve", proposalId: proposal.id, note: "" }, written: loanRows(loan.id, "write_off"), first: new RegExp(`^redirect /loans/${loan.id}$`) };
   }],

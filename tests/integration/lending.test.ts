@@ -78,9 +78,13 @@ describe("application workflow and credit committee", () => {
     expect((await castVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "My cousin runs it" })).status).toBe("pending");
     expect((await castVote(db, c[1].id, org.id, app.id, { vote: "approve", comment: "Sound plan" })).status).toBe("pending");
     expect(await refusal(castVote(db, c[1].id, org.id, app.id, { vote: "decline", comment: "changed my mind" }))).toBe("You have already voted on this application.");
-    const outcome = await castVote(db, c[2].id, org.id, app.id, { vote: "approve", comment: "Agreed" });
+    // The deciding vote, on 2026-11-18 (noon in London): the earliest day the loan may be paid out.
+    const outcome = await castVote(db, c[2].id, org.id, app.id, { vote: "approve", comment: "Agreed" }, new Date("2026-11-18T12:00:00Z"));
     expect(outcome.status).toBe("approved");
     expect(outcome.reason).toBe("Approved by 2 to 0, 1 recused.");
+    expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
+    // The first installment falls within two months of a monthly loan's pay-out (here: a pay-out today).
+    expect(await refusal(step({ intent: "offer", firstDue: "2027-01-26" }))).toBe("The first installment on 2027-01-26 is more than two months after a pay-out today (2026-11-25); it must fall by 2027-01-25.");
     expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
     await step({ intent: "offer" });
     const offered = (await getApplication(db, org.id, app.id))!;
@@ -94,6 +98,9 @@ describe("application workflow and credit committee", () => {
     expect(mail.some((m) => m.subject.includes("Your loan offer") && m.body.includes(`APR ${offered.offer_apr}%`))).toBe(true);
     await step({ intent: "accept" });
     expect(await refusal(step({ intent: "disburse", disbursedOn: "2027-01-01" }))).toBe("A loan cannot be paid out on a future date.");
+    expect(await refusal(step({ intent: "disburse", disbursedOn: "2024-11-20" }))).toBe("The pay-out date 2024-11-20 is before the loan was approved on 2026-11-18.");
+    expect(await refusal(step({ intent: "disburse", disbursedOn: "2026-11-17" }))).toBe("The pay-out date 2026-11-17 is before the loan was approved on 2026-11-18.");
+    expect(await count("loan_transactions", org.id)).toBe(0);
     const paid = await step({ intent: "disburse", disbursedOn: "2026-11-20" });
     const loan = await loanOf(org.id, (paid as { loanId: string }).loanId);
     expect(loan.principal).toBe(1_000_000n);
@@ -126,13 +133,13 @@ describe("servicing", () => {
     const loan = await loanOf(org.id, l.id);
     const first = (await loanInstallments(db, org.id, loan.id))[0];
     expect([first.due_on, first.interest, first.principal]).toEqual(["2026-02-15", 12_000n, 94_619n]);
-    await recordRepayment(db, null, org.id, loan, { amount: 50_000n, onDate: "2026-02-15", method: "bank" }, TODAY);
+    await recordRepayment(db, null, org.id, loan.id, { amount: 50_000n, onDate: "2026-02-15", method: "bank" }, TODAY);
     let inst = await loanInstallments(db, org.id, loan.id);
     expect([inst[0].paid_interest, inst[0].paid_principal]).toEqual([12_000n, 38_000n]);
-    await recordRepayment(db, null, org.id, loan, { amount: 56_619n, onDate: "2026-02-20", method: "manual" }, TODAY);
+    await recordRepayment(db, null, org.id, loan.id, { amount: 56_619n, onDate: "2026-02-20", method: "manual" }, TODAY);
     inst = await loanInstallments(db, org.id, loan.id);
     expect(inst[0].paid_principal).toBe(94_619n);
-    const r = await recordRepayment(db, null, org.id, loan, { amount: 300_000n, onDate: "2026-03-01", method: "bank", reschedule: "shorter-term" }, TODAY);
+    const r = await recordRepayment(db, null, org.id, loan.id, { amount: 300_000n, onDate: "2026-03-01", method: "bank", reschedule: "shorter-term" }, TODAY);
     // 1,066.19 pays the installment running on 1 March (due 15 March) early; 1,933.81 is prepaid,
     // leaving 8,164.35 to repay at 1,066.19 a month: 9 more installments instead of 10.
     expect(r.prepaid).toBe(193_381n);
@@ -150,7 +157,7 @@ describe("servicing", () => {
     const org = await makeOrganisation(db);
     const { loan: l } = await makeLoan(db, org.id, { disbursedOn: "2026-01-15" });
     const loan = await loanOf(org.id, l.id);
-    await recordRepayment(db, null, org.id, loan, { amount: 406_619n, onDate: "2026-02-15", method: "bank", reschedule: "lower-installment" }, TODAY);
+    await recordRepayment(db, null, org.id, loan.id, { amount: 406_619n, onDate: "2026-02-15", method: "bank", reschedule: "lower-installment" }, TODAY);
     const inst = await loanInstallments(db, org.id, loan.id);
     expect(inst).toHaveLength(12);
     expect(inst[2].principal + inst[2].interest).toBeLessThan(106_619n);
@@ -162,39 +169,39 @@ describe("servicing", () => {
     const org = await makeOrganisation(db);
     const { loan: l } = await makeLoan(db, org.id, { disbursedOn: "2026-01-15" });
     let loan = await loanOf(org.id, l.id);
-    const r = await recordRepayment(db, null, org.id, loan, { amount: 106_619n, onDate: "2026-02-15", method: "bank" }, TODAY);
-    await reverseRepayment(db, null, org.id, loan, r.transactionId, "2026-02-16", "Posted to the wrong loan", TODAY);
+    const r = await recordRepayment(db, null, org.id, loan.id, { amount: 106_619n, onDate: "2026-02-15", method: "bank" }, TODAY);
+    await reverseRepayment(db, null, org.id, loan.id, r.transactionId, "2026-02-16", "Posted to the wrong loan", TODAY);
     const inst = await loanInstallments(db, org.id, loan.id);
     expect(inst.every((i) => i.paid_principal === 0n && i.paid_interest === 0n)).toBe(true);
     const lines = await db.selectFrom("loan_allocation_lines").select("amount").where("organisation_id", "=", org.id).execute();
     expect(lines.reduce((s, x) => s + x.amount, 0n)).toBe(0n);
-    expect(await refusal(reverseRepayment(db, null, org.id, loan, r.transactionId, "2026-02-16", "again", TODAY))).toBe("That repayment has already been reversed.");
+    expect(await refusal(reverseRepayment(db, null, org.id, loan.id, r.transactionId, "2026-02-16", "again", TODAY))).toBe("That repayment has already been reversed.");
     const before = [await count("loan_transactions", org.id), await count("loan_allocation_lines", org.id)];
-    expect(await refusal(recordRepayment(db, null, org.id, loan, { amount: 1000n, onDate: "2026-01-10", method: "bank" }, TODAY))).toBe("The date 2026-01-10 is before the loan was paid out on 2026-01-15.");
-    expect(await refusal(recordRepayment(db, null, org.id, loan, { amount: 0n, onDate: "2026-02-10", method: "bank" }, TODAY))).toBe("The amount must be more than zero.");
-    expect(await refusal(recordRepayment(db, null, org.id, loan, { amount: 5_000_000n, onDate: "2026-02-10", method: "bank" }, TODAY))).toBe("The payment of £50,000.00 is more than the £12,120.00 that repays the loan in full on 2026-02-10.");
+    expect(await refusal(recordRepayment(db, null, org.id, loan.id, { amount: 1000n, onDate: "2026-01-10", method: "bank" }, TODAY))).toBe("The date 2026-01-10 is before the loan was paid out on 2026-01-15.");
+    expect(await refusal(recordRepayment(db, null, org.id, loan.id, { amount: 0n, onDate: "2026-02-10", method: "bank" }, TODAY))).toBe("The amount must be more than zero.");
+    expect(await refusal(recordRepayment(db, null, org.id, loan.id, { amount: 5_000_000n, onDate: "2026-02-10", method: "bank" }, TODAY))).toBe("The payment of £50,000.00 is more than the £12,120.00 that repays the loan in full on 2026-02-10.");
     expect([await count("loan_transactions", org.id), await count("loan_allocation_lines", org.id)]).toEqual(before);
     // Repaid in full, the loan closes; a further repayment is refused.
     // On 20 Feb: installment 1 (due), installment 2 (running, with its interest) and the rest's principal.
-    expect(await refusal(recordRepayment(db, null, org.id, loan, { amount: 1_300_000n, onDate: "2026-02-20", method: "bank" }, TODAY))).toContain("£12,230.54");
-    await recordRepayment(db, null, org.id, loan, { amount: 1_223_054n, onDate: "2026-02-20", method: "bank" }, TODAY);
+    expect(await refusal(recordRepayment(db, null, org.id, loan.id, { amount: 1_300_000n, onDate: "2026-02-20", method: "bank" }, TODAY))).toContain("£12,230.54");
+    await recordRepayment(db, null, org.id, loan.id, { amount: 1_223_054n, onDate: "2026-02-20", method: "bank" }, TODAY);
     loan = await loanOf(org.id, l.id);
     expect(loan.status).toBe("closed");
-    expect(await refusal(recordRepayment(db, null, org.id, loan, { amount: 100n, onDate: "2026-03-01", method: "bank" }, TODAY))).toContain("is repaid and closed: a repayment cannot be recorded on it");
+    expect(await refusal(recordRepayment(db, null, org.id, loan.id, { amount: 100n, onDate: "2026-03-01", method: "bank" }, TODAY))).toContain("is repaid and closed: a repayment cannot be recorded on it");
   });
 
   it("writes off with the outstanding principal and takes recoveries up to it", async () => {
     const org = await makeOrganisation(db);
     const { loan: l } = await makeLoan(db, org.id, { disbursedOn: "2026-01-15" });
     let loan = await loanOf(org.id, l.id);
-    await recordRepayment(db, null, org.id, loan, { amount: 106_619n, onDate: "2026-02-15", method: "bank" }, TODAY);
-    const w = await writeOffLoan(db, null, org.id, loan, "2026-09-30", "Board minute 2026/41", TODAY);
+    await recordRepayment(db, null, org.id, loan.id, { amount: 106_619n, onDate: "2026-02-15", method: "bank" }, TODAY);
+    const w = await writeOffLoan(db, null, org.id, loan.id, "2026-09-30", "Board minute 2026/41", TODAY);
     expect(w.principal).toBe(1_200_000n - 94_619n);
     loan = await loanOf(org.id, l.id);
     expect(loan.status).toBe("written_off");
-    expect(await refusal(recordRepayment(db, null, org.id, loan, { amount: 100n, onDate: "2026-10-01", method: "bank" }, TODAY))).toContain("record a recovery instead");
-    await recordRecovery(db, null, org.id, loan, 50_000n, "2026-10-10", "Sale of equipment", TODAY);
-    expect(await refusal(recordRecovery(db, null, org.id, loan, 2_000_000n, "2026-10-11", "", TODAY))).toBe("Only £10,553.81 written off is still to recover.");
+    expect(await refusal(recordRepayment(db, null, org.id, loan.id, { amount: 100n, onDate: "2026-10-01", method: "bank" }, TODAY))).toContain("record a recovery instead");
+    await recordRecovery(db, null, org.id, loan.id, 50_000n, "2026-10-10", "Sale of equipment", TODAY);
+    expect(await refusal(recordRecovery(db, null, org.id, loan.id, 2_000_000n, "2026-10-11", "", TODAY))).toBe("Only £10,553.81 written off is still to recover.");
     await expect(db.updateTable("loan_transactions").set({ note: "x" }).where("organisation_id", "=", org.id).execute()).rejects.toThrow(/append-only/);
   });
 });
@@ -221,7 +228,7 @@ describe("arrears and PAR", () => {
       expect(inst[0].principal).toBe(100_000n);
       if (paid > 0) {
         const amount = inst.slice(0, paid).reduce((s, i) => s + i.principal + i.interest, 0n);
-        await recordRepayment(db, null, org.id, loan, { amount, onDate: inst[paid - 1].due_on, method: "bank" }, TODAY);
+        await recordRepayment(db, null, org.id, loan.id, { amount, onDate: inst[paid - 1].due_on, method: "bank" }, TODAY);
       }
     }
     const p = await portfolioArrears(db, org.id, "2026-07-01");

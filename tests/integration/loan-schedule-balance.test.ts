@@ -71,12 +71,12 @@ describe("schedule balance after repayments, prepayments and reversals", () => {
               const state = (await loanInstallments(db, orgId, loan.id)).map((r) => ({ n: r.n, due: r.due_on, owed: { fees: r.fees, interest: r.interest, principal: r.principal }, paid: { fees: r.paid_fees, interest: r.paid_interest, principal: r.paid_principal } }));
               const payoff = payoffAmount(state, onDate);
               const pay = BigInt(Math.max(1, Math.round(Number(payoff) * s.share)));
-              const r = await recordRepayment(db, null, orgId, loan, { amount: pay, onDate, method: "bank", reschedule: s.mode }, TODAY);
+              const r = await recordRepayment(db, null, orgId, loan.id, { amount: pay, onDate, method: "bank", reschedule: s.mode }, TODAY);
               if (r.prepaid > 0n) prepayments++;
             } else {
               const repayments = (await loanTransactions(db, orgId, loan.id)).filter((t) => t.kind === "repayment" && !t.reversed_by);
               if (!repayments.length) continue;
-              await reverseRepayment(db, null, orgId, loan, repayments[s.pick % repayments.length].id, onDate, "test", TODAY);
+              await reverseRepayment(db, null, orgId, loan.id, repayments[s.pick % repayments.length].id, onDate, "test", TODAY);
               reversals++;
             }
           } catch (e) {
