@@ -12,7 +12,7 @@ import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/
 import { WriteOffActionSchema, WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: WriteOffActionSchema });
+  const submission = parseForm(await readForm(request), { schema: WriteOffActionSchema });
   if (submission.status !== "success") return submission.reply();
   const today = new Date().toISOString().slice(0, 10);
   const value = submission.value;

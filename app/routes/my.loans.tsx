@@ -19,7 +19,7 @@ import { loanPageData } from "~/models/loans-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseForm(await request.formData(), { schema: CardRepaymentSchema });
+  const submission = parseForm(await readForm(request), { schema: CardRepaymentSchema });
   if (submission.status !== "success") return submission.reply();
   const stripe = await stripeClient();
   if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });

@@ -9,7 +9,7 @@ import { memberHoldings } from "~/models/shares.server";
 import { MemberTransferSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseForm(await request.formData(), { schema: MemberTransferSchema });
+  const submission = parseForm(await readForm(request), { schema: MemberTransferSchema });
   if (submission.status !== "success") return submission.reply();
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const memberId = ctx.memberId;

@@ -11,7 +11,7 @@ import { WithdrawalRequestSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Withdraw shares · Co-op Register" }];
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseForm(await request.formData(), { schema: WithdrawalRequestSchema });
+  const submission = parseForm(await readForm(request), { schema: WithdrawalRequestSchema });
   if (submission.status !== "success") return submission.reply();
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const memberId = ctx.memberId;

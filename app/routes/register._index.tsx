@@ -6,6 +6,7 @@ import { registerBatch } from "~/models/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { queryParams } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "register:read" };
@@ -16,7 +17,7 @@ const PAGE = 50;
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const url = new URL(request.url);
-  const params = RegisterParams.parse(Object.fromEntries(url.searchParams));
+  const params = queryParams(request, RegisterParams);
   const after = Math.max(0, Number(url.searchParams.get("after")) || 0);
   const today = new Date().toISOString().slice(0, 10);
   const asAt = params.asAt && params.asAt < today ? params.asAt : today;

@@ -5,6 +5,7 @@ import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { queryParams } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "register:read" };
@@ -14,7 +15,7 @@ const PDF_ROW_LIMIT = 20_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
-  const params = RegisterParams.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = queryParams(request, RegisterParams);
   const today = new Date().toISOString().slice(0, 10);
   const asAt = params.asAt && params.asAt < today ? params.asAt : today;
   const cur = ctx.organisation.currency;

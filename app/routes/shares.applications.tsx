@@ -7,7 +7,7 @@ import { DecisionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Applications to join · Co-op Register" }];
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: DecisionSchema });
+  const submission = parseForm(await readForm(request), { schema: DecisionSchema });
   if (submission.status !== "success") return { result: submission.reply(), message: null, error: Object.values(submission.error ?? {}).flat().join(". ") };
   const v = submission.value;
   const db = await getDb();

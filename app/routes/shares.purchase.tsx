@@ -11,7 +11,7 @@ import { ManualPurchaseSchema, PAYMENT_METHODS } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Record a share purchase · Co-op Register" }];
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: ManualPurchaseSchema });
+  const submission = parseForm(await readForm(request), { schema: ManualPurchaseSchema });
   if (submission.status !== "success") return submission.reply();
   const v = submission.value;
   const db = await getDb();

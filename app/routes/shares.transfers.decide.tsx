@@ -5,14 +5,14 @@ import { TransferDecisionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 /** The board's decision on a transfer (its own route: the board decides, the secretary records). */
 export const access: RouteAccess = { action: "shares:govern" };
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
-  const submission = parseForm(await request.formData(), { schema: TransferDecisionSchema });
+  const submission = parseForm(await readForm(request), { schema: TransferDecisionSchema });
   if (submission.status !== "success") return new Response("Choose approve or reject", { status: 400 });
   const v = submission.value;
   const db = await getDb();

@@ -7,7 +7,7 @@ import { PayWithdrawalsSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Withdrawals · Co-op Register" }];
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: PayWithdrawalsSchema });
+  const submission = parseForm(await readForm(request), { schema: PayWithdrawalsSchema });
   if (submission.status !== "success") return { message: null, error: "Enter the payment date" };
   const db = await getDb();
   const paid = await db.transaction().execute((trx) => payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, submission.value.paidOn, ctx.organisation.currency));

@@ -25,7 +25,10 @@ export const uuid = z.string().uuid("Not a valid id");
 /** For ids taken from a path or a form before they reach a uuid column. */
 export const isUuid = (s: string) => uuid.safeParse(s).success;
 
+/** A search box's text: at most 200 characters. */
+export const searchText = z.string().trim().max(200, "Search for at most 200 characters").optional().default("");
+
 export const pageParams = z.object({
-  q: z.string().trim().max(200).optional().default(""),
+  q: searchText,
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
 });

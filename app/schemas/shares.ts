@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "~/domain/money";
 import { isValidPostcode } from "~/domain/postcode";
-import { emailField, isoDate, uuid } from "./common";
+import { emailField, isoDate, searchText, uuid } from "./common";
 
 /** Shared by the share forms, their actions, the import and the CLIs. */
 
@@ -159,7 +159,7 @@ export const InterestRunSchema = z.object({
 });
 
 export const RegisterParams = z.object({
-  q: z.string().trim().max(200).optional().default(""),
+  q: searchText,
   asAt: isoDate.optional().catch(undefined),
   status: z.enum(["current", "former", "all"]).catch("current").default("current"),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
