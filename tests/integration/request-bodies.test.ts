@@ -155,4 +155,19 @@ describe("bad input is a 400 or 415 with a message, never a 500", () => {
     expect(await res.text()).toContain("200 characters");
     expect((await b.get(`/members?q=${"a".repeat(200)}`)).status).toBe(200);
   });
+
+  it("answers amounts beyond bigint and member numbers beyond the register's with field errors, writing nothing", async () => {
+    const b = await signedInSecretary();
+    const huge = "99999999999999999999999";
+    const share = await b.post("/shares/classes/new", { name: "Huge Par", parValue: huge, minHolding: "1", noticeDays: "90", interestRate: "0", voting: "one-member-one-vote" });
+    expect(share.status).toBe(200);
+    expect(await share.text()).toContain("Enter the par value as an amount like 1.00");
+    expect(await t.db.selectFrom("share_classes").select("id").where("organisation_id", "=", t.org.id).where("name", "=", "Huge Par").execute()).toHaveLength(0);
+    const purchase = await b.post("/shares/purchase", { memberNumber: huge, classId: "00000000-0000-4000-8000-000000000000", shares: "1", method: "cash", paidOn: "2026-01-01" });
+    expect(purchase.status).toBe(200);
+    expect(await purchase.text()).toContain("No member has that number");
+    const lm3 = await b.post("/lm3", { intent: "calculate", name: "Big", periodFrom: "2025-01-01", periodTo: "2025-12-31", income: huge, suppliers: "1", staff: "1", r3Source: "entered", respend: "1" });
+    expect(lm3.status).toBe(200);
+    expect(await lm3.text()).toContain("That is more than any amount taken");
+  });
 });
