@@ -103,7 +103,9 @@ export const UPLOADS: readonly { path: RegExp; maxFileBytes: number }[] = [
 const PUBLIC_POSTS = /^\/(login|forgot-password|join\/[^/]+|reset-password\/[^/]+|invitation\/[^/]+)\/?$/;
 
 /** What a route's request body may hold: its byte limit, and the largest file (0: no files). */
-export function bodyLimits(path: string): { maxBytes: number; maxFileBytes: number } {
+export function bodyLimits(requestPath: string): { maxBytes: number; maxFileBytes: number } {
+  // A form submitted by the page's script (Remix single fetch) posts to the same path + ".data" ("/_root.data" for "/").
+  const path = requestPath === "/_root.data" ? "/" : requestPath.replace(/\.data$/, "");
   const upload = UPLOADS.find((u) => u.path.test(path));
   if (upload) return { maxBytes: upload.maxFileBytes + UPLOAD_OVERHEAD_BYTES, maxFileBytes: upload.maxFileBytes };
   return { maxBytes: PUBLIC_POSTS.test(path) ? PUBLIC_BODY_BYTES : MAX_FORM_BYTES, maxFileBytes: 0 };

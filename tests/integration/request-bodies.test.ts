@@ -103,6 +103,15 @@ describe("body limits, counted as the bytes arrive", () => {
     };
     // 3 MB: within the documents route's 5 MB, over an ordinary form's 1 MB.
     expect(bodyLimits("/documents/upload").maxFileBytes).toBe(5 * 1024 * 1024);
+    // The same limits when the page's script submits the form (Remix single fetch posts to the path + ".data").
+    expect(bodyLimits("/import.data")).toEqual(bodyLimits("/import"));
+    expect(bodyLimits("/login.data")).toEqual(bodyLimits("/login"));
+    // 1.2 MB: over an ordinary form's limit, well within the import's.
+    const secretary = await signedInSecretary();
+    const csv = new FormData();
+    csv.append("file", new File(["name\n" + "x".repeat(1200 * 1024)], "members.csv", { type: "text/csv" }));
+    const scripted = await fetch(t.server.base + "/import.data", { method: "POST", headers: { Cookie: secretary.cookie, Origin: t.server.base }, body: csv });
+    expect(scripted.status).toBe(200);
     const document = await upload("/documents/upload", 3 * 1024 * 1024);
     expect(document.status).toBe(302);
     expect(document.headers.get("location")).toContain("documentAdded=1");
