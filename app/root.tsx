@@ -10,6 +10,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -117,6 +118,7 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const location = useLocation();
   if (isRouteErrorResponse(error)) {
     if (error.status === 404) {
       return (
@@ -150,6 +152,8 @@ export function ErrorBoundary() {
       <section className="error-page">
         <h1>{error.status} {error.statusText}</h1>
         <p>{typeof error.data === "string" ? error.data : "The request could not be completed."}</p>
+        {/* A refused form (400, 413, 415): nothing was saved; the page's form is one link away. */}
+        <p><Link to={location.pathname} reloadDocument>Back to the page</Link></p>
       </section>
     );
   }

@@ -21,7 +21,7 @@ import { startWorker } from "../app/utils/jobs.server";
 import { smtpSender, startMailer } from "../app/utils/mailer.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
-import { declaredTooLarge, FormTooLargeError, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, securityHeaders } from "../app/utils/http.server";
+import { BodyTooLargeError, bodyRefusal, checkRequestBody, closeAfterAnswer, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, requestBody, securityHeaders } from "../app/utils/http.server";
 import { ballotBox } from "../app/utils/ballot-box.server";
 import { servedOverHttps } from "../app/utils/session.server";
 
@@ -39,8 +39,8 @@ const cspNonces = new WeakMap<IncomingMessage, string>();
 
 /**
  * The HTTP server (not yet listening). Every request first gets its CSP
- * nonce, the security headers, the client IP, the same-origin check and the
- * check of its declared body size; a ballot form's post then goes to the ballot box, which answers accepted
+ * nonce, the security headers, the client IP, the same-origin check and its
+ * body's limit and content type; a ballot form's post then goes to the ballot box, which answers accepted
  * ballots itself (before Express and Remix: at a general meeting's vote they
  * are most of the traffic); everything else goes to Express and Remix.
  */
@@ -56,11 +56,12 @@ export function createHttpServer(build: ServerBuild, opts: { secure?: boolean } 
       res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" }).end("Refused: this request did not come from this site (cross-site request).");
       return;
     }
-    const tooLarge = declaredTooLarge(req);
-    if (tooLarge) return sendError(res, tooLarge);
+    // Every body is held to its route's limit as it arrives (ADR 0011); a form route takes form posts only.
+    const refused = checkRequestBody(req, res, pathOf(req.url));
+    if (refused) return sendRefusal(req, res, refused.status, refused.message);
     ballotBox(req, res).then(
       (answered) => answered || app(req, res),
-      (error: unknown) => sendError(res, error),
+      (error: unknown) => sendError(res, error, req),
     );
   });
 }
@@ -93,6 +94,9 @@ function createApp(build: ServerBuild) {
         return sendUnavailable(res);
       }
       const response = await handle(await remixRequest(req, res), { cspNonce: cspNonces.get(req) });
+      // A body cut off at its limit fails whoever was reading it: the answer is the 413, whatever the route made of it.
+      const tooLarge = bodyRefusal(req);
+      if (tooLarge) return sendError(res, tooLarge, req);
       // A request that failed because the database went away gets the 503 page, not a 500.
       if (response.status >= 500 && databaseUnavailable()) return sendUnavailable(res);
       await sendRemixResponse(res, response);
@@ -100,15 +104,14 @@ function createApp(build: ServerBuild) {
       next(error);
     }
   });
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => sendError(res, error));
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => sendError(res, error, req));
   return app;
 }
 
 /** Last resort: never a stack trace to the browser; 503 when the database is the cause. */
-function sendError(res: ServerResponse, error: unknown) {
-  if (error instanceof FormTooLargeError && !res.headersSent) {
-    return res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" }).end(error.message);
-  }
+function sendError(res: ServerResponse, error: unknown, req?: IncomingMessage) {
+  const tooLarge = error instanceof BodyTooLargeError ? error : req && bodyRefusal(req);
+  if (tooLarge && req && !res.headersSent) return sendRefusal(req, res, 413, tooLarge.message);
   if (databaseUnavailable()) return sendUnavailable(res);
   console.error(error);
   if (res.headersSent) return res.destroy();
@@ -117,9 +120,9 @@ function sendError(res: ServerResponse, error: unknown) {
 
 /*
  * The Fetch Request that Remix handles, made from Express's request. Like
- * @remix-run/express's, except that a form post
- * (application/x-www-form-urlencoded) is read whole, once, and shared with
- * the ballot box, and the host is the Host header alone ("trust proxy" is off).
+ * @remix-run/express's, except that the body is counted against its limit
+ * as it arrives, a form post (application/x-www-form-urlencoded) is read
+ * whole (within its limit), once, and shared with the ballot box, and the host is the Host header alone ("trust proxy" is off).
  */
 async function remixRequest(req: express.Request, res: express.Response): Promise<Request> {
   // Loaders and actions are aborted if the browser goes away before the response is sent.
@@ -131,11 +134,48 @@ async function remixRequest(req: express.Request, res: express.Response): Promis
     if (isFormPost(req)) {
       init.body = new Uint8Array(await readFormBody(req));
     } else {
-      init.body = createReadableStreamFromReadable(req);
+      init.body = createReadableStreamFromReadable(requestBody(req));
       init.duplex = "half";
     }
   }
   return new Request(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`, init);
+}
+
+/**
+ * A request refused at the door (400 a NUL in its address, 413 too large, 415 not a form): a page with a way back for
+ * a browser, the message alone for anything else. The connection is closed
+ * once the answer is out, so the rest of a large body is not taken.
+ */
+function sendRefusal(req: IncomingMessage, res: ServerResponse, status: 400 | 413 | 415, message: string) {
+  const title = status === 413 ? "Too large to accept" : status === 415 ? "Not a form this page takes" : "Not an address this site takes";
+  const html = (req.headers.accept ?? "").includes("text/html");
+  res.writeHead(status, { "Content-Type": `${html ? "text/html" : "text/plain"}; charset=utf-8`, Connection: "close" });
+  closeAfterAnswer(req, res);
+  if (!html) return res.end(message);
+  res.end(
+    `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Co-op Register</title></head>` +
+      `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5"><h1>${title}</h1>` +
+      `<p>${escapeHtml(message)} Nothing was saved.</p><p><a href="${escapeHtml(backLink(req))}">Go back to the page you came from</a></p></body></html>`,
+  );
+}
+
+/** The page the request came from, when it is one of this site's (its path only), or the dashboard. */
+function backLink(req: IncomingMessage): string {
+  const referer = req.headers.referer;
+  if (referer) {
+    try {
+      const from = new URL(referer);
+      if (from.host === req.headers.host) return from.pathname + from.search;
+    } catch {
+      // Not a URL: fall through.
+    }
+  }
+  const path = pathOf(req.url);
+  return path.startsWith("/") && !path.startsWith("//") ? path : "/dashboard";
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function sendUnavailable(res: ServerResponse) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocate, applyBasisPoints, displayMoney, divRound, formatMinor, parseMoney } from "./money";
+import { allocate, applyBasisPoints, displayMoney, divRound, formatMinor, MAX_MINOR_UNITS, parseMoney } from "./money";
 
 describe("money", () => {
   it("parses and formats decimal strings exactly", () => {
@@ -14,6 +14,13 @@ describe("money", () => {
     expect(() => parseMoney("1.234")).toThrow(/decimal places/);
     expect(() => parseMoney("1e3")).toThrow(/not an amount/);
     expect(() => parseMoney("")).toThrow();
+  });
+  it("refuses amounts beyond MAX_MINOR_UNITS (so none can overflow a bigint column), either sign", () => {
+    expect(parseMoney("10000000000000.00")).toBe(MAX_MINOR_UNITS);
+    expect(parseMoney("-10000000000000")).toBe(-MAX_MINOR_UNITS);
+    expect(() => parseMoney("10000000000000.01")).toThrow(/larger than any amount/);
+    expect(() => parseMoney("-99999999999999999999")).toThrow(/larger than any amount/);
+    expect(() => parseMoney("9".repeat(400))).toThrow(RangeError);
   });
   it("rounds half-even, half-up, down and up", () => {
     expect(divRound(25n, 10n)).toBe(2n);

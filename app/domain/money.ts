@@ -10,14 +10,23 @@ export type RoundingMode = "half-even" | "half-up" | "down" | "up";
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
+/**
+ * The largest amount taken, in minor units: 10^15 (£10 trillion), far beyond
+ * any co-operative's figures and far inside PostgreSQL's bigint (9.2 x 10^18),
+ * so sums of many such amounts still fit.
+ */
+export const MAX_MINOR_UNITS = 10n ** 15n;
+
 /** Parse "12.34" (or "12", "-0.5") into minor units with `scale` decimals.
- *  More decimals than the currency has is an error, not a silent rounding. */
+ *  More decimals than the currency has is an error, not a silent rounding;
+ *  so is an amount beyond MAX_MINOR_UNITS. */
 export function parseMoney(text: string, scale = 2): Minor {
   const m = DECIMAL.exec(text.trim());
   if (!m) throw new RangeError(`not an amount: "${text}"`);
   const [, sign, whole, frac = ""] = m;
   if (frac.length > scale) throw new RangeError(`"${text}" has more than ${scale} decimal places`);
   const units = BigInt(whole) * 10n ** BigInt(scale) + BigInt(frac.padEnd(scale, "0") || "0");
+  if (units > MAX_MINOR_UNITS) throw new RangeError(`"${text.trim().slice(0, 40)}" is larger than any amount taken`);
   return sign ? -units : units;
 }
 

@@ -6,7 +6,7 @@ import { CalendarFeedSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import * as clock from "~/utils/clock.server";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { appUrl, requireUser } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** A new private address (any earlier one stops working), shown once; or no feed at all. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
-  const submission = parseForm(await request.formData(), { schema: CalendarFeedSchema });
+  const submission = parseForm(await readForm(request), { schema: CalendarFeedSchema });
   if (submission.status !== "success") return { url: null, stopped: false };
   const db = await getDb();
   if (submission.value.intent === "stop") {

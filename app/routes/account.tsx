@@ -12,7 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requireUser, sessionCookie } from "~/utils/session.server";
 import { verifyPassword } from "~/utils/tokens.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
 export const meta: MetaFunction = () => [{ title: "Your account · Co-op Register" }];
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Changing the password voids every reset link and ends every other session, then starts a fresh one here. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
-  const submission = parseForm(await request.formData(), { schema: ChangePasswordSchema });
+  const submission = parseForm(await readForm(request), { schema: ChangePasswordSchema });
   if (submission.status !== "success") return { result: submission.reply({ hideFields: ["current", "password", "confirm"] }), changed: false };
   const db = await getDb();
   const user = await db.selectFrom("users").select("password_hash").where("id", "=", ctx.user.id).executeTakeFirstOrThrow();

@@ -19,7 +19,7 @@ import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
@@ -74,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
   if (!app) throw new Response("No such application", { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const submission = parseForm(formData, { schema: StepSchema });
   if (submission.status !== "success") return { intent, result: submission.reply() };

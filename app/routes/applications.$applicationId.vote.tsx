@@ -13,7 +13,7 @@ import { VoteSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:approve", action: "loans:approve" };
 export const meta: MetaFunction = () => [{ title: "Credit committee vote · Co-op Register" }];
@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
   if (!app) throw new Response("No such application", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: VoteSchema });
+  const submission = parseForm(await readForm(request), { schema: VoteSchema });
   if (submission.status !== "success") return submission.reply();
   try {
     await db.transaction().execute((trx) => castVote(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value));

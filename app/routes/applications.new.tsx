@@ -12,7 +12,7 @@ import { ApplicationSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
-  const submission = parseForm(await request.formData(), { schema: ApplicationSchema });
+  const submission = parseForm(await readForm(request), { schema: ApplicationSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

@@ -10,7 +10,7 @@ import { BORROWER_LEGAL_FORMS, BorrowerSchema, OWNERSHIP } from "~/schemas/lendi
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "Add a borrower · Co-op Register" }];
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
-  const submission = parseForm(await request.formData(), { schema: BorrowerSchema });
+  const submission = parseForm(await readForm(request), { schema: BorrowerSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { addDocument, MAX_DOCUMENT_BYTES } from "~/models/loan-documents.server";
+import { addDocument } from "~/models/loan-documents.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
 
 export const access: RouteAccess = { action: "loans:write" };
@@ -19,13 +20,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
     return new Response("Upload a file with the form on the application or loan page.", { status: 400 });
   }
-  let form: FormData;
-  try {
-    // One byte over the limit is enough to know the file is too big: nothing larger is held in memory.
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_DOCUMENT_BYTES + 1 }));
-  } catch {
-    return new Response("Files can be at most 5 MB.", { status: 413 });
-  }
+  // Streamed in, and refused (413) as soon as the file passes this route's limit (5 MB, bodyLimits).
+  const form = await readForm(request);
   const target = UploadSchema.safeParse({ applicationId: form.get("applicationId") || undefined, loanId: form.get("loanId") || undefined });
   if (!target.success) return new Response("Upload from an application or loan page.", { status: 400 });
   const back = target.data.applicationId ? `/applications/${target.data.applicationId}` : `/loans/${target.data.loanId}`;

@@ -9,7 +9,7 @@ import { ForgotPasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction = () => [{ title: "Forgotten password · Co-op Register" }];
@@ -19,7 +19,7 @@ export async function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseForm(await request.formData(), { schema: ForgotPasswordSchema });
+  const submission = parseForm(await readForm(request), { schema: ForgotPasswordSchema });
   if (submission.status !== "success") return { result: submission.reply(), sent: false };
   await requestPasswordReset(await getDb(), submission.value.email, appUrl(request));
   // The same answer whether or not the address has an account.

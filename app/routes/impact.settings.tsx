@@ -10,7 +10,7 @@ import { ImpactSettingsSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "organisation:manage", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "Impact settings · Co-op Register" }];
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
-  const submission = parseForm(await request.formData(), { schema: ImpactSettingsSchema });
+  const submission = parseForm(await readForm(request), { schema: ImpactSettingsSchema });
   if (submission.status !== "success") return { result: submission.reply(), saved: false };
   const area = parseLocalArea(submission.value.widerArea);
   if (area.errors.length) return { result: submission.reply({ fieldErrors: { widerArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false };

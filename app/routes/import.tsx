@@ -11,7 +11,7 @@ import { ImportSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: ImportSchema });
+  const submission = parseForm(await readForm(request), { schema: ImportSchema });
   if (submission.status !== "success") return { result: submission.reply(), errors: [], imported: null };
   const bytes = new Uint8Array(await submission.value.file.arrayBuffer());
   const db = await getDb();

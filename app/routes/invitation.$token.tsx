@@ -8,7 +8,7 @@ import { AcceptInvitationSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { startSession } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction = () => [{ title: "Accept invitation · Co-op Register" }];
@@ -19,7 +19,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const submission = parseForm(await request.formData(), { schema: AcceptInvitationSchema });
+  const submission = parseForm(await readForm(request), { schema: AcceptInvitationSchema });
   if (submission.status !== "success") return submission.reply({ hideFields: ["password", "confirm"] });
   const db = await getDb();
   const accepted = await db.transaction().execute((trx) => acceptInvitation(trx, params.token ?? "", submission.value));

@@ -11,7 +11,7 @@ import { listShareClasses } from "~/models/shares.server";
 import { JOIN_DECLARATIONS, JoinSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
@@ -34,7 +34,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const org = await orgFrom(params.orgSlug);
-  const submission = parseForm(await request.formData(), { schema: JoinSchema });
+  const submission = parseForm(await readForm(request), { schema: JoinSchema });
   if (submission.status !== "success") return { result: submission.reply(), applied: null };
   const db = await getDb();
   const today = clock.today(org);

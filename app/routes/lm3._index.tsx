@@ -12,7 +12,7 @@ import { Lm3Schema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "LM3 calculator · Co-op Register" }];
@@ -42,7 +42,7 @@ type Shown = { lm3: string; r1: string; r2: string; r3: string; method: string; 
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
-  const submission = parseForm(await request.formData(), { schema: Lm3Schema });
+  const submission = parseForm(await readForm(request), { schema: Lm3Schema });
   if (submission.status !== "success") return { result: submission.reply(), shown: null as Shown | null };
   const v = submission.value;
   let respend: Lm3StudyInput["respend"];

@@ -18,7 +18,7 @@ import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { openWriteOffProposal } from "~/models/write-offs.server";
 import * as clock from "~/utils/clock.server";
 import { resolveAsAt } from "~/domain/as-at";
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseForm(formData, { schema: LoanActionForm });
   const intent = String(formData.get("intent") ?? "");
   if (submission.status !== "success") return { intent, result: submission.reply(), done: null };

@@ -14,7 +14,7 @@ import { keyed } from "~/schemas/common";
 import { WriteOffActionSchema, WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
 
@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw new Response("No such loan", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: WriteOffForm });
+  const submission = parseForm(await readForm(request), { schema: WriteOffForm });
   if (submission.status !== "success") return submission.reply();
   const today = clock.today(ctx.organisation);
   const value = submission.value;

@@ -4,6 +4,7 @@ import { invalidateAllSessions, invalidateSession } from "~/models/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { clearSessionCookie, requireUser } from "~/utils/session.server";
+import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "signed-in" };
 
@@ -14,7 +15,7 @@ export async function loader() {
 /** "everywhere" ends every session of the user, on every device. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const db = await getDb();
   if (form.get("scope") === "everywhere") await invalidateAllSessions(db, ctx.user.id);
   else await invalidateSession(db, ctx.sessionId);

@@ -14,7 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { emailMeetingNotice, meetingNotice } from "~/models/voting-mail.server";
 import { requireMeeting } from "~/utils/governance.server";
 import { appUrl } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
@@ -58,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
   const meetingId = meeting.id;
-  const submission = parseForm(await request.formData(), { schema: MeetingActionSchema });
+  const submission = parseForm(await readForm(request), { schema: MeetingActionSchema });
   if (submission.status !== "success") return { result: submission.reply(), saved: null };
   const v = submission.value;
   try {

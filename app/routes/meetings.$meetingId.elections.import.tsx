@@ -11,7 +11,7 @@ import { GovernanceError } from "~/models/meetings.errors.server";
 import { BltImportSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Import a BLT file · Co-op Register" }];
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
-  const submission = parseForm(await request.formData(), { schema: BltImportSchema });
+  const submission = parseForm(await readForm(request), { schema: BltImportSchema });
   if (submission.status !== "success") return submission.reply();
   try {
     const motion = await db.transaction().execute((trx) => importBlt(trx, ctx.user.id, ctx.organisation.id, meeting.id, submission.value.blt, submission.value.countMethod));

@@ -9,7 +9,7 @@ import { createElection } from "~/models/meetings.server";
 import { ELECTION_KINDS, ElectionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Add an election · Co-op Register" }];
@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
-  const submission = parseForm(await request.formData(), { schema: ElectionSchema });
+  const submission = parseForm(await readForm(request), { schema: ElectionSchema });
   if (submission.status !== "success") return submission.reply();
   const motion = await db.transaction().execute((trx) => createElection(trx, ctx.user.id, ctx.organisation.id, meeting.id, submission.value));
   return redirect(`/elections/${motion.id}`);

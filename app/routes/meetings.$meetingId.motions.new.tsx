@@ -10,7 +10,7 @@ import { getOrganisation } from "~/models/organisations.server";
 import { MOTION_KINDS, MotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Add a resolution · Co-op Register" }];
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "meetings:manage");
-  const submission = parseForm(await request.formData(), { schema: MotionSchema });
+  const submission = parseForm(await readForm(request), { schema: MotionSchema });
   if (submission.status !== "success") return submission.reply();
   const motion = await db.transaction().execute(async (trx) => {
     const org = await getOrganisation(trx, ctx.organisation.id);

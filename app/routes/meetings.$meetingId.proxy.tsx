@@ -11,7 +11,7 @@ import { appointProxy, proxiesForMember, revokeProxy } from "~/models/proxies.se
 import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Proxies · Co-op Register" }];
@@ -47,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { ctx, db, meeting } = await requireMeeting(request, params, "ballots:cast");
-  const form = await request.formData();
+  const form = await readForm(request);
   // Instructions arrive as instruction.<motionId>; gather them into the schema's record.
   const submission = parseForm(form, { schema: ProxySchema });
   if (submission.status !== "success") return submission.reply();

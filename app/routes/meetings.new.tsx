@@ -11,7 +11,7 @@ import { MEETING_FORMATS, MEETING_KINDS, MeetingSchema } from "~/schemas/governa
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
-  const submission = parseForm(await request.formData(), { schema: MeetingSchema });
+  const submission = parseForm(await readForm(request), { schema: MeetingSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

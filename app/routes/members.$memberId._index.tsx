@@ -11,7 +11,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:read", action: "register:write" };
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
   const memberId = idParam(params, "memberId");
-  const submission = parseForm(await request.formData(), { schema: MemberStatusSchema });
+  const submission = parseForm(await readForm(request), { schema: MemberStatusSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   const updated = await db.transaction().execute((trx) => changeMemberStatus(trx, ctx.user.id, ctx.organisation.id, memberId, submission.value));

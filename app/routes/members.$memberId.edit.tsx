@@ -10,7 +10,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "register:write", action: "register:write" };
 export const meta: MetaFunction = () => [{ title: "Edit member · Co-op Register" }];
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
   const memberId = idParam(params, "memberId");
-  const submission = parseForm(await request.formData(), { schema: MemberSchema });
+  const submission = parseForm(await readForm(request), { schema: MemberSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   const updated = await db.transaction().execute(async (trx) => {

@@ -6,6 +6,7 @@ import { MEMBER_STATUSES } from "~/schemas/member";
 import { pageParams } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { queryParams } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import { z } from "zod";
 
@@ -16,8 +17,7 @@ const ListParams = pageParams.extend({ status: z.enum(MEMBER_STATUSES).optional(
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
-  const url = new URL(request.url);
-  const params = ListParams.parse({ q: url.searchParams.get("q") ?? undefined, page: url.searchParams.get("page") ?? undefined, status: url.searchParams.get("status") || undefined });
+  const params = queryParams(request, ListParams);
   const result = await searchMembers(await getDb(), ctx.organisation.id, params);
   return { ...result, q: params.q, status: params.status ?? "", canWrite: ctx.permissions.has("register:write") };
 }

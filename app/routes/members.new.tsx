@@ -9,7 +9,7 @@ import { MemberSchema } from "~/schemas/member";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:write", action: "register:write" };
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
-  const submission = parseForm(await request.formData(), { schema: MemberSchema });
+  const submission = parseForm(await readForm(request), { schema: MemberSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

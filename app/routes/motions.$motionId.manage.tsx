@@ -16,7 +16,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { appUrl, requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Register" }];
@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
   if (!motion) throw new Response("Not found", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: ManageMotionSchema });
+  const submission = parseForm(await readForm(request), { schema: ManageMotionSchema });
   if (submission.status !== "success") return submission.reply();
   const org = ctx.organisation.id;
   try {

@@ -11,7 +11,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Register" }];
@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const motionId = idParam(params, "motionId");
   if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: ProxyVoteSchema });
+  const submission = parseForm(await readForm(request), { schema: ProxyVoteSchema });
   if (submission.status !== "success") return { result: submission.reply(), receipt: null, appointer: null };
   try {
     const { receipt } = await db.transaction().execute((trx) =>

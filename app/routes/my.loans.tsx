@@ -20,7 +20,7 @@ import { loanPageData } from "~/models/loans-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
@@ -48,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const submission = parseForm(await request.formData(), { schema: PayForm });
+  const submission = parseForm(await readForm(request), { schema: PayForm });
   if (submission.status !== "success") return submission.reply();
   const stripe = await stripeClient();
   if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });

@@ -14,7 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import { uuid } from "~/schemas/common";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.anchor.name ?? "Anchor institution"} · Co-op Register` }];
@@ -50,7 +50,7 @@ type RowError = { line: number; column?: string; reason: string };
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
   const anchor = await anchorOr404(ctx.organisation.id, params.anchorId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const db = await getDb();
   if (formData.get("intent") === "withdraw") {
     const submission = parseForm(formData, { schema: WithdrawUploadSchema });

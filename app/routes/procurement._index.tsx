@@ -13,7 +13,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import type { AnchorKind } from "../../db/tables/impact";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "Anchor procurement · Co-op Register" }];
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
-  const submission = parseForm(await request.formData(), { schema: AnchorSchema });
+  const submission = parseForm(await readForm(request), { schema: AnchorSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

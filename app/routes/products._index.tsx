@@ -13,7 +13,7 @@ import { FREQUENCIES, ProductSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "Loan products · Co-op Register" }];
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
-  const submission = parseForm(await request.formData(), { schema: ProductSchema });
+  const submission = parseForm(await readForm(request), { schema: ProductSchema });
   if (submission.status !== "success") return { result: submission.reply(), created: null };
   const db = await getDb();
   try {

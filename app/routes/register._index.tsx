@@ -7,6 +7,7 @@ import { registerBatch } from "~/models/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { queryParams } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
 
@@ -18,7 +19,7 @@ const PAGE = 50;
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const url = new URL(request.url);
-  const params = RegisterParams.parse(Object.fromEntries(url.searchParams));
+  const params = queryParams(request, RegisterParams);
   const after = Math.max(0, Number(url.searchParams.get("after")) || 0);
   const today = clock.today(ctx.organisation);
   const { asAt, notice } = resolveAsAt(params.asAt, today);

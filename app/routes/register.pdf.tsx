@@ -5,6 +5,7 @@ import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
+import { queryParams } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
 import { futureDateRefusal } from "~/domain/as-at";
@@ -16,7 +17,7 @@ const PDF_ROW_LIMIT = 20_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
-  const params = RegisterParams.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = queryParams(request, RegisterParams);
   const today = clock.today(ctx.organisation);
   if (params.asAt && params.asAt > today) throw new Response(futureDateRefusal(params.asAt, today), { status: 400 });
   const asAt = params.asAt ?? today;

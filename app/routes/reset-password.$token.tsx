@@ -8,7 +8,7 @@ import { findValidPasswordReset, resetPassword } from "~/models/auth.server";
 import { NewPasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Co-op Register" }];
@@ -19,7 +19,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const submission = parseForm(await request.formData(), { schema: NewPasswordSchema });
+  const submission = parseForm(await readForm(request), { schema: NewPasswordSchema });
   if (submission.status !== "success") return submission.reply({ hideFields: ["password", "confirm"] });
   const db = await getDb();
   const userId = await db.transaction().execute((trx) => resetPassword(trx, params.token ?? "", submission.value.password));

@@ -12,7 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
 import type { LegalForm } from "../../db/schema";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "organisation:manage", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "Settings · Co-op Register" }];
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
-  const submission = parseForm(await request.formData(), { schema: OrganisationSettingsSchema });
+  const submission = parseForm(await readForm(request), { schema: OrganisationSettingsSchema });
   if (submission.status !== "success") return { result: submission.reply(), saved: false };
   const area = parseLocalArea(submission.value.localArea);
   if (area.errors.length) {

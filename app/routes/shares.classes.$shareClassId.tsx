@@ -10,7 +10,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
   const classId = idParam(params, "shareClassId");
-  const submission = parseForm(await request.formData(), { schema: ShareClassSchema });
+  const submission = parseForm(await readForm(request), { schema: ShareClassSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

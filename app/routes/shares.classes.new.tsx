@@ -8,7 +8,7 @@ import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Add a share class · Co-op Register" }];
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: ShareClassSchema });
+  const submission = parseForm(await readForm(request), { schema: ShareClassSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   try {

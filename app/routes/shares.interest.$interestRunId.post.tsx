@@ -10,6 +10,7 @@ import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
+import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { action: "shares:write" };
 /** The posting date, with the run page's one-time key: a double click posts once. */
@@ -21,7 +22,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params, "interestRunId");
   const db = await getDb();
   if (!(await interestRunExists(db, ctx.organisation.id, id))) throw new Response("Not found", { status: 404 });
-  const submission = parseForm(await request.formData(), { schema: PostRunSchema });
+  const submission = parseForm(await readForm(request), { schema: PostRunSchema });
   if (submission.status !== "success") return new Response(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Enter the posting date as YYYY-MM-DD", { status: 400 });
   const v = submission.value;
   const r = await moneyTransaction(db, (trx) =>

@@ -12,7 +12,7 @@ import { InterestRunSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Interest on shares · Co-op Register" }];
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
-  const submission = parseForm(await request.formData(), { schema: InterestRunSchema });
+  const submission = parseForm(await readForm(request), { schema: InterestRunSchema });
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   const r = await db.transaction().execute((trx) => createInterestPreview(trx, ctx.user.id, ctx.organisation.id, submission.value));

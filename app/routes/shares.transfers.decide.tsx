@@ -8,7 +8,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 /** The board's decision on a transfer (its own route: the board decides, the secretary records). */
 export const access: RouteAccess = { action: "shares:govern" };
@@ -17,7 +17,7 @@ const DecisionForm = keyed(TransferDecisionSchema);
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
-  const submission = parseForm(await request.formData(), { schema: DecisionForm });
+  const submission = parseForm(await readForm(request), { schema: DecisionForm });
   if (submission.status !== "success") return new Response(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Choose approve or reject", { status: 400 });
   const v = submission.value;
   const db = await getDb();

@@ -5,6 +5,7 @@ import { switchOrganisation } from "~/models/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requireUser, safeRedirect } from "~/utils/session.server";
+import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { action: "signed-in" };
 
@@ -12,7 +13,7 @@ const SwitchSchema = z.object({ organisationId: z.string().uuid(), redirectTo: z
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
-  const parsed = SwitchSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = SwitchSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) throw new Response("Choose an organisation", { status: 400 });
   const ok = await switchOrganisation(await getDb(), ctx.sessionId, ctx.user.id, parsed.data.organisationId);
   // Not a member there: same answer as an organisation that does not exist.

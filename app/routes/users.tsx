@@ -12,7 +12,7 @@ import { InviteSchema, RolesSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl, requirePermission } from "~/utils/session.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "users:manage", action: "users:manage" };
 export const meta: MetaFunction = () => [{ title: "People & roles · Co-op Register" }];
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "users:manage");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const db = await getDb();
   if (formData.get("intent") === "roles") {
     const submission = parseForm(formData, { schema: RolesSchema });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_MINOR_UNITS, parseMoney } from "~/domain/money";
 
 /** Shared field rules, so a form, an import and a CLI agree on what is valid. */
 export const emailField = z
@@ -21,12 +22,36 @@ export const isoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, "That date does not exist");
 
+/**
+ * Whether an amount typed as digits ("1200", "-5.5", "£1,200.00") is within
+ * the largest amount taken (MAX_MINOR_UNITS); text that is not an amount is
+ * left to the field's own check. Every money field refines with this, so an
+ * amount beyond bigint is a field error, never a database error.
+ */
+export function amountInRange(text: string | undefined): boolean {
+  const plain = (text ?? "").trim().replace(/^£/, "").replace(/,/g, "");
+  if (!/^-?\d+(\.\d{1,2})?$/.test(plain)) return true;
+  try {
+    parseMoney(plain);
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const AMOUNT_TOO_LARGE = `That is more than any amount taken (${(MAX_MINOR_UNITS / 100n).toLocaleString("en-GB")})`;
+
+/** Member numbers are stored as integer: anything larger is no member's (and never reaches the database). */
+export const MAX_MEMBER_NUMBER = 2_000_000_000;
+
 export const uuid = z.string().uuid("Not a valid id");
 /** For ids taken from a path or a form before they reach a uuid column. */
 export const isUuid = (s: string) => uuid.safeParse(s).success;
 
+/** A search box's text: at most 200 characters. */
+export const searchText = z.string().trim().max(200, "Search for at most 200 characters").optional().default("");
+
 export const pageParams = z.object({
-  q: z.string().trim().max(200).optional().default(""),
+  q: searchText,
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
 });
 

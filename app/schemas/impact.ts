@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "./common";
+import { AMOUNT_TOO_LARGE, amountInRange, isoDate } from "./common";
 
 /** Forms of the community wealth area: anchor institutions, spend uploads, LM3, impact settings. */
 
@@ -44,7 +44,7 @@ const moneyText = (label: string) =>
     .string({ required_error: `Enter ${label}` })
     .trim()
     .transform((s) => s.replace(/^£/, "").replace(/,/g, ""))
-    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} in pounds, like 60000 or 60000.00`));
+    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} in pounds, like 60000 or 60000.00`).refine(amountInRange, AMOUNT_TOO_LARGE));
 
 export const Lm3Schema = z
   .object({
@@ -56,7 +56,7 @@ export const Lm3Schema = z
     suppliers: moneyText("local spend with suppliers"),
     staff: moneyText("local spend on staff"),
     r3Source: z.enum(["entered", "survey"]).default("entered"),
-    respend: z.string().trim().optional(),
+    respend: z.string().trim().optional().refine(amountInRange, AMOUNT_TOO_LARGE),
     survey: z.string().max(1_000_000).optional().default(""),
   })
   .superRefine((v, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidPostcode } from "~/domain/postcode";
-import { emailField, isoDate } from "./common";
+import { AMOUNT_TOO_LARGE, amountInRange, emailField, isoDate, MAX_MEMBER_NUMBER } from "./common";
 
 /*
  * Forms of the lending area. Amounts stay strings ("5000.00") until the
@@ -46,12 +46,14 @@ export const amountField = (label = "the amount") =>
     .string({ required_error: `Enter ${label}` })
     .trim()
     .regex(/^-?\d+(\.\d{1,2})?$/, `Enter ${label} like 5000 or 5000.00`)
-    .refine((s) => !s.startsWith("-") && /[1-9]/.test(s), `Enter ${label} of more than zero`);
+    .refine((s) => !s.startsWith("-") && /[1-9]/.test(s), `Enter ${label} of more than zero`)
+    .refine(amountInRange, AMOUNT_TOO_LARGE);
 const optionalAmount = (label: string) =>
   z
     .string()
     .trim()
     .regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} like 1200 or 1200.00`)
+    .refine(amountInRange, AMOUNT_TOO_LARGE)
     .optional();
 export const rateField = z
   .string({ required_error: "Enter a rate" })
@@ -71,7 +73,7 @@ export const BorrowerSchema = z.object({
   contactName: text(200),
   contactEmail: emailField.optional(),
   contactPhone: optionalText(40),
-  memberNumber: z.coerce.number({ invalid_type_error: "Member numbers are whole numbers" }).int("Member numbers are whole numbers").positive("Member numbers start at 1").optional(),
+  memberNumber: z.coerce.number({ invalid_type_error: "Member numbers are whole numbers" }).int("Member numbers are whole numbers").positive("Member numbers start at 1").max(MAX_MEMBER_NUMBER, "No member has that number").optional(),
 });
 export type BorrowerInput = z.infer<typeof BorrowerSchema>;
 

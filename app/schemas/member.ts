@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidPostcode } from "~/domain/postcode";
-import { emailField, isoDate } from "./common";
+import { emailField, isoDate, MAX_MEMBER_NUMBER } from "./common";
 
 export const MEMBER_STATUSES = ["applied", "admitted", "suspended", "ceased"] as const;
 
@@ -14,7 +14,7 @@ export const MemberSchema = z.object({
     .number({ invalid_type_error: "Member numbers are whole numbers" })
     .int("Member numbers are whole numbers")
     .positive("Member numbers start at 1")
-    .max(2_000_000_000)
+    .max(MAX_MEMBER_NUMBER, "Member numbers go up to 2,000,000,000")
     .optional(),
   email: emailField.optional(),
   phone: optionalText(40),

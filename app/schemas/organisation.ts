@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "~/domain/permissions";
-import { emailField } from "./common";
+import { emailField, MAX_MEMBER_NUMBER } from "./common";
 import { isTimeZone } from "~/domain/today";
 
 export const LEGAL_FORMS = [
@@ -31,7 +31,7 @@ export const InviteSchema = z.object({
   roles: z
     .array(z.enum(ROLES), { required_error: "Choose at least one role" })
     .min(1, "Choose at least one role"),
-  memberNumber: z.coerce.number().int().positive("Member numbers start at 1").optional(),
+  memberNumber: z.coerce.number().int().positive("Member numbers start at 1").max(MAX_MEMBER_NUMBER, "No member has that number").optional(),
 });
 
 export const RolesSchema = z.object({

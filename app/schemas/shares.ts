@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "~/domain/money";
 import { isValidPostcode } from "~/domain/postcode";
-import { emailField, isoDate, uuid } from "./common";
+import { emailField, isoDate, MAX_MEMBER_NUMBER, searchText, uuid } from "./common";
 
 /** Shared by the share forms, their actions, the import and the CLIs. */
 
@@ -62,7 +62,7 @@ export type ShareClassInput = z.infer<typeof ShareClassSchema>;
 export const PAYMENT_METHODS = [["bank_transfer", "Bank transfer"], ["cash", "Cash"], ["cheque", "Cheque"]] as const;
 
 export const ManualPurchaseSchema = z.object({
-  memberNumber: z.coerce.number({ required_error: "Enter the member number", invalid_type_error: "Member numbers are whole numbers" }).int("Member numbers are whole numbers").positive("Member numbers start at 1"),
+  memberNumber: z.coerce.number({ required_error: "Enter the member number", invalid_type_error: "Member numbers are whole numbers" }).int("Member numbers are whole numbers").positive("Member numbers start at 1").max(MAX_MEMBER_NUMBER, "No member has that number"),
   classId: uuid,
   shares: wholeShares(),
   method: z.enum(["bank_transfer", "cash", "cheque"], { required_error: "Choose how it was paid" }),
@@ -124,15 +124,15 @@ export const DecisionSchema = z.discriminatedUnion("decision", [
 
 export const TransferSchema = z.object({
   classId: uuid,
-  fromMemberNumber: z.coerce.number({ invalid_type_error: "Enter a member number" }).int().positive(),
-  toMemberNumber: z.coerce.number({ invalid_type_error: "Enter a member number" }).int().positive(),
+  fromMemberNumber: z.coerce.number({ invalid_type_error: "Enter a member number" }).int().positive().max(MAX_MEMBER_NUMBER, "No member has that number"),
+  toMemberNumber: z.coerce.number({ invalid_type_error: "Enter a member number" }).int().positive().max(MAX_MEMBER_NUMBER, "No member has that number"),
   shares: wholeShares(),
 });
 
 /** A member asking to transfer some of their own shares to another member (the board then decides). */
 export const MemberTransferSchema = z.object({
   classId: uuid,
-  toMemberNumber: z.coerce.number({ invalid_type_error: "Enter the other member's number" }).int().positive(),
+  toMemberNumber: z.coerce.number({ invalid_type_error: "Enter the other member's number" }).int().positive().max(MAX_MEMBER_NUMBER, "No member has that number"),
   // The name as well as the number, so a mistyped number cannot send shares to the wrong person.
   toName: z.string({ required_error: "Enter the other member's name as it is on the register" }).trim().min(1, "Enter the other member's name as it is on the register").max(200),
   shares: wholeShares(),
@@ -159,7 +159,7 @@ export const InterestRunSchema = z.object({
 });
 
 export const RegisterParams = z.object({
-  q: z.string().trim().max(200).optional().default(""),
+  q: searchText,
   asAt: isoDate.optional().catch(undefined),
   status: z.enum(["current", "former", "all"]).catch("current").default("current"),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),

@@ -11,6 +11,7 @@ import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import { createBatcher } from "./batcher.server";
 import { parseForm } from "./forms.server";
+import { readForm } from "~/utils/forms.server";
 
 /**
  * For a meeting's pages: the signed-in user (who must have `permission`), the
@@ -103,7 +104,7 @@ export async function castVoteFromForm(
   form: BallotForm,
 ) {
   const db = await getDb();
-  const cast = await castFormBallot(db, ctx, motionId, form, await request.formData());
+  const cast = await castFormBallot(db, ctx, motionId, form, await readForm(request));
   if (cast.receiptPage) return redirect(cast.receiptPage);
   if (cast.refusal) {
     if (cast.refusal.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { defaultYearEnd } from "~/models/impact.server";
 import { uuid } from "~/schemas/common";
 import { YearSchema } from "~/schemas/impact";
@@ -20,4 +21,18 @@ export function yearEndParam(request: Request, today: string): string {
   const parsed = YearSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw new Response("Give the year end as YYYY-MM-DD.", { status: 400 });
   return parsed.data.yearEnd ?? defaultYearEnd(today);
+}
+
+/**
+ * A page's query string read with its schema, or a 400 naming what is wrong
+ * (a search longer than the page takes, say): an address typed or made by a
+ * script is bad input, not a fault.
+ */
+export function queryParams<Schema extends z.ZodTypeAny>(request: Request, schema: Schema): z.output<Schema> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Response(`${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  return parsed.data;
 }

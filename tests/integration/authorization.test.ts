@@ -9,83 +9,34 @@ import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsFor, ROLES, type Role } from "~/domain/permissions";
 import { createSession } from "~/models/auth.server";
-import type { AccessRule, RouteAccess } from "~/utils/access";
+import type { AccessRule } from "~/utils/access";
 import type { Database } from "~/utils/db.server";
-import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { loadBuild } from "../../scripts/server";
 import { testDb } from "../db";
-import { governanceFixtures } from "../fixtures/governance";
-import { impactFixtures } from "../fixtures/impact";
-import { lendingFixtures } from "../fixtures/lending";
-import { sharesFixtures } from "../fixtures/shares";
 import { startTestServer, type TestServer } from "../http";
+import { routeCases as allRouteCases, routeUrl, routeWorld, type RouteCase } from "../routes";
 
 let db: Database;
 let server: TestServer;
 let build: ServerBuild;
 const SECRET_NAME = "Zebedee Confidential";
-const fixtures: Record<string, string> = {};
-const users: Partial<Record<Role | "outsider", { id: string; orgId: string }>> = {};
+let fixtures: Record<string, string> = {};
+let users: Awaited<ReturnType<typeof routeWorld>>["users"];
 
 beforeAll(async () => {
   db = await testDb();
   server = await startTestServer();
   build = await loadBuild();
-  const org = await makeOrganisation(db);
-  const other = await makeOrganisation(db);
-  const member = await makeMember(db, org.id, { name: SECRET_NAME });
-  fixtures.memberId = member.id;
-  fixtures.token = "not-a-real-token";
-  fixtures.feedToken = "not-a-real-token";
-  for (const role of ROLES) {
-    const u = await makeUser(db, { organisationId: org.id, roles: [role], memberId: role === "member" ? member.id : null });
-    users[role] = { id: u.id, orgId: org.id };
-  }
-  const byRole = Object.fromEntries(ROLES.map((r) => [r, users[r]!.id])) as Record<Role, string>;
-  for (const make of [sharesFixtures, governanceFixtures, lendingFixtures, impactFixtures]) {
-    Object.assign(fixtures, await make({ db, organisationId: org.id, memberId: member.id, users: byRole }));
-  }
-  const outsider = await makeUser(db, { organisationId: other.id, roles: [...ROLES] });
-  users.outsider = { id: outsider.id, orgId: other.id };
+  ({ fixtures, users } = await routeWorld(db, SECRET_NAME));
 });
 afterAll(async () => server?.close());
 
-interface RouteCase {
-  id: string;
-  path: string;
-  access: RouteAccess | undefined;
-  hasLoader: boolean;
-  hasAction: boolean;
-  params: string[];
-}
-
 function routeCases(): RouteCase[] {
-  const routes = build.routes;
-  const fullPath = (id: string): string => {
-    const r = routes[id];
-    if (!r) return "";
-    const parent = r.parentId ? fullPath(r.parentId) : "";
-    return [parent, r.path ?? ""].filter(Boolean).join("/").replace(/\/+/g, "/");
-  };
-  return Object.values(routes).map((r) => {
-    const path = "/" + fullPath(r.id).replace(/^\//, "");
-    const mod = r!.module as unknown as Record<string, unknown>;
-    return {
-      id: r!.id,
-      path,
-      access: mod.access as RouteAccess | undefined,
-      hasLoader: typeof mod.loader === "function",
-      hasAction: typeof mod.action === "function",
-      params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]),
-    };
-  });
+  return allRouteCases(build);
 }
 
 function url(c: RouteCase) {
-  return c.path.replace(/:(\w+)/g, (_, name: string) => {
-    if (!(name in fixtures)) throw new Error(`route ${c.id}: add a fixture for the :${name} parameter in this test`);
-    return fixtures[name];
-  });
+  return routeUrl(c, fixtures);
 }
 
 async function request(method: "GET" | "POST", path: string, who: Role | "outsider" | "anonymous") {
