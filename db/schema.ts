@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { AuthTables } from "./tables/auth";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
@@ -40,6 +41,7 @@ export interface OrganisationsTable {
   currency: Generated<string>;
   local_area: ColumnType<string[], string[] | undefined, string[]>;
   rules: ColumnType<Record<string, unknown>, string | undefined, string>;
+  require_two_factor_for_officers: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -164,7 +166,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

@@ -10,6 +10,7 @@ import * as m0009 from "./0009_card_refunds";
 import * as m0010 from "./0010_write_off_approval";
 import * as m0011 from "./0011_meeting_notices";
 import * as m0012 from "./0012_email_delivery";
+import * as m0018 from "./0018_throttling_and_two_factor";
 import * as m0006 from "./0006_impact";
 
 /*
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0010_write_off_approval": m0010,
   "0011_meeting_notices": m0011,
   "0012_email_delivery": m0012,
+  "0018_throttling_and_two_factor": m0018,
 };
