@@ -10,7 +10,10 @@ import { createFreshDatabase, LOCAL_SERVER } from "../db/fresh-database";
 const fresh = await createFreshDatabase(process.env.TEST_PG_URL ?? process.env.DATABASE_URL ?? LOCAL_SERVER, "coop_test", 1);
 let status = 1;
 try {
-  const run = spawnSync("npx", ["vitest", "run", "tests/integration", ...process.argv.slice(2)], {
+  // Files or filters given on the command line narrow the run; without them, the whole integration folder.
+  const args = process.argv.slice(2);
+  const narrowed = args.some((a) => !a.startsWith("-"));
+  const run = spawnSync("npx", ["vitest", "run", ...(narrowed ? [] : ["tests/integration"]), ...args], {
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: fresh.url },
   });

@@ -180,3 +180,9 @@ export async function completeLoginChallenge(db: Executor, token: string, code: 
   await clearLimit(db, key);
   return { ok: true, userId: challenge.user_id, organisationId: challenge.organisation_id, redirectTo: challenge.redirect_to, used };
 }
+
+/** New recovery codes for a user who proves they still have the second factor (the old codes stop working). */
+export async function regenerateRecoveryCodes(db: Executor, userId: string, code: string, now = new Date()): Promise<string[] | null> {
+  if (!(await spendSecondFactor(db, userId, code, now))) return null;
+  return replaceRecoveryCodes(db, userId);
+}

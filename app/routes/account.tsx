@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data as withHeaders } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
@@ -73,6 +73,10 @@ export default function Account() {
           <Field meta={fields.confirm} label="Repeat the new password" type="password" autoComplete="new-password" />
           <button type="submit">Change password</button>
         </Form>
+      </section>
+      <section className="card">
+        <h2>Two-factor log-in</h2>
+        <p>Ask for a code from an authenticator app on your phone after your password. <Link to="/account/two-factor">Set up or manage two-factor log-in</Link></p>
       </section>
       <section className="card">
         <h2>Sessions</h2>

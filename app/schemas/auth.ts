@@ -28,3 +28,14 @@ export const ChangePasswordSchema = z
     confirm: z.string({ required_error: "Repeat the password" }),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords do not match" });
+
+/** The second step of log-in: the authenticator's 6 digits, or a recovery code. */
+export const SecondFactorSchema = z.object({
+  code: z.string({ required_error: "Enter the code from your authenticator app, or a recovery code" }).trim().min(6, "Enter the 6-digit code, or a recovery code").max(40),
+});
+
+/** Setting up, and managing, two-factor log-in. */
+export const TwoFactorSchema = z.object({
+  intent: z.enum(["confirm", "regenerate", "disable"]),
+  code: z.string({ required_error: "Enter the 6-digit code from your authenticator app" }).trim().min(6, "Enter the 6-digit code from your authenticator app").max(40),
+});

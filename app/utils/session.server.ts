@@ -113,9 +113,12 @@ export async function requirePermission(request: Request, permission: Permission
   return ctx as OrgContext;
 }
 
-export async function startSession(userId: string, organisationId: string | null, redirectTo: string) {
+export async function startSession(userId: string, organisationId: string | null, redirectTo: string, otherCookies: string[] = []) {
   const { token, expiresAt } = await createSession(await getDb(), userId, organisationId);
-  return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(token, expiresAt) } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", sessionCookie(token, expiresAt));
+  for (const cookie of otherCookies) headers.append("Set-Cookie", cookie);
+  return redirect(redirectTo, { headers });
 }
 
 /**
