@@ -9,6 +9,7 @@ import { TwoFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
+import { qrCodeDataUrl } from "~/utils/qr.server";
 import { requireUser } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
@@ -18,7 +19,8 @@ export const meta: MetaFunction = () => [{ title: "Two-factor log-in · Co-op Re
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, { allowWithoutSecondFactor: true });
   const status = await twoFactorStatus(await getDb(), ctx.user);
-  return { status, required: ctx.secondFactorMissing, organisation: ctx.organisation?.name ?? null };
+  const qrCode = status.enabled ? null : await qrCodeDataUrl(status.uri);
+  return { status, qrCode, required: ctx.secondFactorMissing, organisation: ctx.organisation?.name ?? null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -41,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function TwoFactor() {
-  const { status, required, organisation } = useLoaderData<typeof loader>();
+  const { status, qrCode, required, organisation } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.result,
@@ -85,7 +87,9 @@ export default function TwoFactor() {
         <section className="card">
           <h2>Set up an authenticator app</h2>
           <ol>
-            <li>In an authenticator app (for example Aegis, Google Authenticator, 1Password or Microsoft Authenticator), add an account by hand, or open this address on the phone:
+            <li>In an authenticator app (for example Aegis, Google Authenticator, 1Password or Microsoft Authenticator), add an account by scanning this code:
+              {qrCode ? <p><img src={qrCode} width={200} height={200} alt="QR code of the authenticator key (the key is also written out below)" /></p> : null}
+              <p>or open this address on the phone:</p>
               <p><code className="otpauth-uri" style={{ wordBreak: "break-all" }}>{status.uri}</code></p>
             </li>
             <li>If the app asks for a key, type this one (time-based, 6 digits, every 30 seconds):

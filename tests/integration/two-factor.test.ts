@@ -74,6 +74,8 @@ describe("setting up two-factor log-in", () => {
     await b.login(user.email, user.password);
     const page = await (await b.get("/account/two-factor")).text();
     const secret = /class="totp-secret">([A-Z2-7 ]+)</.exec(page)![1].replace(/ /g, "");
+    const qr = /<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/.exec(page);
+    expect(Buffer.from(qr![1], "base64").toString()).toMatch(/^<svg /);
     const refused = await (await b.post("/account/two-factor", { intent: "confirm", code: "000000" === totpAt(decodeBase32IgnorePadding(secret), new Date()) ? "111111" : "000000" })).text();
     expect(refused).toContain("That code is not right");
     const done = await (await b.post("/account/two-factor", { intent: "confirm", code: totpAt(decodeBase32IgnorePadding(secret), new Date()) })).text();
