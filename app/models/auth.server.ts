@@ -150,7 +150,7 @@ export async function organisationsOfUser(db: Executor, userId: string) {
 export type LoginResult =
   | { ok: true; userId: string; organisationId: string | null }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAt: Date };
+  | { ok: false; reason: "throttled"; retryAt: Date; scope: "account" | "address" };
 
 /**
  * Log-in: the same answer and about the same time for an unknown email and
@@ -173,9 +173,9 @@ export async function attemptLogin(
   const accountKey = limitKeys.loginAccount(email);
   const addressKey = limitKeys.loginAddress(input.ip);
   const byAddress = await consume(db, addressKey, LIMITS.loginAddress, now);
-  if (!byAddress.allowed) return { ok: false, reason: "throttled", retryAt: byAddress.retryAt };
+  if (!byAddress.allowed) return { ok: false, reason: "throttled", retryAt: byAddress.retryAt, scope: "address" };
   const byAccount = await consume(db, accountKey, LIMITS.loginAccount, now);
-  if (!byAccount.allowed) return { ok: false, reason: "throttled", retryAt: byAccount.retryAt };
+  if (!byAccount.allowed) return { ok: false, reason: "throttled", retryAt: byAccount.retryAt, scope: "account" };
 
   const user = await db.selectFrom("users").select(["id", "name", "password_hash"]).where("email", "=", email).executeTakeFirst();
   const passwordHash = user?.password_hash ?? (await dummyPasswordHash());

@@ -30,7 +30,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     const message =
       result.reason === "throttled"
-        ? `Too many failed attempts. Try again at ${clockTime(result.retryAt)}. If this is your account, we have emailed you a link to unlock it now.`
+        ? result.scope === "account"
+          ? `Too many failed attempts for this account. Try again at ${clockTime(result.retryAt)}. If it is your account, we have emailed you a link to unlock it now.`
+          : `Too many failed attempts from your network. Try again at ${clockTime(result.retryAt)}.`
         : "That email and password do not match an account.";
     return submission.reply({ formErrors: [message], hideFields: ["password"] });
   }

@@ -60,7 +60,7 @@ describe("log-in", () => {
     }
     // Even the right password, from a new address, is refused while the account is locked.
     const blocked = await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip"), appUrl }, new Date(start.getTime() + 60_000));
-    expect(blocked).toMatchObject({ ok: false, reason: "throttled" });
+    expect(blocked).toMatchObject({ ok: false, reason: "throttled", scope: "account" });
     if (blocked.ok || blocked.reason !== "throttled") throw new Error("expected throttled");
     expect(blocked.retryAt.toISOString()).toBe("2026-05-01T11:00:09.000Z");
     expect((await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip"), appUrl }, new Date(start.getTime() + 59 * 60_000))).ok).toBe(false);
@@ -76,7 +76,7 @@ describe("log-in", () => {
       expect(await attemptLogin(db, { email: `${unique("x")}@example.test`, password: "x", ip, appUrl }, at)).toEqual({ ok: false, reason: "invalid" });
     }
     const r = await attemptLogin(db, { email: `${unique("y")}@example.test`, password: "x", ip, appUrl }, new Date(at.getTime() + 1000));
-    expect(r).toMatchObject({ ok: false, reason: "throttled" });
+    expect(r).toMatchObject({ ok: false, reason: "throttled", scope: "address" });
   });
 });
 

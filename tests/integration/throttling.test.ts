@@ -122,7 +122,7 @@ describe("behind a proxy (TRUST_PROXY=1), over HTTP", () => {
       const res = await attacker.post("/login", { email: `${unique("victim")}@example.test`, password: "guess guess" }, attackerAddress);
       expect(await res.text()).toContain("do not match an account");
     }
-    expect(await (await attacker.post("/login", { email: `${unique("victim")}@example.test`, password: "guess guess" }, attackerAddress)).text()).toContain("Too many failed attempts");
+    expect(await (await attacker.post("/login", { email: `${unique("victim")}@example.test`, password: "guess guess" }, attackerAddress)).text()).toContain("Too many failed attempts from your network");
     // A client cannot escape by writing its own X-Forwarded-For: the proxy appends the real address, and that is the one used.
     const spoofed = { "X-Forwarded-For": "192.0.2.1, 203.0.113.66" };
     expect(await (await attacker.post("/login", { email: `${unique("victim")}@example.test`, password: "guess guess" }, spoofed)).text()).toContain("Too many failed attempts");
@@ -138,7 +138,7 @@ describe("behind a proxy (TRUST_PROXY=1), over HTTP", () => {
     const user = await makeUser(db, { organisationId: org.id, roles: ["member"] });
     const b = new Browser(server.base);
     for (let i = 0; i < LIMITS.loginAccount.limit; i++) await b.post("/login", { email: user.email, password: "wrong wrong" }, { "X-Forwarded-For": `198.51.100.${100 + i}` });
-    expect(await (await b.post("/login", { email: user.email, password: user.password }, { "X-Forwarded-For": "198.51.100.200" })).text()).toContain("Too many failed attempts");
+    expect(await (await b.post("/login", { email: user.email, password: user.password }, { "X-Forwarded-For": "198.51.100.200" })).text()).toContain("Too many failed attempts for this account");
     const mail = await mailTo(user.email);
     const link = /(\/unlock\/[a-z0-9]+)/.exec(mail[0].body)![1];
     // Opening the link (as a mail scanner might) unlocks nothing.

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LIMITS } from "~/domain/throttle";
 import { totpAt, totpStep } from "~/domain/totp";
 import { createSession, validateSessionToken } from "~/models/auth.server";
-import { confirmTotp, hasSecondFactor, RECOVERY_CODE_COUNT, twoFactorStatus } from "~/models/two-factor.server";
+import { completeLoginChallenge, confirmTotp, createLoginChallenge, hasSecondFactor, RECOVERY_CODE_COUNT, twoFactorStatus } from "~/models/two-factor.server";
 import { hashToken } from "~/utils/tokens.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
@@ -123,6 +123,15 @@ describe("log-in with a second factor", () => {
     const third = new Browser(t.server.base);
     const c3 = await passwordStep(third, user.email, user.password);
     expect(await (await third.post("/login/two-factor", { code: codes[0] }, { Cookie: c3 })).text()).toContain("That code is not right");
+  });
+
+  it("lets only one of two concurrent log-ins use the same code", async () => {
+    const { user, key } = await enrolled();
+    const challenges = await Promise.all([0, 1].map(() => createLoginChallenge(t.db, { userId: user.id, organisationId: null, redirectTo: "/dashboard" })));
+    const code = nextCode(key);
+    const results = await Promise.all(challenges.map((c) => completeLoginChallenge(t.db, c.token, code)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(1);
   });
 
   it("refuses further codes after 5 wrong ones", async () => {
