@@ -62,7 +62,8 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
       o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.currency AS org_currency, ou.member_id,
       (SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.organisation_id = s.organisation_id AND r.user_id = s.user_id) AS roles,
       o.require_two_factor_for_officers AS org_requires_2fa,
-      (o.require_two_factor_for_officers AND EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = s.user_id AND t.confirmed_at IS NOT NULL)) AS has_2fa
+      (o.require_two_factor_for_officers AND (EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = s.user_id AND t.confirmed_at IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM user_passkeys p WHERE p.user_id = s.user_id))) AS has_2fa
     FROM sessions s
     JOIN users u ON u.id = s.user_id
     LEFT JOIN organisations o ON o.id = s.organisation_id

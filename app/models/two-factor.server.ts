@@ -3,6 +3,7 @@ import { LIMITS } from "~/domain/throttle";
 import { matchTotp, normaliseRecoveryCode, totpKeyUri } from "~/domain/totp";
 import type { Executor } from "~/utils/db.server";
 import { generateToken, hashToken } from "~/utils/tokens.server";
+import { addPasskey, countPasskeys, verifyPasskeyLogin } from "./passkeys.server";
 import { clearLimit, consume, limitKeys } from "./rate-limits.server";
 
 /*
@@ -16,9 +17,10 @@ import { clearLimit, consume, limitKeys } from "./rate-limits.server";
 export const RECOVERY_CODE_COUNT = 10;
 const CHALLENGE_MINUTES = 10;
 
+/** An authenticator app confirmed, or a passkey. */
 export async function hasSecondFactor(db: Executor, userId: string): Promise<boolean> {
   const row = await db.selectFrom("user_totp").select("user_id").where("user_id", "=", userId).where("confirmed_at", "is not", null).executeTakeFirst();
-  return !!row;
+  return !!row || (await countPasskeys(db, userId)) > 0;
 }
 
 export type TwoFactorStatus =
@@ -105,9 +107,8 @@ export async function confirmTotp(db: Executor, userId: string, keepSessionId: s
  */
 export async function spendSecondFactor(db: Executor, userId: string, code: string, now = new Date()): Promise<"totp" | "recovery-code" | null> {
   const row = await db.selectFrom("user_totp").select(["secret", "last_used_step"]).where("user_id", "=", userId).where("confirmed_at", "is not", null).executeTakeFirst();
-  if (!row) return null;
-  const lastUsed = row.last_used_step === null ? null : BigInt(row.last_used_step);
-  const step = matchTotp(decodeBase32IgnorePadding(row.secret), code, now, lastUsed);
+  const lastUsed = row?.last_used_step == null ? null : BigInt(row.last_used_step);
+  const step = row ? matchTotp(decodeBase32IgnorePadding(row.secret), code, now, lastUsed) : null;
   if (step !== null) {
     const won = await db
       .updateTable("user_totp")
@@ -134,6 +135,7 @@ export async function disableTwoFactor(db: Executor, userId: string, code: strin
   if (!(await spendSecondFactor(db, userId, code, now))) return false;
   await db.deleteFrom("user_recovery_codes").where("user_id", "=", userId).execute();
   await db.deleteFrom("user_totp").where("user_id", "=", userId).execute();
+  await db.deleteFrom("user_passkeys").where("user_id", "=", userId).execute();
   return true;
 }
 
@@ -158,7 +160,7 @@ export async function findLoginChallenge(db: Executor, token: string, now = new 
 }
 
 export type ChallengeResult =
-  | { ok: true; userId: string; organisationId: string | null; redirectTo: string; used: "totp" | "recovery-code" }
+  | { ok: true; userId: string; organisationId: string | null; redirectTo: string; used: "totp" | "recovery-code" | "passkey" }
   | { ok: false; reason: "expired" | "invalid" }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
@@ -167,13 +169,21 @@ export type ChallengeResult =
  * minutes, then refused until the window ends); a right one uses up the
  * challenge, so it starts one session only.
  */
-export async function completeLoginChallenge(db: Executor, token: string, code: string, now = new Date()): Promise<ChallengeResult> {
+export async function completeLoginChallenge(
+  db: Executor,
+  token: string,
+  answer: string | { passkey: unknown; appUrl: string },
+  now = new Date(),
+): Promise<ChallengeResult> {
   const challenge = await findLoginChallenge(db, token, now);
   if (!challenge) return { ok: false, reason: "expired" };
   const key = limitKeys.secondFactor(challenge.user_id);
   const allowed = await consume(db, key, LIMITS.secondFactor, now);
   if (!allowed.allowed) return { ok: false, reason: "throttled", retryAt: allowed.retryAt };
-  const used = await spendSecondFactor(db, challenge.user_id, code, now);
+  const used =
+    typeof answer === "string"
+      ? await spendSecondFactor(db, challenge.user_id, answer, now)
+      : (await verifyPasskeyLogin(db, challenge.user_id, hashToken(token), answer.passkey, answer.appUrl, now)) && ("passkey" as const);
   if (!used) return { ok: false, reason: "invalid" };
   const taken = await db.deleteFrom("login_challenges").where("token_hash", "=", hashToken(token)).returning("user_id").executeTakeFirst();
   if (!taken) return { ok: false, reason: "expired" };
@@ -185,4 +195,14 @@ export async function completeLoginChallenge(db: Executor, token: string, code: 
 export async function regenerateRecoveryCodes(db: Executor, userId: string, code: string, now = new Date()): Promise<string[] | null> {
   if (!(await spendSecondFactor(db, userId, code, now))) return null;
   return replaceRecoveryCodes(db, userId);
+}
+
+/**
+ * Keeps a new passkey. A user without recovery codes yet (no authenticator
+ * app) gets them now, to be shown once: a lost passkey must not lock them out.
+ */
+export async function addPasskeyWithRecovery(db: Executor, userId: string, response: unknown, appUrl: string, now = new Date()): Promise<{ ok: boolean; recoveryCodes: string[] | null }> {
+  if (!(await addPasskey(db, userId, response, appUrl, now))) return { ok: false, recoveryCodes: null };
+  const codes = await db.selectFrom("user_recovery_codes").select("id").where("user_id", "=", userId).where("used_at", "is", null).executeTakeFirst();
+  return { ok: true, recoveryCodes: codes ? null : await replaceRecoveryCodes(db, userId) };
 }

@@ -4,13 +4,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
-import { confirmTotp, disableTwoFactor, regenerateRecoveryCodes, twoFactorStatus } from "~/models/two-factor.server";
-import { TwoFactorSchema } from "~/schemas/auth";
+import { PasskeyButton } from "~/components/passkey";
+import { countPasskeys } from "~/models/passkeys.server";
+import { addPasskeyWithRecovery, confirmTotp, disableTwoFactor, regenerateRecoveryCodes, twoFactorStatus } from "~/models/two-factor.server";
+import { PasskeyAnswerSchema, TwoFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import { qrCodeDataUrl } from "~/utils/qr.server";
-import { requireUser } from "~/utils/session.server";
+import { appUrl, requireUser } from "~/utils/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
 export const meta: MetaFunction = () => [{ title: "Two-factor log-in · Co-op Register" }];
@@ -18,16 +20,24 @@ export const meta: MetaFunction = () => [{ title: "Two-factor log-in · Co-op Re
 /* The one page (with log-out and switching organisation) an officer who must set up a second factor can reach before doing so. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, { allowWithoutSecondFactor: true });
-  const status = await twoFactorStatus(await getDb(), ctx.user);
+  const db = await getDb();
+  const status = await twoFactorStatus(db, ctx.user);
   const qrCode = status.enabled ? null : await qrCodeDataUrl(status.uri);
-  return { status, qrCode, required: ctx.secondFactorMissing, organisation: ctx.organisation?.name ?? null };
+  return { status, qrCode, passkeys: await countPasskeys(db, ctx.user.id), required: ctx.secondFactorMissing, organisation: ctx.organisation?.name ?? null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request, { allowWithoutSecondFactor: true });
-  const submission = parseForm(await request.formData(), { schema: TwoFactorSchema });
-  if (submission.status !== "success") return { result: submission.reply({ hideFields: ["code"] }), recoveryCodes: null, done: null };
+  const formData = await request.formData();
   const db = await getDb();
+  if (formData.get("intent") === "passkey") {
+    const answer = parseForm(formData, { schema: PasskeyAnswerSchema });
+    const added = answer.status === "success" ? await db.transaction().execute((trx) => addPasskeyWithRecovery(trx, ctx.user.id, answer.value.response, appUrl(request))) : null;
+    if (!added?.ok) return { result: answer.reply({ formErrors: ["The passkey could not be added. Try again."] }), recoveryCodes: null, done: null };
+    return { result: answer.reply({ resetForm: true }), recoveryCodes: added.recoveryCodes, done: "passkey" as const };
+  }
+  const submission = parseForm(formData, { schema: TwoFactorSchema });
+  if (submission.status !== "success") return { result: submission.reply({ hideFields: ["code"] }), recoveryCodes: null, done: null };
   const { intent, code } = submission.value;
   const wrong = { result: submission.reply({ fieldErrors: { code: ["That code is not right. Use the code your app shows now."] }, hideFields: ["code"] }), recoveryCodes: null, done: null };
   if (intent === "confirm") {
@@ -43,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function TwoFactor() {
-  const { status, qrCode, required, organisation } = useLoaderData<typeof loader>();
+  const { status, qrCode, passkeys, required, organisation } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.result,
@@ -57,10 +67,10 @@ export default function TwoFactor() {
       {required ? (
         <Flash tone="info" message={`${organisation ?? "Your organisation"} requires its officers to log in with a second factor. Set it up here to carry on.`} />
       ) : null}
-      <Flash message={data?.done === "disabled" ? "Two-factor log-in is off." : null} />
+      <Flash message={data?.done === "disabled" ? "Two-factor log-in is off." : data?.done === "passkey" ? "Passkey added." : null} />
       {data?.recoveryCodes ? (
         <section className="card">
-          <h2>{data.done === "enabled" ? "Two-factor log-in is on" : "New recovery codes"}</h2>
+          <h2>{data.done === "regenerated" ? "New recovery codes" : "Two-factor log-in is on"}</h2>
           <p>
             Keep these recovery codes somewhere safe, apart from your phone. Each one works once, instead of a code from the app, if you lose it.
             <strong> They are shown only now.</strong>
@@ -105,6 +115,14 @@ export default function TwoFactor() {
           </Form>
         </section>
       )}
+      <section className="card">
+        <h2>Passkeys</h2>
+        <p>
+          A passkey (your phone, computer or security key, unlocked with a fingerprint, face or PIN) can be used instead of a code at log-in.
+          {passkeys ? ` You have ${passkeys === 1 ? "1 passkey" : `${passkeys} passkeys`}.` : " You have none yet."}
+        </p>
+        <PasskeyButton mode="register" optionsPath="/account/passkey-options" label="Add a passkey" />
+      </section>
     </>
   );
 }

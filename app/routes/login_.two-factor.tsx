@@ -2,16 +2,18 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { clockTime } from "~/domain/throttle";
 import { invalidateSession } from "~/models/auth.server";
 import { completeLoginChallenge, findLoginChallenge } from "~/models/two-factor.server";
-import { SecondFactorSchema } from "~/schemas/auth";
+import { PasskeyButton } from "~/components/passkey";
+import { PasskeyAnswerSchema, SecondFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
-import { challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/utils/session.server";
+import { appUrl, challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/utils/session.server";
+import { countPasskeys } from "~/models/passkeys.server";
 
 /* Public: the password was right, but there is no session yet; the challenge cookie is the proof. */
 export const access: RouteAccess = { loader: "public", action: "public" };
@@ -19,21 +21,28 @@ export const meta: MetaFunction = () => [{ title: "Second step of log-in · Co-o
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = readChallengeToken(request);
-  if (!token || !(await findLoginChallenge(await getDb(), token))) throw redirect("/login");
-  return null;
+  const db = await getDb();
+  const challenge = token ? await findLoginChallenge(db, token) : undefined;
+  if (!challenge) throw redirect("/login");
+  return { passkeys: (await countPasskeys(db, challenge.user_id)) > 0 };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseForm(await request.formData(), { schema: SecondFactorSchema });
-  if (submission.status !== "success") return submission.reply({ hideFields: ["code"] });
+  const formData = await request.formData();
+  const passkey = formData.get("intent") === "passkey" ? parseForm(formData, { schema: PasskeyAnswerSchema }) : null;
+  const submission = parseForm(formData, { schema: SecondFactorSchema });
+  if (passkey?.status !== "success" && submission.status !== "success") return submission.reply({ hideFields: ["code"] });
   const db = await getDb();
-  const result = await completeLoginChallenge(db, readChallengeToken(request) ?? "", submission.value.code);
+  const answer = passkey?.status === "success" ? { passkey: passkey.value.response, appUrl: appUrl(request) } : submission.status === "success" ? submission.value.code : "";
+  const result = await completeLoginChallenge(db, readChallengeToken(request) ?? "", answer);
   if (!result.ok) {
     if (result.reason === "expired") throw redirect("/login", { headers: { "Set-Cookie": challengeCookie("", null) } });
     const message =
       result.reason === "throttled"
         ? `Too many wrong codes. Try again at ${clockTime(result.retryAt)}.`
-        : "That code is not right. Use the code your authenticator app shows now, or one of your recovery codes.";
+        : passkey
+          ? "That passkey was not accepted. Try again, or use a code."
+          : "That code is not right. Use the code your authenticator app shows now, or one of your recovery codes.";
     return submission.reply({ formErrors: [message], hideFields: ["code"] });
   }
   // A fresh session at every log-in (no fixation), as after a password alone.
@@ -43,6 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SecondFactor() {
+  const { passkeys } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
@@ -55,6 +65,7 @@ export default function SecondFactor() {
     <section className="auth-box card">
       <h1>Second step of log-in</h1>
       <FormErrors errors={form.errors} id={form.errorId} />
+      {passkeys ? <PasskeyButton mode="login" optionsPath="/login/passkey-options" label="Use a passkey" /> : null}
       <Form method="post" className="stack" {...getFormProps(form)}>
         <Field
           meta={fields.code}

@@ -34,6 +34,19 @@ export const SecondFactorSchema = z.object({
   code: z.string({ required_error: "Enter the code from your authenticator app, or a recovery code" }).trim().min(6, "Enter the 6-digit code, or a recovery code").max(40),
 });
 
+/** A passkey's answer from the browser (@simplewebauthn/browser), as JSON. */
+export const PasskeyAnswerSchema = z.object({
+  intent: z.literal("passkey"),
+  response: z.string().min(2).max(20_000).transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "The passkey's answer could not be read" });
+      return z.NEVER;
+    }
+  }),
+});
+
 /** Setting up, and managing, two-factor log-in. */
 export const TwoFactorSchema = z.object({
   intent: z.enum(["confirm", "regenerate", "disable"]),

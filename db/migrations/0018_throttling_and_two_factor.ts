@@ -11,6 +11,9 @@ import { runStatements } from "./util";
  *  - user_totp / user_recovery_codes: an authenticator app's secret (confirmed
  *    once the user has typed a code from it) and one-use recovery codes
  *    (SHA-256 of each).
+ *  - user_passkeys: WebAuthn credentials (public key, signature counter), a
+ *    second factor like the app's codes; webauthn_challenges: the one-use
+ *    challenge of a passkey ceremony in progress.
  *  - login_challenges: a log-in whose password was right, waiting for the
  *    second factor (the browser holds the token in a short-lived cookie).
  *  - organisations.require_two_factor_for_officers: the organisation's setting.
@@ -56,6 +59,24 @@ CREATE TABLE login_challenges (
   redirect_to text NOT NULL DEFAULT '/dashboard',
   expires_at timestamptz NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
+)
+;
+CREATE TABLE user_passkeys (
+  id text PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users(id),
+  public_key text NOT NULL,
+  counter bigint NOT NULL DEFAULT 0 CHECK (counter >= 0),
+  transports text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz
+)
+;
+CREATE INDEX user_passkeys_user_idx ON user_passkeys (user_id)
+;
+CREATE TABLE webauthn_challenges (
+  key text PRIMARY KEY,
+  challenge text NOT NULL,
+  expires_at timestamptz NOT NULL
 )
 ;
 ALTER TABLE organisations ADD COLUMN require_two_factor_for_officers boolean NOT NULL DEFAULT false

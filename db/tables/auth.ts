@@ -44,7 +44,27 @@ export interface LoginChallengesTable {
   created_at: CreatedAt;
 }
 
+export interface UserPasskeysTable {
+  /** The credential id, base64url. */
+  id: string;
+  user_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  counter: ColumnType<bigint, bigint | number | undefined, bigint | number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+}
+
+export interface WebauthnChallengesTable {
+  key: string;
+  challenge: string;
+  expires_at: Timestamp;
+}
+
 export interface AuthTables {
+  user_passkeys: UserPasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
   rate_limits: RateLimitsTable;
   account_unlocks: AccountUnlocksTable;
   user_totp: UserTotpTable;
