@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { FormSubmissionsTable } from "./tables/form-submissions";
+import type { AuthTables } from "./tables/auth";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
@@ -42,6 +43,7 @@ export interface OrganisationsTable {
   time_zone: Generated<string>;
   local_area: ColumnType<string[], string[] | undefined, string[]>;
   rules: ColumnType<Record<string, unknown>, string | undefined, string>;
+  require_two_factor_for_officers: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -180,7 +182,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

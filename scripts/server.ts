@@ -21,7 +21,7 @@ import { startWorker } from "../app/utils/jobs.server";
 import { smtpSender, startMailer } from "../app/utils/mailer.server";
 import { scheduleDailyJobs } from "../app/jobs.server";
 import { env } from "../app/utils/env.server";
-import { BodyTooLargeError, bodyRefusal, checkRequestBody, closeAfterAnswer, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, requestBody, securityHeaders } from "../app/utils/http.server";
+import { BodyTooLargeError, clientAddress, bodyRefusal, checkRequestBody, closeAfterAnswer, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, requestBody, securityHeaders } from "../app/utils/http.server";
 import { ballotBox } from "../app/utils/ballot-box.server";
 import { servedOverHttps } from "../app/utils/session.server";
 
@@ -44,14 +44,14 @@ const cspNonces = new WeakMap<IncomingMessage, string>();
  * ballots itself (before Express and Remix: at a general meeting's vote they
  * are most of the traffic); everything else goes to Express and Remix.
  */
-export function createHttpServer(build: ServerBuild, opts: { secure?: boolean } = {}): Server {
+export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; trustProxy?: number } = {}): Server {
   const app = createApp(build);
   return createServer((req, res) => {
     const nonce = newNonce();
     cspNonces.set(req, nonce);
     for (const [k, v] of Object.entries(securityHeaders(nonce, !!opts.secure))) res.setHeader(k, v);
-    // The IP used for log-in throttling comes from the socket, never from a client header.
-    req.headers["x-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    // The address used for throttling: the socket's, or behind TRUST_PROXY proxies the one the outermost saw (never a header the client wrote).
+    req.headers["x-client-ip"] = clientAddress(req, opts.trustProxy ?? 0);
     if (!isSameOriginRequest(req.method ?? "GET", pathOf(req.url), req.headers, ownOrigins(req, !!opts.secure))) {
       res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" }).end("Refused: this request did not come from this site (cross-site request).");
       return;
@@ -193,7 +193,7 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const db = await getDb();
   await migrateToLatest(db);
   const build = await loadBuild();
-  const httpServer = createHttpServer(build, { secure: servedOverHttps() });
+  const httpServer = createHttpServer(build, { secure: servedOverHttps(), trustProxy: settings.TRUST_PROXY });
   const port = opts.port ?? settings.PORT;
   // Background jobs run in the server process (one worker; more servers share the queue safely).
   const stopWorker = startWorker(db, { onError: (e) => console.error("job worker:", e) });

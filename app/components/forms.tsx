@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
  * beside the input, wired with aria-describedby/aria-invalid so a screen
  * reader announces the message with the field.
  */
-type InputType = "text" | "email" | "password" | "date" | "number" | "search" | "tel" | "hidden";
+type InputType = "text" | "email" | "password" | "date" | "number" | "search" | "tel" | "hidden" | "checkbox";
 
 function describedBy(meta: FieldMetadata<any>, hint?: ReactNode) {
   const ids = [hint ? `${meta.id}-hint` : null, meta.errors?.length ? meta.errorId : null].filter(Boolean);

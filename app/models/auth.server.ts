@@ -2,14 +2,15 @@ import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { dummyPasswordHash, generateToken, hashPassword, hashToken, verifyPassword } from "~/utils/tokens.server";
 import { isRole, type Role } from "~/domain/permissions";
+import { clockTime, lockAfterFailure, LIMITS } from "~/domain/throttle";
+import { secondFactorRequired } from "~/domain/totp";
 import { queueEmail } from "./email.server";
+import { clearLimit, consume, consumeBoth, limitKeys, lockKey, reward } from "./rate-limits.server";
 
 export const SESSION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sliding expiry: a session used in its second half is pushed out to a full 30 days again. */
 const RENEW_WITHIN_MS = (SESSION_DAYS / 2) * DAY_MS;
-
-export const THROTTLE = { windowMinutes: 15, perAccount: 10, perIp: 50 } as const;
 
 export interface SessionContext {
   sessionId: string;
@@ -18,6 +19,8 @@ export interface SessionContext {
   organisation: { id: string; slug: string; name: string; currency: string; timeZone: string } | null;
   roles: Role[];
   memberId: string | null;
+  /** The organisation in use requires a second factor of this user's roles, and the user has none yet (ADR 0013). */
+  secondFactorMissing: boolean;
 }
 
 export async function createSession(db: Executor, userId: string, organisationId: string | null, now = new Date()) {
@@ -43,6 +46,8 @@ interface SessionRow {
   org_time_zone: string | null;
   member_id: string | null;
   roles: string[] | null;
+  org_requires_2fa: boolean | null;
+  has_2fa: boolean;
 }
 
 /**
@@ -56,7 +61,10 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
   const { rows } = await sql<SessionRow>`
     SELECT s.id, s.expires_at, u.id AS user_id, u.email, u.name AS user_name,
       o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.currency AS org_currency, o.time_zone AS org_time_zone, ou.member_id,
-      (SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.organisation_id = s.organisation_id AND r.user_id = s.user_id) AS roles
+      (SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.organisation_id = s.organisation_id AND r.user_id = s.user_id) AS roles,
+      o.require_two_factor_for_officers AS org_requires_2fa,
+      (o.require_two_factor_for_officers AND (EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = s.user_id AND t.confirmed_at IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM user_passkeys p WHERE p.user_id = s.user_id))) AS has_2fa
     FROM sessions s
     JOIN users u ON u.id = s.user_id
     LEFT JOIN organisations o ON o.id = s.organisation_id
@@ -74,6 +82,7 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
     expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
     await db.updateTable("sessions").set({ expires_at: expiresAt }).where("id", "=", id).execute();
   }
+  const roles = (row.roles ?? []).filter(isRole);
   return {
     sessionId: row.id,
     expiresAt,
@@ -83,8 +92,10 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
       row.org_id && row.roles
         ? { id: row.org_id, slug: row.org_slug!, name: row.org_name!, currency: row.org_currency!, timeZone: row.org_time_zone! }
         : null,
-    roles: (row.roles ?? []).filter(isRole),
+    roles,
     memberId: row.member_id ?? null,
+    // has_2fa is only looked up where the organisation asks for it (the AND above), so other requests do not pay for it.
+    secondFactorMissing: !!row.org_id && secondFactorRequired(roles, !!row.org_requires_2fa) && !row.has_2fa,
   };
 }
 
@@ -141,22 +152,46 @@ export async function organisationsOfUser(db: Executor, userId: string) {
 export type LoginResult =
   | { ok: true; userId: string; organisationId: string | null }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAt: Date };
+  | { ok: false; reason: "throttled"; retryAt: Date; scope: "account" | "address" };
 
 /**
  * Log-in: the same answer and about the same time for an unknown email and
  * a wrong password, so the form cannot be used to find who is registered.
+ *
+ * Throttling (ADR 0013): failures count against the client's address (50 in
+ * 15 minutes) and against the account, from whatever address (the 10th in
+ * 15 minutes locks it for an hour and emails its owner an unlock link).
+ * Every attempt is counted before the password is checked, so concurrent
+ * guesses cannot slip past a limit; a right password takes its count back.
+ * Unknown emails are counted like accounts, so a lock says nothing about
+ * who is registered.
  */
-export async function attemptLogin(db: Executor, input: { email: string; password: string; ip: string }, now = new Date()): Promise<LoginResult> {
+export async function attemptLogin(
+  db: Executor,
+  input: { email: string; password: string; ip: string; appUrl: string },
+  now = new Date(),
+): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
-  const retryAt = await throttledUntil(db, email, input.ip, now);
-  if (retryAt) return { ok: false, reason: "throttled", retryAt };
+  const accountKey = limitKeys.loginAccount(email);
+  const addressKey = limitKeys.loginAddress(input.ip);
+  const byAddress = await consume(db, addressKey, LIMITS.loginAddress, now);
+  if (!byAddress.allowed) return { ok: false, reason: "throttled", retryAt: byAddress.retryAt, scope: "address" };
+  const byAccount = await consume(db, accountKey, LIMITS.loginAccount, now);
+  if (!byAccount.allowed) return { ok: false, reason: "throttled", retryAt: byAccount.retryAt, scope: "account" };
 
-  const user = await db.selectFrom("users").select(["id", "password_hash"]).where("email", "=", email).executeTakeFirst();
+  const user = await db.selectFrom("users").select(["id", "name", "password_hash"]).where("email", "=", email).executeTakeFirst();
   const passwordHash = user?.password_hash ?? (await dummyPasswordHash());
   const valid = (await verifyPassword(passwordHash, input.password)) && !!user?.password_hash;
   await db.insertInto("login_attempts").values({ email, ip: input.ip, succeeded: valid, at: now }).execute();
-  if (!valid || !user) return { ok: false, reason: "invalid" };
+  if (!valid || !user) {
+    const lockUntil = lockAfterFailure(byAccount.points, LIMITS.loginAccount, now);
+    if (lockUntil && (await lockKey(db, accountKey, lockUntil, now)) && user) {
+      await sendUnlockLink(db, { userId: user.id, name: user.name, email, lockedUntil: lockUntil, appUrl: input.appUrl }, now);
+    }
+    return { ok: false, reason: "invalid" };
+  }
+  await clearLimit(db, accountKey);
+  await reward(db, addressKey);
 
   const first = await db
     .selectFrom("organisation_users as ou")
@@ -168,33 +203,75 @@ export async function attemptLogin(db: Executor, input: { email: string; passwor
   return { ok: true, userId: user.id, organisationId: first?.id ?? null };
 }
 
-/** When too many attempts failed lately, the time the oldest of them leaves the window. */
-async function throttledUntil(db: Executor, email: string, ip: string, now: Date): Promise<Date | null> {
-  const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
-  const check = async (column: "email" | "ip", value: string, limit: number) => {
-    const rows = await db
-      .selectFrom("login_attempts")
-      .select("at")
-      .where(column, "=", value)
-      .where("succeeded", "=", false)
-      .where("at", ">", since)
-      .orderBy("at", "desc")
-      .limit(limit)
-      .execute();
-    if (rows.length < limit) return null;
-    const oldest = rows[rows.length - 1].at;
-    return new Date(oldest.getTime() + THROTTLE.windowMinutes * 60_000);
-  };
-  return (await check("email", email, THROTTLE.perAccount)) ?? (await check("ip", ip, THROTTLE.perIp));
+const UNLOCK_HOURS = 24;
+
+async function sendUnlockLink(
+  db: Executor,
+  input: { userId: string; name: string; email: string; lockedUntil: Date; appUrl: string },
+  now: Date,
+) {
+  const token = generateToken();
+  await db
+    .insertInto("account_unlocks")
+    .values({ token_hash: hashToken(token), user_id: input.userId, expires_at: new Date(now.getTime() + UNLOCK_HOURS * 3_600_000) })
+    .execute();
+  await queueEmail(db, {
+    organisationId: null,
+    to: input.email,
+    subject: "Log-in to your account is locked",
+    body:
+      `Hello ${input.name},\n\nThere have been ${LIMITS.loginAccount.limit} failed attempts to log in to your account with a wrong password, so we have locked log-in to it until ${clockTime(input.lockedUntil)} (UK time).\n\n` +
+      `If the attempts were yours, open this link to unlock your account now:\n\n${input.appUrl}/unlock/${token}\n\n` +
+      `If they were not yours, someone may be trying to guess your password. The lock protects you; you may also want to choose a new, longer password (use "Forgotten your password?" on the log-in page).`,
+  });
+}
+
+export async function findValidUnlock(db: Executor, token: string, now = new Date()) {
+  return db
+    .selectFrom("account_unlocks")
+    .select("user_id")
+    .where("token_hash", "=", hashToken(token))
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+}
+
+/** Uses an unlock link (once): the account's failed log-ins are forgotten and its lock lifted. */
+export async function unlockAccount(db: Executor, token: string, now = new Date()) {
+  const used = await db
+    .updateTable("account_unlocks")
+    .set({ used_at: now })
+    .where("token_hash", "=", hashToken(token))
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .returning("user_id")
+    .executeTakeFirst();
+  if (!used) return false;
+  const user = await db.selectFrom("users").select("email").where("id", "=", used.user_id).executeTakeFirstOrThrow();
+  await clearLimit(db, limitKeys.loginAccount(user.email));
+  return true;
 }
 
 const RESET_MINUTES = 60;
 
-/** Always behaves the same whether or not the email is known. */
-export async function requestPasswordReset(db: Executor, emailInput: string, appUrl: string, now = new Date()) {
-  const email = emailInput.trim().toLowerCase();
+export type ResetRequestResult = { ok: true } | { ok: false; retryAt: Date };
+
+/**
+ * Always behaves the same whether or not the email is known. Limited per
+ * client address and per email (counted for unknown emails too, so the
+ * limit says nothing about who is registered).
+ */
+export async function requestPasswordReset(db: Executor, input: { email: string; ip: string; appUrl: string }, now = new Date()): Promise<ResetRequestResult> {
+  const email = input.email.trim().toLowerCase();
+  const allowed = await consumeBoth(
+    db,
+    { key: limitKeys.resetAddress(input.ip), policy: LIMITS.resetAddress },
+    { key: limitKeys.resetEmail(email), policy: LIMITS.resetEmail },
+    now,
+  );
+  if (!allowed.allowed) return { ok: false, retryAt: allowed.retryAt };
   const user = await db.selectFrom("users").select(["id", "name"]).where("email", "=", email).executeTakeFirst();
-  if (!user) return;
+  if (!user) return { ok: true };
   const token = generateToken();
   await db
     .insertInto("password_resets")
@@ -204,8 +281,9 @@ export async function requestPasswordReset(db: Executor, emailInput: string, app
     organisationId: null,
     to: email,
     subject: "Reset your password",
-    body: `Hello ${user.name},\n\nSomeone asked to reset the password for this email address. If it was you, open this link within an hour to choose a new password:\n\n${appUrl}/reset-password/${token}\n\nThe link works once. If you did not ask, you can ignore this message.`,
+    body: `Hello ${user.name},\n\nSomeone asked to reset the password for this email address. If it was you, open this link within an hour to choose a new password:\n\n${input.appUrl}/reset-password/${token}\n\nThe link works once. If you did not ask, you can ignore this message.`,
   });
+  return { ok: true };
 }
 
 export async function findValidPasswordReset(db: Executor, token: string, now = new Date()) {

@@ -8,7 +8,7 @@ import { recordAudit } from "./audit.server";
 export async function getOrganisation(db: Executor, organisationId: string) {
   const row = await db
     .selectFrom("organisations")
-    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "local_area", "rules", "created_at"])
+    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "local_area", "rules", "require_two_factor_for_officers", "created_at"])
     .where("id", "=", organisationId)
     .executeTakeFirstOrThrow();
   return { ...row, timeZone: row.time_zone, rules: rulesWithDefaults(row.rules) };
@@ -56,12 +56,20 @@ export async function updateOrganisationSettings(
   db: Executor,
   actorUserId: string,
   organisationId: string,
-  input: { name: string; legalForm: LegalForm; currency: string; timeZone: string; localArea: string[]; rules: OrganisationRules },
+  input: { name: string; legalForm: LegalForm; currency: string; timeZone: string; localArea: string[]; rules: OrganisationRules; requireTwoFactorForOfficers?: boolean },
 ) {
   const before = await getOrganisation(db, organisationId);
   await db
     .updateTable("organisations")
-    .set({ name: input.name, legal_form: input.legalForm, currency: input.currency, time_zone: input.timeZone, local_area: input.localArea, rules: JSON.stringify(input.rules) })
+    .set({
+      name: input.name,
+      legal_form: input.legalForm,
+      currency: input.currency,
+      time_zone: input.timeZone,
+      local_area: input.localArea,
+      rules: JSON.stringify(input.rules),
+      require_two_factor_for_officers: input.requireTwoFactorForOfficers ?? before.require_two_factor_for_officers,
+    })
     .where("id", "=", organisationId)
     .execute();
   const changedArea = before.local_area.join(",") !== input.localArea.join(",");
@@ -72,7 +80,7 @@ export async function updateOrganisationSettings(
     action: "organisation.settings_changed",
     entityType: "organisation",
     entityId: organisationId,
-    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, timeZone: before.time_zone, localArea: before.local_area, rules: before.rules },
+    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, timeZone: before.time_zone, localArea: before.local_area, rules: before.rules, requireTwoFactorForOfficers: before.require_two_factor_for_officers },
     after: input,
   });
 }

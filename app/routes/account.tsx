@@ -78,6 +78,10 @@ export default function Account() {
         <p>See your co-operatives' meetings in your own calendar: <Link to="/account/calendar">subscribe to your calendar feed</Link>.</p>
       </section>
       <section className="card">
+        <h2>Two-factor log-in</h2>
+        <p>Ask for a code from an authenticator app on your phone after your password. <Link to="/account/two-factor">Set up or manage two-factor log-in</Link></p>
+      </section>
+      <section className="card">
         <h2>Sessions</h2>
         <p>Lost a phone, or used a shared computer? End every session of your account, on every device.</p>
         <Form method="post" action="/logout">

@@ -7,7 +7,7 @@ import { acceptInvitation, findValidInvitation } from "~/models/auth.server";
 import { AcceptInvitationSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { startSession } from "~/utils/session.server";
+import { startSessionOrChallenge } from "~/utils/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
@@ -24,7 +24,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   const accepted = await db.transaction().execute((trx) => acceptInvitation(trx, params.token ?? "", submission.value));
   if (!accepted) return submission.reply({ formErrors: ["This invitation has expired or has already been used."] });
-  return startSession(accepted.userId, accepted.organisationId, "/dashboard");
+  // An existing user with a second factor still gives it: the emailed link stands in for the password only.
+  return startSessionOrChallenge(accepted.userId, accepted.organisationId, "/dashboard");
 }
 
 export default function AcceptInvitation() {

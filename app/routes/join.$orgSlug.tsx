@@ -6,6 +6,7 @@ import { CheckboxGroup, Field, FormErrors, SelectField, TextAreaField } from "~/
 import { Flash, PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { getOrganisationBySlug } from "~/models/organisations.server";
+import { throttleJoin } from "~/models/rate-limits.server";
 import { submitApplication } from "~/models/shares-applications.server";
 import { listShareClasses } from "~/models/shares.server";
 import { JOIN_DECLARATIONS, JoinSchema } from "~/schemas/shares";
@@ -13,6 +14,8 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { clientIp } from "~/utils/session.server";
+import { clockTime } from "~/domain/throttle";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Join ${data?.org.name ?? "the society"}` }];
@@ -37,6 +40,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseForm(await readForm(request), { schema: JoinSchema });
   if (submission.status !== "success") return { result: submission.reply(), applied: null };
   const db = await getDb();
+  const allowed = await throttleJoin(db, { email: submission.value.email, ip: clientIp(request) });
+  if (!allowed.allowed) return { result: submission.reply({ formErrors: [`Too many applications from here or for this email. Try again at ${clockTime(allowed.retryAt)}.`] }), applied: null };
   const today = clock.today(org);
   const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org.currency));
   if (!r.ok) return { result: submission.reply({ fieldErrors: { [r.field]: [r.reason] } }), applied: null };

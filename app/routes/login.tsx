@@ -3,12 +3,14 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Flash } from "~/components/ui";
+import { clockTime } from "~/domain/throttle";
 import { Field, FormErrors } from "~/components/forms";
 import { attemptLogin, invalidateSession } from "~/models/auth.server";
 import { LoginSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { clientIp, getRequestContext, safeRedirect, startSession } from "~/utils/session.server";
+import { appUrl, clientIp, getRequestContext, safeRedirect, startSessionOrChallenge } from "~/utils/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
@@ -24,18 +26,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(formData, { schema: LoginSchema });
   if (submission.status !== "success") return submission.reply({ hideFields: ["password"] });
   const db = await getDb();
-  const result = await attemptLogin(db, { email: submission.value.email, password: submission.value.password, ip: clientIp(request) });
+  const result = await attemptLogin(db, { email: submission.value.email, password: submission.value.password, ip: clientIp(request), appUrl: appUrl(request) });
   if (!result.ok) {
     const message =
       result.reason === "throttled"
-        ? `Too many failed attempts. Try again at ${result.retryAt.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" })}.`
+        ? result.scope === "account"
+          ? `Too many failed attempts for this account. Try again at ${clockTime(result.retryAt)}. If it is your account, we have emailed you a link to unlock it now.`
+          : `Too many failed attempts from your network. Try again at ${clockTime(result.retryAt)}.`
         : "That email and password do not match an account.";
     return submission.reply({ formErrors: [message], hideFields: ["password"] });
   }
   // A fresh session at every log-in: a session id planted before log-in is never promoted (no fixation).
   const previous = await getRequestContext(request);
   if (previous) await invalidateSession(db, previous.sessionId);
-  return startSession(result.userId, result.organisationId, safeRedirect(submission.value.redirectTo, "/dashboard"));
+  return startSessionOrChallenge(result.userId, result.organisationId, safeRedirect(submission.value.redirectTo, "/dashboard"));
 }
 
 export default function Login() {
@@ -51,6 +55,7 @@ export default function Login() {
   return (
     <section className="auth-box card">
       <h1>Log in</h1>
+      <Flash message={searchParams.get("unlocked") ? "Your account is unlocked. You can log in now." : null} />
       <FormErrors errors={form.errors} id={form.errorId} />
       <Form method="post" className="stack" {...getFormProps(form)}>
         <Field meta={fields.email} label="Email" type="email" autoComplete="email" />

@@ -14,7 +14,7 @@ export async function loader() {
 
 /** "everywhere" ends every session of the user, on every device. */
 export async function action({ request }: ActionFunctionArgs) {
-  const ctx = await requireUser(request);
+  const ctx = await requireUser(request, { allowWithoutSecondFactor: true });
   const form = await readForm(request);
   const db = await getDb();
   if (form.get("scope") === "everywhere") await invalidateAllSessions(db, ctx.user.id);

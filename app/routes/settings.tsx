@@ -20,7 +20,10 @@ export const meta: MetaFunction = () => [{ title: "Settings · Co-op Register" }
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
   const org = await getOrganisation(await getDb(), ctx.organisation.id);
-  return { timeZones: timeZoneNames(), org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, timeZone: org.time_zone, localArea: org.local_area.join(", "), ...org.rules } };
+  return {
+    timeZones: timeZoneNames(),
+    org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, timeZone: org.time_zone, localArea: org.local_area.join(", "), ...org.rules, requireTwoFactorForOfficers: org.require_two_factor_for_officers },
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -31,10 +34,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (area.errors.length) {
     return { result: submission.reply({ fieldErrors: { localArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false };
   }
-  const { name, legalForm, currency, timeZone, localArea: _text, ...rules } = submission.value;
+  const { name, legalForm, currency, timeZone, localArea: _text, requireTwoFactorForOfficers, ...rules } = submission.value;
   const db = await getDb();
   await db.transaction().execute((trx) =>
-    updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, localArea: area.entries, rules }),
+    updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, localArea: area.entries, rules, requireTwoFactorForOfficers }),
   );
   return { result: submission.reply(), saved: true };
 }
@@ -78,6 +81,15 @@ export default function Settings() {
             <legend>Shares and lending</legend>
             <Field meta={fields.withdrawalNoticeDays} label="Default withdrawal notice (days)" type="number" />
             <Field meta={fields.rateCapMonthlyPercent} label="Lending rate cap (% a month on the reducing balance)" type="number" hint="UK credit unions: 3% a month (42.6% APR)." />
+          </fieldset>
+          <fieldset>
+            <legend>Security</legend>
+            <Field
+              meta={fields.requireTwoFactorForOfficers}
+              label="Officers must log in with a second factor"
+              type="checkbox"
+              hint="Owners, secretaries, loan officers, board members and auditors then set up an authenticator app (with recovery codes) before they can use anything else."
+            />
           </fieldset>
           <button type="submit">Save settings</button>
         </Form>

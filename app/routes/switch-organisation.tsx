@@ -12,7 +12,8 @@ export const access: RouteAccess = { action: "signed-in" };
 const SwitchSchema = z.object({ organisationId: z.string().uuid(), redirectTo: z.string().optional() });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const ctx = await requireUser(request);
+  // Allowed before setting up a second factor: the other organisation may not require one.
+  const ctx = await requireUser(request, { allowWithoutSecondFactor: true });
   const parsed = SwitchSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) throw new Response("Choose an organisation", { status: 400 });
   const ok = await switchOrganisation(await getDb(), ctx.sessionId, ctx.user.id, parsed.data.organisationId);

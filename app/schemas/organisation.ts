@@ -24,6 +24,8 @@ export const OrganisationSettingsSchema = z.object({
   withdrawalNoticeDays: z.coerce.number({ invalid_type_error: "Enter a number of days" }).int().min(0).max(3650).default(90),
   maxProxiesPerHolder: z.coerce.number({ invalid_type_error: "Enter a number" }).int().min(0).max(1000).default(5),
   rateCapMonthlyPercent: z.coerce.number({ invalid_type_error: "Enter a percentage" }).min(0).max(100).default(3),
+  /** An unticked checkbox sends nothing: off. */
+  requireTwoFactorForOfficers: z.boolean().optional().default(false),
 });
 
 export const InviteSchema = z.object({

@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SECURE_COOKIES: z.enum(["true", "false"]).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps:// (e.g. smtps://user:password@smtp.example.org:465)").optional(),
   MAIL_FROM: z.string().min(3).default("Co-op Register <no-reply@localhost>"),
+  /** Proxies in front of the server whose X-Forwarded-For entries are believed (0: the socket's address is the client). */
+  TRUST_PROXY: z.coerce.number({ invalid_type_error: "must be a number of proxies (0, 1, 2 ...)" }).int("must be a whole number of proxies").min(0).max(10).default(0),
   DEV_TOOLS: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
   ALLOW_EMBEDDED_DB: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
 }).superRefine((e, ctx) => {

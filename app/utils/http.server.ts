@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Readable, Transform } from "node:stream";
+import proxyAddr from "proxy-addr";
 import { pooledRandomBytes } from "./tokens.server";
 
 /**
@@ -29,6 +30,17 @@ export function isSameOriginRequest(method: string, path: string, headers: Recor
     }
   }
   return false;
+}
+
+/**
+ * The client's address: the socket's, or behind `hops` proxies of our own
+ * (TRUST_PROXY), the X-Forwarded-For entry that the outermost of them
+ * added. Entries further left were written by the client and could say
+ * anything, so they are never used (proxy-addr walks the list from the right).
+ */
+export function clientAddress(req: Pick<IncomingMessage, "headers" | "socket">, hops: number): string {
+  if (!req.socket.remoteAddress) return "unknown";
+  return proxyAddr(req as IncomingMessage, (_address, i) => i < hops);
 }
 
 /** A CSP nonce: 16 random bytes, base64, used once. */

@@ -1,6 +1,7 @@
 import { data, redirect } from "@remix-run/node";
 import { permissionsFor, rolesWith, ROLE_LABELS, type Permission } from "~/domain/permissions";
 import { createSession, validateSessionToken, type SessionContext } from "~/models/auth.server";
+import { createLoginChallenge, hasSecondFactor } from "~/models/two-factor.server";
 import { getDb } from "./db.server";
 import { env } from "./env.server";
 
@@ -22,6 +23,23 @@ export function clearSessionCookie() {
   const parts = [`${SESSION_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"];
   if (servedOverHttps()) parts.push("Secure");
   return parts.join("; ");
+}
+
+/** A log-in waiting for its second factor (ADR 0013): the challenge's token, for ten minutes. */
+export const CHALLENGE_COOKIE = "login_challenge";
+
+export function challengeCookie(token: string, expiresAt: Date | null) {
+  const parts = [`${CHALLENGE_COOKIE}=${token}`, "Path=/login", "HttpOnly", "SameSite=Lax", expiresAt ? `Expires=${expiresAt.toUTCString()}` : "Max-Age=0"];
+  if (servedOverHttps()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function readChallengeToken(request: Request): string | null {
+  for (const part of (request.headers.get("Cookie") ?? "").split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === CHALLENGE_COOKIE) return rest.join("=") || null;
+  }
+  return null;
 }
 
 export function readSessionToken(request: Request): string | null {
@@ -58,12 +76,22 @@ export function getRequestContext(request: Request): Promise<RequestContext | nu
   return found;
 }
 
-export async function requireUser(request: Request): Promise<RequestContext> {
+/** Where an officer who must have a second factor, and has none yet, is sent before anything else. */
+export const TWO_FACTOR_SETUP_PATH = "/account/two-factor";
+
+/**
+ * The signed-in user, or a redirect to log in. An officer of an
+ * organisation that requires a second factor, who has not set one up, is
+ * sent to set it up first; only the pages that let them do so (or leave)
+ * pass `allowWithoutSecondFactor`.
+ */
+export async function requireUser(request: Request, opts: { allowWithoutSecondFactor?: boolean } = {}): Promise<RequestContext> {
   const ctx = await getRequestContext(request);
   if (!ctx) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
+  if (ctx.secondFactorMissing && !opts.allowWithoutSecondFactor) throw redirect(TWO_FACTOR_SETUP_PATH);
   return ctx;
 }
 
@@ -85,13 +113,27 @@ export async function requirePermission(request: Request, permission: Permission
   return ctx as OrgContext;
 }
 
-export async function startSession(userId: string, organisationId: string | null, redirectTo: string) {
+export async function startSession(userId: string, organisationId: string | null, redirectTo: string, otherCookies: string[] = []) {
   const { token, expiresAt } = await createSession(await getDb(), userId, organisationId);
-  return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(token, expiresAt) } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", sessionCookie(token, expiresAt));
+  for (const cookie of otherCookies) headers.append("Set-Cookie", cookie);
+  return redirect(redirectTo, { headers });
+}
+
+/**
+ * After a right password: a session, or for a user with a second factor, a
+ * log-in challenge (cookie) and the page that asks for the code.
+ */
+export async function startSessionOrChallenge(userId: string, organisationId: string | null, redirectTo: string) {
+  const db = await getDb();
+  if (!(await hasSecondFactor(db, userId))) return startSession(userId, organisationId, redirectTo);
+  const { token, expiresAt } = await createLoginChallenge(db, { userId, organisationId, redirectTo });
+  return redirect("/login/two-factor", { headers: { "Set-Cookie": challengeCookie(token, expiresAt) } });
 }
 
 export function clientIp(request: Request): string {
-  // Set by our own server from the socket (see scripts/server.ts); never trust X-Forwarded-For blindly.
+  // Set by our own server (scripts/server.ts): the socket's address, or with TRUST_PROXY the one our proxy saw; never a client's header.
   return request.headers.get("x-client-ip") ?? "unknown";
 }
 

@@ -14,6 +14,7 @@ import * as m0013 from "./0013_organisation_time_zone";
 import * as m0020 from "./0020_transfer_requested_by";
 import * as m0016 from "./0016_form_submissions";
 import * as m0014 from "./0014_payout_reversal";
+import * as m0018 from "./0018_throttling_and_two_factor";
 import * as m0006 from "./0006_impact";
 import * as m0019 from "./0019_ballots_at_rest";
 import * as m0022 from "./0022_candidate_affiliation";
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   "0013_organisation_time_zone": m0013,
   "0014_payout_reversal": m0014,
   "0016_form_submissions": m0016,
+  "0018_throttling_and_two_factor": m0018,
   "0019_ballots_at_rest": m0019,
   "0020_transfer_requested_by": m0020,
   "0022_candidate_affiliation": m0022,

@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
 import {
   acceptInvitation, attemptLogin, createInvitation, createSession, findValidPasswordReset, invalidateAllSessions,
-  invalidateSession, requestPasswordReset, resetPassword, SESSION_DAYS, switchOrganisation, THROTTLE, validateSessionToken,
+  invalidateSession, requestPasswordReset, resetPassword, SESSION_DAYS, switchOrganisation, validateSessionToken,
 } from "~/models/auth.server";
+import { LIMITS } from "~/domain/throttle";
 import { hashToken } from "~/utils/tokens.server";
 import { makeOrganisation, makeUser, unique } from "../../db/factories";
 import { testDb } from "../db";
@@ -14,15 +15,16 @@ beforeAll(async () => {
 });
 
 const DAY = 86_400_000;
+const appUrl = "http://app.test";
 
 describe("log-in", () => {
   it("accepts the right password and refuses a wrong one or an unknown email with the same answer", async () => {
     const org = await makeOrganisation(db);
     const user = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
     const ip = unique("ip");
-    expect(await attemptLogin(db, { email: user.email.toUpperCase(), password: user.password, ip })).toEqual({ ok: true, userId: user.id, organisationId: org.id });
-    const wrong = await attemptLogin(db, { email: user.email, password: "wrong password!", ip });
-    const unknown = await attemptLogin(db, { email: "nobody-" + user.email, password: "wrong password!", ip });
+    expect(await attemptLogin(db, { email: user.email.toUpperCase(), password: user.password, ip, appUrl })).toEqual({ ok: true, userId: user.id, organisationId: org.id });
+    const wrong = await attemptLogin(db, { email: user.email, password: "wrong password!", ip, appUrl });
+    const unknown = await attemptLogin(db, { email: "nobody-" + user.email, password: "wrong password!", ip, appUrl });
     expect(wrong).toEqual({ ok: false, reason: "invalid" });
     expect(unknown).toEqual(wrong);
   });
@@ -32,7 +34,7 @@ describe("log-in", () => {
     const user = await makeUser(db, { organisationId: org.id, roles: ["member"] });
     const time = async (email: string) => {
       const t = performance.now();
-      await attemptLogin(db, { email, password: "not the password", ip: unique("ip") });
+      await attemptLogin(db, { email, password: "not the password", ip: unique("ip"), appUrl });
       return performance.now() - t;
     };
     await time(user.email); // warm up
@@ -48,29 +50,33 @@ describe("log-in", () => {
     expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
   });
 
-  it("refuses further attempts after 10 failures on an account within 15 minutes, with the time to retry", async () => {
+  it("locks an account after 10 failures from any addresses for an hour, with the time to retry", async () => {
     const org = await makeOrganisation(db);
     const user = await makeUser(db, { organisationId: org.id, roles: ["member"] });
     const start = new Date("2026-05-01T10:00:00Z");
-    for (let i = 0; i < THROTTLE.perAccount; i++) {
-      const r = await attemptLogin(db, { email: user.email, password: "bad", ip: unique("ip") }, new Date(start.getTime() + i * 1000));
+    for (let i = 0; i < LIMITS.loginAccount.limit; i++) {
+      const r = await attemptLogin(db, { email: user.email, password: "bad", ip: unique("ip"), appUrl }, new Date(start.getTime() + i * 1000));
       expect(r).toEqual({ ok: false, reason: "invalid" });
     }
-    const blocked = await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip") }, new Date(start.getTime() + 60_000));
-    expect(blocked).toMatchObject({ ok: false, reason: "throttled" });
+    // Even the right password, from a new address, is refused while the account is locked.
+    const blocked = await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip"), appUrl }, new Date(start.getTime() + 60_000));
+    expect(blocked).toMatchObject({ ok: false, reason: "throttled", scope: "account" });
     if (blocked.ok || blocked.reason !== "throttled") throw new Error("expected throttled");
-    expect(blocked.retryAt.toISOString()).toBe("2026-05-01T10:15:00.000Z");
-    // After the window the right password works again.
-    const later = await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip") }, new Date(start.getTime() + 16 * 60_000));
+    expect(blocked.retryAt.toISOString()).toBe("2026-05-01T11:00:09.000Z");
+    expect((await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip"), appUrl }, new Date(start.getTime() + 59 * 60_000))).ok).toBe(false);
+    // After the lock the right password works again.
+    const later = await attemptLogin(db, { email: user.email, password: user.password, ip: unique("ip"), appUrl }, new Date(start.getTime() + 61 * 60_000));
     expect(later.ok).toBe(true);
   });
 
-  it("refuses an IP after 50 failures across accounts", async () => {
+  it("refuses an address after 50 failures across accounts", async () => {
     const ip = unique("ip");
     const at = new Date("2026-06-01T09:00:00Z");
-    for (let i = 0; i < THROTTLE.perIp; i++) await attemptLogin(db, { email: `${unique("x")}@example.test`, password: "x", ip }, at);
-    const r = await attemptLogin(db, { email: `${unique("y")}@example.test`, password: "x", ip }, new Date(at.getTime() + 1000));
-    expect(r).toMatchObject({ ok: false, reason: "throttled" });
+    for (let i = 0; i < LIMITS.loginAddress.limit; i++) {
+      expect(await attemptLogin(db, { email: `${unique("x")}@example.test`, password: "x", ip, appUrl }, at)).toEqual({ ok: false, reason: "invalid" });
+    }
+    const r = await attemptLogin(db, { email: `${unique("y")}@example.test`, password: "x", ip, appUrl }, new Date(at.getTime() + 1000));
+    expect(r).toMatchObject({ ok: false, reason: "throttled", scope: "address" });
   });
 });
 
@@ -131,7 +137,7 @@ describe("password reset", () => {
     const user = await makeUser(db, { organisationId: org.id, roles: ["member"] });
     const now = new Date();
     const { token: sessionToken } = await createSession(db, user.id, org.id);
-    await requestPasswordReset(db, user.email, "http://app.test", now);
+    await requestPasswordReset(db, { email: user.email, ip: unique("ip"), appUrl }, now);
     const mail = await db.selectFrom("email_outbox").select(["body", "subject"]).where("to_email", "=", user.email).orderBy("id", "desc").executeTakeFirstOrThrow();
     const token = /reset-password\/([a-z0-9]+)/.exec(mail.body)?.[1];
     expect(token).toBeTruthy();
@@ -140,12 +146,12 @@ describe("password reset", () => {
     expect(await resetPassword(db, token!, "a brand new password", now)).toBe(user.id);
     expect(await resetPassword(db, token!, "another new password", now)).toBeNull();
     expect(await validateSessionToken(db, sessionToken)).toBeNull();
-    expect((await attemptLogin(db, { email: user.email, password: "a brand new password", ip: unique("ip") })).ok).toBe(true);
+    expect((await attemptLogin(db, { email: user.email, password: "a brand new password", ip: unique("ip"), appUrl })).ok).toBe(true);
   });
 
   it("sends nothing for an unknown address", async () => {
     const email = `${unique("nobody")}@example.test`;
-    await requestPasswordReset(db, email, "http://app.test");
+    await requestPasswordReset(db, { email, ip: unique("ip"), appUrl });
     expect(await db.selectFrom("email_outbox").select("id").where("to_email", "=", email).execute()).toEqual([]);
   });
 });
@@ -160,7 +166,7 @@ describe("invitations", () => {
     expect(mail.body).toContain(`http://app.test/invitation/${token}`);
     const accepted = await acceptInvitation(db, token, { name: "New Person", password: "a long enough password" });
     expect(accepted?.organisationId).toBe(org.id);
-    const login = await attemptLogin(db, { email, password: "a long enough password", ip: unique("ip") });
+    const login = await attemptLogin(db, { email, password: "a long enough password", ip: unique("ip"), appUrl });
     expect(login.ok).toBe(true);
     const roles = await db.selectFrom("user_roles").select("role").where("user_id", "=", accepted!.userId).orderBy("role").execute();
     expect(roles.map((r) => r.role)).toEqual(["board", "member"]);
