@@ -17,6 +17,7 @@ import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
 import { freshDatabase, kill, runScript, startAppServer } from "./harness";
+import { verifyAllLedgers } from "../../scripts/ledger-verify";
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let db: Database;
@@ -176,5 +177,12 @@ describe("SIGKILL during an interest run", () => {
     expect(posted).toBeGreaterThan(0);
     expect(posted).toBeLessThanOrEqual(400);
     expect(await holdingsLedgerMismatches(db, org.id)).toEqual([]);
+  });
+});
+
+describe("after every kill", () => {
+  it("leaves every organisation's money invariants whole (ledger:verify)", async () => {
+    const lines: string[] = [];
+    expect(await verifyAllLedgers(database.db, (l) => lines.push(l)), lines.join("\n")).toBe(0);
   });
 });
