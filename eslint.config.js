@@ -23,6 +23,10 @@ export default tseslint.config(
           selector: "CallExpression[callee.property.name='toISOString'][callee.object.type='NewExpression'][callee.object.arguments.length=0]",
           message: "A business date from the UTC clock books the wrong day near midnight: use today(organisation) from app/utils/clock.server.ts (or dateInZone).",
         },
+        {
+          selector: "CallExpression[callee.property.name='formData'][callee.object.name='request']",
+          message: "Read form bodies with readForm(request) from app/utils/forms.server.ts: it streams multipart with limits and turns bad bodies into a 400.",
+        },
       ],
     },
   },

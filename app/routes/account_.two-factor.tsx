@@ -10,7 +10,7 @@ import { addPasskeyWithRecovery, confirmTotp, disableTwoFactor, regenerateRecove
 import { PasskeyAnswerSchema, TwoFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { qrCodeDataUrl } from "~/utils/qr.server";
 import { appUrl, requireUser } from "~/utils/session.server";
 
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request, { allowWithoutSecondFactor: true });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const db = await getDb();
   if (formData.get("intent") === "passkey") {
     const answer = parseForm(formData, { schema: PasskeyAnswerSchema });

@@ -11,7 +11,7 @@ import { PasskeyButton } from "~/components/passkey";
 import { PasskeyAnswerSchema, SecondFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { parseForm } from "~/utils/forms.server";
+import { parseForm, readForm } from "~/utils/forms.server";
 import { appUrl, challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/utils/session.server";
 import { countPasskeys } from "~/models/passkeys.server";
 
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const passkey = formData.get("intent") === "passkey" ? parseForm(formData, { schema: PasskeyAnswerSchema }) : null;
   const submission = parseForm(formData, { schema: SecondFactorSchema });
   if (passkey?.status !== "success" && submission.status !== "success") return submission.reply({ hideFields: ["code"] });

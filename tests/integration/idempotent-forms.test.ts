@@ -115,7 +115,7 @@ const CASES: [string, () => Promise<Scenario>][] = [
     await step({ intent: "submit" });
     await step({ intent: "review", officerNotes: "Accounts seen." });
     await step({ intent: "refer" });
-    expect((await castVote(bed.db, ids.committee, org.id, app.id, { vote: "approve", comment: "Sound" })).status).toBe("approved");
+    expect((await castVote(bed.db, ids.committee, org.id, app.id, { vote: "approve", comment: "Sound" }, new Date("2026-10-30T12:00:00Z"))).status).toBe("approved"); // approved before the pay-out date
     await step({ intent: "offer" });
     await step({ intent: "accept" });
     const written = () => count(sql<{ n: string }>`select count(*) as n from loans where application_id = ${app.id}`);

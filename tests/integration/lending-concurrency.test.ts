@@ -318,7 +318,7 @@ describe("lending money actions fired at once", () => {
     const keys: string[] = [];
     for (let i = 0; i < N; i++) {
       const key = crypto.randomUUID();
-      const started = await payer.post("/my/loans", { loanId: loan.id, amount: formatMinor(each), idempotencyKey: key });
+      const started = await payer.post("/my/loans", { loanId: loan.id, amount: formatMinor(each), submissionKey: key });
       expect(started.status).toBe(302);
       keys.push(key);
     }

@@ -98,7 +98,10 @@ describe("body limits, counted as the bytes arrive", () => {
     const upload = (path: string, bytes: number) => {
       const form = new FormData();
       form.append("loanId", loan.id);
-      form.append("file", new File([new Uint8Array(bytes)], "plan.pdf", { type: "application/pdf" }));
+      // A PDF by its first bytes (uploads are checked by content), padded to the size wanted.
+      const pdf = new Uint8Array(bytes);
+      pdf.set(new TextEncoder().encode("%PDF-1.7\n"));
+      form.append("file", new File([pdf], "plan.pdf", { type: "application/pdf" }));
       return fetch(t.server.base + path, { method: "POST", redirect: "manual", headers: { Cookie: b.cookie, Origin: t.server.base }, body: form });
     };
     // 3 MB: within the documents route's 5 MB, over an ordinary form's 1 MB.

@@ -318,7 +318,7 @@ describe("card purchases confirmed by Stripe at once", () => {
     const self = await memberBrowser(s, member.id);
     // Five checkouts of 6 shares, each allowed when started; only three fit under the maximum of 20.
     const keys = Array.from({ length: 5 }, () => crypto.randomUUID());
-    for (const key of keys) expect((await self.post("/my/buy", { classId: s.cls.id, shares: "6", idempotencyKey: key })).status).toBe(302);
+    for (const key of keys) expect((await self.post("/my/buy", { classId: s.cls.id, shares: "6", submissionKey: key })).status).toBe(302);
     const sessions = keys.map((k) => bed.fake.sessions.get(k)!);
     // Each checkout delivered BURST / 5 times: half as one event (Stripe's retries), half as distinct events.
     const responses = await simultaneously(BURST, (i) => {

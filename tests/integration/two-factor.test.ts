@@ -169,7 +169,7 @@ describe("required by the organisation", () => {
     const name = (await t.db.selectFrom("organisations").select("name").where("id", "=", org.id).executeTakeFirstOrThrow()).name;
     const saved = await b.post("/settings", {
       name, legalForm: "worker-co-op", currency: "GBP", localArea: "", noticeDays: "14", quorumMembers: "2", quorumPercent: "10",
-      specialResolutionPercent: "75", withdrawalNoticeDays: "90", maxProxiesPerHolder: "5", rateCapMonthlyPercent: "3", requireTwoFactorForOfficers: "on",
+      specialResolutionPercent: "75", withdrawalNoticeDays: "90", maxProxiesPerHolder: "5", rateCapMonthlyPercent: "3", timeZone: "Europe/London", requireTwoFactorForOfficers: "on",
     });
     // Saved; and the owner, an officer without a second factor, is sent straight on to set one up.
     expect(saved.headers.get("location")).toBe("/account/two-factor");
