@@ -2,6 +2,12 @@
  * Count an STV election from a BLT file.
  *
  *   npx tsx scripts/stv.ts FILE.blt [--method scottish|meek] [--json] [--seed TEXT]
+ *                          [--tie-order] [--bulk-exclusion]
+ *
+ * Meek is the PR Foundation reference rule (one exclusion per stage). With
+ * --tie-order a tie for exclusion goes to the first in the file's [tie] order
+ * (else ballot order), as the reference rule and droop's meek-prf do; with
+ * --bulk-exclusion all sure losers are excluded at once (not the reference).
  *
  * Prints a count sheet (or, with --json, {"seats","quota","elected","rounds"}).
  * A malformed file prints "FILE:LINE: reason" on stderr and exits with 1;
@@ -10,16 +16,20 @@
 import { readFileSync } from "node:fs";
 import { BltError, countBlt, formatCountSheet, resultJson, STV_METHODS, type StvMethod } from "../app/domain/voting/stv/index";
 
-const USAGE = "usage: tsx scripts/stv.ts FILE.blt [--method scottish|meek] [--json] [--seed TEXT]";
+const USAGE = "usage: tsx scripts/stv.ts FILE.blt [--method scottish|meek] [--json] [--seed TEXT] [--tie-order] [--bulk-exclusion]";
 
 function main(argv: string[]): number {
   let file: string | undefined;
   let method: StvMethod = "scottish";
   let json = false;
   let lotSeed: string | undefined;
+  let tieOrder = false;
+  let bulkExclusion = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") json = true;
+    else if (a === "--tie-order") tieOrder = true;
+    else if (a === "--bulk-exclusion") bulkExclusion = true;
     else if (a === "--method" || a.startsWith("--method=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
       if (!STV_METHODS.includes(v as StvMethod)) {
@@ -58,7 +68,15 @@ function main(argv: string[]): number {
     return 1;
   }
   try {
-    const result = countBlt(text, method, lotSeed === undefined ? {} : { lotSeed });
+    if ((tieOrder || bulkExclusion) && method !== "meek") {
+      process.stderr.write(`--tie-order and --bulk-exclusion apply to --method meek only\n${USAGE}\n`);
+      return 2;
+    }
+    const result = countBlt(text, method, {
+      ...(lotSeed === undefined ? {} : { lotSeed }),
+      ...(tieOrder ? { tieBreak: "order" as const } : {}),
+      ...(bulkExclusion ? { bulkExclusion } : {}),
+    });
     process.stdout.write(json ? JSON.stringify(resultJson(result), null, 2) + "\n" : formatCountSheet(result));
     return 0;
   } catch (e) {
