@@ -55,7 +55,7 @@ describe("scripts/stv.ts", () => {
     expect(bulk.status).toBe(0);
     const b = JSON.parse(bulk.stdout) as { rounds: { action: string; excluded: string[] }[] };
     expect(b.rounds.filter((rd) => rd.action === "exclude").length).toBeLessThan(exclusions.length);
-    expect(run([SCOTLAND + "Linn-2007.blt", "--tie-order"]).status).toBe(2);
+    expect(run([SCOTLAND + "Linn-2007.blt", "--bulk-exclusion"]).status).toBe(2);
   }, 60_000);
 
   it("reports a malformed file with its line number on stderr and exits 1", () => {

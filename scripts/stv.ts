@@ -5,9 +5,11 @@
  *                          [--tie-order] [--bulk-exclusion]
  *
  * Meek is the PR Foundation reference rule (one exclusion per stage). With
- * --tie-order a tie for exclusion goes to the first in the file's [tie] order
- * (else ballot order), as the reference rule and droop's meek-prf do; with
- * --bulk-exclusion all sure losers are excluded at once (not the reference).
+ * --tie-order a tie goes to the first in the file's [tie] order (else ballot
+ * order), as droop does: for Meek any tie for exclusion (the reference rule's
+ * procedure), for Scottish STV a tie the earlier stages do not settle (the lot
+ * recorded in the file); with --bulk-exclusion Meek excludes all sure losers
+ * at once (not the reference rule).
  *
  * Prints a count sheet (or, with --json, {"seats","quota","elected","rounds"}).
  * A malformed file prints "FILE:LINE: reason" on stderr and exits with 1;
@@ -68,13 +70,13 @@ function main(argv: string[]): number {
     return 1;
   }
   try {
-    if ((tieOrder || bulkExclusion) && method !== "meek") {
-      process.stderr.write(`--tie-order and --bulk-exclusion apply to --method meek only\n${USAGE}\n`);
+    if (bulkExclusion && method !== "meek") {
+      process.stderr.write(`--bulk-exclusion applies to --method meek only\n${USAGE}\n`);
       return 2;
     }
     const result = countBlt(text, method, {
       ...(lotSeed === undefined ? {} : { lotSeed }),
-      ...(tieOrder ? { tieBreak: "order" as const } : {}),
+      ...(tieOrder ? (method === "meek" ? { tieBreak: "order" as const } : { lots: "tie-order" as const }) : {}),
       ...(bulkExclusion ? { bulkExclusion } : {}),
     });
     process.stdout.write(json ? JSON.stringify(resultJson(result), null, 2) + "\n" : formatCountSheet(result));

@@ -60,6 +60,20 @@ export interface LotOptions {
    * different elections do not share one fixed order.
    */
   lotSeed?: string;
+  /**
+   * "tie-order": a tie still undecided after looking back through the stages
+   * goes to the first of the tied in the file's `[tie]` order (else ballot
+   * order), as droop does: a lot drawn before the count and recorded in the
+   * file. Default "seeded": a lot drawn from `lotSeed`.
+   */
+  lots?: "seeded" | "tie-order";
+}
+
+/** Each candidate's place in the `[tie]` order (ballot order when the file gives none). */
+export function tieRanks(n: number, tie?: number[]): number[] {
+  const rank = new Array<number>(n);
+  (tie ?? Array.from({ length: n }, (_, i) => i)).forEach((c, i) => (rank[c] = i));
+  return rank;
 }
 
 /** Format a non-negative-or-negative scaled integer as a decimal with `places` digits. */
@@ -125,7 +139,7 @@ export function breakTie(
   want: "highest" | "lowest",
   history: ArrayLike<number>[],
   names: string[],
-  lot: { seed: string; stage: number; purpose: string },
+  lot: { seed: string; stage: number; purpose: string; tieRank?: number[] },
 ): { chosen: number; note?: string } {
   if (tied.length === 1) return { chosen: tied[0] };
   const list = tied.map((c) => names[c]).join(", ");
@@ -140,6 +154,14 @@ export function breakTie(
         note: `Tie (${lot.purpose}) between ${list} broken by stage ${s}, where ${names[holders[0]]} had the ${want} vote.`,
       };
     }
+  }
+  if (lot.tieRank) {
+    const rank = lot.tieRank;
+    const chosen = tied.reduce((a, b) => (rank[b] < rank[a] ? b : a));
+    return {
+      chosen,
+      note: `Tie (${lot.purpose}) between ${list} equal at every stage; decided by the lot recorded as the [tie] order: ${names[chosen]}.`,
+    };
   }
   const chosen = drawLot(tied, lot.seed, lot.stage, lot.purpose);
   return {

@@ -52,6 +52,7 @@
 import type { BltElection } from "./blt";
 import {
   breakTie,
+  tieRanks,
   defaultLotSeed,
   formatScaled,
   type LotOptions,
@@ -120,8 +121,8 @@ export function countMeek(e: BltElection, options: MeekOptions = {}): StvResult 
   const bulk = options.bulkExclusion ?? false;
   const tieBreak = options.tieBreak ?? "history";
   // Position of each candidate in the tie-break order of the reference rule.
-  const tieRank = new Array<number>(n);
-  (e.options?.tie ?? names.map((_, i) => i)).forEach((c, i) => (tieRank[c] = i));
+  const tieRank = tieRanks(n, e.options?.tie);
+  const lotRank = options.lots === "tie-order" ? tieRank : undefined;
 
   const state = new Uint8Array(n);
   for (const w of e.withdrawn) state[w] = WITHDRAWN;
@@ -251,7 +252,7 @@ export function countMeek(e: BltElection, options: MeekOptions = {}): StvResult 
       let top = -1;
       for (const c of reached) if (votes[c] > top) top = votes[c];
       const tied = reached.filter((c) => votes[c] === top);
-      const { chosen, note } = breakTie(tied, "highest", history, names, { seed: lotSeed, stage: r, purpose: "order of election" });
+      const { chosen, note } = breakTie(tied, "highest", history, names, { seed: lotSeed, tieRank: lotRank, stage: r, purpose: "order of election" });
       if (note) round.notes.push(note);
       elect(chosen, r, round);
       reached = reached.filter((c) => c !== chosen);
@@ -374,7 +375,7 @@ export function countMeek(e: BltElection, options: MeekOptions = {}): StvResult 
         chosen = tied.reduce((a, b) => (tieRank[b] < tieRank[a] ? b : a));
         if (tied.length > 1) ex.notes.push(`Tie (exclusion) between ${tied.map((c) => names[c]).join(", ")} broken by tie order: ${names[chosen]}.`);
       } else {
-        const t = breakTie(tied, "lowest", history, names, { seed: lotSeed, stage: r, purpose: "exclusion" });
+        const t = breakTie(tied, "lowest", history, names, { seed: lotSeed, tieRank: lotRank, stage: r, purpose: "exclusion" });
         chosen = t.chosen;
         if (t.note) ex.notes.push(t.note);
       }
