@@ -97,14 +97,20 @@ export function mulDown(a: number, b: number): number {
   return qx * 65536 + qy;
 }
 
-/** Exact ceil(a * b / 10^9) for 0 <= a, b < 2^31. */
+/** Exact ceil(a * b / 10^9) for 0 <= a, b < 2^31: mulDown's split, plus one when the remainder is not 0. */
 export function mulUp(a: number, b: number): number {
-  const f = mulDown(a, b);
-  // Is a*b a multiple of 10^9? Work out a*b mod 10^9 in pieces below 2^53.
   const bh = Math.floor(b / 65536);
   const bl = b - bh * 65536;
-  const rem = (((a * bh) % SCALE) * 65536 + a * bl) % SCALE;
-  return rem === 0 ? f : f + 1;
+  const x = a * bh;
+  let qx = Math.floor(x / SCALE);
+  let rx = x - qx * SCALE;
+  if (rx < 0) { qx--; rx += SCALE; } else if (rx >= SCALE) { qx++; rx -= SCALE; }
+  // a * b = (qx * 65536) * 10^9 + y, and y = qy * 10^9 + ry.
+  const y = rx * 65536 + a * bl;
+  let qy = Math.floor(y / SCALE);
+  let ry = y - qy * SCALE;
+  if (ry < 0) { qy--; ry += SCALE; } else if (ry >= SCALE) { qy++; ry -= SCALE; }
+  return qx * 65536 + qy + (ry === 0 ? 0 : 1);
 }
 
 export function countMeek(e: BltElection, options: MeekOptions = {}): StvResult {
