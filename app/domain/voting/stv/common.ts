@@ -15,17 +15,21 @@ export interface StvRound {
   action: StvAction;
   /** The candidate whose surplus was transferred or who was excluded. */
   candidate?: string;
-  /** Votes of every non-withdrawn candidate at the end of the stage, 5 decimals. */
+  /**
+   * Votes of every non-withdrawn candidate at the end of the stage: Scottish
+   * 5 decimals; Meek all 9, as the stage's decision was taken on them (a
+   * candidate excluded at the stage still shows the votes they were excluded on).
+   */
   tally: Record<string, string>;
   /** Cumulative value of non-transferable (exhausted) papers. */
   exhausted: string;
-  /** Cumulative value lost to truncation (total - candidates - exhausted). */
+  /** Cumulative value lost to truncation (total - candidates - exhausted); always 0 for Meek. */
   residual: string;
   /** Candidates elected at this stage, in order of election. */
   elected: string[];
   /** Candidates excluded at this stage. */
   excluded: string[];
-  /** The surplus transferred (surplus stages of the Scottish count). */
+  /** Scottish: the surplus transferred at a surplus stage. Meek: the total surplus of the last iteration (below omega at an exclusion). */
   surplus?: string;
   /** Quota in force at this stage (Meek recomputes it; Scottish repeats the fixed quota). */
   quota?: string;
