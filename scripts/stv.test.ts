@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { SCOTLAND } from "../tests/fixtures/vectors/paths";
+import { MEEK_REFERENCE, SCOTLAND } from "../tests/fixtures/vectors/paths";
 
 // Run from the project root so `scripts/stv.ts` resolves whatever the cwd.
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -41,6 +41,21 @@ describe("scripts/stv.ts", () => {
     const meek = run([SCOTLAND + "Linn-2007.blt", "--method", "meek", "--json"]);
     expect(meek.status).toBe(0);
     expect(JSON.parse(meek.stdout).elected).toHaveLength(4);
+  }, 60_000);
+
+  it("counts Meek with the reference rule's tie order on request, one exclusion per stage", () => {
+    // droop's Sample Count: the reference rule takes one stage per exclusion; bulk exclusion fewer.
+    const r = run([MEEK_REFERENCE + "SC.blt", "--method", "meek", "--tie-order", "--json"]);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as { rounds: { action: string; excluded: string[]; quota: string }[] };
+    const exclusions = j.rounds.filter((rd) => rd.action === "exclude");
+    expect(exclusions.length).toBeGreaterThan(1);
+    for (const rd of exclusions) expect(rd.excluded).toHaveLength(1);
+    const bulk = run([MEEK_REFERENCE + "SC.blt", "--method", "meek", "--bulk-exclusion", "--json"]);
+    expect(bulk.status).toBe(0);
+    const b = JSON.parse(bulk.stdout) as { rounds: { action: string; excluded: string[] }[] };
+    expect(b.rounds.filter((rd) => rd.action === "exclude").length).toBeLessThan(exclusions.length);
+    expect(run([SCOTLAND + "Linn-2007.blt", "--bulk-exclusion"]).status).toBe(2);
   }, 60_000);
 
   it("reports a malformed file with its line number on stderr and exits 1", () => {

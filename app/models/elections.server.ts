@@ -70,20 +70,29 @@ export async function countMotionElection(
 }
 
 /** One row per stage: what happened, each candidate's votes, non-transferable, elected/excluded. */
-export function countSheetRows(r: StvResult): { header: string[]; rows: string[][] } {
+/**
+ * The count sheet as a table, one row per stage. Meek counts add, per stage,
+ * the quota, the total surplus and each elected candidate's keep value.
+ * `numeric` says which columns hold numbers (right-aligned on screen).
+ */
+export function countSheetRows(r: StvResult): { header: string[]; rows: string[][]; numeric: boolean[] } {
   const names = r.rounds.length ? Object.keys(r.rounds[0].tally) : [];
-  const header = ["Stage", "Action", "Candidate", ...names, "Non-transferable", "Elected", "Excluded", "Notes"];
+  const meek = r.method === "meek";
+  const meekHeader = meek ? ["Quota", "Total surplus", ...names.map((n) => `Keep value: ${n}`)] : [];
+  const header = ["Stage", "Action", "Candidate", ...names, "Non-transferable", ...meekHeader, "Elected", "Excluded", "Notes"];
   const rows = r.rounds.map((rd) => [
     String(rd.n),
     rd.action,
     rd.candidate ?? "",
     ...names.map((n) => rd.tally[n] ?? ""),
     rd.exhausted,
+    ...(meek ? [rd.quota ?? "", rd.surplus ?? "", ...names.map((n) => rd.keepFactors?.[n] ?? "")] : []),
     rd.elected.join("; "),
     rd.excluded.join("; "),
     rd.notes.join(" "),
   ]);
-  return { header, rows };
+  const numeric = header.map((_, j) => j >= 3 && j < header.length - 3);
+  return { header, rows, numeric };
 }
 
 /** BLT export of a closed election's ballots (choices are never shown before close). */

@@ -39,7 +39,7 @@ export default function CountSheet() {
       </PageHead>
       <section className="card">
         <dl className="facts">
-          <dt>Rules</dt><dd>{d.method === "meek" ? "Meek's method" : "Scottish STV (SSI 2007/42): Droop quota, transfers truncated to 5 decimals"}</dd>
+          <dt>Rules</dt><dd>{d.method === "meek" ? "Meek's method (PR Foundation reference rule): quota and keep values recomputed each stage, surpluses iterated to within 0.000001, one exclusion per stage, 9 decimals" : "Scottish STV (SSI 2007/42): Droop quota, transfers truncated to 5 decimals"}</dd>
           <dt>Seats</dt><dd>{d.seats}</dd>
           <dt>Valid ballots</dt><dd>{d.valid}</dd>
           <dt>Quota</dt><dd>{d.quota}</dd>
@@ -51,7 +51,7 @@ export default function CountSheet() {
           <thead><tr>{d.sheet.header.map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
           <tbody>
             {d.sheet.rows.map((r, i) => (
-              <tr key={i}>{r.map((c, j) => (j === 0 ? <th scope="row" key={j}>{c}</th> : <td key={j} className={j >= 3 && j < d.sheet.header.length - 3 ? "num" : undefined}>{c}</td>))}</tr>
+              <tr key={i}>{r.map((c, j) => (j === 0 ? <th scope="row" key={j}>{c}</th> : <td key={j} className={d.sheet.numeric[j] ? "num" : undefined}>{c}</td>))}</tr>
             ))}
           </tbody>
         </table>

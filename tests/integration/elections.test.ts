@@ -47,6 +47,26 @@ describe("STV elections in the database", () => {
     }, 60_000);
   }
 
+  it("shows a Meek count's quota, total surplus and keep values stage by stage on the count sheet", async () => {
+    const text = '3 2\n4 1 2 0\n2 3 0\n0\n"Castor"\n"Pollux"\n"Helen"\n"Pollux and Helen should tie"\n';
+    const motion = await db.transaction().execute((trx) => importBlt(trx, secretary, orgId, meetingId, text, "meek"));
+    await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id));
+    const result = await getResult(db, orgId, motion.id);
+    const stv = (result!.outcome as { stv: Parameters<typeof countSheetRows>[0] }).stv;
+    const sheet = countSheetRows(stv);
+    const col = (h: string) => sheet.header.indexOf(h);
+    // droop's meek-prf reference count of this file (test/ref/dump/42-meek-prf-o6-fixed-p9-d9.txt):
+    // stage 2 excludes Pollux on 1.999999996 with Castor's keep value 0.500000001, surplus 0.000000003.
+    const exclusion = sheet.rows.find((row) => row[1] === "exclude")!;
+    expect(exclusion[col("Pollux")]).toBe("1.999999996");
+    expect(exclusion[col("Quota")]).toBe("2.000000001");
+    expect(exclusion[col("Total surplus")]).toBe("0.000000003");
+    expect(exclusion[col("Keep value: Castor")]).toBe("0.500000001");
+    expect(sheet.numeric[col("Quota")]).toBe(true);
+    expect(stv.elected).toEqual(["Castor", "Helen"]);
+  }, 60_000);
+
   it("refuses a BLT file that repeats a candidate on a paper, naming the line", async () => {
     const err = await db
       .transaction()

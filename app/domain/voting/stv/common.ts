@@ -15,17 +15,21 @@ export interface StvRound {
   action: StvAction;
   /** The candidate whose surplus was transferred or who was excluded. */
   candidate?: string;
-  /** Votes of every non-withdrawn candidate at the end of the stage, 5 decimals. */
+  /**
+   * Votes of every non-withdrawn candidate at the end of the stage: Scottish
+   * 5 decimals; Meek all 9, as the stage's decision was taken on them (a
+   * candidate excluded at the stage still shows the votes they were excluded on).
+   */
   tally: Record<string, string>;
   /** Cumulative value of non-transferable (exhausted) papers. */
   exhausted: string;
-  /** Cumulative value lost to truncation (total - candidates - exhausted). */
+  /** Cumulative value lost to truncation (total - candidates - exhausted); always 0 for Meek. */
   residual: string;
   /** Candidates elected at this stage, in order of election. */
   elected: string[];
   /** Candidates excluded at this stage. */
   excluded: string[];
-  /** The surplus transferred (surplus stages of the Scottish count). */
+  /** Scottish: the surplus transferred at a surplus stage. Meek: the total surplus of the last iteration (below omega at an exclusion). */
   surplus?: string;
   /** Quota in force at this stage (Meek recomputes it; Scottish repeats the fixed quota). */
   quota?: string;
@@ -60,6 +64,20 @@ export interface LotOptions {
    * different elections do not share one fixed order.
    */
   lotSeed?: string;
+  /**
+   * "tie-order": a tie still undecided after looking back through the stages
+   * goes to the first of the tied in the file's `[tie]` order (else ballot
+   * order), as droop does: a lot drawn before the count and recorded in the
+   * file. Default "seeded": a lot drawn from `lotSeed`.
+   */
+  lots?: "seeded" | "tie-order";
+}
+
+/** Each candidate's place in the `[tie]` order (ballot order when the file gives none). */
+export function tieRanks(n: number, tie?: number[]): number[] {
+  const rank = new Array<number>(n);
+  (tie ?? Array.from({ length: n }, (_, i) => i)).forEach((c, i) => (rank[c] = i));
+  return rank;
 }
 
 /** Format a non-negative-or-negative scaled integer as a decimal with `places` digits. */
@@ -125,7 +143,7 @@ export function breakTie(
   want: "highest" | "lowest",
   history: ArrayLike<number>[],
   names: string[],
-  lot: { seed: string; stage: number; purpose: string },
+  lot: { seed: string; stage: number; purpose: string; tieRank?: number[] },
 ): { chosen: number; note?: string } {
   if (tied.length === 1) return { chosen: tied[0] };
   const list = tied.map((c) => names[c]).join(", ");
@@ -140,6 +158,14 @@ export function breakTie(
         note: `Tie (${lot.purpose}) between ${list} broken by stage ${s}, where ${names[holders[0]]} had the ${want} vote.`,
       };
     }
+  }
+  if (lot.tieRank) {
+    const rank = lot.tieRank;
+    const chosen = tied.reduce((a, b) => (rank[b] < rank[a] ? b : a));
+    return {
+      chosen,
+      note: `Tie (${lot.purpose}) between ${list} equal at every stage; decided by the lot recorded as the [tie] order: ${names[chosen]}.`,
+    };
   }
   const chosen = drawLot(tied, lot.seed, lot.stage, lot.purpose);
   return {

@@ -48,7 +48,15 @@ describe("countBlt", () => {
     expect(sheet).toContain("Stage 1: Transfer of surplus of Craig MacKay (251.00000)");
     expect(sheet).toContain("Excluded: Dave Holladay");
     expect(sheet).toMatch(/Elected \(in order\): Craig MacKay; Philip Braat; Nina Baker; Gordon Matheson\n$/);
-    expect(formatCountSheet(countBlt(text, "meek"))).toContain("Method: Meek STV");
+    const meek = formatCountSheet(countBlt(text, "meek"));
+    expect(meek).toContain("Method: Meek STV");
+    // Meek stages carry the quota, total surplus and keep values of the count.
+    const m = countBlt(text, "meek");
+    const last = m.rounds.filter((rd) => rd.action !== "elect-remaining").at(-1)!;
+    expect(meek).toMatch(new RegExp(`Quota +${last.quota!.replace(".", "\\.")}\n`));
+    expect(meek).toContain(last.surplus!);
+    const [who, kf] = Object.entries(last.keepFactors!)[0];
+    expect(meek).toMatch(new RegExp(`Keep value ${JSON.stringify(who)} +${kf.replace(".", "\\.")}\n`));
   });
 
   it("randomElection is reproducible from its seed", () => {

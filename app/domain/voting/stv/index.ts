@@ -50,10 +50,10 @@ export function resultJson(r: StvResult) {
 export function formatCountSheet(r: StvResult): string {
   const out: string[] = [];
   out.push(`${r.title}`);
-  out.push(`Method: ${r.method === "scottish" ? "Scottish STV (SSI 2007/42)" : "Meek STV"}`);
+  out.push(`Method: ${r.method === "scottish" ? "Scottish STV (SSI 2007/42)" : "Meek STV (PR Foundation reference rule: Hill, Wichmann & Woodall, Algorithm 123)"}`);
   out.push(`Seats: ${r.seats}   Valid ballots: ${r.valid}   Quota: ${r.quota}`);
   // Names are printed quoted (so trailing spaces show); pad everything to the longest label.
-  const width = Math.max("Non-transferable".length, ...Object.keys(r.rounds[0]?.tally ?? {}).map((k) => k.length + 2));
+  const width = Math.max("Non-transferable".length, ...Object.keys(r.rounds[0]?.tally ?? {}).map((k) => k.length + 2 + (r.method === "meek" ? "Keep value ".length : 0)));
   for (const rd of r.rounds) {
     out.push("");
     const what =
@@ -62,7 +62,9 @@ export function formatCountSheet(r: StvResult): string {
         : rd.action === "surplus"
           ? rd.candidate
             ? `Transfer of surplus of ${rd.candidate}${rd.surplus ? ` (${rd.surplus})` : ""}`
-            : "Surpluses redistributed (keep factors)"
+            : r.method === "meek"
+              ? "Surpluses iterated (keep values)"
+              : "Surpluses redistributed"
           : rd.action === "exclude"
             ? `Exclusion of ${rd.candidate ?? rd.excluded.join(", ")}`
             : "Remaining candidates fill the remaining vacancies";
@@ -70,7 +72,11 @@ export function formatCountSheet(r: StvResult): string {
     if (rd.action !== "elect-remaining") {
       for (const [name, v] of Object.entries(rd.tally)) out.push(`  ${JSON.stringify(name).padEnd(width)}  ${v.padStart(14)}`);
       out.push(`  ${"Non-transferable".padEnd(width)}  ${rd.exhausted.padStart(14)}`);
-      if (r.method === "meek" && rd.quota) out.push(`  ${"Quota".padEnd(width)}  ${rd.quota.padStart(14)}`);
+      if (r.method === "meek" && rd.quota) {
+        out.push(`  ${"Quota".padEnd(width)}  ${rd.quota.padStart(14)}`);
+        if (rd.surplus) out.push(`  ${"Total surplus".padEnd(width)}  ${rd.surplus.padStart(14)}`);
+        for (const [name, kf] of Object.entries(rd.keepFactors ?? {})) out.push(`  ${("Keep value " + JSON.stringify(name)).padEnd(width)}  ${kf.padStart(14)}`);
+      }
     }
     for (const note of rd.notes) out.push(`  Note: ${note}`);
     for (const name of rd.elected) out.push(`  Elected: ${name}`);

@@ -50,6 +50,7 @@
 import type { BltElection } from "./blt";
 import {
   breakTie,
+  tieRanks,
   defaultLotSeed,
   formatScaled,
   type LotOptions,
@@ -74,6 +75,7 @@ export function countScottish(e: BltElection, options: ScottishOptions = {}): St
   const n = names.length;
   const seats = e.seats;
   const lotSeed = options.lotSeed ?? defaultLotSeed(e.title, names);
+  const tieRank = options.lots === "tie-order" ? tieRanks(names.length, e.options?.tie) : undefined;
 
   if (n > 0xffff) throw new RangeError("too many candidates (at most 65,535)");
   const state = new Uint8Array(n);
@@ -197,6 +199,7 @@ export function countScottish(e: BltElection, options: ScottishOptions = {}): St
       const tied = reached.filter((c) => votes[c] === top);
       const { chosen, note } = breakTie(tied, "highest", history, names, {
         seed: lotSeed,
+        tieRank,
         stage,
         purpose: "order of election",
       });
@@ -239,6 +242,7 @@ export function countScottish(e: BltElection, options: ScottishOptions = {}): St
       const tied = withSurplus.filter((c) => votes[c] === top);
       const { chosen: h, note } = breakTie(tied, "highest", history, names, {
         seed: lotSeed,
+        tieRank,
         stage,
         purpose: "largest surplus",
       });
@@ -276,6 +280,7 @@ export function countScottish(e: BltElection, options: ScottishOptions = {}): St
     for (let c = 0; c < n; c++) if (state[c] === HOPEFUL && votes[c] === low) lowest.push(c);
     const { chosen: x, note } = breakTie(lowest, "lowest", history, names, {
       seed: lotSeed,
+      tieRank,
       stage,
       purpose: "exclusion",
     });
