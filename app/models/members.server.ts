@@ -25,7 +25,12 @@ export async function searchMembers(db: Executor, organisationId: string, opts: 
     query = query.where("member_number", "=", Number(q));
   } else if (q) {
     const prefix = q.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-    query = query.where(sql<boolean>`lower(name) like ${prefix}`);
+    const words = nameWordsQuery(q);
+    // The start of the whole name (members_name_idx) or the start of each typed word at the start of some word
+    // of the name, in any order (members_name_words_idx, GIN): "Patel" finds "Priya Patel".
+    query = words
+      ? query.where(sql<boolean>`(lower(name) like ${prefix} or to_tsvector('simple'::regconfig, name) @@ to_tsquery('simple'::regconfig, ${words}))`)
+      : query.where(sql<boolean>`lower(name) like ${prefix}`);
   }
   if (opts.status) query = query.where("status", "=", opts.status);
   const rows = await query
@@ -35,6 +40,17 @@ export async function searchMembers(db: Executor, organisationId: string, opts: 
     .offset((page - 1) * MEMBERS_PAGE_SIZE)
     .execute();
   return { members: rows.slice(0, MEMBERS_PAGE_SIZE), page, hasNext: rows.length > MEMBERS_PAGE_SIZE };
+}
+
+/**
+ * A text search query matching names with a word starting with each typed word
+ * ("pat sm" -> 'pat':* & 'sm':*). Only letters and digits reach the query, each
+ * quoted, so nothing typed can change its syntax. Null when nothing is left.
+ */
+export function nameWordsQuery(text: string): string | null {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.slice(0, 8).map((w) => `'${w}':*`).join(" & ");
 }
 
 export async function countMembersByStatus(db: Executor, organisationId: string) {
