@@ -172,7 +172,8 @@ const FROM: Record<ApplicationStep["intent"], readonly ApplicationStatus[]> = {
   offer: ["approved"],
   accept: ["offered"],
   disburse: ["accepted"],
-  withdraw: ["draft", "submitted", "under_review", "approved", "offered", "accepted"],
+  // From the committee too: an application the committee cannot decide (every member recused) must not be stuck.
+  withdraw: ["draft", "submitted", "under_review", "committee", "approved", "offered", "accepted"],
 };
 const TO: Record<Exclude<ApplicationStep["intent"], "disburse">, ApplicationStatus> = {
   submit: "submitted",
