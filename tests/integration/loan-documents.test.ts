@@ -57,8 +57,13 @@ describe("lending documents", () => {
     const page = await (await b.get(`/loans/${loan.id}`)).text();
     expect(page).toContain("evil.html");
     expect(decodeURIComponent(empty.headers.get("location") ?? "")).toContain("documentError=Choose a file to upload.");
-    const big = await upload(b, { loanId: loan.id }, { name: "big.pdf", type: "application/pdf", body: new Uint8Array(5 * 1024 * 1024 + 10) });
-    expect(big.status).toBe(413);
+    // Too big (6 MB): back to the loan's page with the reason shown by the upload form, not a bare error page.
+    const big = await upload(b, { loanId: loan.id }, { name: "big.pdf", type: "application/pdf", body: new Uint8Array(6 * 1024 * 1024) });
+    expect(big.status).toBe(302);
+    const bigTo = big.headers.get("location") ?? "";
+    expect(bigTo.startsWith(`/loans/${loan.id}?`)).toBe(true);
+    expect(decodeURIComponent(bigTo)).toContain("documentError=Files can be at most 5 MB.");
+    expect(await (await b.get(bigTo.split("#")[0])).text()).toContain("Files can be at most 5 MB.");
     const count = await db.selectFrom("loan_documents").select("id").where("loan_id", "=", loan.id).execute();
     expect(count).toHaveLength(1);
 
