@@ -12,7 +12,7 @@ import { BuySchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl, requirePermission } from "~/utils/session.server";
-import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
+import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { z } from "zod";
 import { parseForm } from "~/utils/forms.server";
 
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     linked: !!ctx.memberId,
     classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
     enabled: cardPaymentsEnabled(),
-    howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS,
+    howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")),
     idempotencyKey: newIdempotencyKey(),
     cancelled: new URL(request.url).searchParams.has("cancelled"),
   };
@@ -39,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(await request.formData(), { schema: BuyForm });
   if (submission.status !== "success") return submission.reply();
   const stripe = await stripeClient();
-  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
+  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [cardsOffNotice(ctx.permissions.has("organisation:manage"))] });
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const r = await startCardPurchase(await getDb(), stripe, {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,

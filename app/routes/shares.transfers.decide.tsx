@@ -14,11 +14,13 @@ export const access: RouteAccess = { action: "shares:govern" };
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
   const submission = parseForm(await request.formData(), { schema: TransferDecisionSchema });
-  if (submission.status !== "success") return new Response("Choose approve or reject", { status: 400 });
+  // Refusals go back to the transfers page, shown there, rather than to a bare error page.
+  const back = (reason: string) => redirect(`/shares/transfers?error=${encodeURIComponent(reason)}`);
+  if (submission.status !== "success") return back("Choose approve or reject, and keep the board minute under 500 characters.");
   const v = submission.value;
   const db = await getDb();
   const r = await moneyTransaction(db, (trx) => decideTransfer(trx, ctx.user.id, ctx.organisation.id, v.transferId, v.decision, v.on, v.note));
   if (!r) throw new Response("Not found", { status: 404 });
-  if (!r.ok) return new Response(r.reason, { status: 409 });
+  if (!r.ok) return back(r.reason);
   return redirect("/shares/transfers");
 }
