@@ -92,6 +92,10 @@ describe("application workflow and credit committee", () => {
     expect(Number(offered.offer_apr)).toBeGreaterThan(12.7);
     const mail = await db.selectFrom("email_outbox").select(["subject", "body"]).where("organisation_id", "=", org.id).execute();
     expect(mail.some((m) => m.subject.includes("Your loan offer") && m.body.includes(`APR ${offered.offer_apr}%`))).toBe(true);
+    // Amounts in the email carry the currency.
+    const offerMail = mail.find((m) => m.subject.includes("Your loan offer"))!;
+    expect(offerMail.body).toContain("First installment £888.49;");
+    expect(offerMail.body).toMatch(/total to repay £[\d,]+\.\d{2}\./);
     await step({ intent: "accept" });
     expect(await refusal(step({ intent: "disburse", disbursedOn: "2027-01-01" }))).toBe("A loan cannot be paid out on a future date.");
     const paid = await step({ intent: "disburse", disbursedOn: "2026-11-20" });
