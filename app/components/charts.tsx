@@ -28,6 +28,7 @@ export function ChartWithTable({
   xLabel,
   columns,
   rows,
+  height,
   children,
 }: {
   label: string;
@@ -35,13 +36,21 @@ export function ChartWithTable({
   xLabel: string;
   columns: { key: string; label: string }[];
   rows: ChartTableRow[];
+  /** The drawing's height in pixels, kept free for it until it is drawn. */
+  height: number;
   /** The drawing, shown when there are rows. */
   children: ReactNode;
 }) {
+  // The drawing is made in the browser only, after hydration: Recharts numbers its clip paths and gradients
+  // from a counter and measures text in the DOM, so markup drawn on the server never matches the browser's
+  // (React hydration errors #418/#423, after which React throws the page's markup away and re-renders it,
+  // during which links do nothing). The server sends the table and a box of the drawing's height.
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
   return (
     <div className="chart-with-table">
       <div className="chart" role="img" aria-label={label}>
-        {rows.length === 0 ? <p className="muted">No figures yet.</p> : children}
+        {rows.length === 0 ? <p className="muted">No figures yet.</p> : mounted ? children : <div style={{ height }} />}
       </div>
       <TableWrap label={`${caption} (table)`}>
         <table>
@@ -75,10 +84,9 @@ export function ChartWithTable({
  * figures. `values[key]` is the number drawn (null leaves a gap: no share of
  * nothing); `cells[key]` is the text in the table.
  *
- * `responsive` fills the width of its box; Recharts makes ids and measures
- * text in the browser, so then its markup differs from the server's and the
- * picture is drawn after hydration (the table carries the figures either way).
- * Otherwise the drawing is `width` pixels wide.
+ * `responsive` fills the width of its box; otherwise the drawing is `width`
+ * pixels wide. Either way the picture is drawn after hydration (see
+ * ChartWithTable); the table carries the figures from the server.
  */
 export function LineChartWithTable({
   label,
@@ -101,8 +109,6 @@ export function LineChartWithTable({
   width?: number;
   height?: number;
 }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
   const data = points.map((p) => ({ x: p.x, ...p.values }));
   const drawing = (
     <LineChart width={width} height={height} data={data} margin={{ top: 8, right: 16, bottom: 8, left: responsive ? 0 : 8 }}>
@@ -117,11 +123,9 @@ export function LineChartWithTable({
     </LineChart>
   );
   return (
-    <ChartWithTable label={label} caption={caption} xLabel={xLabel} columns={series} rows={points}>
+    <ChartWithTable label={label} caption={caption} xLabel={xLabel} columns={series} rows={points} height={height}>
       {!responsive ? (
         drawing
-      ) : !mounted ? (
-        <div style={{ height }} />
       ) : (
         <ResponsiveContainer width="100%" height={height} minWidth={200}>
           {drawing}

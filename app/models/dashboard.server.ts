@@ -31,7 +31,7 @@ export async function dashboardSections(
           .innerJoin("motions as m", (j) => j.onRef("m.id", "=", "e.motion_id").onRef("m.organisation_id", "=", "e.organisation_id"))
           .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
           .leftJoin("participations as p", (j) => j.onRef("p.motion_id", "=", "m.id").onRef("p.member_id", "=", "e.member_id"))
-          .select(["m.id", "m.title", "g.title as meeting", sql<boolean>`p.member_id is not null`.as("voted")])
+          .select(["m.id", "m.title", "m.kind", "g.title as meeting", sql<boolean>`p.member_id is not null`.as("voted")])
           .where("e.organisation_id", "=", org)
           .where("e.member_id", "=", memberId)
           .where("m.status", "=", "open")
@@ -39,7 +39,7 @@ export async function dashboardSections(
           .execute();
         return {
           holdingValue: money(holdings.reduce((t, h) => t + BigInt(h.value), 0n)),
-          openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, meeting: v.meeting, voted: v.voted })),
+          openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, kind: v.kind, meeting: v.meeting, voted: v.voted })),
         };
       })()
     : null;
@@ -66,13 +66,13 @@ export async function dashboardSections(
           .selectFrom("motions as m")
           .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
           .select([
-            "m.id", "m.title", "g.title as meeting", "m.eligible_count",
+            "m.id", "m.title", "m.kind", "g.title as meeting", "m.eligible_count",
             sql<string>`(select count(*) from participations p where p.organisation_id = m.organisation_id and p.motion_id = m.id)`.as("voted"),
           ])
           .where("m.organisation_id", "=", org)
           .where("m.status", "=", "open")
           .execute()
-      ).map((m) => ({ id: m.id, title: m.title, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 }))
+      ).map((m) => ({ id: m.id, title: m.title, kind: m.kind, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 }))
     : null;
 
   const lending = permissions.has("loans:read")

@@ -188,7 +188,8 @@ const FROM: Record<ApplicationStep["intent"], readonly ApplicationStatus[]> = {
   offer: ["approved"],
   accept: ["offered"],
   disburse: ["accepted"],
-  withdraw: ["draft", "submitted", "under_review", "approved", "offered", "accepted"],
+  // From the committee too: an application the committee cannot decide (every member recused) must not be stuck.
+  withdraw: ["draft", "submitted", "under_review", "committee", "approved", "offered", "accepted"],
 };
 const TO: Record<Exclude<ApplicationStep["intent"], "disburse">, ApplicationStatus> = {
   submit: "submitted",
@@ -252,11 +253,15 @@ async function stepLocked(db: Executor, actorUserId: string, organisationId: str
     set.offer_first_due = step.firstDue ?? null;
     set.offered_at = new Date();
     if (app.contact_email) {
+      // Every amount with its currency, as the organisation shows money ("£888.49", not "888.49").
+      const { currency } = await db.selectFrom("organisations").select("currency").where("id", "=", organisationId).executeTakeFirstOrThrow();
+      const money = (plain: string) => displayMoney(parseMoney(plain), currency);
+      const first = offer.installments[0];
       await queueEmail(db, {
         organisationId,
         to: app.contact_email,
         subject: `Your loan offer (application ${app.reference})`,
-        body: `We can offer ${app.legal_name} a loan of ${displayMoney(app.amount)} over ${app.term_periods} installments at ${plainRate(app.annual_rate)}% a year: APR ${offer.apr}%. First installment ${offer.installments[0]?.total ?? ""}; total to repay ${offer.totalRepayment}. Please tell your loan officer whether you accept.`,
+        body: `We can offer ${app.legal_name} a loan of ${displayMoney(app.amount, currency)} over ${app.term_periods} installments at ${plainRate(app.annual_rate)}% a year: APR ${offer.apr}%.${first ? ` First installment ${money(first.total)};` : ""} total to repay ${money(offer.totalRepayment)}. Please tell your loan officer whether you accept.`,
       });
     }
   }

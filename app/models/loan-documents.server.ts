@@ -3,6 +3,7 @@ import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+export const TOO_BIG = "Files can be at most 5 MB. Make the file smaller (a lower resolution scan, or fewer pages) and upload it again.";
 
 /*
  * Only the kinds uploads are checked against (app/domain/uploads.ts) are
@@ -36,7 +37,7 @@ export async function addDocument(
 ): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
   if (!(await targetExists(db, organisationId, target))) return { ok: false, reason: "No such application or loan." };
   if (file.bytes.length === 0) return { ok: false, reason: "Choose a file to upload." };
-  if (file.bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, reason: "Files can be at most 5 MB." };
+  if (file.bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, reason: TOO_BIG };
   // What the file is comes from its bytes, not the name or type the browser sent; the stored name is rebuilt safe.
   const checked = checkUpload(file.filename, file.bytes);
   if (!checked.ok) return { ok: false, reason: checked.reason };

@@ -5,7 +5,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { borrowersOfMember, LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
-import { organisationToday } from "./organisations.server";
+import { organisationCurrency, organisationToday } from "./organisations.server";
 import { getLoan, recordRepayment } from "./loans.server";
 import { paymentIntentOf, queueCardRefund } from "./card-refunds.server";
 import { lockSubmissionKey } from "./form-submissions.server";
@@ -105,7 +105,7 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
       organisationId: payment.organisation_id,
       to: contact.contact_email,
       subject: `Payment received on loan ${loan.reference}`,
-      body: `Dear ${contact.contact_name || "borrower"},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount))} on loan ${loan.reference} has been received and recorded on ${today}.\n`,
+      body: `Dear ${contact.contact_name || "borrower"},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationCurrency(trx, payment.organisation_id))} on loan ${loan.reference} has been received and recorded on ${today}.\n`,
     });
   }
   return "processed";

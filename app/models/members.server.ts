@@ -25,16 +25,37 @@ export async function searchMembers(db: Executor, organisationId: string, opts: 
     query = query.where("member_number", "=", Number(q));
   } else if (q) {
     const prefix = q.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-    query = query.where(sql<boolean>`lower(name) like ${prefix}`);
+    const words = nameWordsQuery(q);
+    // The start of the whole name (members_name_idx) or the start of each typed word at the start of some word
+    // of the name, in any order (members_name_words_idx, GIN): "Patel" finds "Priya Patel".
+    query = words
+      ? query.where(sql<boolean>`(lower(name) like ${prefix} or to_tsvector('simple'::regconfig, name) @@ to_tsquery('simple'::regconfig, ${words}))`)
+      : query.where(sql<boolean>`lower(name) like ${prefix}`);
   }
   if (opts.status) query = query.where("status", "=", opts.status);
+  // For a name search, order by an expression the member-number index cannot give: PostgreSQL cannot estimate
+  // how many names a word prefix matches and would otherwise walk the whole register in number order,
+  // filtering each name (over a second for a name nobody has, on 300,000 members). So the two name indexes
+  // find the matches (a bitmap OR) and only those are sorted: time grows with the matches, not the register.
+  const nameSearch = q !== "" && !/^\d{1,9}$/.test(q);
   const rows = await query
     .select(MEMBER_COLUMNS)
-    .orderBy("member_number")
+    .orderBy(nameSearch ? sql`member_number + 0` : sql`member_number`)
     .limit(MEMBERS_PAGE_SIZE + 1)
     .offset((page - 1) * MEMBERS_PAGE_SIZE)
     .execute();
   return { members: rows.slice(0, MEMBERS_PAGE_SIZE), page, hasNext: rows.length > MEMBERS_PAGE_SIZE };
+}
+
+/**
+ * A text search query matching names with a word starting with each typed word
+ * ("pat sm" -> 'pat':* & 'sm':*). Only letters and digits reach the query, each
+ * quoted, so nothing typed can change its syntax. Null when nothing is left.
+ */
+export function nameWordsQuery(text: string): string | null {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.slice(0, 8).map((w) => `'${w}':*`).join(" & ");
 }
 
 export async function countMembersByStatus(db: Executor, organisationId: string) {

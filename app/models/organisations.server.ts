@@ -15,6 +15,12 @@ export async function getOrganisation(db: Executor, organisationId: string) {
 }
 
 /** Today in the organisation's time zone, for work that has no signed-in user (webhooks, jobs, CLIs). */
+/** The organisation's currency (ISO 4217), for amounts in emails written outside a request. */
+export async function organisationCurrency(db: Executor, organisationId: string): Promise<string> {
+  const row = await db.selectFrom("organisations").select("currency").where("id", "=", organisationId).executeTakeFirstOrThrow();
+  return row.currency;
+}
+
 export async function organisationToday(db: Executor, organisationId: string, now: Date = new Date()) {
   const row = await db.selectFrom("organisations").select("time_zone").where("id", "=", organisationId).executeTakeFirstOrThrow();
   return dateInZone(now, row.time_zone);

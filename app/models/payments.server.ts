@@ -4,7 +4,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
-import { organisationToday } from "./organisations.server";
+import { organisationCurrency, organisationToday } from "./organisations.server";
 import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase, toDomainClass, type RuleRefusal } from "./shares.server";
 import { refundNeeded } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
@@ -112,7 +112,7 @@ async function completeCheckout(trx: Executor, session: Stripe.Checkout.Session)
   await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "share.card_payment_completed", entityType: "payment", entityId: payment.id, after: { session: session.id, transactionId: result.transactionId } });
   const member = await memberForShares(trx, payment.organisation_id, payment.member_id);
   if (member?.email) {
-    await queueEmail(trx, { organisationId: payment.organisation_id, to: member.email, subject: "Your share purchase", body: `Dear ${member.name},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount))} for ${payment.shares} shares has been received and the shares are yours (certificate no. ${result.certificateNumber}).\n` });
+    await queueEmail(trx, { organisationId: payment.organisation_id, to: member.email, subject: "Your share purchase", body: `Dear ${member.name},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationCurrency(trx, payment.organisation_id))} for ${payment.shares} shares has been received and the shares are yours (certificate no. ${result.certificateNumber}).\n` });
   }
   return "processed";
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { procurementLocalShare, topNonLocalCategories, type SpendLine } from "~/domain/impact/local";
 import type { SupplierSpendRow } from "~/domain/impact/procurement";
@@ -80,7 +81,30 @@ export async function listUploads(db: Executor, organisationId: string, anchorId
     .execute();
 }
 
-/** Store a checked spend file: all rows or none (the caller runs this in a transaction). */
+/** The same spend lines as an upload still counted for this anchor: refused, so the spend is not counted twice. */
+export class DuplicateSpendUpload extends Error {
+  constructor(public earlier: { filename: string; uploadedAt: Date }) {
+    super(
+      `The same spend lines were already uploaded for this institution (${earlier.filename}, ${earlier.uploadedAt.toISOString().slice(0, 10)}) and still count, so nothing was saved: adding them again would count the spend twice. If the earlier upload was wrong, withdraw it first, then upload this file.`,
+    );
+  }
+}
+
+/**
+ * A fingerprint of a spend file's checked lines (SHA-256, hex): each line's
+ * supplier, postcode (as read, or as written for a supplier abroad), amount,
+ * period and category, in a fixed order, so the same spend matches whatever
+ * the file's name, line order, column order or spacing.
+ */
+export function spendContentHash(rows: readonly SupplierSpendRow[]): string {
+  const lines = rows.map((r) => JSON.stringify([r.supplier, r.nonUk ? `abroad:${r.postcodeAsWritten}` : (r.postcode ?? ""), r.amount.toString(), r.period, r.category ?? ""])).sort();
+  return createHash("sha256").update(lines.join("\n"), "utf8").digest("hex");
+}
+
+/**
+ * Store a checked spend file: all rows or none (the caller runs this in a transaction). The anchor's row is
+ * locked first, so two uploads of the same file at once cannot both pass the duplicate check.
+ */
 export async function recordSpendUpload(
   db: Executor,
   actorUserId: string | null,
@@ -90,9 +114,20 @@ export async function recordSpendUpload(
   rows: readonly SupplierSpendRow[],
 ) {
   const total = rows.reduce((t, r) => t + r.amount, 0n);
+  const contentHash = spendContentHash(rows);
+  await db.selectFrom("anchor_institutions").select("id").where("organisation_id", "=", organisationId).where("id", "=", anchorId).forUpdate().executeTakeFirstOrThrow();
+  const earlier = await db
+    .selectFrom("spend_uploads")
+    .select(["filename", "uploaded_at"])
+    .where("organisation_id", "=", organisationId)
+    .where("anchor_id", "=", anchorId)
+    .where("content_hash", "=", contentHash)
+    .where("withdrawn_at", "is", null)
+    .executeTakeFirst();
+  if (earlier) throw new DuplicateSpendUpload({ filename: earlier.filename, uploadedAt: earlier.uploaded_at });
   const upload = await db
     .insertInto("spend_uploads")
-    .values({ organisation_id: organisationId, anchor_id: anchorId, filename: filename.slice(0, 255), line_count: rows.length, total, uploaded_by: actorUserId })
+    .values({ organisation_id: organisationId, anchor_id: anchorId, filename: filename.slice(0, 255), line_count: rows.length, total, uploaded_by: actorUserId, content_hash: contentHash })
     .returning(["id"])
     .executeTakeFirstOrThrow();
   for (let i = 0; i < rows.length; i += 1000) {

@@ -48,6 +48,9 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   const t = await db.selectFrom("share_transfers").selectAll().where("organisation_id", "=", organisationId).where("id", "=", transferId).forUpdate().executeTakeFirst();
   if (!t) return null;
   if (t.status !== "pending") return { ok: false as const, field: "transferId", reason: "This transfer has already been decided." };
+  if (decision === "reject" && note.trim() === "") {
+    return { ok: false as const, field: "note", reason: "Give the reason for not approving the transfer in the board minute: both members are told it." };
+  }
   if (decision === "approve") {
     // Who asked for it, or whose shares it moves, does not approve it: another board member does.
     const parties = await db.selectFrom("organisation_users").select("user_id").where("organisation_id", "=", organisationId).where("member_id", "in", [t.from_member_id, t.to_member_id]).execute();
@@ -69,7 +72,7 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   await recordAudit(db, { organisationId, actorUserId, action: decision === "approve" ? "share.transfer_approved" : "share.transfer_rejected", entityType: "share_transfer", entityId: transferId, before: { status: "pending" }, after: { on, note } });
   for (const id of [t.from_member_id, t.to_member_id]) {
     const m = await memberForShares(db, organisationId, id);
-    if (m?.email) await queueEmail(db, { organisationId, to: m.email, subject: `Share transfer ${decision === "approve" ? "approved" : "not approved"}`, body: `Dear ${m.name},\n\nThe board ${decision === "approve" ? "approved" : "did not approve"} the transfer of ${t.shares} shares on ${on}.${note ? `\n\n${note}` : ""}\n` });
+    if (m?.email) await queueEmail(db, { organisationId, to: m.email, subject: `Share transfer ${decision === "approve" ? "approved" : "not approved"}`, body: `Dear ${m.name},\n\nThe board ${decision === "approve" ? "approved" : "did not approve"} the transfer of ${t.shares} shares on ${on}.${note ? `\n\n${decision === "approve" ? "" : "The board's reason: "}${note}` : ""}\n` });
   }
   return { ok: true as const };
 }

@@ -79,6 +79,27 @@ export async function suspendWithdrawals(db: Executor, actorUserId: string, orga
     .returning("id")
     .executeTakeFirstOrThrow();
   await recordAudit(db, { organisationId, actorUserId, action: "share.withdrawals_suspended", entityType: "withdrawal_suspension", entityId: row.id, after: input });
+  // Members with notice waiting are told, with the board's reason (their /my page shows it too).
+  let waiting = db
+    .selectFrom("withdrawal_requests as w")
+    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "w.member_id").onRef("m.organisation_id", "=", "w.organisation_id"))
+    .innerJoin("share_classes as c", (j) => j.onRef("c.id", "=", "w.class_id").onRef("c.organisation_id", "=", "w.organisation_id"))
+    .select(["m.id", "m.name", "m.email", "c.name as class_name"])
+    .where("w.organisation_id", "=", organisationId)
+    .where("w.status", "=", "pending")
+    .where("m.email", "is not", null);
+  if (input.classId) waiting = waiting.where("w.class_id", "=", input.classId);
+  const told = new Set<string>();
+  for (const m of await waiting.orderBy("m.member_number").execute()) {
+    if (told.has(m.id) || !m.email) continue;
+    told.add(m.id);
+    await queueEmail(db, {
+      organisationId,
+      to: m.email,
+      subject: "Share withdrawals are suspended",
+      body: `Dear ${m.name},\n\nThe board has suspended withdrawals of ${input.classId ? m.class_name : "shares"} from ${input.fromOn}, as the rules allow. The reason the board gave:\n\n${input.reason}\n\nYour notice of withdrawal still stands and keeps its place in the queue: it will be paid in order of notice once the suspension ends. You can see where it stands on your membership page.\n`,
+    });
+  }
   return row.id;
 }
 

@@ -136,7 +136,7 @@ export default function ApplicationPage() {
       </section>
       <section className="card stack">
         <h2>Credit committee</h2>
-        <p>The committee has {d.committee.size} member{d.committee.size === 1 ? "" : "s"}; the quorum is {d.committee.quorum} voting (recusals do not count). {s === "committee" ? d.committee.reason : null}</p>
+        <p>The committee has {d.committee.size} member{d.committee.size === 1 ? "" : "s"}; the quorum is {d.committee.quorum}, a majority of those able to vote (members who recuse are left out). {s === "committee" ? d.committee.reason : null}</p>
         <TableWrap label="Committee votes">
           <table>
             <caption className="visually-hidden">Committee votes</caption>
@@ -183,8 +183,9 @@ export default function ApplicationPage() {
               {(f) => <Field meta={f.disbursedOn} label="Paid out on" type="date" />}
             </StepForm>
           ) : null}
-          {["draft", "submitted", "under_review", "approved", "offered", "accepted"].includes(s) ? <StepForm submissionKey={d.submissionKey} intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" /> : null}
-          {["committee", "declined", "disbursed", "withdrawn"].includes(s) ? <p className="muted">Nothing for the loan officer to do at this stage.</p> : null}
+          {["draft", "submitted", "under_review", "committee", "approved", "offered", "accepted"].includes(s) ? <StepForm submissionKey={d.submissionKey} intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" /> : null}
+          {s === "committee" ? <p className="muted">The credit committee is deciding. If it cannot (every member has recused), add a committee member who can vote, or withdraw the application.</p> : null}
+          {["declined", "disbursed", "withdrawn"].includes(s) ? <p className="muted">Nothing for the loan officer to do at this stage.</p> : null}
         </section>
       ) : null}
       <DocumentsSection documents={d.documents} target={{ applicationId: d.app.id }} canUpload={d.canWrite} />

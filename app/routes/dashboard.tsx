@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { motionHref } from "~/components/governance/labels";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { dashboardSections } from "~/models/dashboard.server";
@@ -45,7 +46,7 @@ export default function Dashboard() {
           <h2 id="votes-head">Votes open to you</h2>
           <ul>
             {d.mine.openVotes.filter((v) => !v.voted).map((v) => (
-              <li key={v.id}><Link to={`/motions/${v.id}`}>{v.title}</Link> <span className="muted">({v.meeting})</span></li>
+              <li key={v.id}><Link to={motionHref(v)}>{v.title}</Link> <span className="muted">({v.meeting})</span></li>
             ))}
           </ul>
         </section>
@@ -93,7 +94,7 @@ export default function Dashboard() {
           <h2 id="motions-head">Open votes</h2>
           <ul>
             {d.meetings.map((m) => (
-              <li key={m.id}><Link to={`/motions/${m.id}`}>{m.title}</Link> — {m.voted} of {m.eligible} have voted <span className="muted">({m.meeting})</span></li>
+              <li key={m.id}><Link to={motionHref(m)}>{m.title}</Link> — {m.voted} of {m.eligible} have voted <span className="muted">({m.meeting})</span></li>
             ))}
           </ul>
         </section>

@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await db.transaction().execute(async (trx) => {
       const v = submission.value;
       if (v.intent === "revoke") return revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, memberId);
-      const instructions = Object.fromEntries(Object.entries(v.instructions).filter(([, c]) => c)) as Record<string, "for" | "against" | "abstain">;
+      const instructions = v.instructions;
       const holder = v.holder === "chair" ? null : idOrNull(v.holder);
       if (v.holder !== "chair" && !holder) throw new GovernanceError("Choose a member or the chair.", "holder");
       await appointProxy(trx, ctx.user.id, ctx.organisation.id, { meetingId: meeting.id, appointerMemberId: memberId, holderMemberId: holder, instructions });

@@ -23,6 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       doc.moveDown();
       doc.font(FONT).fontSize(10);
       for (const r of cert.reasons) doc.text(r, { width: 490 });
+      // Signed by the chair and the secretary, as minutes are.
+      doc.moveDown(3);
+      for (const who of ["Chair of the meeting", "Secretary"]) {
+        doc.font(FONT).fontSize(10).text(`Signed: ______________________________   Date: ______________`, { width: 490 });
+        doc.text(`${who}   Name: ______________________________`, { width: 490 });
+        doc.moveDown(2);
+      }
     },
     { title: `Certified result: ${cert.motion.title}` },
   );

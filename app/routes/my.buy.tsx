@@ -14,7 +14,7 @@ import { BuySchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl, requirePermission } from "~/utils/session.server";
-import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
+import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     linked: !!ctx.memberId,
     classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
     enabled: cardPaymentsEnabled(),
-    howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS,
+    howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")),
     submissionKey: newSubmissionKey(),
     cancelled: new URL(request.url).searchParams.has("cancelled"),
   };
@@ -41,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(await readForm(request), { schema: BuyForm });
   if (submission.status !== "success") return submission.reply();
   const stripe = await stripeClient();
-  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
+  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [cardsOffNotice(ctx.permissions.has("organisation:manage"))] });
   if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
   const r = await startCardPurchase(await getDb(), stripe, {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,

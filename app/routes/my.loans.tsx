@@ -11,7 +11,7 @@ import { newSubmissionKey } from "~/models/form-submissions.server";
 import { keyed } from "~/schemas/common";
 import { CardRepaymentSchema } from "~/schemas/lending";
 import { appUrl } from "~/utils/session.server";
-import { cardPaymentsEnabled, HOW_TO_ENABLE_CARDS, stripeClient } from "~/utils/stripe.server";
+import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { borrowersOfMember } from "~/models/borrowers.server";
@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const d = await loanPageData(db, ctx.organisation.id, loan, today);
     loans.push({ loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments: d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount })) });
   }
-  return { linked: !!ctx.memberId, loans, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : HOW_TO_ENABLE_CARDS, submissionKey: newSubmissionKey() };
+  return { linked: !!ctx.memberId, loans, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")), submissionKey: newSubmissionKey() };
 }
 
 /** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
@@ -51,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(await readForm(request), { schema: PayForm });
   if (submission.status !== "success") return submission.reply();
   const stripe = await stripeClient();
-  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [HOW_TO_ENABLE_CARDS] });
+  if (!stripe || !cardPaymentsEnabled()) return submission.reply({ formErrors: [cardsOffNotice(ctx.permissions.has("organisation:manage"))] });
   const started = await startCardRepayment(await getDb(), stripe, {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
     loanId: submission.value.loanId, amount: parseMoney(submission.value.amount), idempotencyKey: submission.value.submissionKey, appUrl: appUrl(request),

@@ -8,7 +8,7 @@ import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseSupplierSpendCsv } from "~/domain/impact/csv";
 import { displayMoney, formatMinor } from "~/domain/money";
 import { getOrganisation } from "~/models/organisations.server";
-import { getAnchor, getImpactSettings, listUploads, procurementReport, recordSpendUpload, withdrawUpload } from "~/models/procurement.server";
+import { DuplicateSpendUpload, getAnchor, getImpactSettings, listUploads, procurementReport, recordSpendUpload, withdrawUpload } from "~/models/procurement.server";
 import { SpendUploadSchema, WithdrawUploadSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -73,7 +73,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     };
   }
   if (checked.rows.length === 0) return { result: submission.reply({ formErrors: ["The file has a header but no spend lines."] }), rowErrors: [], flags: [], message: null };
-  const saved = await db.transaction().execute((trx) => recordSpendUpload(trx, ctx.user.id, ctx.organisation.id, anchor.id, file.name, checked.rows));
+  let saved: Awaited<ReturnType<typeof recordSpendUpload>>;
+  try {
+    saved = await db.transaction().execute((trx) => recordSpendUpload(trx, ctx.user.id, ctx.organisation.id, anchor.id, file.name, checked.rows));
+  } catch (error) {
+    if (error instanceof DuplicateSpendUpload) return { result: submission.reply({ formErrors: [error.message] }), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
+    throw error;
+  }
   return {
     result: submission.reply({ resetForm: true }),
     rowErrors: [],

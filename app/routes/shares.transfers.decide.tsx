@@ -18,7 +18,9 @@ const DecisionForm = keyed(TransferDecisionSchema);
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
   const submission = parseForm(await readForm(request), { schema: DecisionForm });
-  if (submission.status !== "success") return new Response(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Choose approve or reject", { status: 400 });
+  // Refusals go back to the transfers page, shown there, rather than to a bare error page.
+  const back = (reason: string) => redirect(`/shares/transfers?error=${encodeURIComponent(reason)}`);
+  if (submission.status !== "success") return back(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Choose approve or reject, and keep the board minute under 500 characters.");
   const v = submission.value;
   const db = await getDb();
   const r = await moneyTransaction(db, (trx) =>
@@ -28,6 +30,6 @@ export async function action({ request }: ActionFunctionArgs) {
     }),
   );
   if (!r) throw new Response("Not found", { status: 404 });
-  if (!r.ok) return new Response(r.reason, { status: 409 });
+  if (!r.ok) return back(r.reason);
   return redirect("/shares/transfers");
 }

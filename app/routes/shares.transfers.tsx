@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { listShareClasses, memberByNumber } from "~/models/shares.server";
@@ -57,11 +57,13 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Transfers() {
   const d = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const [search] = useSearchParams();
   const [form, fields] = useForm({ lastResult: data?.result, defaultValue: { classId: d.classes[0]?.[0] }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: TransferForm }) });
   return (
     <>
       <PageHead title="Share transfers" />
       <Flash message={data?.message} />
+      <Flash tone="error" message={search.get("error")} />
       <TableWrap label="Share transfers">
         <table>
           <thead><tr><th scope="col">Asked</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Class</th><th scope="col" className="num">Shares</th><th scope="col">Status</th></tr></thead>
@@ -76,7 +78,7 @@ export default function Transfers() {
                       <input type="hidden" name="transferId" value={t.id} />
                       <SubmissionKey value={d.submissionKey} />
                       <input type="hidden" name="on" value={d.today} />
-                      <label htmlFor={`note-${t.id}`}>Board minute</label>
+                      <label htmlFor={`note-${t.id}`}>Board minute (the reason, needed to reject: both members are told it)</label>
                       <input id={`note-${t.id}`} name="note" />
                       <button type="submit" name="decision" value="approve">Approve</button>
                       <button type="submit" name="decision" value="reject" className="secondary">Reject</button>

@@ -109,7 +109,16 @@ export const ProxyAppointSchema = z.object({
   intent: z.literal("appoint"),
   holder: z.string({ required_error: "Choose who will hold your proxy" }).trim().min(1, "Choose who will hold your proxy"),
   /** instruction.<motionId> = for | against | abstain | "" (proxy's discretion) */
-  instructions: z.record(z.enum(["for", "against", "abstain"]).optional()).optional().default({}),
+  // "Proxy decides" posts an empty string; it means no instruction on that resolution, so it is dropped here.
+  instructions: z
+    .record(z.union([z.literal(""), z.enum(["for", "against", "abstain"])]).optional())
+    .optional()
+    .default({})
+    .transform((all) => {
+      const kept: Record<string, "for" | "against" | "abstain"> = {};
+      for (const [motionId, choice] of Object.entries(all)) if (choice) kept[motionId] = choice;
+      return kept;
+    }),
 });
 export const ProxyRevokeSchema = z.object({ intent: z.literal("revoke"), appointmentId: uuid });
 export const ProxySchema = z.discriminatedUnion("intent", [ProxyAppointSchema, ProxyRevokeSchema]);

@@ -43,6 +43,15 @@ export function cardPaymentsEnabled() {
   return !!(STRIPE_SECRET_KEY && STRIPE_WEBHOOK_SECRET);
 }
 
+/** What a member is told when card payments are off: no settings, no jargon. The how-to below is for administrators. */
+export const CARDS_UNAVAILABLE =
+  "Paying by card is not available at the moment. You can still pay by bank transfer or in cash: ask the society's secretary or treasurer how.";
+
+/** Whom to tell what, when card payments are off: the how-to to those who run the society, the plain notice to members. */
+export function cardsOffNotice(canManage: boolean): string {
+  return canManage ? HOW_TO_ENABLE_CARDS : CARDS_UNAVAILABLE;
+}
+
 export const HOW_TO_ENABLE_CARDS =
   "Card payments are not switched on. To take them, set STRIPE_SECRET_KEY (sk_...) and STRIPE_WEBHOOK_SECRET (whsec_...) in the server's environment, and in the Stripe dashboard send the checkout.session.completed event to /webhooks/stripe on this site.";
 

@@ -32,6 +32,8 @@ export interface SpendUploadsTable {
   uploaded_at: CreatedAt;
   withdrawn_at: Timestamp | null;
   withdrawn_by: string | null;
+  /** SHA-256 (hex) of the checked lines (migration 0025); null for uploads made before it. */
+  content_hash: string | null;
 }
 
 export interface SupplierSpendTable {

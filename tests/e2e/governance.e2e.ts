@@ -126,13 +126,25 @@ describe("governance in the browser", () => {
     await page.waitForURL(/\/dashboard$/);
     await page.goto(electionUrl);
     await page.getByRole("button", { name: "Rank next: Cerys" }).waitFor();
-    // Keyboard only: focus a button and press Enter/Space.
+    // Keyboard only: focus a button and press Enter/Space. After each press focus stays on a button that is
+    // still there and enabled (the pressed one may have moved away or been disabled).
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.tagName);
     await page.getByRole("button", { name: "Rank next: Cerys" }).focus();
     await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("Rank next: Brian");
     await page.getByRole("button", { name: "Rank next: Asha" }).focus();
     await page.keyboard.press("Space");
+    await expect.poll(focused).toBe("Rank next: Brian");
     await page.getByRole("button", { name: "Move Asha up" }).focus();
     await page.keyboard.press("Enter");
+    // At the top "Up" is disabled: focus is on Asha's "Down", not lost to the page.
+    await expect.poll(focused).toBe("Move Asha down");
+    await page.getByRole("button", { name: "Rank next: Brian" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(focused).toBe("Remove Brian");
+    await page.keyboard.press("Enter");
+    // Brian's Remove went with him: focus is on the Remove button before it.
+    await expect.poll(focused).toBe("Remove Cerys");
     const order = await page.locator("ol.ranked-list li .rank-label").allTextContents();
     expect(order.map((t) => t.replace(/^\d+\.\s*/, "").trim())).toEqual(["Asha", "Cerys"]);
     expect(await seriousA11yFindings(page)).toEqual([]);

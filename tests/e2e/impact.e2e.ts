@@ -29,6 +29,29 @@ describe("community wealth", () => {
     await context.close();
   });
 
+  it("hydrates the dashboard without errors, draws the charts, and follows a link clicked as soon as it loads", async () => {
+    const page = await t.browser.newPage();
+    const errors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
+    await logIn(page, t.app.base, "board@demo.coop");
+    await page.waitForURL(/\/dashboard$/);
+    errors.length = 0;
+    await page.goto(`${t.app.base}/impact`);
+    // The drawings appear once React has hydrated the page (they are drawn in the browser only).
+    await page.locator(".chart svg.recharts-surface").first().waitFor({ timeout: 20_000 });
+    expect(await page.locator(".chart svg.recharts-surface").count()).toBeGreaterThanOrEqual(5);
+    expect(errors).toEqual([]);
+    // A link clicked straight after the load is followed (no re-render throwing the markup away under the click).
+    await page.goto(`${t.app.base}/impact`, { waitUntil: "domcontentloaded" });
+    await page.getByRole("link", { name: "Anchor procurement" }).click();
+    await page.waitForURL(/\/procurement$/, { timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("uploads anchor spend, refusing a bad file with its lines, and shows the local share", async () => {
     const page = await t.browser.newPage();
     await logIn(page, t.app.base, "secretary@demo.coop");

@@ -13,6 +13,7 @@ import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { Browser, startTestServer, type TestServer } from "../http";
+import { pdfText } from "../pdf-text";
 
 let db: Database;
 let server: TestServer;
@@ -127,7 +128,17 @@ describe("voting over HTTP", () => {
     expect(csvText).toMatch(/Voted by proxy,1/);
     const pdf = await secretary.get(`/motions/${motionId}/result.pdf`);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString()).toBe("%PDF");
+    const pdfBytes = Buffer.from(await pdf.arrayBuffer());
+    expect(pdfBytes.subarray(0, 4).toString()).toBe("%PDF");
+    // It reads as a certificate, not as raw data: labels, dates as people write them, lines for signatures.
+    const text = (await pdfText(pdfBytes)).replace(/\s+/g, " ");
+    expect(text).toContain("Type of vote");
+    expect(text).toContain("Ordinary resolution");
+    expect(text).not.toMatch(/\bKind\b/);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+    expect(text).toMatch(/Voting closed \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}/);
+    expect(text).toContain("Chair of the meeting");
+    expect(text).toMatch(/Signed: _+ Date: _+/);
     const late = await (await as("carol")).post(`/motions/${motionId}`, { choice: "for" });
     expect(await late.text()).toContain("Voting on this motion has closed");
   });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/domain/permissions";
+import { importBlt } from "~/models/elections.server";
+import { createMeeting, openMotion } from "~/models/meetings.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { Browser, startTestServer, type TestServer } from "../http";
@@ -44,5 +46,20 @@ describe("dashboard per role", () => {
     expect(html).toContain('id="lending-head"');
     expect(html).toContain("Portfolio at risk (PAR30)");
     expect(html).not.toContain('id="register-head"');
+  });
+});
+
+describe("votes open to a member", () => {
+  it("links an open election to its ballot page, not to /motions/", async () => {
+    const db = await testDb();
+    const secretary = (await makeUser(db, { organisationId: orgId, roles: ["secretary"] })).id;
+    const meetingId = (await createMeeting(db, secretary, orgId, { kind: "agm", title: "Dash AGM", heldOn: "2030-06-30", startsAt: "", place: "", format: "in-person", noticeGivenOn: "2030-06-01", agenda: "", documents: "" })).id;
+    const blt = '2 1\n1 1 0\n0\n"Ada"\n"Bea"\n"Board seat"\n';
+    const election = await db.transaction().execute((trx) => importBlt(trx, secretary, orgId, meetingId, blt, "scottish"));
+    await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, election.id));
+    const html = await dashboardAs("member");
+    expect(html).toContain(`href="/elections/${election.id}"`);
+    expect(html).not.toContain(`href="/motions/${election.id}"`);
+    // The page it links to is there for the member.
   });
 });

@@ -140,6 +140,38 @@ describe("spend upload", () => {
   });
 });
 
+describe("the same spend uploaded twice", () => {
+  function upload(csv: string, name: string) {
+    const form = new FormData();
+    form.set("intent", "upload");
+    form.set("spendFile", new File([csv], name, { type: "text/csv" }));
+    return send("secretary", fill("/procurement/:anchorId"), { method: "POST", body: form });
+  }
+  const total = async () =>
+    (
+      await db
+        .selectFrom("spend_uploads")
+        .select(["total"])
+        .where("organisation_id", "=", org.id)
+        .where("withdrawn_at", "is", null)
+        .execute()
+    ).reduce((t, r) => t + BigInt(r.total), 0n);
+
+  it("refuses it, saying which earlier upload it repeats, and counts the spend once", async () => {
+    const csv = "supplier,postcode,amount,period,category\nTwice Bakery,PR1 3AA,123.45,2026-03,Food\nTwice Print,LS2 7AA,10.00,2026-03,Paper\n";
+    expect(await (await upload(csv, "march.csv")).text()).toContain("Saved 2 spend lines");
+    const before = await total();
+    // The same lines again, in another order and under another name.
+    const again = "supplier,postcode,amount,period,category\nTwice Print,LS2 7AA,10.00,2026-03,Paper\nTwice Bakery,PR1 3AA,123.45,2026-03,Food\n";
+    const html = await (await upload(again, "march (1).csv")).text();
+    expect(html).toContain("The same spend lines were already uploaded for this institution (march.csv");
+    expect(html).not.toContain("Saved 2 spend lines");
+    expect(await total()).toBe(before);
+    // Different spend is still welcome.
+    expect(await (await upload(csv.replace("123.45", "123.46"), "april.csv")).text()).toContain("Saved 2 spend lines");
+  });
+});
+
 describe("member statements", () => {
   it("gives a member their own annual statement as PDF, and none to a login without a register entry", async () => {
     const res = await send("member", "/reports/statement?yearEnd=2025-12-31");

@@ -8,7 +8,7 @@ import { parseSupplierSpendCsv } from "~/domain/impact/csv";
 import { annualFigures, impactDashboard, impactHeadlines, publicOrganisation } from "~/models/impact.server";
 import { memberStatement } from "~/models/impact-statements.server";
 import { calculateLm3, listLm3Studies, saveLm3Study } from "~/models/lm3.server";
-import { createAnchor, getImpactSettings, procurementReport, recordSpendUpload, saveImpactSettings, withdrawUpload } from "~/models/procurement.server";
+import { createAnchor, DuplicateSpendUpload, getImpactSettings, procurementReport, recordSpendUpload, saveImpactSettings, withdrawUpload } from "~/models/procurement.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
@@ -68,6 +68,21 @@ describe("anchor procurement", () => {
     expect((await procurementReport(db, org.id, anchor.id, ["PR1-PR5"], settings.widerArea)).lines).toBe(0);
     const kept = await db.selectFrom("supplier_spend").select(sql<number>`count(*)::int`.as("n")).where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
     expect(kept.n).toBe(7);
+  });
+
+  it("counts the same spend file once, even when it is uploaded twice at the same moment; withdrawn, it can be loaded again", async () => {
+    const org = await makeOrganisation(db);
+    const anchor = await createAnchor(db, null, org.id, { name: "Twice Council", kind: "council" });
+    const rows = parseSupplierSpendCsv(PRESTON_CSV).rows;
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) => db.transaction().execute((trx) => recordSpendUpload(trx, null, org.id, anchor.id, `copy-${i}.csv`, rows))),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(DuplicateSpendUpload);
+    const uploads = await db.selectFrom("spend_uploads").select("id").where("organisation_id", "=", org.id).execute();
+    expect(uploads).toHaveLength(1);
+    expect(await withdrawUpload(db, null, org.id, anchor.id, uploads[0].id)).toBe(true);
+    await expect(db.transaction().execute((trx) => recordSpendUpload(trx, null, org.id, anchor.id, "again.csv", rows))).resolves.toMatchObject({ lines: 7 });
   });
 
   it("keeps spend lines append-only", async () => {

@@ -96,6 +96,10 @@ describe("application workflow and credit committee", () => {
     expect(Number(offered.offer_apr)).toBeGreaterThan(12.7);
     const mail = await db.selectFrom("email_outbox").select(["subject", "body"]).where("organisation_id", "=", org.id).execute();
     expect(mail.some((m) => m.subject.includes("Your loan offer") && m.body.includes(`APR ${offered.offer_apr}%`))).toBe(true);
+    // Amounts in the email carry the currency.
+    const offerMail = mail.find((m) => m.subject.includes("Your loan offer"))!;
+    expect(offerMail.body).toContain("First installment £888.49;");
+    expect(offerMail.body).toMatch(/total to repay £[\d,]+\.\d{2}\./);
     await step({ intent: "accept" });
     expect(await refusal(step({ intent: "disburse", disbursedOn: "2027-01-01" }))).toBe("A loan cannot be paid out on a future date.");
     expect(await refusal(step({ intent: "disburse", disbursedOn: "2024-11-20" }))).toBe("The pay-out date 2024-11-20 is before the loan was approved on 2026-11-18.");
@@ -123,6 +127,46 @@ describe("application workflow and credit committee", () => {
     await stepApplication(db, c.id, org.id, app.id, { intent: "refer" }, TODAY);
     expect((await castVote(db, c.id, org.id, app.id, { vote: "decline", comment: "Cash flow too thin" })).status).toBe("declined");
     expect(await refusal(stepApplication(db, c.id, org.id, app.id, { intent: "offer" }, TODAY))).toContain('"Declined"');
+  });
+});
+
+describe("a committee with recusals is never stuck", () => {
+  async function referred(committee: number) {
+    const org = await makeOrganisation(db);
+    const officer = await makeUser(db, { organisationId: org.id, roles: ["loan_officer"] });
+    const c = await Promise.all(Array.from({ length: committee }, () => makeUser(db, { organisationId: org.id, roles: ["credit_committee"] })));
+    const product = await createProduct(db, null, org.id, PRODUCT);
+    const borrower = await createBorrower(db, null, org.id, borrowerInput());
+    const app = await createApplication(db, officer.id, org.id, { borrowerId: borrower.id, productId: product.id, amount: "2000", termPeriods: 6, annualRate: "10", purpose: "Van" }, TODAY);
+    const step = (s: Parameters<typeof stepApplication>[4]) => stepApplication(db, officer.id, org.id, app.id, s, TODAY);
+    await step({ intent: "submit" });
+    await step({ intent: "review", officerNotes: "Accounts seen" });
+    await step({ intent: "refer" });
+    return { org, c, app, step };
+  }
+
+  it("lets the one member left after a recusal decide", async () => {
+    const { org, c, app } = await referred(2);
+    const after = await castVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "Conflict" });
+    expect(after.status).toBe("pending");
+    expect(after.quorum).toBe(1);
+    expect((await castVote(db, c[1].id, org.id, app.id, { vote: "approve", comment: "Fine" })).status).toBe("approved");
+    expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
+  });
+
+  it("when everyone recuses, a new committee member can decide, or the officer can withdraw the application", async () => {
+    const { org, c, app } = await referred(1);
+    const stuck = await castVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "Conflict" });
+    expect(stuck.status).toBe("no-quorum");
+    expect(stuck.reason).toMatch(/withdraw/);
+    // A committee member added now makes a quorum of one (not a higher quorum nobody can reach).
+    const added = await makeUser(db, { organisationId: org.id, roles: ["credit_committee"] });
+    expect((await castVote(db, added.id, org.id, app.id, { vote: "decline", comment: "Too thin" })).status).toBe("declined");
+
+    const second = await referred(1);
+    await castVote(db, second.c[0].id, second.org.id, second.app.id, { vote: "recuse", comment: "Conflict" });
+    await second.step({ intent: "withdraw" });
+    expect((await getApplication(db, second.org.id, second.app.id))!.status).toBe("withdrawn");
   });
 });
 

@@ -48,6 +48,32 @@ describe("a member's own transfer request", () => {
     expect(await (await member.get("/my")).text()).toContain("Approved on 2026-11-20");
   });
 
+  it("is not rejected without a reason, and the member sees and is emailed the board's reason", async () => {
+    const { org, user: secretary, cls } = await setupClass(t.db, { minHolding: "1", transferable: "on" });
+    const giver = await makeMember(t.db, org.id, { name: "Refused Giver", email: "giver@example.org" });
+    const receiver = await makeMember(t.db, org.id, { name: "Refused Receiver" });
+    await t.db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: giver.id, classId: cls.id, shares: 20, on: "2026-01-10", method: "cash" }));
+    const login = await makeUser(t.db, { organisationId: org.id, roles: ["member"], memberId: giver.id });
+    const member = new Browser(t.server.base);
+    await member.login(login.email, login.password);
+    expect((await member.post("/my/transfer", { classId: cls.id, shares: "5", toMemberNumber: String(receiver.member_number), toName: "Refused Receiver" })).status).toBe(302);
+    const boardUser = await makeUser(t.db, { organisationId: org.id, roles: ["board"] });
+    const board = new Browser(t.server.base);
+    await board.login(boardUser.email, boardUser.password);
+    const [pending] = await t.db.selectFrom("share_transfers").select("id").where("organisation_id", "=", org.id).execute();
+    const bare = await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "reject", on: "2026-11-20", note: "" });
+    expect(bare.status).toBe(302);
+    const back = bare.headers.get("location") ?? "";
+    expect(back.startsWith("/shares/transfers?error=")).toBe(true);
+    expect(await (await board.get(back)).text()).toContain("Give the reason for not approving the transfer");
+    expect((await t.db.selectFrom("share_transfers").select("status").where("id", "=", pending.id).executeTakeFirstOrThrow()).status).toBe("pending");
+
+    expect((await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "reject", on: "2026-11-20", note: "The receiving member is in arrears" })).headers.get("location")).toBe("/shares/transfers");
+    expect(await (await member.get("/my")).text()).toContain("Not approved: The receiving member is in arrears");
+    const mail = await t.db.selectFrom("email_outbox").select(["to_email", "body"]).where("organisation_id", "=", org.id).where("subject", "=", "Share transfer not approved").execute();
+    expect(mail.find((m) => m.to_email === "giver@example.org")?.body).toContain("The board's reason: The receiving member is in arrears");
+  });
+
   it("offers nothing to transfer when the class does not allow transfers", async () => {
     const { org, user: secretary, cls } = await setupClass(t.db, { minHolding: "1" });
     const holder = await makeMember(t.db, org.id, { name: "Holder" });

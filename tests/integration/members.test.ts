@@ -36,6 +36,20 @@ describe("members register", () => {
     expect((await searchMembers(db, org.id, { q: "%" })).members).toEqual([]);
   });
 
+  it("finds members by surname or any word of the name, not only the start of the whole name", async () => {
+    const org = await makeOrganisation(db);
+    for (const name of ["Priya Patel", "Anil Patel", "Patricia Moss", "Sam O'Brien", "Jo Smith-Jones", "Bob Bamber"]) await makeMember(db, org.id, { name });
+    const names = async (q: string) => (await searchMembers(db, org.id, { q })).members.map((m) => m.name).sort();
+    expect(await names("Patel")).toEqual(["Anil Patel", "Priya Patel"]);
+    expect(await names("pat")).toEqual(["Anil Patel", "Patricia Moss", "Priya Patel"]);
+    expect(await names("patel priya")).toEqual(["Priya Patel"]);
+    expect(await names("brien")).toEqual(["Sam O'Brien"]);
+    expect(await names("O'Brien")).toEqual(["Sam O'Brien"]);
+    expect(await names("jones")).toEqual(["Jo Smith-Jones"]);
+    expect(await names("atel")).toEqual([]);
+    expect(await names("Pat & | !:*")).toEqual(["Anil Patel", "Patricia Moss", "Priya Patel"]);
+  });
+
   it("refuses a member number already in use", async () => {
     const org = await makeOrganisation(db);
     await makeMember(db, org.id, { memberNumber: 7 });

@@ -35,6 +35,10 @@ describe("withdrawals", () => {
     expect(await db.transaction().execute((trx) => payDueWithdrawals(trx, user.id, org.id, "2026-06-01"))).toEqual([]);
     const q = await withdrawalQueue(db, org.id, "2026-06-01", member.id);
     expect(q.waiting[0].waiting).toContain("Roof repairs");
+    // The member with notice waiting is told, with the reason.
+    const told = await db.selectFrom("email_outbox").select(["subject", "body"]).where("organisation_id", "=", org.id).where("subject", "=", "Share withdrawals are suspended").execute();
+    expect(told).toHaveLength(1);
+    expect(told[0].body).toContain("Roof repairs: protecting liquidity");
     await db.transaction().execute((trx) => endSuspension(trx, user.id, org.id, sid!, "2026-06-10"));
     expect(await db.transaction().execute((trx) => payDueWithdrawals(trx, user.id, org.id, "2026-06-11"))).toHaveLength(1);
     expect((await memberHoldings(db, org.id, member.id))[0].shares).toBe(60n);

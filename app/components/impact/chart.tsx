@@ -48,12 +48,13 @@ export function BarChartWithTable({
       xLabel={keyLabel}
       columns={columns}
       rows={rows.map((r) => ({ x: r.key, cells: { amount: r.amount, share: pct(r.percent), count: r.count ?? "" } }))}
+      height={height}
     >
       <BarChart layout="vertical" width={width} height={height} data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" tickFormatter={poundsTick} />
         <YAxis type="category" dataKey="key" width={190} tick={{ fontSize: 12 }} />
-        <Tooltip formatter={(v: number) => `£${v.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`} />
+        <Tooltip formatter={(v: number) => `£${v.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`} />
         <Bar dataKey="value" name="Amount" fill={colour} isAnimationActive={false} />
       </BarChart>
     </ChartWithTable>

@@ -30,11 +30,14 @@ describe("parseSupplierSpendCsv", () => {
     ]);
   });
 
-  it("flags a foreign postcode rather than refusing it", () => {
-    const r = parseSupplierSpendCsv("supplier,postcode,amount,period\nDublin Print,D02 X285,50.00,2025-01\n");
+  it("flags a foreign supplier whose country is given, and refuses a foreign-looking postcode without one", () => {
+    const r = parseSupplierSpendCsv("supplier,postcode,amount,period,country\nDublin Print,D02 X285,50.00,2025-01,Ireland\n");
     expect(r.ok).toBe(true);
     expect(r.rows[0].nonUk).toBe(true);
     expect(r.flags[0].line).toBe(2);
+    const bare = parseSupplierSpendCsv("supplier,postcode,amount,period\nDublin Print,D02 X285,50.00,2025-01\n");
+    expect(bare.ok).toBe(false);
+    expect(bare.errors[0]).toMatchObject({ line: 2, column: "postcode" });
   });
 
   it("reports unreadable CSV", () => {

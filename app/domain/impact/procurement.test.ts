@@ -89,7 +89,7 @@ describe("validateSupplierSpend", () => {
       rowsOf(
         [
           "supplier,postcode,amount,period,country",
-          "Dublin Roasters,D02 X285,100,2026-01,",
+          "Dublin Roasters,D02 X285,100,2026-01,Ireland",
           "Paris Books,75001,50,2026-01,France",
           "Lancs Mill,PR1 1AA,50,2026-01,UK",
           "Typo Ltd,PR1 1A,50,2026-01,United Kingdom",
@@ -99,7 +99,7 @@ describe("validateSupplierSpend", () => {
     );
     expect(r.errors).toEqual([{ line: 5, column: "postcode", reason: 'bad postcode: "PR1 1A" is not a UK postcode' }]);
     expect(r.flags).toEqual([
-      { line: 2, column: "postcode", reason: 'supplier Dublin Roasters treated as outside the UK ("D02 X285" is not a UK postcode)' },
+      { line: 2, column: "country", reason: "supplier Dublin Roasters treated as outside the UK (country is Ireland)" },
       { line: 3, column: "country", reason: "supplier Paris Books treated as outside the UK (country is France)" },
       { line: 6, column: "country", reason: "supplier Oddity treated as outside the UK (country is Germany)" },
     ]);
@@ -110,6 +110,20 @@ describe("validateSupplierSpend", () => {
     ]);
     const share = procurementLocalShare({ spend: r.rows, localArea: ["PR1"], widerArea: ["PR"] });
     expect(share.overall).toMatchObject({ total: 25_000n, local: 5_000n, localPercent: "20.0" });
+  });
+
+  it("refuses a mistyped or foreign-looking postcode with its line when no country says the supplier is abroad", () => {
+    const r = validateSupplierSpend(
+      rowsOf(["supplier,postcode,amount,period", "Preston Print,PRI 2AB,100,2026-01", "Dublin Roasters,D02 X285,50,2026-01", "Lancs Mill,PR1 1AA,50,2026-01"].join("\n")),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.line, e.column])).toEqual([
+      [2, "postcode"],
+      [3, "postcode"],
+    ]);
+    expect(r.errors[0].reason).toMatch(/^bad postcode: .*PRI 2AB.*"country" column/);
+    expect(r.flags).toEqual([]);
+    expect(r.rows.some((x) => x.nonUk)).toBe(false);
   });
 
   it("checks the header and uses file line numbers", () => {

@@ -7,12 +7,12 @@
  * accounting exports carry many. Every bad row is reported with its line in
  * the file (header = line 1).
  *
- * Suppliers abroad are allowed but flagged: a postcode that is not a UK
- * postcode and does not look like a mistyped one (e.g. "D02 X285", "75001"),
- * or a country column naming somewhere other than the UK, marks the row as
- * non-UK. Such spend is never local. A postcode that starts like a UK one
- * but is not valid ("PR1 2A") is an error, since it is probably a typing slip
- * that would otherwise wrongly count local spend as non-local.
+ * Suppliers abroad are allowed but flagged: a country column naming
+ * somewhere other than the UK marks the row as non-UK, whatever its postcode
+ * ("D02 X285", "75001"). Such spend is never local. Without such a country, a
+ * postcode that is not a valid UK one ("PR1 2A", "PRI 2AB") is an error with
+ * its line, never a guess that the supplier is abroad: a typing slip would
+ * otherwise silently count local spend as "outside the UK (never local)".
  */
 import { parseMoney, type Minor } from "~/domain/money";
 import { parsePostcode, POSTCODE_AREAS } from "~/domain/postcode";
@@ -135,13 +135,12 @@ export function validateSupplierSpend(
       const parsed = parsePostcode(postcodeText);
       if (parsed.ok) postcode = parsed.value.postcode;
       else if (country !== "" || looksUk(postcodeText)) fail("postcode", `bad postcode: ${parsed.reason}`);
-      else nonUk = true;
+      else fail("postcode", `bad postcode: ${parsed.reason}; for a supplier outside the UK, name its country in a "country" column`);
     }
 
     if (errors.length === before) {
       if (nonUk) {
-        const why = country !== "" ? `country is ${country}` : `"${postcodeText}" is not a UK postcode`;
-        flags.push({ line, column: country !== "" ? "country" : "postcode", reason: `supplier ${supplier} treated as outside the UK (${why})` });
+        flags.push({ line, column: "country", reason: `supplier ${supplier} treated as outside the UK (country is ${country})` });
       }
       const category = get("category");
       valid.push({

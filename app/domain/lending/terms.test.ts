@@ -34,7 +34,23 @@ describe("committeeOutcome", () => {
     expect(o.status).toBe("pending");
     expect(o.quorum).toBe(2);
     expect(committeeOutcome(3, ["recuse", "approve", "approve"]).status).toBe("approved");
-    expect(committeeOutcome(3, ["recuse", "recuse"]).status).toBe("no-quorum");
+  });
+  it("counts only the members able to vote in the quorum: a recusal never leaves the application stuck", () => {
+    // Two members, one recuses: the other alone is the quorum and decides.
+    const one = committeeOutcome(2, ["recuse"]);
+    expect(one.status).toBe("pending");
+    expect(one.quorum).toBe(1);
+    expect(committeeOutcome(2, ["recuse", "approve"]).status).toBe("approved");
+    expect(committeeOutcome(2, ["recuse", "decline"]).status).toBe("declined");
+    expect(committeeOutcome(3, ["recuse", "recuse"]).quorum).toBe(1);
+    expect(committeeOutcome(3, ["recuse", "recuse", "approve"]).status).toBe("approved");
+    // Adding a member after a recusal lets the committee decide, rather than raising a quorum nobody can reach.
+    expect(committeeOutcome(2, ["recuse"]).status).not.toBe("no-quorum");
+    expect(committeeOutcome(2, ["recuse", "approve"]).status).toBe("approved");
+    // Everyone recused: nobody can decide, and the reason says what to do.
+    const none = committeeOutcome(2, ["recuse", "recuse"]);
+    expect(none.status).toBe("no-quorum");
+    expect(none.reason).toMatch(/add a committee member|withdraw/);
   });
   it("declines a tie once everyone has voted", () => {
     expect(committeeOutcome(4, ["approve", "approve", "decline"]).status).toBe("pending");

@@ -113,22 +113,34 @@ export interface CommitteeOutcome {
 
 /**
  * The credit committee decides by a majority of those voting, once a quorum
- * (a majority of the whole committee) has voted. Recusals do not count
- * toward the quorum: a member with a conflict of interest takes no part.
+ * has voted: a majority of the committee members able to vote. A member who
+ * recuses (a conflict of interest) takes no part, so is left out of the
+ * quorum's base as well as the count: one recusal on a committee of two
+ * leaves a quorum of one, not a quorum nobody can reach. Only when every
+ * member has recused can nobody decide ("no-quorum"): then a committee
+ * member must be added, or the application withdrawn.
  * The decision is made as soon as the votes still to come cannot change it;
  * a tie, once everyone has voted, is not a majority for lending: declined.
  */
 export function committeeOutcome(committeeSize: number, votes: readonly CommitteeVote[]): CommitteeOutcome {
-  const size = Math.max(committeeSize, 1);
-  const quorum = Math.floor(size / 2) + 1;
+  const size = Math.max(committeeSize, 0);
   const approve = votes.filter((v) => v === "approve").length;
   const decline = votes.filter((v) => v === "decline").length;
   const recused = votes.filter((v) => v === "recuse").length;
   const waiting = Math.max(size - votes.length, 0);
-  const base = { quorum, approve, decline, recused, waiting };
   const voting = approve + decline;
-  if (voting + waiting < quorum) {
-    return { ...base, status: "no-quorum", reason: `Only ${voting + waiting} of the committee can still vote; the quorum is ${quorum}.` };
+  /** Members able to vote: those who voted and those still to vote; recusals are not among them. */
+  const able = voting + waiting;
+  const quorum = Math.floor(able / 2) + 1;
+  const base = { quorum, approve, decline, recused, waiting };
+  if (able === 0) {
+    return {
+      ...base,
+      status: "no-quorum",
+      reason: recused
+        ? `Every member of the committee has recused, so nobody can decide: add a committee member who can vote, or withdraw the application.`
+        : `The credit committee has no members: add one, or withdraw the application.`,
+    };
   }
   if (voting >= quorum) {
     if (approve > decline + waiting) return { ...base, status: "approved", reason: `Approved by ${approve} to ${decline}${recused ? `, ${recused} recused` : ""}.` };
