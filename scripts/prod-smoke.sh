@@ -22,9 +22,16 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n== prod-smoke: %s\n' "$*"; }
 
-step "build stage (all dependencies, npm run build)"
-git clone -q "$src" "$tmp/build"
-(cd "$tmp/build" && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)
+# SMOKE_BUILD_DIR: a clone that has already run the build stage's npm ci (CI's own checkout), built here.
+if [ -n "${SMOKE_BUILD_DIR:-}" ]; then
+  step "build stage (reusing the npm ci of $SMOKE_BUILD_DIR; npm run build)"
+  ln -s "$(cd "$SMOKE_BUILD_DIR" && pwd)" "$tmp/build"
+  (cd "$tmp/build" && npm run build >/dev/null)
+else
+  step "build stage (all dependencies, npm run build)"
+  git clone -q "$src" "$tmp/build"
+  (cd "$tmp/build" && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)
+fi
 
 step "runtime stage (npm ci --omit=dev, the build copied in)"
 mkdir -p "$tmp/app/scripts"
