@@ -32,10 +32,19 @@ export function createLogger(level: string = process.env.LOG_LEVEL || "info", de
       base: { service: "coop-register" },
       timestamp: pino.stdTimeFunctions.isoTime,
       // Belt and braces: should a header object ever reach a log call, these never print.
+      // Database errors carry the statement's parameters (emails, names, token hashes): never logged.
+      serializers: { err: (e: Error) => withoutParameters(pino.stdSerializers.err(e)) },
       redact: { paths: ["cookie", "*.cookie", "headers.cookie", "headers.authorization", "password", "token", "email", "*.email"], censor: "[redacted]" },
     },
     destination,
   );
+}
+
+function withoutParameters<T extends object>(serialized: T): T {
+  const copy = { ...serialized } as Record<string, unknown>;
+  delete copy.params;
+  delete copy.parameters;
+  return copy as T;
 }
 
 export function logger(): Logger {

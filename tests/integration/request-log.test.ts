@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "~/utils/logger.server";
+import { createLogger, logger, setLogger } from "~/utils/logger.server";
+import { createPgliteDatabase, getDb, setDb, type Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { Browser, startTestServer, type TestServer } from "../http";
 import { testDb } from "../db";
@@ -10,14 +11,20 @@ const capture = createLogger("info", { write: (line: string) => void written.pus
 let server: TestServer;
 let org: Awaited<ReturnType<typeof makeOrganisation>>;
 let secretary: Awaited<ReturnType<typeof makeUser>>;
+/** A database with no tables: every query fails, as an unexpected error (not an outage). */
+let broken: Database;
 
 beforeAll(async () => {
+  broken = await createPgliteDatabase();
   const db = await testDb();
   org = await makeOrganisation(db);
   secretary = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
   server = await startTestServer({ log: capture });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  await broken?.destroy();
+});
 
 /** The lines written for one request (by the id the response carries), once its response has closed. */
 async function linesFor(res: Response) {
@@ -67,6 +74,30 @@ describe("request log", () => {
     expect(JSON.parse(line)).toMatchObject({ method: "GET", route: "/invitation/:token" });
     expect(line).not.toContain(secret);
     expect(line).not.toContain("someone");
+  });
+
+  it("an unexpected error: a 500 page showing the request id to quote, an error line with that id, the request line at error level", async () => {
+    const ours = await getDb();
+    const processLogger = logger();
+    setDb(broken);
+    setLogger(capture);
+    let res: Response;
+    try {
+      res = await fetch(server.base + "/dashboard", { headers: { Cookie: "session=some-session-token" } });
+    } finally {
+      setDb(ours);
+      setLogger(processLogger);
+    }
+    expect(res.status).toBe(500);
+    const id = res.headers.get("x-request-id")!;
+    const html = await res.text();
+    expect(html).toContain(`Reference to quote: ${id}`);
+    const lines = (await linesFor(res)).map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.msg === "request failed")).toMatchObject({ level: 50, requestId: id });
+    expect(lines.find((l) => l.msg === "request")).toMatchObject({ level: 50, status: 500, route: "/dashboard", requestId: id });
+    expect(JSON.stringify(lines)).not.toContain("some-session-token");
+    // The failed statement's parameters (here the session token's hash) are not logged.
+    expect(lines.find((l) => l.msg === "request failed").err.params).toBeUndefined();
   });
 
   it("logs nothing below LOG_LEVEL", () => {
