@@ -33,6 +33,14 @@ describe("retention", () => {
       { email, ip: "192.0.2.1", succeeded: false, at: daysAgo(RETENTION.loginAttemptDays - 1) },
     ]).execute();
 
+    // Password-reset links: used long ago, expired long ago, live.
+    const reset = (name: string) => hashToken(`${name}-${org.id}`);
+    await db.insertInto("password_resets").values([
+      { token_hash: reset("used"), user_id: user.id, expires_at: daysAgo(RETENTION.passwordResetDays + 1), used_at: daysAgo(RETENTION.passwordResetDays + 2) },
+      { token_hash: reset("expired"), user_id: user.id, expires_at: daysAgo(RETENTION.passwordResetDays + 1), used_at: null },
+      { token_hash: reset("live"), user_id: user.id, expires_at: new Date(Date.now() + DAY / 24), used_at: null },
+    ]).execute();
+
     // Jobs: finished long ago (done, failed), finished lately, queued long ago (never pruned: not finished).
     const job = async (status: "done" | "failed" | "queued", finishedDaysAgo: number | null) => {
       const id = (await enqueueJob(db, { organisationId: org.id, kind: "test.retention", runAt: daysAgo(100) }))!;
@@ -82,6 +90,8 @@ describe("retention", () => {
     const attempts = await db.selectFrom("login_attempts").select("at").where("email", "=", email).execute();
     expect(attempts).toHaveLength(1);
     expect(attempts[0].at.getTime()).toBeGreaterThan(daysAgo(RETENTION.loginAttemptDays).getTime());
+
+    expect((await db.selectFrom("password_resets").select("token_hash").where("user_id", "=", user.id).execute()).map((r) => r.token_hash)).toEqual([reset("live")]);
 
     const jobIds = (await db.selectFrom("jobs").select("id").where("organisation_id", "=", org.id).execute()).map((r) => r.id);
     expect(jobIds).not.toContain(oldDone);
