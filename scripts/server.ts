@@ -30,6 +30,7 @@ import { servedOverHttps } from "../app/utils/session.server";
 import { logger, requestStore, type RequestFields } from "../app/utils/logger.server";
 import { readiness } from "../app/utils/health.server";
 import { pruneExpired } from "../app/models/retention.server";
+import { createMetrics, metricsAuthorised } from "../app/utils/metrics.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -57,19 +58,30 @@ interface RequestLine extends RequestFields {
  * ballots itself (before Express and Remix: at a general meeting's vote they
  * are most of the traffic); everything else goes to Express and Remix.
  */
-export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; log?: Logger } = {}): Server {
+export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; log?: Logger; metricsToken?: string } = {}): Server {
   const app = createApp(build);
   const routeOf = routeMatcher(build);
+  const metrics = opts.metricsToken ? createMetrics(getDb) : null;
   const store = requestStore();
   return createServer((req, res) => {
     // One JSON line per request, written when the response closes (see logRequest).
     const started = performance.now();
     const fields: RequestLine = { requestId: randomUUID() };
     res.setHeader("X-Request-Id", fields.requestId);
-    res.once("close", () => logRequest(opts.log ?? logger(), req, res, fields, started, routeOf));
+    res.once("close", () => logRequest(opts.log ?? logger(), req, res, fields, started, routeOf, metrics));
     if (req.url === "/healthz" || req.url === "/readyz") {
       fields.route = req.url;
       return void health(req.url, res);
+    }
+    if (metrics && req.url === "/metrics") {
+      fields.route = "/metrics";
+      if (!metricsAuthorised(req.headers.authorization, opts.metricsToken!)) {
+        return void res.writeHead(401, { "Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": "Bearer" }).end("A metrics token is needed.");
+      }
+      return void metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { "Content-Type": metrics.registry.contentType, "Cache-Control": "no-store" }).end(text),
+        (error: unknown) => sendError(res, error),
+      );
     }
     const nonce = newNonce();
     cspNonces.set(req, nonce);
@@ -93,14 +105,25 @@ export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; l
 }
 
 /** The request's log line: ids and timings only (no path, query, cookie, email or token). */
-function logRequest(log: Logger, req: IncomingMessage, res: ServerResponse, fields: RequestLine, started: number, routeOf: (pathname: string) => string) {
+function logRequest(
+  log: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fields: RequestLine,
+  started: number,
+  routeOf: (pathname: string) => string,
+  metrics: ReturnType<typeof createMetrics> | null,
+) {
   const status = res.statusCode;
+  const ms = performance.now() - started;
+  const route = fields.route ?? routeOf(pathOf(req.url));
+  metrics?.observe(route, req.method ?? "GET", status, ms / 1000);
   const line = {
     requestId: fields.requestId,
     method: req.method,
-    route: fields.route ?? routeOf(pathOf(req.url)),
+    route,
     status,
-    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    durationMs: Math.round(ms * 10) / 10,
     organisationId: fields.organisationId,
     userId: fields.userId,
     ...(res.writableFinished ? {} : { aborted: true }),
@@ -242,7 +265,7 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const db = await getDb();
   await migrateToLatest(db);
   const build = await loadBuild();
-  const httpServer = createHttpServer(build, { secure: servedOverHttps() });
+  const httpServer = createHttpServer(build, { secure: servedOverHttps(), metricsToken: settings.METRICS_TOKEN });
   const port = opts.port ?? settings.PORT;
   // Background jobs run in the server process (one worker; more servers share the queue safely).
   const worker = startWorker(db, { onError: (err) => log.error({ err }, "job worker") });

@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // How long a stopping server lets a job under way finish before giving it back to the queue.
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(8),
+  // Bearer token for /metrics (Prometheus); unset = no /metrics.
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (a random token)").optional(),
   APP_URL: z.string().url("must be a full URL such as http://localhost:3000").optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_", "must start with sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
