@@ -9,6 +9,8 @@ export default defineConfig({
     isolate: false,
     pool: "forks",
     testTimeout: 30_000,
+    // The in-process servers' request log (one JSON line per request) would bury the report; warnings and errors still show.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     hookTimeout: 60_000,
   },
 });

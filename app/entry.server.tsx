@@ -1,10 +1,11 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceContext } from "./utils/nonce";
+import { NonceContext, RequestIdContext } from "./utils/nonce";
+import { currentRequest, logError } from "./utils/logger.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -21,7 +22,9 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <RequestIdContext.Provider value={currentRequest()?.requestId ?? ""}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </RequestIdContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
@@ -37,10 +40,17 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logError(error, "render failed");
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** Errors in loaders and actions: one JSON log line with the request id (not Remix's console.error). */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  // An aborted request (the browser went away) and an answer such as 404 are not errors to look into.
+  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
+  logError(error, "request failed");
 }

@@ -21,7 +21,7 @@ import { organisationsOfUser } from "~/models/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
-import { useNonce } from "~/utils/nonce";
+import { useNonce, useRequestId } from "~/utils/nonce";
 import { getRequestContext } from "~/utils/session.server";
 
 export const links: LinksFunction = () => [
@@ -119,6 +119,7 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const location = useLocation();
+  const requestId = useRequestId();
   if (isRouteErrorResponse(error)) {
     if (error.status === 404) {
       return (
@@ -161,6 +162,7 @@ export function ErrorBoundary() {
     <section className="error-page">
       <h1>Something went wrong</h1>
       <p>The error has been logged. Please try again; if it keeps happening, tell your administrator.</p>
+      <p suppressHydrationWarning>{requestId ? `Reference to quote: ${requestId}` : ""}</p>
     </section>
   );
 }

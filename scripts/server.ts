@@ -5,6 +5,7 @@
  * CSP nonce, security headers and the same-origin check.
  */
 import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
@@ -14,6 +15,8 @@ import { sql } from "kysely";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import type { Logger } from "pino";
 import { migrateToLatest } from "../db/migrate";
 import { getDb } from "../app/utils/db.server";
 import { databaseUnavailable, probeDatabase } from "../app/utils/db-health.server";
@@ -24,6 +27,10 @@ import { env } from "../app/utils/env.server";
 import { BodyTooLargeError, clientAddress, bodyRefusal, checkRequestBody, closeAfterAnswer, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, requestBody, securityHeaders } from "../app/utils/http.server";
 import { ballotBox } from "../app/utils/ballot-box.server";
 import { servedOverHttps } from "../app/utils/session.server";
+import { logger, requestStore, type RequestFields } from "../app/utils/logger.server";
+import { readiness } from "../app/utils/health.server";
+import { pruneExpired } from "../app/models/retention.server";
+import { createMetrics, metricsAuthorised } from "../app/utils/metrics.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -37,6 +44,13 @@ export async function loadBuild(): Promise<ServerBuild> {
 /** Each request's CSP nonce, for the document Remix renders. */
 const cspNonces = new WeakMap<IncomingMessage, string>();
 
+/** Set when the server is stopping: /readyz answers 503 so a load balancer stops sending. */
+let stopping = false;
+
+interface RequestLine extends RequestFields {
+  route?: string;
+}
+
 /**
  * The HTTP server (not yet listening). Every request first gets its CSP
  * nonce, the security headers, the client IP, the same-origin check and its
@@ -44,9 +58,31 @@ const cspNonces = new WeakMap<IncomingMessage, string>();
  * ballots itself (before Express and Remix: at a general meeting's vote they
  * are most of the traffic); everything else goes to Express and Remix.
  */
-export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; trustProxy?: number } = {}): Server {
+export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; trustProxy?: number; log?: Logger; metricsToken?: string } = {}): Server {
   const app = createApp(build);
+  const routeOf = routeMatcher(build);
+  const metrics = opts.metricsToken ? createMetrics(getDb) : null;
+  const store = requestStore();
   return createServer((req, res) => {
+    // One JSON line per request, written when the response closes (see logRequest).
+    const started = performance.now();
+    const fields: RequestLine = { requestId: randomUUID() };
+    res.setHeader("X-Request-Id", fields.requestId);
+    res.once("close", () => logRequest(opts.log ?? logger(), req, res, fields, started, routeOf, metrics));
+    if (req.url === "/healthz" || req.url === "/readyz") {
+      fields.route = req.url;
+      return void health(req.url, res);
+    }
+    if (metrics && req.url === "/metrics") {
+      fields.route = "/metrics";
+      if (!metricsAuthorised(req.headers.authorization, opts.metricsToken!)) {
+        return void res.writeHead(401, { "Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": "Bearer" }).end("A metrics token is needed.");
+      }
+      return void metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { "Content-Type": metrics.registry.contentType, "Cache-Control": "no-store" }).end(text),
+        (error: unknown) => sendError(res, error),
+      );
+    }
     const nonce = newNonce();
     cspNonces.set(req, nonce);
     for (const [k, v] of Object.entries(securityHeaders(nonce, !!opts.secure))) res.setHeader(k, v);
@@ -60,10 +96,82 @@ export function createHttpServer(build: ServerBuild, opts: { secure?: boolean; t
     const refused = checkRequestBody(req, res, pathOf(req.url));
     if (refused) return sendRefusal(req, res, refused.status, refused.message);
     ballotBox(req, res).then(
-      (answered) => answered || app(req, res),
+      (answered) => {
+        if (answered) fields.route = req.url!.startsWith("/motions/") ? "/motions/:motionId" : "/elections/:electionId";
+        else store.run(fields, () => app(req, res));
+      },
       (error: unknown) => sendError(res, error, req),
     );
   });
+}
+
+/** The request's log line: ids and timings only (no path, query, cookie, email or token). */
+function logRequest(
+  log: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fields: RequestLine,
+  started: number,
+  routeOf: (pathname: string) => string,
+  metrics: ReturnType<typeof createMetrics> | null,
+) {
+  const status = res.statusCode;
+  const ms = performance.now() - started;
+  const route = fields.route ?? routeOf(pathOf(req.url));
+  metrics?.observe(route, req.method ?? "GET", status, ms / 1000);
+  const line = {
+    requestId: fields.requestId,
+    method: req.method,
+    route,
+    status,
+    durationMs: Math.round(ms * 10) / 10,
+    organisationId: fields.organisationId,
+    userId: fields.userId,
+    ...(res.writableFinished ? {} : { aborted: true }),
+  };
+  if (fields.route === "/healthz" || fields.route === "/readyz") log.debug(line, "request");
+  else if (status >= 500) log.error(line, "request");
+  else log.info(line, "request");
+}
+
+/**
+ * The route pattern a path matches ("/loans/:loanId"), for the log: a
+ * path can hold a token (an invitation's, a calendar feed's), a pattern
+ * cannot. Static files are "static".
+ */
+function routeMatcher(build: ServerBuild): (pathname: string) => string {
+  type Node = AgnosticRouteObject & { id: string; children?: Node[] };
+  const nodes = new Map<string, Node>();
+  for (const r of Object.values(build.routes)) {
+    nodes.set(r.id, (r.index ? { id: r.id, path: r.path, index: true } : { id: r.id, path: r.path, children: [] }) as Node);
+  }
+  const roots: Node[] = [];
+  for (const r of Object.values(build.routes)) {
+    const parent = r.parentId ? nodes.get(r.parentId) : undefined;
+    if (parent && parent.children) parent.children.push(nodes.get(r.id)!);
+    else roots.push(nodes.get(r.id)!);
+  }
+  return (pathname) => {
+    if (pathname.startsWith("/build/") || /\.(css|js|ico|png|svg|woff2?|txt|webmanifest)$/.test(pathname)) return "static";
+    const matches = matchRoutes(roots, pathname);
+    if (!matches) return "unmatched";
+    const pattern = matches.map((m) => m.route.path).filter(Boolean).join("/");
+    return "/" + pattern.replace(/^\/+/, "");
+  };
+}
+
+/** /healthz: the process answers. /readyz: the database answers and its migrations are current (and the server is not stopping). */
+async function health(url: "/healthz" | "/readyz", res: ServerResponse) {
+  const send = (status: number, body: unknown) =>
+    res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(JSON.stringify(body));
+  if (url === "/healthz") return send(200, { status: "ok" });
+  if (stopping) return send(503, { ready: false, stopping: true });
+  try {
+    const state = await readiness(await getDb());
+    send(state.ready ? 200 : 503, state);
+  } catch {
+    send(503, { ready: false, database: "unreachable" });
+  }
 }
 
 /**
@@ -113,9 +221,12 @@ function sendError(res: ServerResponse, error: unknown, req?: IncomingMessage) {
   const tooLarge = error instanceof BodyTooLargeError ? error : req && bodyRefusal(req);
   if (tooLarge && req && !res.headersSent) return sendRefusal(req, res, 413, tooLarge.message);
   if (databaseUnavailable()) return sendUnavailable(res);
-  console.error(error);
+  const requestId = String(res.getHeader("X-Request-Id") ?? "");
+  logger().error({ err: error, requestId }, "request failed");
   if (res.headersSent) return res.destroy();
-  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("Something went wrong. It has been logged; please try again.");
+  res
+    .writeHead(500, { "Content-Type": "text/plain; charset=utf-8" })
+    .end(`Something went wrong. It has been logged; please try again.\nIf it happens again, quote this reference: ${requestId}`);
 }
 
 /*
@@ -190,43 +301,76 @@ function sendUnavailable(res: ServerResponse) {
 
 export async function startServer(opts: { port?: number; quiet?: boolean } = {}): Promise<{ server: Server; port: number }> {
   const settings = env();
+  const log = logger();
   const db = await getDb();
   await migrateToLatest(db);
   const build = await loadBuild();
-  const httpServer = createHttpServer(build, { secure: servedOverHttps(), trustProxy: settings.TRUST_PROXY });
+  const httpServer = createHttpServer(build, { secure: servedOverHttps(), trustProxy: settings.TRUST_PROXY, metricsToken: settings.METRICS_TOKEN });
   const port = opts.port ?? settings.PORT;
   // Background jobs run in the server process (one worker; more servers share the queue safely).
-  const stopWorker = startWorker(db, { onError: (e) => console.error("job worker:", e) });
+  const worker = startWorker(db, { onError: (err) => log.error({ err }, "job worker") });
   // The outbox goes out by SMTP when SMTP_URL is set; without it mail waits in the outbox (listed at /dev/mail).
-  const stopMailer = settings.SMTP_URL ? startMailer(db, smtpSender(settings.SMTP_URL, settings.MAIL_FROM), { onError: (e) => console.error("mailer:", e) }) : () => {};
-  if (!settings.SMTP_URL && settings.NODE_ENV === "production" && !opts.quiet) console.warn("SMTP_URL is not set: emails stay in the outbox and are not sent.");
+  const stopMailer = settings.SMTP_URL ? startMailer(db, smtpSender(settings.SMTP_URL, settings.MAIL_FROM), { onError: (err) => log.error({ err }, "mailer") }) : () => {};
+  if (!settings.SMTP_URL && settings.NODE_ENV === "production" && !opts.quiet) log.warn("SMTP_URL is not set: emails stay in the outbox and are not sent.");
   // Each minute: organisations' days turn at their own midnights, and the
   // jobs' unique keys make asking again a no-op.
   const schedule = () => scheduleDailyJobs(db, new Date());
-  const scheduler = setInterval(() => void schedule().catch((e) => console.error("scheduler:", e)), 60_000);
+  const scheduler = setInterval(() => void schedule().catch((err) => log.error({ err }, "scheduler")), 60_000);
   scheduler.unref();
-  void schedule().catch((e) => console.error("scheduler:", e));
+  void schedule().catch((err) => log.error({ err }, "scheduler"));
+  // Each hour (and a minute after start): retention (README "Retention"). Deletes are idempotent, so several servers may all run it.
+  const prune = () =>
+    void pruneExpired(db).then(
+      (counts) => Object.values(counts).some((n) => n > 0) && log.info({ pruned: counts }, "retention"),
+      (err) => log.error({ err }, "retention"),
+    );
+  const pruner = setInterval(prune, 60 * 60_000);
+  pruner.unref();
+  setTimeout(prune, 60_000).unref();
   return new Promise((resolve) => {
-    const server = httpServer.listen(port, "127.0.0.1", () => {
+    const server = httpServer.listen(port, settings.HOST, () => {
       const address = server.address();
       const actual = typeof address === "object" && address ? address.port : port;
-      if (!opts.quiet) console.log(`Co-op Register is serving at http://localhost:${actual}`);
+      if (!opts.quiet) log.info({ host: settings.HOST, port: actual }, `Co-op Register is serving at http://${settings.HOST === "0.0.0.0" ? "localhost" : settings.HOST}:${actual}`);
       resolve({ server, port: actual });
     });
-    const shutdown = () => {
-      stopWorker();
-      stopMailer();
+    /*
+     * Graceful stop (SIGTERM from systemd, docker stop, Kubernetes): stop
+     * taking requests (/readyz says 503, the listener closes, idle keep-alive
+     * connections end), let a job under way finish within
+     * SHUTDOWN_GRACE_SECONDS or give it back to the queue at once, let
+     * requests in flight finish within the same bound, then exit.
+     */
+    const graceMs = settings.SHUTDOWN_GRACE_SECONDS * 1000;
+    const shutdown = async (signal: string) => {
+      stopping = true;
+      log.info({ signal, graceSeconds: settings.SHUTDOWN_GRACE_SECONDS }, "stopping");
+      setTimeout(() => process.exit(1), graceMs + 5000).unref();
       clearInterval(scheduler);
-      server.close(() => void db.destroy().finally(() => process.exit(0)));
-      setTimeout(() => process.exit(0), 5000).unref();
+      clearInterval(pruner);
+      stopMailer();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const job = await worker.drain(graceMs).catch((err) => {
+        log.error({ err }, "job worker at shutdown");
+        return "error";
+      });
+      if (job !== "idle") log.info({ job }, job === "released" ? "job under way given back to the queue" : "job under way finished");
+      await Promise.race([closed, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      server.closeAllConnections();
+      await Promise.race([db.destroy().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+      log.info("stopped");
+      log.flush?.();
+      process.exit(0);
     };
-    process.once("SIGTERM", shutdown);
-    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    process.once("SIGINT", () => void shutdown("SIGINT"));
   });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer().catch((error) => {
+    // Start-up failures (a bad setting, no database) are for a person to read: plain text on stderr.
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });

@@ -13,6 +13,13 @@ const EnvSchema = z.object({
     .optional(),
   PGLITE_DIR: z.string().default("./data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // The address to listen on: 127.0.0.1 (this machine only) unless told; 0.0.0.0 in a container or behind a proxy on another host.
+  HOST: z.string().regex(/^[0-9a-fA-F:.]+$|^[a-zA-Z0-9.-]+$/, "must be an IP address or host name, such as 127.0.0.1 or 0.0.0.0").default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // How long a stopping server lets a job under way finish before giving it back to the queue.
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(8),
+  // Bearer token for /metrics (Prometheus); unset = no /metrics.
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (a random token)").optional(),
   APP_URL: z.string().url("must be a full URL such as http://localhost:3000").optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_", "must start with sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),

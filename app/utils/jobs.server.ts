@@ -54,7 +54,7 @@ export async function getJob(db: Executor, organisationId: string, id: bigint) {
 }
 
 /** Claims and runs one due job; returns false when none was due. */
-export async function runNextJob(db: Database, now = new Date()): Promise<boolean> {
+export async function runNextJob(db: Database, now = new Date(), opts: { onClaim?: (id: bigint) => void } = {}): Promise<boolean> {
   const claimed = await db.transaction().execute(async (trx) => {
     const next = await trx
       .selectFrom("jobs")
@@ -75,6 +75,8 @@ export async function runNextJob(db: Database, now = new Date()): Promise<boolea
       .executeTakeFirstOrThrow();
   });
   if (!claimed) return false;
+  opts.onClaim?.(claimed.id);
+  // The outcome is written only while this claim still holds: a job released at shutdown (releaseJob) may be another worker's by then.
   const handler = handlers.get(claimed.kind);
   const progress = async (percent: number, message = "") => {
     await db.updateTable("jobs").set({ progress: Math.max(0, Math.min(100, Math.round(percent))), message }).where("id", "=", claimed.id).execute();
@@ -86,7 +88,13 @@ export async function runNextJob(db: Database, now = new Date()): Promise<boolea
       job: { id: claimed.id, organisationId: claimed.organisation_id, kind: claimed.kind, payload: claimed.payload, attempts: claimed.attempts },
       progress,
     });
-    await db.updateTable("jobs").set({ status: "done", progress: 100, finished_at: new Date() }).where("id", "=", claimed.id).execute();
+    await db
+      .updateTable("jobs")
+      .set({ status: "done", progress: 100, finished_at: new Date() })
+      .where("id", "=", claimed.id)
+      .where("status", "=", "running")
+      .where("locked_at", "=", now)
+      .execute();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const final = claimed.attempts >= claimed.max_attempts;
@@ -96,6 +104,8 @@ export async function runNextJob(db: Database, now = new Date()): Promise<boolea
       .updateTable("jobs")
       .set(final ? { status: "failed", last_error: message, finished_at: new Date() } : { status: "queued", last_error: message, run_at: retryAt })
       .where("id", "=", claimed.id)
+      .where("status", "=", "running")
+      .where("locked_at", "=", now)
       .execute();
   }
   return true;
@@ -112,25 +122,76 @@ export async function requeueStaleJobs(db: Executor, staleMs = 10 * 60_000, now 
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Gives a claimed job back to the queue at once (status queued, due now, the
+ * attempt not counted) so another worker can take it: what a server that
+ * must stop does with a job it cannot finish in time.
+ */
+export async function releaseJob(db: Executor, id: bigint) {
+  const result = await db
+    .updateTable("jobs")
+    .set({ status: "queued", locked_at: null, run_at: new Date(), attempts: sql`greatest(attempts - 1, 0)` })
+    .where("id", "=", id)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface Worker {
+  /** Stops polling (a job under way carries on). */
+  (): void;
+  /**
+   * Stops polling and waits up to `boundMs` for the job under way; if it is
+   * still running then, releases it (releaseJob) and returns. Resolves to
+   * what happened to the job under way.
+   */
+  drain(boundMs: number): Promise<"idle" | "finished" | "released">;
+}
+
 /** The in-process worker the server starts: polls, runs due jobs one at a time, stops cleanly. */
-export function startWorker(db: Database, opts: { intervalMs?: number; onError?: (e: unknown) => void } = {}) {
+export function startWorker(db: Database, opts: { intervalMs?: number; onError?: (e: unknown) => void } = {}): Worker {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let current: bigint | null = null;
+  let running: Promise<void> | null = null;
   const tick = async () => {
     if (stopped) return;
     try {
       await requeueStaleJobs(db);
-      while (!stopped && (await runNextJob(db))) {
-        /* drain what is due */
+      while (!stopped && (await runNextJob(db, new Date(), { onClaim: (id) => (current = id) }))) {
+        current = null;
       }
     } catch (error) {
       opts.onError?.(error);
     }
-    if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 2000);
+    current = null;
+    if (!stopped) timer = setTimeout(run, opts.intervalMs ?? 2000);
   };
-  timer = setTimeout(tick, 0);
-  return () => {
+  const run = () => {
+    running = tick().finally(() => (running = null));
+  };
+  timer = setTimeout(run, 0);
+  const stop = () => {
     stopped = true;
     if (timer) clearTimeout(timer);
   };
+  const drain = async (boundMs: number): Promise<"idle" | "finished" | "released"> => {
+    stop();
+    const underWay = running;
+    if (!underWay || current === null) {
+      await underWay;
+      return "idle";
+    }
+    const job = current;
+    let bound: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      underWay.then(() => "finished" as const),
+      new Promise<"late">((resolve) => (bound = setTimeout(() => resolve("late"), boundMs))),
+    ]);
+    clearTimeout(bound);
+    if (outcome === "finished") return "finished";
+    await releaseJob(db, job);
+    return "released";
+  };
+  return Object.assign(stop, { drain });
 }

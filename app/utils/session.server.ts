@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import { noteRequestUser } from "./logger.server";
 import { permissionsFor, rolesWith, ROLE_LABELS, type Permission } from "~/domain/permissions";
 import { createSession, validateSessionToken, type SessionContext } from "~/models/auth.server";
 import { createLoginChallenge, hasSecondFactor } from "~/models/two-factor.server";
@@ -69,7 +70,9 @@ export function getRequestContext(request: Request): Promise<RequestContext | nu
       const token = readSessionToken(request);
       if (!token) return null;
       const ctx = await validateSessionToken(await getDb(), token);
-      return ctx ? { ...ctx, permissions: permissionsFor(ctx.roles) } : null;
+      if (!ctx) return null;
+      noteRequestUser(ctx.user.id, ctx.organisation?.id);
+      return { ...ctx, permissions: permissionsFor(ctx.roles) };
     })();
     cache.set(request, found);
   }

@@ -5,6 +5,8 @@
  * loop, one vote per statement; a tally of 1,000,000 ballots in SQL; an STV
  * count of 100,000 ranked ballots with 20 candidates.
  */
+import pino from "pino";
+import { createLogger } from "../../app/utils/logger.server";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -99,7 +101,12 @@ async function withServer<T>(ctx: BenchContext, db: Database, run: (base: string
       let out = "";
       const onData = (c: Buffer) => {
         out += c.toString();
-        if (out.includes("serving at")) resolve();
+        if (out.includes("serving at")) {
+          // From here the server writes a JSON log line per request (as in production): read and dropped, not kept.
+          child.stdout!.off("data", onData);
+          child.stdout!.resume();
+          resolve();
+        }
       };
       child.stdout!.on("data", onData);
       child.stderr!.on("data", onData);
@@ -115,7 +122,8 @@ async function withServer<T>(ctx: BenchContext, db: Database, run: (base: string
     }
   }
   setDb(db);
-  const server = createHttpServer(await loadBuild());
+  // The request log is written as in production, to /dev/null rather than over the bench's table.
+  const server = createHttpServer(await loadBuild(), { log: createLogger("info", pino.destination({ dest: "/dev/null", sync: true })) });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
     return { result: await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, null), peakRssMb: null };
