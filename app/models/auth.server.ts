@@ -236,16 +236,24 @@ export async function findValidUnlock(db: Executor, token: string, now = new Dat
     .executeTakeFirst();
 }
 
-/** Uses an unlock link (once): the account's failed log-ins are forgotten and its lock lifted. */
-export async function unlockAccount(db: Executor, token: string, now = new Date()) {
-  const used = await db
-    .updateTable("account_unlocks")
+/**
+ * Uses an emailed link's token once: marks the live, unused row of `table`
+ * that holds its hash as used and returns its user, or undefined.
+ */
+async function spendEmailedToken(db: Executor, table: "account_unlocks" | "password_resets", token: string, now: Date) {
+  return db
+    .updateTable(table)
     .set({ used_at: now })
     .where("token_hash", "=", hashToken(token))
     .where("used_at", "is", null)
     .where("expires_at", ">", now)
     .returning("user_id")
     .executeTakeFirst();
+}
+
+/** Uses an unlock link (once): the account's failed log-ins are forgotten and its lock lifted. */
+export async function unlockAccount(db: Executor, token: string, now = new Date()) {
+  const used = await spendEmailedToken(db, "account_unlocks", token, now);
   if (!used) return false;
   const user = await db.selectFrom("users").select("email").where("id", "=", used.user_id).executeTakeFirstOrThrow();
   await clearLimit(db, limitKeys.loginAccount(user.email));
@@ -316,14 +324,7 @@ export async function voidPasswordResets(db: Executor, userId: string, now = new
 
 /** Uses the link (once), sets the password, voids the user's other reset links and ends every session of the user. */
 export async function resetPassword(db: Executor, token: string, password: string, now = new Date()) {
-  const used = await db
-    .updateTable("password_resets")
-    .set({ used_at: now })
-    .where("token_hash", "=", hashToken(token))
-    .where("used_at", "is", null)
-    .where("expires_at", ">", now)
-    .returning("user_id")
-    .executeTakeFirst();
+  const used = await spendEmailedToken(db, "password_resets", token, now);
   if (!used) return null;
   await setPassword(db, used.user_id, password, now);
   return used.user_id;

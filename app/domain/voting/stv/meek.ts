@@ -80,37 +80,36 @@ export interface MeekOptions extends LotOptions {
   maxIterations?: number;
 }
 
-/** Exact floor(a * b / 10^9) for 0 <= a, b < 2^31, without leaving safe integers. */
-export function mulDown(a: number, b: number): number {
+/**
+ * a * b / 10^9 for 0 <= a, b < 2^31, exactly, without leaving safe integers:
+ * the quotient and the remainder (0 <= remainder < 10^9).
+ */
+function mulDiv(a: number, b: number): { q: number; r: number } {
   // Split b into high and low 16 bits so each partial product stays < 2^47.
   const bh = Math.floor(b / 65536);
   const bl = b - bh * 65536;
   const x = a * bh;
   let qx = Math.floor(x / SCALE);
   let rx = x - qx * SCALE;
-  if (rx < 0) { qx--; rx += SCALE; } else if (rx >= SCALE) { qx++; rx -= SCALE; }
-  const y = rx * 65536 + a * bl; // < 2^48
-  let qy = Math.floor(y / SCALE);
-  const ry = y - qy * SCALE;
   // Float division of integers this small is at most one off; correct it.
-  if (ry < 0) qy--; else if (ry >= SCALE) qy++;
-  return qx * 65536 + qy;
-}
-
-/** Exact ceil(a * b / 10^9) for 0 <= a, b < 2^31: mulDown's split, plus one when the remainder is not 0. */
-export function mulUp(a: number, b: number): number {
-  const bh = Math.floor(b / 65536);
-  const bl = b - bh * 65536;
-  const x = a * bh;
-  let qx = Math.floor(x / SCALE);
-  let rx = x - qx * SCALE;
   if (rx < 0) { qx--; rx += SCALE; } else if (rx >= SCALE) { qx++; rx -= SCALE; }
   // a * b = (qx * 65536) * 10^9 + y, and y = qy * 10^9 + ry.
-  const y = rx * 65536 + a * bl;
+  const y = rx * 65536 + a * bl; // < 2^48
   let qy = Math.floor(y / SCALE);
   let ry = y - qy * SCALE;
   if (ry < 0) { qy--; ry += SCALE; } else if (ry >= SCALE) { qy++; ry -= SCALE; }
-  return qx * 65536 + qy + (ry === 0 ? 0 : 1);
+  return { q: qx * 65536 + qy, r: ry };
+}
+
+/** Exact floor(a * b / 10^9) for 0 <= a, b < 2^31. */
+export function mulDown(a: number, b: number): number {
+  return mulDiv(a, b).q;
+}
+
+/** Exact ceil(a * b / 10^9) for 0 <= a, b < 2^31. */
+export function mulUp(a: number, b: number): number {
+  const { q, r } = mulDiv(a, b);
+  return q + (r === 0 ? 0 : 1);
 }
 
 export function countMeek(e: BltElection, options: MeekOptions = {}): StvResult {
