@@ -35,14 +35,16 @@ describe("share transfers", () => {
     expect(transfer.requested_by).toBe(boardMember.id);
     const decide = (b: Browser) => b.post("/shares/transfers/decide", { transferId: transfer.id, decision: "approve", on: "2026-11-20", note: "Board minute 7" });
 
+    // A refusal sends the board member back to the transfers page with the reason shown there.
+    const reason = (r: Response) => decodeURIComponent((r.headers.get("location") ?? "").split("?error=")[1] ?? "");
     const refused = await decide(own);
-    expect(refused.status).toBe(409);
-    expect(await refused.text()).toBe("You asked for this transfer, so another board member must approve it.");
+    expect(refused.status).toBe(302);
+    expect(reason(refused)).toBe("You asked for this transfer, so another board member must approve it.");
 
     // The secretary asks for a transfer to a board member: that board member cannot approve it either.
     const receiverLogin = await makeUser(t.db, { organisationId: org.id, roles: ["board"], memberId: receiver.id });
     const party = await browserFor(receiverLogin);
-    expect(await (await decide(party)).text()).toBe("You are a party to this transfer, so another board member must approve it.");
+    expect(reason(await decide(party))).toBe("You are a party to this transfer, so another board member must approve it.");
 
     // A secretary who also sits on the board cannot approve what they recorded.
     const secretaryOnBoard = await makeUser(t.db, { organisationId: org.id, roles: ["secretary", "board"] });
@@ -50,13 +52,14 @@ describe("share transfers", () => {
     expect((await sec.post("/shares/transfers", { classId: cls.id, fromMemberNumber: String(giver.member_number), toMemberNumber: String(receiver.member_number), shares: "2" })).status).toBeLessThan(400);
     const recorded = await t.db.selectFrom("share_transfers").select("id").where("organisation_id", "=", org.id).where("requested_by", "=", secretaryOnBoard.id).executeTakeFirstOrThrow();
     const r = await sec.post("/shares/transfers/decide", { transferId: recorded.id, decision: "approve", on: "2026-11-20", note: "" });
-    expect([r.status, await r.text()]).toEqual([409, "You asked for this transfer, so another board member must approve it."]);
+    expect([r.status, reason(r)]).toEqual([302, "You asked for this transfer, so another board member must approve it."]);
 
     const holding = async (memberId: string) => Number((await t.db.selectFrom("share_holdings").select("shares").where("member_id", "=", memberId).where("class_id", "=", cls.id).executeTakeFirst())?.shares ?? 0);
     expect([await holding(giver.id), await holding(receiver.id)]).toEqual([20, 0]);
 
     const other = await browserFor(await makeUser(t.db, { organisationId: org.id, roles: ["board"] }));
-    expect((await decide(other)).status).toBe(302);
+    const approved = await decide(other);
+    expect([approved.status, approved.headers.get("location")]).toEqual([302, "/shares/transfers"]);
     expect([await holding(giver.id), await holding(receiver.id)]).toEqual([15, 5]);
   });
 });
