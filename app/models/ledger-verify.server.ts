@@ -69,11 +69,15 @@ interface LoanRow {
 async function loanBreaks(db: Executor, organisationId: string): Promise<LedgerBreak[]> {
   const { rows } = await sql<LoanRow>`
     WITH tx AS (
-      SELECT loan_id,
-             COALESCE(SUM(principal_part) FILTER (WHERE kind = 'disbursement'), 0) AS disbursed,
-             COALESCE(SUM(principal_part) FILTER (WHERE kind IN ('repayment', 'reversal')), 0) AS repaid,
-             COALESCE(SUM(principal_part) FILTER (WHERE kind = 'write_off'), 0) AS written_off
-        FROM loan_transactions WHERE organisation_id = ${organisationId} GROUP BY loan_id
+      -- A reversal belongs with what it reverses: a pay-out recorded in error takes its disbursement back,
+      -- a repayment reversed takes its principal back.
+      SELECT t.loan_id,
+             COALESCE(SUM(t.principal_part) FILTER (WHERE t.kind = 'disbursement' OR (t.kind = 'reversal' AND o.kind = 'disbursement')), 0) AS disbursed,
+             COALESCE(SUM(t.principal_part) FILTER (WHERE t.kind = 'repayment' OR (t.kind = 'reversal' AND o.kind = 'repayment')), 0) AS repaid,
+             COALESCE(SUM(t.principal_part) FILTER (WHERE t.kind = 'write_off'), 0) AS written_off
+        FROM loan_transactions t
+        LEFT JOIN loan_transactions o ON o.organisation_id = t.organisation_id AND o.id = t.reverses_id
+       WHERE t.organisation_id = ${organisationId} GROUP BY t.loan_id
     ), inst AS (
       SELECT loan_id, SUM(principal - paid_principal) AS on_schedule
         FROM loan_installments WHERE organisation_id = ${organisationId} GROUP BY loan_id
@@ -95,8 +99,11 @@ async function loanBreaks(db: Executor, organisationId: string): Promise<LedgerB
   for (const r of rows) {
     const [principal, disbursed, repaid, writtenOff, onSchedule] = [r.principal, r.disbursed, r.repaid, r.written_off, r.on_schedule].map(BigInt);
     const ledger = disbursed - repaid - writtenOff;
-    const balance = onSchedule - writtenOff;
-    if (disbursed !== principal) note("loan-disbursed", `loan ${r.reference}: lent ${money(principal)} but the ledger paid out ${money(disbursed)}`);
+    // A reversed pay-out (recorded in error) lent nothing: its schedule no longer counts.
+    const reversed = r.status === "reversed";
+    const balance = reversed ? 0n : onSchedule - writtenOff;
+    const lent = reversed ? 0n : principal;
+    if (disbursed !== lent) note("loan-disbursed", `loan ${r.reference}: lent ${money(lent)} but the ledger paid out ${money(disbursed)}`);
     if (balance !== ledger) {
       note("loan-balance", `loan ${r.reference}: balance ${money(balance)} (principal ${money(onSchedule)} still on the schedule${writtenOff ? ` less ${money(writtenOff)} written off` : ""}) but disbursed ${money(disbursed)} − repaid ${money(repaid)} − written off ${money(writtenOff)} = ${money(ledger)}`);
     } else if ((r.status === "written_off" || r.status === "closed") && balance !== 0n) {

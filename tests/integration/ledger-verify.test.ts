@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "~/models/ledger-verify.server";
-import { loanInstallments, recordRepayment, writeOffLoan } from "~/models/loans.server";
+import { loanInstallments, recordRepayment, reversePayout, writeOffLoan } from "~/models/loans.server";
 import { recordPurchase } from "~/models/shares.server";
 import type { Database } from "~/utils/db.server";
 import { verifyAllLedgers } from "../../scripts/ledger-verify";
@@ -42,6 +42,15 @@ describe("ledger:verify", () => {
   it("passes an organisation whose money adds up", async () => {
     const { org } = await soundOrganisation();
     expect(await verifyLedger(db, org.id)).toEqual([]);
+  });
+
+  it("passes a pay-out reversed as recorded in error (it lent nothing), and still names a reversed loan paid out again behind its back", async () => {
+    const { org } = await soundOrganisation();
+    const { loan } = await makeLoan(db, org.id, { amount: 500_000n, termPeriods: 6, disbursedOn: "2026-10-01" });
+    await reversePayout(db, null, org.id, loan.id, { onDate: "2026-10-02", note: "wrong borrower" }, TODAY);
+    expect(await verifyLedger(db, org.id)).toEqual([]);
+    await sql`INSERT INTO loan_transactions (organisation_id, loan_id, kind, amount, principal_part, on_date) VALUES (${org.id}, ${loan.id}, 'disbursement', 500000, 500000, '2026-10-03')`.execute(db);
+    expect((await verifyLedger(db, org.id)).map((b) => b.check)).toContain("loan-disbursed");
   });
 
   it("names a holding that differs from its share transactions", async () => {
