@@ -65,7 +65,10 @@ describe("meetings in calendars", () => {
 
     const b = new Browser(t.server.base);
     await b.login(member.email, member.password);
+    // The page itself (not only its data) shows the address: it is a page of its own, not nested in the account page.
+    expect(await (await b.get("/account/calendar")).text()).toContain("<h1>Calendar feed</h1>");
     const made = await (await b.post("/account/calendar", { intent: "renew" })).text();
+    expect(made).toContain("Your private feed address");
     const url = made.match(/https?:\/\/[^<"\s]+\/calendar\/[a-z0-9]+\/meetings\.ics/)?.[0];
     expect(url).toBeDefined();
     const feedPath = new URL(url!).pathname;
