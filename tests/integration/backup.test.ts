@@ -7,7 +7,7 @@
  * is compared with the original row by row, table by table, every table,
  * and each must take new rows afterwards (its sequences carried over).
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -125,7 +125,6 @@ describe("backup and restore", () => {
     expect(backupKind(live)).toBe("embedded");
     const settings: BackupSettings = { dir: backupDir, everyHours: 24, keep: 3 };
     // Older backups in the directory (and a file that is not one): the newest 3 stay.
-    const { mkdirSync } = await import("node:fs");
     mkdirSync(backupDir, { recursive: true });
     const old = [1, 2, 3, 4].map((days) => backupFileName("embedded", new Date(now.getTime() - days * 86_400_000 - 3_600_000)));
     for (const name of [...old, "notes.txt"]) writeFileSync(path.join(backupDir, name), "-- old\n");
@@ -150,8 +149,12 @@ describe("backup and restore", () => {
     sqlBackup = made!.file;
     expect(backupFormat(sqlBackup)).toBe("sql");
 
-    // Not due again within the interval; due (and made) once it has passed.
+    // Not due again within the interval; due (and made) once it has passed, and the oldest then goes.
     expect(await runBackup(live, settings, new Date(now.getTime() + 23 * 3_600_000))).toBeUndefined();
+    const next = await runBackup(live, settings, new Date(now.getTime() + 24 * 3_600_000));
+    expect(next?.file).toBe(path.join(backupDir, "coop-2026-12-03T03-00-00Z.sql"));
+    expect(next?.removed).toEqual([old[1]]);
+    expect(backupFormat(next!.file)).toBe("sql");
 
     // The app's database still serves, writable, with its search path intact (the dump sets its own).
     expect((await sql<{ search_path: string }>`show search_path`.execute(live)).rows[0].search_path).toBe(searchPath);
