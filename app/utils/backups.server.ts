@@ -10,7 +10,7 @@
  * (app/domain/backups.ts); `npm run backup` / `npm run restore` are the CLIs.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, openSync, readSync, closeSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { sql } from "kysely";
@@ -54,16 +54,21 @@ export async function dumpEmbedded(db: Database, file: string) {
       for (const { name, setting } of session.rows) await client.query("select set_config($1, $2, false)", [name, setting]);
     }
   });
-  writeFileSync(file, text);
+  writeFileSync(file, text, { mode: 0o600 });
 }
 
-/** A backup of `db` into `file` (written beside it first, then renamed: a half-written file is never taken for a backup). */
+/**
+ * A backup of `db` into `file`, readable by its owner only (it holds members'
+ * personal data), written beside it first, then renamed: a half-written file
+ * is never taken for a backup.
+ */
 export async function backupDatabase(db: Database, file: string, settings: { DATABASE_URL?: string }) {
   const partial = `${file}.partial`;
   try {
     if (backupKind(db) === "embedded") await dumpEmbedded(db, partial);
     else if (settings.DATABASE_URL) await dumpServer(settings.DATABASE_URL, partial);
     else throw new Error("DATABASE_URL is needed to back up a server");
+    chmodSync(partial, 0o600);
     renameSync(partial, file);
   } finally {
     rmSync(partial, { force: true });
@@ -93,7 +98,7 @@ export interface BackupOutcome {
  * undefined when none was due.
  */
 export async function runBackup(db: Database, settings: BackupSettings, now: Date, opts: { force?: boolean } = {}): Promise<BackupOutcome | undefined> {
-  mkdirSync(settings.dir, { recursive: true });
+  mkdirSync(settings.dir, { recursive: true, mode: 0o700 });
   const kind = backupKind(db);
   const make = async (): Promise<BackupOutcome | undefined> => {
     if (!opts.force && !backupDue(readdirSync(settings.dir), now, settings.everyHours)) return undefined;
@@ -233,16 +238,15 @@ export async function restoreIntoEmbedded(dataDir: string, file: string) {
   try {
     const client = pgliteClientOf(db)!;
     await client.exec("BEGIN");
-    try {
-      await execScript(client, portableSql(text, "embedded"));
-      await client.exec("COMMIT");
-    } catch (error) {
-      await client.exec("ROLLBACK");
-      throw error;
-    }
-  } finally {
-    await db.destroy();
+    await execScript(client, portableSql(text, "embedded"));
+    await client.exec("COMMIT");
+  } catch (error) {
+    // Nothing half-restored is left behind: the folder was empty, and is again (a second try starts clean).
+    await db.destroy().catch(() => {});
+    for (const entry of readdirSync(dataDir)) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    throw error;
   }
+  await db.destroy();
 }
 
 /** A backup of an embedded database the app is not running on (the CLI's case). */

@@ -7,7 +7,7 @@
  * is compared with the original row by row, table by table, every table,
  * and each must take new rows afterwards (its sequences carried over).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -147,6 +147,7 @@ describe("backup and restore", () => {
     expect(made?.removed.sort()).toEqual(old.slice(2).sort());
     expect(readdirSync(backupDir).sort()).toEqual(["coop-2026-12-02T03-00-00Z.sql", ...old.slice(0, 2), "notes.txt"].sort());
     sqlBackup = made!.file;
+    expect(statSync(sqlBackup).mode & 0o777).toBe(0o600); // members' personal data: the owner only
     expect(backupFormat(sqlBackup)).toBe("sql");
 
     // Not due again within the interval; due (and made) once it has passed, and the oldest then goes.
@@ -193,6 +194,14 @@ describe("backup and restore", () => {
       await copy.destroy();
     }
     await expect(restoreIntoEmbedded(copyDir, sqlBackup)).rejects.toThrow(/not empty/);
+
+    // A damaged file (cut short) is refused as a whole, and leaves the folder empty for another try.
+    const cut = path.join(dir, "cut-short.sql");
+    const whole = readFileSync(sqlBackup, "utf8");
+    writeFileSync(cut, whole.slice(0, whole.indexOf("INSERT INTO public.members ")) + "INSERT INTO public.members (id) VALUES (");
+    const failedDir = path.join(dir, "failed-restore");
+    await expect(restoreIntoEmbedded(failedDir, cut)).rejects.toThrow();
+    expect(statSync(failedDir).isDirectory() && readdirSync(failedDir)).toEqual([]);
   }, 120_000);
 
   describe.skipIf(!usingPostgres())("with a PostgreSQL server", () => {
