@@ -85,5 +85,5 @@ describe("a backup of the running server's embedded database (SIGUSR2)", () => {
       child.kill("SIGKILL");
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000); // a server start and a restore, each a few seconds alone, many more on a busy CI machine
 });
