@@ -5,7 +5,8 @@
 #   runtime stage: package files + patches, npm ci --omit=dev, the build copied in,
 #                  NODE_ENV=production node build/server.js against PostgreSQL.
 # Then: /healthz, /readyz, log in, cast a vote (the ballot box), check the
-# ballot is stored, and stop the server with SIGTERM (it must exit 0).
+# ballot is stored, ask for a backup (SIGUSR2: pg_dump into BACKUP_DIR) and
+# check pg_restore reads it, and stop the server with SIGTERM (it must exit 0).
 # Needs PostgreSQL at $SMOKE_PG (default postgres://postgres@127.0.0.1:5432).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,7 +48,7 @@ fi
 step "start NODE_ENV=production node build/server.js on a fresh PostgreSQL database"
 psql -q "$pg/postgres" -c "CREATE DATABASE $db" >/dev/null
 url="$pg/$db"
-(cd "$tmp/app" && NODE_ENV=production DATABASE_URL="$url" HOST=127.0.0.1 PORT=$port SECURE_COOKIES=false LOG_LEVEL=info \
+(cd "$tmp/app" && NODE_ENV=production DATABASE_URL="$url" BACKUP_DIR="$tmp/backups" HOST=127.0.0.1 PORT=$port SECURE_COOKIES=false LOG_LEVEL=info \
   exec node build/server.js >"$tmp/server.log" 2>&1) &
 server_pid=$!
 base="http://127.0.0.1:$port"
@@ -70,6 +71,15 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -H "Origin: $base" --d
 ballots=$(cd "$tmp/build" && DATABASE_URL="$url" node_modules/.bin/tsx scripts/prod-smoke-seed.ts count "$motion")
 [ "$ballots" = 1 ] || { echo "expected 1 ballot, found $ballots" >&2; exit 1; }
 echo "logged in, voted; the motion holds $ballots ballot"
+
+step "a backup on SIGUSR2 (pg_dump's custom format into BACKUP_DIR)"
+kill -USR2 "$server_pid"
+for _ in $(seq 60); do grep -q '"msg":"backup"' "$tmp/server.log" && break; sleep 0.5; done
+grep -q '"level":30.*"msg":"backup"' "$tmp/server.log" || { echo "no backup logged after SIGUSR2" >&2; cat "$tmp/server.log" >&2; exit 1; }
+backup=$(ls "$tmp/backups"/coop-*.dump 2>/dev/null | head -1)
+[ -n "$backup" ] || { echo "no backup in BACKUP_DIR after SIGUSR2" >&2; exit 1; }
+pg_restore --list "$backup" | grep -q "TABLE DATA public ballots" || { echo "the backup holds no ballots table" >&2; exit 1; }
+echo "backup: $(basename "$backup")"
 
 step "SIGTERM"
 kill -TERM "$server_pid"

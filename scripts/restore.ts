@@ -1,6 +1,12 @@
-/** `npm run restore FILE`: restores a backup made by `npm run backup` into the configured database. */
+/**
+ * `npm run restore FILE`: restores a backup (either kind: pg_dump's custom
+ * format from a server, or a SQL dump of the embedded database) into the
+ * configured database: DATABASE_URL (custom format: over what is there;
+ * SQL: into an empty database), or a new embedded database in PGLITE_DIR
+ * (missing or empty; the app stopped). README "Backups".
+ */
+import { restoreIntoEmbedded, restoreIntoServer } from "../app/utils/backups.server";
 import { env } from "../app/utils/env.server";
-import { restoreEmbedded, restoreServer } from "./backup-lib";
 
 const file = process.argv[2];
 if (!file) {
@@ -8,6 +14,11 @@ if (!file) {
   process.exit(2);
 }
 const settings = env();
-if (settings.DATABASE_URL) restoreServer(settings.DATABASE_URL, file);
-else await restoreEmbedded(settings.PGLITE_DIR, file);
-console.log(`Restored ${file}`);
+try {
+  if (settings.DATABASE_URL) await restoreIntoServer(settings.DATABASE_URL, file);
+  else await restoreIntoEmbedded(settings.PGLITE_DIR, file);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+console.log(`Restored ${file} into ${settings.DATABASE_URL ? "the PostgreSQL database" : settings.PGLITE_DIR}`);

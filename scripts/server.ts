@@ -30,6 +30,7 @@ import { servedOverHttps } from "../app/utils/session.server";
 import { logger, requestStore, type RequestFields } from "../app/utils/logger.server";
 import { readiness } from "../app/utils/health.server";
 import { pruneExpired } from "../app/models/retention.server";
+import { backupSettings, runBackup } from "../app/utils/backups.server";
 import { createMetrics, metricsAuthorised } from "../app/utils/metrics.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -327,6 +328,26 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const pruner = setInterval(prune, 60 * 60_000);
   pruner.unref();
   setTimeout(prune, 60_000).unref();
+  // Backups (README "Backups"): with BACKUP_DIR, looked at every ten minutes (first a minute after start),
+  // made when the newest is BACKUP_EVERY_HOURS old, old ones removed; SIGUSR2 asks for one now.
+  const backups = backupSettings(settings);
+  let backingUp = false;
+  const backup = (force: boolean) => {
+    if (!backups) return log.warn("BACKUP_DIR is not set: no backup made");
+    if (backingUp) return;
+    backingUp = true;
+    void runBackup(db, backups, new Date(), { force })
+      .then(
+        (made) => made && log.info({ file: made.file, removed: made.removed }, "backup"),
+        (err) => log.error({ err }, "backup"),
+      )
+      .finally(() => (backingUp = false));
+  };
+  const backupTimer = setInterval(() => backups && backup(false), 10 * 60_000);
+  backupTimer.unref();
+  if (backups) setTimeout(() => backup(false), 60_000).unref();
+  const onBackupSignal = () => backup(true);
+  process.on("SIGUSR2", onBackupSignal);
   return new Promise((resolve) => {
     const server = httpServer.listen(port, settings.HOST, () => {
       const address = server.address();
@@ -348,6 +369,8 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
       setTimeout(() => process.exit(1), graceMs + 5000).unref();
       clearInterval(scheduler);
       clearInterval(pruner);
+      clearInterval(backupTimer);
+      process.off("SIGUSR2", onBackupSignal);
       stopMailer();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();

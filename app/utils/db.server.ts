@@ -78,6 +78,18 @@ export function createPgDatabase(connectionString: string, max = 10): Database {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/**
+ * The PGlite instance under each embedded-database handle (backups dump
+ * through it: nothing else may open a data directory the app holds). On
+ * globalThis, like the handle itself, for the server and Remix bundles' copies.
+ */
+const pgliteClients: WeakMap<Database, import("@electric-sql/pglite").PGlite> = ((globalThis as { __coopPglite?: WeakMap<Database, import("@electric-sql/pglite").PGlite> }).__coopPglite ??= new WeakMap());
+
+/** The embedded database's PGlite instance, or undefined for a PostgreSQL server. */
+export function pgliteClientOf(db: Database) {
+  return pgliteClients.get(db);
+}
+
 export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
   const [{ PGlite, types }, { PGliteDialect }] = await Promise.all([
     import("@electric-sql/pglite"),
@@ -91,7 +103,9 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database> 
     },
   });
   await client.waitReady;
-  return new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  pgliteClients.set(db, client);
+  return db;
 }
 
 declare global {

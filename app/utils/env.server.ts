@@ -20,6 +20,11 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(8),
   // Bearer token for /metrics (Prometheus); unset = no /metrics.
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (a random token)").optional(),
+  // Scheduled backups (README "Backups"): the directory (unset = none), how often, and how many are kept.
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_EVERY_HOURS: z.coerce.number({ invalid_type_error: "must be a number of hours" }).int("must be a whole number of hours").min(1).max(24 * 31).default(24),
+  BACKUP_KEEP: z.coerce.number({ invalid_type_error: "must be a number of backups" }).int("must be a whole number of backups").min(1).max(10_000).default(14),
+  BACKUP_KEEP_DAYS: z.coerce.number({ invalid_type_error: "must be a number of days" }).int("must be a whole number of days").min(1).max(36_500).optional(),
   APP_URL: z.string().url("must be a full URL such as http://localhost:3000").optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_", "must start with sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
