@@ -51,6 +51,7 @@ export async function importMembers(
       .returning(["id", "member_number"])
       .execute();
     const idOf = new Map(inserted.map((m) => [m.member_number, m.id]));
+    await faultPoint("import.members-written", { rows: i + batch.length, last: batch.at(-1)!.memberNumber });
     await db.insertInto("member_status_history").values(batch.map((r) => ({ organisation_id: org.id, member_id: idOf.get(Number(r.memberNumber))!, status: "admitted" as const, effective_on: r.joinedOn, note: "Imported", recorded_by: actorUserId }))).execute();
     const holders = batch.filter((r) => r.shares > 0);
     if (holders.length) {
