@@ -8,6 +8,7 @@ import { getDb } from "../app/utils/db.server";
 import { importMembers } from "../app/models/import.server";
 import { getOrganisationBySlug } from "../app/models/organisations.server";
 import { dateInZone } from "../app/domain/today";
+import { faultPoint } from "../app/utils/fault-markers.server";
 
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
   const orgAt = argv.indexOf("--org");
@@ -31,7 +32,11 @@ export async function main(argv: string[], out: (line: string) => void = console
     return 2;
   }
   const started = Date.now();
-  const result = await db.transaction().execute((trx) => importMembers(trx, null, org, bytes, dateInZone(new Date(), org.timeZone)));
+  const result = await db.transaction().execute(async (trx) => {
+    const imported = await importMembers(trx, null, org, bytes, dateInZone(new Date(), org.timeZone));
+    if (imported.ok) await faultPoint("import.before-commit", { rows: imported.members });
+    return imported;
+  });
   if (!result.ok) {
     err(`Nothing imported: ${result.errors.length} problem${result.errors.length === 1 ? "" : "s"} in ${file}`);
     for (const e of result.errors) err(`  line ${e.line}${e.column ? ` (${e.column})` : ""}: ${e.reason}`);

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { localAreaMatcher } from "~/domain/postcode";
 import { checkMembersFile, type ImportError } from "~/domain/shares/import";
+import { faultPoint } from "~/utils/fault-markers.server";
 import { recordAudit } from "./audit.server";
 import { listShareClasses, toDomainClass } from "./shares.server";
 
@@ -50,6 +51,7 @@ export async function importMembers(
       .returning(["id", "member_number"])
       .execute();
     const idOf = new Map(inserted.map((m) => [m.member_number, m.id]));
+    await faultPoint("import.members-written", { rows: i + batch.length, last: batch.at(-1)!.memberNumber });
     await db.insertInto("member_status_history").values(batch.map((r) => ({ organisation_id: org.id, member_id: idOf.get(Number(r.memberNumber))!, status: "admitted" as const, effective_on: r.joinedOn, note: "Imported", recorded_by: actorUserId }))).execute();
     const holders = batch.filter((r) => r.shares > 0);
     if (holders.length) {
@@ -60,6 +62,7 @@ export async function importMembers(
       await db.insertInto("share_certificates").values(holders.map((r) => ({ organisation_id: org.id, number: ++certNo, member_id: idOf.get(Number(r.memberNumber))!, class_id: r.shareClassId, shares: BigInt(r.shares), issued_on: r.joinedOn }))).execute();
       for (const r of holders) shares += r.shares;
     }
+    await faultPoint("import.rows-written", { rows: i + batch.length, last: batch.at(-1)!.memberNumber });
   }
   await recordAudit(db, {
     organisationId: org.id, actorUserId, action: "members.imported", entityType: "import", entityId: createHash("sha256").update(bytes).digest("hex").slice(0, 16),

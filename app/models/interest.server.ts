@@ -3,6 +3,7 @@ import type { Executor } from "~/utils/db.server";
 import { displayMoney, type RoundingMode } from "~/domain/money";
 import { previewInterestRun } from "~/domain/shares/interest";
 import type { ShareTransaction } from "~/domain/shares/holdings";
+import { faultPoint } from "~/utils/fault-markers.server";
 import { recordAudit } from "./audit.server";
 import { queueEmail } from "./email.server";
 import { getShareClass, lockHoldings, reissueCertificate, toDomainClass } from "./shares.server";
@@ -125,6 +126,7 @@ export async function postInterestRun(db: Executor, actorUserId: string | null, 
   // Then what decides cash or shares (the member's status, the holding against the maximum) is read under those locks.
   const lines = await db.selectFrom("interest_lines as l").innerJoin("members as m", (j) => j.onRef("m.id", "=", "l.member_id").onRef("m.organisation_id", "=", "l.organisation_id"))
     .select(["l.member_id", "l.interest", "l.shares_credited", "l.cash", "m.name", "m.email", "m.status"]).where("l.organisation_id", "=", organisationId).where("l.run_id", "=", runId).execute();
+  let posted = 0;
   for (const line of lines) {
     let shares = line.shares_credited;
     if (shares > 0) {
@@ -143,6 +145,7 @@ export async function postInterestRun(db: Executor, actorUserId: string | null, 
       const cash = shares > 0 ? BigInt(line.cash) : BigInt(line.interest);
       await queueEmail(db, { organisationId, to: line.email, subject: `Interest on your ${cls.name}`, body: `Dear ${line.name},\n\nInterest for ${run.period_from} to ${run.period_to}: ${displayMoney(BigInt(line.interest), currency)}${shares > 0 ? `, credited as ${shares} shares with ${displayMoney(cash, currency)} paid in cash` : ", paid in cash"}. Your annual statement shows the calculation.\n` });
     }
+    await faultPoint("interest.line-posted", { lines: ++posted, of: lines.length });
   }
   await db.updateTable("interest_runs").set({ status: "posted", posted_on: on }).where("organisation_id", "=", organisationId).where("id", "=", runId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "share.interest_posted", entityType: "interest_run", entityId: runId, before: { status: "approved" }, after: { status: "posted", on, members: lines.length } });

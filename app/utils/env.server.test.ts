@@ -20,6 +20,13 @@ describe("settings", () => {
     expect(devToolsEnabled({ DEV_TOOLS: true, NODE_ENV: "production" })).toBe(false);
   });
 
+  it("keeps the fault markers off unless FAULT_MARKERS=1, and refuses them in production", () => {
+    expect(parseEnv({}).FAULT_MARKERS).toBe(false);
+    expect(parseEnv({ FAULT_MARKERS: "1", FAULT_HOLD: "import.rows-written@2" })).toMatchObject({ FAULT_MARKERS: true, FAULT_HOLD: "import.rows-written@2" });
+    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, FAULT_MARKERS: "1" })).toThrow(/FAULT_MARKERS: cannot be 1 when NODE_ENV=production/);
+    expect(() => parseEnv({ FAULT_HOLD: "import rows" })).toThrow(/FAULT_HOLD: must be a marker name/);
+  });
+
   it("refuses a value other than true or false, naming the setting", () => {
     expect(() => parseEnv({ DEV_TOOLS: "yes" })).toThrow(/DEV_TOOLS: must be true or false/);
     expect(() => parseEnv({ ALLOW_EMBEDDED_DB: "1" })).toThrow(/ALLOW_EMBEDDED_DB: must be true or false/);

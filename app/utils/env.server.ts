@@ -36,7 +36,14 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.coerce.number({ invalid_type_error: "must be a number of proxies (0, 1, 2 ...)" }).int("must be a whole number of proxies").min(0).max(10).default(0),
   DEV_TOOLS: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
   ALLOW_EMBEDDED_DB: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((v) => v === "true"),
+  // The fault runs' markers (app/utils/fault-markers.server.ts): tests only.
+  FAULT_MARKERS: z.enum(["0", "1"], { message: "must be 1 or 0" }).default("0").transform((v) => v === "1"),
+  FAULT_HOLD: z.string().regex(/^[\w.-]+(@\d+)?$/, "must be a marker name, optionally with @N (its Nth passage)").optional(),
 }).superRefine((e, ctx) => {
+  // A fault marker can stop the server inside a transaction: never in production.
+  if (e.FAULT_MARKERS && e.NODE_ENV === "production") {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["FAULT_MARKERS"], message: "cannot be 1 when NODE_ENV=production (it is for the fault tests)" });
+  }
   // Development pages (the outbox at /dev/mail shows password-reset links) exist only when asked for, never in production.
   if (e.DEV_TOOLS && e.NODE_ENV === "production") {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["DEV_TOOLS"], message: "cannot be true when NODE_ENV=production (the development pages show password-reset links)" });

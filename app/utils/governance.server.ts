@@ -10,6 +10,7 @@ import { getDb, type Database } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import { createBatcher } from "./batcher.server";
+import { faultPoint } from "./fault-markers.server";
 import { parseForm } from "./forms.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -62,7 +63,12 @@ function castSessionBallot(db: Database, ballot: SessionBallot) {
   let queue = sessionBallotQueues.get(db);
   if (!queue) {
     const roles = rolesWith("ballots:cast");
-    queue = createBatcher((ballots: SessionBallot[]) => castSessionBallots(db, ballots, roles), { concurrency: 2, maxBatch: 64 });
+    queue = createBatcher(async (ballots: SessionBallot[]) => {
+      const cast = await castSessionBallots(db, ballots, roles);
+      // Committed (one statement), not yet answered.
+      await faultPoint("ballots.cast", { ballots: ballots.length, cast: cast.filter(Boolean).length });
+      return cast;
+    }, { concurrency: 2, maxBatch: 64 });
     sessionBallotQueues.set(db, queue);
   }
   return queue(ballot);

@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { Database } from "./db.server";
+import { faultPoint } from "./fault-markers.server";
 
 /*
  * The transaction every money-changing action runs in. The model functions
@@ -45,7 +46,11 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, 10 * attempt
 export async function moneyTransaction<T>(db: Database, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(work);
+      return await db.transaction().execute(async (trx) => {
+        const done = await work(trx);
+        await faultPoint("money.before-commit");
+        return done;
+      });
     } catch (error) {
       if (isRetryable(error)) {
         if (attempt < ATTEMPTS) {
