@@ -54,15 +54,20 @@ export type FormVoter = { organisation: { id: string }; memberId: string | null 
  * Ballots with session tokens are cast in batches: those that arrive while
  * a batch is in the database go together in the next one (one round trip
  * and one commit for all). Two batches at a time keep the database busy
- * while the server prepares the next; 64 bounds a batch's statement.
+ * while the server prepares the next; 64 bounds a batch's statement. The
+ * bench's vote limit sends the same statement with these same settings.
  */
+export const SESSION_BALLOT_BATCHES = { concurrency: 2, maxBatch: 64 } as const;
+
+/** The roles whose sessions the ballot box casts for (the rest go to the page's action). */
+export const SESSION_BALLOT_ROLES = rolesWith("ballots:cast");
+
 const sessionBallotQueues = new WeakMap<Database, (ballot: SessionBallot) => Promise<{ receipt: string } | null>>();
 
 function castSessionBallot(db: Database, ballot: SessionBallot) {
   let queue = sessionBallotQueues.get(db);
   if (!queue) {
-    const roles = rolesWith("ballots:cast");
-    queue = createBatcher((ballots: SessionBallot[]) => castSessionBallots(db, ballots, roles), { concurrency: 2, maxBatch: 64 });
+    queue = createBatcher((ballots: SessionBallot[]) => castSessionBallots(db, ballots, SESSION_BALLOT_ROLES), SESSION_BALLOT_BATCHES);
     sessionBallotQueues.set(db, queue);
   }
   return queue(ballot);
