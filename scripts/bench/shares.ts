@@ -122,10 +122,12 @@ export const bench: BenchSection = async ({ db, postgres, log }) => {
   const secretary = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
   const cookie = `session=${await sessionToken(db, org.id, secretary.id)}`;
   const asAt = "2025-01-01";
-  const limitMs = 25_000;
+  // A million rows at the target rate take 20 s; a slower run is stopped at 60 s. Stopped, the rate counts only the
+  // rows out of the decompressor, so it is a lower bound: the server's compressor may hold some it has already read.
+  const httpLimitMs = 60_000;
   const served = await withServer({ db, postgres, log }, db, async ({ base, pid }) => {
     const rssBefore = memoryMb(pid ?? "self").now;
-    const got = await fetchCsv(`${base}/register/csv?asAt=${asAt}&status=all`, cookie, limitMs, () => memoryMb(pid ?? "self").now);
+    const got = await fetchCsv(`${base}/register/csv?asAt=${asAt}&status=all`, cookie, httpLimitMs, () => memoryMb(pid ?? "self").now);
     return { ...got, rssBefore };
   });
   const http = served.result;
@@ -134,12 +136,13 @@ export const bench: BenchSection = async ({ db, postgres, log }) => {
   rows.push({
     figure: `"As at" register CSV export over HTTP, GET /register/csv (${http.rows.toLocaleString("en-GB")} rows, ${(http.bytes / 1e6).toFixed(0)} MB${http.encoding ? `, ${(http.wireBytes / 1e6).toFixed(0)} MB ${http.encoding}` : ""})`,
     target: ">= 50,000 rows/s, constant memory",
-    measured: `${Math.round(rate).toLocaleString("en-GB")} rows/s, server RSS +${rssGrowth.toFixed(0)} MB`,
+    measured: `${http.cut ? "at least " : ""}${Math.round(rate).toLocaleString("en-GB")} rows/s, server RSS +${rssGrowth.toFixed(0)} MB`,
     pass: http.status === 200 && rate >= 50_000 && rssGrowth < 200,
-    note: `${http.status === 200 ? "" : `answered ${http.status}; `}${http.cut ? `stopped at ${limitMs / 1000} s; ` : ""}server RSS ${http.rssBefore.toFixed(0)} MB before, at most ${http.rssMax.toFixed(0)} MB during${served.peakRssMb === null ? " (server in this process)" : ""}`,
+    note: `${http.status === 200 ? "" : `answered ${http.status}; `}${http.cut ? `stopped at ${httpLimitMs / 1000} s, before the last row (rows still in the server's compressor are not counted); ` : ""}server RSS ${http.rssBefore.toFixed(0)} MB before, at most ${http.rssMax.toFixed(0)} MB during${served.peakRssMb === null ? " (server in this process)" : ""}`,
   });
 
   // The same rows, cells and escaping in this process, with no HTTP and no compression: what the export costs the server's code.
+  const limitMs = 25_000;
   let t0 = Date.now();
   let n = 0;
   let bytes = csvLine(REGISTER_CSV_HEADER).length;
