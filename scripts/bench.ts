@@ -3,7 +3,8 @@
  * the named sizes, printed as one table (figure, target, measured, pass).
  * Runs on the real PostgreSQL server in a fresh database (BENCH_DATABASE_URL,
  * DATABASE_URL, or the local server at 127.0.0.1:5432), falling back to
- * embedded PGlite when no server answers. Sections: scripts/bench/*.ts.
+ * embedded PGlite when no server answers; every row of the table says which
+ * database it ran on. Sections: scripts/bench/*.ts.
  * `npm run bench -- shares lending` runs only the named sections.
  */
 import { sql } from "kysely";
@@ -55,8 +56,8 @@ async function settle(db: Database) {
 }
 
 function printTable(rows: BenchRow[]) {
-  const head = ["figure", "target", "measured", "pass"];
-  const cells = rows.map((r) => [r.figure, r.target, r.measured, r.pass ? "pass" : "FAIL"]);
+  const head = ["figure", "database", "target", "measured", "pass"];
+  const cells = rows.map((r) => [r.figure, r.database ?? "?", r.target, r.measured, r.pass === null ? "-" : r.pass ? "pass" : "FAIL"]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join(" | ");
   console.log("");
@@ -78,9 +79,11 @@ try {
     console.log(`\n== ${name} ==`);
     const started = performance.now();
     try {
-      rows.push(...(await section({ db, postgres, log: (l) => console.log(`  ${l}`) })));
+      const measured = await section({ db, postgres, log: (l) => console.log(`  ${l}`) });
+      // Every row says which database it ran on: the section's, unless it says otherwise.
+      rows.push(...measured.map((r) => ({ ...r, database: r.database ?? (postgres ? "PostgreSQL" : "PGlite") })));
     } catch (error) {
-      rows.push({ figure: `${name}: section failed`, target: "runs", measured: error instanceof Error ? error.message.slice(0, 80) : String(error), pass: false });
+      rows.push({ figure: `${name}: section failed`, target: "runs", measured: error instanceof Error ? error.message.slice(0, 80) : String(error), pass: false, database: postgres ? "PostgreSQL" : "PGlite" });
     }
     console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     if (postgres) await settle(db);

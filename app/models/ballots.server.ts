@@ -118,8 +118,8 @@ function rankingLiteral(ranking: number[] | undefined) {
  * options (null when there is no such motion in the voter's organisation)
  * and whether the ballot was cast.
  */
-async function castStatement(db: Executor, voters: RawBuilder<VoterRow>) {
-  const result = await sql<{ n: number; status: string | null; kind: MotionKind; option_count: number; cast: boolean }>`
+function castStatementSql(voters: RawBuilder<VoterRow>) {
+  return sql<{ n: number; status: string | null; kind: MotionKind; option_count: number; cast: boolean }>`
     WITH voters AS (
       SELECT DISTINCT ON (v.motion_id, v.member_id) v.* FROM (${voters}) v ORDER BY v.motion_id, v.member_id, v.n
     ), m AS (
@@ -154,8 +154,11 @@ async function castStatement(db: Executor, voters: RawBuilder<VoterRow>) {
     FROM voters v
     LEFT JOIN m ON m.id = v.motion_id AND m.organisation_id = v.organisation_id
     LEFT JOIN ballot b ON b.receipt_hash = v.receipt_hash
-  `.execute(db);
-  return result.rows;
+  `;
+}
+
+async function castStatement(db: Executor, voters: RawBuilder<VoterRow>) {
+  return (await castStatementSql(voters).execute(db)).rows;
 }
 
 /**
@@ -207,18 +210,29 @@ export interface SessionBallot extends BallotInput {
  * the caller then casts with castVote, which says why.
  */
 export async function castSessionBallots(db: Executor, ballots: readonly SessionBallot[], roles: readonly Role[], now = new Date()): Promise<({ receipt: string } | null)[]> {
+  const { receipts, statement } = sessionBallotsStatement(ballots, roles, now);
+  const rows = (await statement.execute(db)).rows;
+  const cast = new Set(rows.filter((r) => r.cast).map((r) => Number(r.n)));
+  return receipts.map((receipt, i) => (cast.has(i + 1) ? { receipt } : null));
+}
+
+/**
+ * The statement castSessionBallots sends for a batch, not yet sent, with
+ * the batch's receipt codes (in the order of the ballots). The bench sends
+ * this very statement over a plain `pg` connection to measure what the
+ * database alone can take (scripts/bench/governance.ts).
+ */
+export function sessionBallotsStatement(ballots: readonly SessionBallot[], roles: readonly Role[], now = new Date()) {
   const receipts = ballots.map(() => newReceiptCode());
   const tokenHashes = ballots.map((b) => hashToken(b.sessionToken));
-  const rows = await castStatement(
-    db,
+  const statement = castStatementSql(
     sql`SELECT i.n::int AS n, i.motion_id, s.organisation_id, s.member_id, i.choice, i.ranking::smallint[] AS ranking, i.receipt_hash
         FROM unnest(${ballots.map((b) => b.motionId)}::uuid[], ${tokenHashes}::text[], ${ballots.map((b) => (b.ranking ? null : (b.choice ?? null)))}::text[],
                     ${ballots.map((b) => rankingLiteral(b.ranking))}::text[], ${receipts.map(receiptHash)}::text[])
              WITH ORDINALITY AS i(motion_id, token_hash, choice, ranking, receipt_hash, n)
         JOIN (${sessionMembersSql(tokenHashes, roles, now)}) s ON s.token_hash = i.token_hash`,
   );
-  const cast = new Set(rows.filter((r) => r.cast).map((r) => Number(r.n)));
-  return receipts.map((receipt, i) => (cast.has(i + 1) ? { receipt } : null));
+  return { receipts, statement };
 }
 
 /**

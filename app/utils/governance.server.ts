@@ -55,20 +55,25 @@ export type FormVoter = { organisation: { id: string }; memberId: string | null 
  * Ballots with session tokens are cast in batches: those that arrive while
  * a batch is in the database go together in the next one (one round trip
  * and one commit for all). Two batches at a time keep the database busy
- * while the server prepares the next; 64 bounds a batch's statement.
+ * while the server prepares the next; 64 bounds a batch's statement. The
+ * bench's vote limit sends the same statement with these same settings.
  */
+export const SESSION_BALLOT_BATCHES = { concurrency: 2, maxBatch: 64 } as const;
+
+/** The roles whose sessions the ballot box casts for (the rest go to the page's action). */
+export const SESSION_BALLOT_ROLES = rolesWith("ballots:cast");
+
 const sessionBallotQueues = new WeakMap<Database, (ballot: SessionBallot) => Promise<{ receipt: string } | null>>();
 
 function castSessionBallot(db: Database, ballot: SessionBallot) {
   let queue = sessionBallotQueues.get(db);
   if (!queue) {
-    const roles = rolesWith("ballots:cast");
     queue = createBatcher(async (ballots: SessionBallot[]) => {
-      const cast = await castSessionBallots(db, ballots, roles);
+      const cast = await castSessionBallots(db, ballots, SESSION_BALLOT_ROLES);
       // Committed (one statement), not yet answered.
       await faultPoint("ballots.cast", { ballots: ballots.length, cast: cast.filter(Boolean).length });
       return cast;
-    }, { concurrency: 2, maxBatch: 64 });
+    }, SESSION_BALLOT_BATCHES);
     sessionBallotQueues.set(db, queue);
   }
   return queue(ballot);

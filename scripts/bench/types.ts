@@ -5,9 +5,14 @@ export interface BenchRow {
   figure: string;
   target: string;
   measured: string;
-  pass: boolean;
+  /** Against the target; null for a row with no target of its own (a reference figure beside another). */
+  pass: boolean | null;
+  /** Where it ran: the section's database unless the row says otherwise ("in memory" for work with no database). */
+  database?: BenchDatabase;
   note?: string;
 }
+
+export type BenchDatabase = "PostgreSQL" | "PGlite" | "in memory";
 
 export interface BenchContext {
   /** A database for the bench alone (the real server when DATABASE_URL is set, else PGlite). */
