@@ -82,7 +82,7 @@ export async function newOpenMotion(db: Database, organisationId: string, meetin
  * production, so its peak memory (VmHWM) is the server's alone; on
  * embedded PGlite (one process per database) it runs in this process.
  */
-async function withServer<T>(ctx: BenchContext, db: Database, run: (base: string, serverPid: number | null) => Promise<T>): Promise<{ result: T; peakRssMb: number | null }> {
+export async function withServer<T>(ctx: BenchContext, db: Database, run: (base: string, serverPid: number | null) => Promise<T>): Promise<{ result: T; peakRssMb: number | null }> {
   if (ctx.postgres && process.env.DATABASE_URL) {
     const port = await new Promise<number>((resolve) => {
       const probe = createNetServer().listen(0, "127.0.0.1", () => {

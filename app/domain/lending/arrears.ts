@@ -99,7 +99,8 @@ export function ratioString(part: Minor, total: Minor, places = 4, mode: Roundin
   return negative ? `-${text}` : text;
 }
 
-function parFigure(atRisk: Minor, total: Minor, options: ParOptions): ParFigure {
+/** PAR as a figure: what is at risk, in basis points and as a ratio string, by the stated rounding. */
+export function parFigure(atRisk: Minor, total: Minor, options: ParOptions): ParFigure {
   const mode = options.rounding ?? "half-even";
   return {
     atRisk,
