@@ -111,7 +111,7 @@ export const bench: BenchSection = async (ctx) => {
       const res = await get(i % 2 ? "/loans?page=2&late=3" : "/loans");
       await res.arrayBuffer();
       times.push(ms(started));
-      if (res.status !== 200) throw new Error(`/loans answered ${res.status}`);
+      if (res.status !== 200) throw new Error(`/loans answered ${res.status} after ${(times[times.length - 1] / 1000).toFixed(1)} s`);
     }
     times.sort((a, b) => a - b);
     const started = performance.now();

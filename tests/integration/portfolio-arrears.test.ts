@@ -11,10 +11,13 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { daysPastDue, portfolioArrears as agePortfolio, toColumns, type LoanArrearsInput } from "~/domain/lending/arrears";
 import { fromDay, toDay } from "~/domain/lending/dates";
+import { portfolioHeadline } from "~/models/headlines.server";
 import { portfolioArrears, portfolioLoans, portfolioLoansInBatches, portfolioLoansPage } from "~/models/lending/portfolio.server";
+import { loanInstallments, recordRepayment, reverseRepayment, writeOffLoan } from "~/models/loans.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
+import { makeLoan } from "../fixtures/lending";
 
 let db: Database;
 beforeAll(async () => {
@@ -132,5 +135,40 @@ describe("portfolio arrears in the database against the domain's rules", () => {
     const batched = [];
     for await (const r of portfolioLoansInBatches(db, org.id, asAt, 17)) batched.push(r);
     expect(batched).toEqual(all);
+  });
+});
+
+describe("the headline figures for today", () => {
+  it("read from the installments' paid columns when nothing is dated later, and agree with the allocation lines", async () => {
+    const TODAY = "2026-11-25";
+    const org = await makeOrganisation(db);
+    // Paid on time, paid part, paid then reversed, prepaid (schedule regenerated), written off, never paid.
+    const loans = [];
+    for (let k = 0; k < 6; k++) loans.push((await makeLoan(db, org.id, { disbursedOn: "2026-01-15", amount: 1_200_000n + BigInt(k) * 10_000n })).loan);
+    const payInstallments = async (loanId: string, count: number, onDate: string) => {
+      const inst = await loanInstallments(db, org.id, loanId);
+      const amount = inst.slice(0, count).reduce((s, i) => s + i.principal + i.interest + i.fees, 0n);
+      return recordRepayment(db, null, org.id, loanId, { amount, onDate, method: "bank" }, TODAY);
+    };
+    await payInstallments(loans[0].id, 10, "2026-11-15");
+    await recordRepayment(db, null, org.id, loans[1].id, { amount: 250_000n, onDate: "2026-05-20", method: "bank" }, TODAY);
+    const wrong = await payInstallments(loans[2].id, 6, "2026-07-15");
+    await reverseRepayment(db, null, org.id, loans[2].id, wrong.transactionId, "2026-08-01", "Wrong loan", TODAY);
+    await recordRepayment(db, null, org.id, loans[3].id, { amount: 600_000n, onDate: "2026-03-10", method: "bank", reschedule: "shorter-term" }, TODAY);
+    await payInstallments(loans[4].id, 2, "2026-03-15");
+    await writeOffLoan(db, null, org.id, loans[4].id, "2026-09-30", "Board minute", TODAY);
+    const fast = await portfolioHeadline(db, org.id, TODAY);
+    const lines = await portfolioHeadline(db, org.id, TODAY, { fromLedger: true });
+    expect(fast).toEqual(lines);
+    expect(fast.loans).toBe(5);
+    expect(fast.buckets.current.loans).toBeGreaterThan(0);
+    expect(fast.par90.atRisk).toBeGreaterThan(0n);
+    // And both agree with the ageing job's figures (the installments as they stand) for today.
+    const aged = await portfolioArrears(db, org.id, TODAY);
+    expect([fast.outstanding, fast.par30.atRisk, fast.par60.atRisk, fast.par90.atRisk]).toEqual([aged.totalOutstanding, aged.par30.atRisk, aged.par60.atRisk, aged.par90.atRisk]);
+    // Before the last payment the lines decide (a payment dated after the date must not count).
+    const before = await portfolioHeadline(db, org.id, "2026-11-01");
+    expect(before).toEqual(await portfolioHeadline(db, org.id, "2026-11-01", { fromLedger: true }));
+    expect(before.par30.atRisk).toBeGreaterThan(fast.par30.atRisk);
   });
 });
