@@ -106,12 +106,14 @@ export const bench: BenchSection = async (ctx) => {
     const html = await first.text();
     if (first.status !== 200 || !html.includes("Principal outstanding")) throw new Error(`/loans answered ${first.status}`);
     const times: number[] = [];
+    const failed: string[] = [];
     for (let i = 0; i < PAGE_REQUESTS; i++) {
       const started = performance.now();
       const res = await get(i % 2 ? "/loans?page=2&late=3" : "/loans");
       await res.arrayBuffer();
       times.push(ms(started));
-      if (res.status !== 200) throw new Error(`/loans answered ${res.status} after ${(times[times.length - 1] / 1000).toFixed(1)} s`);
+      // A failed request counts at its time and is named in the note (the row then fails).
+      if (res.status !== 200) failed.push(`${res.status} after ${(ms(started) / 1000).toFixed(1)} s`);
     }
     times.sort((a, b) => a - b);
     const started = performance.now();
@@ -119,16 +121,16 @@ export const bench: BenchSection = async (ctx) => {
     const body = await csv.text();
     const csvMs = ms(started);
     if (csv.status !== 200) throw new Error(`/loans/portfolio.csv answered ${csv.status}`);
-    return { times, csvMs, csvLines: body.trimEnd().split("\n").length - 1, csvBytes: body.length, pageBytes: html.length };
+    return { times, failed, csvMs, csvLines: body.trimEnd().split("\n").length - 1, csvBytes: body.length, pageBytes: html.length };
   });
-  const { times, csvMs, csvLines, csvBytes, pageBytes } = served.result;
+  const { times, failed, csvMs, csvLines, csvBytes, pageBytes } = served.result;
   const p95 = percentile(times, 95);
   rows.push({
     figure: `Lending page /loans over 100,000 loans, HTTP as a loan officer (p95 of ${PAGE_REQUESTS}; ${where})`,
     target: "< 2 s",
     measured: `${(p95 / 1000).toFixed(3)} s`,
-    pass: p95 < 2000,
-    note: `median ${(percentile(times, 50) / 1000).toFixed(3)} s, max ${(times[times.length - 1] / 1000).toFixed(3)} s; ${(pageBytes / 1024).toFixed(0)} KB a page (lists of 50, figures of the whole book)`,
+    pass: p95 < 2000 && failed.length === 0,
+    note: `${failed.length ? `FAILED requests: ${failed.join(", ")}; ` : ""}median ${(percentile(times, 50) / 1000).toFixed(3)} s, max ${(times[times.length - 1] / 1000).toFixed(3)} s; ${(pageBytes / 1024).toFixed(0)} KB a page (lists of 50, figures of the whole book)`,
   });
   rows.push({
     figure: `Portfolio CSV /loans/portfolio.csv over 100,000 loans, HTTP (to the last byte; ${where})`,

@@ -139,17 +139,29 @@ export async function portfolioLoans(db: Executor, organisationId: string, asAt:
   if (filter.active || filter.late) q = q.where("l.status", "=", "active");
   if (filter.afterReference !== undefined) q = q.where("l.reference", ">", filter.afterReference);
   if (filter.late) {
-    // The late loans and their oldest unpaid due date, from the installments past due (index on due_on).
+    // Each late loan once, by its oldest unpaid installment due before the date: read in due order from the
+    // partial index of unpaid installments (migration 0024), so a page stops after its rows.
     q = q
       .innerJoin(
         (eb) =>
           eb
             .selectFrom("loan_installments as i")
-            .select(["i.loan_id", sql<string>`MIN(i.due_on)`.as("oldest")])
+            .select(["i.loan_id", "i.due_on as oldest"])
             .where("i.organisation_id", "=", organisationId)
             .where("i.due_on", "<", asAt)
             .where(UNPAID)
-            .groupBy("i.loan_id")
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("loan_installments as e")
+                    .select(sql`1`.as("one"))
+                    .whereRef("e.organisation_id", "=", "i.organisation_id")
+                    .whereRef("e.loan_id", "=", "i.loan_id")
+                    .where(sql<SqlBool>`e.paid_principal + e.paid_interest + e.paid_fees < e.principal + e.interest + e.fees`)
+                    .where(sql<SqlBool>`(e.due_on, e.n) < (i.due_on, i.n)`),
+                ),
+              ),
+            )
             .as("late"),
         (j) => j.onRef("late.loan_id", "=", "l.id"),
       )
