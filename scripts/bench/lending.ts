@@ -8,7 +8,8 @@
  *    - the lending page (/loans) through HTTP as a loan officer, p95 over 20 requests,
  *      from the production server (build/server.js in its own process on PostgreSQL);
  *    - the portfolio CSV (/loans/portfolio.csv, streamed) through HTTP, wall time to the last byte;
- *    - the daily ageing job as the job runner runs it (enqueued, claimed and run by runNextJob), wall time.
+ *    - the daily ageing job as the job runner runs it: enqueued with the scheduler's key, run by the production
+ *      server's own worker once the page and the CSV are measured (on PGlite by runNextJob here), claimed to done.
  */
 import { sql } from "kysely";
 import { generateSchedules, type LoanTerms } from "../../app/domain/lending/schedule";
@@ -98,8 +99,19 @@ export const bench: BenchSection = async (ctx) => {
     note: `${inDb.loans} loans; PAR30 ${inDb.par30.ratio}, PAR60 ${inDb.par60.ratio}, PAR90 ${inDb.par90.ratio}`,
   });
 
+  // The daily ageing job, enqueued as the scheduler enqueues it (same unique key, so the server's own scheduler adds
+  // no second one) but held back until the page and the CSV are measured: the server's worker would run it meanwhile.
+  const asAt = await organisationToday(ctx.db, org.id);
+  const jobId = await enqueueJob(ctx.db, { organisationId: org.id, kind: JOB_KINDS.ageArrears, payload: { asAt }, uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${asAt}`, runAt: new Date(Date.now() + 86_400_000) });
+  if (jobId === null) throw new Error("the ageing job was already queued");
+  const finished = async () => ["done", "failed"].includes((await getJob(ctx.db, org.id, jobId))?.status ?? "");
+  const releaseJobAndWait = async () => {
+    await sql`UPDATE jobs SET run_at = now() WHERE id = ${jobId}`.execute(ctx.db);
+    for (let waited = 0; waited < 600_000 && !(await finished()); waited += 200) await new Promise((r) => setTimeout(r, 200));
+  };
+
   // The lending page and the CSV through HTTP, logged in as the loan officer, from the production build.
-  const served = await withServer(ctx, ctx.db, async (base) => {
+  const served = await withServer(ctx, ctx.db, async (base, serverPid) => {
     const cookie = await logIn(base, officer.email);
     const get = (path: string) => fetch(base + path, { headers: { Cookie: cookie }, redirect: "manual" });
     const first = await get("/loans"); // warm the server and the caches
@@ -121,6 +133,8 @@ export const bench: BenchSection = async (ctx) => {
     const body = await csv.text();
     const csvMs = ms(started);
     if (csv.status !== 200) throw new Error(`/loans/portfolio.csv answered ${csv.status}`);
+    // In production the server's own worker runs the job: let it (on PGlite the server runs no worker; see below).
+    if (serverPid !== null) await releaseJobAndWait();
     return { times, failed, csvMs, csvLines: body.trimEnd().split("\n").length - 1, csvBytes: body.length, pageBytes: html.length };
   });
   const { times, failed, csvMs, csvLines, csvBytes, pageBytes } = served.result;
@@ -140,16 +154,14 @@ export const bench: BenchSection = async (ctx) => {
     note: `${csvLines.toLocaleString("en-GB")} loans, ${(csvBytes / 1024 / 1024).toFixed(1)} MB, streamed${served.peakRssMb ? `; server peak RSS ${served.peakRssMb.toFixed(0)} MB` : ""}`,
   });
 
-  // The daily ageing job, enqueued as the scheduler does and run by the job runner.
-  const asAt = await organisationToday(ctx.db, org.id);
-  const jobId = await enqueueJob(ctx.db, { organisationId: org.id, kind: JOB_KINDS.ageArrears, payload: { asAt }, uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${asAt}` });
-  if (jobId === null) throw new Error("the ageing job was already queued");
-  t0 = performance.now();
-  while (await runNextJob(ctx.db)) {
-    const job = await getJob(ctx.db, org.id, jobId);
-    if (job?.status !== "queued" && job?.status !== "running") break;
+  // On PGlite, the job runner's own function in this process (as the server's worker calls it).
+  if (!(await finished())) {
+    await sql`UPDATE jobs SET run_at = now() WHERE id = ${jobId}`.execute(ctx.db);
+    while (!(await finished()) && (await runNextJob(ctx.db)));
   }
-  const jobMs = ms(t0);
+  // Wall time as the runner records it: claimed (locked_at) to finished.
+  const timing = await sql<{ ms: string | null }>`SELECT (EXTRACT(EPOCH FROM finished_at - locked_at) * 1000)::text AS ms FROM jobs WHERE id = ${jobId}`.execute(ctx.db);
+  const jobMs = timing.rows[0]?.ms ? Number(timing.rows[0].ms) : Infinity;
   const job = await getJob(ctx.db, org.id, jobId);
   const reminders = await sql<{ n: string }>`SELECT COUNT(*)::text AS n FROM email_outbox WHERE organisation_id = ${org.id}`.execute(ctx.db);
   rows.push({
@@ -157,7 +169,7 @@ export const bench: BenchSection = async (ctx) => {
     target: "< 2 s",
     measured: `${(jobMs / 1000).toFixed(3)} s`,
     pass: jobMs < 2000 && job?.status === "done",
-    note: `job ${job?.status}; snapshot as at ${asAt}, ${reminders.rows[0].n} reminder emails queued`,
+    note: `job ${job?.status}${ctx.postgres ? " (run by the production server's worker)" : " (runNextJob in the bench process)"}; snapshot as at ${asAt}, ${reminders.rows[0].n} reminder emails queued`,
   });
   return rows;
 };
