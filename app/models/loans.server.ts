@@ -577,7 +577,7 @@ export async function arrearsSnapshots(db: Executor, organisationId: string, fro
 }
 
 /** Installments still to pay that fall due between two dates (the officer's "due this week"). */
-export async function installmentsDue(db: Executor, organisationId: string, from: string, to: string, filter: { officerUserId?: string } = {}) {
+export async function installmentsDue(db: Executor, organisationId: string, from: string, to: string, filter: { officerUserId?: string; limit?: number; offset?: number } = {}) {
   let q = db
     .selectFrom("loan_installments as i")
     .innerJoin("loans as l", (j) => j.onRef("l.organisation_id", "=", "i.organisation_id").onRef("l.id", "=", "i.loan_id"))
@@ -589,5 +589,8 @@ export async function installmentsDue(db: Executor, organisationId: string, from
     .where("i.due_on", "<=", to)
     .where(sql<boolean>`i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees`);
   if (filter.officerUserId) q = q.where("l.officer_user_id", "=", filter.officerUserId);
-  return q.orderBy("i.due_on").orderBy("l.reference").execute();
+  q = q.orderBy("i.due_on").orderBy("l.reference").orderBy("i.n");
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
+  if (filter.offset) q = q.offset(filter.offset);
+  return q.execute();
 }

@@ -25,8 +25,8 @@ const parPercent = (v: number) => `${v.toFixed(2)}%`;
 /** Loans per page in each list: a book of 100,000 loans is read a page at a time (the CSV has them all). */
 export const LOANS_PAGE_SIZE = 50;
 const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
-/** Each list pages apart: `page` (all loans), `late` (in arrears), `mine` (the officer's own). */
-const ListPages = z.object({ page: pageNumber, late: pageNumber, mine: pageNumber });
+/** Each list pages apart: `page` (all loans), `late` (in arrears), `mine` (the officer's own), `due` (due this week). */
+const ListPages = z.object({ page: pageNumber, late: pageNumber, mine: pageNumber, due: pageNumber });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     portfolioLoansPage(db, org, today, { late: true }, pages.late, LOANS_PAGE_SIZE),
     isOfficer ? portfolioLoansPage(db, org, today, { officerUserId: ctx.user.id, active: true }, pages.mine, LOANS_PAGE_SIZE) : null,
     headlineFigures(db, org, today),
-    installmentsDue(db, org, today, weekEnd),
+    installmentsDue(db, org, today, weekEnd, { limit: LOANS_PAGE_SIZE + 1, offset: (pages.due - 1) * LOANS_PAGE_SIZE }),
     arrearsSnapshots(db, org, fromDay(addPeriods(toDay(today), -24, 1, "month"))),
   ]);
   const listPage = (p: NonNullable<typeof all>) => ({ rows: p.rows.map(loanListRow), page: p.page, hasNext: p.hasNext });
@@ -63,7 +63,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     stats: headlineText(headlines, ctx.organisation.currency),
     mine: mine ? listPage(mine) : null,
     isOfficer,
-    due: due.map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed)) })),
+    duePage: { page: pages.due, hasNext: due.length > LOANS_PAGE_SIZE },
+    due: due.slice(0, LOANS_PAGE_SIZE).map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed)) })),
     arrears: listPage(late),
     all: listPage(all),
     trend,
@@ -116,6 +117,7 @@ export default function Portfolio() {
             </tbody>
           </table>
         </TableWrap>
+        <Pagination page={d.duePage.page} hasNext={d.duePage.hasNext} search={search} param="due" label="Pages of installments due this week" />
       </section>
       <section className="card stack">
         <h2>In arrears</h2>

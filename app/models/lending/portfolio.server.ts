@@ -189,7 +189,7 @@ export async function portfolioLoansPage(db: Executor, organisationId: string, a
 }
 
 /** Every loan of the organisation, by reference, in batches (keyset paging): for streaming the CSV. */
-export async function* portfolioLoansInBatches(db: Executor, organisationId: string, asAt: string, batchSize = 2000): AsyncGenerator<PortfolioLoanRow> {
+export async function* portfolioLoansInBatches(db: Executor, organisationId: string, asAt: string, batchSize = 5000): AsyncGenerator<PortfolioLoanRow> {
   let after = 0;
   for (;;) {
     const batch = await portfolioLoans(db, organisationId, asAt, { afterReference: after, limit: batchSize });
