@@ -33,14 +33,15 @@ export function Flash({ message, tone = "success" }: { message?: string | null; 
   ) : null;
 }
 
-export function Pagination({ page, hasNext, search }: { page: number; hasNext: boolean; search: URLSearchParams }) {
+/** Previous / next links; `param` names the query parameter, so one page can page several lists apart. */
+export function Pagination({ page, hasNext, search, param = "page", label = "Pages" }: { page: number; hasNext: boolean; search: URLSearchParams; param?: string; label?: string }) {
   const to = (p: number) => {
     const next = new URLSearchParams(search);
-    next.set("page", String(p));
+    next.set(param, String(p));
     return `?${next.toString()}`;
   };
   return (
-    <nav className="pagination" aria-label="Pages">
+    <nav className="pagination" aria-label={label}>
       {page > 1 ? <Link to={to(page - 1)}>Previous page</Link> : null}
       <span>Page {page}</span>
       {hasNext ? <Link to={to(page + 1)}>Next page</Link> : null}

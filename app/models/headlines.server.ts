@@ -39,8 +39,36 @@ export interface PortfolioHeadline {
   par90: ParHeadline;
 }
 
-export async function portfolioHeadline(db: Executor, organisationId: string, asAt: string): Promise<PortfolioHeadline> {
-  const { rows } = await sql<{ bucket: Bucket; loans: string; principal: string }>`
+/**
+ * What an installment had been paid by the end of `asAt`. From the
+ * allocation lines of transactions dated on or before it; but when no
+ * transaction of the organisation is dated after it (today, the page's
+ * usual date: postings are never future-dated), every line counts, and
+ * their sum is the installment's paid columns (the projection maintained
+ * with the lines, ledger:verify checks it), so those are read instead of
+ * joining a million lines. `fromLedger` forces the lines (tests compare).
+ */
+async function paidAsAt(db: Executor, organisationId: string, asAt: string, fromLedger: boolean) {
+  if (!fromLedger) {
+    const later = await sql<{ any: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM loan_transactions WHERE organisation_id = ${organisationId} AND on_date > ${asAt}::date) AS any`.execute(db);
+    if (!later.rows[0].any) return null;
+  }
+  return sql`
+    SELECT a.loan_id, a.n, SUM(a.amount) AS paid
+      FROM loan_allocation_lines a
+      JOIN loan_transactions t ON t.organisation_id = a.organisation_id AND t.id = a.transaction_id
+     WHERE a.organisation_id = ${organisationId} AND t.on_date <= ${asAt}::date AND a.loan_id IN (SELECT loan_id FROM open)
+     GROUP BY a.loan_id, a.n`;
+}
+
+export async function portfolioHeadline(db: Executor, organisationId: string, asAt: string, options: { fromLedger?: boolean } = {}): Promise<PortfolioHeadline> {
+  const paidLines = await paidAsAt(db, organisationId, asAt, options.fromLedger ?? false);
+  const paid = paidLines ? sql`COALESCE(p.paid, 0)` : sql`i.paid_principal + i.paid_interest + i.paid_fees`;
+  // The per-loan hash aggregates spill to disk at the default 4 MB work_mem on a large book: more, for this transaction only.
+  const run = async (trx: Executor) => {
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    return sql<{ bucket: Bucket; loans: string; principal: string }>`
     WITH book AS (
       SELECT t.loan_id,
              SUM(CASE
@@ -55,25 +83,21 @@ export async function portfolioHeadline(db: Executor, organisationId: string, as
        GROUP BY t.loan_id
     ), open AS (
       SELECT loan_id, owed FROM book WHERE owed > 0
-    ), paid AS (
-      SELECT a.loan_id, a.n, SUM(a.amount) AS paid
-        FROM loan_allocation_lines a
-        JOIN loan_transactions t ON t.organisation_id = a.organisation_id AND t.id = a.transaction_id
-       WHERE a.organisation_id = ${organisationId} AND t.on_date <= ${asAt}::date AND a.loan_id IN (SELECT loan_id FROM open)
-       GROUP BY a.loan_id, a.n
-    ), oldest AS (
+    )${paidLines ? sql`, paid AS (${paidLines})` : sql``}, oldest AS (
       SELECT i.loan_id, MIN(i.due_on) AS due_on
         FROM loan_installments i
         JOIN open ON open.loan_id = i.loan_id
-        LEFT JOIN paid p ON p.loan_id = i.loan_id AND p.n = i.n
-       WHERE i.organisation_id = ${organisationId} AND i.due_on < ${asAt}::date AND COALESCE(p.paid, 0) < i.principal + i.interest + i.fees
+        ${paidLines ? sql`LEFT JOIN paid p ON p.loan_id = i.loan_id AND p.n = i.n` : sql``}
+       WHERE i.organisation_id = ${organisationId} AND i.due_on < ${asAt}::date AND ${paid} < i.principal + i.interest + i.fees
        GROUP BY i.loan_id
     ), aged AS (
       SELECT open.owed, COALESCE(${asAt}::date - oldest.due_on, 0) AS dpd FROM open LEFT JOIN oldest ON oldest.loan_id = open.loan_id
     )
     SELECT CASE WHEN dpd <= 0 THEN 'current' WHEN dpd <= 30 THEN '1-30' WHEN dpd <= 60 THEN '31-60' WHEN dpd <= 90 THEN '61-90' ELSE '90+' END AS bucket,
            COUNT(*)::text AS loans, COALESCE(SUM(owed), 0)::text AS principal
-      FROM aged GROUP BY 1`.execute(db);
+      FROM aged GROUP BY 1`.execute(trx);
+  };
+  const { rows } = db.isTransaction ? await run(db) : await db.transaction().execute(run);
   const buckets = Object.fromEntries(BUCKETS.map((b) => [b, { loans: 0, principal: 0n }])) as Record<Bucket, { loans: number; principal: Minor }>;
   for (const r of rows) buckets[r.bucket] = { loans: Number(r.loans), principal: BigInt(r.principal) };
   const outstanding = BUCKETS.reduce((s, b) => s + buckets[b].principal, 0n);

@@ -1,8 +1,7 @@
 import { sql } from "kysely";
 import { allocateRepayment, applyAllocation, type Allocation, type Component, type InstallmentState } from "~/domain/lending/allocation";
-import { bucketOf, daysPastDue, portfolioArrears as agePortfolio, type Bucket, type PortfolioColumns } from "~/domain/lending/arrears";
+import { bucketOf, daysPastDue } from "~/domain/lending/arrears";
 import { postingDateProblem } from "~/domain/lending/date-rules";
-import { toDay } from "~/domain/lending/dates";
 import { generateSchedule, reschedule, type LoanTerms, type RescheduleMode } from "~/domain/lending/schedule";
 import { aprOfSchedule, loanTerms, type ProductRow } from "~/domain/lending/terms";
 import { displayMoney, formatMinor, type Minor } from "~/domain/money";
@@ -11,6 +10,10 @@ import { recordAudit } from "./audit.server";
 import { LendingRefusal } from "./borrowers.server";
 import { queueEmail } from "./email.server";
 import { isUuid } from "~/schemas/common";
+import { portfolioArrears } from "./lending/portfolio.server";
+
+// The portfolio's figures and lists are computed in the database (lending/portfolio.server.ts).
+export { portfolioArrears, portfolioLoans } from "./lending/portfolio.server";
 
 
 /**
@@ -512,88 +515,6 @@ export async function loanArrears(db: Executor, organisationId: string, loan: Lo
   return { asAt, dpd, bucket: bucketOf(dpd), overdue };
 }
 
-/**
- * The active portfolio as the columns arrears.ts ages, loaded in one query
- * (ordered by loan so each loan's installments are contiguous).
- */
-export async function loadPortfolioColumns(db: Executor, organisationId: string, filter: { officerUserId?: string } = {}) {
-  let q = db
-    .selectFrom("loan_installments as i")
-    .innerJoin("loans as l", (j) => j.onRef("l.organisation_id", "=", "i.organisation_id").onRef("l.id", "=", "i.loan_id"))
-    .select(["i.loan_id", "i.due_on", sql<bigint>`i.principal + i.interest + i.fees`.as("due"), sql<bigint>`i.paid_principal + i.paid_interest + i.paid_fees`.as("paid"), sql<bigint>`i.principal - i.paid_principal`.as("owed_principal")])
-    .where("i.organisation_id", "=", organisationId)
-    .where("l.status", "=", "active");
-  if (filter.officerUserId) q = q.where("l.officer_user_id", "=", filter.officerUserId);
-  const rows = await q.orderBy("i.loan_id").orderBy("i.n").execute();
-  const loanIds: string[] = [];
-  const offsets: number[] = [];
-  const outstanding: bigint[] = [];
-  const cols = { dueDay: new Int32Array(rows.length), amountDue: new BigInt64Array(rows.length), amountPaid: new BigInt64Array(rows.length) };
-  rows.forEach((r, j) => {
-    if (loanIds[loanIds.length - 1] !== r.loan_id) {
-      loanIds.push(r.loan_id);
-      offsets.push(j);
-      outstanding.push(0n);
-    }
-    cols.dueDay[j] = toDay(r.due_on);
-    cols.amountDue[j] = BigInt(r.due);
-    cols.amountPaid[j] = BigInt(r.paid);
-    outstanding[outstanding.length - 1] += BigInt(r.owed_principal);
-  });
-  offsets.push(rows.length);
-  const columns: PortfolioColumns = { offsets: Int32Array.from(offsets), ...cols, outstandingPrincipal: BigInt64Array.from(outstanding) };
-  return { loanIds, columns };
-}
-
-/** DPD per active loan, buckets and PAR30/60/90 as at a date (from the installments as they stand). */
-export async function portfolioArrears(db: Executor, organisationId: string, asAt: string, filter: { officerUserId?: string } = {}) {
-  const { loanIds, columns } = await loadPortfolioColumns(db, organisationId, filter);
-  const result = agePortfolio(columns, asAt);
-  const dpdByLoan = new Map(loanIds.map((id, k) => [id, result.dpd[k]]));
-  return { ...result, dpdByLoan };
-}
-
-/**
- * The same PAR computed inside the database (one aggregate query, nothing
- * per loan crosses the wire): what the bench measures at 100,000 loans.
- */
-export async function portfolioArrearsInDb(db: Executor, organisationId: string, asAt: string) {
-  // The per-loan hash aggregate (one group per loan) spills to disk at the default 4 MB work_mem
-  // on a large portfolio; give this query room, for this transaction only.
-  const run = async (trx: Executor) => {
-    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
-    return portfolioAggregate(trx, organisationId, asAt);
-  };
-  const r = db.isTransaction ? await run(db) : await db.transaction().execute(run);
-  const buckets: Record<Bucket, { loans: number; principal: Minor }> = {
-    current: { loans: 0, principal: 0n }, "1-30": { loans: 0, principal: 0n }, "31-60": { loans: 0, principal: 0n }, "61-90": { loans: 0, principal: 0n }, "90+": { loans: 0, principal: 0n },
-  };
-  for (const row of r.rows) buckets[row.bucket] = { loans: Number(row.loans), principal: BigInt(row.principal) };
-  const total = Object.values(buckets).reduce((s, b) => s + b.principal, 0n);
-  const p90 = buckets["90+"].principal;
-  const p60 = p90 + buckets["61-90"].principal;
-  const p30 = p60 + buckets["31-60"].principal;
-  return { buckets, totalOutstanding: total, par30: p30, par60: p60, par90: p90 };
-}
-
-function portfolioAggregate(db: Executor, organisationId: string, asAt: string) {
-  return sql<{ bucket: Bucket; loans: string; principal: string }>`
-    WITH per_loan AS (
-      SELECT i.loan_id,
-             MIN(i.due_on) FILTER (WHERE i.due_on < ${asAt}::date AND i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees) AS oldest,
-             SUM(i.principal - i.paid_principal) AS owed
-      FROM loan_installments i
-      JOIN loans l ON l.organisation_id = i.organisation_id AND l.id = i.loan_id
-      WHERE i.organisation_id = ${organisationId} AND l.status = 'active'
-      GROUP BY i.loan_id
-    ), aged AS (
-      SELECT COALESCE(${asAt}::date - oldest, 0) AS dpd, owed FROM per_loan
-    )
-    SELECT CASE WHEN dpd <= 0 THEN 'current' WHEN dpd <= 30 THEN '1-30' WHEN dpd <= 60 THEN '31-60' WHEN dpd <= 90 THEN '61-90' ELSE '90+' END AS bucket,
-           COUNT(*)::text AS loans, COALESCE(SUM(owed), 0)::text AS principal
-    FROM aged GROUP BY 1`.execute(db);
-}
-
 /** Days past due at which a reminder goes out: once each, not every day. */
 export const REMINDER_DAYS = [1, 7, 30, 60] as const;
 
@@ -604,10 +525,10 @@ export const REMINDER_DAYS = [1, 7, 30, 60] as const;
  * (a reminder is tied to the day the loan reaches the threshold).
  */
 export async function ageLoans(db: Executor, organisationId: string, asAt: string) {
-  const result = await portfolioArrears(db, organisationId, asAt);
+  const result = await portfolioArrears(db, organisationId, asAt, { dpdOf: REMINDER_DAYS });
   const buckets = Object.fromEntries(Object.entries(result.buckets).map(([k, v]) => [k, { loans: v.loans, principal: formatMinor(v.principal) }]));
   const values = {
-    loans: result.dpd.length,
+    loans: result.loans,
     total_outstanding: result.totalOutstanding,
     par30: result.par30.atRisk,
     par60: result.par60.atRisk,
@@ -620,7 +541,7 @@ export async function ageLoans(db: Executor, organisationId: string, asAt: strin
   } else {
     await db.insertInto("loan_arrears_snapshots").values({ organisation_id: organisationId, as_at: asAt, ...values }).execute();
   }
-  const remind = [...result.dpdByLoan].filter(([, d]) => (REMINDER_DAYS as readonly number[]).includes(d)).map(([id]) => id);
+  const remind = [...result.dpdByLoan.keys()];
   let reminders = 0;
   if (remind.length && !existing) {
     const loans = await db
@@ -655,34 +576,8 @@ export async function arrearsSnapshots(db: Executor, organisationId: string, fro
     .execute();
 }
 
-/** Every loan of the organisation (or one officer's) with its balance, next due date and DPD today. */
-export async function portfolioLoans(db: Executor, organisationId: string, asAt: string, filter: { officerUserId?: string; borrowerIds?: string[] } = {}) {
-  let q = db
-    .selectFrom("loans as l")
-    .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
-    .leftJoin("users as u", "u.id", "l.officer_user_id")
-    .select(["l.id", "l.reference", "l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "b.legal_name", "b.is_local", "u.name as officer_name"])
-    .select((eb) => [
-      eb.selectFrom("loan_installments as i").select(sql<bigint>`COALESCE(SUM(i.principal - i.paid_principal), 0)`.as("x")).whereRef("i.organisation_id", "=", "l.organisation_id").whereRef("i.loan_id", "=", "l.id").as("outstanding"),
-      eb.selectFrom("loan_installments as i").select(sql<string>`MIN(i.due_on)`.as("x")).whereRef("i.organisation_id", "=", "l.organisation_id").whereRef("i.loan_id", "=", "l.id").where(sql<boolean>`i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees`).as("next_due"),
-      eb.selectFrom("loan_installments as i").select(sql<bigint>`COALESCE(SUM(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees), 0)`.as("x")).whereRef("i.organisation_id", "=", "l.organisation_id").whereRef("i.loan_id", "=", "l.id").where("i.due_on", "<", asAt).as("overdue"),
-    ])
-    .where("l.organisation_id", "=", organisationId);
-  if (filter.officerUserId) q = q.where("l.officer_user_id", "=", filter.officerUserId);
-  if (filter.borrowerIds) {
-    if (filter.borrowerIds.length === 0) return [];
-    q = q.where("l.borrower_id", "in", filter.borrowerIds);
-  }
-  const rows = await q.orderBy("l.reference").execute();
-  return rows.map((r) => {
-    const nextDue = r.status === "active" ? r.next_due : null;
-    const dpd = nextDue && nextDue < asAt ? toDay(asAt) - toDay(nextDue) : 0;
-    return { ...r, outstanding: r.status === "reversed" ? 0n : BigInt(r.outstanding ?? 0), overdue: r.status === "active" ? BigInt(r.overdue ?? 0) : 0n, nextDue, dpd, bucket: bucketOf(dpd) };
-  });
-}
-
 /** Installments still to pay that fall due between two dates (the officer's "due this week"). */
-export async function installmentsDue(db: Executor, organisationId: string, from: string, to: string, filter: { officerUserId?: string } = {}) {
+export async function installmentsDue(db: Executor, organisationId: string, from: string, to: string, filter: { officerUserId?: string; limit?: number; offset?: number } = {}) {
   let q = db
     .selectFrom("loan_installments as i")
     .innerJoin("loans as l", (j) => j.onRef("l.organisation_id", "=", "i.organisation_id").onRef("l.id", "=", "i.loan_id"))
@@ -694,5 +589,8 @@ export async function installmentsDue(db: Executor, organisationId: string, from
     .where("i.due_on", "<=", to)
     .where(sql<boolean>`i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees`);
   if (filter.officerUserId) q = q.where("l.officer_user_id", "=", filter.officerUserId);
-  return q.orderBy("i.due_on").orderBy("l.reference").execute();
+  q = q.orderBy("i.due_on").orderBy("l.reference").orderBy("i.n");
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
+  if (filter.offset) q = q.offset(filter.offset);
+  return q.execute();
 }

@@ -1,16 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
 import { LineChartWithTable } from "~/components/charts";
 import { LoanList } from "~/components/lending/tables";
-import { PageHead, Stat, TableWrap } from "~/components/ui";
+import { PageHead, Pagination, Stat, TableWrap } from "~/components/ui";
 import { addPeriods, fromDay, toDay } from "~/domain/lending/dates";
 import { basisPoints, basisPointsText } from "~/domain/percent";
 import { displayMoney } from "~/domain/money";
 import { headlineFigures, headlineText } from "~/models/headlines.server";
-import { arrearsSnapshots, installmentsDue, portfolioLoans } from "~/models/loans.server";
+import { portfolioLoansPage } from "~/models/lending/portfolio.server";
+import { arrearsSnapshots, installmentsDue } from "~/models/loans.server";
 import { loanListRow } from "~/models/loans-view.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
+import { queryParams } from "~/utils/params.server";
 import { requirePermission } from "~/utils/session.server";
 import * as clock from "~/utils/clock.server";
 
@@ -19,19 +22,30 @@ export const meta: MetaFunction = () => [{ title: "Lending · Co-op Register" }]
 
 const parPercent = (v: number) => `${v.toFixed(2)}%`;
 
+/** Loans per page in each list: a book of 100,000 loans is read a page at a time (the CSV has them all). */
+export const LOANS_PAGE_SIZE = 50;
+const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
+/** Each list pages apart: `page` (all loans), `late` (in arrears), `mine` (the officer's own), `due` (due this week). */
+const ListPages = z.object({ page: pageNumber, late: pageNumber, mine: pageNumber, due: pageNumber });
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
+  const pages = queryParams(request, ListPages);
   const db = await getDb();
   const org = ctx.organisation.id;
   const today = clock.today(ctx.organisation);
   const weekEnd = fromDay(toDay(today) + 7);
-  const [loans, headlines, due, snaps] = await Promise.all([
-    portfolioLoans(db, org, today),
+  const isOfficer = ctx.permissions.has("loans:write");
+  // The figures are the whole book's (headlineFigures, in the database); the lists are a page each.
+  const [all, late, mine, headlines, due, snaps] = await Promise.all([
+    portfolioLoansPage(db, org, today, {}, pages.page, LOANS_PAGE_SIZE),
+    portfolioLoansPage(db, org, today, { late: true }, pages.late, LOANS_PAGE_SIZE),
+    isOfficer ? portfolioLoansPage(db, org, today, { officerUserId: ctx.user.id, active: true }, pages.mine, LOANS_PAGE_SIZE) : null,
     headlineFigures(db, org, today),
-    installmentsDue(db, org, today, weekEnd),
+    installmentsDue(db, org, today, weekEnd, { limit: LOANS_PAGE_SIZE + 1, offset: (pages.due - 1) * LOANS_PAGE_SIZE }),
     arrearsSnapshots(db, org, fromDay(addPeriods(toDay(today), -24, 1, "month"))),
   ]);
-  const mine = loans.filter((l) => l.officer_user_id === ctx.user.id && l.status === "active");
+  const listPage = (p: NonNullable<typeof all>) => ({ rows: p.rows.map(loanListRow), page: p.page, hasNext: p.hasNext });
   // One point a month (the last snapshot of each month) keeps the trend readable over two years.
   const monthly = new Map<string, (typeof snaps)[number]>();
   for (const s of snaps) monthly.set(s.as_at.slice(0, 7), s);
@@ -47,17 +61,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today,
     // The headline figures from their one source (ADR 0010), as at today.
     stats: headlineText(headlines, ctx.organisation.currency),
-    mine: mine.map(loanListRow),
-    isOfficer: ctx.permissions.has("loans:write"),
-    due: due.map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed)) })),
-    arrears: loans.filter((l) => l.status === "active" && l.dpd > 0).sort((a, b) => b.dpd - a.dpd).map(loanListRow),
-    all: loans.map(loanListRow),
+    mine: mine ? listPage(mine) : null,
+    isOfficer,
+    duePage: { page: pages.due, hasNext: due.length > LOANS_PAGE_SIZE },
+    due: due.slice(0, LOANS_PAGE_SIZE).map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed)) })),
+    arrears: listPage(late),
+    all: listPage(all),
     trend,
   };
 }
 
 export default function Portfolio() {
   const d = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
   return (
     <>
       <PageHead title="Lending">
@@ -73,10 +89,11 @@ export default function Portfolio() {
         <Stat figure="par60" label="PAR60" value={d.stats.par60} />
         <Stat figure="par90" label="PAR90" value={d.stats.par90} />
       </section>
-      {d.isOfficer ? (
+      {d.mine ? (
         <section className="card stack">
           <h2>My loans</h2>
-          <LoanList label="Loans I look after" rows={d.mine} empty="You look after no active loans." />
+          <LoanList label="Loans I look after" rows={d.mine.rows} empty="You look after no active loans." />
+          <Pagination page={d.mine.page} hasNext={d.mine.hasNext} search={search} param="mine" label="Pages of my loans" />
         </section>
       ) : null}
       <section className="card stack">
@@ -100,10 +117,12 @@ export default function Portfolio() {
             </tbody>
           </table>
         </TableWrap>
+        <Pagination page={d.duePage.page} hasNext={d.duePage.hasNext} search={search} param="due" label="Pages of installments due this week" />
       </section>
       <section className="card stack">
         <h2>In arrears</h2>
-        <LoanList label="Loans in arrears, latest first" rows={d.arrears} empty="No loan is late." />
+        <LoanList label="Loans in arrears, latest first" rows={d.arrears.rows} empty="No loan is late." />
+        <Pagination page={d.arrears.page} hasNext={d.arrears.hasNext} search={search} param="late" label="Pages of loans in arrears" />
         <TableWrap label="Ageing buckets">
           <table>
             <caption>Ageing of the active portfolio by days past due</caption>
@@ -134,7 +153,9 @@ export default function Portfolio() {
       </section>
       <section className="card stack">
         <h2>All loans</h2>
-        <LoanList label="All loans" rows={d.all} empty="No loans yet." />
+        <p className="muted">{LOANS_PAGE_SIZE} loans a page, by reference; the figures above and the CSV cover the whole book.</p>
+        <LoanList label="All loans" rows={d.all.rows} empty="No loans yet." />
+        <Pagination page={d.all.page} hasNext={d.all.hasNext} search={search} label="Pages of all loans" />
       </section>
     </>
   );

@@ -19,6 +19,7 @@ import * as m0006 from "./0006_impact";
 import * as m0019 from "./0019_ballots_at_rest";
 import * as m0022 from "./0022_candidate_affiliation";
 import * as m0023 from "./0023_calendars";
+import * as m0024 from "./0024_unpaid_installments_index";
 import * as m0025 from "./0025_journeys";
 
 /*
@@ -47,5 +48,6 @@ export const migrations: Record<string, Migration> = {
   "0020_transfer_requested_by": m0020,
   "0022_candidate_affiliation": m0022,
   "0023_calendars": m0023,
+  "0024_unpaid_installments_index": m0024,
   "0025_journeys": m0025,
 };

@@ -34,6 +34,8 @@ beforeAll(async () => {
   const { loan, borrower } = await makeLoan(db, org.id, { borrower: { legalName: "Linked Workshop Co-op" }, officerUserId: o.id });
   await db.updateTable("borrowers").set({ member_id: member.id }).where("organisation_id", "=", org.id).where("id", "=", borrower.id).execute();
   loanId = loan.id;
+  // 60 more loans of the officer's, paid out in January with nothing paid (so late): the lists run to two pages.
+  for (let k = 0; k < 60; k++) await makeLoan(db, org.id, { officerUserId: o.id });
 });
 afterAll(async () => server?.close());
 
@@ -50,6 +52,31 @@ describe("lending over HTTP", () => {
     expect(lines[1]).toBe("1,2026-02-15,946.19,120.00,0.00,1066.19,0.00,11053.81");
     const p = await b.get("/loans/portfolio.csv");
     expect(await p.text()).toContain("Linked Workshop Co-op");
+  });
+
+  it("pages the lending page's loan lists, 50 loans a page, with the whole book's figures", async () => {
+    // With the 60 more loans made before the tests, the officer's: two pages of "My loans" and of "All loans"; all late.
+    const b = new Browser(server.base);
+    await b.login(officer.email, officer.password);
+    const text = async (path: string) => {
+      const res = await b.get(path);
+      expect(res.status).toBe(200);
+      return (await res.text()).replaceAll("<!-- -->", "");
+    };
+    const rowsIn = (html: string, label: string) => {
+      const region = html.split(`aria-label="${label}"`)[1].split("</table>")[0];
+      return (region.match(/href="\/loans\/[0-9a-f-]{36}"/g) ?? []).length;
+    };
+    const first = await text("/loans");
+    expect(first).toMatch(/data-figure="loans"[^]*?61/);
+    expect([rowsIn(first, "All loans"), rowsIn(first, "Loans I look after"), rowsIn(first, "Loans in arrears, latest first")]).toEqual([50, 50, 50]);
+    expect(first).toContain('href="/loans?page=2"');
+    expect(first).toContain('href="/loans?late=2"');
+    const second = await text("/loans?page=2&late=2&mine=2");
+    expect([rowsIn(second, "All loans"), rowsIn(second, "Loans I look after"), rowsIn(second, "Loans in arrears, latest first")]).toEqual([11, 11, 11]);
+    expect(second).not.toContain("Next page");
+    const csv = (await (await b.get("/loans/portfolio.csv")).text()).trim().split("\n");
+    expect(csv).toHaveLength(62);
   });
 
   it("refuses a product above the rate cap with the reason, and a repayment dated before the pay-out, writing nothing", async () => {

@@ -10,8 +10,11 @@
  * late loan is at risk, not just the missed installments).
  *
  * The portfolio function works over flat typed arrays (one row per
- * installment, loans as offsets into them) because it has to age 100,000
- * loans in well under 2 s: no per-loan objects, no date parsing in the loop.
+ * installment, loans as offsets into them): no per-loan objects, no date
+ * parsing in the loop. The app ages its stored portfolio in the database
+ * (models/lending/portfolio.server.ts, by these rules); this function is the
+ * reference its test compares against, and ages simulated histories in the
+ * demo seed.
  */
 import { divRound, type Minor, type RoundingMode } from "../money";
 import { toDay } from "./dates";
@@ -99,7 +102,8 @@ export function ratioString(part: Minor, total: Minor, places = 4, mode: Roundin
   return negative ? `-${text}` : text;
 }
 
-function parFigure(atRisk: Minor, total: Minor, options: ParOptions): ParFigure {
+/** PAR as a figure: what is at risk, in basis points and as a ratio string, by the stated rounding. */
+export function parFigure(atRisk: Minor, total: Minor, options: ParOptions): ParFigure {
   const mode = options.rounding ?? "half-even";
   return {
     atRisk,

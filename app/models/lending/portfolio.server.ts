@@ -1,0 +1,200 @@
+/**
+ * The loan book at scale, computed in the database: arrears and PAR of the
+ * whole portfolio (the daily ageing job), pages of the loan lists (the
+ * lending page) and the portfolio in batches (the CSV export). Nothing here
+ * loads every installment into the server: 100,000 loans have 1.2 million
+ * of them, and loading them alone takes more than 2 s.
+ *
+ * The rules are those of app/domain/lending/arrears.ts (DPD from the oldest
+ * installment not fully paid and due before the date, buckets 1-30, 31-60,
+ * 61-90, 90+, PARn over principal owed); that pure module stays the
+ * reference, and tests/integration/portfolio-arrears.test.ts checks this SQL
+ * against it on a generated book.
+ */
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { bucketOf, BUCKETS, parFigure, type Bucket, type ParOptions } from "~/domain/lending/arrears";
+import { toDay } from "~/domain/lending/dates";
+import type { Minor } from "~/domain/money";
+import type { Executor } from "~/utils/db.server";
+
+/** An installment not fully paid (as it stands). */
+const UNPAID = sql<SqlBool>`i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees`;
+
+function bucketCase(dpd: RawBuilder<unknown>) {
+  return sql<Bucket>`CASE WHEN ${dpd} <= 0 THEN 'current' WHEN ${dpd} <= 30 THEN '1-30' WHEN ${dpd} <= 60 THEN '31-60' WHEN ${dpd} <= 90 THEN '61-90' ELSE '90+' END`;
+}
+
+/**
+ * Runs `fn` with more memory for sorts and hashes, for this transaction only:
+ * the per-loan aggregate (one group per loan) spills to disk at the default
+ * 4 MB on a large portfolio.
+ */
+async function withWorkMem<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  const run = async (trx: Executor) => {
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    return fn(trx);
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+export interface PortfolioArrearsOptions extends ParOptions {
+  /**
+   * Which loans' days past due to return in `dpdByLoan`: those late by one
+   * of these numbers of days (the ageing job's reminder days), or every
+   * late loan ("late"). Default none.
+   */
+  dpdOf?: readonly number[] | "late";
+}
+
+/**
+ * DPD buckets and PAR30/60/90 of the active portfolio as at a date, from
+ * the installments as they stand, in one aggregate query.
+ */
+export async function portfolioArrears(db: Executor, organisationId: string, asAt: string, options: PortfolioArrearsOptions = {}) {
+  const dpdOf = options.dpdOf ?? [];
+  const listLate = dpdOf === "late";
+  const days = listLate ? [] : [...dpdOf];
+  const { rows } = await withWorkMem(db, (trx) =>
+    sql<{ bucket: Bucket | null; loan_id: string | null; loans: string | null; principal: string | null; dpd: number | null }>`
+      WITH per_loan AS MATERIALIZED (
+        SELECT i.loan_id,
+               COALESCE(${asAt}::date - MIN(i.due_on) FILTER (WHERE i.due_on < ${asAt}::date AND ${UNPAID}), 0) AS dpd,
+               SUM(i.principal - i.paid_principal) AS owed
+          FROM loan_installments i
+          JOIN loans l ON l.organisation_id = i.organisation_id AND l.id = i.loan_id
+         WHERE i.organisation_id = ${organisationId} AND l.status = 'active'
+         GROUP BY i.loan_id
+      )
+      SELECT ${bucketCase(sql.ref("dpd"))} AS bucket, NULL::text AS loan_id, COUNT(*)::text AS loans, COALESCE(SUM(owed), 0)::text AS principal, NULL::int AS dpd
+        FROM per_loan GROUP BY 1
+      UNION ALL
+      SELECT NULL, loan_id::text, NULL, NULL, dpd
+        FROM per_loan WHERE ${listLate ? sql`dpd > 0` : days.length ? sql`dpd IN (${sql.join(days)})` : sql`false`}`.execute(trx),
+  );
+  const buckets = Object.fromEntries(BUCKETS.map((b) => [b, { loans: 0, principal: 0n }])) as Record<Bucket, { loans: number; principal: Minor }>;
+  const dpdByLoan = new Map<string, number>();
+  for (const r of rows) {
+    if (r.bucket) buckets[r.bucket] = { loans: Number(r.loans), principal: BigInt(r.principal ?? "0") };
+    else if (r.loan_id) dpdByLoan.set(r.loan_id, Number(r.dpd));
+  }
+  const totalOutstanding = BUCKETS.reduce((s, b) => s + buckets[b].principal, 0n);
+  const over90 = buckets["90+"].principal;
+  const over60 = over90 + buckets["61-90"].principal;
+  const over30 = over60 + buckets["31-60"].principal;
+  return {
+    asAt,
+    loans: BUCKETS.reduce((s, b) => s + buckets[b].loans, 0),
+    buckets,
+    totalOutstanding,
+    par30: parFigure(over30, totalOutstanding, options),
+    par60: parFigure(over60, totalOutstanding, options),
+    par90: parFigure(over90, totalOutstanding, options),
+    dpdByLoan,
+  };
+}
+
+export interface PortfolioFilter {
+  officerUserId?: string;
+  borrowerIds?: string[];
+  /** Active loans only. */
+  active?: boolean;
+  /** Active loans late as at the date, the latest first (most days late). */
+  late?: boolean;
+  /** Loans after this reference (keyset paging, by reference). */
+  afterReference?: number;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Loans with their balance, next due date and DPD as at a date: the page's
+ * lists and the CSV. Each loan's figures come from its own installments
+ * (one index range per loan), so a page of 50 reads 50 loans' rows, not
+ * the book's.
+ */
+export async function portfolioLoans(db: Executor, organisationId: string, asAt: string, filter: PortfolioFilter = {}) {
+  if (filter.borrowerIds && filter.borrowerIds.length === 0) return [];
+  let q = db
+    .selectFrom("loans as l")
+    .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
+    .leftJoin("users as u", "u.id", "l.officer_user_id")
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("loan_installments as i")
+          .select([
+            sql<bigint>`COALESCE(SUM(i.principal - i.paid_principal), 0)`.as("outstanding"),
+            sql<string | null>`MIN(i.due_on) FILTER (WHERE ${UNPAID})`.as("next_due"),
+            sql<bigint>`COALESCE(SUM(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees) FILTER (WHERE i.due_on < ${asAt}::date), 0)`.as("overdue"),
+          ])
+          .whereRef("i.organisation_id", "=", "l.organisation_id")
+          .whereRef("i.loan_id", "=", "l.id")
+          .as("f"),
+      (j) => j.onTrue(),
+    )
+    .select(["l.id", "l.reference", "l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "b.legal_name", "b.is_local", "u.name as officer_name", "f.outstanding", "f.next_due", "f.overdue"])
+    .where("l.organisation_id", "=", organisationId);
+  if (filter.officerUserId) q = q.where("l.officer_user_id", "=", filter.officerUserId);
+  if (filter.borrowerIds) q = q.where("l.borrower_id", "in", filter.borrowerIds);
+  if (filter.active || filter.late) q = q.where("l.status", "=", "active");
+  if (filter.afterReference !== undefined) q = q.where("l.reference", ">", filter.afterReference);
+  if (filter.late) {
+    // Each late loan once, by its oldest unpaid installment due before the date: read in due order from the
+    // partial index of unpaid installments (migration 0024), so a page stops after its rows.
+    q = q
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom("loan_installments as i")
+            .select(["i.loan_id", "i.due_on as oldest"])
+            .where("i.organisation_id", "=", organisationId)
+            .where("i.due_on", "<", asAt)
+            .where(UNPAID)
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("loan_installments as e")
+                    .select(sql`1`.as("one"))
+                    .whereRef("e.organisation_id", "=", "i.organisation_id")
+                    .whereRef("e.loan_id", "=", "i.loan_id")
+                    .where(sql<SqlBool>`e.paid_principal + e.paid_interest + e.paid_fees < e.principal + e.interest + e.fees`)
+                    .where(sql<SqlBool>`(e.due_on, e.n) < (i.due_on, i.n)`),
+                ),
+              ),
+            )
+            .as("late"),
+        (j) => j.onRef("late.loan_id", "=", "l.id"),
+      )
+      .orderBy("late.oldest")
+      .orderBy("l.reference");
+  } else {
+    q = q.orderBy("l.reference");
+  }
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
+  if (filter.offset) q = q.offset(filter.offset);
+  const rows = await q.execute();
+  return rows.map(({ next_due, ...r }) => {
+    const nextDue = r.status === "active" ? next_due : null;
+    const dpd = nextDue && nextDue < asAt ? toDay(asAt) - toDay(nextDue) : 0;
+    return { ...r, outstanding: r.status === "reversed" ? 0n : BigInt(r.outstanding ?? 0), overdue: r.status === "active" ? BigInt(r.overdue ?? 0) : 0n, nextDue, dpd, bucket: bucketOf(dpd) };
+  });
+}
+
+export type PortfolioLoanRow = Awaited<ReturnType<typeof portfolioLoans>>[number];
+
+/** One page of a loan list, and whether another follows (one row more is read to know). */
+export async function portfolioLoansPage(db: Executor, organisationId: string, asAt: string, filter: Omit<PortfolioFilter, "limit" | "offset" | "afterReference">, page: number, pageSize: number) {
+  const rows = await portfolioLoans(db, organisationId, asAt, { ...filter, limit: pageSize + 1, offset: (page - 1) * pageSize });
+  return { rows: rows.slice(0, pageSize), page, hasNext: rows.length > pageSize };
+}
+
+/** Every loan of the organisation, by reference, in batches (keyset paging): for streaming the CSV. */
+export async function* portfolioLoansInBatches(db: Executor, organisationId: string, asAt: string, batchSize = 5000): AsyncGenerator<PortfolioLoanRow> {
+  let after = 0;
+  for (;;) {
+    const batch = await portfolioLoans(db, organisationId, asAt, { afterReference: after, limit: batchSize });
+    yield* batch;
+    if (batch.length < batchSize) return;
+    after = batch[batch.length - 1].reference;
+  }
+}
