@@ -20,7 +20,8 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import axe from "axe-core";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -85,24 +86,21 @@ async function startDemoApp(extraEnv: Record<string, string>): Promise<App> {
 }
 
 /** The PostgreSQL server the production target makes its database on (E2E_PG_URL, any database on it). */
-const PG_SERVER = process.env.E2E_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const PG_SERVER = process.env.E2E_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /**
  * `NODE_ENV=production node build/server.js` on a fresh PostgreSQL database
- * holding the demo data, with the settings a deployment gives it (README
+ * holding the demo data (a copy of the one tests/e2e/global-setup.ts seeded), with the settings a deployment gives it (README
  * "Deploying"): DATABASE_URL, HOST, PORT, APP_URL, SMTP_URL and MAIL_FROM,
  * and SECURE_COOKIES=false (plain HTTP on localhost). Nothing else from this
  * process's environment is passed on, so no development setting leaks in.
  */
 async function startProductionApp(extraEnv: Record<string, string>): Promise<App> {
-  const { createFreshDatabase } = await import("../../db/fresh-database");
-  const { seed } = await import("../../scripts/seed");
-  const fresh = await createFreshDatabase(PG_SERVER, "coop_e2e", 2);
+  const database = await copyOfDemo();
   let mailbox: Mailbox | undefined;
   let child: ChildProcess | undefined;
-  const dropDatabase = () => fresh.drop().catch(() => {});
+  const dropDatabase = () => database.drop().catch(() => {});
   try {
-    await seed(fresh.db, () => {});
     mailbox = await startMailbox();
     const port = await freePort();
     const base = `http://localhost:${port}`;
@@ -110,7 +108,7 @@ async function startProductionApp(extraEnv: Record<string, string>): Promise<App
       env: {
         PATH: process.env.PATH ?? "",
         NODE_ENV: "production",
-        DATABASE_URL: fresh.url,
+        DATABASE_URL: database.url,
         HOST: "127.0.0.1",
         PORT: String(port),
         APP_URL: base,
@@ -145,6 +143,34 @@ async function startProductionApp(extraEnv: Record<string, string>): Promise<App
     await dropDatabase();
     throw error;
   }
+}
+
+/** A new database copied from the seeded demo database (CREATE DATABASE ... TEMPLATE: a file copy, no seeding). */
+async function copyOfDemo(): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = inject("demoTemplate");
+  if (!template) throw new Error("no seeded demo database: tests/e2e/global-setup.ts runs when E2E_TARGET=production");
+  const admin = new pg.Client({ connectionString: PG_SERVER });
+  await admin.connect();
+  const name = `coop_e2e_${Date.now().toString(36)}_${process.pid}`;
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_SERVER);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const admin = new pg.Client({ connectionString: PG_SERVER });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
 }
 
 /** The last 64 kB of a child's stdout and stderr (the server logs a JSON line per request). */
