@@ -128,5 +128,5 @@ describe("accessibility", () => {
       await context.close();
     }
     expect(findings).toEqual([]);
-  }, 180_000); // 2 widths x 15 pages, each scanned by axe: over the minute on a busy machine
+  }, 240_000); // 2 widths x 15 pages, each scanned by axe: over the minute on a busy machine
 });
