@@ -137,7 +137,7 @@ describe("lending pages accessibility", () => {
       await context.close();
     }
     expect(findings).toEqual([]);
-  }, 120_000);
+  }, 240_000); // every lending page scanned by axe at two widths: minutes on a busy machine
 
   it("shows the member the loan of the business linked to them, and the PAR chart with its table", async () => {
     const page = await as("member@demo.coop");
