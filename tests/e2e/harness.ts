@@ -42,7 +42,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
   });
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("serving at")) {

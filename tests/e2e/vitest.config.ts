@@ -8,6 +8,6 @@ export default defineConfig({
     include: ["tests/e2e/**/*.e2e.ts"],
     fileParallelism: false,
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
   },
 });
