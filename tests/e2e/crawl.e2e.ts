@@ -62,7 +62,14 @@ export function routePattern(url: URL): string {
 const PUBLIC = /^\/(p|join|calendar|invitation|unlock|reset-password)\//;
 
 interface Visit { url: string; pattern: string }
-interface Watch { problems: string[]; current: string }
+/** Problems are also printed as they are found, so a long run shows them before it ends. */
+class Problems extends Array<string> {
+  override push(...items: string[]) {
+    for (const item of items) console.log(`crawl problem: ${item}`);
+    return super.push(...items);
+  }
+}
+interface Watch { problems: string[]; current: string; who: string }
 
 /** Reports failed responses, console errors and page errors on `page` into `watch.problems`. */
 function watchPage(page: Page, watch: Watch, label: string) {
@@ -101,18 +108,18 @@ async function settled(page: Page) {
 async function visit(page: Page, watch: Watch, url: string, width: number): Promise<void> {
   watch.current = new URL(url).pathname + new URL(url).search;
   let res = await page.goto(url);
-  if (!res) return void watch.problems.push(`${width}px ${watch.current}: no response`);
+  if (!res) return void watch.problems.push(`${watch.who} ${width}px ${watch.current}: no response`);
   let ms = await serverTime(page);
   if (ms > SLOW_MS) {
     // The first visit of a page may fill a cache or compile a query: measure again.
     res = (await page.goto(url))!;
     ms = await serverTime(page);
-    if (ms > SLOW_MS) watch.problems.push(`${width}px ${watch.current}: slow, ${Math.round(ms)} ms to serve (limit ${SLOW_MS} ms)`);
+    if (ms > SLOW_MS) watch.problems.push(`${watch.who} ${width}px ${watch.current}: slow, ${Math.round(ms)} ms to serve (limit ${SLOW_MS} ms)`);
   }
   await settled(page);
   const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
-  if (overflow > 0) watch.problems.push(`${width}px ${watch.current}: wider than the screen by ${overflow} px`);
-  for (const f of await seriousA11yFindings(page)) watch.problems.push(`${width}px ${watch.current}: axe ${f}`);
+  if (overflow > 0) watch.problems.push(`${watch.who} ${width}px ${watch.current}: wider than the screen by ${overflow} px`);
+  for (const f of await seriousA11yFindings(page)) watch.problems.push(`${watch.who} ${width}px ${watch.current}: axe ${f}`);
 }
 
 async function enter(context: BrowserContext, email: string, org: Org): Promise<Page> {
@@ -151,7 +158,7 @@ async function crawl(email: string, org: Org, problems: string[]): Promise<Visit
   const label = `${email} in ${org}`;
   const context = await t.browser.newContext({ viewport: DESKTOP });
   const page = await enter(context, email, org);
-  const watch: Watch = { problems: [], current: "/dashboard" };
+  const watch: Watch = { problems: new Problems(), current: "/dashboard", who: label };
   watchPage(page, watch, `${label} 1280px`);
   const base = new URL(t.app.base);
   const seen = new Set<string>();
@@ -201,7 +208,7 @@ async function crawl(email: string, org: Org, problems: string[]): Promise<Visit
   problems.push(...watch.problems);
   // The same pages at phone width.
   await page.setViewportSize(PHONE);
-  const phone: Watch = { problems: [], current: "" };
+  const phone: Watch = { problems: new Problems(), current: "", who: label };
   page.removeAllListeners("response");
   page.removeAllListeners("console");
   page.removeAllListeners("pageerror");
@@ -227,14 +234,16 @@ describe("crawl", () => {
     const before = { bakery: await auditCount("bakery"), bank: await auditCount("bank") };
     const problems: string[] = [];
     const started = Date.now();
-    const jobs = DEMO_LOGINS.flatMap((login) => login.orgs.map((org) => ({ email: login.email, org })));
+    // CRAWL_LOGINS=a@…,b@…: only those logins, while working on what the crawl found.
+    const only = process.env.CRAWL_LOGINS?.split(",");
+    const jobs = DEMO_LOGINS.filter((l) => !only || only.includes(l.email)).flatMap((login) => login.orgs.map((org) => ({ email: login.email, org })));
     const worker = async () => {
       for (let job = jobs.shift(); job; job = jobs.shift()) {
         const t0 = Date.now();
         const found: string[] = [];
         const visits = await crawl(job.email, job.org, found);
         problems.push(...found);
-        console.log(`${job.email} in ${job.org}: ${visits.length} pages at two widths in ${Date.now() - t0} ms${found.length ? "\n  " + found.join("\n  ") : ""}`);
+        console.log(`${job.email} in ${job.org}: ${visits.length} pages at two widths in ${Date.now() - t0} ms, ${found.length} problems`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

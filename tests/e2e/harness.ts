@@ -34,6 +34,9 @@ export interface App {
 }
 
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<App> {
+  // E2E_APP_URL: an app already running (`npm run demo`), for working on one test without seeding each run.
+  const running = process.env.E2E_APP_URL;
+  if (running && Object.keys(extraEnv).length === 0) return { base: running.replace(/\/$/, ""), child: null as unknown as ChildProcess, async stop() {} };
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "coop-e2e-"));
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
