@@ -273,7 +273,8 @@ describe("crawl", () => {
     const leaks: string[] = [];
     for (const path of [...samples.bank].slice(0, 40)) {
       const res = await page.goto(t.app.base + path);
-      if (res?.status() !== 404) leaks.push(`${path}: ${res?.status()}`);
+      // 404; or 403 where the owner's role is refused the page before any lookup (a member's proxy form, a write-off): neither shows data.
+      if (res?.status() !== 404 && res?.status() !== 403) leaks.push(`${path}: ${res?.status()}`);
     }
     await context.close();
     expect(leaks).toEqual([]);
