@@ -116,9 +116,9 @@ export default function ElectionPage() {
           ) : null}
           <p className="toolbar">
             {motion.kind === "stv" && ballots > 0 ? <Link className="button secondary" to={`/elections/${motion.id}/count-sheet`}>Round-by-round count sheet</Link> : null}
-            <a className="button secondary" href={`/motions/${motion.id}/result.pdf`}>Certified result (PDF)</a>
-            <a className="button secondary" href={`/motions/${motion.id}/result.csv`}>Certified result (CSV)</a>
-            <a className="button secondary" href={`/elections/${motion.id}/ballots.blt`}>Ballots (BLT)</a>
+            <a className="button secondary" href={`/motions/${motion.id}/result.pdf`} download>Certified result (PDF)</a>
+            <a className="button secondary" href={`/motions/${motion.id}/result.csv`} download>Certified result (CSV)</a>
+            <a className="button secondary" href={`/elections/${motion.id}/ballots.blt`} download>Ballots (BLT)</a>
           </p>
         </section>
       ) : null}

@@ -34,7 +34,7 @@ export default function CountSheet() {
   return (
     <>
       <PageHead title={`Count sheet: ${d.title}`}>
-        <a className="button secondary" href={`/elections/${d.id}/count-sheet.csv`}>Download (CSV)</a>
+        <a className="button secondary" href={`/elections/${d.id}/count-sheet.csv`} download>Download (CSV)</a>
         <Link className="button secondary" to={`/elections/${d.id}`}>Back to the election</Link>
       </PageHead>
       <section className="card">

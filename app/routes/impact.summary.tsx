@@ -27,7 +27,7 @@ export default function ImpactSummary() {
       <ImpactHeadlineStats h={headlines} />
       {hasStatement ? (
         <p>
-          <a href="/reports/statement">Download my annual statement (PDF)</a> — your shares at the start and end of last year, what you bought or withdrew, and interest.
+          <a href="/reports/statement" download>Download my annual statement (PDF)</a> — your shares at the start and end of last year, what you bought or withdrew, and interest.
         </p>
       ) : null}
     </>

@@ -87,8 +87,8 @@ export default function MotionPage() {
         <>
           <ResolutionResult outcome={result.outcome as unknown as ResolutionOutcomeView} certified={result} />
           <p className="toolbar">
-            <a className="button secondary" href={`/motions/${motion.id}/result.csv`}>Download the result (CSV)</a>
-            <a className="button secondary" href={`/motions/${motion.id}/result.pdf`}>Download the certified result (PDF)</a>
+            <a className="button secondary" href={`/motions/${motion.id}/result.csv`} download>Download the result (CSV)</a>
+            <a className="button secondary" href={`/motions/${motion.id}/result.pdf`} download>Download the certified result (PDF)</a>
           </p>
         </>
       ) : null}

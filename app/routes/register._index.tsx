@@ -42,7 +42,7 @@ export default function Register() {
     <>
       <PageHead title={d.asAt === d.today ? "Register of members" : `Register of members as at ${d.asAt}`}>
         <a className="button secondary" href={`/register/csv?${d.query}`} download>Download CSV</a>
-        <a className="button secondary" href={`/register/pdf?${d.query}`}>Printable PDF</a>
+        <a className="button secondary" href={`/register/pdf?${d.query}`} download>Printable PDF</a>
       </PageHead>
       <Flash tone="info" message={d.notice} />
       <p className="muted">The register kept under s.30 of the Co-operative and Community Benefit Societies Act 2014: former members stay on it with the date they ceased.</p>

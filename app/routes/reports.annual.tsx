@@ -46,7 +46,7 @@ export default function AnnualReturn() {
       {d.notEnded ? <Flash tone="info" message={d.notEnded} /> : null}
       <section className="card">
         <FigureHead title={d.notEnded ? `Year ending ${d.yearEnd} (to ${d.figuresTo}, not yet ended)` : `Year ending ${d.yearEnd}`} csv={`/reports/annual/csv${q}`} />
-        <p><a href={`/reports/annual/pdf${q}`}>Download as PDF</a></p>
+        <p><a href={`/reports/annual/pdf${q}`} download>Download as PDF</a></p>
         <TableWrap label="Annual return figures">
           <table>
             <caption>{d.name}: annual return figures</caption>

@@ -50,6 +50,9 @@ export interface App {
 }
 
 export function startApp(extraEnv: Record<string, string> = {}): Promise<App> {
+  // E2E_APP_URL: an app already running (`npm run demo`), for working on one test without seeding each run.
+  const running = process.env.E2E_APP_URL;
+  if (running && Object.keys(extraEnv).length === 0) return Promise.resolve({ base: running.replace(/\/$/, ""), child: null as unknown as ChildProcess, async stop() {} });
   return TARGET === "production" ? startProductionApp(extraEnv) : startDemoApp(extraEnv);
 }
 
@@ -62,7 +65,7 @@ async function startDemoApp(extraEnv: Record<string, string>): Promise<App> {
   });
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("serving at")) {

@@ -9,7 +9,7 @@ export default defineConfig({
     globalSetup: ["tests/e2e/global-setup.ts"],
     fileParallelism: false,
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
     // expect.poll's default of 1 s is too short for a page's answer on a busy CI machine (the second core shared).
     expect: { poll: { timeout: 10_000 } },
   },

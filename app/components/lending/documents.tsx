@@ -25,7 +25,7 @@ export function DocumentsSection({ documents, target, canUpload }: { documents: 
           <tbody>
             {documents.length === 0 ? <tr><td colSpan={3}>No documents yet.</td></tr> : documents.map((d) => (
               <tr key={d.id}>
-                <td><a href={`/documents/${d.id}`}>{d.filename}</a></td>
+                <td><a href={`/documents/${d.id}`} download>{d.filename}</a></td>
                 <td className="num">{d.size < 1024 ? `${d.size} B` : `${(d.size / 1024).toFixed(0)} KB`}</td>
                 <td>{d.uploadedAt}{d.uploadedBy ? ` by ${d.uploadedBy}` : ""}</td>
               </tr>
