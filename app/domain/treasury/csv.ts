@@ -125,3 +125,10 @@ export function mappingFits(mapping: CsvMapping, firstRow: readonly string[]): b
   const used = [mapping.date, mapping.amount, mapping.paidIn, mapping.paidOut, mapping.description, mapping.payer, mapping.reference, mapping.bankReference, mapping.balance];
   return Math.max(...used.filter((i): i is number => i !== undefined)) < firstRow.length;
 }
+
+/** The first non-blank row of a CSV file: the header a mapping is made for. */
+export function firstCsvRow(text: string): string[] {
+  const read = readCsvRecords(text);
+  if (!read.ok) return [];
+  return read.rows.find((r) => !isBlank(r))?.map((c) => c.trim()) ?? [];
+}
