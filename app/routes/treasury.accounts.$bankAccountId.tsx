@@ -107,7 +107,7 @@ export default function BankAccount() {
       {data?.kind === "form" && data.result && mappingResult(data.result) ? <MappingForm rows={[]} result={data.result} /> : null}
       {data?.kind === "errors" ? (
         <section className="card" role="alert">
-          <h2>Nothing was imported: {data.total} problem{data.total === 1 ? "" : "s"}</h2>
+          <h2>{`Nothing was imported: ${data.total} problem${data.total === 1 ? "" : "s"}`}</h2>
           <p>Correct the file (or download it again from online banking) and import it again. Nothing from this file was kept.</p>
           <TableWrap label="Problems in the file">
             <table>
@@ -118,7 +118,7 @@ export default function BankAccount() {
         </section>
       ) : null}
       <section className="stack" aria-labelledby="lines-heading">
-        <h2 id="lines-heading">Statement lines ({total})</h2>
+        <h2 id="lines-heading">{`Statement lines (${total})`}</h2>
         {lines.length ? (
           <TableWrap label="Statement lines, newest first">
             <table>
