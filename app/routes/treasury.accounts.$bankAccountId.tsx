@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-t
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, Pagination, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
@@ -160,6 +160,7 @@ function mappingResult(result: unknown): boolean {
 function UploadForm({ result }: { result: unknown }) {
   const [form, fields] = useForm({ lastResult: result as never, defaultValue: { intent: "upload" }, shouldValidate: "onBlur", onValidate: ({ formData }) => parseWithZod(formData, { schema: StatementUploadSchema }) });
   const file = getInputProps(fields.file, { type: "file", ariaAttributes: true });
+  const busy = useNavigation().state === "submitting";
   return (
     <section className="card">
       <h2>Import a statement</h2>
@@ -172,7 +173,8 @@ function UploadForm({ result }: { result: unknown }) {
           <input {...file} key={file.key} accept=".csv,.txt,.ofx,.qfx,.xml" />
           {fields.file.errors?.length ? <p className="error" id={fields.file.errorId} role="alert">{fields.file.errors.join(". ")}</p> : null}
         </div>
-        <button type="submit">Check and import</button>
+        <button type="submit" disabled={busy}>{busy ? "Checking and importing…" : "Check and import"}</button>
+        <p className="muted" role="status">{busy ? "Sending the file and checking every line; a large statement takes a little while. Nothing is kept unless every line is right." : ""}</p>
       </Form>
     </section>
   );

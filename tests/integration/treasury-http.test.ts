@@ -15,7 +15,7 @@ async function signedIn(orgId: string, roles: Parameters<typeof makeUser>[1]["ro
 async function upload(b: Browser, accountId: string, name: string, fields: Record<string, string> = { intent: "upload" }, bytes = statementFile(name)) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append("file", new File([bytes], name));
+  form.append("file", new File([bytes as Uint8Array<ArrayBuffer>], name));
   return fetch(`${t.server.base}/treasury/accounts/${accountId}`, { method: "POST", redirect: "manual", headers: { Cookie: b.cookie, Origin: t.server.base }, body: form });
 }
 
