@@ -7,6 +7,7 @@ import type { JobsTables } from "./tables/jobs";
 import type { LoanPaymentsTables } from "./tables/loan-payments";
 import type { LendingTables } from "./tables/lending";
 import type { SharesTables } from "./tables/shares";
+import type { TreasuryTables } from "./tables/treasury";
 
 /*
  * Hand-kept table types (kept beside the migrations that define them).
@@ -182,7 +183,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

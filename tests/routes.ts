@@ -12,6 +12,7 @@ import { governanceFixtures } from "./fixtures/governance";
 import { impactFixtures } from "./fixtures/impact";
 import { lendingFixtures } from "./fixtures/lending";
 import { sharesFixtures } from "./fixtures/shares";
+import { treasuryFixtures } from "./fixtures/treasury";
 
 export interface RouteCase {
   id: string;
@@ -68,7 +69,7 @@ export async function routeWorld(db: Database, memberName: string) {
     users[role] = { id: u.id, orgId: org.id };
   }
   const byRole = Object.fromEntries(ROLES.map((r) => [r, users[r]!.id])) as Record<Role, string>;
-  for (const make of [sharesFixtures, governanceFixtures, lendingFixtures, impactFixtures]) {
+  for (const make of [sharesFixtures, governanceFixtures, lendingFixtures, impactFixtures, treasuryFixtures]) {
     Object.assign(fixtures, await make({ db, organisationId: org.id, memberId: member.id, users: byRole }));
   }
   const outsider = await makeUser(db, { organisationId: other.id, roles: [...ROLES] });

@@ -13,6 +13,10 @@ describe("permission table", () => {
     expect(rolesWith("ballots:cast")).toEqual(["member"]);
     expect(rolesWith("loans:approve")).toEqual(["credit_committee"]);
   });
+  it("lets the owner and secretary run the bank statements, and officers who answer for money read them", () => {
+    expect(rolesWith("treasury:manage")).toEqual(["owner", "secretary"]);
+    expect(rolesWith("treasury:read")).toEqual(["owner", "secretary", "loan_officer", "board", "auditor"]);
+  });
   it("unions the permissions of several roles", () => {
     const both = permissionsFor(["member", "loan_officer"]);
     expect(both.has("ballots:cast") && both.has("loans:write")).toBe(true);

@@ -13,6 +13,7 @@ import { getLoan, recordRecovery, recordRepayment, reversePayout, reverseRepayme
 import { loanPageData } from "~/models/loans-view.server";
 import { LoanActionSchema } from "~/schemas/lending";
 import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { loanPaymentReference } from "~/domain/treasury/payments-in";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/loan-documents.server";
@@ -192,6 +193,7 @@ export default function LoanPage() {
         <Stat label="Principal owed" value={d.owed.principal} hint={`of ${loan.principal} lent`} />
         <Stat label="Days past due" value={d.arrears.dpd} hint={`${d.arrears.bucket} as at ${d.arrears.asAt}; ${d.arrears.overdue} overdue`} />
         <Stat label="Rate" value={`${loan.rate}% a year`} hint={`APR ${loan.apr}%`} />
+        <Stat label="Payment reference" value={loanPaymentReference(loan.reference)} hint="What the borrower gives with bank transfers" />
       </section>
       <section className="card stack">
         <h2>Details</h2>

@@ -7,6 +7,7 @@ import { PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { listAuditEvents } from "~/models/audit.server";
 import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/members.server";
 import { MEMBER_STATUSES, MemberStatusSchema } from "~/schemas/member";
+import { memberPaymentReference } from "~/domain/treasury/payments-in";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";
@@ -65,6 +66,7 @@ export default function MemberPage() {
       <section className="card">
         <dl className="facts">
           <dt>Member number</dt><dd>{member.member_number}</dd>
+          <dt>Payment reference</dt><dd>{memberPaymentReference(member.member_number)} <span className="muted">(given with bank transfers for shares)</span></dd>
           <dt>Kind</dt><dd>{member.kind}</dd>
           <dt>Status</dt><dd><StatusBadge status={member.status} /></dd>
           <dt>Email</dt><dd>{member.email ?? "—"}</dd>

@@ -2,12 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MemberShares } from "~/components/shares/member-shares";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
+import { HowToPay } from "~/components/treasury/how-to-pay";
 import { describeCardPayment } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import { getMember } from "~/models/members.server";
 import { memberPayments } from "~/models/payments.server";
 import { listTransfers } from "~/models/shares-transfers.server";
 import { memberSharesView } from "~/models/shares-view.server";
+import { memberPaymentReference, memberReceipts, payingDetails } from "~/models/treasury/payments-in.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";
@@ -23,14 +25,16 @@ const FLASHES = {
   transfer: "Your transfer has been sent to the board; it takes effect when they approve it.",
 };
 
+const RECEIVED_BY: Record<string, string> = { bank_transfer: "Bank transfer", card: "Card", cash: "Cash", cheque: "Cheque", import: "Brought in from earlier records", admission: "On joining" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const url = new URL(request.url);
   const flash = Object.entries(FLASHES).find(([param]) => url.searchParams.has(param))?.[1] ?? null;
-  if (!ctx.memberId) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false };
+  if (!ctx.memberId) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [] };
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
-  if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false };
+  if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [] };
   const today = clock.today(ctx.organisation);
   return {
     member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
@@ -50,11 +54,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     flash,
     canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
+    paying: { details: await payingDetails(db, ctx.organisation.id), reference: memberPaymentReference(member.member_number) },
+    received: (await memberReceipts(db, ctx.organisation.id, member.id)).map((r) => ({ id: r.id, on: r.on, amount: displayMoney(r.amount, ctx.organisation.currency), how: RECEIVED_BY[r.method] ?? "", reversed: r.reversed })),
   };
 }
 
 export default function MyMembership() {
-  const { member, view, payments, transfers, flash, canWrite } = useLoaderData<typeof loader>();
+  const { member, view, payments, transfers, flash, canWrite, paying, received } = useLoaderData<typeof loader>();
   if (!member || !view) {
     return (
       <>
@@ -75,6 +81,18 @@ export default function MyMembership() {
       <Flash message={flash} />
       <p>{member.name} · member no. {member.number} · <StatusBadge status={member.status} />{member.admittedOn ? ` · member since ${member.admittedOn}` : ""}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
       <MemberShares view={view} certificateHref={(id) => `/my/certificates/${id}`} />
+      {paying ? <HowToPay details={paying.details} reference={paying.reference} what="for shares" /> : null}
+      <section className="stack" aria-labelledby="received-heading">
+        <h2 id="received-heading">Payments received for shares</h2>
+        {received.length ? (
+          <TableWrap label="Payments received for your shares">
+            <table>
+              <thead><tr><th scope="col">Date</th><th scope="col" className="num">Amount</th><th scope="col">How</th></tr></thead>
+              <tbody>{received.map((r) => <tr key={r.id}><td>{r.on}</td><td className="num">{r.amount}</td><td>{r.how}{r.reversed ? " (reversed)" : ""}</td></tr>)}</tbody>
+            </table>
+          </TableWrap>
+        ) : <p>No payments for shares have been recorded yet.</p>}
+      </section>
       {transfers.length ? (
         <section className="stack" aria-labelledby="transfers-heading">
           <h2 id="transfers-heading">Transfers</h2>

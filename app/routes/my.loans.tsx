@@ -13,6 +13,9 @@ import { CardRepaymentSchema } from "~/schemas/lending";
 import { appUrl } from "~/utils/session.server";
 import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { ScheduleTable } from "~/components/lending/tables";
+import { HowToPay } from "~/components/treasury/how-to-pay";
+import { loanPaymentReference } from "~/domain/treasury/payments-in";
+import { payingDetails } from "~/models/treasury/payments-in.server";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { borrowersOfMember } from "~/models/borrowers.server";
 import { getLoan, portfolioLoans } from "~/models/loans.server";
@@ -42,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const d = await loanPageData(db, ctx.organisation.id, loan, today);
     loans.push({ loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments: d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount })) });
   }
-  return { linked: !!ctx.memberId, loans, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")), submissionKey: newSubmissionKey() };
+  return { linked: !!ctx.memberId, loans, paying: loans.length ? await payingDetails(db, ctx.organisation.id) : null, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")), submissionKey: newSubmissionKey() };
 }
 
 /** Paying by card: send the borrower to Stripe; the repayment is recorded by the signed webhook. */
@@ -82,7 +85,7 @@ function CardRepaymentForm({ loanId, submissionKey, suggested }: { loanId: strin
 }
 
 export default function MyLoans() {
-  const { linked, loans, cards, howTo, submissionKey } = useLoaderData<typeof loader>();
+  const { linked, loans, paying, cards, howTo, submissionKey } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
   return (
     <>
@@ -97,6 +100,7 @@ export default function MyLoans() {
             <Stat label="Lent" value={loan.principal} hint={`${loan.rate}% a year, APR ${loan.apr}%`} />
             <Stat label="Payments" value={arrears.dpd > 0 ? `${arrears.dpd} days late` : loan.status === "active" ? "Up to date" : loan.status.replace("_", " ")} hint={arrears.dpd > 0 ? `${arrears.overdue} overdue: please talk to us if things are hard.` : undefined} />
           </div>
+          {loan.status === "active" ? <HowToPay details={paying} reference={loanPaymentReference(loan.reference)} what={`loan ${loan.reference}`} headingLevel={3} /> : null}
           {loan.status === "active" ? (
             <>
               <h3>Pay by card</h3>

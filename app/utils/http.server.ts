@@ -111,6 +111,7 @@ export const UPLOADS: readonly { path: RegExp; maxFileBytes: number }[] = [
   { path: /^\/import\/?$/, maxFileBytes: 50 * MB },
   { path: /^\/procurement\/[^/]+\/?$/, maxFileBytes: 20 * MB },
   { path: /^\/documents\/upload\/?$/, maxFileBytes: 5 * MB },
+  { path: /^\/treasury\/accounts\/[^/]+\/?$/, maxFileBytes: 20 * MB },
 ];
 const PUBLIC_POSTS = /^\/(login|forgot-password|join\/[^/]+|reset-password\/[^/]+|invitation\/[^/]+)\/?$/;
 

@@ -21,6 +21,7 @@ import * as m0022 from "./0022_candidate_affiliation";
 import * as m0023 from "./0023_calendars";
 import * as m0024 from "./0024_unpaid_installments_index";
 import * as m0025 from "./0025_journeys";
+import * as m0026 from "./0026_bank_statements";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "0023_calendars": m0023,
   "0024_unpaid_installments_index": m0024,
   "0025_journeys": m0025,
+  "0026_bank_statements": m0026,
 };

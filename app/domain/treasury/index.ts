@@ -1,0 +1,53 @@
+import { createHash } from "node:crypto";
+import { parseCamtStatement, looksLikeCamt } from "./camt";
+import { parseCsvStatement } from "./csv";
+import type { CsvMapping } from "./layouts";
+import { looksLikeOfx, parseOfxStatement } from "./ofx";
+import { decodeStatement, formatOf, type StatementError, type StatementFormat, type StatementLine } from "./statement";
+
+export type { StatementLine, StatementError, StatementFormat } from "./statement";
+
+export type StatementFileParse =
+  | { ok: true; format: StatementFormat; layout: string; lines: StatementLine[]; currency: string; accountId?: string }
+  | { ok: false; format: StatementFormat; errors: StatementError[]; needsMapping?: { rows: string[][]; firstLine: number } };
+
+/** Which format a statement file is, from its content: OFX/QFX, CAMT.053 XML, or else CSV. */
+export function statementFormat(text: string): StatementFormat {
+  if (looksLikeOfx(text)) return "ofx";
+  if (looksLikeCamt(text) || /^\s*<\?xml/.test(text)) return "camt053";
+  return "csv";
+}
+
+/** Any statement file to lines, all or nothing. `mapping`: the bank account's remembered CSV column mapping. */
+export function parseStatementFile(bytes: Uint8Array, opts: { currency: string; mapping?: CsvMapping | null }): StatementFileParse {
+  const text = decodeStatement(bytes);
+  switch (statementFormat(text)) {
+    case "ofx":
+      return parseOfxStatement(text, opts);
+    case "camt053":
+      return parseCamtStatement(text, opts);
+    case "csv":
+      return parseCsvStatement(text, opts);
+  }
+}
+
+/**
+ * Each line's identity on its bank account, for "never imported twice": the
+ * bank's own reference where it gives one, else a hash of what the line
+ * says (date, amount, description, payer, reference, balance) and how many
+ * identical lines came before it in the file, so two genuine identical
+ * payments on one day are two lines, and the same two in an overlapping
+ * file are recognised as already there.
+ */
+export function lineIdentities(lines: readonly StatementLine[]): string[] {
+  const seen = new Map<string, number>();
+  return lines.map((l) => {
+    if (l.bankReference) return `ref:${l.bankReference}`;
+    const content = [l.date, l.amountMinor.toString(), l.description, l.payerName ?? "", l.reference ?? "", l.balanceMinor?.toString() ?? ""].join("\u001f");
+    const n = (seen.get(content) ?? 0) + 1;
+    seen.set(content, n);
+    return `hash:${createHash("sha256").update(`${content}\u001f${n}`).digest("hex")}`;
+  });
+}
+
+export { formatOf };

@@ -1,0 +1,60 @@
+import type { ColumnType, Generated } from "kysely";
+import type { CreatedAt, DateOnly } from "../schema";
+
+export interface BankAccountsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  bank_name: Generated<string>;
+  account_holder: Generated<string>;
+  sort_code: string | null;
+  account_number: string | null;
+  iban: string | null;
+  bic: string | null;
+  currency: string;
+  payments_in: Generated<boolean>;
+  csv_mapping: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface StatementImportsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  bank_account_id: string;
+  filename: string;
+  format: "csv" | "ofx" | "camt053";
+  layout: string;
+  content_hash: string;
+  lines_in_file: number;
+  lines_new: number;
+  lines_existing: number;
+  first_date: DateOnly | null;
+  last_date: DateOnly | null;
+  imported_by: string | null;
+  imported_at: CreatedAt;
+}
+
+export interface StatementLinesTable {
+  id: ColumnType<bigint, never, never>;
+  organisation_id: string;
+  bank_account_id: string;
+  import_id: string;
+  line_number: number;
+  booked_on: DateOnly;
+  amount_minor: bigint;
+  currency: string;
+  description: Generated<string>;
+  payer_name: string | null;
+  reference: string | null;
+  bank_reference: string | null;
+  balance_minor: bigint | null;
+  identity: string;
+  created_at: CreatedAt;
+}
+
+export interface TreasuryTables {
+  bank_accounts: BankAccountsTable;
+  statement_imports: StatementImportsTable;
+  statement_lines: StatementLinesTable;
+}
