@@ -20,6 +20,7 @@ import * as m0019 from "./0019_ballots_at_rest";
 import * as m0022 from "./0022_candidate_affiliation";
 import * as m0023 from "./0023_calendars";
 import * as m0025 from "./0025_journeys";
+import * as m0027 from "./0027_journal";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "0022_candidate_affiliation": m0022,
   "0023_calendars": m0023,
   "0025_journeys": m0025,
+  "0027_journal": m0027,
 };

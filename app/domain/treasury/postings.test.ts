@@ -11,7 +11,7 @@ function net(lines: readonly Line[]) {
 const sum = (lines: readonly Line[], side: "debit" | "credit") => lines.reduce((s, l) => s + l[side], 0n);
 
 const share = (kind: ShareKind, method = "bank_transfer", amount = 2500n): MoneyEvent => ({ source: "share_transaction", kind, amount, method, reference: "" });
-const loan = (kind: LoanKind, parts: { amount: bigint; principal?: bigint; interest?: bigint; fees?: bigint; method?: string | null }): MoneyEvent => ({
+const loan = (kind: LoanKind | "reversal", parts: { amount: bigint; principal?: bigint; interest?: bigint; fees?: bigint; method?: string | null }): MoneyEvent => ({
   source: "loan_transaction", kind, loanReference: 7, amount: parts.amount, principal: parts.principal ?? 0n, interest: parts.interest ?? 0n, fees: parts.fees ?? 0n, method: parts.method ?? null,
 });
 
