@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   "meetings:read": "See meetings, motions and results",
   "ballots:cast": "Vote",
   "impact:read": "See the community wealth dashboard",
+  "books:view": "See the books: trial balance, chart of accounts, locked periods",
+  "books:export": "Map the chart of accounts and export the journal (which locks the period)",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -44,17 +46,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [
     ...READ_ALL,
     "register:read", "register:write", "organisation:manage", "users:manage", "audit:read",
-    "shares:read", "shares:write", "loans:read", "meetings:manage", "impact:read",
+    "shares:read", "shares:write", "loans:read", "meetings:manage", "impact:read", "books:view", "books:export",
   ],
   secretary: [
     ...READ_ALL,
     "register:read", "register:write", "organisation:manage", "users:manage",
-    "shares:read", "shares:write", "meetings:manage", "impact:read",
+    "shares:read", "shares:write", "meetings:manage", "impact:read", "books:view", "books:export",
   ],
   loan_officer: [...READ_ALL, "loans:read", "loans:write", "impact:read"],
   credit_committee: [...READ_ALL, "loans:read", "loans:approve"],
   board: [...READ_ALL, "register:read", "shares:read", "shares:govern", "loans:read", "loans:govern", "audit:read", "impact:read"],
-  auditor: [...READ_ALL, "register:read", "shares:read", "loans:read", "audit:read", "impact:read"],
+  auditor: [...READ_ALL, "register:read", "shares:read", "loans:read", "audit:read", "impact:read", "books:view"],
   member: [...READ_ALL, "self:write", "ballots:cast"],
 };
 

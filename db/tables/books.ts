@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { CreatedAt, DateOnly } from "../schema";
 
 /** Table types for the books (see db/migrations/0027_journal.ts). */
 type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
@@ -41,7 +41,7 @@ export interface PeriodLocksTable {
   period_from: DateOnly;
   locked_through: DateOnly;
   format: string;
-  exported_at: Generated<Timestamp>;
+  exported_at: Generated<Date>;
   exported_by: string | null;
 }
 
