@@ -104,7 +104,7 @@ export default function Books() {
             <tbody>
               {d.rows.map((r) => (
                 <tr key={r.code}>
-                  <th scope="row">{r.code} {r.name}{r.externalCode ? ` (${r.externalCode})` : ""}</th>
+                  <th scope="row">{`${r.code} ${r.name}${r.externalCode ? ` (${r.externalCode})` : ""}`}</th>
                   <td className="num">{r.opening.debit}</td><td className="num">{r.opening.credit}</td>
                   <td className="num">{r.debits}</td><td className="num">{r.credits}</td>
                   <td className="num">{r.closing.debit}</td><td className="num">{r.closing.credit}</td>
@@ -156,7 +156,7 @@ export default function Books() {
               <tbody>
                 {d.chart.map((a, i) => (
                   <tr key={a.code}>
-                    <th scope="row">{a.code} {a.name}<input type="hidden" name={`accounts[${i}].code`} value={a.code} /></th>
+                    <th scope="row">{`${a.code} ${a.name}`}<input type="hidden" name={`accounts[${i}].code`} value={a.code} /></th>
                     <td>{a.type}</td>
                     <td>{a.holds}</td>
                     <td>{d.canExport ? <input aria-label={`Code for ${a.name}`} name={`accounts[${i}].externalCode`} defaultValue={a.externalCode} maxLength={40} /> : a.externalCode}</td>
