@@ -10,6 +10,7 @@ import { parse } from "csv-parse/sync";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS } from "~/domain/treasury/postings";
+import { JOB_KINDS } from "~/jobs.server";
 import { createInterestPreview, approveInterestRun, postInterestRun } from "~/models/interest.server";
 import { verifyLedger } from "~/models/ledger-verify.server";
 import { loanTransactions, recordRepayment, reversePayout, reverseRepayment, writeOffLoan } from "~/models/loans.server";
@@ -20,6 +21,7 @@ import { exportJournal } from "~/models/treasury/journal-export.server";
 import { chartOfAccounts, lockedThrough, postJournal, trialBalance, unbalancedEntries, updateChartMapping } from "~/models/treasury/journal.server";
 import { payDueWithdrawals, requestWithdrawal } from "~/models/withdrawals.server";
 import type { Database } from "~/utils/db.server";
+import { enqueueJob, getJob, runNextJob } from "~/utils/jobs.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { testDb, usingPostgres } from "../db";
 import { makeLoan } from "../fixtures/lending";
@@ -231,5 +233,18 @@ describe("the books", () => {
     expect(Math.min(a.posted, b.posted)).toBe(0);
     expect(await unbalancedEntries(db, org.id)).toEqual([]);
     if (usingPostgres()) expect(Math.max(a.posted, b.posted)).toBeGreaterThan(10);
+  });
+
+  it("the daily job posts the journal from the ledgers", async () => {
+    const { org, user, cls } = await setupClass(db);
+    const member = await makeMember(db, org.id, { name: "Jo Job", on: "2025-06-01" });
+    await buy(org.id, user.id, member.id, cls.id, 40, "2026-05-05", "cash");
+    // Put the job first in the shared queue (other tests' organisations have jobs too).
+    const id = (await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, runAt: new Date("2000-01-01T00:00:00Z"), uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:test` }))!;
+    for (let i = 0; i < 50 && (await getJob(db, org.id, id))?.status !== "done"; i++) await runNextJob(db);
+    expect(await getJob(db, org.id, id)).toMatchObject({ status: "done", message: "1 journal entry posted from the ledgers" });
+    const tb = await trialBalance(db, org.id, "2026-05-31");
+    expect(balanceOf(tb, ACCOUNTS.bank)).toBe(4_000n);
+    expect(balanceOf(tb, ACCOUNTS.shareCapital)).toBe(-4_000n);
   });
 });
