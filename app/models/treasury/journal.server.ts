@@ -90,6 +90,16 @@ export async function periodLocks(db: Executor, organisationId: string) {
  * rescans them per row makes the run quadratic. The small sources (interest
  * lines, card payments) use the anti-join. */
 
+async function countOf(db: Executor, table: "share_transactions" | "loan_transactions", organisationId: string) {
+  const r = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).where("organisation_id", "=", organisationId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+async function entriesOf(db: Executor, organisationId: string, kind: SourceKind) {
+  const r = await db.selectFrom("journal_entries").select((eb) => eb.fn.countAll<string>().as("n")).where("organisation_id", "=", organisationId).where("source_kind", "=", kind).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 async function postedOf(db: Executor, organisationId: string, kind: SourceKind, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await db
@@ -222,7 +232,10 @@ export function postJournal(db: Executor, organisationId: string): Promise<{ pos
     await ensureChart(trx, organisationId);
     const locked = await lockedThrough(trx, organisationId);
     let posted = 0;
-    for (const [kind, read] of [["share_transaction", shareEvents], ["loan_transaction", loanEvents]] as const) {
+    for (const [kind, read, table] of [["share_transaction", shareEvents, "share_transactions"], ["loan_transaction", loanEvents, "loan_transactions"]] as const) {
+      // Every entry of a kind has its own ledger row and ledger rows are never deleted (append-only):
+      // as many entries as rows means every row is posted, and the ledger need not be read.
+      if ((await countOf(trx, table, organisationId)) === (await entriesOf(trx, organisationId, kind))) continue;
       let after = 0n;
       for (;;) {
         const batch = await read(trx, organisationId, after);
