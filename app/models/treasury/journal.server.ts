@@ -117,12 +117,13 @@ const notPosted = (kind: SourceKind, idExpr: ReturnType<typeof sql>) =>
 
 interface ShareRow { id: string; kind: ShareKind | "reversal"; amount: string; method: string; reference: string; on_date: string; o_kind: ShareKind | null; o_method: string | null }
 
-async function shareEvents(db: Executor, organisationId: string, after: bigint): Promise<SourceEvent[]> {
+async function shareEvents(db: Executor, organisationId: string, after: bigint, unpostedOnly?: SourceKind): Promise<SourceEvent[]> {
   const { rows } = await sql<ShareRow>`
     SELECT t.id::text AS id, t.kind, t.amount::text AS amount, t.method, t.reference, t.effective_on::text AS on_date, o.kind AS o_kind, o.method AS o_method
       FROM share_transactions t
       LEFT JOIN share_transactions o ON o.organisation_id = t.organisation_id AND o.id = t.reverses_id
      WHERE t.organisation_id = ${organisationId} AND t.id > ${after}
+       ${unpostedOnly ? sql`AND ${notPosted(unpostedOnly, sql`t.id::text`)}` : sql``}
      ORDER BY t.id LIMIT ${BATCH}`.execute(db);
   return rows.map((r) => ({
     sourceKind: "share_transaction",
@@ -134,7 +135,7 @@ async function shareEvents(db: Executor, organisationId: string, after: bigint):
 
 interface LoanRow { id: string; kind: LoanKind | "reversal"; amount: string; principal: string; interest: string; fees: string; method: string | null; on_date: string; reference: number; o_kind: LoanKind | null; o_method: string | null }
 
-async function loanEvents(db: Executor, organisationId: string, after: bigint): Promise<SourceEvent[]> {
+async function loanEvents(db: Executor, organisationId: string, after: bigint, unpostedOnly?: SourceKind): Promise<SourceEvent[]> {
   const { rows } = await sql<LoanRow>`
     SELECT t.id::text AS id, t.kind, t.amount::text AS amount, t.principal_part::text AS principal, t.interest_part::text AS interest, t.fees_part::text AS fees,
            t.method, t.on_date::text AS on_date, l.reference, o.kind AS o_kind, o.method AS o_method
@@ -142,6 +143,7 @@ async function loanEvents(db: Executor, organisationId: string, after: bigint): 
       JOIN loans l ON l.organisation_id = t.organisation_id AND l.id = t.loan_id
       LEFT JOIN loan_transactions o ON o.organisation_id = t.organisation_id AND o.id = t.reverses_id
      WHERE t.organisation_id = ${organisationId} AND t.id > ${after}
+       ${unpostedOnly ? sql`AND ${notPosted(unpostedOnly, sql`t.id::text`)}` : sql``}
      ORDER BY t.id LIMIT ${BATCH}`.execute(db);
   return rows.map((r) => ({
     sourceKind: "loan_transaction",
@@ -235,7 +237,14 @@ export function postJournal(db: Executor, organisationId: string): Promise<{ pos
     for (const [kind, read, table] of [["share_transaction", shareEvents, "share_transactions"], ["loan_transaction", loanEvents, "loan_transactions"]] as const) {
       // Every entry of a kind has its own ledger row and ledger rows are never deleted (append-only):
       // as many entries as rows means every row is posted, and the ledger need not be read.
-      if ((await countOf(trx, table, organisationId)) === (await entriesOf(trx, organisationId, kind))) continue;
+      const rows = await countOf(trx, table, organisationId);
+      const entries = await entriesOf(trx, organisationId, kind);
+      if (rows === entries) continue;
+      if (entries > 0 && rows - entries <= BATCH) {
+        // A few new rows in a journal already posted (its statistics known): one anti-join finds them.
+        posted += await store(trx, organisationId, await read(trx, organisationId, 0n, kind), locked);
+        continue;
+      }
       let after = 0n;
       for (;;) {
         const batch = await read(trx, organisationId, after);
@@ -246,6 +255,9 @@ export function postJournal(db: Executor, organisationId: string): Promise<{ pos
         if (batch.length < BATCH) break;
       }
     }
+    // After a large run, refresh the journal's statistics (ANALYZE counts this transaction's own rows), so
+    // the next run's anti-join is planned on the journal as it is, not as the empty table it was.
+    if (posted > 20_000) await sql`ANALYZE journal_entries`.execute(trx);
     posted += await store(trx, organisationId, await interestCashEvents(trx, organisationId), locked);
     posted += await store(trx, organisationId, await cardEvents(trx, organisationId), locked);
     return { posted };
