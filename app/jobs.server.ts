@@ -5,16 +5,22 @@
 import { dateInZone } from "~/domain/today";
 import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/card-refunds.server";
 import { ageLoans } from "~/models/loans.server";
+import { postJournal } from "~/models/treasury/journal.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal" } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
   await db.transaction().execute((trx) => ageLoans(trx, job.organisationId, asAt));
   await progress(100, `Arrears aged as at ${asAt}`);
+});
+
+registerJob(JOB_KINDS.postJournal, async ({ db, job, progress }) => {
+  const { posted } = await postJournal(db, job.organisationId);
+  await progress(100, `${posted} journal entr${posted === 1 ? "y" : "ies"} posted from the ledgers`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
@@ -42,5 +48,6 @@ export async function scheduleDailyJobs(db: Database, now: Date) {
       payload: { asAt: today },
       uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${today}`,
     });
+    await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
   }
 }

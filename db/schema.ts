@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
 import type { FormSubmissionsTable } from "./tables/form-submissions";
 import type { AuthTables } from "./tables/auth";
+import type { BooksTables } from "./tables/books";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
@@ -183,7 +184,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables, BooksTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "impact:read": "See the community wealth dashboard",
   "treasury:read": "See the bank accounts and imported bank statements",
   "treasury:manage": "Add bank accounts, import bank statements, set the details members pay to",
+  "books:view": "See the books: trial balance, chart of accounts, locked periods",
+  "books:export": "Map the chart of accounts and export the journal (which locks the period)",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -47,18 +49,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...READ_ALL,
     "register:read", "register:write", "organisation:manage", "users:manage", "audit:read",
     "shares:read", "shares:write", "loans:read", "meetings:manage", "impact:read",
-    "treasury:read", "treasury:manage",
+    "treasury:read", "treasury:manage", "books:view", "books:export",
   ],
   secretary: [
     ...READ_ALL,
     "register:read", "register:write", "organisation:manage", "users:manage",
     "shares:read", "shares:write", "meetings:manage", "impact:read",
-    "treasury:read", "treasury:manage",
+    "treasury:read", "treasury:manage", "books:view", "books:export",
   ],
   loan_officer: [...READ_ALL, "loans:read", "loans:write", "impact:read", "treasury:read"],
   credit_committee: [...READ_ALL, "loans:read", "loans:approve"],
   board: [...READ_ALL, "register:read", "shares:read", "shares:govern", "loans:read", "loans:govern", "audit:read", "impact:read", "treasury:read"],
-  auditor: [...READ_ALL, "register:read", "shares:read", "loans:read", "audit:read", "impact:read", "treasury:read"],
+  auditor: [...READ_ALL, "register:read", "shares:read", "loans:read", "audit:read", "impact:read", "treasury:read", "books:view"],
   member: [...READ_ALL, "self:write", "ballots:cast"],
 };
 

@@ -17,6 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/meetings", label: "Meetings & votes", permission: "meetings:read" },
   { to: "/loans", label: "Lending", permission: "loans:read" },
   { to: "/treasury", label: "Bank", permission: "treasury:read" },
+  { to: "/books", label: "Books", permission: "books:view" },
   { to: "/impact", label: "Community wealth", permission: "impact:read" },
   { to: "/impact/summary", label: "Our impact", permission: "self:read", unless: "impact:read" },
   { to: "/users", label: "People & roles", permission: "users:manage" },

@@ -19,6 +19,7 @@ import { organisationToday } from "../../app/models/organisations.server";
 import { enqueueJob, getJob, runNextJob } from "../../app/utils/jobs.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { withServer } from "./server";
+import type { Database } from "../../app/utils/db.server";
 import type { BenchRow, BenchSection } from "./types";
 
 const LOANS = 100_000;
@@ -48,6 +49,30 @@ function termsList(count: number): LoanTerms[] {
 
 const ms = (t0: number) => performance.now() - t0;
 
+/**
+ * The bench's 100,000-loan book (also used by scripts/bench/books.ts): an
+ * organisation of its own with 100,000 loans of 12 installments each, loan
+ * k having paid its first (k mod 13) installments.
+ */
+export async function seedLoanBook(db: Database) {
+  const org = await makeOrganisation(db, { name: "Bench community bank", legalForm: "community-bank" });
+  await sql`INSERT INTO borrowers (organisation_id, legal_name, legal_form, sic_code) VALUES (${org.id}, 'Bench borrower', 'company', '10710')`.execute(db);
+  await sql`INSERT INTO loan_products (organisation_id, name, amortization, interest_method, annual_rate, min_rate, max_rate, min_principal, max_principal, min_term, max_term, frequency, days_in_year, days_in_month)
+            VALUES (${org.id}, 'Bench product', 'equal-principal', 'declining', 12, 0, 36, 100, 100000000, 1, 120, 'monthly', '360', '30')`.execute(db);
+  await sql`INSERT INTO loans (organisation_id, reference, borrower_id, product_id, principal, annual_rate, terms, apr, disbursed_on, status)
+            SELECT ${org.id}, g, b.id, p.id, 1200000, 12, '{}'::jsonb, '12.7', DATE '2025-11-01' + (g % 300), 'active'
+            FROM generate_series(1, ${LOANS}) g,
+                 (SELECT id FROM borrowers WHERE organisation_id = ${org.id}) b,
+                 (SELECT id FROM loan_products WHERE organisation_id = ${org.id}) p`.execute(db);
+  // Loan k has paid its first (k mod 13) installments: a spread of current, late and very late loans.
+  await sql`INSERT INTO loan_installments (organisation_id, loan_id, n, due_on, principal, interest, paid_principal, paid_interest)
+            SELECT l.organisation_id, l.id, n, (l.disbursed_on + make_interval(months => n))::date, 100000, 1000,
+                   CASE WHEN n <= l.reference % 13 THEN 100000 ELSE 0 END, CASE WHEN n <= l.reference % 13 THEN 1000 ELSE 0 END
+            FROM loans l, generate_series(1, ${INSTALLMENTS}) n
+            WHERE l.organisation_id = ${org.id}`.execute(db);
+  return org;
+}
+
 export const bench: BenchSection = async (ctx) => {
   const rows: BenchRow[] = [];
 
@@ -65,22 +90,8 @@ export const bench: BenchSection = async (ctx) => {
   rows.push({ figure: "10,000 loan schedules generated", target: "< 1 s", measured: `${(scheduleMs / 1000).toFixed(3)} s`, pass: scheduleMs < 1000, database: "in memory", note: `${schedules.reduce((s, x) => s + x.installments.length, 0)} installments` });
 
   ctx.log(`lending: generating ${LOANS.toLocaleString("en-GB")} loans with ${INSTALLMENTS} installments each…`);
-  const org = await makeOrganisation(ctx.db, { name: "Bench community bank", legalForm: "community-bank" });
   const seedStart = performance.now();
-  await sql`INSERT INTO borrowers (organisation_id, legal_name, legal_form, sic_code) VALUES (${org.id}, 'Bench borrower', 'company', '10710')`.execute(ctx.db);
-  await sql`INSERT INTO loan_products (organisation_id, name, amortization, interest_method, annual_rate, min_rate, max_rate, min_principal, max_principal, min_term, max_term, frequency, days_in_year, days_in_month)
-            VALUES (${org.id}, 'Bench product', 'equal-principal', 'declining', 12, 0, 36, 100, 100000000, 1, 120, 'monthly', '360', '30')`.execute(ctx.db);
-  await sql`INSERT INTO loans (organisation_id, reference, borrower_id, product_id, principal, annual_rate, terms, apr, disbursed_on, status)
-            SELECT ${org.id}, g, b.id, p.id, 1200000, 12, '{}'::jsonb, '12.7', DATE '2025-11-01' + (g % 300), 'active'
-            FROM generate_series(1, ${LOANS}) g,
-                 (SELECT id FROM borrowers WHERE organisation_id = ${org.id}) b,
-                 (SELECT id FROM loan_products WHERE organisation_id = ${org.id}) p`.execute(ctx.db);
-  // Loan k has paid its first (k mod 13) installments: a spread of current, late and very late loans.
-  await sql`INSERT INTO loan_installments (organisation_id, loan_id, n, due_on, principal, interest, paid_principal, paid_interest)
-            SELECT l.organisation_id, l.id, n, (l.disbursed_on + make_interval(months => n))::date, 100000, 1000,
-                   CASE WHEN n <= l.reference % 13 THEN 100000 ELSE 0 END, CASE WHEN n <= l.reference % 13 THEN 1000 ELSE 0 END
-            FROM loans l, generate_series(1, ${INSTALLMENTS}) n
-            WHERE l.organisation_id = ${org.id}`.execute(ctx.db);
+  const org = await seedLoanBook(ctx.db);
 
   const officer = await makeUser(ctx.db, { organisationId: org.id, roles: ["loan_officer"], password: OFFICER_PASSWORD });
   await seedLedger(ctx, org.id, officer.id);
