@@ -3,8 +3,8 @@
  * (app/utils/jobs.server.ts) runs them; this module says what they are.
  */
 import { dateInZone } from "~/domain/today";
-import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/card-refunds.server";
-import { ageLoans } from "~/models/loans.server";
+import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/payments/card-refunds.server";
+import { ageLoans } from "~/models/lending/loans.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";

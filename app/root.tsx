@@ -17,7 +17,7 @@ import {
 import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { organisationsOfUser } from "~/models/auth.server";
+import { organisationsOfUser } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";

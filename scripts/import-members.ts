@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { getDb } from "../app/utils/db.server";
-import { importMembers } from "../app/models/import.server";
-import { getOrganisationBySlug } from "../app/models/organisations.server";
+import { importMembers } from "../app/models/shares/members-import.server";
+import { getOrganisationBySlug } from "../app/models/core/organisations.server";
 import { dateInZone } from "../app/domain/today";
 
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {

@@ -5,7 +5,7 @@
  * embedded database, like audit:verify.
  */
 import { getDb, type Executor } from "../app/utils/db.server";
-import { verifyLedger } from "../app/models/ledger-verify.server";
+import { verifyLedger } from "../app/models/core/ledger-verify.server";
 
 export async function verifyAllLedgers(db: Executor, out: (line: string) => void = console.log): Promise<number> {
   const orgs = await db.selectFrom("organisations").select(["id", "slug"]).orderBy("slug").execute();

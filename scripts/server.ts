@@ -29,7 +29,7 @@ import { ballotBox } from "../app/utils/ballot-box.server";
 import { servedOverHttps } from "../app/utils/session.server";
 import { logger, requestStore, type RequestFields } from "../app/utils/logger.server";
 import { readiness } from "../app/utils/health.server";
-import { pruneExpired } from "../app/models/retention.server";
+import { pruneExpired } from "../app/models/core/retention.server";
 import { createMetrics, metricsAuthorised } from "../app/utils/metrics.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -33,3 +33,6 @@ export function describeCardPayment(p: CardPaymentState): string {
   if (p.status === "pending") return "Waiting for the card payment";
   return `Not taken: ${why}`;
 }
+
+/** What became of one Stripe webhook event: the dispatcher records it beside the stored event. */
+export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "refused";

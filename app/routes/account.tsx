@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { createSession, setPassword } from "~/models/auth.server";
+import { createSession, setPassword } from "~/models/core/auth.server";
 import { ChangePasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

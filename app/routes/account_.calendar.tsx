@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Flash, PageHead } from "~/components/ui";
-import { calendarFeedCreated, renewCalendarFeed, stopCalendarFeed } from "~/models/calendar.server";
+import { calendarFeedCreated, renewCalendarFeed, stopCalendarFeed } from "~/models/governance/calendars.server";
 import { CalendarFeedSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import * as clock from "~/utils/clock.server";

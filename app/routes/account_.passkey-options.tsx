@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { passkeyRegistrationOptions } from "~/models/passkeys.server";
+import { passkeyRegistrationOptions } from "~/models/core/passkeys.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { appUrl, requireUser } from "~/utils/session.server";

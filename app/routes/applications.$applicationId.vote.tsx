@@ -7,8 +7,9 @@ import { FormErrors, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { plainRate } from "~/domain/lending/terms";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { APPLICATION_STATUS_LABEL, castVote, getApplication } from "~/models/lending.server";
+import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { APPLICATION_STATUS_LABEL, getApplication } from "~/models/lending/applications.server";
+import { castCommitteeVote } from "~/models/lending/committee.server";
 import { VoteSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -33,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseForm(await readForm(request), { schema: VoteSchema });
   if (submission.status !== "success") return submission.reply();
   try {
-    await db.transaction().execute((trx) => castVote(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value));
+    await db.transaction().execute((trx) => castCommitteeVote(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value));
   } catch (e) {
     if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
     throw e;

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { listAuditEvents, verifyAuditChain } from "~/models/audit.server";
+import { listAuditEvents, verifyAuditChain } from "~/models/core/audit.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/utils/session.server";

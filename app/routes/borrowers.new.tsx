@@ -5,7 +5,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createBorrower, LendingRefusal } from "~/models/borrowers.server";
+import { createBorrower, LendingRefusal } from "~/models/lending/borrowers.server";
 import { BORROWER_LEGAL_FORMS, BorrowerSchema, OWNERSHIP } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

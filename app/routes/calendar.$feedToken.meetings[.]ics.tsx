@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { subDays } from "date-fns";
 import { meetingsCalendar } from "~/domain/voting/calendar";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
-import { calendarFeedUser, feedMeetings } from "~/models/calendar.server";
+import { calendarFeedUser, feedMeetings } from "~/models/governance/calendars.server";
 import type { RouteAccess } from "~/utils/access";
 import { calendarResponse } from "~/utils/calendar.server";
 import { getDb } from "~/utils/db.server";

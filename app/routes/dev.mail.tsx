@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PageHead } from "~/components/ui";
-import { recentEmails } from "~/models/email.server";
+import { recentEmails } from "~/models/core/outbox.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { devToolsEnabled, env } from "~/utils/env.server";

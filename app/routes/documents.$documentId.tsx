@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDocument, servedContentType } from "~/models/loan-documents.server";
+import { getDocument, servedContentType } from "~/models/lending/loan-documents.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { addDocument } from "~/models/loan-documents.server";
+import { addDocument } from "~/models/lending/loan-documents.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";

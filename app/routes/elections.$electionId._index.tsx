@@ -6,7 +6,7 @@ import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { FormErrors } from "~/components/forms";
 import { TableWrap } from "~/components/ui";
-import { motionView } from "~/models/meetings.view.server";
+import { motionView } from "~/models/governance/meeting-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";

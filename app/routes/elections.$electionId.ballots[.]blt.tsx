@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { exportBlt } from "~/models/elections.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
+import { exportBlt } from "~/models/governance/elections.server";
+import { GovernanceError } from "~/models/governance/governance-error.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHead, TableWrap } from "~/components/ui";
-import { countSheetRows } from "~/models/elections.server";
-import { getMotion, getResult } from "~/models/meetings.server";
+import { countSheetRows } from "~/models/governance/elections.server";
+import { getMotion, getResult } from "~/models/governance/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

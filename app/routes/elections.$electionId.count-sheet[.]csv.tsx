@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { countSheetRows } from "~/models/elections.server";
-import { getMotion, getResult } from "~/models/meetings.server";
+import { countSheetRows } from "~/models/governance/elections.server";
+import { getMotion, getResult } from "~/models/governance/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";

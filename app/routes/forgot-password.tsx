@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash } from "~/components/ui";
-import { requestPasswordReset } from "~/models/auth.server";
+import { requestPasswordReset } from "~/models/core/auth.server";
 import { ForgotPasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -4,7 +4,7 @@ import { BarChartWithTable, FigureHead, pct, poundsTick } from "~/components/imp
 import { LineChartWithTable } from "~/components/charts";
 import { displayMoney, parseMoney } from "~/domain/money";
 import { Flash, PageHead, Stat } from "~/components/ui";
-import { impactDashboard, ImpactUnavailable } from "~/models/impact.server";
+import { impactDashboard, ImpactUnavailable } from "~/models/impact/impact-figures.server";
 import { AsAtSchema } from "~/schemas/impact";
 import { resolveAsAt } from "~/domain/as-at";
 import type { RouteAccess } from "~/utils/access";

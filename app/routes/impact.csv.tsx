@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { impactDashboard, ImpactUnavailable } from "~/models/impact.server";
+import { impactDashboard, ImpactUnavailable } from "~/models/impact/impact-figures.server";
 import { FigureSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, TextAreaField } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { parseLocalArea } from "~/domain/postcode";
-import { getImpactSettings, saveImpactSettings } from "~/models/procurement.server";
+import { getImpactSettings, saveImpactSettings } from "~/models/impact/procurement.server";
 import { ImpactSettingsSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
-import { acceptInvitation, findValidInvitation } from "~/models/auth.server";
+import { acceptInvitation, findValidInvitation } from "~/models/core/auth.server";
 import { AcceptInvitationSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

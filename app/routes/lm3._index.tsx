@@ -7,7 +7,7 @@ import { Field, FormErrors, SelectField, TextAreaField } from "~/components/form
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { parseSurveyCsv } from "~/domain/impact/csv";
 import { displayMoney, parseMoney } from "~/domain/money";
-import { calculateLm3, listLm3Studies, saveLm3Study, type Lm3StudyInput } from "~/models/lm3.server";
+import { calculateLm3, listLm3Studies, saveLm3Study, type Lm3StudyInput } from "~/models/impact/lm3.server";
 import { Lm3Schema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { scheduleCsvRows } from "~/models/loans-view.server";
+import { scheduleCsvRows } from "~/models/lending/loan-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { formatMinor } from "~/domain/money";
-import { portfolioLoans } from "~/models/loans.server";
+import { portfolioLoans } from "~/models/lending/loans.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Flash } from "~/components/ui";
 import { clockTime } from "~/domain/throttle";
 import { Field, FormErrors } from "~/components/forms";
-import { attemptLogin, invalidateSession } from "~/models/auth.server";
+import { attemptLogin, invalidateSession } from "~/models/core/auth.server";
 import { LoginSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

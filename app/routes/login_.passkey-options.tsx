@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { passkeyLoginOptions } from "~/models/passkeys.server";
-import { findLoginChallenge } from "~/models/two-factor.server";
+import { passkeyLoginOptions } from "~/models/core/passkeys.server";
+import { findLoginChallenge } from "~/models/core/two-factor.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { hashToken } from "~/utils/tokens.server";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { invalidateAllSessions, invalidateSession } from "~/models/auth.server";
+import { invalidateAllSessions, invalidateSession } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { clearSessionCookie, requireUser } from "~/utils/session.server";

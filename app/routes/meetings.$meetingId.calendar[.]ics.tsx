@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { meetingsCalendar } from "~/domain/voting/calendar";
-import { meetingForCalendar } from "~/models/calendar.server";
+import { meetingForCalendar } from "~/models/governance/calendars.server";
 import type { RouteAccess } from "~/utils/access";
 import { calendarResponse } from "~/utils/calendar.server";
 import { getDb } from "~/utils/db.server";

@@ -5,7 +5,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createElection } from "~/models/meetings.server";
+import { createElection } from "~/models/governance/meetings.server";
 import { ELECTION_KINDS, ElectionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";

@@ -4,10 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { CHOICE_LABEL } from "~/components/governance/labels";
 import { allErrors, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { listMotions } from "~/models/meetings.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
-import { getOrganisation } from "~/models/organisations.server";
-import { appointProxy, proxiesForMember, revokeProxy } from "~/models/proxies.server";
+import { listMotions } from "~/models/governance/meetings.server";
+import { GovernanceError } from "~/models/governance/governance-error.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { appointProxy, proxiesForMember, revokeProxy } from "~/models/governance/proxies.server";
 import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/utils/governance.server";

@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { listAuditEvents } from "~/models/audit.server";
-import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/members.server";
+import { listAuditEvents } from "~/models/core/audit.server";
+import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/shares/members.server";
 import { MEMBER_STATUSES, MemberStatusSchema } from "~/schemas/member";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Pagination, PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { searchMembers } from "~/models/members.server";
+import { searchMembers } from "~/models/shares/members.server";
 import { MEMBER_STATUSES } from "~/schemas/member";
 import { pageParams } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";

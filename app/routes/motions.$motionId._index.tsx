@@ -5,7 +5,7 @@ import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
 import { allErrors, FormErrors } from "~/components/forms";
-import { motionView } from "~/models/meetings.view.server";
+import { motionView } from "~/models/governance/meeting-views.server";
 import { CHOICES } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { certifiedResultRows } from "~/models/meetings.certificate.server";
+import { certifiedResultRows } from "~/models/governance/result-certificates.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getMember } from "~/models/members.server";
-import { memberStatement, statementPdf } from "~/models/shares-statement.server";
+import { getMember } from "~/models/shares/members.server";
+import { shareStatement, shareStatementPdf } from "~/models/shares/share-statements.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { pdfResponse } from "~/utils/pdf.server";
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
   if (!member) throw new Response("Not found", { status: 404 });
-  const s = await memberStatement(db, ctx.organisation.id, member.id, parsed.data.year);
-  const pdf = await statementPdf(s, { organisation: ctx.organisation.name, name: member.name, number: member.member_number }, ctx.organisation.currency);
+  const s = await shareStatement(db, ctx.organisation.id, member.id, parsed.data.year);
+  const pdf = await shareStatementPdf(s, { organisation: ctx.organisation.name, name: member.name, number: member.member_number }, ctx.organisation.currency);
   return pdfResponse(`statement-${parsed.data.year}.pdf`, pdf, "inline");
 }

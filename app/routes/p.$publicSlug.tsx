@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ImpactHeadlineStats } from "~/components/impact/headlines";
 import { PageHead } from "~/components/ui";
-import { impactHeadlines, publicOrganisation } from "~/models/impact.server";
+import { impactHeadlines, publicOrganisation } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import * as clock from "~/utils/clock.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { formatMinor } from "~/domain/money";
-import { getOrganisation } from "~/models/organisations.server";
-import { getAnchor, getImpactSettings, procurementReport } from "~/models/procurement.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { getAnchor, getImpactSettings, procurementReport } from "~/models/impact/procurement.server";
 import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { motionHref } from "~/components/governance/labels";
 import { PageHead } from "~/components/ui";
-import { checkReceipt } from "~/models/ballots.server";
+import { checkReceipt } from "~/models/governance/ballots.server";
 import { ReceiptSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

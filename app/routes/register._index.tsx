@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { resolveAsAt } from "~/domain/as-at";
 import { displayMoney } from "~/domain/money";
-import { registerBatch } from "~/models/register.server";
+import { registerBatch } from "~/models/shares/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

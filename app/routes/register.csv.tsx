@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { formatMinor } from "~/domain/money";
-import { REGISTER_CSV_HEADER, registerCsvCells, registerRows } from "~/models/register.server";
+import { REGISTER_CSV_HEADER, registerCsvCells, registerRows } from "~/models/shares/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, csvStream } from "~/utils/csv.server";

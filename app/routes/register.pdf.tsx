@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { displayMoney } from "~/domain/money";
-import { registerRows } from "~/models/register.server";
+import { registerRows } from "~/models/shares/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { annualFigures, annualLines } from "~/models/impact.server";
+import { annualFigures, annualLines } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";

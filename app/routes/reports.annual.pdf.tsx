@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { annualFigures, annualLines, annualNotEndedNote } from "~/models/impact.server";
+import { annualFigures, annualLines, annualNotEndedNote } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { yearEndParam } from "~/utils/params.server";

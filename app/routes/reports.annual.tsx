@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FigureHead } from "~/components/impact/chart";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { annualFigures, annualLines, annualNotEndedNote, defaultYearEnd } from "~/models/impact.server";
+import { annualFigures, annualLines, annualNotEndedNote, defaultYearEnd } from "~/models/impact/impact-figures.server";
 import { YearSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { statementPdf } from "~/models/impact-statements-pdf.server";
-import { memberStatement } from "~/models/impact-statements.server";
+import { impactStatementPdf } from "~/models/impact/impact-statement-pdf.server";
+import { memberImpactStatement } from "~/models/impact/impact-statements.server";
 import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   if (!uuid.safeParse(params.statementMemberId).success) throw new Response("No such member", { status: 404 });
   const yearEnd = yearEndParam(request, clock.today(ctx.organisation));
-  const statement = await memberStatement(await getDb(), ctx.organisation.id, params.statementMemberId!, yearEnd);
+  const statement = await memberImpactStatement(await getDb(), ctx.organisation.id, params.statementMemberId!, yearEnd);
   if (!statement) throw new Response("No such member", { status: 404 });
-  return pdfResponse(`statement-${statement.member.member_number}-${yearEnd}.pdf`, await statementPdf(statement, ctx.organisation));
+  return pdfResponse(`statement-${statement.member.member_number}-${yearEnd}.pdf`, await impactStatementPdf(statement, ctx.organisation));
 }

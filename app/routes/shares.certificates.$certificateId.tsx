@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { certificatePdf } from "~/models/certificates.server";
-import { getCertificate } from "~/models/shares.server";
+import { certificatePdf } from "~/models/shares/certificates.server";
+import { getCertificate } from "~/models/shares/share-classes-and-holdings.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/utils/params.server";

@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ShareClassForm } from "~/components/shares/class-form";
 import { PageHead } from "~/components/ui";
 import { displayMoney, formatMinor } from "~/domain/money";
-import { DuplicateClassName, getShareClass, updateShareClass } from "~/models/shares.server";
+import { DuplicateClassName, getShareClass, updateShareClass } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { ShareClassForm } from "~/components/shares/class-form";
 import { PageHead } from "~/components/ui";
-import { createShareClass, DuplicateClassName } from "~/models/shares.server";
+import { createShareClass, DuplicateClassName } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

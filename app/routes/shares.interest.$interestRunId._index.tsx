@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { newSubmissionKey } from "~/models/form-submissions.server";
+import { newSubmissionKey } from "~/models/core/form-submissions.server";
 import { displayMoney } from "~/domain/money";
-import { approveInterestRun, getInterestRun } from "~/models/interest.server";
+import { approveInterestRun, getInterestRun } from "~/models/shares/interest-runs.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { interestRunExists, postInterestRun } from "~/models/interest.server";
+import { interestRunExists, postInterestRun } from "~/models/shares/interest-runs.server";
 import { z } from "zod";
 import { isoDate, keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
-import { once } from "~/models/form-submissions.server";
+import { once } from "~/models/core/form-submissions.server";
 import { parseForm } from "~/utils/forms.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

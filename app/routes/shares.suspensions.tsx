@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { listShareClasses } from "~/models/shares.server";
-import { endSuspension, listSuspensions, suspendWithdrawals } from "~/models/withdrawals.server";
+import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
+import { endSuspension, listSuspensions, suspendWithdrawals } from "~/models/shares/withdrawals.server";
 import { EndSuspensionSchema, SuspensionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";

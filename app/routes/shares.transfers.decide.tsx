@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { decideTransfer } from "~/models/shares-transfers.server";
+import { decideTransfer } from "~/models/shares/transfers.server";
 import { TransferDecisionSchema } from "~/schemas/shares";
 import { keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
-import { once } from "~/models/form-submissions.server";
+import { once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { switchOrganisation } from "~/models/auth.server";
+import { switchOrganisation } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requireUser, safeRedirect } from "~/utils/session.server";

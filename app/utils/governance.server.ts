@@ -1,9 +1,9 @@
 import { redirect } from "@remix-run/node";
 import type { z } from "zod";
-import { castSessionBallots, castVote, type BallotInput, type SessionBallot } from "~/models/ballots.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
-import { getMeeting } from "~/models/meetings.server";
-import { motionView } from "~/models/meetings.view.server";
+import { castSessionBallots, castVote, type BallotInput, type SessionBallot } from "~/models/governance/ballots.server";
+import { GovernanceError } from "~/models/governance/governance-error.server";
+import { getMeeting } from "~/models/governance/meetings.server";
+import { motionView } from "~/models/governance/meeting-views.server";
 import { rolesWith, type Permission } from "~/domain/permissions";
 import { RankingSchema, VoteSchema } from "~/schemas/governance";
 import { getDb, type Database } from "~/utils/db.server";

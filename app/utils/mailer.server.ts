@@ -1,5 +1,5 @@
 import type { Database } from "./db.server";
-import { deliverDueEmails, type OutgoingMail } from "~/models/email.server";
+import { deliverDueEmails, type OutgoingMail } from "~/models/core/outbox.server";
 
 /**
  * The outbox's way out: SMTP through nodemailer (loaded on first use, like

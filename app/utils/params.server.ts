@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { defaultYearEnd } from "~/models/impact.server";
+import { defaultYearEnd } from "~/models/impact/impact-figures.server";
 import { uuid } from "~/schemas/common";
 import { YearSchema } from "~/schemas/impact";
 

@@ -1,8 +1,8 @@
 import { data, redirect } from "@remix-run/node";
 import { noteRequestUser } from "./logger.server";
 import { permissionsFor, rolesWith, ROLE_LABELS, type Permission } from "~/domain/permissions";
-import { createSession, validateSessionToken, type SessionContext } from "~/models/auth.server";
-import { createLoginChallenge, hasSecondFactor } from "~/models/two-factor.server";
+import { createSession, validateSessionToken, type SessionContext } from "~/models/core/auth.server";
+import { createLoginChallenge, hasSecondFactor } from "~/models/core/two-factor.server";
 import { getDb } from "./db.server";
 import { env } from "./env.server";
 

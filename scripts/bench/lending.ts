@@ -13,7 +13,7 @@ import { sql } from "kysely";
 import { generateSchedules, type LoanTerms } from "../../app/domain/lending/schedule";
 import { portfolioArrears } from "../../app/domain/lending/arrears";
 import { toDay } from "../../app/domain/lending/dates";
-import { portfolioArrearsInDb } from "../../app/models/loans.server";
+import { portfolioArrearsInDb } from "../../app/models/lending/loans.server";
 import { makeOrganisation } from "../../db/factories";
 import type { BenchRow, BenchSection } from "./types";
 

@@ -7,10 +7,10 @@
 import { sql } from "kysely";
 import { formatMinor } from "../../app/domain/money";
 import { dateInZone, DEFAULT_TIME_ZONE } from "../../app/domain/today";
-import { importMembers } from "../../app/models/import.server";
-import { REGISTER_CSV_HEADER, registerBatch, registerCsvCells, registerRows } from "../../app/models/register.server";
-import { createShareClass, holdingsLedgerMismatches } from "../../app/models/shares.server";
-import { createOrganisation } from "../../app/models/organisations.server";
+import { importMembers } from "../../app/models/shares/members-import.server";
+import { REGISTER_CSV_HEADER, registerBatch, registerCsvCells, registerRows } from "../../app/models/shares/register.server";
+import { createShareClass, holdingsLedgerMismatches } from "../../app/models/shares/share-classes-and-holdings.server";
+import { createOrganisation } from "../../app/models/core/organisations.server";
 import { ShareClassSchema } from "../../app/schemas/shares";
 import { csvLine } from "../../app/utils/csv.server";
 import type { BenchRow, BenchSection } from "./types";

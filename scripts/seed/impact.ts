@@ -7,8 +7,8 @@
  */
 import { allocate } from "../../app/domain/money";
 import type { SupplierSpendRow } from "../../app/domain/impact/procurement";
-import { saveLm3Study } from "../../app/models/lm3.server";
-import { createAnchor, recordSpendUpload, saveImpactSettings } from "../../app/models/procurement.server";
+import { saveLm3Study } from "../../app/models/impact/lm3.server";
+import { createAnchor, recordSpendUpload, saveImpactSettings } from "../../app/models/impact/procurement.server";
 import type { SeedContext } from "./context";
 
 const LANCASHIRE = ["PR", "BB", "FY", "LA"];

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "~/models/auth.server";
-import { approveInterestRun, createInterestPreview, getInterestRun } from "~/models/interest.server";
-import { createMeeting, createMotion, openMotion } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
-import { holdingsLedgerMismatches } from "~/models/shares.server";
+import { createSession } from "~/models/core/auth.server";
+import { approveInterestRun, createInterestPreview, getInterestRun } from "~/models/shares/interest-runs.server";
+import { createMeeting, createMotion, openMotion } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { holdingsLedgerMismatches } from "~/models/shares/share-classes-and-holdings.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
@@ -137,7 +137,7 @@ describe("SIGKILL during a members import", () => {
 describe("SIGKILL during an interest run", () => {
   it("posts a run completely or not at all, and once", async () => {
     const { org, user, cls } = await setupClass(db, { name: "Interest Shares", interestRate: "3" });
-    const { recordPurchase } = await import("~/models/shares.server");
+    const { recordPurchase } = await import("~/models/shares/share-classes-and-holdings.server");
     for (let i = 0; i < 400; i++) {
       const m = await makeMember(db, org.id, { name: `Saver ${i}`, on: "2024-01-02" });
       const r = await db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: user.id, memberId: m.id, classId: cls.id, shares: 100 + i, on: "2024-01-02", method: "cash" }));

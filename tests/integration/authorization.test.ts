@@ -8,7 +8,7 @@
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsFor, ROLES, type Role } from "~/domain/permissions";
-import { createSession } from "~/models/auth.server";
+import { createSession } from "~/models/core/auth.server";
 import type { AccessRule } from "~/utils/access";
 import type { Database } from "~/utils/db.server";
 import { loadBuild } from "../../scripts/server";

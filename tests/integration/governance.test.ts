@@ -1,11 +1,11 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { castVote, checkReceipt, turnout } from "~/models/ballots.server";
-import { changeMemberStatus } from "~/models/members.server";
-import { closeMotion, createMeeting, createMotion, getResult, openMotion, recordHandCount } from "~/models/meetings.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
-import { appointProxy, castProxyVote, revokeProxy } from "~/models/proxies.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { castVote, checkReceipt, turnout } from "~/models/governance/ballots.server";
+import { changeMemberStatus } from "~/models/shares/members.server";
+import { closeMotion, createMeeting, createMotion, getResult, openMotion, recordHandCount } from "~/models/governance/meetings.server";
+import { GovernanceError } from "~/models/governance/governance-error.server";
+import { appointProxy, castProxyVote, revokeProxy } from "~/models/governance/proxies.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";

@@ -1,14 +1,14 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
-import { recordAudit, verifyAuditChain } from "~/models/audit.server";
+import { recordAudit, verifyAuditChain } from "~/models/core/audit.server";
 import {
   changeMemberStatus, countMembersByStatus, createMember, DuplicateMemberNumber, getMember, memberStatusHistory, searchMembers, updateMemberDetails,
-} from "~/models/members.server";
-import { updateOrganisationSettings, getOrganisation } from "~/models/organisations.server";
+} from "~/models/shares/members.server";
+import { updateOrganisationSettings, getOrganisation } from "~/models/core/organisations.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { BorrowerSchema } from "~/schemas/lending";
-import { createBorrower } from "~/models/borrowers.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
 import { testDb } from "../db";
 
 let db: Database;
