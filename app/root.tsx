@@ -22,7 +22,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
 import { useNonce, useRequestId } from "~/utils/nonce";
-import { getRequestContext } from "~/utils/session.server";
+import { getRequestContext } from "~/web/session.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

@@ -1,6 +1,6 @@
 /**
  * `npm run ledger:verify`: checks every organisation's money invariants
- * (app/models/ledger-verify.server.ts) and names the first broken row of
+ * (app/models/core/ledger-verify.server.ts) and names the first broken row of
  * each. Exit code 1 if any is broken. Runs against DATABASE_URL, or the
  * embedded database, like audit:verify.
  */

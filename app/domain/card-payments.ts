@@ -1,7 +1,7 @@
 /**
  * Where a card payment stands, in the words a member reads on their page.
  * A payment that was paid but could not be applied is refunded by a
- * background job (app/models/card-refunds.server.ts).
+ * background job (app/models/payments/card-refunds.server.ts).
  */
 export interface CardPaymentState {
   status: "pending" | "paid" | "failed";

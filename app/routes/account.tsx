@@ -10,7 +10,7 @@ import { createSession, setPassword } from "~/models/core/auth.server";
 import { ChangePasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requireUser, sessionCookie } from "~/utils/session.server";
+import { requireUser, sessionCookie } from "~/web/session.server";
 import { verifyPassword } from "~/utils/tokens.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 

@@ -7,7 +7,7 @@ import type { RouteAccess } from "~/utils/access";
 import * as clock from "~/utils/clock.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { appUrl, requireUser } from "~/utils/session.server";
+import { appUrl, requireUser } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
 export const meta: MetaFunction = () => [{ title: "Calendar feed · Co-op Register" }];

@@ -12,7 +12,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { qrCodeDataUrl } from "~/utils/qr.server";
-import { appUrl, requireUser } from "~/utils/session.server";
+import { appUrl, requireUser } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
 export const meta: MetaFunction = () => [{ title: "Two-factor log-in · Co-op Register" }];

@@ -13,7 +13,7 @@ import { castCommitteeVote } from "~/models/lending/committee.server";
 import { VoteSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:approve", action: "loans:approve" };

@@ -6,7 +6,7 @@ import { plainRate } from "~/domain/lending/terms";
 import { APPLICATION_STATUS_LABEL, listLoanApplications } from "~/models/lending/applications.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Loan applications · Co-op Register" }];

@@ -4,7 +4,7 @@ import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { listAuditEvents, verifyAuditChain } from "~/models/core/audit.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "audit:read" };
 export const meta: MetaFunction = () => [{ title: "Audit trail · Co-op Register" }];

@@ -8,7 +8,7 @@ import { loanListRow } from "~/models/lending/loan-views.server";
 import { BORROWER_LEGAL_FORMS, OWNERSHIP } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read" };

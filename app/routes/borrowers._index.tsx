@@ -5,7 +5,7 @@ import { listBorrowers } from "~/models/lending/borrowers.server";
 import { BORROWER_LEGAL_FORMS } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Borrowers · Co-op Register" }];

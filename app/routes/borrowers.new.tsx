@@ -9,7 +9,7 @@ import { createBorrower, LendingRefusal } from "~/models/lending/borrowers.serve
 import { BORROWER_LEGAL_FORMS, BorrowerSchema, OWNERSHIP } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };

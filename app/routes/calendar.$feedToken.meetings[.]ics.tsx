@@ -6,7 +6,7 @@ import { calendarFeedUser, feedMeetings } from "~/models/governance/calendars.se
 import type { RouteAccess } from "~/utils/access";
 import { calendarResponse } from "~/utils/calendar.server";
 import { getDb } from "~/utils/db.server";
-import { appUrl } from "~/utils/session.server";
+import { appUrl } from "~/web/session.server";
 
 // The feed is fetched by calendar programs, which carry no session: its
 // unguessable address (a token kept hashed) is the credential.

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/components/governance/labels";
+import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/domain/voting/labels";
 import { RankedBallot } from "~/components/governance/ranked-ballot";
 import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
@@ -9,9 +9,9 @@ import { TableWrap } from "~/components/ui";
 import { motionView } from "~/models/governance/meeting-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
-import { BALLOT_FORMS, castVoteFromForm } from "~/utils/governance.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Election"} · Co-op Register` }];
@@ -73,7 +73,7 @@ export default function ElectionPage() {
             <p className="alert info">You are not on the list of members eligible to vote in this election.</p>
           ) : (
             <Form method="post" className="stack" reloadDocument>
-              {/* A full-page post, so the ballot box answers it (app/utils/ballot-box.server.ts); the receipt page is a fresh load. */}
+              {/* A full-page post, so the ballot box answers it (server/ballot-box.ts); the receipt page is a fresh load. */}
               <FormErrors errors={formErrors} />
               <p>
                 {mode === "rank"

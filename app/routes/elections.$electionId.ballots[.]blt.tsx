@@ -3,8 +3,8 @@ import { exportBlt } from "~/models/governance/elections.server";
 import { GovernanceError } from "~/models/governance/governance-error.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 

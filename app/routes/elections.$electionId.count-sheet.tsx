@@ -6,8 +6,8 @@ import { getMotion, getResult } from "~/models/governance/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 export const meta: MetaFunction = () => [{ title: "Count sheet · Co-op Register" }];

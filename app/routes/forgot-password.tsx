@@ -9,7 +9,7 @@ import { ForgotPasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { clockTime } from "~/domain/throttle";
-import { appUrl, clientIp } from "~/utils/session.server";
+import { appUrl, clientIp } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

@@ -9,7 +9,7 @@ import { AsAtSchema } from "~/schemas/impact";
 import { resolveAsAt } from "~/domain/as-at";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "impact:read" };

@@ -4,7 +4,7 @@ import { FigureSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { futureDateRefusal } from "~/domain/as-at";
 

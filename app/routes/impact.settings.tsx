@@ -9,7 +9,7 @@ import { getImpactSettings, saveImpactSettings } from "~/models/impact/procureme
 import { ImpactSettingsSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "organisation:manage", action: "organisation:manage" };

@@ -5,7 +5,7 @@ import { PageHead } from "~/components/ui";
 import { impactHeadlines } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read" };

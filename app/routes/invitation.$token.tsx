@@ -7,7 +7,7 @@ import { acceptInvitation, findValidInvitation } from "~/models/core/auth.server
 import { AcceptInvitationSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { startSessionOrChallenge } from "~/utils/session.server";
+import { startSessionOrChallenge } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

@@ -14,7 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
-import { clientIp } from "~/utils/session.server";
+import { clientIp } from "~/web/session.server";
 import { clockTime } from "~/domain/throttle";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

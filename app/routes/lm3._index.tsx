@@ -11,7 +11,7 @@ import { calculateLm3, listLm3Studies, saveLm3Study, type Lm3StudyInput } from "
 import { Lm3Schema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };

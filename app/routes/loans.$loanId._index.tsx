@@ -17,7 +17,7 @@ import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/lending/loan-documents.server";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { openWriteOffProposal } from "~/models/lending/write-offs.server";
 import * as clock from "~/utils/clock.server";

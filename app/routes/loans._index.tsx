@@ -11,7 +11,7 @@ import { arrearsSnapshots, installmentsDue, portfolioLoans } from "~/models/lend
 import { loanListRow } from "~/models/lending/loan-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read" };

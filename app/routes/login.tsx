@@ -10,7 +10,7 @@ import { attemptLogin, invalidateSession } from "~/models/core/auth.server";
 import { LoginSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, clientIp, getRequestContext, safeRedirect, startSessionOrChallenge } from "~/utils/session.server";
+import { appUrl, clientIp, getRequestContext, safeRedirect, startSessionOrChallenge } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

@@ -12,7 +12,7 @@ import { PasskeyAnswerSchema, SecondFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { appUrl, challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/utils/session.server";
+import { appUrl, challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/web/session.server";
 import { countPasskeys } from "~/models/core/passkeys.server";
 
 /* Public: the password was right, but there is no session yet; the challenge cookie is the proof. */

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { invalidateAllSessions, invalidateSession } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { clearSessionCookie, requireUser } from "~/utils/session.server";
+import { clearSessionCookie, requireUser } from "~/web/session.server";
 import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "signed-in" };

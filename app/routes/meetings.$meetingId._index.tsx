@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
+import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { nonEmptyLines } from "~/domain/text";
@@ -12,8 +12,8 @@ import { getOrganisation } from "~/models/core/organisations.server";
 import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { emailMeetingNotice, meetingNotice } from "~/models/governance/voting-mail.server";
-import { requireMeeting } from "~/utils/governance.server";
-import { appUrl } from "~/utils/session.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
+import { appUrl } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 

@@ -4,8 +4,8 @@ import { meetingForCalendar } from "~/models/governance/calendars.server";
 import type { RouteAccess } from "~/utils/access";
 import { calendarResponse } from "~/utils/calendar.server";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 

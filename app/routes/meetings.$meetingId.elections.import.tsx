@@ -10,7 +10,7 @@ import { importBlt } from "~/models/governance/elections.server";
 import { GovernanceError } from "~/models/governance/governance-error.server";
 import { BltImportSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };

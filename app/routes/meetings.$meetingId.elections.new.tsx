@@ -8,7 +8,7 @@ import { PageHead } from "~/components/ui";
 import { createElection } from "~/models/governance/meetings.server";
 import { ELECTION_KINDS, ElectionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };

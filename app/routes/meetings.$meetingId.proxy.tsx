@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { CHOICE_LABEL } from "~/components/governance/labels";
+import { CHOICE_LABEL } from "~/domain/voting/labels";
 import { allErrors, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { listMotions } from "~/models/governance/meetings.server";
@@ -10,7 +10,7 @@ import { getOrganisation } from "~/models/core/organisations.server";
 import { appointProxy, proxiesForMember, revokeProxy } from "~/models/governance/proxies.server";
 import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };

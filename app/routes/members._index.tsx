@@ -6,8 +6,8 @@ import { MEMBER_STATUSES } from "~/schemas/member";
 import { pageParams } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { queryParams } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { queryParams } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { z } from "zod";
 
 export const access: RouteAccess = { loader: "register:read" };

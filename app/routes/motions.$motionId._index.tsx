@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { MOTION_KIND_LABEL } from "~/components/governance/labels";
+import { MOTION_KIND_LABEL } from "~/domain/voting/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
@@ -9,9 +9,9 @@ import { motionView } from "~/models/governance/meeting-views.server";
 import { CHOICES } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
-import { BALLOT_FORMS, castVoteFromForm } from "~/utils/governance.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Motion"} · Co-op Register` }];
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /**
  * Casting a vote. Accepted votes are answered before Remix by the ballot box
- * (app/utils/ballot-box.server.ts), which checks and casts exactly as this
+ * (server/ballot-box.ts), which checks and casts exactly as this
  * does; this action answers the rest on the page (not allowed, refused,
  * invalid) and serves any caller that does not go through the server.
  */
@@ -64,7 +64,7 @@ export default function MotionPage() {
             <p className="alert info">You are not on the list of members eligible to vote on this motion (members admitted on {motion.record_date}).</p>
           ) : (
             <Form method="post" className="stack" reloadDocument>
-              {/* A full-page post, so the ballot box answers it (app/utils/ballot-box.server.ts); the receipt page is a fresh load. */}
+              {/* A full-page post, so the ballot box answers it (server/ballot-box.ts); the receipt page is a fresh load. */}
               <FormErrors errors={errors} />
               <fieldset className="vote-choices">
                 <legend>How do you vote on this resolution?</legend>

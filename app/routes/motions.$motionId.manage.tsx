@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { isElectionKind, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
+import { isElectionKind, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { Turnout } from "~/components/governance/results";
 import { Field, FormErrors } from "~/components/forms";
@@ -14,8 +14,8 @@ import { queueResultMail, queueVotingOpenedMail } from "~/models/governance/voti
 import { ManageMotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CHOICE_LABEL } from "~/components/governance/labels";
+import { CHOICE_LABEL } from "~/domain/voting/labels";
 import { allErrors, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { GovernanceError } from "~/models/governance/governance-error.server";
@@ -9,8 +9,8 @@ import { castProxyVote } from "~/models/governance/proxies.server";
 import { CHOICES, ProxyVoteSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };

@@ -3,8 +3,8 @@ import { certifiedResultRows } from "~/models/governance/result-certificates.ser
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { certifiedResultRows } from "~/models/governance/result-certificates.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
+import { idParam } from "~/web/params.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 

@@ -10,7 +10,7 @@ import { listTransfers } from "~/models/shares/transfers.server";
 import { memberSharesView } from "~/models/shares/share-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read" };

@@ -13,7 +13,7 @@ import { listShareClasses } from "~/models/shares/share-classes-and-holdings.ser
 import { BuySchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 

@@ -10,7 +10,7 @@ import { startCardRepayment } from "~/models/payments/loan-checkout.server";
 import { newSubmissionKey } from "~/models/core/form-submissions.server";
 import { keyed } from "~/schemas/common";
 import { CardRepaymentSchema } from "~/schemas/lending";
-import { appUrl } from "~/utils/session.server";
+import { appUrl } from "~/web/session.server";
 import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
@@ -19,7 +19,7 @@ import { getLoan, portfolioLoans } from "~/models/lending/loans.server";
 import { loanPageData } from "~/models/lending/loan-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 

@@ -4,7 +4,7 @@ import { shareStatement, shareStatementPdf } from "~/models/shares/share-stateme
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { pdfResponse } from "~/utils/pdf.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { z } from "zod";
 
 export const access: RouteAccess = { loader: "self:read" };

@@ -12,7 +12,7 @@ import { DuplicateSpendUpload, getAnchor, getImpactSettings, listUploads, procur
 import { SpendUploadSchema, WithdrawUploadSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { uuid } from "~/schemas/common";
 import { parseForm, readForm } from "~/utils/forms.server";
 

@@ -11,7 +11,7 @@ import { getOrganisation } from "~/models/core/organisations.server";
 import { ANCHOR_KINDS, AnchorSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import type { AnchorKind } from "../../db/tables/impact";
 import { parseForm, readForm } from "~/utils/forms.server";
 

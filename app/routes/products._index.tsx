@@ -12,7 +12,7 @@ import { getOrganisation } from "~/models/core/organisations.server";
 import { FREQUENCIES, ProductSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };

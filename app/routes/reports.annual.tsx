@@ -6,7 +6,7 @@ import { annualFigures, annualLines, annualNotEndedNote, defaultYearEnd } from "
 import { YearSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "impact:read" };

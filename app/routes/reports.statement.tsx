@@ -3,10 +3,10 @@ import { impactStatementPdf } from "~/models/impact/impact-statement-pdf.server"
 import { memberImpactStatement } from "~/models/impact/impact-statements.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { yearEndParam } from "~/utils/params.server";
+import { yearEndParam } from "~/web/params.server";
 import * as clock from "~/utils/clock.server";
 import { pdfResponse } from "~/utils/pdf.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "self:read" };
 

@@ -10,7 +10,7 @@ import { getOrganisation, updateOrganisationSettings } from "~/models/core/organ
 import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import type { LegalForm } from "../../db/schema";
 import { parseForm, readForm } from "~/utils/forms.server";
 

@@ -8,7 +8,7 @@ import * as clock from "~/utils/clock.server";
 import { classTotals, listShareClasses, recentTransactions } from "~/models/shares/share-classes-and-holdings.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
 export const meta: MetaFunction = () => [{ title: "Share capital · Co-op Register" }];

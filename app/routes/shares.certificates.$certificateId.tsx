@@ -3,9 +3,9 @@ import { certificatePdf } from "~/models/shares/certificates.server";
 import { getCertificate } from "~/models/shares/share-classes-and-holdings.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
+import { idParam } from "~/web/params.server";
 import { pdfResponse } from "~/utils/pdf.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
 

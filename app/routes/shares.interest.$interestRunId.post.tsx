@@ -8,8 +8,8 @@ import { parseForm } from "~/utils/forms.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { action: "shares:write" };

@@ -11,7 +11,7 @@ import { listShareClasses } from "~/models/shares/share-classes-and-holdings.ser
 import { InterestRunSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };

@@ -6,8 +6,8 @@ import { getMember, memberStatusHistory } from "~/models/shares/members.server";
 import { memberSharesView } from "~/models/shares/share-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "shares:read" };

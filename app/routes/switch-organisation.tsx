@@ -4,7 +4,7 @@ import { z } from "zod";
 import { switchOrganisation } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requireUser, safeRedirect } from "~/utils/session.server";
+import { requireUser, safeRedirect } from "~/web/session.server";
 import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { action: "signed-in" };

@@ -11,7 +11,7 @@ import { changeUserRoles, checkInvitation, listOrganisationUsers, pendingInvitat
 import { InviteSchema, RolesSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "users:manage", action: "users:manage" };

@@ -21,7 +21,7 @@ import { getOrganisation } from "../../app/models/core/organisations.server";
 import { setDb, type Database } from "../../app/utils/db.server";
 import { generateToken, hashToken } from "../../app/utils/tokens.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
-import { createHttpServer, loadBuild } from "../server";
+import { createHttpServer, loadBuild } from "../../server/server";
 import type { BenchContext, BenchRow, BenchSection } from "./types";
 
 const CLIENTS = 8;

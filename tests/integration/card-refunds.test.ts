@@ -6,7 +6,7 @@
  * runs, and the payer is told.
  */
 import { describe, expect, it } from "vitest";
-import { JOB_KINDS } from "~/jobs.server";
+import { JOB_KINDS } from "../../server/jobs";
 import { refundCardPayment } from "~/models/payments/card-refunds.server";
 import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { runNextJob } from "~/utils/jobs.server";

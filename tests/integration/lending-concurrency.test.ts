@@ -18,7 +18,7 @@ import { loanInstallments, payoffAmount, recordRepayment, writeOffLoan } from "~
 import { proposeWriteOff } from "~/models/lending/write-offs.server";
 import { organisationToday } from "~/models/core/organisations.server";
 import { formatMinor } from "~/domain/money";
-import { JOB_KINDS } from "~/jobs.server";
+import { JOB_KINDS } from "../../server/jobs";
 import { runNextJob } from "~/utils/jobs.server";
 import { simultaneously, statusCounts } from "../concurrency";
 import { makeLoan } from "../fixtures/lending";

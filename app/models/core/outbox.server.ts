@@ -5,7 +5,7 @@ import type { MailAttachment } from "../../../db/schema";
 /**
  * Mail is written to an outbox in the same transaction as the change it
  * reports, so a rolled-back change never sends a message. The server's
- * mailer (app/utils/mailer.server.ts) delivers it by SMTP when SMTP_URL is
+ * mailer (server/mailer.ts) delivers it by SMTP when SMTP_URL is
  * set; the /dev/mail page lists it in development.
  */
 export async function queueEmail(db: Executor, mail: { organisationId: string | null; to: string; subject: string; body: string; attachments?: MailAttachment[] }) {

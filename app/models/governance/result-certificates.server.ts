@@ -1,4 +1,4 @@
-import { CHOICE_LABEL, MOTION_KIND_LABEL } from "~/components/governance/labels";
+import { CHOICE_LABEL, MOTION_KIND_LABEL } from "~/domain/voting/labels";
 import type { Executor } from "~/utils/db.server";
 import { getMotion, getResult, listOptions } from "~/models/governance/meetings.server";
 import { getOrganisation } from "~/models/core/organisations.server";

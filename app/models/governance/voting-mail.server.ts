@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import { FORMAT_LABEL, MEETING_KIND_LABEL, motionHref } from "~/components/governance/labels";
+import { FORMAT_LABEL, MEETING_KIND_LABEL, motionHref } from "~/domain/voting/labels";
 import { nonEmptyLines } from "~/domain/text";
 import { resultSummary } from "~/domain/voting/resolutions";
 import type { Executor } from "~/utils/db.server";

@@ -192,7 +192,7 @@ export async function annualFigures(db: Executor, organisationId: string, reques
   };
 }
 
-/** The annual return lines; `figure` names the headline figure (headlines.server.ts) a line shows. */
+/** The annual return lines; `figure` names the headline figure (core/headline-figures.server.ts) a line shows. */
 export const ANNUAL_LINES: { key: keyof AnnualFigures; label: string; money: boolean; figure?: string }[] = [
   { key: "membersAtYearEnd", label: "Members at the year end", money: false, figure: "members" },
   { key: "membersJoined", label: "Members admitted in the year", money: false },

@@ -15,7 +15,7 @@ import type { WebhookOutcome } from "~/domain/card-payments";
  * A borrower repays by card through Stripe Checkout. As with shares, the
  * page only records a pending payment and sends the borrower to Stripe;
  * the repayment is recorded when Stripe's signed checkout.session.completed
- * arrives (processed once: see handleStripeEvent in payments.server.ts),
+ * arrives (processed once: see handleStripeEvent in payments/stripe-webhooks.server.ts),
  * allocated like any other repayment, with the card as its method.
  */
 export const LOAN_REPAYMENT_KIND = "loan-repayment";

@@ -18,19 +18,17 @@ import express from "express";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { Logger } from "pino";
 import { migrateToLatest } from "../db/migrate";
-import { getDb } from "../app/utils/db.server";
-import { databaseUnavailable, probeDatabase } from "../app/utils/db-health.server";
-import { startWorker } from "../app/utils/jobs.server";
-import { smtpSender, startMailer } from "../app/utils/mailer.server";
-import { scheduleDailyJobs } from "../app/jobs.server";
-import { env } from "../app/utils/env.server";
-import { BodyTooLargeError, clientAddress, bodyRefusal, checkRequestBody, closeAfterAnswer, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, requestBody, securityHeaders } from "../app/utils/http.server";
-import { ballotBox } from "../app/utils/ballot-box.server";
-import { servedOverHttps } from "../app/utils/session.server";
-import { logger, requestStore, type RequestFields } from "../app/utils/logger.server";
-import { readiness } from "../app/utils/health.server";
-import { pruneExpired } from "../app/models/core/retention.server";
-import { createMetrics, metricsAuthorised } from "../app/utils/metrics.server";
+import { getDb } from "~/utils/db.server";
+import { databaseUnavailable, probeDatabase } from "~/utils/db-health.server";
+import { smtpSender } from "./mailer";
+import { startScheduler } from "./scheduler";
+import { env } from "~/utils/env.server";
+import { BodyTooLargeError, clientAddress, bodyRefusal, checkRequestBody, closeAfterAnswer, isFormPost, isSameOriginRequest, newNonce, pathOf, readFormBody, requestBody, securityHeaders } from "~/utils/http.server";
+import { ballotBox } from "./ballot-box";
+import { servedOverHttps } from "~/web/session.server";
+import { logger, requestStore, type RequestFields } from "~/utils/logger.server";
+import { readiness } from "~/utils/health.server";
+import { createMetrics, metricsAuthorised } from "~/utils/metrics.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -307,26 +305,8 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
   const build = await loadBuild();
   const httpServer = createHttpServer(build, { secure: servedOverHttps(), trustProxy: settings.TRUST_PROXY, metricsToken: settings.METRICS_TOKEN });
   const port = opts.port ?? settings.PORT;
-  // Background jobs run in the server process (one worker; more servers share the queue safely).
-  const worker = startWorker(db, { onError: (err) => log.error({ err }, "job worker") });
-  // The outbox goes out by SMTP when SMTP_URL is set; without it mail waits in the outbox (listed at /dev/mail).
-  const stopMailer = settings.SMTP_URL ? startMailer(db, smtpSender(settings.SMTP_URL, settings.MAIL_FROM), { onError: (err) => log.error({ err }, "mailer") }) : () => {};
   if (!settings.SMTP_URL && settings.NODE_ENV === "production" && !opts.quiet) log.warn("SMTP_URL is not set: emails stay in the outbox and are not sent.");
-  // Each minute: organisations' days turn at their own midnights, and the
-  // jobs' unique keys make asking again a no-op.
-  const schedule = () => scheduleDailyJobs(db, new Date());
-  const scheduler = setInterval(() => void schedule().catch((err) => log.error({ err }, "scheduler")), 60_000);
-  scheduler.unref();
-  void schedule().catch((err) => log.error({ err }, "scheduler"));
-  // Each hour (and a minute after start): retention (README "Retention"). Deletes are idempotent, so several servers may all run it.
-  const prune = () =>
-    void pruneExpired(db).then(
-      (counts) => Object.values(counts).some((n) => n > 0) && log.info({ pruned: counts }, "retention"),
-      (err) => log.error({ err }, "retention"),
-    );
-  const pruner = setInterval(prune, 60 * 60_000);
-  pruner.unref();
-  setTimeout(prune, 60_000).unref();
+  const scheduler = startScheduler(db, { log, send: settings.SMTP_URL ? smtpSender(settings.SMTP_URL, settings.MAIL_FROM) : null });
   return new Promise((resolve) => {
     const server = httpServer.listen(port, settings.HOST, () => {
       const address = server.address();
@@ -346,12 +326,9 @@ export async function startServer(opts: { port?: number; quiet?: boolean } = {})
       stopping = true;
       log.info({ signal, graceSeconds: settings.SHUTDOWN_GRACE_SECONDS }, "stopping");
       setTimeout(() => process.exit(1), graceMs + 5000).unref();
-      clearInterval(scheduler);
-      clearInterval(pruner);
-      stopMailer();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
-      const job = await worker.drain(graceMs).catch((err) => {
+      const job = await scheduler.drain(graceMs).catch((err) => {
         log.error({ err }, "job worker at shutdown");
         return "error";
       });

@@ -1,10 +1,10 @@
 import { data, redirect } from "@remix-run/node";
-import { noteRequestUser } from "./logger.server";
+import { noteRequestUser } from "~/utils/logger.server";
 import { permissionsFor, rolesWith, ROLE_LABELS, type Permission } from "~/domain/permissions";
 import { createSession, validateSessionToken, type SessionContext } from "~/models/core/auth.server";
 import { createLoginChallenge, hasSecondFactor } from "~/models/core/two-factor.server";
-import { getDb } from "./db.server";
-import { env } from "./env.server";
+import { getDb } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 
 export const SESSION_COOKIE = "session";
 
@@ -136,7 +136,7 @@ export async function startSessionOrChallenge(userId: string, organisationId: st
 }
 
 export function clientIp(request: Request): string {
-  // Set by our own server (scripts/server.ts): the socket's address, or with TRUST_PROXY the one our proxy saw; never a client's header.
+  // Set by our own server (server/server.ts): the socket's address, or with TRUST_PROXY the one our proxy saw; never a client's header.
   return request.headers.get("x-client-ip") ?? "unknown";
 }
 

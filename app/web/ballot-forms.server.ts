@@ -7,10 +7,10 @@ import { motionView } from "~/models/governance/meeting-views.server";
 import { rolesWith, type Permission } from "~/domain/permissions";
 import { RankingSchema, VoteSchema } from "~/schemas/governance";
 import { getDb, type Database } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
-import { createBatcher } from "./batcher.server";
-import { parseForm } from "./forms.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { createBatcher } from "~/utils/batcher.server";
+import { parseForm } from "~/utils/forms.server";
 import { readForm } from "~/utils/forms.server";
 
 /**

@@ -1,5 +1,6 @@
-import type { Database } from "./db.server";
+import type { Database } from "~/utils/db.server";
 import { deliverDueEmails, type OutgoingMail } from "~/models/core/outbox.server";
+import { every } from "./scheduler";
 
 /**
  * The outbox's way out: SMTP through nodemailer (loaded on first use, like
@@ -14,27 +15,14 @@ export function smtpSender(smtpUrl: string, from: string): (mail: OutgoingMail) 
   };
 }
 
-/**
- * Delivers the outbox every `everyMs` (and at once), in rounds of up to 20
- * until nothing is due. Returns a function that stops it.
- */
+/** Delivers the outbox in rounds of up to 20 until nothing is due (more may be due than one round takes). */
+export async function deliverOutbox(db: Database, send: (mail: OutgoingMail) => Promise<void>) {
+  while ((await deliverDueEmails(db, send)).claimed > 0) {
+    // Another round.
+  }
+}
+
+/** The mailer on its own: delivers the outbox every `everyMs` (and at once). Returns a function that stops it. */
 export function startMailer(db: Database, send: (mail: OutgoingMail) => Promise<void>, opts: { everyMs?: number; onError?: (error: unknown) => void } = {}) {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      while ((await deliverDueEmails(db, send)).claimed > 0) {
-        // Another round: more may be due than one round takes.
-      }
-    } catch (error) {
-      opts.onError?.(error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.everyMs ?? 10_000);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return every(opts.everyMs ?? 10_000, () => deliverOutbox(db, send), { onError: opts.onError });
 }

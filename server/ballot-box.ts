@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isUuid } from "~/schemas/common";
-import { getDb } from "./db.server";
-import { BALLOT_FORMS, castFormBallot } from "./governance.server";
-import { isFormPost, pathOf, readFormBody } from "./http.server";
-import { sessionTokenFromCookies } from "./session.server";
+import { getDb } from "~/utils/db.server";
+import { BALLOT_FORMS, castFormBallot } from "~/web/ballot-forms.server";
+import { isFormPost, pathOf, readFormBody } from "~/utils/http.server";
+import { sessionTokenFromCookies } from "~/web/session.server";
 
 /*
  * The ballot box. When a general meeting opens a vote, most members vote in
