@@ -9,7 +9,6 @@ import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
 import { committeeOutcome, plainRate } from "~/domain/lending/terms";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
 import { APPLICATION_STATUS_LABEL, getApplication, offerSchedule, stepApplication } from "~/models/lending/applications.server";
 import { committeeSize, votesFor } from "~/models/lending/committee.server";
 import { getProduct } from "~/models/lending/products.server";
@@ -23,6 +22,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The officer's steps, each with the page's one-time key (a double click on "Pay out" pays out once). */
@@ -89,8 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(next);
   } catch (e) {
-    if (e instanceof LendingRefusal) return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }) };
-    throw e;
+    return { intent, result: replyRefusal(submission, e) };
   }
 }
 

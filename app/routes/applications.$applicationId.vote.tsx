@@ -7,7 +7,6 @@ import { FormErrors, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { plainRate } from "~/domain/lending/terms";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
 import { APPLICATION_STATUS_LABEL, getApplication } from "~/models/lending/applications.server";
 import { castCommitteeVote } from "~/models/lending/committee.server";
 import { VoteSchema } from "~/schemas/lending";
@@ -15,6 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:approve", action: "loans:approve" };
 export const meta: MetaFunction = () => [{ title: "Credit committee vote · Co-op Register" }];
@@ -36,8 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await db.transaction().execute((trx) => castCommitteeVote(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value));
   } catch (e) {
-    if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
-    throw e;
+    return replyRefusal(submission, e, "form");
   }
   return redirect(`/applications/${app.id}`);
 }

@@ -8,7 +8,6 @@ import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseMoney } from "~/domain/money";
 import type { Component } from "~/domain/lending/allocation";
 import { isoDate, keyed } from "~/schemas/common";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
 import { getLoan, recordRecovery, recordRepayment, reversePayout, reverseRepayment } from "~/models/lending/loans.server";
 import { loanPageData } from "~/models/lending/loan-views.server";
 import { LoanActionSchema } from "~/schemas/lending";
@@ -22,6 +21,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import { openWriteOffProposal } from "~/models/lending/write-offs.server";
 import * as clock from "~/utils/clock.server";
 import { resolveAsAt } from "~/domain/as-at";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The loan's money forms, each with its one-time key (a double click records once). */
@@ -77,10 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }));
     return { intent, result: submission.reply({ resetForm: true }), done };
   } catch (e) {
-    if (e instanceof LendingRefusal) {
-      return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }), done: null };
-    }
-    throw e;
+    return { intent, result: replyRefusal(submission, e), done: null };
   }
 }
 

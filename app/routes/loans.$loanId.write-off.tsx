@@ -6,7 +6,6 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { allErrors, Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
 import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/lending/loans.server";
 import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/lending/write-offs.server";
 import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
@@ -17,6 +16,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -68,8 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(next);
   } catch (e) {
-    if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
-    throw e;
+    return replyRefusal(submission, e, "form");
   }
 }
 

@@ -6,7 +6,7 @@ import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { nonEmptyLines } from "~/domain/text";
 import { checkNotice } from "~/domain/voting/notice";
-import { GovernanceError, listMotions, updateMinutes } from "~/models/governance/meetings.server";
+import { listMotions, updateMinutes } from "~/models/governance/meetings.server";
 import { listAppointments, revokeProxy } from "~/models/governance/proxies.server";
 import { getOrganisation } from "~/models/core/organisations.server";
 import { uuid } from "~/schemas/common";
@@ -16,6 +16,7 @@ import { requireMeeting } from "~/web/ballot-forms.server";
 import { appUrl } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
@@ -68,8 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       else await emailMeetingNotice(trx, ctx.user.id, ctx.organisation.id, meetingId, appUrl(request), clock.today(ctx.organisation));
     });
   } catch (error) {
-    if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), saved: null };
-    throw error;
+    return { result: replyRefusal(submission, error, "form"), saved: null };
   }
   return { result: submission.reply(), saved: SAVED[v.intent] };
 }

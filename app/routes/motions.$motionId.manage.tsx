@@ -8,7 +8,7 @@ import { useLiveTurnout } from "~/components/governance/live";
 import { Turnout } from "~/components/governance/results";
 import { Field, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { closeMotion, getHandCount, getMotion, GovernanceError, openMotion, recordHandCount } from "~/models/governance/meetings.server";
+import { closeMotion, getHandCount, getMotion, openMotion, recordHandCount } from "~/models/governance/meetings.server";
 import { turnout } from "~/models/governance/ballots.server";
 import { queueResultMail, queueVotingOpenedMail } from "~/models/governance/voting-mail.server";
 import { ManageMotionSchema } from "~/schemas/governance";
@@ -17,6 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Register" }];
@@ -55,8 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       } else await recordHandCount(trx, ctx.user.id, org, motion.id, v);
     });
   } catch (error) {
-    if (error instanceof GovernanceError) return submission.reply({ formErrors: [error.message] });
-    throw error;
+    return replyRefusal(submission, error, "form");
   }
   return submission.value.intent === "hands" ? redirect(`/motions/${motion.id}/manage?saved=hands`) : redirect(motionHref(motion));
 }

@@ -3,7 +3,6 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CHOICE_LABEL } from "~/domain/voting/labels";
 import { allErrors, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { GovernanceError } from "~/models/governance/governance-error.server";
 import { motionView } from "~/models/governance/meeting-views.server";
 import { castProxyVote } from "~/models/governance/proxies.server";
 import { CHOICES, ProxyVoteSchema } from "~/schemas/governance";
@@ -12,6 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Register" }];
@@ -36,8 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return { result: submission.reply({ resetForm: true }), receipt, appointer: submission.value.appointmentId };
   } catch (error) {
-    if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), receipt: null, appointer: null };
-    throw error;
+    return { result: replyRefusal(submission, error, "form"), receipt: null, appointer: null };
   }
 }
 

@@ -1,7 +1,6 @@
 import { redirect } from "@remix-run/node";
 import type { z } from "zod";
 import { castSessionBallots, castVote, type BallotInput, type SessionBallot } from "~/models/governance/ballots.server";
-import { GovernanceError } from "~/models/governance/governance-error.server";
 import { getMeeting } from "~/models/governance/meetings.server";
 import { motionView } from "~/models/governance/meeting-views.server";
 import { rolesWith, type Permission } from "~/domain/permissions";
@@ -12,6 +11,8 @@ import { requirePermission } from "~/web/session.server";
 import { createBatcher } from "~/utils/batcher.server";
 import { parseForm } from "~/utils/forms.server";
 import { readForm } from "~/utils/forms.server";
+import { Refusal } from "~/domain/refusal";
+import { orNotFound, replyRefusal } from "~/web/refusals.server";
 
 /**
  * For a meeting's pages: the signed-in user (who must have `permission`), the
@@ -22,8 +23,7 @@ export async function requireMeeting(request: Request, params: Readonly<Record<s
   const ctx = await requirePermission(request, permission);
   const db = await getDb();
   const meeting = await getMeeting(db, ctx.organisation.id, idParam(params, "meetingId"));
-  if (!meeting) throw new Response("Not found", { status: 404 });
-  return { ctx, db, meeting };
+  return { ctx, db, meeting: orNotFound(meeting) };
 }
 
 /** A ballot form: the section of the site its page is in, the schema of its post, and the ballot made of it. */
@@ -87,14 +87,14 @@ export async function castFormBallot(db: Database, voter: FormVoter, motionId: s
   try {
     return { submission, receiptPage: receiptPage(await castVote(db, { organisationId: voter.organisation.id, memberId: voter.memberId, ...ballot })), refusal: null };
   } catch (error) {
-    if (error instanceof GovernanceError) return { submission, receiptPage: null, refusal: error };
+    if (error instanceof Refusal) return { submission, receiptPage: null, refusal: error };
     throw error;
   }
 }
 
 /**
  * The action behind a ballot form. A motion that does not exist (or is not
- * this organisation's) is a 404; any other refusal goes back to the form as
+ * this organisation's) is a 404 (the refusal's code says so); any other refusal goes back to the form as
  * its error. The ballot box answers the accepted ballots before this runs.
  */
 export async function castVoteFromForm(
@@ -106,10 +106,7 @@ export async function castVoteFromForm(
   const db = await getDb();
   const cast = await castFormBallot(db, ctx, motionId, form, await readForm(request));
   if (cast.receiptPage) return redirect(cast.receiptPage);
-  if (cast.refusal) {
-    if (cast.refusal.message === "That motion does not exist.") throw new Response("Not found", { status: 404 });
-    return cast.submission.reply({ formErrors: [cast.refusal.message] });
-  }
-  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
+  if (cast.refusal) return replyRefusal(cast.submission, cast.refusal, "form");
+  orNotFound(await motionView(db, ctx.organisation.id, motionId, null));
   return cast.submission.reply();
 }

@@ -5,7 +5,8 @@
  * write-offs: write-off.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { createBorrower, LendingRefusal } from "~/models/lending/borrowers.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
+import { Refusal } from "~/domain/refusal";
 import { castCommitteeVote } from "../../app/models/lending/committee.server";
 import { createApplication, stepApplication } from "../../app/models/lending/applications.server";
 import { createProduct } from "../../app/models/lending/products.server";
@@ -80,7 +81,7 @@ describe("credit committee", () => {
     }
     for (const vote of ["approve", "decline"] as const) {
       const error = await castCommitteeVote(db, officer.id, org.id, app.id, { vote, comment: "mine" }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LendingRefusal);
+      expect(error).toBeInstanceOf(Refusal);
       expect((error as Error).message).toBe("You took this application as its loan officer, so recuse yourself and let the rest of the credit committee decide.");
     }
     expect((await castCommitteeVote(db, officer.id, org.id, app.id, { vote: "recuse", comment: "I took this application" })).status).toBe("pending");

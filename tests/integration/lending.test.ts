@@ -6,7 +6,8 @@
  * worked out by hand.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { LendingRefusal, createBorrower } from "~/models/lending/borrowers.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
+import { Refusal } from "~/domain/refusal";
 import { castCommitteeVote } from "../../app/models/lending/committee.server";
 import { createApplication, getApplication, offerSchedule, stepApplication } from "../../app/models/lending/applications.server";
 import { createProduct, getProduct } from "../../app/models/lending/products.server";
@@ -33,7 +34,7 @@ const refusal = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (e) {
-    if (e instanceof LendingRefusal) return e.message;
+    if (e instanceof Refusal) return e.message;
     throw e;
   }
   throw new Error("expected a refusal");

@@ -10,7 +10,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { payoffAmount, getLoan, loanInstallments, loanTransactions, recordRepayment, reverseRepayment, type Loan } from "~/models/lending/loans.server";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { Refusal } from "~/domain/refusal";
 import { loanScheduleBalances, scheduleCsvRows } from "~/models/lending/loan-views.server";
 import { fromDay, toDay } from "~/domain/lending/dates";
 import type { Database } from "~/utils/db.server";
@@ -80,7 +80,7 @@ describe("schedule balance after repayments, prepayments and reversals", () => {
               reversals++;
             }
           } catch (e) {
-            if (!(e instanceof LendingRefusal)) throw e;
+            if (!(e instanceof Refusal)) throw e;
           }
           await checkInvariants((await getLoan(db, orgId, made.loan.id))!);
         }

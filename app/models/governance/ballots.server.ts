@@ -5,7 +5,7 @@ import type { Executor } from "~/utils/db.server";
 import type { Role } from "~/domain/permissions";
 import { hashToken, pooledRandomBytes } from "~/utils/tokens.server";
 import { sessionMembersSql } from "~/models/core/auth.server";
-import { GovernanceError } from "~/models/governance/governance-error.server";
+import { notFound, refused } from "~/domain/refusal";
 
 /*
  * Secret ballots. Casting writes two rows in one transaction:
@@ -53,10 +53,10 @@ export interface VoteInput extends BallotInput {
 
 /** Check a ranking against the kind of vote and the number of candidates. */
 export function checkRanking(kind: MotionKind, optionCount: number, ranking: number[]) {
-  if (ranking.some((p) => !Number.isInteger(p) || p < 1 || p > optionCount)) throw new GovernanceError("That is not one of the candidates on this ballot.");
-  if (new Set(ranking).size !== ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
-  if (kind === "plurality" && ranking.length !== 1) throw new GovernanceError("Choose exactly one option.");
-  if (ranking.length === 0) throw new GovernanceError("Choose at least one candidate.");
+  if (ranking.some((p) => !Number.isInteger(p) || p < 1 || p > optionCount)) throw refused("That is not one of the candidates on this ballot.");
+  if (new Set(ranking).size !== ranking.length) throw refused("A candidate can be ranked only once.");
+  if (kind === "plurality" && ranking.length !== 1) throw refused("Choose exactly one option.");
+  if (ranking.length === 0) throw refused("Choose at least one candidate.");
 }
 
 /** Lock the motion for share: closing takes it for update, so no vote slips in after the count. */
@@ -68,20 +68,20 @@ export async function motionForVoting(db: Executor, organisationId: string, moti
     .where("id", "=", motionId)
     .forShare()
     .executeTakeFirst();
-  if (!motion) throw new GovernanceError("That motion does not exist.");
-  if (motion.status === "draft") throw new GovernanceError("Voting on this motion has not opened yet.");
-  if (motion.status === "closed") throw new GovernanceError("Voting on this motion has closed.");
+  if (!motion) throw notFound("That motion does not exist.");
+  if (motion.status === "draft") throw refused("Voting on this motion has not opened yet.");
+  if (motion.status === "closed") throw refused("Voting on this motion has closed.");
   return motion;
 }
 
 export function checkBallot(motion: { kind: MotionKind; option_count: number }, input: { choice?: BallotChoice; ranking?: number[] }) {
   const election = motion.kind === "stv" || motion.kind === "plurality" || motion.kind === "approval";
   if (election) {
-    if (!input.ranking) throw new GovernanceError("Rank at least one candidate.");
+    if (!input.ranking) throw refused("Rank at least one candidate.");
     checkRanking(motion.kind, motion.option_count, input.ranking);
     return { choice: null, ranking: input.ranking };
   }
-  if (!input.choice || !["for", "against", "abstain"].includes(input.choice)) throw new GovernanceError("Choose for, against or abstain.");
+  if (!input.choice || !["for", "against", "abstain"].includes(input.choice)) throw refused("Choose for, against or abstain.");
   return { choice: input.choice, ranking: null };
 }
 
@@ -164,18 +164,18 @@ async function castStatement(db: Executor, voters: RawBuilder<VoterRow>) {
  * says why, in words.
  */
 export async function castVote(db: Executor, input: VoteInput): Promise<{ receipt: string }> {
-  if (!input.memberId) throw new GovernanceError("Only members on the register can vote, and this login is not linked to a register entry.");
-  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) throw new GovernanceError("A candidate can be ranked only once.");
+  if (!input.memberId) throw refused("Only members on the register can vote, and this login is not linked to a register entry.");
+  if (input.ranking && new Set(input.ranking).size !== input.ranking.length) throw refused("A candidate can be ranked only once.");
   const receipt = newReceiptCode();
   const [row] = await castStatement(
     db,
     sql`SELECT 1 AS n, ${input.motionId}::uuid AS motion_id, ${input.organisationId}::uuid AS organisation_id, ${input.memberId}::uuid AS member_id,
           ${input.ranking ? null : (input.choice ?? null)}::text AS choice, ${rankingLiteral(input.ranking)}::smallint[] AS ranking, ${receiptHash(receipt)}::text AS receipt_hash`,
   );
-  if (!row?.status) throw new GovernanceError("That motion does not exist.");
+  if (!row?.status) throw notFound("That motion does not exist.");
   if (row.cast) return { receipt };
-  if (row.status === "draft") throw new GovernanceError("Voting on this motion has not opened yet.");
-  if (row.status === "closed") throw new GovernanceError("Voting on this motion has closed.");
+  if (row.status === "draft") throw refused("Voting on this motion has not opened yet.");
+  if (row.status === "closed") throw refused("Voting on this motion has closed.");
   checkBallot({ kind: row.kind, option_count: row.option_count }, input);
   const eligible = await db
     .selectFrom("motion_electorate")
@@ -183,7 +183,7 @@ export async function castVote(db: Executor, input: VoteInput): Promise<{ receip
     .where("motion_id", "=", input.motionId)
     .where("member_id", "=", input.memberId)
     .executeTakeFirst();
-  throw new GovernanceError(
+  throw refused(
     eligible
       ? "You have already voted on this motion. Each member votes once."
       : "You are not on the list of members eligible to vote on this motion (members admitted on the record date).",

@@ -5,7 +5,7 @@ import type { Executor } from "~/utils/db.server";
 import type { MotionKind } from "../../../db/tables/governance";
 import { recordAudit } from "~/models/core/audit.server";
 import { newReceiptCode, receiptHash } from "~/models/governance/ballots.server";
-import { GovernanceError } from "~/models/governance/governance-error.server";
+import { refused } from "~/domain/refusal";
 
 /*
  * Elections (board seats by STV, plurality and approval for small choices).
@@ -99,7 +99,7 @@ export function countSheetRows(r: StvResult): { header: string[]; rows: string[]
 export async function exportBlt(db: Executor, organisationId: string, motionId: string) {
   const motion = await db.selectFrom("motions").select(["id", "title", "seats", "kind", "status"]).where("organisation_id", "=", organisationId).where("id", "=", motionId).executeTakeFirst();
   if (!motion || !["stv", "plurality", "approval"].includes(motion.kind)) return null;
-  if (motion.status !== "closed") throw new GovernanceError("The ballots can be exported once voting has closed.");
+  if (motion.status !== "closed") throw refused("The ballots can be exported once voting has closed.");
   // BLT cannot hold a double quote in a name; the export swaps it for a typographic one.
   const e = await electionAsBlt(db, organisationId, motion);
   const typographic = (s: string) => s.replace(/"/g, "\u201d");
@@ -114,7 +114,7 @@ export async function exportBlt(db: Executor, organisationId: string, motionId: 
 export async function importBlt(db: Executor, actorUserId: string, organisationId: string, meetingId: string, text: string, countMethod: "scottish" | "meek") {
   const e = parseBlt(text); // throws BltError with the line and the reason
   refuseEqualRankings(e, STV_RULE_NAMES[countMethod]);
-  if (e.candidates.length > 200) throw new GovernanceError("At most 200 candidates can be imported.");
+  if (e.candidates.length > 200) throw refused("At most 200 candidates can be imported.");
   await db.selectFrom("meetings").select("id").where("id", "=", meetingId).where("organisation_id", "=", organisationId).forUpdate().executeTakeFirstOrThrow();
   const next = await db.selectFrom("motions").select(sql<number>`coalesce(max(position), 0)::int + 1`.as("n")).where("meeting_id", "=", meetingId).executeTakeFirstOrThrow();
   const motion = await db

@@ -9,7 +9,7 @@ import type { MotionKind } from "../../../db/tables/governance";
 import { recordAudit } from "~/models/core/audit.server";
 import { sealBallots } from "~/models/governance/ballots.server";
 import { countMotionElection } from "~/models/governance/elections.server";
-import { GovernanceError } from "~/models/governance/governance-error.server";
+import { refused } from "~/domain/refusal";
 import { materialiseProxyVotes } from "~/models/governance/proxies.server";
 import { getOrganisation } from "~/models/core/organisations.server";
 
@@ -23,7 +23,6 @@ export const RESOLUTION_KINDS: readonly MotionKind[] = ["ordinary", "special", "
 export const ELECTION_KINDS: readonly MotionKind[] = ["stv", "plurality", "approval"];
 export const isElection = (kind: MotionKind) => ELECTION_KINDS.includes(kind);
 
-export { GovernanceError };
 
 export async function listMeetings(db: Executor, organisationId: string) {
   return db
@@ -45,7 +44,7 @@ export async function getMeeting(db: Executor, organisationId: string, meetingId
 export async function createMeeting(db: Executor, actorUserId: string, organisationId: string, input: MeetingInput) {
   const org = await getOrganisation(db, organisationId);
   const notice = checkNotice(input.kind, input.noticeGivenOn, input.heldOn, org.rules.noticeDays);
-  if (!notice.ok) throw new GovernanceError(notice.message, "noticeGivenOn");
+  if (!notice.ok) throw refused(notice.message, "noticeGivenOn");
   const meeting = await db
     .insertInto("meetings")
     .values({
@@ -203,8 +202,8 @@ export async function openMotion(db: Executor, actorUserId: string, organisation
     .where("x.id", "=", motionId)
     .forUpdate("x")
     .executeTakeFirst();
-  if (!motion) throw new GovernanceError("That motion does not exist.");
-  if (motion.status !== "draft") throw new GovernanceError(motion.status === "open" ? "Voting is already open." : "Voting has closed on this motion.");
+  if (!motion) throw refused("That motion does not exist.");
+  if (motion.status !== "draft") throw refused(motion.status === "open" ? "Voting is already open." : "Voting has closed on this motion.");
   const weight = votingWeightSql(organisationId, motion.record_date);
   // Board meetings are decided by the directors present (show of hands), not the membership.
   if (motion.meeting_kind !== "board") {
@@ -249,11 +248,11 @@ export async function recordHandCount(
   input: { present: number; votesFor: number; votesAgainst: number; votesAbstain: number },
 ) {
   const motion = await db.selectFrom("motions").select(["status", "kind"]).where("organisation_id", "=", organisationId).where("id", "=", motionId).forUpdate().executeTakeFirst();
-  if (!motion) throw new GovernanceError("That motion does not exist.");
-  if (motion.status !== "open") throw new GovernanceError("Counts can be recorded only while voting is open.");
-  if (isElection(motion.kind)) throw new GovernanceError("Elections are decided by ballot, not by a show of hands.");
+  if (!motion) throw refused("That motion does not exist.");
+  if (motion.status !== "open") throw refused("Counts can be recorded only while voting is open.");
+  if (isElection(motion.kind)) throw refused("Elections are decided by ballot, not by a show of hands.");
   if (input.votesFor + input.votesAgainst + input.votesAbstain > input.present) {
-    throw new GovernanceError("More hands were counted than members present.", "present");
+    throw refused("More hands were counted than members present.", "present");
   }
   const before = await db.selectFrom("hand_counts").selectAll().where("motion_id", "=", motionId).executeTakeFirst();
   const row = {
@@ -310,8 +309,8 @@ export interface CertifiedResult {
  */
 export async function closeMotion(db: Executor, actorUserId: string, organisationId: string, motionId: string, now = new Date()) {
   const motion = await db.selectFrom("motions").selectAll().where("organisation_id", "=", organisationId).where("id", "=", motionId).forUpdate().executeTakeFirst();
-  if (!motion) throw new GovernanceError("That motion does not exist.");
-  if (motion.status !== "open") throw new GovernanceError(motion.status === "draft" ? "Voting has not been opened on this motion." : "Voting has already closed.");
+  if (!motion) throw refused("That motion does not exist.");
+  if (motion.status !== "open") throw refused(motion.status === "draft" ? "Voting has not been opened on this motion." : "Voting has already closed.");
   await materialiseProxyVotes(db, organisationId, motion.id, motion.meeting_id, motion.kind);
   // From here on nothing pairs a ballot with its participation (ADR 0014).
   await sealBallots(db, organisationId, motion.id);
@@ -403,7 +402,7 @@ export async function getResult(db: Executor, organisationId: string, motionId: 
 
 export async function updateMinutes(db: Executor, actorUserId: string, organisationId: string, meetingId: string, minutes: string) {
   const before = await getMeeting(db, organisationId, meetingId);
-  if (!before) throw new GovernanceError("That meeting does not exist.");
+  if (!before) throw refused("That meeting does not exist.");
   await db.updateTable("meetings").set({ minutes }).where("id", "=", meetingId).where("organisation_id", "=", organisationId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "meeting.minutes_changed", entityType: "meeting", entityId: meetingId, before: before.minutes, after: minutes });
 }

@@ -3,7 +3,7 @@ import type { BallotChoice, MotionKind } from "../../../db/tables/governance";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
 import { checkBallot, motionForVoting, newReceiptCode, receiptHash } from "~/models/governance/ballots.server";
-import { GovernanceError } from "~/models/governance/governance-error.server";
+import { refused } from "~/domain/refusal";
 import { getOrganisation } from "~/models/core/organisations.server";
 
 /*
@@ -24,8 +24,8 @@ async function meetingStillVoting(db: Executor, organisationId: string, meetingI
     .where("id", "=", meetingId)
     .forUpdate()
     .executeTakeFirst();
-  if (!meeting) throw new GovernanceError("That meeting does not exist.");
-  if (meeting.kind === "board") throw new GovernanceError("Proxies are for general meetings.");
+  if (!meeting) throw refused("That meeting does not exist.");
+  if (meeting.kind === "board") throw refused("Proxies are for general meetings.");
   return meeting;
 }
 
@@ -37,8 +37,8 @@ export async function appointProxy(
 ) {
   // The meeting row lock serialises appointments, so the per-holder limit holds under concurrent requests.
   const meeting = await meetingStillVoting(db, organisationId, input.meetingId);
-  if (meeting.unclosed === 0) throw new GovernanceError("Voting has closed on every motion of this meeting.");
-  if (input.holderMemberId === input.appointerMemberId) throw new GovernanceError("You cannot appoint yourself as your own proxy.", "holder");
+  if (meeting.unclosed === 0) throw refused("Voting has closed on every motion of this meeting.");
+  if (input.holderMemberId === input.appointerMemberId) throw refused("You cannot appoint yourself as your own proxy.", "holder");
   if (input.holderMemberId) {
     const holder = await db
       .selectFrom("members")
@@ -46,7 +46,7 @@ export async function appointProxy(
       .where("organisation_id", "=", organisationId)
       .where("id", "=", input.holderMemberId)
       .executeTakeFirst();
-    if (!holder || holder.status !== "admitted") throw new GovernanceError("A proxy must be an admitted member of the society.", "holder");
+    if (!holder || holder.status !== "admitted") throw refused("A proxy must be an admitted member of the society.", "holder");
     const org = await getOrganisation(db, organisationId);
     const { held } = await db
       .selectFrom("proxy_appointments")
@@ -56,14 +56,14 @@ export async function appointProxy(
       .where("revoked_at", "is", null)
       .executeTakeFirstOrThrow();
     if (held >= org.rules.maxProxiesPerHolder) {
-      throw new GovernanceError(`That member already holds ${held} proxies, the most the rules allow (${org.rules.maxProxiesPerHolder}). Choose someone else or the chair.`, "holder");
+      throw refused(`That member already holds ${held} proxies, the most the rules allow (${org.rules.maxProxiesPerHolder}). Choose someone else or the chair.`, "holder");
     }
   }
   const motionIds = Object.keys(input.instructions);
   if (motionIds.length) {
     const found = await db.selectFrom("motions").select(["id", "kind"]).where("meeting_id", "=", input.meetingId).where("id", "in", motionIds).execute();
     if (found.length !== motionIds.length || found.some((m) => !["ordinary", "special", "custom"].includes(m.kind))) {
-      throw new GovernanceError("Instructions can be given only for resolutions of this meeting.");
+      throw refused("Instructions can be given only for resolutions of this meeting.");
     }
   }
   const existing = await db
@@ -73,7 +73,7 @@ export async function appointProxy(
     .where("appointer_member_id", "=", input.appointerMemberId)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  if (existing) throw new GovernanceError("You already have a proxy for this meeting: revoke it first to appoint someone else.");
+  if (existing) throw refused("You already have a proxy for this meeting: revoke it first to appoint someone else.");
   const row = await db
     .insertInto("proxy_appointments")
     .values({
@@ -104,10 +104,10 @@ export async function revokeProxy(db: Executor, actorUserId: string, organisatio
     .where("organisation_id", "=", organisationId)
     .where("id", "=", appointmentId)
     .executeTakeFirst();
-  if (!appt || (appointerMemberId && appt.appointer_member_id !== appointerMemberId)) throw new GovernanceError("That proxy appointment does not exist.");
-  if (appt.revoked_at) throw new GovernanceError("That proxy has already been revoked.");
+  if (!appt || (appointerMemberId && appt.appointer_member_id !== appointerMemberId)) throw refused("That proxy appointment does not exist.");
+  if (appt.revoked_at) throw refused("That proxy has already been revoked.");
   const meeting = await meetingStillVoting(db, organisationId, appt.meeting_id);
-  if (meeting.unclosed === 0) throw new GovernanceError("Voting has closed: the proxy can no longer be revoked.");
+  if (meeting.unclosed === 0) throw refused("Voting has closed: the proxy can no longer be revoked.");
   await db.updateTable("proxy_appointments").set({ revoked_at: new Date() }).where("id", "=", appointmentId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "proxy.revoked", entityType: "proxy_appointment", entityId: appointmentId, before: { revoked: false }, after: { revoked: true } });
 }
@@ -162,14 +162,14 @@ export async function castProxyVote(
     .where("x.id", "=", input.motionId)
     .executeTakeFirst();
   const holds = appt && (input.asChair ? appt.holder_member_id === null : appt.holder_member_id === input.holderMemberId && input.holderMemberId !== null);
-  if (!appt || !holds) throw new GovernanceError("You do not hold that proxy for this meeting.");
-  if (appt.revoked_at) throw new GovernanceError("That member has revoked the proxy.");
+  if (!appt || !holds) throw refused("You do not hold that proxy for this meeting.");
+  if (appt.revoked_at) throw refused("That member has revoked the proxy.");
   const instructed = appt.instructions[input.motionId];
-  if (instructed && ballot.choice !== instructed) throw new GovernanceError(`The member instructed their proxy to vote "${instructed}" on this motion.`);
+  if (instructed && ballot.choice !== instructed) throw refused(`The member instructed their proxy to vote "${instructed}" on this motion.`);
   const eligible = await db.selectFrom("motion_electorate").select("member_id").where("motion_id", "=", input.motionId).where("member_id", "=", appt.appointer_member_id).executeTakeFirst();
-  if (!eligible) throw new GovernanceError("The member who appointed you was not eligible to vote on this motion.");
+  if (!eligible) throw refused("The member who appointed you was not eligible to vote on this motion.");
   const voted = await db.selectFrom("participations").select("channel").where("motion_id", "=", input.motionId).where("member_id", "=", appt.appointer_member_id).executeTakeFirst();
-  if (voted) throw new GovernanceError("That member has voted themself, which overrides the proxy.");
+  if (voted) throw refused("That member has voted themself, which overrides the proxy.");
   const receipt = newReceiptCode();
   const inserted = await db
     .insertInto("proxy_votes")
@@ -185,7 +185,7 @@ export async function castProxyVote(
     .onConflict((oc) => oc.columns(["motion_id", "appointment_id"]).doNothing())
     .returning("appointment_id")
     .executeTakeFirst();
-  if (!inserted) throw new GovernanceError("The proxy vote for that member has already been cast.");
+  if (!inserted) throw refused("The proxy vote for that member has already been cast.");
   await recordAudit(db, { organisationId, actorUserId, action: "proxy.vote_recorded", entityType: "proxy_appointment", entityId: input.appointmentId, after: { motionId: input.motionId } });
   return { receipt };
 }

@@ -7,7 +7,7 @@ import { meetingsCalendar } from "~/domain/voting/calendar";
 import type { MailAttachment } from "../../../db/schema";
 import { recordAudit } from "~/models/core/audit.server";
 import { meetingForCalendar } from "~/models/governance/calendars.server";
-import { GovernanceError } from "~/models/governance/governance-error.server";
+import { refused } from "~/domain/refusal";
 import { getResult, isElection } from "~/models/governance/meetings.server";
 
 /*
@@ -28,7 +28,7 @@ async function motionForMail(db: Executor, organisationId: string, motionId: str
     .where("x.organisation_id", "=", organisationId)
     .where("x.id", "=", motionId)
     .executeTakeFirst();
-  if (!motion) throw new GovernanceError("That motion does not exist.");
+  if (!motion) throw refused("That motion does not exist.");
   const link = (appUrl: string) => `${appUrl}${motionHref(motion)}`;
   return { ...motion, link };
 }
@@ -74,7 +74,7 @@ export async function queueVotingOpenedMail(db: Executor, organisationId: string
 export async function queueResultMail(db: Executor, organisationId: string, motionId: string, appUrl: string) {
   const motion = await motionForMail(db, organisationId, motionId);
   const result = await getResult(db, organisationId, motionId);
-  if (!result) throw new GovernanceError("This motion has no certified result yet.");
+  if (!result) throw refused("This motion has no certified result yet.");
   const outcome = result.outcome as Parameters<typeof resultSummary>[1];
   return mailElectorate(
     db,
@@ -104,11 +104,11 @@ export async function emailMeetingNotice(db: Executor, actorUserId: string, orga
     .where("m.id", "=", meetingId)
     .forUpdate("m")
     .executeTakeFirst();
-  if (!meeting) throw new GovernanceError("That meeting does not exist.");
-  if (meeting.kind === "board") throw new GovernanceError("A board meeting is called among the directors: its notice does not go to the members.");
-  if (meeting.held_on < today) throw new GovernanceError(`This meeting was held on ${meeting.held_on}: it is too late to give notice of it.`);
+  if (!meeting) throw refused("That meeting does not exist.");
+  if (meeting.kind === "board") throw refused("A board meeting is called among the directors: its notice does not go to the members.");
+  if (meeting.held_on < today) throw refused(`This meeting was held on ${meeting.held_on}: it is too late to give notice of it.`);
   const sent = await meetingNotice(db, organisationId, meetingId);
-  if (sent) throw new GovernanceError(`The notice of this meeting was already emailed to ${sent.recipients} members on ${sent.emailed_at.toISOString().slice(0, 10)}.`);
+  if (sent) throw refused(`The notice of this meeting was already emailed to ${sent.recipients} members on ${sent.emailed_at.toISOString().slice(0, 10)}.`);
   const agenda = nonEmptyLines(meeting.agenda);
   const documents = nonEmptyLines(meeting.documents);
   const body = [

@@ -9,7 +9,7 @@ import type { ApplicationInput, ApplicationStep } from "~/schemas/lending";
 import type { Executor } from "~/utils/db.server";
 import type { ApplicationStatus } from "../../../db/tables/lending";
 import { recordAudit } from "~/models/core/audit.server";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { refused } from "~/domain/refusal";
 import { queueEmail } from "~/models/core/outbox.server";
 import { createLoanFromApplication, inTransaction } from "~/models/lending/loans.server";
 import { getOrganisation } from "~/models/core/organisations.server";
@@ -21,7 +21,7 @@ async function checkOffer(db: Executor, organisationId: string, product: Product
   const org = await getOrganisation(db, organisationId);
   const terms = loanTerms(product, offer);
   const decision = validateOffer(productForValidation(product), terms, capOf(org.rules));
-  if (!decision.ok) throw new LendingRefusal(decision.reason);
+  if (!decision.ok) throw refused(decision.reason);
   return terms;
 }
 
@@ -37,9 +37,9 @@ async function nextApplicationReference(db: Executor, organisationId: string) {
 
 export async function createApplication(db: Executor, actorUserId: string | null, organisationId: string, input: ApplicationInput, today: string) {
   const borrower = await db.selectFrom("borrowers").select(["id", "legal_name"]).where("organisation_id", "=", organisationId).where("id", "=", input.borrowerId).executeTakeFirst();
-  if (!borrower) throw new LendingRefusal("Choose a borrower of this organisation.", "borrowerId");
+  if (!borrower) throw refused("Choose a borrower of this organisation.", "borrowerId");
   const product = await getProduct(db, organisationId, input.productId);
-  if (!product || !product.active) throw new LendingRefusal("Choose one of this organisation's products.", "productId");
+  if (!product || !product.active) throw refused("Choose one of this organisation's products.", "productId");
   const amount = parseMoney(input.amount);
   await checkOffer(db, organisationId, product, { amount, termPeriods: input.termPeriods, annualRate: input.annualRate, disbursed: today });
   const app = await db
@@ -148,9 +148,9 @@ export function stepApplication(db: Executor, actorUserId: string, organisationI
 
 async function stepLocked(db: Executor, actorUserId: string, organisationId: string, applicationId: string, step: ApplicationStep, today: string) {
   const app = await lockApplication(db, organisationId, applicationId);
-  if (!app) throw new LendingRefusal("There is no such application.");
+  if (!app) throw refused("There is no such application.");
   if (!FROM[step.intent].includes(app.status)) {
-    throw new LendingRefusal(`An application that is "${APPLICATION_STATUS_LABEL[app.status]}" cannot be ${step.intent === "refer" ? "sent to the committee" : `${step.intent === "withdraw" ? "withdrawn" : `given this step (${step.intent})`}`}.`);
+    throw refused(`An application that is "${APPLICATION_STATUS_LABEL[app.status]}" cannot be ${step.intent === "refer" ? "sent to the committee" : `${step.intent === "withdraw" ? "withdrawn" : `given this step (${step.intent})`}`}.`);
   }
   const product = (await getProduct(db, organisationId, app.product_id))!;
   const before = { status: app.status };
@@ -159,10 +159,10 @@ async function stepLocked(db: Executor, actorUserId: string, organisationId: str
     // The committee's approval is the earliest day money may go out (an application approved outside the committee: the day it was taken).
     const approvedOn = dateInZone(app.decided_at ?? app.created_at, org.timeZone);
     const dateProblem = payoutDateProblem({ disbursedOn: step.disbursedOn, approvedOn, today });
-    if (dateProblem) throw new LendingRefusal(dateProblem, "disbursedOn");
+    if (dateProblem) throw refused(dateProblem, "disbursedOn");
     if (app.offer_first_due && app.offer_first_due > step.disbursedOn) {
       const firstDue = firstDueProblem(product.frequency, step.disbursedOn, app.offer_first_due);
-      if (firstDue) throw new LendingRefusal(`${firstDue} Choose a later pay-out date, or withdraw the application and make a new offer.`, "disbursedOn");
+      if (firstDue) throw refused(`${firstDue} Choose a later pay-out date, or withdraw the application and make a new offer.`, "disbursedOn");
     }
     await checkOffer(db, organisationId, product, { amount: app.amount, termPeriods: app.term_periods, annualRate: app.annual_rate, disbursed: step.disbursedOn });
     const loan = await createLoanFromApplication(db, actorUserId, organisationId, app, product, step.disbursedOn);
@@ -177,14 +177,14 @@ async function stepLocked(db: Executor, actorUserId: string, organisationId: str
     set.monthly_outgoings = step.monthlyOutgoings ? parseMoney(step.monthlyOutgoings) : null;
   }
   if (step.intent === "refer") {
-    if (!app.officer_notes) throw new LendingRefusal("Write your review notes before sending the application to the committee.");
+    if (!app.officer_notes) throw refused("Write your review notes before sending the application to the committee.");
     // The cap may have changed since the application was taken: check again before the committee sees it.
     await checkOffer(db, organisationId, product, { amount: app.amount, termPeriods: app.term_periods, annualRate: app.annual_rate, disbursed: today });
   }
   if (step.intent === "offer") {
-    if (step.firstDue && step.firstDue <= today) throw new LendingRefusal("The first installment must fall after today.", "firstDue");
+    if (step.firstDue && step.firstDue <= today) throw refused("The first installment must fall after today.", "firstDue");
     const firstDue = step.firstDue ? firstDueProblem(product.frequency, today, step.firstDue) : null;
-    if (firstDue) throw new LendingRefusal(`${firstDue.replace(`the pay-out on ${today}`, `a pay-out today (${today})`)}`, "firstDue");
+    if (firstDue) throw refused(`${firstDue.replace(`the pay-out on ${today}`, `a pay-out today (${today})`)}`, "firstDue");
     await checkOffer(db, organisationId, product, { amount: app.amount, termPeriods: app.term_periods, annualRate: app.annual_rate, disbursed: today, firstDue: step.firstDue });
     const offer = offerSchedule(product, { ...app, offer_first_due: step.firstDue ?? null }, today);
     set.offer_apr = offer.apr;

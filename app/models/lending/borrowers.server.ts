@@ -3,18 +3,12 @@ import type { BorrowerInput } from "~/schemas/lending";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
 import { getOrganisation } from "~/models/core/organisations.server";
+import { refused } from "~/domain/refusal";
 
 export const BORROWER_COLUMNS = [
   "id", "legal_name", "legal_form", "sic_code", "address", "postcode", "is_local", "employees", "jobs_to_create",
   "jobs_to_safeguard", "ownership", "contact_name", "contact_email", "contact_phone", "member_id", "created_at",
 ] as const;
-
-/** A refusal a person can act on; routes show its message beside the form. */
-export class LendingRefusal extends Error {
-  constructor(message: string, public field?: string) {
-    super(message);
-  }
-}
 
 async function memberIdFor(db: Executor, organisationId: string, memberNumber: number | undefined) {
   if (memberNumber === undefined) return null;
@@ -24,7 +18,7 @@ async function memberIdFor(db: Executor, organisationId: string, memberNumber: n
     .where("organisation_id", "=", organisationId)
     .where("member_number", "=", memberNumber)
     .executeTakeFirst();
-  if (!m) throw new LendingRefusal(`There is no member number ${memberNumber} in the register.`, "memberNumber");
+  if (!m) throw refused(`There is no member number ${memberNumber} in the register.`, "memberNumber");
   return m.id;
 }
 

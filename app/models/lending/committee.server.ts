@@ -2,7 +2,7 @@ import { checkSeparationOfDuties } from "~/domain/duties";
 import { committeeOutcome } from "~/domain/lending/terms";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { refused } from "~/domain/refusal";
 import { queueEmail } from "~/models/core/outbox.server";
 import { inTransaction } from "~/models/lending/loans.server";
 import { APPLICATION_STATUS_LABEL, lockApplication } from "~/models/lending/applications.server";
@@ -40,8 +40,8 @@ export function castCommitteeVote(db: Executor, actorUserId: string, organisatio
 /** Votes on one application queue up behind its row lock, so the vote that decides always sees every vote before it. */
 async function voteLocked(db: Executor, actorUserId: string, organisationId: string, applicationId: string, input: { vote: "approve" | "decline" | "recuse"; comment: string }, now: Date) {
   const app = await lockApplication(db, organisationId, applicationId);
-  if (!app) throw new LendingRefusal("There is no such application.");
-  if (app.status !== "committee") throw new LendingRefusal(`This application is "${APPLICATION_STATUS_LABEL[app.status]}": the committee is not voting on it.`);
+  if (!app) throw refused("There is no such application.");
+  if (app.status !== "committee") throw refused(`This application is "${APPLICATION_STATUS_LABEL[app.status]}": the committee is not voting on it.`);
   const isMember = await db
     .selectFrom("user_roles")
     .select("user_id")
@@ -49,10 +49,10 @@ async function voteLocked(db: Executor, actorUserId: string, organisationId: str
     .where("user_id", "=", actorUserId)
     .where("role", "=", "credit_committee")
     .executeTakeFirst();
-  if (!isMember) throw new LendingRefusal("Only members of the credit committee vote on applications.");
+  if (!isMember) throw refused("Only members of the credit committee vote on applications.");
   if (input.vote !== "recuse") {
     const separate = checkSeparationOfDuties("credit_decision", actorUserId, [{ userId: app.officer_user_id, as: "took" }]);
-    if (!separate.ok) throw new LendingRefusal(separate.reason, "vote");
+    if (!separate.ok) throw refused(separate.reason, "vote");
   }
   const already = await db
     .selectFrom("credit_votes")
@@ -61,7 +61,7 @@ async function voteLocked(db: Executor, actorUserId: string, organisationId: str
     .where("application_id", "=", app.id)
     .where("user_id", "=", actorUserId)
     .executeTakeFirst();
-  if (already) throw new LendingRefusal(`You have already ${already.vote === "recuse" ? "recused yourself" : "voted"} on this application.`);
+  if (already) throw refused(`You have already ${already.vote === "recuse" ? "recused yourself" : "voted"} on this application.`);
   await db.insertInto("credit_votes").values({ organisation_id: organisationId, application_id: app.id, user_id: actorUserId, vote: input.vote, comment: input.comment }).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "credit_vote.cast", entityType: "loan_application", entityId: app.id, after: input });
   const votes = await votesFor(db, organisationId, app.id);

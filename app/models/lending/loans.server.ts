@@ -8,7 +8,7 @@ import { aprOfSchedule, loanTerms, type ProductRow } from "~/domain/lending/term
 import { displayMoney, formatMinor, type Minor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { refused } from "~/domain/refusal";
 import { queueEmail } from "~/models/core/outbox.server";
 import { isUuid } from "~/schemas/common";
 
@@ -106,7 +106,7 @@ export async function lockLoan(db: Executor, organisationId: string, loanId: str
     ? await db.selectFrom("loans").select("id").where("organisation_id", "=", organisationId).where("id", "=", loanId).forUpdate().executeTakeFirst()
     : undefined;
   const loan = locked ? await getLoan(db, organisationId, loanId) : undefined;
-  if (!loan) throw new LendingRefusal("There is no such loan.");
+  if (!loan) throw refused("There is no such loan.");
   return loan;
 }
 
@@ -207,7 +207,7 @@ export interface RepaymentInput {
 
 function refuseDate(loan: Loan, onDate: string, today: string) {
   const problem = postingDateProblem(onDate, loan.disbursed_on, today);
-  if (problem) throw new LendingRefusal(problem, "onDate");
+  if (problem) throw refused(problem, "onDate");
 }
 
 const NOT_OPEN: Record<Exclude<Loan["status"], "active">, string> = {
@@ -230,13 +230,13 @@ export function recordRepayment(db: Executor, actorUserId: string | null, organi
 }
 
 async function repayLocked(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, input: RepaymentInput, today: string) {
-  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${NOT_OPEN[loan.status]}: a repayment cannot be recorded on it${loan.status === "written_off" ? " (record a recovery instead)" : ""}.`);
-  if (input.amount <= 0n) throw new LendingRefusal("The amount must be more than zero.", "amount");
+  if (loan.status !== "active") throw refused(`Loan ${loan.reference} is ${NOT_OPEN[loan.status]}: a repayment cannot be recorded on it${loan.status === "written_off" ? " (record a recovery instead)" : ""}.`);
+  if (input.amount <= 0n) throw refused("The amount must be more than zero.", "amount");
   refuseDate(loan, input.onDate, today);
   const rows = await loanInstallments(db, organisationId, loan.id);
   let state = toState(rows);
   const payoff = payoffAmount(state, input.onDate);
-  if (input.amount > payoff) throw new LendingRefusal(`The payment of ${displayMoney(input.amount)} is more than the ${displayMoney(payoff)} that repays the loan in full on ${input.onDate}.`, "amount");
+  if (input.amount > payoff) throw refused(`The payment of ${displayMoney(input.amount)} is more than the ${displayMoney(payoff)} that repays the loan in full on ${input.onDate}.`, "amount");
   const order = input.order;
   const first = allocateRepayment(state, input.amount, { order, asAt: input.onDate });
   state = first.state;
@@ -336,13 +336,13 @@ async function reverseLocked(db: Executor, actorUserId: string | null, organisat
     .where("loan_id", "=", loan.id)
     .where("id", "=", transactionId)
     .executeTakeFirst();
-  if (!tx || tx.kind !== "repayment") throw new LendingRefusal("Choose a repayment of this loan to reverse.", "transactionId");
+  if (!tx || tx.kind !== "repayment") throw refused("Choose a repayment of this loan to reverse.", "transactionId");
   const done = await db.selectFrom("loan_transactions").select("id").where("organisation_id", "=", organisationId).where("reverses_id", "=", tx.id).executeTakeFirst();
-  if (done) throw new LendingRefusal("That repayment has already been reversed.", "transactionId");
-  if (loan.status === "written_off") throw new LendingRefusal("The loan has been written off: its repayments can no longer be reversed.");
-  if (loan.status === "reversed") throw new LendingRefusal("The loan's pay-out has been reversed: its repayments can no longer be reversed.");
-  if (onDate < tx.on_date) throw new LendingRefusal(`A reversal cannot be dated before the repayment it reverses (${tx.on_date}).`, "onDate");
-  if (onDate > today) throw new LendingRefusal(`The date ${onDate} is in the future.`, "onDate");
+  if (done) throw refused("That repayment has already been reversed.", "transactionId");
+  if (loan.status === "written_off") throw refused("The loan has been written off: its repayments can no longer be reversed.");
+  if (loan.status === "reversed") throw refused("The loan's pay-out has been reversed: its repayments can no longer be reversed.");
+  if (onDate < tx.on_date) throw refused(`A reversal cannot be dated before the repayment it reverses (${tx.on_date}).`, "onDate");
+  if (onDate > today) throw refused(`The date ${onDate} is in the future.`, "onDate");
   const laterPrepayment = await db
     .selectFrom("loan_transactions")
     .select("id")
@@ -352,7 +352,7 @@ async function reverseLocked(db: Executor, actorUserId: string | null, organisat
     .where("id", ">=", tx.id)
     .where("prepaid", ">", 0n)
     .executeTakeFirst();
-  if (laterPrepayment) throw new LendingRefusal("The schedule was regenerated by a prepayment since this repayment, so it cannot be undone line by line; record a correcting fee or refund instead.");
+  if (laterPrepayment) throw refused("The schedule was regenerated by a prepayment since this repayment, so it cannot be undone line by line; record a correcting fee or refund instead.");
   const lines = await db
     .selectFrom("loan_allocation_lines")
     .select(["n", "component", "amount"])
@@ -383,10 +383,10 @@ async function reverseLocked(db: Executor, actorUserId: string | null, organisat
  * read under lockLoan in the same transaction.
  */
 export async function writeOffPrincipal(db: Executor, organisationId: string, loan: Loan, onDate: string, today: string) {
-  if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${loan.status === "written_off" ? "already written off" : NOT_OPEN[loan.status]}.`);
+  if (loan.status !== "active") throw refused(`Loan ${loan.reference} is ${loan.status === "written_off" ? "already written off" : NOT_OPEN[loan.status]}.`);
   refuseDate(loan, onDate, today);
   const principal = outstandingPrincipal(await loanInstallments(db, organisationId, loan.id));
-  if (principal <= 0n) throw new LendingRefusal("No principal is left to write off.");
+  if (principal <= 0n) throw refused("No principal is left to write off.");
   return principal;
 }
 
@@ -417,13 +417,13 @@ export async function writeOffLocked(db: Executor, actorUserId: string | null, o
 export function reversePayout(db: Executor, actorUserId: string | null, organisationId: string, loanId: string, input: { onDate: string; note: string }, today: string) {
   return inTransaction(db, async (trx) => {
     const loan = await lockLoan(trx, organisationId, loanId);
-    if (loan.status !== "active") throw new LendingRefusal(`Loan ${loan.reference} is ${NOT_OPEN[loan.status]}: its pay-out cannot be reversed.`);
-    if (!input.note.trim()) throw new LendingRefusal("Say why the pay-out is reversed.", "note");
+    if (loan.status !== "active") throw refused(`Loan ${loan.reference} is ${NOT_OPEN[loan.status]}: its pay-out cannot be reversed.`);
+    if (!input.note.trim()) throw refused("Say why the pay-out is reversed.", "note");
     refuseDate(loan, input.onDate, today);
     const paid = (await loanInstallments(trx, organisationId, loan.id)).reduce((s, i) => s + i.paid_principal + i.paid_interest + i.paid_fees, 0n);
-    if (paid > 0n) throw new LendingRefusal(`${displayMoney(paid)} has been repaid on loan ${loan.reference}: reverse those repayments first, then the pay-out.`);
+    if (paid > 0n) throw refused(`${displayMoney(paid)} has been repaid on loan ${loan.reference}: reverse those repayments first, then the pay-out.`);
     const waiting = await trx.selectFrom("loan_write_off_proposals").select("id").where("organisation_id", "=", organisationId).where("loan_id", "=", loan.id).where("decision", "is", null).executeTakeFirst();
-    if (waiting) throw new LendingRefusal("A write-off of this loan is waiting for the board: it must be withdrawn or rejected before the pay-out is reversed.");
+    if (waiting) throw refused("A write-off of this loan is waiting for the board: it must be withdrawn or rejected before the pay-out is reversed.");
     const originals = await trx
       .selectFrom("loan_transactions as t")
       .select(["t.id", "t.kind", "t.amount", "t.principal_part", "t.interest_part", "t.fees_part"])
@@ -465,10 +465,10 @@ export function recordRecovery(db: Executor, actorUserId: string | null, organis
 }
 
 async function recoverLocked(db: Executor, actorUserId: string | null, organisationId: string, loan: Loan, amount: Minor, onDate: string, note: string, today: string) {
-  if (loan.status !== "written_off") throw new LendingRefusal("A recovery is recorded only on a written-off loan; record a repayment instead.");
-  if (amount <= 0n) throw new LendingRefusal("The amount must be more than zero.", "amount");
+  if (loan.status !== "written_off") throw refused("A recovery is recorded only on a written-off loan; record a repayment instead.");
+  if (amount <= 0n) throw refused("The amount must be more than zero.", "amount");
   const problem = postingDateProblem(onDate, loan.written_off_on ?? loan.disbursed_on, today, "the write-off");
-  if (problem) throw new LendingRefusal(problem, "onDate");
+  if (problem) throw refused(problem, "onDate");
   const sums = await db
     .selectFrom("loan_transactions")
     .select([
@@ -479,7 +479,7 @@ async function recoverLocked(db: Executor, actorUserId: string | null, organisat
     .where("loan_id", "=", loan.id)
     .executeTakeFirstOrThrow();
   const left = BigInt(sums.written ?? 0) - BigInt(sums.recovered ?? 0);
-  if (amount > left) throw new LendingRefusal(`Only ${displayMoney(left)} written off is still to recover.`, "amount");
+  if (amount > left) throw refused(`Only ${displayMoney(left)} written off is still to recover.`, "amount");
   await db.insertInto("loan_transactions").values({ organisation_id: organisationId, loan_id: loan.id, kind: "recovery", amount, principal_part: amount, on_date: onDate, note, recorded_by: actorUserId }).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "loan.recovery_recorded", entityType: "loan", entityId: loan.id, after: { amount, onDate, note } });
   return { left: left - amount };

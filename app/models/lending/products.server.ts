@@ -4,7 +4,7 @@ import { capOf, FREQUENCY, plainRate, productForValidation, type ProductRow } fr
 import type { ProductInput } from "~/schemas/lending";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { refused } from "~/domain/refusal";
 import { getOrganisation } from "~/models/core/organisations.server";
 import { isUuid } from "~/schemas/common";
 
@@ -40,9 +40,9 @@ export async function createProduct(db: Executor, actorUserId: string | null, or
   const rate = Number(input.annualRate); // only compared, never stored from the float
   if (rate < Number(input.minRate) || rate > Number(input.maxRate)) reasons.push("The usual rate must lie between the lowest and highest rates.");
   if (row.grace_on_principal >= row.max_term || row.grace_on_interest >= row.max_term) reasons.push("A grace period must be shorter than the longest term.");
-  if (reasons.length) throw new LendingRefusal(reasons.join(" "));
+  if (reasons.length) throw refused(reasons.join(" "));
   const existing = await db.selectFrom("loan_products").select("id").where("organisation_id", "=", organisationId).where("name", "=", input.name).executeTakeFirst();
-  if (existing) throw new LendingRefusal(`There is already a product called "${input.name}".`, "name");
+  if (existing) throw refused(`There is already a product called "${input.name}".`, "name");
   const product = await db
     .insertInto("loan_products")
     .values({ organisation_id: organisationId, ...row, annual_rate: input.annualRate })

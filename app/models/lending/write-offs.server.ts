@@ -1,7 +1,7 @@
 import { checkSeparationOfDuties } from "~/domain/duties";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
-import { LendingRefusal } from "~/models/lending/borrowers.server";
+import { refused } from "~/domain/refusal";
 import { inTransaction, lockLoan, writeOffLocked, writeOffPrincipal } from "~/models/lending/loans.server";
 
 /*
@@ -40,7 +40,7 @@ async function propose(db: Executor, actorUserId: string, organisationId: string
     .onConflict((oc) => oc.columns(["organisation_id", "loan_id"]).where("decision", "is", null).doNothing())
     .returning("id")
     .executeTakeFirst();
-  if (!proposal) throw new LendingRefusal("A write-off of this loan is already waiting for a second board member.");
+  if (!proposal) throw refused("A write-off of this loan is already waiting for a second board member.");
   await recordAudit(db, { organisationId, actorUserId, action: "loan.write_off_proposed", entityType: "loan", entityId: loan.id, after: { proposalId: proposal.id, onDate: input.onDate, note: input.note } });
   return proposal;
 }
@@ -66,11 +66,11 @@ async function decide(db: Executor, actorUserId: string, organisationId: string,
     .where("id", "=", input.proposalId)
     .forUpdate()
     .executeTakeFirst();
-  if (!proposal || proposal.decision !== null) throw new LendingRefusal("That write-off proposal has already been decided or withdrawn.");
+  if (!proposal || proposal.decision !== null) throw refused("That write-off proposal has already been decided or withdrawn.");
   const separate = checkSeparationOfDuties("loan_write_off", actorUserId, [{ userId: proposal.proposed_by, as: "proposed" }]);
-  if (input.decision === "withdraw" && separate.ok) throw new LendingRefusal("Only the board member who proposed a write-off can withdraw it; you can approve or reject it.");
-  if (input.decision !== "withdraw" && !separate.ok) throw new LendingRefusal(separate.reason);
-  if (input.decision === "reject" && !input.note) throw new LendingRefusal("Say why the write-off is rejected.", "note");
+  if (input.decision === "withdraw" && separate.ok) throw refused("Only the board member who proposed a write-off can withdraw it; you can approve or reject it.");
+  if (input.decision !== "withdraw" && !separate.ok) throw refused(separate.reason);
+  if (input.decision === "reject" && !input.note) throw refused("Say why the write-off is rejected.", "note");
   let principal: bigint | null = null;
   if (input.decision === "approve") {
     const note = `${proposal.note} (proposed and approved by two board members)`;

@@ -3,13 +3,14 @@ import { refundNeeded } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import type { Database, Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
-import { borrowersOfMember, LendingRefusal } from "~/models/lending/borrowers.server";
+import { borrowersOfMember } from "~/models/lending/borrowers.server";
 import { queueEmail } from "~/models/core/outbox.server";
 import { organisationCurrency, organisationToday } from "~/models/core/organisations.server";
 import { getLoan, recordRepayment } from "~/models/lending/loans.server";
 import { paymentIntentOf, queueCardRefund } from "~/models/payments/card-refunds.server";
 import { lockSubmissionKey } from "~/models/core/form-submissions.server";
 import type { WebhookOutcome } from "~/domain/card-payments";
+import { Refusal } from "~/domain/refusal";
 
 /*
  * A borrower repays by card through Stripe Checkout. As with shares, the
@@ -88,7 +89,7 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
     recorded = await recordRepayment(trx, null, payment.organisation_id, loan.id, { amount: BigInt(payment.amount), onDate: today, method: "card", note: `Card payment ${session.id}` }, today);
   } catch (error) {
     // Paid, but the loan cannot take it (repaid meanwhile, or more than the pay-off): never over-record; refund it.
-    if (error instanceof LendingRefusal) {
+    if (error instanceof Refusal) {
       await queueCardRefund(trx, { organisationId: payment.organisation_id, kind: "loan", paymentId: payment.id, paymentIntent: paymentIntentOf(session) });
       return fail(refundNeeded(error.message));
     }
