@@ -8,13 +8,14 @@ import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseSupplierSpendCsv } from "~/domain/impact/csv";
 import { displayMoney, formatMinor } from "~/domain/money";
 import { getOrganisation } from "~/models/core/organisations.server";
-import { DuplicateSpendUpload, getAnchor, getImpactSettings, listUploads, procurementReport, recordSpendUpload, withdrawUpload } from "~/models/impact/procurement.server";
+import { getAnchor, getImpactSettings, listUploads, procurementReport, recordSpendUpload, withdrawUpload } from "~/models/impact/procurement.server";
 import { SpendUploadSchema, WithdrawUploadSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { uuid } from "~/schemas/common";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.anchor.name ?? "Anchor institution"} · Co-op Register` }];
@@ -77,8 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     saved = await db.transaction().execute((trx) => recordSpendUpload(trx, ctx.user.id, ctx.organisation.id, anchor.id, file.name, checked.rows));
   } catch (error) {
-    if (error instanceof DuplicateSpendUpload) return { result: submission.reply({ formErrors: [error.message] }), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
-    throw error;
+    return { result: replyRefusal(submission, error), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
   }
   return {
     result: submission.reply({ resetForm: true }),

@@ -4,13 +4,14 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ShareClassForm } from "~/components/shares/class-form";
 import { PageHead } from "~/components/ui";
 import { displayMoney, formatMinor } from "~/domain/money";
-import { DuplicateClassName, getShareClass, updateShareClass } from "~/models/shares/share-classes-and-holdings.server";
+import { getShareClass, updateShareClass } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
@@ -40,8 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const updated = await db.transaction().execute((trx) => updateShareClass(trx, ctx.user.id, ctx.organisation.id, classId, submission.value));
     if (!updated) throw new Response("Not found", { status: 404 });
   } catch (error) {
-    if (error instanceof DuplicateClassName) return submission.reply({ fieldErrors: { [error.field]: [error.message] } });
-    throw error;
+    return replyRefusal(submission, error);
   }
   return redirect("/shares");
 }

@@ -7,6 +7,7 @@ import type { LoanLedgerKind } from "~/domain/impact/positions";
 import { ownershipLabel, sicSection } from "~/domain/impact/sectors";
 import type { Executor } from "~/utils/db.server";
 import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
+import { conflict } from "~/domain/refusal";
 
 /*
  * Rows for the community wealth dashboard, all scoped to one organisation.
@@ -225,8 +226,6 @@ export async function publicOrganisation(db: Executor, slug: string) {
 // The dashboard as loaders return it: money as strings, never Number.
 // ---------------------------------------------------------------------------
 
-export class ImpactUnavailable extends Error {}
-
 export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string, months = 24) {
   const base = await loadImpactBase(db, organisationId);
   let figures: ImpactFigures;
@@ -235,7 +234,7 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
     figures = impactFiguresAsAt(base, asAt);
     trends = impactTrends(base, asAt, months);
   } catch (error) {
-    if (error instanceof LedgerError) throw new ImpactUnavailable(`The share ledger needs putting right before these figures can be worked out: ${error.message}`);
+    if (error instanceof LedgerError) throw conflict(`The share ledger needs putting right before these figures can be worked out: ${error.message}`);
     throw error;
   }
   const money = (v: bigint) => displayMoney(v, currency);

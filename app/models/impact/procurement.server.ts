@@ -5,6 +5,7 @@ import type { SupplierSpendRow } from "~/domain/impact/procurement";
 import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";
 import type { AnchorKind } from "../../../db/tables/impact";
+import { conflict } from "~/domain/refusal";
 
 /*
  * Anchor procurement tracker: anchor institutions (the council, the
@@ -35,11 +36,9 @@ export async function saveImpactSettings(db: Executor, actorUserId: string | nul
   await recordAudit(db, { organisationId, actorUserId, action: "impact.settings_changed", entityType: "organisation", entityId: organisationId, before, after: input });
 }
 
-export class DuplicateAnchor extends Error {}
-
 export async function createAnchor(db: Executor, actorUserId: string | null, organisationId: string, input: { name: string; kind: AnchorKind }) {
   const taken = await db.selectFrom("anchor_institutions").select("id").where("organisation_id", "=", organisationId).where("name", "=", input.name).executeTakeFirst();
-  if (taken) throw new DuplicateAnchor(`There is already an anchor institution called ${input.name}`);
+  if (taken) throw conflict(`There is already an anchor institution called ${input.name}`, "name");
   const row = await db
     .insertInto("anchor_institutions")
     .values({ organisation_id: organisationId, name: input.name, kind: input.kind })
@@ -82,12 +81,10 @@ export async function listUploads(db: Executor, organisationId: string, anchorId
 }
 
 /** The same spend lines as an upload still counted for this anchor: refused, so the spend is not counted twice. */
-export class DuplicateSpendUpload extends Error {
-  constructor(public earlier: { filename: string; uploadedAt: Date }) {
-    super(
-      `The same spend lines were already uploaded for this institution (${earlier.filename}, ${earlier.uploadedAt.toISOString().slice(0, 10)}) and still count, so nothing was saved: adding them again would count the spend twice. If the earlier upload was wrong, withdraw it first, then upload this file.`,
-    );
-  }
+function duplicateSpendUpload(earlier: { filename: string; uploadedAt: Date }) {
+  return conflict(
+    `The same spend lines were already uploaded for this institution (${earlier.filename}, ${earlier.uploadedAt.toISOString().slice(0, 10)}) and still count, so nothing was saved: adding them again would count the spend twice. If the earlier upload was wrong, withdraw it first, then upload this file.`,
+  );
 }
 
 /**
@@ -124,7 +121,7 @@ export async function recordSpendUpload(
     .where("content_hash", "=", contentHash)
     .where("withdrawn_at", "is", null)
     .executeTakeFirst();
-  if (earlier) throw new DuplicateSpendUpload({ filename: earlier.filename, uploadedAt: earlier.uploaded_at });
+  if (earlier) throw duplicateSpendUpload({ filename: earlier.filename, uploadedAt: earlier.uploaded_at });
   const upload = await db
     .insertInto("spend_uploads")
     .values({ organisation_id: organisationId, anchor_id: anchorId, filename: filename.slice(0, 255), line_count: rows.length, total, uploaded_by: actorUserId, content_hash: contentHash })

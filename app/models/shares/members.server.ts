@@ -4,6 +4,7 @@ import { isLocal, normalisePostcode } from "~/domain/postcode";
 import type { MemberInput } from "~/schemas/member";
 import type { MemberStatus } from "../../../db/schema";
 import { recordAudit } from "~/models/core/audit.server";
+import { conflict } from "~/domain/refusal";
 
 export const MEMBERS_PAGE_SIZE = 25;
 
@@ -100,11 +101,6 @@ export async function nextMemberNumber(db: Executor, organisationId: string): Pr
   return Number(row.next);
 }
 
-export class DuplicateMemberNumber extends Error {
-  constructor(public memberNumber: number) {
-    super(`Member number ${memberNumber} is already in use`);
-  }
-}
 
 /** The dates a status sets on the member row (the history keeps every change). */
 function statusDates(status: MemberStatus, on: string) {
@@ -142,7 +138,7 @@ export async function createMember(db: Executor, actorUserId: string | null, org
     .where("organisation_id", "=", organisationId)
     .where("member_number", "=", memberNumber)
     .executeTakeFirst();
-  if (taken) throw new DuplicateMemberNumber(memberNumber);
+  if (taken) throw conflict(`Member number ${memberNumber} is already in use`, "memberNumber");
   const member = await db
     .insertInto("members")
     .values({

@@ -4,6 +4,7 @@ import { checkPurchase, type MemberKind, type MemberStatus, type ShareClass } fr
 import type { ShareClassInput } from "~/schemas/shares";
 import type { ShareMethod } from "../../../db/tables/shares";
 import { recordAudit } from "~/models/core/audit.server";
+import { conflict, refused } from "~/domain/refusal";
 
 /*
  * Share classes, holdings, the share ledger and certificates. The ledger row
@@ -56,12 +57,6 @@ function classValues(input: ShareClassInput) {
   };
 }
 
-export class DuplicateClassName extends Error {
-  constructor(message: string, public field: "name" | "parValue" = "name") {
-    super(message);
-  }
-}
-
 async function nameTaken(db: Executor, organisationId: string, name: string, exceptId?: string) {
   let q = db.selectFrom("share_classes").select("id").where("organisation_id", "=", organisationId).where("name", "=", name);
   if (exceptId) q = q.where("id", "<>", exceptId);
@@ -69,7 +64,7 @@ async function nameTaken(db: Executor, organisationId: string, name: string, exc
 }
 
 export async function createShareClass(db: Executor, actorUserId: string | null, organisationId: string, input: ShareClassInput) {
-  if (await nameTaken(db, organisationId, input.name)) throw new DuplicateClassName(`There is already a share class called ${input.name}`);
+  if (await nameTaken(db, organisationId, input.name)) throw conflict(`There is already a share class called ${input.name}`, "name");
   const row = await db.insertInto("share_classes").values({ organisation_id: organisationId, ...classValues(input) }).returning(CLASS_COLUMNS).executeTakeFirstOrThrow();
   await recordAudit(db, { organisationId, actorUserId, action: "share_class.created", entityType: "share_class", entityId: row.id, after: row });
   return row;
@@ -78,10 +73,10 @@ export async function createShareClass(db: Executor, actorUserId: string | null,
 export async function updateShareClass(db: Executor, actorUserId: string, organisationId: string, classId: string, input: ShareClassInput) {
   const before = await getShareClass(db, organisationId, classId);
   if (!before) return null;
-  if (await nameTaken(db, organisationId, input.name, classId)) throw new DuplicateClassName(`There is already a share class called ${input.name}`);
+  if (await nameTaken(db, organisationId, input.name, classId)) throw conflict(`There is already a share class called ${input.name}`, "name");
   // Par value is fixed once shares exist: changing it would rewrite what members paid.
   const issued = await db.selectFrom("share_transactions").select("id").where("organisation_id", "=", organisationId).where("class_id", "=", classId).limit(1).executeTakeFirst();
-  if (issued && BigInt(before.par_value) !== input.parValue) throw new DuplicateClassName("The par value cannot change once shares of this class have been issued", "parValue");
+  if (issued && BigInt(before.par_value) !== input.parValue) throw refused("The par value cannot change once shares of this class have been issued", "parValue");
   const after = await db
     .updateTable("share_classes")
     .set(classValues(input))
