@@ -22,7 +22,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The officer's steps, each with the page's one-time key (a double click on "Pay out" pays out once). */
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   const today = clock.today(ctx.organisation);
   const [product, votes, size, loan] = await Promise.all([
     getProduct(db, ctx.organisation.id, app.product_id),
@@ -75,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const submission = parseForm(formData, { schema: StepSchema });

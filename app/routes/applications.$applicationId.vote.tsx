@@ -14,7 +14,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:approve", action: "loans:approve" };
 export const meta: MetaFunction = () => [{ title: "Credit committee vote · Co-op Register" }];
@@ -22,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Credit committee vote · Co-o
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:approve");
   const app = await getApplication(await getDb(), ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   return { id: app.id, reference: app.reference, borrower: app.legal_name, amount: displayMoney(app.amount), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose, notes: app.officer_notes, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status] };
 }
 
@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:approve");
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   const submission = parseForm(await readForm(request), { schema: VoteSchema });
   if (submission.status !== "success") return submission.reply();
   try {

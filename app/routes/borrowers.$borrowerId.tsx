@@ -10,6 +10,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.borrower.legal_name ?? "Borrower"} · Co-op Register` }];
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
   const b = await getBorrower(db, ctx.organisation.id, params.borrowerId ?? "");
-  if (!b) throw new Response("No such borrower", { status: 404 });
+  if (!b) throw notFoundResponse("No such borrower");
   const loans = await portfolioLoans(db, ctx.organisation.id, clock.today(ctx.organisation), { borrowerIds: [b.id] });
   return {
     borrower: { ...b, created_at: b.created_at.toISOString(), legal_form: FORM_LABEL[b.legal_form] ?? b.legal_form, ownership: b.ownership.map((o) => OWNERSHIP_LABEL[o] ?? o) },

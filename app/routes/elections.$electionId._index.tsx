@@ -12,6 +12,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Election"} · Co-op Register` }];
@@ -19,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "electionId"), ctx.memberId);
-  if (!view || !["stv", "plurality", "approval"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  if (!view || !["stv", "plurality", "approval"].includes(view.motion.kind)) throw notFoundResponse();
   const outcome = view.result?.outcome as { elected?: string[]; ballots?: number; tally?: { counts: { option: string; votes: number }[]; decided: boolean; tied: string[] }; stv?: { quota: number } } | undefined;
   return {
     motion: view.motion,

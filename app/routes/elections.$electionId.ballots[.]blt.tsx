@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   try {
     const text = await exportBlt(await getDb(), ctx.organisation.id, idParam(params, "electionId"));
-    if (text === null) throw new Response("Not found", { status: 404 });
+    if (text === null) throw notFoundResponse();
     return new Response(text, { headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Disposition": 'attachment; filename="ballots.blt"', "Cache-Control": "no-store" } });
   } catch (error) {
     // No ballot file until voting has closed: until then the file is not there to be had.

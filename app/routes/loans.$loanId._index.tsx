@@ -21,7 +21,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import { openWriteOffProposal } from "~/models/lending/write-offs.server";
 import * as clock from "~/utils/clock.server";
 import { resolveAsAt } from "~/domain/as-at";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The loan's money forms, each with its one-time key (a double click records once). */
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const today = clock.today(ctx.organisation);
   const asked = new URL(request.url).searchParams.get("asAt");
   const { asAt, notice } = resolveAsAt(asked && isoDate.safeParse(asked).success ? asked : undefined, today);
@@ -49,7 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const formData = await readForm(request);
   const submission = parseForm(formData, { schema: LoanActionForm });
   const intent = String(formData.get("intent") ?? "");

@@ -16,7 +16,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:govern");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const owed = outstandingPrincipal(await loanInstallments(db, ctx.organisation.id, loan.id));
   const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
   return {
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:govern");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const submission = parseForm(await readForm(request), { schema: WriteOffForm });
   if (submission.status !== "success") return submission.reply();
   const today = clock.today(ctx.organisation);

@@ -6,6 +6,7 @@ import { calendarResponse } from "~/utils/calendar.server";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { appUrl, requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 
@@ -13,6 +14,6 @@ export const access: RouteAccess = { loader: "meetings:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const meeting = await meetingForCalendar(await getDb(), ctx.organisation.id, idParam(params, "meetingId"), appUrl(request));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  if (!meeting) throw notFoundResponse();
   return calendarResponse(`meeting-${meeting.heldOn}.ics`, meetingsCalendar([meeting], { name: meeting.title, stamp: new Date() }));
 }

@@ -12,6 +12,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Motion"} · Co-op Register` }];
@@ -19,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
-  if (!view || ["stv", "plurality", "approval"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  if (!view || ["stv", "plurality", "approval"].includes(view.motion.kind)) throw notFoundResponse();
   return { ...view, canVote: ctx.permissions.has("ballots:cast"), canManage: ctx.permissions.has("meetings:manage") };
 }
 

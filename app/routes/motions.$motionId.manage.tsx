@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Register" }];
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const db = await getDb();
   const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
-  if (!motion) throw new Response("Not found", { status: 404 });
+  if (!motion) throw notFoundResponse();
   const [live, hands] = await Promise.all([turnout(db, ctx.organisation.id, motion.id), getHandCount(db, ctx.organisation.id, motion.id)]);
   return {
     motion: { id: motion.id, kind: motion.kind, title: motion.title, status: motion.status, position: motion.position, meeting_id: motion.meeting_id, record_date: motion.record_date },
@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const db = await getDb();
   const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
-  if (!motion) throw new Response("Not found", { status: 404 });
+  if (!motion) throw notFoundResponse();
   const submission = parseForm(await readForm(request), { schema: ManageMotionSchema });
   if (submission.status !== "success") return submission.reply();
   const org = ctx.organisation.id;

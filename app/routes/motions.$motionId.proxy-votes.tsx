@@ -11,7 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Register" }];
@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Regist
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
-  if (!view || !["ordinary", "special", "custom"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  if (!view || !["ordinary", "special", "custom"].includes(view.motion.kind)) throw notFoundResponse();
   return { motion: view.motion, held: view.held };
 }
 
@@ -27,7 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const db = await getDb();
   const motionId = idParam(params, "motionId");
-  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
+  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw notFoundResponse();
   const submission = parseForm(await readForm(request), { schema: ProxyVoteSchema });
   if (submission.status !== "success") return { result: submission.reply(), receipt: null, appointer: null };
   try {

@@ -5,13 +5,14 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
 import { requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const cert = await certifiedResultRows(await getDb(), ctx.organisation.id, idParam(params, "motionId"));
-  if (!cert) throw new Response("No certified result (yet) for that motion.", { status: 404 });
+  if (!cert) throw notFoundResponse("No certified result (yet) for that motion.");
   const pdf = await renderPdf(
     (doc) => {
       doc.font(BOLD).fontSize(16).text("Certified result");

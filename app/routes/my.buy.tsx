@@ -16,6 +16,7 @@ import { getDb } from "~/utils/db.server";
 import { appUrl, requirePermission } from "~/web/session.server";
 import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Buy shares · Co-op Register" }];
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
     classId: submission.value.classId, shares: submission.value.shares, idempotencyKey: submission.value.submissionKey, appUrl: appUrl(request),
   });
-  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  if (!r.ok) return replyRefusal(submission, r);
   return redirect(r.url);
 }
 

@@ -16,6 +16,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Withdraw shares · Co-op Register" }];
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return done.ok ? { ok: true as const } : done;
     }),
   );
-  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  if (!r.ok) return replyRefusal(submission, r);
   return redirect("/my?notice=1");
 }
 

@@ -15,15 +15,15 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { uuid } from "~/schemas/common";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.anchor.name ?? "Anchor institution"} · Co-op Register` }];
 
 async function anchorOr404(organisationId: string, anchorId: string | undefined) {
-  if (!uuid.safeParse(anchorId).success) throw new Response("No such anchor institution", { status: 404 });
+  if (!uuid.safeParse(anchorId).success) throw notFoundResponse("No such anchor institution");
   const anchor = await getAnchor(await getDb(), organisationId, anchorId!);
-  if (!anchor) throw new Response("No such anchor institution", { status: 404 });
+  if (!anchor) throw notFoundResponse("No such anchor institution");
   return anchor;
 }
 

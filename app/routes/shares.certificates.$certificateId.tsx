@@ -6,6 +6,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { pdfResponse } from "~/utils/pdf.server";
 import { requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
 
@@ -13,6 +14,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const id = idParam(params, "certificateId");
   const cert = await getCertificate(await getDb(), ctx.organisation.id, id);
-  if (!cert) throw new Response("Not found", { status: 404 });
+  if (!cert) throw notFoundResponse();
   return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation.currency), "inline");
 }

@@ -11,7 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
@@ -19,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const cls = await getShareClass(await getDb(), ctx.organisation.id, idParam(params, "shareClassId"));
-  if (!cls) throw new Response("Not found", { status: 404 });
+  if (!cls) throw notFoundResponse();
   return {
     cls: {
       id: cls.id, name: cls.name, parValue: formatMinor(BigInt(cls.par_value)), minHolding: String(cls.min_holding),
@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   try {
     const updated = await db.transaction().execute((trx) => updateShareClass(trx, ctx.user.id, ctx.organisation.id, classId, submission.value));
-    if (!updated) throw new Response("Not found", { status: 404 });
+    if (!updated) throw notFoundResponse();
   } catch (error) {
     return replyRefusal(submission, error);
   }

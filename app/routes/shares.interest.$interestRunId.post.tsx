@@ -11,6 +11,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { readForm } from "~/utils/forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { action: "shares:write" };
 /** The posting date, with the run page's one-time key: a double click posts once. */
@@ -21,7 +22,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:write");
   const id = idParam(params, "interestRunId");
   const db = await getDb();
-  if (!(await interestRunExists(db, ctx.organisation.id, id))) throw new Response("Not found", { status: 404 });
+  if (!(await interestRunExists(db, ctx.organisation.id, id))) throw notFoundResponse();
   const submission = parseForm(await readForm(request), { schema: PostRunSchema });
   if (submission.status !== "success") return new Response(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Enter the posting date as YYYY-MM-DD", { status: 400 });
   const v = submission.value;
@@ -31,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return done && done.ok ? { ok: true as const } : done;
     }),
   );
-  if (!r) throw new Response("Not found", { status: 404 });
+  if (!r) throw notFoundResponse();
   if (!r.ok) return new Response(r.reason, { status: 409 });
   return redirect(`/shares/interest/${id}`);
 }

@@ -13,6 +13,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Withdrawal suspensions · Co-op Register" }];
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const end = parseForm(formData, { schema: EndSuspensionSchema });
     if (end.status !== "success") return { result: null, message: null, error: "Enter the last day of the suspension" };
     const r = await moneyTransaction(db, (trx) => endSuspension(trx, ctx.user.id, ctx.organisation.id, end.value.suspensionId, end.value.untilOn));
-    if (!r) throw new Response("Not found", { status: 404 });
+    if (!r) throw notFoundResponse();
     return { result: null, message: r.ok ? "Withdrawals resumed." : null, error: r.ok ? null : r.reason };
   }
   const submission = parseForm(formData, { schema: SuspensionSchema });

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { defaultYearEnd } from "~/models/impact/impact-figures.server";
 import { uuid } from "~/schemas/common";
 import { YearSchema } from "~/schemas/impact";
+import { notFoundResponse } from "~/web/refusals.server";
 
 /**
  * A route's id parameter (`params[name]`), or a 404: a malformed id is simply
@@ -9,7 +10,7 @@ import { YearSchema } from "~/schemas/impact";
  */
 export function idParam(params: Readonly<Record<string, string | undefined>>, name: string): string {
   const parsed = uuid.safeParse(params[name]);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  if (!parsed.success) throw notFoundResponse();
   return parsed.data;
 }
 

@@ -1,6 +1,7 @@
 import { checkUpload, UPLOAD_KINDS } from "~/domain/uploads";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
+import { notFoundResult, type Refused } from "~/domain/refusal";
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 export const TOO_BIG = "Files can be at most 5 MB. Make the file smaller (a lower resolution scan, or fewer pages) and upload it again.";
@@ -34,8 +35,8 @@ export async function addDocument(
   target: DocumentTarget,
   /** contentType is what the browser claimed: kept for the caller's convenience, never trusted or stored. */
   file: { filename: string; contentType?: string; bytes: Uint8Array },
-): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
-  if (!(await targetExists(db, organisationId, target))) return { ok: false, reason: "No such application or loan." };
+): Promise<{ ok: true; id: string } | Refused> {
+  if (!(await targetExists(db, organisationId, target))) return notFoundResult("No such application or loan.");
   if (file.bytes.length === 0) return { ok: false, reason: "Choose a file to upload." };
   if (file.bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, reason: TOO_BIG };
   // What the file is comes from its bytes, not the name or type the browser sent; the stored name is rebuilt safe.

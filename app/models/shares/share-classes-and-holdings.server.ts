@@ -5,6 +5,7 @@ import type { ShareClassInput } from "~/schemas/shares";
 import type { ShareMethod } from "../../../db/tables/shares";
 import { recordAudit } from "~/models/core/audit.server";
 import { conflict, refused } from "~/domain/refusal";
+import type { FieldRefused } from "~/domain/refusal";
 
 /*
  * Share classes, holdings, the share ledger and certificates. The ledger row
@@ -248,7 +249,8 @@ export async function reissueCertificate(db: Executor, actorUserId: string | nul
   return number;
 }
 
-export type RuleRefusal = { ok: false; reason: string; field: string };
+/** A share rule's refusal, returned: always names the form field (app/domain/refusal.ts). */
+export type RuleRefusal = FieldRefused;
 
 /**
  * A member's details for the share rules. With `lock`, the row is held
