@@ -2,6 +2,7 @@ import { computeLm3, respendFromSurvey, type Lm3Result } from "~/domain/impact/l
 import type { SurveyRow } from "~/domain/impact/csv";
 import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";
+import type { Refused } from "~/domain/refusal";
 
 /*
  * LM3 studies: the inputs, the method and the result are stored together
@@ -21,7 +22,7 @@ export interface Lm3StudyInput {
 
 export type Lm3Outcome =
   | { ok: true; result: Extract<Lm3Result, { ok: true }>; r3Method: string | null }
-  | { ok: false; field: "income" | "suppliers" | "staff" | "respend" | "survey"; error: string };
+  | (Refused & { field: "income" | "suppliers" | "staff" | "respend" | "survey" });
 
 /** Work out LM3 without storing it. */
 export function calculateLm3(input: Lm3StudyInput): Lm3Outcome {
@@ -31,7 +32,7 @@ export function calculateLm3(input: Lm3StudyInput): Lm3Outcome {
     const s = respendFromSurvey(input.respend.answers);
     if (!s.ok) {
       const answers = input.respend.answers;
-      return { ok: false, field: "survey", error: s.errors.map((e) => `line ${answers[e.index]?.line ?? e.index + 1}: ${e.reason}`).join("; ") };
+      return { ok: false, field: "survey", reason: s.errors.map((e) => `line ${answers[e.index]?.line ?? e.index + 1}: ${e.reason}`).join("; ") };
     }
     r3 = s.total;
     r3Method = s.method;
@@ -39,7 +40,7 @@ export function calculateLm3(input: Lm3StudyInput): Lm3Outcome {
   const result = computeLm3({ income: input.income, localSpend: { suppliers: input.suppliers, staff: input.staff }, localRespend: r3 });
   if (!result.ok) {
     const field = input.income <= 0n ? "income" : input.suppliers < 0n ? "suppliers" : input.staff < 0n ? "staff" : "respend";
-    return { ok: false, field, error: result.error };
+    return { ok: false, field, reason: result.error };
   }
   return { ok: true, result, r3Method };
 }
