@@ -28,5 +28,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# SIGTERM goes straight to node (no shell in between): the graceful stop in scripts/server.ts.
+# SIGTERM goes straight to node (no shell in between): the graceful stop in server/server.ts.
 CMD ["node", "build/server.js"]

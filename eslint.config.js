@@ -3,6 +3,29 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
+/*
+ * The layers (docs/architecture.md): each may import those beneath it, never
+ * one above. From the bottom: domain (pure rules) and schemas; utils
+ * (infrastructure: database connection, HTTP parsing, CSV, PDF, the job
+ * queue); models (database access by area); web (request-level helpers:
+ * session and permissions, query parameters, ballot forms); routes and
+ * components (the pages); server/ (the HTTP server, ballot box, scheduler).
+ */
+const layer = (name, above) => ({
+  group: above.flatMap((a) => [`~/${a}/*`, `~/${a}/**`, `**/app/${a}/*`, `**/app/${a}/**`, ...(a === "server" ? ["**/server/*"] : [])]),
+  message: `${name} may not import from a layer above it (${above.join(", ")}): see docs/architecture.md.`,
+});
+const boundaries = [
+  { files: ["app/domain/**/*.ts"], ignores: ["**/*.test.ts"], rule: layer("app/domain", ["schemas", "utils", "models", "web", "routes", "components", "server"]), extra: [{ group: ["**/db/*", "**/db/**", "node:*", "kysely", "pg"], message: "app/domain is pure: no I/O, no database (docs/architecture.md)." }] },
+  { files: ["app/schemas/**/*.ts"], ignores: ["**/*.test.ts"], rule: layer("app/schemas", ["utils", "models", "web", "routes", "components", "server"]) },
+  { files: ["app/utils/**/*.ts", "app/utils/**/*.tsx"], rule: layer("app/utils", ["models", "web", "routes", "components", "server"]) },
+  { files: ["app/models/**/*.ts"], rule: layer("app/models", ["web", "routes", "components", "server"]) },
+  { files: ["app/web/**/*.ts"], rule: layer("app/web", ["routes", "components", "server"]) },
+  { files: ["app/components/**/*.ts", "app/components/**/*.tsx"], rule: layer("app/components", ["models", "web", "routes", "server"]) },
+  { files: ["app/routes/**/*.ts", "app/routes/**/*.tsx", "app/*.ts", "app/*.tsx"], rule: layer("app/routes", ["server"]) },
+  { files: ["db/tables/**/*.ts", "db/migrations/**/*.ts", "db/schema.ts"], rule: layer("db (tables, migrations)", ["schemas", "utils", "models", "web", "routes", "components", "server"]) },
+].map(({ files, ignores, rule, extra = [] }) => ({ files, ...(ignores ? { ignores } : {}), rules: { "no-restricted-imports": ["error", { patterns: [rule, ...extra] }] } }));
+
 export default tseslint.config(
   { ignores: ["build/", "build-*/", "public/build/", "node_modules/", "data/", ".cache/", ".ci/results/", "bench-data/", "backups/", "tmp/"] },
   js.configs.recommended,
@@ -30,4 +53,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...boundaries,
 );

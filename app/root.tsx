@@ -17,12 +17,12 @@ import {
 import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { organisationsOfUser } from "~/models/auth.server";
+import { organisationsOfUser } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
 import { useNonce, useRequestId } from "~/utils/nonce";
-import { getRequestContext } from "~/utils/session.server";
+import { getRequestContext } from "~/web/session.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

@@ -4,9 +4,9 @@
  */
 import type { Executor } from "../app/utils/db.server";
 import type { Role } from "../app/domain/permissions";
-import { createOrganisation } from "../app/models/organisations.server";
-import { createMember } from "../app/models/members.server";
-import { createUserWithRoles } from "../app/models/users.server";
+import { createOrganisation } from "../app/models/core/organisations.server";
+import { createMember } from "../app/models/shares/members.server";
+import { createUserWithRoles } from "../app/models/core/users.server";
 import { hashPassword } from "../app/utils/tokens.server";
 import type { LegalForm, MemberStatus } from "./schema";
 
@@ -137,7 +137,7 @@ export async function makeRegister(
     });
     if (status === "suspended" || status === "ceased") {
       const later = new Date(Math.min(Date.parse(joined) + rng.int(60, 600) * 86_400_000, Date.parse(opts.to))).toISOString().slice(0, 10);
-      const { changeMemberStatus } = await import("../app/models/members.server");
+      const { changeMemberStatus } = await import("../app/models/shares/members.server");
       await changeMemberStatus(db, null, organisationId, member.id, { status, effectiveOn: later, note: status === "ceased" ? "Resigned" : "Arrears of subscription" });
     }
     members.push(member);

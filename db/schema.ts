@@ -19,7 +19,7 @@ export type Timestamp = ColumnType<Date, Date | string | undefined, Date | strin
 export type DateOnly = ColumnType<string, string, string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-/** Where a card payment's refund stands (both card payment tables; see app/models/card-refunds.server.ts). */
+/** Where a card payment's refund stands (both card payment tables; see app/models/payments/card-refunds.server.ts). */
 export interface CardRefundColumns {
   stripe_payment_intent: string | null;
   refund_status: "needed" | "refunded" | null;

@@ -3,7 +3,7 @@
  * reports the first broken link. Exit code 1 if any chain is broken.
  */
 import { getDb, type Executor } from "../app/utils/db.server";
-import { verifyAuditChain } from "../app/models/audit.server";
+import { verifyAuditChain } from "../app/models/core/audit.server";
 
 export async function verifyAll(db: Executor, out: (line: string) => void = console.log): Promise<number> {
   const orgs = await db.selectFrom("organisations").select(["id", "slug"]).orderBy("slug").execute();

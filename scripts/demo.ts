@@ -3,7 +3,7 @@ import { migrateToLatest } from "../db/migrate";
 import { getDb } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { printLogins, seed } from "./seed";
-import { startServer } from "./server";
+import { startServer } from "../server/server";
 
 // The demo lists the mail it sends at /dev/mail: a development page, shown only with DEV_TOOLS=true.
 if (process.env.NODE_ENV !== "production") process.env.DEV_TOOLS ??= "true";

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { getDb } from "../app/utils/db.server";
-import { importMembers } from "../app/models/import.server";
-import { getOrganisationBySlug } from "../app/models/organisations.server";
+import { importMembers } from "../app/models/shares/members-import.server";
+import { getOrganisationBySlug } from "../app/models/core/organisations.server";
 import { dateInZone } from "../app/domain/today";
 import { faultPoint } from "../app/utils/fault-markers.server";
 

@@ -1,11 +1,11 @@
 /**
  * `npm run ledger:verify`: checks every organisation's money invariants
- * (app/models/ledger-verify.server.ts) and names the first broken row of
+ * (app/models/core/ledger-verify.server.ts) and names the first broken row of
  * each. Exit code 1 if any is broken. Runs against DATABASE_URL, or the
  * embedded database, like audit:verify.
  */
 import { getDb, type Executor } from "../app/utils/db.server";
-import { verifyLedger } from "../app/models/ledger-verify.server";
+import { verifyLedger } from "../app/models/core/ledger-verify.server";
 
 export async function verifyAllLedgers(db: Executor, out: (line: string) => void = console.log): Promise<number> {
   const orgs = await db.selectFrom("organisations").select(["id", "slug"]).orderBy("slug").execute();

@@ -6,8 +6,8 @@
 import type { Database } from "../app/utils/db.server";
 import type { Role } from "../app/domain/permissions";
 import { makeRegister } from "../db/factories";
-import { createOrganisation } from "../app/models/organisations.server";
-import { createUserWithRoles } from "../app/models/users.server";
+import { createOrganisation } from "../app/models/core/organisations.server";
+import { createUserWithRoles } from "../app/models/core/users.server";
 import { hashPassword } from "../app/utils/tokens.server";
 import type { Executor } from "../app/utils/db.server";
 import type { SeedContext, SeedOrganisation } from "./seed/context";

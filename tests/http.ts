@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../db/factories";
-import { createHttpServer, loadBuild } from "../scripts/server";
+import { createHttpServer, loadBuild } from "../server/server";
 import { testDb } from "./db";
 
 export interface TestServer {
@@ -70,7 +70,7 @@ export class Browser {
 
   /**
    * Post a form. Money forms carry a one-time `submissionKey` (rendered into
-   * the page; see app/models/form-submissions.server.ts): unless the form
+   * the page; see app/models/core/form-submissions.server.ts): unless the form
    * names one, a fresh key is sent, as a newly loaded page would. Repeats of
    * one submission send the same key: `formKey` reads it from the page.
    */

@@ -124,7 +124,7 @@ export function FormErrors({ errors, id }: { errors?: string[]; id?: string }) {
   ) : null;
 }
 
-/** The hidden one-time key of a money form (see app/models/form-submissions.server.ts): the loader makes a fresh one per rendering. */
+/** The hidden one-time key of a money form (see app/models/core/form-submissions.server.ts): the loader makes a fresh one per rendering. */
 export function SubmissionKey({ value }: { value: string }) {
   return <input type="hidden" name="submissionKey" value={value} />;
 }

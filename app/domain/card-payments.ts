@@ -1,7 +1,7 @@
 /**
  * Where a card payment stands, in the words a member reads on their page.
  * A payment that was paid but could not be applied is refunded by a
- * background job (app/models/card-refunds.server.ts).
+ * background job (app/models/payments/card-refunds.server.ts).
  */
 export interface CardPaymentState {
   status: "pending" | "paid" | "failed";
@@ -33,3 +33,6 @@ export function describeCardPayment(p: CardPaymentState): string {
   if (p.status === "pending") return "Waiting for the card payment";
   return `Not taken: ${why}`;
 }
+
+/** What became of one Stripe webhook event: the dispatcher records it beside the stored event. */
+export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "refused";

@@ -3,7 +3,7 @@
  * names what is counted: an account's failed log-ins, an address's failed
  * log-ins, the password-reset requests for an email or from an address,
  * and so on. Pure: the counting itself is one atomic statement in
- * app/models/rate-limits.server.ts.
+ * app/models/core/rate-limits.server.ts.
  */
 
 export interface LimitPolicy {

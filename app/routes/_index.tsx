@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import type { RouteAccess } from "~/utils/access";
-import { getRequestContext } from "~/utils/session.server";
+import { getRequestContext } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "public" };
 

@@ -6,11 +6,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { createSession, setPassword } from "~/models/auth.server";
+import { createSession, setPassword } from "~/models/core/auth.server";
 import { ChangePasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requireUser, sessionCookie } from "~/utils/session.server";
+import { requireUser, sessionCookie } from "~/web/session.server";
 import { verifyPassword } from "~/utils/tokens.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 

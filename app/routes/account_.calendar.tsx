@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Flash, PageHead } from "~/components/ui";
-import { calendarFeedCreated, renewCalendarFeed, stopCalendarFeed } from "~/models/calendar.server";
+import { calendarFeedCreated, renewCalendarFeed, stopCalendarFeed } from "~/models/governance/calendars.server";
 import { CalendarFeedSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import * as clock from "~/utils/clock.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { appUrl, requireUser } from "~/utils/session.server";
+import { appUrl, requireUser } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
 export const meta: MetaFunction = () => [{ title: "Calendar feed · Co-op Register" }];

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { passkeyRegistrationOptions } from "~/models/passkeys.server";
+import { passkeyRegistrationOptions } from "~/models/core/passkeys.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, requireUser } from "~/utils/session.server";
+import { appUrl, requireUser } from "~/web/session.server";
 
 /* Options for the browser to make a passkey (JSON, fetched by the set-up page's button). */
 export const access: RouteAccess = { action: "signed-in" };

@@ -5,14 +5,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { PasskeyButton } from "~/components/passkey";
-import { countPasskeys } from "~/models/passkeys.server";
-import { addPasskeyWithRecovery, confirmTotp, disableTwoFactor, regenerateRecoveryCodes, twoFactorStatus } from "~/models/two-factor.server";
+import { countPasskeys } from "~/models/core/passkeys.server";
+import { addPasskeyWithRecovery, confirmTotp, disableTwoFactor, regenerateRecoveryCodes, twoFactorStatus } from "~/models/core/two-factor.server";
 import { PasskeyAnswerSchema, TwoFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { qrCodeDataUrl } from "~/utils/qr.server";
-import { appUrl, requireUser } from "~/utils/session.server";
+import { appUrl, requireUser } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
 export const meta: MetaFunction = () => [{ title: "Two-factor log-in · Co-op Register" }];

@@ -9,18 +9,20 @@ import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
 import { committeeOutcome, plainRate } from "~/domain/lending/terms";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { APPLICATION_STATUS_LABEL, committeeSize, getApplication, getProduct, offerSchedule, stepApplication, votesFor } from "~/models/lending.server";
+import { APPLICATION_STATUS_LABEL, getApplication, offerSchedule, stepApplication } from "~/models/lending/applications.server";
+import { committeeSize, votesFor } from "~/models/lending/committee.server";
+import { getProduct } from "~/models/lending/products.server";
 import { ApplicationStepSchema } from "~/schemas/lending";
 import { keyed } from "~/schemas/common";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
-import { listDocuments } from "~/models/loan-documents.server";
+import { listDocuments } from "~/models/lending/loan-documents.server";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The officer's steps, each with the page's one-time key (a double click on "Pay out" pays out once). */
@@ -31,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   const today = clock.today(ctx.organisation);
   const [product, votes, size, loan] = await Promise.all([
     getProduct(db, ctx.organisation.id, app.product_id),
@@ -73,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const submission = parseForm(formData, { schema: StepSchema });
@@ -87,8 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(next);
   } catch (e) {
-    if (e instanceof LendingRefusal) return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }) };
-    throw e;
+    return { intent, result: replyRefusal(submission, e) };
   }
 }
 

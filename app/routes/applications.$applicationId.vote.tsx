@@ -7,13 +7,14 @@ import { FormErrors, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { plainRate } from "~/domain/lending/terms";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { APPLICATION_STATUS_LABEL, castVote, getApplication } from "~/models/lending.server";
+import { APPLICATION_STATUS_LABEL, getApplication } from "~/models/lending/applications.server";
+import { castCommitteeVote } from "~/models/lending/committee.server";
 import { VoteSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:approve", action: "loans:approve" };
 export const meta: MetaFunction = () => [{ title: "Credit committee vote · Co-op Register" }];
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Credit committee vote · Co-o
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:approve");
   const app = await getApplication(await getDb(), ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   return { id: app.id, reference: app.reference, borrower: app.legal_name, amount: displayMoney(app.amount), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose, notes: app.officer_notes, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status] };
 }
 
@@ -29,14 +30,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:approve");
   const db = await getDb();
   const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw new Response("No such application", { status: 404 });
+  if (!app) throw notFoundResponse("No such application");
   const submission = parseForm(await readForm(request), { schema: VoteSchema });
   if (submission.status !== "success") return submission.reply();
   try {
-    await db.transaction().execute((trx) => castVote(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value));
+    await db.transaction().execute((trx) => castCommitteeVote(trx, ctx.user.id, ctx.organisation.id, app.id, submission.value));
   } catch (e) {
-    if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
-    throw e;
+    return replyRefusal(submission, e, "form");
   }
   return redirect(`/applications/${app.id}`);
 }

@@ -3,17 +3,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { plainRate } from "~/domain/lending/terms";
-import { APPLICATION_STATUS_LABEL, listApplications } from "~/models/lending.server";
+import { APPLICATION_STATUS_LABEL, listLoanApplications } from "~/models/lending/applications.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Loan applications · Co-op Register" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
-  const rows = await listApplications(await getDb(), ctx.organisation.id);
+  const rows = await listLoanApplications(await getDb(), ctx.organisation.id);
   return {
     applications: rows.map((a) => ({ id: a.id, reference: a.reference, status: a.status, statusLabel: APPLICATION_STATUS_LABEL[a.status], borrower: a.legal_name, product: a.product_name, amount: displayMoney(a.amount), term: a.term_periods, rate: plainRate(a.annual_rate) })),
     canWrite: ctx.permissions.has("loans:write"),

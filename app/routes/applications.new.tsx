@@ -6,14 +6,16 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { plainRate } from "~/domain/lending/terms";
-import { LendingRefusal, listBorrowers } from "~/models/borrowers.server";
-import { createApplication, describeProduct, listProducts } from "~/models/lending.server";
+import { listBorrowers } from "~/models/lending/borrowers.server";
+import { createApplication } from "~/models/lending/applications.server";
+import { describeProduct, listProducts } from "~/models/lending/products.server";
 import { ApplicationSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "New loan application · Co-op Register" }];
@@ -38,8 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const app = await db.transaction().execute((trx) => createApplication(trx, ctx.user.id, ctx.organisation.id, submission.value, clock.today(ctx.organisation)));
     return redirect(`/applications/${app.id}`);
   } catch (e) {
-    if (e instanceof LendingRefusal) return submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] });
-    throw e;
+    return replyRefusal(submission, e);
   }
 }
 

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { listAuditEvents, verifyAuditChain } from "~/models/audit.server";
+import { listAuditEvents, verifyAuditChain } from "~/models/core/audit.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "audit:read" };
 export const meta: MetaFunction = () => [{ title: "Audit trail · Co-op Register" }];

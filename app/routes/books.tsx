@@ -11,8 +11,8 @@ import { BooksParams, ExportSchema, MappingSchema } from "~/schemas/books";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { queryParams } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { queryParams } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "books:view", action: "books:export" };

@@ -6,7 +6,7 @@ import { csvResponse } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { action: "books:export" };

@@ -2,14 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { LoanList } from "~/components/lending/tables";
 import { PageHead } from "~/components/ui";
-import { getBorrower } from "~/models/borrowers.server";
-import { portfolioLoans } from "~/models/loans.server";
-import { loanListRow } from "~/models/loans-view.server";
+import { getBorrower } from "~/models/lending/borrowers.server";
+import { portfolioLoans } from "~/models/lending/loans.server";
+import { loanListRow } from "~/models/lending/loan-views.server";
 import { BORROWER_LEGAL_FORMS, OWNERSHIP } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.borrower.legal_name ?? "Borrower"} · Co-op Register` }];
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
   const b = await getBorrower(db, ctx.organisation.id, params.borrowerId ?? "");
-  if (!b) throw new Response("No such borrower", { status: 404 });
+  if (!b) throw notFoundResponse("No such borrower");
   const loans = await portfolioLoans(db, ctx.organisation.id, clock.today(ctx.organisation), { borrowerIds: [b.id] });
   return {
     borrower: { ...b, created_at: b.created_at.toISOString(), legal_form: FORM_LABEL[b.legal_form] ?? b.legal_form, ownership: b.ownership.map((o) => OWNERSHIP_LABEL[o] ?? o) },

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHead, TableWrap } from "~/components/ui";
-import { listBorrowers } from "~/models/borrowers.server";
+import { listBorrowers } from "~/models/lending/borrowers.server";
 import { BORROWER_LEGAL_FORMS } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Borrowers · Co-op Register" }];

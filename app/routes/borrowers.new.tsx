@@ -5,12 +5,13 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createBorrower, LendingRefusal } from "~/models/borrowers.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
 import { BORROWER_LEGAL_FORMS, BorrowerSchema, OWNERSHIP } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "Add a borrower · Co-op Register" }];
@@ -29,8 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const b = await db.transaction().execute((trx) => createBorrower(trx, ctx.user.id, ctx.organisation.id, submission.value));
     return redirect(`/borrowers/${b.id}`);
   } catch (e) {
-    if (e instanceof LendingRefusal) return submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] });
-    throw e;
+    return replyRefusal(submission, e);
   }
 }
 

@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { motionHref } from "~/components/governance/labels";
+import { motionHref } from "~/domain/voting/labels";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { dashboardSections } from "~/models/dashboard.server";
-import { getMember } from "~/models/members.server";
+import { dashboardSections } from "~/models/core/dashboard.server";
+import { getMember } from "~/models/shares/members.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "dashboard:view" };

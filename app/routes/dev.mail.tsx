@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PageHead } from "~/components/ui";
-import { recentEmails } from "~/models/email.server";
+import { recentEmails } from "~/models/core/outbox.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { devToolsEnabled, env } from "~/utils/env.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 /* Development only: the outbox as a page, so a person can click the links
  * in password-reset and invitation mails. It exists only with DEV_TOOLS=true
@@ -13,7 +14,7 @@ export const access: RouteAccess = { loader: "public" };
 export const meta: MetaFunction = () => [{ title: "Sent mail (development) · Co-op Register" }];
 
 export async function loader(_args: LoaderFunctionArgs) {
-  if (!devToolsEnabled(env())) throw new Response("Not found", { status: 404 });
+  if (!devToolsEnabled(env())) throw notFoundResponse();
   const mails = await recentEmails(await getDb(), 50);
   return { mails: mails.map((m) => ({ ...m, id: String(m.id) })) };
 }

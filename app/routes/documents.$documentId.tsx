@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDocument, servedContentType } from "~/models/loan-documents.server";
+import { getDocument, servedContentType } from "~/models/lending/loan-documents.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read" };
 
@@ -11,7 +12,7 @@ export const access: RouteAccess = { loader: "loans:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const doc = await getDocument(await getDb(), ctx.organisation.id, idParam(params, "documentId"));
-  if (!doc) throw new Response("Not found", { status: 404 });
+  if (!doc) throw notFoundResponse();
   return new Response(new Uint8Array(doc.content), {
     headers: {
       "Content-Type": servedContentType(doc.content_type),

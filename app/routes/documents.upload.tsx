@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { addDocument } from "~/models/loan-documents.server";
+import { addDocument } from "~/models/lending/loan-documents.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
+import { refusedCode } from "~/domain/refusal";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { action: "loans:write" };
 
@@ -35,6 +37,6 @@ export async function action({ request }: ActionFunctionArgs) {
       bytes,
     }),
   );
-  if (!added.ok && added.reason === "No such application or loan.") throw new Response("Not found", { status: 404 });
+  if (!added.ok && refusedCode(added) === "not-found") throw notFoundResponse();
   return redirect(`${back}?${added.ok ? "documentAdded=1" : `documentError=${encodeURIComponent(added.reason)}`}#documents`);
 }

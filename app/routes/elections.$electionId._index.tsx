@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/components/governance/labels";
+import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/domain/voting/labels";
 import { RankedBallot } from "~/components/governance/ranked-ballot";
 import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { FormErrors } from "~/components/forms";
 import { TableWrap } from "~/components/ui";
-import { motionView } from "~/models/meetings.view.server";
+import { motionView } from "~/models/governance/meeting-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
-import { BALLOT_FORMS, castVoteFromForm } from "~/utils/governance.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Election"} · Co-op Register` }];
@@ -19,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "electionId"), ctx.memberId);
-  if (!view || !["stv", "plurality", "approval"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  if (!view || !["stv", "plurality", "approval"].includes(view.motion.kind)) throw notFoundResponse();
   const outcome = view.result?.outcome as { elected?: string[]; ballots?: number; tally?: { counts: { option: string; votes: number }[]; decided: boolean; tied: string[] }; stv?: { quota: number } } | undefined;
   return {
     motion: view.motion,
@@ -73,7 +74,7 @@ export default function ElectionPage() {
             <p className="alert info">You are not on the list of members eligible to vote in this election.</p>
           ) : (
             <Form method="post" className="stack" reloadDocument>
-              {/* A full-page post, so the ballot box answers it (app/utils/ballot-box.server.ts); the receipt page is a fresh load. */}
+              {/* A full-page post, so the ballot box answers it (server/ballot-box.ts); the receipt page is a fresh load. */}
               <FormErrors errors={formErrors} />
               <p>
                 {mode === "rank"

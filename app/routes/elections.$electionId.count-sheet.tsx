@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHead, TableWrap } from "~/components/ui";
-import { countSheetRows } from "~/models/elections.server";
-import { getMotion, getResult } from "~/models/meetings.server";
+import { countSheetRows } from "~/models/governance/elections.server";
+import { getMotion, getResult } from "~/models/governance/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 export const meta: MetaFunction = () => [{ title: "Count sheet · Co-op Register" }];
@@ -24,7 +25,7 @@ async function stvResultFor(organisationId: string, electionId: string) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const found = await stvResultFor(ctx.organisation.id, idParam(params, "electionId"));
-  if (!found) throw new Response("No count sheet (yet) for that election.", { status: 404 });
+  if (!found) throw notFoundResponse("No count sheet (yet) for that election.");
   const sheet = countSheetRows(found.stv);
   return { id: found.motion.id, title: found.motion.title, method: found.stv.method, seats: found.stv.seats, quota: found.stv.quota, valid: found.stv.valid, elected: found.stv.elected, sheet };
 }

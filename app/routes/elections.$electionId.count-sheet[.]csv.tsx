@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { countSheetRows } from "~/models/elections.server";
-import { getMotion, getResult } from "~/models/meetings.server";
+import { countSheetRows } from "~/models/governance/elections.server";
+import { getMotion, getResult } from "~/models/governance/meetings.server";
 import type { StvResult } from "~/domain/voting/stv";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const motion = await getMotion(db, ctx.organisation.id, id);
   const result = motion?.status === "closed" ? await getResult(db, ctx.organisation.id, id) : null;
   const stv = (result?.outcome as { stv?: StvResult } | undefined)?.stv;
-  if (!motion || !stv) throw new Response("No count sheet (yet) for that election.", { status: 404 });
+  if (!motion || !stv) throw notFoundResponse("No count sheet (yet) for that election.");
   const { header, rows } = countSheetRows(stv);
   return csvResponse(`count-sheet-${motion.position}.csv`, toCsv(header, rows));
 }

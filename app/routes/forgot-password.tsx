@@ -4,12 +4,12 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash } from "~/components/ui";
-import { requestPasswordReset } from "~/models/auth.server";
+import { requestPasswordReset } from "~/models/core/auth.server";
 import { ForgotPasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { clockTime } from "~/domain/throttle";
-import { appUrl, clientIp } from "~/utils/session.server";
+import { appUrl, clientIp } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

@@ -4,13 +4,14 @@ import { BarChartWithTable, FigureHead, pct, poundsTick } from "~/components/imp
 import { LineChartWithTable } from "~/components/charts";
 import { displayMoney, parseMoney } from "~/domain/money";
 import { Flash, PageHead, Stat } from "~/components/ui";
-import { impactDashboard, ImpactUnavailable } from "~/models/impact.server";
+import { impactDashboard } from "~/models/impact/impact-figures.server";
 import { AsAtSchema } from "~/schemas/impact";
 import { resolveAsAt } from "~/domain/as-at";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { Refusal } from "~/domain/refusal";
 
 export const access: RouteAccess = { loader: "impact:read" };
 export const meta: MetaFunction = () => [{ title: "Community wealth · Co-op Register" }];
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const dashboard = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);
     return { dashboard, error: null, badDate, notice, today, canManage: ctx.permissions.has("organisation:manage"), currency: ctx.organisation.currency };
   } catch (error) {
-    if (error instanceof ImpactUnavailable) return { dashboard: null, error: error.message, badDate, notice, today, canManage: false, currency: ctx.organisation.currency };
+    if (error instanceof Refusal) return { dashboard: null, error: error.message, badDate, notice, today, canManage: false, currency: ctx.organisation.currency };
     throw error;
   }
 }

@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { impactDashboard, ImpactUnavailable } from "~/models/impact.server";
+import { impactDashboard } from "~/models/impact/impact-figures.server";
 import { FigureSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { futureDateRefusal } from "~/domain/as-at";
+import { Refusal } from "~/domain/refusal";
+import { refusalResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 
@@ -22,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   try {
     d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);
   } catch (error) {
-    if (error instanceof ImpactUnavailable) throw new Response(error.message, { status: 409 });
+    if (error instanceof Refusal) throw refusalResponse(error);
     throw error;
   }
   const name = `${ctx.organisation.slug}-${parsed.data.figure}-${asAt}.csv`;

@@ -5,11 +5,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, TextAreaField } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { parseLocalArea } from "~/domain/postcode";
-import { getImpactSettings, saveImpactSettings } from "~/models/procurement.server";
+import { getImpactSettings, saveImpactSettings } from "~/models/impact/procurement.server";
 import { ImpactSettingsSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "organisation:manage", action: "organisation:manage" };

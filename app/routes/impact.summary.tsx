@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ImpactHeadlineStats } from "~/components/impact/headlines";
 import { useLoaderData } from "@remix-run/react";
 import { PageHead } from "~/components/ui";
-import { impactHeadlines } from "~/models/impact.server";
+import { impactHeadlines } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "self:read" };

@@ -5,12 +5,12 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { MEMBER_IMPORT_COLUMNS } from "~/domain/shares/import";
-import { importMembers } from "~/models/import.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { importMembers } from "~/models/shares/members-import.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { ImportSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 

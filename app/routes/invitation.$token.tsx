@@ -3,11 +3,11 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
-import { acceptInvitation, findValidInvitation } from "~/models/auth.server";
+import { acceptInvitation, findValidInvitation } from "~/models/core/auth.server";
 import { AcceptInvitationSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { startSessionOrChallenge } from "~/utils/session.server";
+import { startSessionOrChallenge } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

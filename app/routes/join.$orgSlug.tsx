@@ -5,24 +5,25 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { getOrganisationBySlug } from "~/models/organisations.server";
-import { throttleJoin } from "~/models/rate-limits.server";
-import { submitApplication } from "~/models/shares-applications.server";
-import { listShareClasses } from "~/models/shares.server";
+import { getOrganisationBySlug } from "~/models/core/organisations.server";
+import { throttleJoin } from "~/models/core/rate-limits.server";
+import { submitApplication } from "~/models/shares/share-applications.server";
+import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
 import { JOIN_DECLARATIONS, JoinSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
-import { clientIp } from "~/utils/session.server";
+import { clientIp } from "~/web/session.server";
 import { clockTime } from "~/domain/throttle";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Join ${data?.org.name ?? "the society"}` }];
 
 async function orgFrom(slug: string | undefined) {
   const org = slug && /^[a-z0-9-]{2,63}$/.test(slug) ? await getOrganisationBySlug(await getDb(), slug) : null;
-  if (!org) throw new Response("Not found", { status: 404 });
+  if (!org) throw notFoundResponse();
   return org;
 }
 
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!allowed.allowed) return { result: submission.reply({ formErrors: [`Too many applications from here or for this email. Try again at ${clockTime(allowed.retryAt)}.`] }), applied: null };
   const today = clock.today(org);
   const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org.currency));
-  if (!r.ok) return { result: submission.reply({ fieldErrors: { [r.field]: [r.reason] } }), applied: null };
+  if (!r.ok) return { result: replyRefusal(submission, r), applied: null };
   return { result: submission.reply({ resetForm: true }), applied: submission.value.email };
 }
 

@@ -7,12 +7,13 @@ import { Field, FormErrors, SelectField, TextAreaField } from "~/components/form
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { parseSurveyCsv } from "~/domain/impact/csv";
 import { displayMoney, parseMoney } from "~/domain/money";
-import { calculateLm3, listLm3Studies, saveLm3Study, type Lm3StudyInput } from "~/models/lm3.server";
+import { calculateLm3, listLm3Studies, saveLm3Study, type Lm3StudyInput } from "~/models/impact/lm3.server";
 import { Lm3Schema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "LM3 calculator · Co-op Register" }];
@@ -65,13 +66,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const money = (x: bigint) => displayMoney(x, ctx.organisation.currency);
   if (v.intent === "calculate") {
     const outcome = calculateLm3(input);
-    if (!outcome.ok) return { result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.error] } }), shown: null };
+    if (!outcome.ok) return { result: replyRefusal(submission, outcome), shown: null };
     const r = outcome.result;
     return { result: submission.reply(), shown: { lm3: r.lm3, r1: money(r.r1), r2: money(r.r2), r3: money(r.r3), method: [outcome.r3Method, r.method].filter(Boolean).join("\n"), warnings: r.warnings, saved: false } };
   }
   const db = await getDb();
   const saved = await db.transaction().execute((trx) => saveLm3Study(trx, ctx.user.id, ctx.organisation.id, input));
-  if (!saved.ok) return { result: submission.reply({ fieldErrors: { [saved.field]: [saved.error] } }), shown: null };
+  if (!saved.ok) return { result: replyRefusal(submission, saved), shown: null };
   const r = saved.result;
   return { result: submission.reply({ resetForm: true }), shown: { lm3: r.lm3, r1: money(r.r1), r2: money(r.r2), r3: money(r.r3), method: saved.method, warnings: r.warnings, saved: true } };
 }

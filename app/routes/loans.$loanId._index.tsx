@@ -8,21 +8,21 @@ import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseMoney } from "~/domain/money";
 import type { Component } from "~/domain/lending/allocation";
 import { isoDate, keyed } from "~/schemas/common";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { getLoan, recordRecovery, recordRepayment, reversePayout, reverseRepayment } from "~/models/loans.server";
-import { loanPageData } from "~/models/loans-view.server";
+import { getLoan, recordRecovery, recordRepayment, reversePayout, reverseRepayment } from "~/models/lending/loans.server";
+import { loanPageData } from "~/models/lending/loan-views.server";
 import { LoanActionSchema } from "~/schemas/lending";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import { loanPaymentReference } from "~/domain/treasury/payments-in";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
-import { listDocuments } from "~/models/loan-documents.server";
+import { listDocuments } from "~/models/lending/loan-documents.server";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { openWriteOffProposal } from "~/models/write-offs.server";
+import { openWriteOffProposal } from "~/models/lending/write-offs.server";
 import * as clock from "~/utils/clock.server";
 import { resolveAsAt } from "~/domain/as-at";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 /** The loan's money forms, each with its one-time key (a double click records once). */
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const today = clock.today(ctx.organisation);
   const asked = new URL(request.url).searchParams.get("asAt");
   const { asAt, notice } = resolveAsAt(asked && isoDate.safeParse(asked).success ? asked : undefined, today);
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const formData = await readForm(request);
   const submission = parseForm(formData, { schema: LoanActionForm });
   const intent = String(formData.get("intent") ?? "");
@@ -78,10 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }));
     return { intent, result: submission.reply({ resetForm: true }), done };
   } catch (e) {
-    if (e instanceof LendingRefusal) {
-      return { intent, result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }), done: null };
-    }
-    throw e;
+    return { intent, result: replyRefusal(submission, e), done: null };
   }
 }
 

@@ -6,17 +6,17 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { allErrors, Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/loans.server";
-import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/write-offs.server";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/lending/loans.server";
+import { decideWriteOff, openWriteOffProposal, proposeWriteOff } from "~/models/lending/write-offs.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import { keyed } from "~/schemas/common";
 import { WriteOffActionSchema, WriteOffSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:govern");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const owed = outstandingPrincipal(await loanInstallments(db, ctx.organisation.id, loan.id));
   const proposal = await openWriteOffProposal(db, ctx.organisation.id, loan.id);
   return {
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:govern");
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
-  if (!loan) throw new Response("No such loan", { status: 404 });
+  if (!loan) throw notFoundResponse("No such loan");
   const submission = parseForm(await readForm(request), { schema: WriteOffForm });
   if (submission.status !== "success") return submission.reply();
   const today = clock.today(ctx.organisation);
@@ -68,8 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(next);
   } catch (e) {
-    if (e instanceof LendingRefusal) return submission.reply({ formErrors: [e.message] });
-    throw e;
+    return replyRefusal(submission, e, "form");
   }
 }
 

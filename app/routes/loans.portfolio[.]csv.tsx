@@ -4,7 +4,7 @@ import { portfolioLoansInBatches } from "~/models/lending/portfolio.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, csvStream } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "loans:read" };

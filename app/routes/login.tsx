@@ -6,11 +6,11 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Flash } from "~/components/ui";
 import { clockTime } from "~/domain/throttle";
 import { Field, FormErrors } from "~/components/forms";
-import { attemptLogin, invalidateSession } from "~/models/auth.server";
+import { attemptLogin, invalidateSession } from "~/models/core/auth.server";
 import { LoginSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, clientIp, getRequestContext, safeRedirect, startSessionOrChallenge } from "~/utils/session.server";
+import { appUrl, clientIp, getRequestContext, safeRedirect, startSessionOrChallenge } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "public" };

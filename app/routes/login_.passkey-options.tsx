@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { passkeyLoginOptions } from "~/models/passkeys.server";
-import { findLoginChallenge } from "~/models/two-factor.server";
+import { passkeyLoginOptions } from "~/models/core/passkeys.server";
+import { findLoginChallenge } from "~/models/core/two-factor.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { hashToken } from "~/utils/tokens.server";
-import { appUrl, readChallengeToken } from "~/utils/session.server";
+import { appUrl, readChallengeToken } from "~/web/session.server";
 
 /* Public: the log-in challenge cookie (a right password) is the proof. Options for the browser to sign with a passkey. */
 export const access: RouteAccess = { action: "public" };

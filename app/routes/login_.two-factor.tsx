@@ -5,15 +5,15 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { clockTime } from "~/domain/throttle";
-import { invalidateSession } from "~/models/auth.server";
-import { completeLoginChallenge, findLoginChallenge } from "~/models/two-factor.server";
+import { invalidateSession } from "~/models/core/auth.server";
+import { completeLoginChallenge, findLoginChallenge } from "~/models/core/two-factor.server";
 import { PasskeyButton } from "~/components/passkey";
 import { PasskeyAnswerSchema, SecondFactorSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { appUrl, challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/utils/session.server";
-import { countPasskeys } from "~/models/passkeys.server";
+import { appUrl, challengeCookie, getRequestContext, readChallengeToken, safeRedirect, startSession } from "~/web/session.server";
+import { countPasskeys } from "~/models/core/passkeys.server";
 
 /* Public: the password was right, but there is no session yet; the challenge cookie is the proof. */
 export const access: RouteAccess = { loader: "public", action: "public" };

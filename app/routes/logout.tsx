@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { invalidateAllSessions, invalidateSession } from "~/models/auth.server";
+import { invalidateAllSessions, invalidateSession } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { clearSessionCookie, requireUser } from "~/utils/session.server";
+import { clearSessionCookie, requireUser } from "~/web/session.server";
 import { readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "public", action: "signed-in" };

@@ -1,21 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
+import { FORMAT_LABEL, MEETING_KIND_LABEL, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { nonEmptyLines } from "~/domain/text";
 import { checkNotice } from "~/domain/voting/notice";
-import { GovernanceError, listMotions, updateMinutes } from "~/models/meetings.server";
-import { listAppointments, revokeProxy } from "~/models/proxies.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { listMotions, updateMinutes } from "~/models/governance/meetings.server";
+import { listAppointments, revokeProxy } from "~/models/governance/proxies.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { uuid } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
-import { emailMeetingNotice, meetingNotice } from "~/models/voting-mail.server";
-import { requireMeeting } from "~/utils/governance.server";
-import { appUrl } from "~/utils/session.server";
+import { emailMeetingNotice, meetingNotice } from "~/models/governance/voting-mail.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
+import { appUrl } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
@@ -68,8 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       else await emailMeetingNotice(trx, ctx.user.id, ctx.organisation.id, meetingId, appUrl(request), clock.today(ctx.organisation));
     });
   } catch (error) {
-    if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), saved: null };
-    throw error;
+    return { result: replyRefusal(submission, error, "form"), saved: null };
   }
   return { result: submission.reply(), saved: SAVED[v.intent] };
 }

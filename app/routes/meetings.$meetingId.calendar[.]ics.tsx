@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { meetingsCalendar } from "~/domain/voting/calendar";
-import { meetingForCalendar } from "~/models/calendar.server";
+import { meetingForCalendar } from "~/models/governance/calendars.server";
 import type { RouteAccess } from "~/utils/access";
 import { calendarResponse } from "~/utils/calendar.server";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { appUrl, requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 
@@ -13,6 +14,6 @@ export const access: RouteAccess = { loader: "meetings:read" };
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const meeting = await meetingForCalendar(await getDb(), ctx.organisation.id, idParam(params, "meetingId"), appUrl(request));
-  if (!meeting) throw new Response("Not found", { status: 404 });
+  if (!meeting) throw notFoundResponse();
   return calendarResponse(`meeting-${meeting.heldOn}.ics`, meetingsCalendar([meeting], { name: meeting.title, stamp: new Date() }));
 }

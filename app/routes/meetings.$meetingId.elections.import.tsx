@@ -6,12 +6,12 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { BltError } from "~/domain/voting/stv";
-import { importBlt } from "~/models/elections.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
+import { importBlt } from "~/models/governance/elections.server";
 import { BltImportSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Import a BLT file · Co-op Register" }];
@@ -31,8 +31,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     // A malformed file is refused with the line to fix and the reason.
     if (error instanceof BltError) return submission.reply({ fieldErrors: { blt: [`Line ${error.line}: ${error.reason}`] } });
-    if (error instanceof GovernanceError || error instanceof RangeError) return submission.reply({ fieldErrors: { blt: [error.message] } });
-    throw error;
+    if (error instanceof RangeError) return submission.reply({ fieldErrors: { blt: [error.message] } });
+    return replyRefusal(submission, error, { field: "blt" });
   }
 }
 

@@ -5,10 +5,10 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createElection } from "~/models/meetings.server";
+import { createElection } from "~/models/governance/meetings.server";
 import { ELECTION_KINDS, ElectionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };

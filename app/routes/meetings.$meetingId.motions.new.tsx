@@ -5,11 +5,11 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createMotion } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { createMotion } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { MOTION_KINDS, MotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };

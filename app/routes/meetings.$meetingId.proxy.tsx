@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { CHOICE_LABEL } from "~/components/governance/labels";
+import { CHOICE_LABEL } from "~/domain/voting/labels";
 import { allErrors, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { listMotions } from "~/models/meetings.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
-import { getOrganisation } from "~/models/organisations.server";
-import { appointProxy, proxiesForMember, revokeProxy } from "~/models/proxies.server";
+import { listMotions } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { appointProxy, proxiesForMember, revokeProxy } from "~/models/governance/proxies.server";
 import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
-import { requireMeeting } from "~/utils/governance.server";
+import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { refused } from "~/domain/refusal";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Proxies · Co-op Register" }];
@@ -59,12 +60,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (v.intent === "revoke") return revokeProxy(trx, ctx.user.id, ctx.organisation.id, v.appointmentId, memberId);
       const instructions = v.instructions;
       const holder = v.holder === "chair" ? null : idOrNull(v.holder);
-      if (v.holder !== "chair" && !holder) throw new GovernanceError("Choose a member or the chair.", "holder");
+      if (v.holder !== "chair" && !holder) throw refused("Choose a member or the chair.", "holder");
       await appointProxy(trx, ctx.user.id, ctx.organisation.id, { meetingId: meeting.id, appointerMemberId: memberId, holderMemberId: holder, instructions });
     });
   } catch (error) {
-    if (error instanceof GovernanceError) return submission.reply({ formErrors: [error.message] });
-    throw error;
+    return replyRefusal(submission, error, "form");
   }
   return redirect(`/meetings/${meeting.id}/proxy?done=${submission.value.intent}`);
 }

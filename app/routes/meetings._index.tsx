@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { FORMAT_LABEL, MEETING_KIND_LABEL } from "~/components/governance/labels";
+import { FORMAT_LABEL, MEETING_KIND_LABEL } from "~/domain/voting/labels";
 import { PageHead, TableWrap } from "~/components/ui";
-import { listMeetings } from "~/models/meetings.server";
+import { listMeetings } from "~/models/governance/meetings.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 export const meta: MetaFunction = () => [{ title: "Meetings · Co-op Register" }];

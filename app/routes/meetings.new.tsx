@@ -5,14 +5,15 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { createMeeting, GovernanceError } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { createMeeting } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { MEETING_FORMATS, MEETING_KINDS, MeetingSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Call a meeting · Co-op Register" }];
@@ -32,8 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const meeting = await db.transaction().execute((trx) => createMeeting(trx, ctx.user.id, ctx.organisation.id, submission.value));
     return redirect(`/meetings/${meeting.id}`);
   } catch (error) {
-    if (error instanceof GovernanceError) return submission.reply({ fieldErrors: { [error.field ?? ""]: [error.message] } });
-    throw error;
+    return replyRefusal(submission, error);
   }
 }
 

@@ -4,16 +4,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { listAuditEvents } from "~/models/audit.server";
-import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/members.server";
+import { listAuditEvents } from "~/models/core/audit.server";
+import { changeMemberStatus, getMember, memberStatusHistory } from "~/models/shares/members.server";
 import { MEMBER_STATUSES, MemberStatusSchema } from "~/schemas/member";
 import { memberPaymentReference } from "~/domain/treasury/payments-in";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "register:read", action: "register:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.name ?? "Member"} · Co-op Register` }];
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const memberId = idParam(params, "memberId");
   const member = await getMember(db, ctx.organisation.id, memberId);
-  if (!member) throw new Response("Not found", { status: 404 });
+  if (!member) throw notFoundResponse();
   const [history, audit] = await Promise.all([
     memberStatusHistory(db, ctx.organisation.id, memberId),
     ctx.permissions.has("audit:read") || ctx.permissions.has("register:write") ? listAuditEvents(db, ctx.organisation.id, { entityId: memberId, limit: 20 }) : [],
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   const updated = await db.transaction().execute((trx) => changeMemberStatus(trx, ctx.user.id, ctx.organisation.id, memberId, submission.value));
-  if (!updated) throw new Response("Not found", { status: 404 });
+  if (!updated) throw notFoundResponse();
   return submission.reply({ resetForm: true });
 }
 

@@ -3,14 +3,15 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { MemberForm } from "~/components/member-form";
 import { PageHead } from "~/components/ui";
-import { getMember, updateMemberDetails } from "~/models/members.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { getMember, updateMemberDetails } from "~/models/shares/members.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { MemberSchema } from "~/schemas/member";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "register:write", action: "register:write" };
 export const meta: MetaFunction = () => [{ title: "Edit member · Co-op Register" }];
@@ -18,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Edit member · Co-op Register
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:write");
   const member = await getMember(await getDb(), ctx.organisation.id, idParam(params, "memberId"));
-  if (!member) throw new Response("Not found", { status: 404 });
+  if (!member) throw notFoundResponse();
   return { member };
 }
 
@@ -32,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const org = await getOrganisation(trx, ctx.organisation.id);
     return updateMemberDetails(trx, ctx.user.id, ctx.organisation.id, org.local_area, memberId, submission.value);
   });
-  if (!updated) throw new Response("Not found", { status: 404 });
+  if (!updated) throw notFoundResponse();
   return redirect(`/members/${memberId}`);
 }
 

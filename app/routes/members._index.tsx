@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Pagination, PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { searchMembers } from "~/models/members.server";
+import { searchMembers } from "~/models/shares/members.server";
 import { MEMBER_STATUSES } from "~/schemas/member";
 import { pageParams } from "~/schemas/common";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { queryParams } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { queryParams } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { z } from "zod";
 
 export const access: RouteAccess = { loader: "register:read" };

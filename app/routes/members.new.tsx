@@ -3,14 +3,15 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { MemberForm } from "~/components/member-form";
 import { PageHead } from "~/components/ui";
-import { createMember, DuplicateMemberNumber, nextMemberNumber } from "~/models/members.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { createMember, nextMemberNumber } from "~/models/shares/members.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { MemberSchema } from "~/schemas/member";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "register:write", action: "register:write" };
 export const meta: MetaFunction = () => [{ title: "Add a member · Co-op Register" }];
@@ -32,8 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
     });
     return redirect(`/members/${member.id}`);
   } catch (error) {
-    if (error instanceof DuplicateMemberNumber) return submission.reply({ fieldErrors: { memberNumber: [error.message] } });
-    throw error;
+    return replyRefusal(submission, error);
   }
 }
 

@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { MOTION_KIND_LABEL } from "~/components/governance/labels";
+import { MOTION_KIND_LABEL } from "~/domain/voting/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/motion-page";
 import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
 import { allErrors, FormErrors } from "~/components/forms";
-import { motionView } from "~/models/meetings.view.server";
+import { motionView } from "~/models/governance/meeting-views.server";
 import { CHOICES } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
-import { BALLOT_FORMS, castVoteFromForm } from "~/utils/governance.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
+import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Motion"} · Co-op Register` }];
@@ -19,13 +20,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
-  if (!view || ["stv", "plurality", "approval"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  if (!view || ["stv", "plurality", "approval"].includes(view.motion.kind)) throw notFoundResponse();
   return { ...view, canVote: ctx.permissions.has("ballots:cast"), canManage: ctx.permissions.has("meetings:manage") };
 }
 
 /**
  * Casting a vote. Accepted votes are answered before Remix by the ballot box
- * (app/utils/ballot-box.server.ts), which checks and casts exactly as this
+ * (server/ballot-box.ts), which checks and casts exactly as this
  * does; this action answers the rest on the page (not allowed, refused,
  * invalid) and serves any caller that does not go through the server.
  */
@@ -64,7 +65,7 @@ export default function MotionPage() {
             <p className="alert info">You are not on the list of members eligible to vote on this motion (members admitted on {motion.record_date}).</p>
           ) : (
             <Form method="post" className="stack" reloadDocument>
-              {/* A full-page post, so the ballot box answers it (app/utils/ballot-box.server.ts); the receipt page is a fresh load. */}
+              {/* A full-page post, so the ballot box answers it (server/ballot-box.ts); the receipt page is a fresh load. */}
               <FormErrors errors={errors} />
               <fieldset className="vote-choices">
                 <legend>How do you vote on this resolution?</legend>

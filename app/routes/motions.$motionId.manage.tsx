@@ -3,20 +3,21 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { isElectionKind, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/components/governance/labels";
+import { isElectionKind, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { Turnout } from "~/components/governance/results";
 import { Field, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { closeMotion, getHandCount, getMotion, GovernanceError, openMotion, recordHandCount } from "~/models/meetings.server";
-import { turnout } from "~/models/ballots.server";
-import { queueResultMail, queueVotingOpenedMail } from "~/models/voting-mail.server";
+import { closeMotion, getHandCount, getMotion, openMotion, recordHandCount } from "~/models/governance/meetings.server";
+import { turnout } from "~/models/governance/ballots.server";
+import { queueResultMail, queueVotingOpenedMail } from "~/models/governance/voting-mail.server";
 import { ManageMotionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Register" }];
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const db = await getDb();
   const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
-  if (!motion) throw new Response("Not found", { status: 404 });
+  if (!motion) throw notFoundResponse();
   const [live, hands] = await Promise.all([turnout(db, ctx.organisation.id, motion.id), getHandCount(db, ctx.organisation.id, motion.id)]);
   return {
     motion: { id: motion.id, kind: motion.kind, title: motion.title, status: motion.status, position: motion.position, meeting_id: motion.meeting_id, record_date: motion.record_date },
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:manage");
   const db = await getDb();
   const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
-  if (!motion) throw new Response("Not found", { status: 404 });
+  if (!motion) throw notFoundResponse();
   const submission = parseForm(await readForm(request), { schema: ManageMotionSchema });
   if (submission.status !== "success") return submission.reply();
   const org = ctx.organisation.id;
@@ -55,8 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       } else await recordHandCount(trx, ctx.user.id, org, motion.id, v);
     });
   } catch (error) {
-    if (error instanceof GovernanceError) return submission.reply({ formErrors: [error.message] });
-    throw error;
+    return replyRefusal(submission, error, "form");
   }
   return submission.value.intent === "hands" ? redirect(`/motions/${motion.id}/manage?saved=hands`) : redirect(motionHref(motion));
 }

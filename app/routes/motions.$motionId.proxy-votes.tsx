@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CHOICE_LABEL } from "~/components/governance/labels";
+import { CHOICE_LABEL } from "~/domain/voting/labels";
 import { allErrors, FormErrors } from "~/components/forms";
 import { PageHead } from "~/components/ui";
-import { GovernanceError } from "~/models/meetings.errors.server";
-import { motionView } from "~/models/meetings.view.server";
-import { castProxyVote } from "~/models/proxies.server";
+import { motionView } from "~/models/governance/meeting-views.server";
+import { castProxyVote } from "~/models/governance/proxies.server";
 import { CHOICES, ProxyVoteSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "ballots:cast", action: "ballots:cast" };
 export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Register" }];
@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Vote as proxy · Co-op Regist
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
-  if (!view || !["ordinary", "special", "custom"].includes(view.motion.kind)) throw new Response("Not found", { status: 404 });
+  if (!view || !["ordinary", "special", "custom"].includes(view.motion.kind)) throw notFoundResponse();
   return { motion: view.motion, held: view.held };
 }
 
@@ -27,7 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "ballots:cast");
   const db = await getDb();
   const motionId = idParam(params, "motionId");
-  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw new Response("Not found", { status: 404 });
+  if (!(await motionView(db, ctx.organisation.id, motionId, null))) throw notFoundResponse();
   const submission = parseForm(await readForm(request), { schema: ProxyVoteSchema });
   if (submission.status !== "success") return { result: submission.reply(), receipt: null, appointer: null };
   try {
@@ -36,8 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return { result: submission.reply({ resetForm: true }), receipt, appointer: submission.value.appointmentId };
   } catch (error) {
-    if (error instanceof GovernanceError) return { result: submission.reply({ formErrors: [error.message] }), receipt: null, appointer: null };
-    throw error;
+    return { result: replyRefusal(submission, error, "form"), receipt: null, appointer: null };
   }
 }
 

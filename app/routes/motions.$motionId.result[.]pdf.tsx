@@ -1,17 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { certifiedResultRows } from "~/models/meetings.certificate.server";
+import { certifiedResultRows } from "~/models/governance/result-certificates.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
+import { idParam } from "~/web/params.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const cert = await certifiedResultRows(await getDb(), ctx.organisation.id, idParam(params, "motionId"));
-  if (!cert) throw new Response("No certified result (yet) for that motion.", { status: 404 });
+  if (!cert) throw notFoundResponse("No certified result (yet) for that motion.");
   const pdf = await renderPdf(
     (doc) => {
       doc.font(BOLD).fontSize(16).text("Certified result");

@@ -6,16 +6,17 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { startCardPurchase } from "~/models/payments.server";
-import { newSubmissionKey } from "~/models/form-submissions.server";
+import { startCardPurchase } from "~/models/payments/share-checkout.server";
+import { newSubmissionKey } from "~/models/core/form-submissions.server";
 import { keyed } from "~/schemas/common";
-import { listShareClasses } from "~/models/shares.server";
+import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
 import { BuySchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 import { cardPaymentsEnabled, cardsOffNotice, stripeClient } from "~/utils/stripe.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Buy shares · Co-op Register" }];
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     organisationId: ctx.organisation.id, currency: ctx.organisation.currency, actorUserId: ctx.user.id, memberId: ctx.memberId,
     classId: submission.value.classId, shares: submission.value.shares, idempotencyKey: submission.value.submissionKey, appUrl: appUrl(request),
   });
-  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  if (!r.ok) return replyRefusal(submission, r);
   return redirect(r.url);
 }
 

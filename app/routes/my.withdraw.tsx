@@ -5,17 +5,18 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { CheckField } from "~/components/shares/class-form";
 import { HoldingFormPage, useHoldingForm } from "~/components/shares/holding-form";
-import { memberHoldings } from "~/models/shares.server";
-import { requestWithdrawal } from "~/models/withdrawals.server";
+import { memberHoldings } from "~/models/shares/share-classes-and-holdings.server";
+import { requestWithdrawal } from "~/models/shares/withdrawals.server";
 import { WithdrawalRequestSchema } from "~/schemas/shares";
 import { keyed } from "~/schemas/common";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Withdraw shares · Co-op Register" }];
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return done.ok ? { ok: true as const } : done;
     }),
   );
-  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  if (!r.ok) return replyRefusal(submission, r);
   return redirect("/my?notice=1");
 }
 

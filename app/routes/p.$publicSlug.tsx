@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ImpactHeadlineStats } from "~/components/impact/headlines";
 import { PageHead } from "~/components/ui";
-import { impactHeadlines, publicOrganisation } from "~/models/impact.server";
+import { impactHeadlines, publicOrganisation } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "public" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name}: community impact` : "Community impact" }];
@@ -17,10 +18,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
  */
 export async function loader({ params }: LoaderFunctionArgs) {
   const slug = params.publicSlug ?? "";
-  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw new Response("No such page", { status: 404 });
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw notFoundResponse("No such page");
   const db = await getDb();
   const org = await publicOrganisation(db, slug);
-  if (!org) throw new Response("No such page", { status: 404 });
+  if (!org) throw notFoundResponse("No such page");
   const asAt = clock.today(org);
   return { name: org.name, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org.currency) };
 }

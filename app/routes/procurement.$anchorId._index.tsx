@@ -7,22 +7,23 @@ import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { parseSupplierSpendCsv } from "~/domain/impact/csv";
 import { displayMoney, formatMinor } from "~/domain/money";
-import { getOrganisation } from "~/models/organisations.server";
-import { DuplicateSpendUpload, getAnchor, getImpactSettings, listUploads, procurementReport, recordSpendUpload, withdrawUpload } from "~/models/procurement.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { getAnchor, getImpactSettings, listUploads, procurementReport, recordSpendUpload, withdrawUpload } from "~/models/impact/procurement.server";
 import { SpendUploadSchema, WithdrawUploadSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { uuid } from "~/schemas/common";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.anchor.name ?? "Anchor institution"} · Co-op Register` }];
 
 async function anchorOr404(organisationId: string, anchorId: string | undefined) {
-  if (!uuid.safeParse(anchorId).success) throw new Response("No such anchor institution", { status: 404 });
+  if (!uuid.safeParse(anchorId).success) throw notFoundResponse("No such anchor institution");
   const anchor = await getAnchor(await getDb(), organisationId, anchorId!);
-  if (!anchor) throw new Response("No such anchor institution", { status: 404 });
+  if (!anchor) throw notFoundResponse("No such anchor institution");
   return anchor;
 }
 
@@ -77,8 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     saved = await db.transaction().execute((trx) => recordSpendUpload(trx, ctx.user.id, ctx.organisation.id, anchor.id, file.name, checked.rows));
   } catch (error) {
-    if (error instanceof DuplicateSpendUpload) return { result: submission.reply({ formErrors: [error.message] }), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
-    throw error;
+    return { result: replyRefusal(submission, error), rowErrors: [] as RowError[], flags: [] as RowError[], message: null };
   }
   return {
     result: submission.reply({ resetForm: true }),

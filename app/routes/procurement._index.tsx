@@ -6,14 +6,15 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField } from "~/components/forms";
 import { PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { createAnchor, DuplicateAnchor, getImpactSettings, listAnchors } from "~/models/procurement.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { createAnchor, getImpactSettings, listAnchors } from "~/models/impact/procurement.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { ANCHOR_KINDS, AnchorSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import type { AnchorKind } from "../../db/tables/impact";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "Anchor procurement · Co-op Register" }];
@@ -43,8 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     return redirect(`/procurement/${anchor.id}`);
   } catch (error) {
-    if (error instanceof DuplicateAnchor) return submission.reply({ fieldErrors: { name: [error.message] } });
-    throw error;
+    return replyRefusal(submission, error);
   }
 }
 

@@ -6,14 +6,14 @@ import { Field, FormErrors, SelectField } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { plainRate } from "~/domain/lending/terms";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { createProduct, describeProduct, listProducts } from "~/models/lending.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { createProduct, describeProduct, listProducts } from "~/models/lending/products.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { FREQUENCIES, ProductSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "Loan products · Co-op Register" }];
@@ -38,8 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const p = await db.transaction().execute((trx) => createProduct(trx, ctx.user.id, ctx.organisation.id, submission.value));
     return { result: submission.reply({ resetForm: true }), created: p.name };
   } catch (e) {
-    if (e instanceof LendingRefusal) return { result: submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }), created: null };
-    throw e;
+    return { result: replyRefusal(submission, e), created: null };
   }
 }
 

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { motionHref } from "~/components/governance/labels";
+import { motionHref } from "~/domain/voting/labels";
 import { PageHead } from "~/components/ui";
-import { checkReceipt } from "~/models/ballots.server";
+import { checkReceipt } from "~/models/governance/ballots.server";
 import { ReceiptSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 export const meta: MetaFunction = () => [{ title: "Check a ballot receipt · Co-op Register" }];

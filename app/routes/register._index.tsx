@@ -3,12 +3,12 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { resolveAsAt } from "~/domain/as-at";
 import { displayMoney } from "~/domain/money";
-import { registerBatch } from "~/models/register.server";
+import { registerBatch } from "~/models/shares/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { queryParams } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { queryParams } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "register:read" };

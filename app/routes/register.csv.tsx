@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { formatMinor } from "~/domain/money";
-import { REGISTER_CSV_HEADER, registerCsvCells, registerRows } from "~/models/register.server";
+import { REGISTER_CSV_HEADER, registerCsvCells, registerRows } from "~/models/shares/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, csvStream } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { queryParams } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { queryParams } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { futureDateRefusal } from "~/domain/as-at";
 

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { displayMoney } from "~/domain/money";
-import { registerRows } from "~/models/register.server";
+import { registerRows } from "~/models/shares/register.server";
 import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
-import { queryParams } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { queryParams } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { futureDateRefusal } from "~/domain/as-at";
 

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { annualFigures, annualLines } from "~/models/impact.server";
+import { annualFigures, annualLines } from "~/models/impact/impact-figures.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { yearEndParam } from "~/utils/params.server";
+import { yearEndParam } from "~/web/params.server";
 import * as clock from "~/utils/clock.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 

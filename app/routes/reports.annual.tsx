@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FigureHead } from "~/components/impact/chart";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { annualFigures, annualLines, annualNotEndedNote, defaultYearEnd } from "~/models/impact.server";
+import { annualFigures, annualLines, annualNotEndedNote, defaultYearEnd } from "~/models/impact/impact-figures.server";
 import { YearSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 
 export const access: RouteAccess = { loader: "impact:read" };

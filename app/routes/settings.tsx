@@ -6,11 +6,11 @@ import { Field, FormErrors, SelectField, TextAreaField } from "~/components/form
 import { Flash, PageHead } from "~/components/ui";
 import { parseLocalArea } from "~/domain/postcode";
 import { timeZoneNames } from "~/domain/today";
-import { getOrganisation, updateOrganisationSettings } from "~/models/organisations.server";
+import { getOrganisation, updateOrganisationSettings } from "~/models/core/organisations.server";
 import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import type { LegalForm } from "../../db/schema";
 import { parseForm, readForm } from "~/utils/forms.server";
 

@@ -3,12 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { KIND_LABELS, METHOD_LABELS } from "~/components/shares/labels";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { shareCapital } from "~/models/headlines.server";
+import { shareCapital } from "~/models/core/headline-figures.server";
 import * as clock from "~/utils/clock.server";
-import { classTotals, listShareClasses, recentTransactions } from "~/models/shares.server";
+import { classTotals, listShareClasses, recentTransactions } from "~/models/shares/share-classes-and-holdings.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
 export const meta: MetaFunction = () => [{ title: "Share capital · Co-op Register" }];

@@ -3,14 +3,14 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { admitApplication, declineApplication, listApplications } from "~/models/shares-applications.server";
+import { admitApplication, declineApplication, listShareApplications } from "~/models/shares/share-applications.server";
 import { DecisionSchema } from "~/schemas/shares";
 import { keyed } from "~/schemas/common";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 
@@ -22,7 +22,7 @@ const DecisionForm = keyed(DecisionSchema);
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const db = await getDb();
-  const [pending, declined] = await Promise.all([listApplications(db, ctx.organisation.id, "pending"), listApplications(db, ctx.organisation.id, "declined")]);
+  const [pending, declined] = await Promise.all([listShareApplications(db, ctx.organisation.id, "pending"), listShareApplications(db, ctx.organisation.id, "declined")]);
   const cur = ctx.organisation.currency;
   const view = (a: (typeof pending)[number]) => ({ id: a.id, name: a.name, kind: a.kind, email: a.email, postcode: a.postcode, number: a.member_number, className: a.class_name, shares: a.shares, amount: displayMoney(BigInt(a.shares) * BigInt(a.par_value), cur), appliedOn: a.applied_on, decidedOn: a.decided_on, reason: a.decline_reason });
   return { pending: pending.map(view), declined: declined.slice(-20).map(view), canWrite: ctx.permissions.has("shares:write"), today: clock.today(ctx.organisation), joinPath: `/join/${ctx.organisation.slug}`, submissionKey: newSubmissionKey() };

@@ -4,13 +4,14 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ShareClassForm } from "~/components/shares/class-form";
 import { PageHead } from "~/components/ui";
 import { displayMoney, formatMinor } from "~/domain/money";
-import { DuplicateClassName, getShareClass, updateShareClass } from "~/models/shares.server";
+import { getShareClass, updateShareClass } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cls.name ?? "Share class"} · Co-op Register` }];
@@ -18,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const cls = await getShareClass(await getDb(), ctx.organisation.id, idParam(params, "shareClassId"));
-  if (!cls) throw new Response("Not found", { status: 404 });
+  if (!cls) throw notFoundResponse();
   return {
     cls: {
       id: cls.id, name: cls.name, parValue: formatMinor(BigInt(cls.par_value)), minHolding: String(cls.min_holding),
@@ -38,10 +39,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   try {
     const updated = await db.transaction().execute((trx) => updateShareClass(trx, ctx.user.id, ctx.organisation.id, classId, submission.value));
-    if (!updated) throw new Response("Not found", { status: 404 });
+    if (!updated) throw notFoundResponse();
   } catch (error) {
-    if (error instanceof DuplicateClassName) return submission.reply({ fieldErrors: { [error.field]: [error.message] } });
-    throw error;
+    return replyRefusal(submission, error);
   }
   return redirect("/shares");
 }

@@ -3,12 +3,13 @@ import { redirect } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { ShareClassForm } from "~/components/shares/class-form";
 import { PageHead } from "~/components/ui";
-import { createShareClass, DuplicateClassName } from "~/models/shares.server";
+import { createShareClass } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:write", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Add a share class · Co-op Register" }];
@@ -26,8 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     await db.transaction().execute((trx) => createShareClass(trx, ctx.user.id, ctx.organisation.id, submission.value));
   } catch (error) {
-    if (error instanceof DuplicateClassName) return submission.reply({ fieldErrors: { [error.field]: [error.message] } });
-    throw error;
+    return replyRefusal(submission, error);
   }
   return redirect("/shares");
 }

@@ -2,15 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { newSubmissionKey } from "~/models/form-submissions.server";
+import { newSubmissionKey } from "~/models/core/form-submissions.server";
 import { displayMoney } from "~/domain/money";
-import { approveInterestRun, getInterestRun } from "~/models/interest.server";
+import { approveInterestRun, getInterestRun } from "~/models/shares/interest-runs.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Interest run · Co-op Register" }];
@@ -18,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Interest run · Co-op Registe
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const found = await getInterestRun(await getDb(), ctx.organisation.id, idParam(params, "interestRunId"));
-  if (!found) throw new Response("Not found", { status: 404 });
+  if (!found) throw notFoundResponse();
   const cur = ctx.organisation.currency;
   const { run, lines } = found;
   return {
@@ -35,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "shares:govern");
   const db = await getDb();
   const r = await moneyTransaction(db, (trx) => approveInterestRun(trx, ctx.user.id, ctx.organisation.id, idParam(params, "interestRunId")));
-  if (!r) throw new Response("Not found", { status: 404 });
+  if (!r) throw notFoundResponse();
   return r.ok ? { message: "Approved. The secretary can now post it.", error: null } : { message: null, error: r.reason };
 }
 

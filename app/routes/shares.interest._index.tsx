@@ -6,13 +6,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField } from "~/components/forms";
 import { PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { createInterestPreview, listInterestRuns } from "~/models/interest.server";
-import { listShareClasses } from "~/models/shares.server";
+import { createInterestPreview, listInterestRuns } from "~/models/shares/interest-runs.server";
+import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
 import { InterestRunSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Interest on shares · Co-op Register" }];
@@ -36,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return submission.reply();
   const db = await getDb();
   const r = await db.transaction().execute((trx) => createInterestPreview(trx, ctx.user.id, ctx.organisation.id, submission.value));
-  if (!r.ok) return submission.reply({ fieldErrors: { [r.field]: [r.reason] } });
+  if (!r.ok) return replyRefusal(submission, r);
   return redirect(`/shares/interest/${r.runId}`);
 }
 

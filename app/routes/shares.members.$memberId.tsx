@@ -2,13 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MemberShares } from "~/components/shares/member-shares";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { getMember, memberStatusHistory } from "~/models/members.server";
-import { memberSharesView } from "~/models/shares-view.server";
+import { getMember, memberStatusHistory } from "~/models/shares/members.server";
+import { memberSharesView } from "~/models/shares/share-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shares of ${data?.member.name ?? "member"} · Co-op Register` }];
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params, "memberId");
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, id);
-  if (!member) throw new Response("Not found", { status: 404 });
+  if (!member) throw notFoundResponse();
   const today = clock.today(ctx.organisation);
   const [view, history] = await Promise.all([memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today), memberStatusHistory(db, ctx.organisation.id, member.id)]);
   return {

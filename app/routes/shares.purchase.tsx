@@ -6,14 +6,14 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { listShareClasses, memberByNumber, recordPurchase } from "~/models/shares.server";
+import { listShareClasses, memberByNumber, recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { ManualPurchaseSchema, PAYMENT_METHODS } from "~/schemas/shares";
 import { keyed } from "~/schemas/common";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 

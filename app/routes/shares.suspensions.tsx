@@ -4,15 +4,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { listShareClasses } from "~/models/shares.server";
-import { endSuspension, listSuspensions, suspendWithdrawals } from "~/models/withdrawals.server";
+import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
+import { endSuspension, listSuspensions, suspendWithdrawals } from "~/models/shares/withdrawals.server";
 import { EndSuspensionSchema, SuspensionSchema } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Withdrawal suspensions · Co-op Register" }];
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const end = parseForm(formData, { schema: EndSuspensionSchema });
     if (end.status !== "success") return { result: null, message: null, error: "Enter the last day of the suspension" };
     const r = await moneyTransaction(db, (trx) => endSuspension(trx, ctx.user.id, ctx.organisation.id, end.value.suspensionId, end.value.untilOn));
-    if (!r) throw new Response("Not found", { status: 404 });
+    if (!r) throw notFoundResponse();
     return { result: null, message: r.ok ? "Withdrawals resumed." : null, error: r.ok ? null : r.reason };
   }
   const submission = parseForm(formData, { schema: SuspensionSchema });

@@ -1,14 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { decideTransfer } from "~/models/shares-transfers.server";
+import { decideTransfer } from "~/models/shares/transfers.server";
 import { TransferDecisionSchema } from "~/schemas/shares";
 import { keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
-import { once } from "~/models/form-submissions.server";
+import { once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 /** The board's decision on a transfer (its own route: the board decides, the secretary records). */
 export const access: RouteAccess = { action: "shares:govern" };
@@ -29,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return done && done.ok ? { ok: true as const } : done;
     }),
   );
-  if (!r) throw new Response("Not found", { status: 404 });
+  if (!r) throw notFoundResponse();
   if (!r.ok) return back(r.reason);
   return redirect("/shares/transfers");
 }

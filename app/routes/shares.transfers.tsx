@@ -4,15 +4,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
-import { listShareClasses, memberByNumber } from "~/models/shares.server";
-import { listTransfers, requestTransfer } from "~/models/shares-transfers.server";
+import { listShareClasses, memberByNumber } from "~/models/shares/share-classes-and-holdings.server";
+import { listTransfers, requestTransfer } from "~/models/shares/transfers.server";
 import { TransferSchema } from "~/schemas/shares";
 import { keyed } from "~/schemas/common";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 

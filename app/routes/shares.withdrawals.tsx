@@ -3,14 +3,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmissionKey } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
-import { payDueWithdrawals, withdrawalQueue } from "~/models/withdrawals.server";
+import { payDueWithdrawals, withdrawalQueue } from "~/models/shares/withdrawals.server";
 import { PayWithdrawalsSchema } from "~/schemas/shares";
 import { keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
-import { newSubmissionKey, once } from "~/models/form-submissions.server";
+import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { moneyTransaction } from "~/utils/money-transaction.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { switchOrganisation } from "~/models/auth.server";
+import { switchOrganisation } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { requireUser, safeRedirect } from "~/utils/session.server";
+import { requireUser, safeRedirect } from "~/web/session.server";
 import { readForm } from "~/utils/forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { action: "signed-in" };
 
@@ -18,6 +19,6 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) throw new Response("Choose an organisation", { status: 400 });
   const ok = await switchOrganisation(await getDb(), ctx.sessionId, ctx.user.id, parsed.data.organisationId);
   // Not a member there: same answer as an organisation that does not exist.
-  if (!ok) throw new Response("Not found", { status: 404 });
+  if (!ok) throw notFoundResponse();
   return redirect(safeRedirect(parsed.data.redirectTo, "/dashboard"));
 }

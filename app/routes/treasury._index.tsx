@@ -11,7 +11,7 @@ import { BankAccountSchema, CURRENCIES, PaymentsInSchema } from "~/schemas/treas
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { requirePermission } from "~/utils/session.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "treasury:read", action: "treasury:manage" };
 export const meta: MetaFunction = () => [{ title: "Bank accounts · Co-op Register" }];

@@ -15,8 +15,8 @@ import { StatementMappingSchema, StatementUploadSchema } from "~/schemas/treasur
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { idParam } from "~/utils/params.server";
-import { requirePermission } from "~/utils/session.server";
+import { idParam } from "~/web/params.server";
+import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "treasury:read", action: "treasury:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.account.name ?? "Bank account"} · Co-op Register` }];

@@ -5,14 +5,15 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { ROLE_LABELS, ROLES, type Role } from "~/domain/permissions";
-import { createInvitation } from "~/models/auth.server";
-import { recordAudit } from "~/models/audit.server";
-import { changeUserRoles, checkInvitation, listOrganisationUsers, pendingInvitations } from "~/models/users.server";
+import { createInvitation } from "~/models/core/auth.server";
+import { recordAudit } from "~/models/core/audit.server";
+import { changeUserRoles, checkInvitation, listOrganisationUsers, pendingInvitations } from "~/models/core/users.server";
 import { InviteSchema, RolesSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { appUrl, requirePermission } from "~/utils/session.server";
+import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
+import { notFoundResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "users:manage", action: "users:manage" };
 export const meta: MetaFunction = () => [{ title: "People & roles · Co-op Register" }];
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const submission = parseForm(formData, { schema: RolesSchema });
     if (submission.status !== "success") return { invite: null, message: "Choose valid roles.", refused: true };
     const changed = await db.transaction().execute((trx) => changeUserRoles(trx, ctx.user.id, ctx.organisation.id, submission.value.userId, submission.value.roles));
-    if (!changed) throw new Response("Not found", { status: 404 });
+    if (!changed) throw notFoundResponse();
     return { invite: null, message: changed.ok ? (changed.added.length || changed.removed.length ? "Roles saved." : "No change to save.") : changed.reason, refused: !changed.ok };
   }
   const submission = parseForm(formData, { schema: InviteSchema });

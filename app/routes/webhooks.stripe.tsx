@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleStripeEvent } from "~/models/payments.server";
+import { handleStripeEvent } from "~/models/payments/stripe-webhooks.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { BadSignature, verifyWebhook } from "~/utils/stripe.server";

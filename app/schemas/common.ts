@@ -60,7 +60,7 @@ export const SUBMISSION_KEY_MISSING = "This form is out of date: reload the page
 
 /**
  * The one-time key a money form carries (a hidden `submissionKey`, fresh each
- * time the page is rendered; see app/models/form-submissions.server.ts). A
+ * time the page is rendered; see app/models/core/form-submissions.server.ts). A
  * missing or malformed key is a form-level error, shown above the form.
  */
 export const submissionKeyField = z

@@ -3,7 +3,7 @@ import { runStatements } from "./util";
 
 /* Card repayments of loans through Stripe Checkout: a pending row when the
  * borrower is sent to Stripe; the repayment is recorded only by the signed
- * webhook (see app/models/loan-payments.server.ts). */
+ * webhook (see app/models/payments/loan-checkout.server.ts). */
 export async function up(db: Kysely<any>) {
   await runStatements(db, `
 CREATE TABLE loan_card_payments (

@@ -4,7 +4,7 @@ import { runStatements } from "./util";
 /* Refunds of card payments the app could not apply (a share purchase the
  * rules no longer allow, a repayment the loan can no longer take): the
  * payment intent to refund, and where the refund stands. The refund itself
- * is a background job (app/models/card-refunds.server.ts). */
+ * is a background job (app/models/payments/card-refunds.server.ts). */
 export async function up(db: Kysely<any>) {
   await runStatements(db, `
 ALTER TABLE payments

@@ -5,7 +5,7 @@ import { runStatements } from "./util";
  * first post that uses it stores its outcome here, in the transaction that
  * writes the money, and a repeat of the post (a double click, a retry) gets
  * that outcome back instead of writing again. See
- * app/models/form-submissions.server.ts and docs/decisions/0009. */
+ * app/models/core/form-submissions.server.ts and docs/decisions/0009. */
 export async function up(db: Kysely<any>) {
   await runStatements(db, `
 CREATE TABLE form_submissions (

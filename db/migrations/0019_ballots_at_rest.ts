@@ -8,7 +8,7 @@ import { runStatements } from "./util";
  * append-only trigger therefore lets a ballot be deleted in one case only:
  * by the closing transaction of its own motion, which names the motion in
  * the transaction-local setting coop.sealing_motion (sealBallots in
- * app/models/ballots.server.ts). A ballot is never updated.
+ * app/models/governance/ballots.server.ts). A ballot is never updated.
  *
  * The rows a close deletes stay in the table's pages, with the casting
  * transaction's xmin, until VACUUM removes them. Ballots are otherwise never

@@ -7,7 +7,7 @@ import { runStatements } from "./util";
  * from the start of the whole name: a GIN index over the name's words (the
  * built-in "simple" text search configuration: lower-cased words, no
  * stemming), which answers word-prefix queries ('patel':*) without scanning
- * the register. searchMembers in app/models/members.server.ts uses exactly
+ * the register. searchMembers in app/models/shares/members.server.ts uses exactly
  * this expression.
  *
  * 2. The same supplier spend uploaded twice for an anchor doubled its spend

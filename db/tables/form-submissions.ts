@@ -1,7 +1,7 @@
 import type { ColumnType } from "kysely";
 import type { CreatedAt } from "../schema";
 
-/** One use of a money form's one-time key (migration 0016; app/models/form-submissions.server.ts). */
+/** One use of a money form's one-time key (migration 0016; app/models/core/form-submissions.server.ts). */
 export interface FormSubmissionsTable {
   organisation_id: string;
   key: string;

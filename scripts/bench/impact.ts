@@ -7,8 +7,8 @@
  */
 import { sql } from "kysely";
 import { parseSupplierSpendCsv } from "../../app/domain/impact/csv";
-import { impactDashboard } from "../../app/models/impact.server";
-import { createAnchor, procurementReport, recordSpendUpload } from "../../app/models/procurement.server";
+import { impactDashboard } from "../../app/models/impact/impact-figures.server";
+import { createAnchor, procurementReport, recordSpendUpload } from "../../app/models/impact/procurement.server";
 import { makeOrganisation } from "../../db/factories";
 import type { BenchRow, BenchSection } from "./types";
 

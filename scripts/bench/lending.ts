@@ -13,9 +13,9 @@
  */
 import { sql } from "kysely";
 import { generateSchedules, type LoanTerms } from "../../app/domain/lending/schedule";
-import { JOB_KINDS } from "../../app/jobs.server";
-import { portfolioArrears } from "../../app/models/loans.server";
-import { organisationToday } from "../../app/models/organisations.server";
+import { JOB_KINDS } from "../../server/jobs";
+import { portfolioArrears } from "../../app/models/lending/loans.server";
+import { organisationToday } from "../../app/models/core/organisations.server";
 import { enqueueJob, getJob, runNextJob } from "../../app/utils/jobs.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { withServer } from "./server";

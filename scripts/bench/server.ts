@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { createLogger } from "../../app/utils/logger.server";
 import { setDb, type Database } from "../../app/utils/db.server";
 import { generateToken, hashToken } from "../../app/utils/tokens.server";
-import { createHttpServer, loadBuild } from "../server";
+import { createHttpServer, loadBuild } from "../../server/server";
 import type { BenchContext } from "./types";
 
 /** The server under test: where it answers, and its process id when it runs in a process of its own. */

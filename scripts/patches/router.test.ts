@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import type { ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { loadBuild } from "../server";
+import { loadBuild } from "../../server/server";
 
 interface RouteNode {
   id: string;

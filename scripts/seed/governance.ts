@@ -1,8 +1,8 @@
 import { prng } from "../../db/factories";
-import { castVote } from "../../app/models/ballots.server";
-import { closeMotion, createElection, createMeeting, createMotion, openMotion, recordHandCount } from "../../app/models/meetings.server";
-import { getOrganisation } from "../../app/models/organisations.server";
-import { appointProxy } from "../../app/models/proxies.server";
+import { castVote } from "../../app/models/governance/ballots.server";
+import { closeMotion, createElection, createMeeting, createMotion, openMotion, recordHandCount } from "../../app/models/governance/meetings.server";
+import { getOrganisation } from "../../app/models/core/organisations.server";
+import { appointProxy } from "../../app/models/governance/proxies.server";
 import type { SeedContext, SeedOrganisation } from "./context";
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

@@ -7,8 +7,8 @@
  */
 import { allocate } from "../../app/domain/money";
 import type { SupplierSpendRow } from "../../app/domain/impact/procurement";
-import { saveLm3Study } from "../../app/models/lm3.server";
-import { createAnchor, recordSpendUpload, saveImpactSettings } from "../../app/models/procurement.server";
+import { saveLm3Study } from "../../app/models/impact/lm3.server";
+import { createAnchor, recordSpendUpload, saveImpactSettings } from "../../app/models/impact/procurement.server";
 import type { SeedContext } from "./context";
 
 const LANCASHIRE = ["PR", "BB", "FY", "LA"];
@@ -95,7 +95,7 @@ export async function seedImpact(ctx: SeedContext) {
   ];
   for (const s of bakeryStudies) {
     const r = await saveLm3Study(ctx.db, bakery.users.secretary ?? null, bakery.id, { ...s, respend: { source: "entered", amount: s.r3 } });
-    if (!r.ok) throw new Error(`seed LM3 refused: ${r.error}`);
+    if (!r.ok) throw new Error(`seed LM3 refused: ${r.reason}`);
   }
   const bankStudy = await saveLm3Study(ctx.db, bank.users.secretary ?? null, bank.id, {
     name: "Year to March 2026",
@@ -113,5 +113,5 @@ export async function seedImpact(ctx: SeedContext) {
       ],
     },
   });
-  if (!bankStudy.ok) throw new Error(`seed LM3 refused: ${bankStudy.error}`);
+  if (!bankStudy.ok) throw new Error(`seed LM3 refused: ${bankStudy.reason}`);
 }

@@ -4,9 +4,11 @@ import { addPeriods, fromDay, toDay } from "../../app/domain/lending/dates";
 import { generateSchedule } from "../../app/domain/lending/schedule";
 import { aprOfSchedule, loanTerms } from "../../app/domain/lending/terms";
 import { formatMinor } from "../../app/domain/money";
-import { createBorrower } from "../../app/models/borrowers.server";
-import { castVote, createApplication, createProduct, stepApplication } from "../../app/models/lending.server";
-import { ageLoans } from "../../app/models/loans.server";
+import { createBorrower } from "../../app/models/lending/borrowers.server";
+import { castCommitteeVote } from "../../app/models/lending/committee.server";
+import { createApplication, stepApplication } from "../../app/models/lending/applications.server";
+import { createProduct } from "../../app/models/lending/products.server";
+import { ageLoans } from "../../app/models/lending/loans.server";
 import type { BorrowerInput, ProductInput } from "../../app/schemas/lending";
 import { prng } from "../../db/factories";
 import type { SeedContext } from "./context";
@@ -236,7 +238,7 @@ export async function seedLending(ctx: SeedContext) {
     await step(offered.id, { intent: "submit" });
     await step(offered.id, { intent: "review", officerNotes: "Bookings up 40% on last year.", monthlyIncome: "5200", monthlyOutgoings: "3900" });
     await step(offered.id, { intent: "refer" });
-    await castVote(db, committee, org, offered.id, { vote: "approve", comment: "Good bookings record; modest amount." });
+    await castCommitteeVote(db, committee, org, offered.id, { vote: "approve", comment: "Good bookings record; modest amount." });
     await step(offered.id, { intent: "offer" });
   }
 }

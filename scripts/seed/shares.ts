@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import { approveInterestRun, createInterestPreview, postInterestRun } from "../../app/models/interest.server";
-import { submitApplication } from "../../app/models/shares-applications.server";
-import { createShareClass } from "../../app/models/shares.server";
-import { requestWithdrawal, suspendWithdrawals, endSuspension, payDueWithdrawals } from "../../app/models/withdrawals.server";
+import { approveInterestRun, createInterestPreview, postInterestRun } from "../../app/models/shares/interest-runs.server";
+import { submitApplication } from "../../app/models/shares/share-applications.server";
+import { createShareClass } from "../../app/models/shares/share-classes-and-holdings.server";
+import { requestWithdrawal, suspendWithdrawals, endSuspension, payDueWithdrawals } from "../../app/models/shares/withdrawals.server";
 import { ShareClassSchema } from "../../app/schemas/shares";
 import { prng } from "../../db/factories";
 import type { Executor } from "../../app/utils/db.server";

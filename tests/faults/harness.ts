@@ -56,7 +56,7 @@ export async function runScript(script: string, args: string[], env: Record<stri
 
 export async function startAppServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: Child }> {
   const port = await freePort();
-  const child = await runScript("scripts/server.ts", [], { ...env, DATABASE_URL: url, PORT: String(port) }, "serving at");
+  const child = await runScript("server/server.ts", [], { ...env, DATABASE_URL: url, PORT: String(port) }, "serving at");
   return { base: `http://127.0.0.1:${port}`, child };
 }
 

@@ -3,7 +3,7 @@ import type { Database } from "~/utils/db.server";
 import {
   acceptInvitation, attemptLogin, createInvitation, createSession, findValidPasswordReset, invalidateAllSessions,
   invalidateSession, requestPasswordReset, resetPassword, SESSION_DAYS, switchOrganisation, validateSessionToken,
-} from "~/models/auth.server";
+} from "~/models/core/auth.server";
 import { LIMITS } from "~/domain/throttle";
 import { hashToken } from "~/utils/tokens.server";
 import { makeOrganisation, makeUser, unique } from "../../db/factories";

@@ -8,10 +8,10 @@
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsFor, ROLES, type Role } from "~/domain/permissions";
-import { createSession } from "~/models/auth.server";
+import { createSession } from "~/models/core/auth.server";
 import type { AccessRule } from "~/utils/access";
 import type { Database } from "~/utils/db.server";
-import { loadBuild } from "../../scripts/server";
+import { loadBuild } from "../../server/server";
 import { testDb } from "../db";
 import { startTestServer, type TestServer } from "../http";
 import { routeCases as allRouteCases, routeUrl, routeWorld, type RouteCase } from "../routes";

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupFileName } from "~/domain/backups";
 import { backupFormat, backupKind, restoreIntoEmbedded, restoreIntoServer, runBackup, type BackupSettings } from "~/utils/backups.server";
 import { createPgDatabase, createPgliteDatabase, type Database } from "~/utils/db.server";
-import { scheduleDailyJobs } from "~/jobs.server";
+import { scheduleDailyJobs } from "../../server/jobs";
 import { migrateToLatest } from "../../db/migrate";
 import { makeOrganisation, makeRegister } from "../../db/factories";
 import { LOCAL_SERVER } from "../../db/fresh-database";

@@ -7,10 +7,10 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rolesWith } from "~/domain/permissions";
-import { createSession } from "~/models/auth.server";
-import { castSessionBallots, checkReceipt, type SessionBallot } from "~/models/ballots.server";
-import { createElection, createMeeting, createMotion, openMotion, tallyChoices } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { createSession } from "~/models/core/auth.server";
+import { castSessionBallots, checkReceipt, type SessionBallot } from "~/models/governance/ballots.server";
+import { createElection, createMeeting, createMotion, openMotion, tallyChoices } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";

@@ -1,5 +1,5 @@
 /**
- * The ballot box (app/utils/ballot-box.server.ts) answers accepted ballots
+ * The ballot box (server/ballot-box.ts) answers accepted ballots
  * before Remix and passes everything else on, with the form data kept for
  * the page's action. Called here as the server calls it, so each case shows
  * which of the two answered; tests/integration/ballots.test.ts covers the
@@ -9,10 +9,10 @@ import { Readable } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "~/models/auth.server";
-import { createElection, createMeeting, createMotion, openMotion } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
-import { ballotBox } from "~/utils/ballot-box.server";
+import { createSession } from "~/models/core/auth.server";
+import { createElection, createMeeting, createMotion, openMotion } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { ballotBox } from "../../server/ballot-box";
 import { readFormBody } from "~/utils/http.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
@@ -131,7 +131,7 @@ describe("the ballot box", () => {
   });
 
   it("sits behind the same-origin check: a vote posted from another site is refused before it is read", async () => {
-    const { createHttpServer, loadBuild } = await import("../../scripts/server");
+    const { createHttpServer, loadBuild } = await import("../../server/server");
     const server = createHttpServer(await loadBuild());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {

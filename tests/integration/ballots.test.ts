@@ -4,10 +4,10 @@
  * secretary closes and the certified result shows (page, CSV, PDF).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "~/models/auth.server";
-import { createElection, createMeeting, createMotion } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
-import { appointProxy } from "~/models/proxies.server";
+import { createSession } from "~/models/core/auth.server";
+import { createElection, createMeeting, createMotion } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { appointProxy } from "~/models/governance/proxies.server";
 import type { Database } from "~/utils/db.server";
 import { hashToken } from "~/utils/tokens.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";

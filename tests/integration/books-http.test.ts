@@ -6,7 +6,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { recordPurchase } from "~/models/shares.server";
+import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
 import { appTestBed, Browser } from "../http";

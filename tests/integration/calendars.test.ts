@@ -3,8 +3,8 @@
  * attachment, and a member's private feed of their organisations' meetings.
  */
 import { describe, expect, it } from "vitest";
-import { createMeeting } from "~/models/meetings.server";
-import { emailMeetingNotice } from "~/models/voting-mail.server";
+import { createMeeting } from "~/models/governance/meetings.server";
+import { emailMeetingNotice } from "~/models/governance/voting-mail.server";
 import type { MeetingInput } from "~/schemas/governance";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { Browser, serverWithSecretary } from "../http";

@@ -6,9 +6,9 @@
  * runs, and the payer is told.
  */
 import { describe, expect, it } from "vitest";
-import { JOB_KINDS } from "~/jobs.server";
-import { refundCardPayment } from "~/models/card-refunds.server";
-import { recordPurchase } from "~/models/shares.server";
+import { JOB_KINDS } from "../../server/jobs";
+import { refundCardPayment } from "~/models/payments/card-refunds.server";
+import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { runNextJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/domain/permissions";
-import { importBlt } from "~/models/elections.server";
-import { createMeeting, openMotion } from "~/models/meetings.server";
+import { importBlt } from "~/models/governance/elections.server";
+import { createMeeting, openMotion } from "~/models/governance/meetings.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { Browser, startTestServer, type TestServer } from "../http";

@@ -5,9 +5,12 @@
  * write-offs: write-off.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { createBorrower, LendingRefusal } from "~/models/borrowers.server";
-import { castVote, createApplication, createProduct, stepApplication } from "~/models/lending.server";
-import { recordPurchase } from "~/models/shares.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
+import { Refusal } from "~/domain/refusal";
+import { castCommitteeVote } from "../../app/models/lending/committee.server";
+import { createApplication, stepApplication } from "../../app/models/lending/applications.server";
+import { createProduct } from "../../app/models/lending/products.server";
+import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { borrowerInput, PRODUCT } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
@@ -77,13 +80,13 @@ describe("credit committee", () => {
       await stepApplication(db, officer.id, org.id, app.id, step as never, "2026-11-20");
     }
     for (const vote of ["approve", "decline"] as const) {
-      const error = await castVote(db, officer.id, org.id, app.id, { vote, comment: "mine" }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LendingRefusal);
+      const error = await castCommitteeVote(db, officer.id, org.id, app.id, { vote, comment: "mine" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Refusal);
       expect((error as Error).message).toBe("You took this application as its loan officer, so recuse yourself and let the rest of the credit committee decide.");
     }
-    expect((await castVote(db, officer.id, org.id, app.id, { vote: "recuse", comment: "I took this application" })).status).toBe("pending");
-    await castVote(db, others[0].id, org.id, app.id, { vote: "approve", comment: "Fine" });
-    const outcome = await castVote(db, others[1].id, org.id, app.id, { vote: "approve", comment: "Agreed" });
+    expect((await castCommitteeVote(db, officer.id, org.id, app.id, { vote: "recuse", comment: "I took this application" })).status).toBe("pending");
+    await castCommitteeVote(db, others[0].id, org.id, app.id, { vote: "approve", comment: "Fine" });
+    const outcome = await castCommitteeVote(db, others[1].id, org.id, app.id, { vote: "approve", comment: "Agreed" });
     expect(outcome).toMatchObject({ status: "approved", reason: "Approved by 2 to 0, 1 recused." });
   });
 });

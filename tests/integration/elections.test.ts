@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countElection, parseBlt } from "~/domain/voting/stv";
-import { countSheetRows, exportBlt, importBlt } from "~/models/elections.server";
-import { closeMotion, createMeeting, getResult, openMotion } from "~/models/meetings.server";
+import { countSheetRows, exportBlt, importBlt } from "~/models/governance/elections.server";
+import { closeMotion, createMeeting, getResult, openMotion } from "~/models/governance/meetings.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";

@@ -6,9 +6,9 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliverDueEmails, MAX_DELIVERY_ATTEMPTS, queueEmail, retryDelayMs } from "~/models/email.server";
+import { deliverDueEmails, MAX_DELIVERY_ATTEMPTS, queueEmail, retryDelayMs } from "~/models/core/outbox.server";
 import type { Database } from "~/utils/db.server";
-import { smtpSender, startMailer } from "~/utils/mailer.server";
+import { smtpSender, startMailer } from "../../server/mailer";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
 

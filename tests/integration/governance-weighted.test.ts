@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { castVote } from "~/models/ballots.server";
-import { closeMotion, createMeeting, createMotion, openMotion } from "~/models/meetings.server";
-import { getOrganisation } from "~/models/organisations.server";
-import { createShareClass, recordPurchase, reverseTransaction } from "~/models/shares.server";
+import { castVote } from "~/models/governance/ballots.server";
+import { closeMotion, createMeeting, createMotion, openMotion } from "~/models/governance/meetings.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { createShareClass, recordPurchase, reverseTransaction } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";

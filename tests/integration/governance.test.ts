@@ -1,11 +1,11 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { castVote, checkReceipt, turnout } from "~/models/ballots.server";
-import { changeMemberStatus } from "~/models/members.server";
-import { closeMotion, createMeeting, createMotion, getResult, openMotion, recordHandCount } from "~/models/meetings.server";
-import { GovernanceError } from "~/models/meetings.errors.server";
-import { appointProxy, castProxyVote, revokeProxy } from "~/models/proxies.server";
-import { getOrganisation } from "~/models/organisations.server";
+import { castVote, checkReceipt, turnout } from "~/models/governance/ballots.server";
+import { changeMemberStatus } from "~/models/shares/members.server";
+import { closeMotion, createMeeting, createMotion, getResult, openMotion, recordHandCount } from "~/models/governance/meetings.server";
+import { Refusal } from "~/domain/refusal";
+import { appointProxy, castProxyVote, revokeProxy } from "~/models/governance/proxies.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
@@ -44,7 +44,7 @@ describe("calling a meeting", () => {
     const err = await createMeeting(db, secretary, orgId, {
       kind: "agm", title: "Too soon", heldOn: "2026-12-10", startsAt: "", place: "", format: "hybrid", noticeGivenOn: "2026-11-30", agenda: "", documents: "",
     }).catch((e) => e);
-    expect(err).toBeInstanceOf(GovernanceError);
+    expect(err).toBeInstanceOf(Refusal);
     expect(err.message).toContain("notice must be given by 2026-11-25");
   });
 });

@@ -120,7 +120,7 @@ describe("People & roles: the grant matrix over HTTP", () => {
 
 describe("role changes take turns", () => {
   it("two owners demoting each other at the same moment leave one owner (run on PostgreSQL by test:pg)", async () => {
-    const { changeUserRoles } = await import("~/models/users.server");
+    const { changeUserRoles } = await import("~/models/core/users.server");
     for (let round = 0; round < 5; round++) {
       const o = await makeOrganisation(t.db);
       const a = await makeUser(t.db, { organisationId: o.id, roles: ["owner"] });

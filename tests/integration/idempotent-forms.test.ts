@@ -9,14 +9,15 @@
  */
 import { sql, type Transaction } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createInterestPreview, approveInterestRun } from "~/models/interest.server";
-import { castVote, createApplication, stepApplication } from "~/models/lending.server";
-import { recordRepayment } from "~/models/loans.server";
-import { submitApplication } from "~/models/shares-applications.server";
-import { requestTransfer } from "~/models/shares-transfers.server";
-import { requestWithdrawal } from "~/models/withdrawals.server";
-import { decideWriteOff, proposeWriteOff } from "~/models/write-offs.server";
-import { createShareClass, recordPurchase } from "~/models/shares.server";
+import { createInterestPreview, approveInterestRun } from "~/models/shares/interest-runs.server";
+import { castCommitteeVote } from "../../app/models/lending/committee.server";
+import { createApplication, stepApplication } from "../../app/models/lending/applications.server";
+import { recordRepayment } from "~/models/lending/loans.server";
+import { submitApplication } from "~/models/shares/share-applications.server";
+import { requestTransfer } from "~/models/shares/transfers.server";
+import { requestWithdrawal } from "~/models/shares/withdrawals.server";
+import { decideWriteOff, proposeWriteOff } from "~/models/lending/write-offs.server";
+import { createShareClass, recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import type { DB } from "../../db/schema";
@@ -115,7 +116,7 @@ const CASES: [string, () => Promise<Scenario>][] = [
     await step({ intent: "submit" });
     await step({ intent: "review", officerNotes: "Accounts seen." });
     await step({ intent: "refer" });
-    expect((await castVote(bed.db, ids.committee, org.id, app.id, { vote: "approve", comment: "Sound" }, new Date("2026-10-30T12:00:00Z"))).status).toBe("approved"); // approved before the pay-out date
+    expect((await castCommitteeVote(bed.db, ids.committee, org.id, app.id, { vote: "approve", comment: "Sound" }, new Date("2026-10-30T12:00:00Z"))).status).toBe("approved"); // approved before the pay-out date
     await step({ intent: "offer" });
     await step({ intent: "accept" });
     const written = () => count(sql<{ n: string }>`select count(*) as n from loans where application_id = ${app.id}`);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsFor, ROLES, type Permission, type Role } from "~/domain/permissions";
-import { createSession } from "~/models/auth.server";
+import { createSession } from "~/models/core/auth.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";

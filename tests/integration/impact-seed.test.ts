@@ -1,8 +1,8 @@
 /** The demo's community wealth data tells Preston's story, and seeds quickly. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { listLm3Studies } from "~/models/lm3.server";
-import { getImpactSettings, listAnchors, procurementReport } from "~/models/procurement.server";
-import { publicOrganisation } from "~/models/impact.server";
+import { listLm3Studies } from "~/models/impact/lm3.server";
+import { getImpactSettings, listAnchors, procurementReport } from "~/models/impact/procurement.server";
+import { publicOrganisation } from "~/models/impact/impact-figures.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import type { SeedOrganisation } from "../../scripts/seed/context";

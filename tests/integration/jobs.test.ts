@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, getJob, registerJob, requeueStaleJobs, runNextJob } from "~/utils/jobs.server";
 import { makeOrganisation } from "../../db/factories";
-import { JOB_KINDS, scheduleDailyJobs } from "~/jobs.server";
+import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
 import { testDb } from "../db";
 
 let db: Database;

@@ -6,9 +6,9 @@
  */
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyLedger } from "~/models/ledger-verify.server";
-import { loanInstallments, recordRepayment, reversePayout, writeOffLoan } from "~/models/loans.server";
-import { recordPurchase } from "~/models/shares.server";
+import { verifyLedger } from "~/models/core/ledger-verify.server";
+import { loanInstallments, recordRepayment, reversePayout, writeOffLoan } from "~/models/lending/loans.server";
+import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import type { Database } from "~/utils/db.server";
 import { verifyAllLedgers } from "../../scripts/ledger-verify";
 import { makeMember } from "../../db/factories";

@@ -12,12 +12,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
-import { castVote, createApplication, stepApplication } from "~/models/lending.server";
-import { loanInstallments, payoffAmount, recordRepayment, writeOffLoan } from "~/models/loans.server";
-import { proposeWriteOff } from "~/models/write-offs.server";
-import { organisationToday } from "~/models/organisations.server";
+import { castCommitteeVote } from "../../app/models/lending/committee.server";
+import { createApplication, stepApplication } from "../../app/models/lending/applications.server";
+import { loanInstallments, payoffAmount, recordRepayment, writeOffLoan } from "~/models/lending/loans.server";
+import { proposeWriteOff } from "~/models/lending/write-offs.server";
+import { organisationToday } from "~/models/core/organisations.server";
 import { formatMinor } from "~/domain/money";
-import { JOB_KINDS } from "~/jobs.server";
+import { JOB_KINDS } from "../../server/jobs";
 import { runNextJob } from "~/utils/jobs.server";
 import { simultaneously, statusCounts } from "../concurrency";
 import { makeLoan } from "../fixtures/lending";
@@ -216,7 +217,7 @@ describe("lending money actions fired at once", () => {
       await stepApplication(trx, officer.id, org.id, a.id, { intent: "refer" }, today);
       return a;
     });
-    await bed.db.transaction().execute((trx) => castVote(trx, committee.id, org.id, app.id, { vote: "approve", comment: "Good plan" }));
+    await bed.db.transaction().execute((trx) => castCommitteeVote(trx, committee.id, org.id, app.id, { vote: "approve", comment: "Good plan" }));
     await bed.db.transaction().execute((trx) => stepApplication(trx, officer.id, org.id, app.id, { intent: "offer" }, today));
     await bed.db.transaction().execute((trx) => stepApplication(trx, officer.id, org.id, app.id, { intent: "accept" }, today));
     const answers = await atOnce(N, () => b.post(`/applications/${app.id}.data?index`, { intent: "disburse", disbursedOn: today }).then(answer));
@@ -236,7 +237,7 @@ describe("lending money actions fired at once", () => {
     const { product, borrower } = await makeLoan(bed.db, org.id, { disbursedOn: "2026-01-15", product: { arrangementFee: "50" } });
     const app = await createApplication(bed.db, officer.id, org.id, { borrowerId: borrower.id, productId: product.id, amount: "5000", termPeriods: 12, annualRate: "12", purpose: "A van" }, today);
     for (const step of [{ intent: "submit" }, { intent: "review", officerNotes: "Sound" }, { intent: "refer" }] as const) await stepApplication(bed.db, officer.id, org.id, app.id, step, today);
-    await castVote(bed.db, committee.id, org.id, app.id, { vote: "approve", comment: "Good plan" });
+    await castCommitteeVote(bed.db, committee.id, org.id, app.id, { vote: "approve", comment: "Good plan" });
     for (const step of [{ intent: "offer" }, { intent: "accept" }] as const) await stepApplication(bed.db, officer.id, org.id, app.id, step, today);
     const paidOut = await b.post(`/applications/${app.id}.data?index`, { intent: "disburse", disbursedOn: today }).then(answer);
     expect(redirected(paidOut)).toBe(true);
@@ -294,7 +295,7 @@ describe("lending money actions fired at once", () => {
       await stepApplication(bed.db, officer.id, org.id, a.id, { intent: "submit" }, today);
       await stepApplication(bed.db, officer.id, org.id, a.id, { intent: "review", officerNotes: "Sound", monthlyIncome: undefined, monthlyOutgoings: undefined }, today);
       await stepApplication(bed.db, officer.id, org.id, a.id, { intent: "refer" }, today);
-      await castVote(bed.db, committee.id, org.id, a.id, { vote: "approve", comment: "Good plan" });
+      await castCommitteeVote(bed.db, committee.id, org.id, a.id, { vote: "approve", comment: "Good plan" });
       await stepApplication(bed.db, officer.id, org.id, a.id, { intent: "offer" }, today);
       await stepApplication(bed.db, officer.id, org.id, a.id, { intent: "accept" }, today);
       apps.push(a.id);

@@ -6,12 +6,15 @@
  * worked out by hand.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { LendingRefusal, createBorrower } from "~/models/borrowers.server";
-import { castVote, createApplication, createProduct, getApplication, offerSchedule, getProduct, stepApplication } from "~/models/lending.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
+import { Refusal } from "~/domain/refusal";
+import { castCommitteeVote } from "../../app/models/lending/committee.server";
+import { createApplication, getApplication, offerSchedule, stepApplication } from "../../app/models/lending/applications.server";
+import { createProduct, getProduct } from "../../app/models/lending/products.server";
 import {
   ageLoans, getLoan, installmentsAsAt, loanArrears, loanInstallments, loanTransactions, portfolioArrears,
   recordRecovery, recordRepayment, reverseRepayment, writeOffLoan, type Loan,
-} from "~/models/loans.server";
+} from "~/models/lending/loans.server";
 import { daysPastDue } from "~/domain/lending/arrears";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
@@ -31,7 +34,7 @@ const refusal = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (e) {
-    if (e instanceof LendingRefusal) return e.message;
+    if (e instanceof Refusal) return e.message;
     throw e;
   }
   throw new Error("expected a refusal");
@@ -74,12 +77,12 @@ describe("application workflow and credit committee", () => {
     await step({ intent: "submit" });
     await step({ intent: "review", officerNotes: "Trading three years, accounts seen.", monthlyIncome: "8000", monthlyOutgoings: "5500" });
     await step({ intent: "refer" });
-    expect(await refusal(castVote(db, officer.id, org.id, app.id, { vote: "approve", comment: "yes" }))).toBe("Only members of the credit committee vote on applications.");
-    expect((await castVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "My cousin runs it" })).status).toBe("pending");
-    expect((await castVote(db, c[1].id, org.id, app.id, { vote: "approve", comment: "Sound plan" })).status).toBe("pending");
-    expect(await refusal(castVote(db, c[1].id, org.id, app.id, { vote: "decline", comment: "changed my mind" }))).toBe("You have already voted on this application.");
+    expect(await refusal(castCommitteeVote(db, officer.id, org.id, app.id, { vote: "approve", comment: "yes" }))).toBe("Only members of the credit committee vote on applications.");
+    expect((await castCommitteeVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "My cousin runs it" })).status).toBe("pending");
+    expect((await castCommitteeVote(db, c[1].id, org.id, app.id, { vote: "approve", comment: "Sound plan" })).status).toBe("pending");
+    expect(await refusal(castCommitteeVote(db, c[1].id, org.id, app.id, { vote: "decline", comment: "changed my mind" }))).toBe("You have already voted on this application.");
     // The deciding vote, on 2026-11-18 (noon in London): the earliest day the loan may be paid out.
-    const outcome = await castVote(db, c[2].id, org.id, app.id, { vote: "approve", comment: "Agreed" }, new Date("2026-11-18T12:00:00Z"));
+    const outcome = await castCommitteeVote(db, c[2].id, org.id, app.id, { vote: "approve", comment: "Agreed" }, new Date("2026-11-18T12:00:00Z"));
     expect(outcome.status).toBe("approved");
     expect(outcome.reason).toBe("Approved by 2 to 0, 1 recused.");
     expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
@@ -125,7 +128,7 @@ describe("application workflow and credit committee", () => {
     await stepApplication(db, c.id, org.id, app.id, { intent: "submit" }, TODAY);
     await stepApplication(db, c.id, org.id, app.id, { intent: "review", officerNotes: "Thin file" }, TODAY);
     await stepApplication(db, c.id, org.id, app.id, { intent: "refer" }, TODAY);
-    expect((await castVote(db, c.id, org.id, app.id, { vote: "decline", comment: "Cash flow too thin" })).status).toBe("declined");
+    expect((await castCommitteeVote(db, c.id, org.id, app.id, { vote: "decline", comment: "Cash flow too thin" })).status).toBe("declined");
     expect(await refusal(stepApplication(db, c.id, org.id, app.id, { intent: "offer" }, TODAY))).toContain('"Declined"');
   });
 });
@@ -147,24 +150,24 @@ describe("a committee with recusals is never stuck", () => {
 
   it("lets the one member left after a recusal decide", async () => {
     const { org, c, app } = await referred(2);
-    const after = await castVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "Conflict" });
+    const after = await castCommitteeVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "Conflict" });
     expect(after.status).toBe("pending");
     expect(after.quorum).toBe(1);
-    expect((await castVote(db, c[1].id, org.id, app.id, { vote: "approve", comment: "Fine" })).status).toBe("approved");
+    expect((await castCommitteeVote(db, c[1].id, org.id, app.id, { vote: "approve", comment: "Fine" })).status).toBe("approved");
     expect((await getApplication(db, org.id, app.id))!.status).toBe("approved");
   });
 
   it("when everyone recuses, a new committee member can decide, or the officer can withdraw the application", async () => {
     const { org, c, app } = await referred(1);
-    const stuck = await castVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "Conflict" });
+    const stuck = await castCommitteeVote(db, c[0].id, org.id, app.id, { vote: "recuse", comment: "Conflict" });
     expect(stuck.status).toBe("no-quorum");
     expect(stuck.reason).toMatch(/withdraw/);
     // A committee member added now makes a quorum of one (not a higher quorum nobody can reach).
     const added = await makeUser(db, { organisationId: org.id, roles: ["credit_committee"] });
-    expect((await castVote(db, added.id, org.id, app.id, { vote: "decline", comment: "Too thin" })).status).toBe("declined");
+    expect((await castCommitteeVote(db, added.id, org.id, app.id, { vote: "decline", comment: "Too thin" })).status).toBe("declined");
 
     const second = await referred(1);
-    await castVote(db, second.c[0].id, second.org.id, second.app.id, { vote: "recuse", comment: "Conflict" });
+    await castCommitteeVote(db, second.c[0].id, second.org.id, second.app.id, { vote: "recuse", comment: "Conflict" });
     await second.step({ intent: "withdraw" });
     expect((await getApplication(db, second.org.id, second.app.id))!.status).toBe("withdrawn");
   });

@@ -9,9 +9,9 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { payoffAmount, getLoan, loanInstallments, loanTransactions, recordRepayment, reverseRepayment, type Loan } from "~/models/loans.server";
-import { LendingRefusal } from "~/models/borrowers.server";
-import { loanScheduleBalances, scheduleCsvRows } from "~/models/loans-view.server";
+import { payoffAmount, getLoan, loanInstallments, loanTransactions, recordRepayment, reverseRepayment, type Loan } from "~/models/lending/loans.server";
+import { Refusal } from "~/domain/refusal";
+import { loanScheduleBalances, scheduleCsvRows } from "~/models/lending/loan-views.server";
 import { fromDay, toDay } from "~/domain/lending/dates";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
@@ -80,7 +80,7 @@ describe("schedule balance after repayments, prepayments and reversals", () => {
               reversals++;
             }
           } catch (e) {
-            if (!(e instanceof LendingRefusal)) throw e;
+            if (!(e instanceof Refusal)) throw e;
           }
           await checkInvariants((await getLoan(db, orgId, made.loan.id))!);
         }

@@ -3,7 +3,7 @@
  * meeting's page to every admitted member with an email address.
  */
 import { describe, expect, it } from "vitest";
-import { createMeeting } from "~/models/meetings.server";
+import { createMeeting } from "~/models/governance/meetings.server";
 import type { MeetingInput } from "~/schemas/governance";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { Browser, serverWithSecretary } from "../http";

@@ -4,7 +4,7 @@
  * the member and the board use it.
  */
 import { describe, expect, it } from "vitest";
-import { recordPurchase } from "~/models/shares.server";
+import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
 import { appTestBed, Browser } from "../http";

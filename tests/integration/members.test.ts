@@ -1,14 +1,15 @@
+import { Refusal } from "~/domain/refusal";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
-import { recordAudit, verifyAuditChain } from "~/models/audit.server";
+import { recordAudit, verifyAuditChain } from "~/models/core/audit.server";
 import {
-  changeMemberStatus, countMembersByStatus, createMember, DuplicateMemberNumber, getMember, memberStatusHistory, searchMembers, updateMemberDetails,
-} from "~/models/members.server";
-import { updateOrganisationSettings, getOrganisation } from "~/models/organisations.server";
+  changeMemberStatus, countMembersByStatus, createMember, getMember, memberStatusHistory, searchMembers, updateMemberDetails,
+} from "~/models/shares/members.server";
+import { updateOrganisationSettings, getOrganisation } from "~/models/core/organisations.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { BorrowerSchema } from "~/schemas/lending";
-import { createBorrower } from "~/models/borrowers.server";
+import { createBorrower } from "~/models/lending/borrowers.server";
 import { testDb } from "../db";
 
 let db: Database;
@@ -53,7 +54,7 @@ describe("members register", () => {
   it("refuses a member number already in use", async () => {
     const org = await makeOrganisation(db);
     await makeMember(db, org.id, { memberNumber: 7 });
-    await expect(makeMember(db, org.id, { memberNumber: 7 })).rejects.toBeInstanceOf(DuplicateMemberNumber);
+    await expect(makeMember(db, org.id, { memberNumber: 7 })).rejects.toBeInstanceOf(Refusal);
   });
 
   it("keeps a dated status history and sets the register dates", async () => {

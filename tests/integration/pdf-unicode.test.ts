@@ -4,7 +4,7 @@
  * back with pdf.js; and each is tagged for screen readers.
  */
 import { describe, expect, it } from "vitest";
-import { certificatePdf } from "~/models/certificates.server";
+import { certificatePdf } from "~/models/shares/certificates.server";
 import { renderPdf, pdfTable, BOLD, FONT } from "~/utils/pdf.server";
 import { makeMember } from "../../db/factories";
 import { Browser, serverWithSecretary } from "../http";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "~/models/auth.server";
-import { pruneExpired, RETENTION } from "~/models/retention.server";
+import { createSession } from "~/models/core/auth.server";
+import { pruneExpired, RETENTION } from "~/models/core/retention.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob } from "~/utils/jobs.server";
 import { hashToken } from "~/utils/tokens.server";

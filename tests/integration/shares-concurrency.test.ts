@@ -7,11 +7,11 @@
  * races are real only under `npm run test:pg`.
  */
 import { describe, expect, it } from "vitest";
-import { approveInterestRun, createInterestPreview } from "~/models/interest.server";
-import { refundCardPayment } from "~/models/card-refunds.server";
-import { holdingsLedgerMismatches, recordPurchase } from "~/models/shares.server";
-import { requestTransfer } from "~/models/shares-transfers.server";
-import { requestWithdrawal } from "~/models/withdrawals.server";
+import { approveInterestRun, createInterestPreview } from "~/models/shares/interest-runs.server";
+import { refundCardPayment } from "~/models/payments/card-refunds.server";
+import { holdingsLedgerMismatches, recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
+import { requestTransfer } from "~/models/shares/transfers.server";
+import { requestWithdrawal } from "~/models/shares/withdrawals.server";
 import { stripeClient } from "~/utils/stripe.server";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
 import { moneyTransaction } from "~/utils/money-transaction.server";

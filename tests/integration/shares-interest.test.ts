@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { approveInterestRun, createInterestPreview, getInterestRun, postInterestRun } from "~/models/interest.server";
-import { memberCertificates, memberHoldings, recordPurchase } from "~/models/shares.server";
-import { decideTransfer, requestTransfer } from "~/models/shares-transfers.server";
+import { approveInterestRun, createInterestPreview, getInterestRun, postInterestRun } from "~/models/shares/interest-runs.server";
+import { memberCertificates, memberHoldings, recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
+import { decideTransfer, requestTransfer } from "~/models/shares/transfers.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { testDb } from "../db";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { getMember } from "~/models/members.server";
-import { holdingsLedgerMismatches, memberCertificates, memberHoldings, recordPurchase } from "~/models/shares.server";
-import { endSuspension, payDueWithdrawals, requestWithdrawal, suspendWithdrawals, withdrawalQueue } from "~/models/withdrawals.server";
+import { getMember } from "~/models/shares/members.server";
+import { holdingsLedgerMismatches, memberCertificates, memberHoldings, recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
+import { endSuspension, payDueWithdrawals, requestWithdrawal, suspendWithdrawals, withdrawalQueue } from "~/models/shares/withdrawals.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember } from "../../db/factories";
 import { testDb } from "../db";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { holdingsLedgerMismatches, memberCertificates, memberHoldings, recordPurchase, reverseTransaction } from "~/models/shares.server";
+import { holdingsLedgerMismatches, memberCertificates, memberHoldings, recordPurchase, reverseTransaction } from "~/models/shares/share-classes-and-holdings.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember } from "../../db/factories";
 import { testDb } from "../db";
@@ -100,8 +100,8 @@ describe("audit:verify", () => {
 
 describe("register rows as at a day", () => {
   it("streams every member once, in number order, with holdings by class as at the day, across small cursor batches", async () => {
-    const { registerRows } = await import("~/models/register.server");
-    const { createShareClass } = await import("~/models/shares.server");
+    const { registerRows } = await import("~/models/shares/register.server");
+    const { createShareClass } = await import("~/models/shares/share-classes-and-holdings.server");
     const { ShareClassSchema } = await import("~/schemas/shares");
     const { org, user, cls } = await setupClass(db, { minHolding: "1" });
     const cls2 = await db.transaction().execute((trx) => createShareClass(trx, user.id, org.id, ShareClassSchema.parse({ name: "B Shares", parValue: "10.00", minHolding: "0", noticeDays: "0", interestRate: "0" })));

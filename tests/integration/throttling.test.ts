@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "~/domain/throttle";
-import { attemptLogin, requestPasswordReset, unlockAccount } from "~/models/auth.server";
-import { throttleJoin } from "~/models/rate-limits.server";
+import { attemptLogin, requestPasswordReset, unlockAccount } from "~/models/core/auth.server";
+import { throttleJoin } from "~/models/core/rate-limits.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser, unique } from "../../db/factories";
 import { testDb } from "../db";

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Link } from "@remix-run/react";
-import { STATUS_LABEL } from "~/components/governance/labels";
+import { STATUS_LABEL } from "~/domain/voting/labels";
 import { PageHead } from "~/components/ui";
 import { Turnout } from "./results";
 

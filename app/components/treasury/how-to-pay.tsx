@@ -1,4 +1,4 @@
-import type { PayingDetails } from "~/models/treasury/payments-in.server";
+import type { PayingDetails } from "~/domain/treasury/payments-in";
 
 /** How to pay by bank transfer: the organisation's account for payments in and the payer's own reference. */
 export function HowToPay({ details, reference, what, headingLevel = 2 }: { details: PayingDetails | null; reference: string; what: string; headingLevel?: 2 | 3 }) {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { parseCamtStatement, looksLikeCamt } from "./camt";
 import { parseCsvStatement } from "./csv";
 import type { CsvMapping } from "./layouts";
@@ -37,16 +36,17 @@ export function parseStatementFile(bytes: Uint8Array, opts: { currency: string; 
  * says (date, amount, description, payer, reference, balance) and how many
  * identical lines came before it in the file, so two genuine identical
  * payments on one day are two lines, and the same two in an overlapping
- * file are recognised as already there.
+ * file are recognised as already there. `digest` shortens what a line says
+ * to a fixed-length key (the model passes SHA-256: the domain does no crypto).
  */
-export function lineIdentities(lines: readonly StatementLine[]): string[] {
+export function lineIdentities(lines: readonly StatementLine[], digest: (content: string) => string): string[] {
   const seen = new Map<string, number>();
   return lines.map((l) => {
     if (l.bankReference) return `ref:${l.bankReference}`;
     const content = [l.date, l.amountMinor.toString(), l.description, l.payerName ?? "", l.reference ?? "", l.balanceMinor?.toString() ?? ""].join("\u001f");
     const n = (seen.get(content) ?? 0) + 1;
     seen.set(content, n);
-    return `hash:${createHash("sha256").update(`${content}\u001f${n}`).digest("hex")}`;
+    return `hash:${digest(`${content}\u001f${n}`)}`;
   });
 }
 

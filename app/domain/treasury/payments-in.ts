@@ -68,3 +68,13 @@ export function checkStatementUpload(filename: string, bytes: Uint8Array): { ok:
   }
   return { ok: true };
 }
+
+/** The organisation's bank details for payments in, as shown to a payer. */
+export interface PayingDetails {
+  accountName: string;
+  bank: string;
+  sortCode: string | null;
+  accountNumber: string | null;
+  iban: string | null;
+  bic: string | null;
+}

@@ -253,11 +253,11 @@ describe("format detection and line identity", () => {
 
   it("uses the bank's reference when given, and numbers identical lines without one", () => {
     const line = { lineNumber: 2, date: "2026-01-01", amountMinor: 1000n, currency: "GBP", description: "CASH" };
-    const ids = lineIdentities([line, { ...line, lineNumber: 3 }, { ...line, bankReference: "R1" }]);
+    const ids = lineIdentities([line, { ...line, lineNumber: 3 }, { ...line, bankReference: "R1" }], (c) => c);
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[2]).toBe("ref:R1");
     // The same two lines later in another file (after other lines) get the same identities.
-    const again = lineIdentities([{ ...line, date: "2025-12-31" }, { ...line, lineNumber: 9 }, { ...line, lineNumber: 10 }]);
+    const again = lineIdentities([{ ...line, date: "2025-12-31" }, { ...line, lineNumber: 9 }, { ...line, lineNumber: 10 }], (c) => c);
     expect(again.slice(1)).toEqual(ids.slice(0, 2));
   });
 });

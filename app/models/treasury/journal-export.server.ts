@@ -8,7 +8,7 @@
  */
 import { sql } from "kysely";
 import { exportRows, HEADERS, type ExportFormat, type ExportLine } from "~/domain/treasury/journal-export";
-import { recordAudit } from "~/models/audit.server";
+import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";
 import { toCsv } from "~/utils/csv.server";
 import { dayAfter, lockedThrough, postJournal } from "./journal.server";

@@ -15,7 +15,7 @@
 import { sql } from "kysely";
 import { fromDay, toDay } from "~/domain/lending/dates";
 import { assertBalanced, DEFAULT_CHART, PostingError, postingDate, postingFor, type LoanKind, type MoneyEvent, type ShareKind } from "~/domain/treasury/postings";
-import { recordAudit } from "~/models/audit.server";
+import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";
 
 const BATCH = 5000;

@@ -1,4 +1,4 @@
-import { formatIban, formatSortCode, loanPaymentReference, memberPaymentReference } from "~/domain/treasury/payments-in";
+import { formatIban, formatSortCode, loanPaymentReference, memberPaymentReference, type PayingDetails } from "~/domain/treasury/payments-in";
 import type { Executor } from "~/utils/db.server";
 import { paymentsInAccount } from "./statements.server";
 
@@ -9,15 +9,6 @@ import { paymentsInAccount } from "./statements.server";
  * "received" is what the ledgers record for them (share purchases; loan
  * repayments are on the loan pages already).
  */
-
-export interface PayingDetails {
-  accountName: string;
-  bank: string;
-  sortCode: string | null;
-  accountNumber: string | null;
-  iban: string | null;
-  bic: string | null;
-}
 
 /** The organisation's bank details for payments in, or null when no account is marked for them. */
 export async function payingDetails(db: Executor, organisationId: string): Promise<PayingDetails | null> {

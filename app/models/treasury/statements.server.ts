@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { lineIdentities, parseStatementFile, type StatementError, type StatementFormat } from "~/domain/treasury";
 import { CsvMappingSchema, type CsvMapping } from "~/domain/treasury/layouts";
 import type { Executor } from "~/utils/db.server";
-import { recordAudit } from "../audit.server";
+import { recordAudit } from "~/models/core/audit.server";
 
 /*
  * Bank accounts and their imported statements (docs/treasury.md). Every
@@ -118,7 +118,7 @@ export async function importStatement(
     if (parsed.needsMapping) return { ok: false, errors: [], needsMapping: parsed.needsMapping };
     return { ok: false, errors: parsed.errors, format: parsed.format };
   }
-  const identities = lineIdentities(parsed.lines);
+  const identities = lineIdentities(parsed.lines, (content) => createHash("sha256").update(content).digest("hex"));
   const dates = parsed.lines.map((l) => l.date).sort();
   const firstDate = dates[0];
   const lastDate = dates[dates.length - 1];

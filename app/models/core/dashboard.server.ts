@@ -1,0 +1,103 @@
+import { sql } from "kysely";
+import { displayMoney } from "~/domain/money";
+import type { Permission } from "~/domain/permissions";
+import type { Executor } from "~/utils/db.server";
+import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
+import { impactHeadlines } from "~/models/impact/impact-figures.server";
+import { listShareApplications } from "~/models/shares/share-applications.server";
+import { memberHoldings } from "~/models/shares/share-classes-and-holdings.server";
+import { withdrawalQueue } from "~/models/shares/withdrawals.server";
+
+/**
+ * What each person needs first when they log in, chosen by what their
+ * roles allow: one query set per section, each scoped to the organisation.
+ */
+export async function dashboardSections(
+  db: Executor,
+  who: { organisationId: string; currency: string; memberId: string | null; permissions: Set<Permission> },
+  today: string,
+) {
+  const { organisationId: org, currency, memberId, permissions } = who;
+  const money = (v: bigint) => displayMoney(v, currency);
+  // Headline figures from the one source every page reads (ADR 0010), as at today.
+  const wantsHeadlines = ["register:read", "shares:read", "loans:read"].some((p) => permissions.has(p as Permission));
+  const headlines = wantsHeadlines ? headlineText(await headlineFigures(db, org, today), currency) : null;
+
+  const mine = memberId
+    ? await (async () => {
+        const holdings = await memberHoldings(db, org, memberId);
+        const openVotes = await db
+          .selectFrom("motion_electorate as e")
+          .innerJoin("motions as m", (j) => j.onRef("m.id", "=", "e.motion_id").onRef("m.organisation_id", "=", "e.organisation_id"))
+          .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
+          .leftJoin("participations as p", (j) => j.onRef("p.motion_id", "=", "m.id").onRef("p.member_id", "=", "e.member_id"))
+          .select(["m.id", "m.title", "m.kind", "g.title as meeting", sql<boolean>`p.member_id is not null`.as("voted")])
+          .where("e.organisation_id", "=", org)
+          .where("e.member_id", "=", memberId)
+          .where("m.status", "=", "open")
+          .orderBy("g.held_on")
+          .execute();
+        return {
+          holdingValue: money(holdings.reduce((t, h) => t + BigInt(h.value), 0n)),
+          openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, kind: v.kind, meeting: v.meeting, voted: v.voted })),
+        };
+      })()
+    : null;
+
+  const shares = permissions.has("shares:read")
+    ? await (async () => {
+        const [applications, queue] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today)]);
+        const dueValue = queue.payable.reduce((t, r) => t + BigInt(r.amount), 0n);
+        const inForce = queue.suspensions.filter((s) => s.from_on <= today && (!s.until_on || s.until_on >= today));
+        return {
+          capital: headlines!.capital,
+          applications: applications.length,
+          withdrawalsDue: queue.payable.length,
+          withdrawalsDueValue: dueValue > 0n ? money(dueValue) : null,
+          withdrawalsWaiting: queue.waiting.length,
+          suspension: inForce[0]?.reason ?? null,
+        };
+      })()
+    : null;
+
+  const meetings = permissions.has("meetings:manage")
+    ? (
+        await db
+          .selectFrom("motions as m")
+          .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
+          .select([
+            "m.id", "m.title", "m.kind", "g.title as meeting", "m.eligible_count",
+            sql<string>`(select count(*) from participations p where p.organisation_id = m.organisation_id and p.motion_id = m.id)`.as("voted"),
+          ])
+          .where("m.organisation_id", "=", org)
+          .where("m.status", "=", "open")
+          .execute()
+      ).map((m) => ({ id: m.id, title: m.title, kind: m.kind, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 }))
+    : null;
+
+  const lending = permissions.has("loans:read")
+    ? await (async () => {
+        const committee = await db
+          .selectFrom("loan_applications")
+          .select(sql<string>`count(*)`.as("n"))
+          .where("organisation_id", "=", org)
+          .where("status", "=", "committee")
+          .executeTakeFirstOrThrow();
+        return {
+          asAt: today,
+          loans: headlines!.loans,
+          outstanding: headlines!.outstanding,
+          par30Percent: headlines!.par30,
+          awaitingCommittee: Number(committee.n),
+        };
+      })()
+    : null;
+
+  const impact = permissions.has("impact:read") ? await impactHeadlines(db, org, today, currency) : null;
+
+  const counts = permissions.has("register:read") && headlines
+    ? { members: headlines.members, suspended: headlines.suspended, applied: headlines.applied, ceased: headlines.ceased }
+    : null;
+
+  return { counts, mine, shares, meetings, lending, impact };
+}

@@ -1,0 +1,333 @@
+import { sql } from "kysely";
+import { impactFiguresAsAt, impactTrends, type ImpactBase, type ImpactFigures, type TrendPoint } from "~/domain/impact/dashboard";
+import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
+import { displayMoney, formatMinor } from "~/domain/money";
+import { LedgerError } from "~/domain/shares/holdings";
+import type { LoanLedgerKind } from "~/domain/impact/positions";
+import { ownershipLabel, sicSection } from "~/domain/impact/sectors";
+import type { Executor } from "~/utils/db.server";
+import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
+import { conflict } from "~/domain/refusal";
+
+/*
+ * Rows for the community wealth dashboard, all scoped to one organisation.
+ * The adding up happens in ~/domain/impact/dashboard so that every figure
+ * can be checked against hand-worked fixtures.
+ */
+
+export async function loadImpactBase(db: Executor, organisationId: string): Promise<ImpactBase> {
+  const org = await db.selectFrom("organisations").select("local_area").where("id", "=", organisationId).executeTakeFirstOrThrow();
+  const [members, shareTx, loans, ledger] = await Promise.all([
+    db.selectFrom("members").select(["id", "postcode", "admitted_on", "ceased_on"]).where("organisation_id", "=", organisationId).execute(),
+    db
+      .selectFrom("share_transactions")
+      .select(["id", "member_id", "class_id", "kind", "shares", "amount", "effective_on", "reverses_id"])
+      .where("organisation_id", "=", organisationId)
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("loans as l")
+      .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
+      .select(["l.id", "l.borrower_id", "l.disbursed_on", "b.postcode", "b.sic_code", "b.legal_form", "b.jobs_to_create", "b.jobs_to_safeguard"])
+      .where("l.organisation_id", "=", organisationId)
+      // A loan whose pay-out was reversed as recorded in error supported no one.
+      .where("l.status", "<>", "reversed")
+      .execute(),
+    db
+      .selectFrom("loan_transactions as t")
+      .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
+      .innerJoin("loans as rl", (j) => j.onRef("rl.organisation_id", "=", "t.organisation_id").onRef("rl.id", "=", "t.loan_id"))
+      .select(["t.loan_id", "t.kind", "t.principal_part", "t.on_date", "o.kind as reverses_kind"])
+      .where("t.organisation_id", "=", organisationId)
+      .where("rl.status", "<>", "reversed")
+      .execute(),
+  ]);
+  return {
+    localArea: org.local_area,
+    members: members.map((m) => ({ memberId: m.id, postcode: m.postcode || null, admittedOn: m.admitted_on, ceasedOn: m.ceased_on })),
+    shareTransactions: shareTx.map((t) => ({
+      id: String(t.id),
+      memberId: t.member_id,
+      classId: t.class_id,
+      kind: t.kind,
+      shares: Number(t.shares),
+      amount: BigInt(t.amount),
+      effectiveOn: t.effective_on,
+      reversesId: t.reverses_id === null ? null : String(t.reverses_id),
+    })),
+    loans: loans.map((l) => ({
+      loanId: l.id,
+      borrowerId: l.borrower_id,
+      postcode: l.postcode || null,
+      sector: sicSection(l.sic_code),
+      ownership: ownershipLabel(l.legal_form),
+      disbursedOn: l.disbursed_on,
+      jobsToCreate: l.jobs_to_create,
+      jobsToSafeguard: l.jobs_to_safeguard,
+    })),
+    loanLedger: ledger.map((r) => ({
+      loanId: r.loan_id,
+      kind: r.kind,
+      principalPart: BigInt(r.principal_part),
+      onDate: r.on_date,
+      reversesKind: (r.reverses_kind as LoanLedgerKind | null) ?? null,
+    })),
+  };
+}
+
+export interface AnnualFigures {
+  yearStart: string;
+  yearEnd: string;
+  /** The last day the figures cover: the year end, or today for a year not yet ended. */
+  figuresTo: string;
+  /** False while the year has not ended: the figures are the position so far, not a return to file. */
+  ended: boolean;
+  membersAtYearEnd: number;
+  membersJoined: number;
+  membersLeft: number;
+  shareCapitalAtYearEnd: bigint;
+  sharesIssued: bigint;
+  sharesWithdrawn: bigint;
+  loansOutstandingAtYearEnd: bigint;
+  loansOutstandingCount: number;
+  loansAdvanced: bigint;
+  loansAdvancedCount: number;
+  principalRepaid: bigint;
+  interestOnShares: bigint;
+  interestOnSharesPaidAsShares: bigint;
+  interestOnSharesPaidInCash: bigint;
+}
+
+/** The day before the same date a year earlier: the financial year ending `yearEnd`. */
+export function yearStartFor(yearEnd: string): string {
+  const d = new Date(`${yearEnd}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() - 1);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+const big = (v: unknown) => BigInt((v as bigint | string | number | null) ?? 0);
+
+/**
+ * Figures for a society's annual return (FCA form AR30 asks for members,
+ * share capital, loans and interest paid on shares) for the year ending
+ * `yearEnd`. Worked out in SQL from the ledgers, as at the year end.
+ */
+export async function annualFigures(db: Executor, organisationId: string, requestedYearEnd: string, today?: string): Promise<AnnualFigures> {
+  const yearStart = yearStartFor(requestedYearEnd);
+  // A year that has not ended (its last day is today or later) is worked out to today, and says so.
+  const ended = today === undefined || requestedYearEnd < today;
+  const yearEnd = ended ? requestedYearEnd : today;
+  // Members, share capital and loans outstanding at the year end come from their one source (ADR 0010).
+  const headline = await headlineFigures(db, organisationId, yearEnd);
+  const members = await db
+    .selectFrom("members")
+    .select([      sql<number>`COUNT(*) FILTER (WHERE admitted_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("joined"),
+      sql<number>`COUNT(*) FILTER (WHERE admitted_on IS NOT NULL AND ceased_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("left"),
+    ])
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirstOrThrow();
+
+  // A reversal moves the holding the opposite way to the row it reverses.
+  const shares = await db
+    .selectFrom("share_transactions as t")
+    .leftJoin("share_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
+    .select([
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'purchase' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'purchase' THEN -t.amount ELSE 0 END)
+        FILTER (WHERE t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date), 0)::int8`.as("issued"),
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'withdrawal' THEN -t.amount ELSE 0 END)
+        FILTER (WHERE t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date), 0)::int8`.as("withdrawn"),
+    ])
+    .where("t.organisation_id", "=", organisationId)
+    .executeTakeFirstOrThrow();
+
+  const flows = await db
+    .selectFrom("loan_transactions as t")
+    .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
+    .select([
+      // A pay-out reversed as recorded in error (loans.reversePayout) takes its advance back out, in the period of the correction.
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'disbursement' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'disbursement' THEN -t.amount ELSE 0 END), 0)::int8`.as("advanced"),
+      sql<number>`(COUNT(*) FILTER (WHERE t.kind = 'disbursement') - COUNT(*) FILTER (WHERE t.kind = 'reversal' AND o.kind = 'disbursement'))::int`.as("advanced_count"),
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'repayment' THEN t.principal_part WHEN t.kind = 'reversal' AND o.kind = 'repayment' THEN t.principal_part ELSE 0 END), 0)::int8`.as("repaid"),
+    ])
+    .where("t.organisation_id", "=", organisationId)
+    .where("t.on_date", ">=", yearStart)
+    .where("t.on_date", "<=", yearEnd)
+    .executeTakeFirstOrThrow();
+
+  const interest = await db
+    .selectFrom("interest_lines as l")
+    .innerJoin("interest_runs as r", (j) => j.onRef("r.organisation_id", "=", "l.organisation_id").onRef("r.id", "=", "l.run_id"))
+    .select([
+      sql<bigint>`COALESCE(SUM(l.interest), 0)::int8`.as("total"),
+      sql<bigint>`COALESCE(SUM(l.cash), 0)::int8`.as("cash"),
+    ])
+    .where("l.organisation_id", "=", organisationId)
+    .where("r.status", "=", "posted")
+    .where("r.posted_on", ">=", yearStart)
+    .where("r.posted_on", "<=", yearEnd)
+    .executeTakeFirstOrThrow();
+
+  const interestTotal = big(interest.total);
+  const interestCash = big(interest.cash);
+  return {
+    yearStart,
+    yearEnd: requestedYearEnd,
+    figuresTo: yearEnd,
+    ended,
+    membersAtYearEnd: headline.members.members,
+    membersJoined: Number(members.joined),
+    membersLeft: Number(members.left),
+    shareCapitalAtYearEnd: headline.capital.capital,
+    sharesIssued: big(shares.issued),
+    sharesWithdrawn: big(shares.withdrawn),
+    loansOutstandingAtYearEnd: headline.portfolio.outstanding,
+    loansOutstandingCount: headline.portfolio.loans,
+    loansAdvanced: big(flows.advanced),
+    loansAdvancedCount: Number(flows.advanced_count),
+    // A reversed repayment recorded the negated principal, so adding it takes the repayment back out.
+    principalRepaid: big(flows.repaid),
+    interestOnShares: interestTotal,
+    interestOnSharesPaidInCash: interestCash,
+    interestOnSharesPaidAsShares: interestTotal - interestCash,
+  };
+}
+
+/** The annual return lines; `figure` names the headline figure (core/headline-figures.server.ts) a line shows. */
+export const ANNUAL_LINES: { key: keyof AnnualFigures; label: string; money: boolean; figure?: string }[] = [
+  { key: "membersAtYearEnd", label: "Members at the year end", money: false, figure: "members" },
+  { key: "membersJoined", label: "Members admitted in the year", money: false },
+  { key: "membersLeft", label: "Members who left in the year", money: false },
+  { key: "shareCapitalAtYearEnd", label: "Share capital at the year end", money: true, figure: "capital" },
+  { key: "sharesIssued", label: "Shares issued in the year", money: true },
+  { key: "sharesWithdrawn", label: "Shares withdrawn in the year", money: true },
+  { key: "loansOutstandingAtYearEnd", label: "Loans outstanding at the year end (principal)", money: true, figure: "outstanding" },
+  { key: "loansOutstandingCount", label: "Number of loans outstanding", money: false, figure: "loans" },
+  { key: "loansAdvanced", label: "Loans advanced in the year", money: true },
+  { key: "loansAdvancedCount", label: "Number of loans advanced", money: false },
+  { key: "principalRepaid", label: "Loan principal repaid in the year", money: true },
+  { key: "interestOnShares", label: "Interest paid on shares in the year", money: true },
+  { key: "interestOnSharesPaidInCash", label: "of which paid in cash", money: true },
+  { key: "interestOnSharesPaidAsShares", label: "of which credited as shares", money: true },
+];
+
+/** The organisation behind a public impact page, only if it has opted in. */
+export async function publicOrganisation(db: Executor, slug: string) {
+  return db
+    .selectFrom("organisations as o")
+    .innerJoin("impact_settings as s", "s.organisation_id", "o.id")
+    .select(["o.id", "o.name", "o.slug", "o.currency", "o.time_zone as timeZone", "o.legal_form", "s.public_summary"])
+    .where("o.slug", "=", slug)
+    .where("s.public_page", "=", true)
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------
+// The dashboard as loaders return it: money as strings, never Number.
+// ---------------------------------------------------------------------------
+
+export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string, months = 24) {
+  const base = await loadImpactBase(db, organisationId);
+  let figures: ImpactFigures;
+  let trends: TrendPoint[];
+  try {
+    figures = impactFiguresAsAt(base, asAt);
+    trends = impactTrends(base, asAt, months);
+  } catch (error) {
+    if (error instanceof LedgerError) throw conflict(`The share ledger needs putting right before these figures can be worked out: ${error.message}`);
+    throw error;
+  }
+  const money = (v: bigint) => displayMoney(v, currency);
+  // Members, share capital and lending outstanding from their one source (ADR 0010).
+  const headline = headlineText(await headlineFigures(db, organisationId, asAt), currency);
+  const line = (l: BreakdownLine) => ({ key: l.key, amount: money(l.amount), plain: formatMinor(l.amount), value: Number(formatMinor(l.amount)), percent: l.percent, count: l.count });
+  const share = (s: LocalShare) => ({
+    local: money(s.localAmount),
+    total: money(s.totalAmount),
+    unknown: money(s.unknownAmount),
+    hasUnknown: s.unknownAmount > 0n,
+    localPercent: s.localPercent,
+    holders: s.holders,
+    localHolders: s.localHolders,
+  });
+  return {
+    asAt,
+    headline,
+    localArea: base.localArea.join(", "),
+    capital: share(figures.capital),
+    lending: share(figures.lending),
+    jobs: { created: figures.jobs.created, safeguarded: figures.jobs.safeguarded, total: figures.jobs.total },
+    members: figures.members,
+    bySector: figures.bySector.map(line),
+    byOwnership: figures.byOwnership.map(line),
+    trends: trends.map((t) => ({
+      monthEnd: t.monthEnd,
+      capitalTotal: formatMinor(t.capitalTotal),
+      capitalLocal: formatMinor(t.capitalLocal),
+      capitalLocalPercent: t.capitalLocalPercent,
+      lendingTotal: formatMinor(t.lendingTotal),
+      lendingLocal: formatMinor(t.lendingLocal),
+      lendingLocalPercent: t.lendingLocalPercent,
+      jobsCreated: t.jobsCreated,
+      jobsSafeguarded: t.jobsSafeguarded,
+      members: t.members,
+      localMembers: t.localMembers,
+      joined: t.joined,
+      left: t.left,
+    })),
+  };
+}
+
+/** The few figures shown to members and, if the society opts in, to the public. */
+export async function impactHeadlines(db: Executor, organisationId: string, asAt: string, currency: string) {
+  const d = await impactDashboard(db, organisationId, asAt, currency, 12);
+  const lm3 = await db
+    .selectFrom("lm3_studies")
+    .select(["name", "lm3", "period_to"])
+    .where("organisation_id", "=", organisationId)
+    .orderBy("period_to", "desc")
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  return {
+    asAt,
+    members: d.headline.members,
+    localMembersPercent: d.members.localPercent,
+    capitalTotal: d.headline.capital,
+    capitalLocal: d.capital.local,
+    capitalLocalPercent: d.capital.localPercent,
+    lendingTotal: d.headline.outstanding,
+    loans: d.headline.loans,
+    lendingLocal: d.lending.local,
+    lendingLocalPercent: d.lending.localPercent,
+    jobsCreated: d.jobs.created,
+    jobsSafeguarded: d.jobs.safeguarded,
+    lm3: lm3 ? { name: lm3.name, value: String(lm3.lm3) } : null,
+    joinedLastYear: d.trends.reduce((t, p) => t + p.joined, 0),
+  };
+}
+
+export type ImpactHeadlines = Awaited<ReturnType<typeof impactHeadlines>>;
+
+/** The most recent 31 December before `today`: the default year end of an annual return. */
+export function defaultYearEnd(today: string): string {
+  return `${Number(today.slice(0, 4)) - 1}-12-31`;
+}
+
+/** What a return for a year not yet ended says on its page, CSV and PDF. */
+export function annualNotEndedNote(f: AnnualFigures): string | null {
+  return f.ended ? null : `The year ending ${f.yearEnd} has not ended yet: these figures cover ${f.yearStart} to ${f.figuresTo} (today), not the whole year, and are not a return to file.`;
+}
+
+/** Annual return lines as display text and plain CSV values. */
+export function annualLines(f: AnnualFigures, currency: string) {
+  return ANNUAL_LINES.map((l) => {
+    const v = f[l.key];
+    return {
+      key: l.key,
+      figure: l.figure ?? null,
+      label: l.label,
+      display: l.money ? displayMoney(v as bigint, currency) : String(v),
+      plain: l.money ? formatMinor(v as bigint) : String(v),
+    };
+  });
+}

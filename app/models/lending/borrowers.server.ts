@@ -1,0 +1,89 @@
+import { isLocal, normalisePostcode } from "~/domain/postcode";
+import type { BorrowerInput } from "~/schemas/lending";
+import type { Executor } from "~/utils/db.server";
+import { recordAudit } from "~/models/core/audit.server";
+import { getOrganisation } from "~/models/core/organisations.server";
+import { refused } from "~/domain/refusal";
+
+export const BORROWER_COLUMNS = [
+  "id", "legal_name", "legal_form", "sic_code", "address", "postcode", "is_local", "employees", "jobs_to_create",
+  "jobs_to_safeguard", "ownership", "contact_name", "contact_email", "contact_phone", "member_id", "created_at",
+] as const;
+
+async function memberIdFor(db: Executor, organisationId: string, memberNumber: number | undefined) {
+  if (memberNumber === undefined) return null;
+  const m = await db
+    .selectFrom("members")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("member_number", "=", memberNumber)
+    .executeTakeFirst();
+  if (!m) throw refused(`There is no member number ${memberNumber} in the register.`, "memberNumber");
+  return m.id;
+}
+
+/** Local or not is decided by the organisation's own local area, as for members. */
+export async function createBorrower(db: Executor, actorUserId: string | null, organisationId: string, input: BorrowerInput) {
+  const org = await getOrganisation(db, organisationId);
+  const postcode = normalisePostcode(input.postcode) ?? input.postcode;
+  const row = await db
+    .insertInto("borrowers")
+    .values({
+      organisation_id: organisationId,
+      legal_name: input.legalName,
+      legal_form: input.legalForm,
+      sic_code: input.sicCode,
+      address: input.address,
+      postcode,
+      is_local: isLocal(postcode, org.local_area),
+      employees: input.employees,
+      jobs_to_create: input.jobsToCreate,
+      jobs_to_safeguard: input.jobsToSafeguard,
+      ownership: input.ownership,
+      contact_name: input.contactName,
+      contact_email: input.contactEmail ?? null,
+      contact_phone: input.contactPhone ?? null,
+      member_id: await memberIdFor(db, organisationId, input.memberNumber),
+    })
+    .returning(BORROWER_COLUMNS)
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, { organisationId, actorUserId, action: "borrower.created", entityType: "borrower", entityId: row.id, after: row });
+  return row;
+}
+
+export async function listBorrowers(db: Executor, organisationId: string) {
+  return db
+    .selectFrom("borrowers as b")
+    .select(["b.id", "b.legal_name", "b.legal_form", "b.sic_code", "b.postcode", "b.is_local", "b.employees", "b.jobs_to_create", "b.jobs_to_safeguard", "b.ownership"])
+    .select((eb) =>
+      eb
+        .selectFrom("loans as l")
+        .select((e) => e.fn.countAll<string>().as("n"))
+        .whereRef("l.organisation_id", "=", "b.organisation_id")
+        .whereRef("l.borrower_id", "=", "b.id")
+        .as("loans"),
+    )
+    .where("b.organisation_id", "=", organisationId)
+    .orderBy("b.legal_name")
+    .execute();
+}
+
+export async function getBorrower(db: Executor, organisationId: string, borrowerId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(borrowerId)) return undefined;
+  return db
+    .selectFrom("borrowers")
+    .select(BORROWER_COLUMNS)
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", borrowerId)
+    .executeTakeFirst();
+}
+
+/** Borrowers linked to a register entry: whose loans the member may see. */
+export async function borrowersOfMember(db: Executor, organisationId: string, memberId: string) {
+  return db
+    .selectFrom("borrowers")
+    .select(["id", "legal_name"])
+    .where("organisation_id", "=", organisationId)
+    .where("member_id", "=", memberId)
+    .execute();
+}

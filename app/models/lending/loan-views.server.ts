@@ -1,0 +1,132 @@
+/**
+ * Shapes lending data for pages and CSV files: money written as strings
+ * (never Number), so loaders send nothing a browser could round.
+ */
+import { scheduleBalances, type Prepayment } from "~/domain/lending/balance";
+import { displayMoney, formatMinor } from "~/domain/money";
+import type { Executor } from "~/utils/db.server";
+import { getLoan, loanArrears, loanInstallments, loanTransactions, portfolioLoans, type Loan } from "~/models/lending/loans.server";
+
+export type PortfolioLoan = Awaited<ReturnType<typeof portfolioLoans>>[number];
+
+export function loanListRow(l: PortfolioLoan) {
+  return { id: l.id, reference: l.reference, borrower: l.legal_name, outstanding: displayMoney(l.outstanding), nextDue: l.nextDue, dpd: l.dpd, bucket: l.bucket, status: l.status };
+}
+
+type InstallmentRows = Awaited<ReturnType<typeof loanInstallments>>;
+type TransactionRows = Awaited<ReturnType<typeof loanTransactions>>;
+
+/** Principal repaid ahead of the schedule: prepayments not reversed. */
+export function prepaymentsOf(tx: TransactionRows): Prepayment[] {
+  return tx.filter((t) => t.kind === "repayment" && t.prepaid > 0n && !t.reversed_by).map((t) => ({ onDate: t.on_date, amount: t.prepaid }));
+}
+
+/** The installments with prepayment rows and the balance after each (domain/lending/balance.ts), for pages and CSV alike. */
+export function loanScheduleBalances(loan: Pick<Loan, "principal">, inst: InstallmentRows, tx: TransactionRows) {
+  return scheduleBalances(loan.principal, inst.map((r) => ({ ...r, due: r.due_on })), prepaymentsOf(tx));
+}
+
+export function scheduleRows(loan: Pick<Loan, "principal">, inst: InstallmentRows, tx: TransactionRows, asAt: string) {
+  return loanScheduleBalances(loan, inst, tx).rows.map((row) => {
+    if (row.kind === "prepayment") {
+      return {
+        n: "Prepaid", key: `prepaid-${row.onDate}-${row.balanceAfter}`, due: row.onDate,
+        principal: displayMoney(row.principal), interest: displayMoney(0n), total: displayMoney(row.principal), paid: displayMoney(row.principal),
+        balance: displayMoney(row.balanceAfter), state: "paid" as const,
+      };
+    }
+    const r = row.installment;
+    const due = r.principal + r.interest + r.fees;
+    const paid = r.paid_principal + r.paid_interest + r.paid_fees;
+    const state = paid >= due ? "paid" : r.due_on < asAt ? "late" : paid > 0n ? "part-paid" : r.due_on === asAt ? "due" : "";
+    return {
+      n: r.n as number | string,
+      key: `n-${r.n}`,
+      due: r.due_on,
+      principal: displayMoney(r.principal),
+      interest: displayMoney(r.interest + r.fees),
+      total: displayMoney(due),
+      paid: displayMoney(paid),
+      balance: displayMoney(row.balanceAfter),
+      state: state as "paid" | "part-paid" | "late" | "due" | "",
+    };
+  });
+}
+
+const KIND_LABEL: Record<string, string> = {
+  disbursement: "Paid out",
+  repayment: "Repayment",
+  fee: "Fee",
+  write_off: "Written off",
+  reversal: "Reversal",
+  recovery: "Recovery",
+};
+
+/** Everything the loan page (and the borrower's own view) shows. */
+export async function loanPageData(db: Executor, organisationId: string, loan: Loan, asAt: string) {
+  const [inst, tx, arrears] = await Promise.all([
+    loanInstallments(db, organisationId, loan.id),
+    loanTransactions(db, organisationId, loan.id),
+    loanArrears(db, organisationId, loan, asAt),
+  ]);
+  // A loan whose pay-out was reversed as an error is owed nothing (its schedule stays, for the record).
+  const live = loan.status !== "reversed";
+  const principalOwed = live ? inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n) : 0n;
+  const paidAny = inst.some((r) => r.paid_principal + r.paid_interest + r.paid_fees > 0n);
+  const kinds = new Map(tx.map((t) => [t.id, t.kind]));
+  const totalOwed = live ? inst.reduce((s, r) => s + r.principal + r.interest + r.fees - r.paid_principal - r.paid_interest - r.paid_fees, 0n) : 0n;
+  return {
+    loan: {
+      id: loan.id,
+      reference: loan.reference,
+      borrower: loan.legal_name,
+      borrowerId: loan.borrower_id,
+      product: loan.product_name,
+      status: loan.status,
+      principal: displayMoney(loan.principal),
+      rate: loan.annual_rate.replace(/\.?0+$/, ""),
+      apr: loan.apr,
+      disbursedOn: loan.disbursed_on,
+      closedOn: loan.closed_on,
+      writtenOffOn: loan.written_off_on,
+      reversedOn: loan.reversed_on,
+      officer: loan.officer_name,
+      applicationId: loan.application_id,
+    },
+    owed: { principal: displayMoney(principalOwed), total: displayMoney(totalOwed) },
+    arrears: { asAt, dpd: arrears.dpd, bucket: arrears.bucket, overdue: displayMoney(arrears.overdue) },
+    schedule: scheduleRows(loan, inst, tx, asAt),
+    transactions: tx.map((t) => ({
+      id: t.id.toString(),
+      kind: KIND_LABEL[t.kind] ?? t.kind,
+      rawKind: t.kind,
+      onDate: t.on_date,
+      amount: displayMoney(t.amount),
+      principal: displayMoney(t.principal_part),
+      interest: displayMoney(t.interest_part),
+      fees: displayMoney(t.fees_part),
+      prepaid: t.prepaid > 0n ? displayMoney(t.prepaid) : "",
+      method: t.method ?? "",
+      reschedule: t.reschedule ?? "",
+      reverses: t.reverses_id?.toString() ?? "",
+      reversesPayout: t.reverses_id !== null && kinds.get(t.reverses_id) === "disbursement",
+      reversedBy: t.reversed_by ? t.reversed_by.toString() : "",
+      note: t.note,
+      by: t.recorded_by_name ?? "",
+    })),
+    paidAny,
+    reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount)}` })),
+  };
+}
+
+export async function scheduleCsvRows(db: Executor, organisationId: string, loanId: string) {
+  const loan = await getLoan(db, organisationId, loanId);
+  if (!loan) return null;
+  const [inst, tx] = await Promise.all([loanInstallments(db, organisationId, loanId), loanTransactions(db, organisationId, loanId)]);
+  const rows = loanScheduleBalances(loan, inst, tx).rows.map((row) => {
+    if (row.kind === "prepayment") return ["prepaid", row.onDate, formatMinor(row.principal), formatMinor(0n), formatMinor(0n), formatMinor(row.principal), formatMinor(row.principal), formatMinor(row.balanceAfter)];
+    const r = row.installment;
+    return [r.n, r.due_on, formatMinor(r.principal), formatMinor(r.interest), formatMinor(r.fees), formatMinor(r.principal + r.interest + r.fees), formatMinor(r.paid_principal + r.paid_interest + r.paid_fees), formatMinor(row.balanceAfter)];
+  });
+  return { loan, rows };
+}

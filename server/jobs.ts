@@ -1,0 +1,53 @@
+/**
+ * The app's background jobs and their schedule. The server's worker
+ * (app/utils/jobs.server.ts) runs them; this module says what they are.
+ */
+import { dateInZone } from "~/domain/today";
+import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/payments/card-refunds.server";
+import { ageLoans } from "~/models/lending/loans.server";
+import { postJournal } from "~/models/treasury/journal.server";
+import type { Database } from "~/utils/db.server";
+import { enqueueJob, registerJob } from "~/utils/jobs.server";
+import { stripeClient } from "~/utils/stripe.server";
+
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal" } as const;
+
+registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
+  const asAt = String(job.payload.asAt);
+  await db.transaction().execute((trx) => ageLoans(trx, job.organisationId, asAt));
+  await progress(100, `Arrears aged as at ${asAt}`);
+});
+
+registerJob(JOB_KINDS.postJournal, async ({ db, job, progress }) => {
+  const { posted } = await postJournal(db, job.organisationId);
+  await progress(100, `${posted} journal entr${posted === 1 ? "y" : "ies"} posted from the ledgers`);
+});
+
+registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
+  const stripe = await stripeClient();
+  // Retried with back-off: a refund waits (it is not lost) while card payments are switched off.
+  if (!stripe) throw new Error("Card payments are switched off (no STRIPE_SECRET_KEY): the refund waits until they are on again");
+  const kind = job.payload.kind as CardPaymentKind;
+  const outcome = await refundCardPayment(db, stripe, job.organisationId, kind, String(job.payload.paymentId));
+  await progress(100, outcome === "refunded" ? "Refunded through Stripe" : "Nothing to refund");
+});
+
+/**
+ * Daily work for every organisation, enqueued idempotently (the unique
+ * key holds the date), so any number of servers asking at any time make
+ * exactly one job per organisation per day. Each organisation's day is the
+ * date `now` falls on in its own time zone.
+ */
+export async function scheduleDailyJobs(db: Database, now: Date) {
+  const organisations = await db.selectFrom("organisations").select(["id", "time_zone"]).execute();
+  for (const org of organisations) {
+    const today = dateInZone(now, org.time_zone);
+    await enqueueJob(db, {
+      organisationId: org.id,
+      kind: JOB_KINDS.ageArrears,
+      payload: { asAt: today },
+      uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${today}`,
+    });
+    await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
+  }
+}
