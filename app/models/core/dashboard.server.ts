@@ -11,6 +11,9 @@ import { withdrawalQueue } from "~/models/shares/withdrawals.server";
 /**
  * What each person needs first when they log in, chosen by what their
  * roles allow: one query set per section, each scoped to the organisation.
+ * The sections do not depend on one another (except on the headline
+ * figures), so they are asked for together: on PostgreSQL they run on
+ * several connections at once and the page waits for the slowest, not the sum.
  */
 export async function dashboardSections(
   db: Executor,
@@ -21,12 +24,13 @@ export async function dashboardSections(
   const money = (v: bigint) => displayMoney(v, currency);
   // Headline figures from the one source every page reads (ADR 0010), as at today.
   const wantsHeadlines = ["register:read", "shares:read", "loans:read"].some((p) => permissions.has(p as Permission));
-  const headlines = wantsHeadlines ? headlineText(await headlineFigures(db, org, today), currency) : null;
+  const headlinesReady = wantsHeadlines ? headlineFigures(db, org, today).then((h) => headlineText(h, currency)) : Promise.resolve(null);
 
-  const mine = memberId
-    ? await (async () => {
-        const holdings = await memberHoldings(db, org, memberId);
-        const openVotes = await db
+  const mineReady = memberId
+    ? (async () => {
+        const [holdings, openVotes] = await Promise.all([
+          memberHoldings(db, org, memberId),
+          db
           .selectFrom("motion_electorate as e")
           .innerJoin("motions as m", (j) => j.onRef("m.id", "=", "e.motion_id").onRef("m.organisation_id", "=", "e.organisation_id"))
           .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
@@ -36,7 +40,8 @@ export async function dashboardSections(
           .where("e.member_id", "=", memberId)
           .where("m.status", "=", "open")
           .orderBy("g.held_on")
-          .execute();
+          .execute(),
+        ]);
         return {
           holdingValue: money(holdings.reduce((t, h) => t + BigInt(h.value), 0n)),
           openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, kind: v.kind, meeting: v.meeting, voted: v.voted })),
@@ -44,9 +49,9 @@ export async function dashboardSections(
       })()
     : null;
 
-  const shares = permissions.has("shares:read")
-    ? await (async () => {
-        const [applications, queue] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today)]);
+  const sharesReady = permissions.has("shares:read")
+    ? (async () => {
+        const [applications, queue, headlines] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today), headlinesReady]);
         const dueValue = queue.payable.reduce((t, r) => t + BigInt(r.amount), 0n);
         const inForce = queue.suspensions.filter((s) => s.from_on <= today && (!s.until_on || s.until_on >= today));
         return {
@@ -60,9 +65,8 @@ export async function dashboardSections(
       })()
     : null;
 
-  const meetings = permissions.has("meetings:manage")
-    ? (
-        await db
+  const meetingsReady = permissions.has("meetings:manage")
+    ? db
           .selectFrom("motions as m")
           .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
           .select([
@@ -72,17 +76,20 @@ export async function dashboardSections(
           .where("m.organisation_id", "=", org)
           .where("m.status", "=", "open")
           .execute()
-      ).map((m) => ({ id: m.id, title: m.title, kind: m.kind, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 }))
+          .then((rows) => rows.map((m) => ({ id: m.id, title: m.title, kind: m.kind, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 })))
     : null;
 
-  const lending = permissions.has("loans:read")
-    ? await (async () => {
-        const committee = await db
-          .selectFrom("loan_applications")
-          .select(sql<string>`count(*)`.as("n"))
-          .where("organisation_id", "=", org)
-          .where("status", "=", "committee")
-          .executeTakeFirstOrThrow();
+  const lendingReady = permissions.has("loans:read")
+    ? (async () => {
+        const [committee, headlines] = await Promise.all([
+          db
+            .selectFrom("loan_applications")
+            .select(sql<string>`count(*)`.as("n"))
+            .where("organisation_id", "=", org)
+            .where("status", "=", "committee")
+            .executeTakeFirstOrThrow(),
+          headlinesReady,
+        ]);
         return {
           asAt: today,
           loans: headlines!.loans,
@@ -93,7 +100,9 @@ export async function dashboardSections(
       })()
     : null;
 
-  const impact = permissions.has("impact:read") ? await impactHeadlines(db, org, today, currency) : null;
+  const impactReady = permissions.has("impact:read") ? impactHeadlines(db, org, today, currency) : null;
+
+  const [headlines, mine, shares, meetings, lending, impact] = await Promise.all([headlinesReady, mineReady, sharesReady, meetingsReady, lendingReady, impactReady]);
 
   const counts = permissions.has("register:read") && headlines
     ? { members: headlines.members, suspended: headlines.suspended, applied: headlines.applied, ceased: headlines.ceased }
