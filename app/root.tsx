@@ -21,6 +21,9 @@ import { organisationsOfUser } from "~/models/core/auth.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { navFor } from "~/utils/nav";
+import { navCounts } from "~/domain/decisions";
+import { decisionsFor } from "~/models/core/decisions.server";
+import * as clock from "~/utils/clock.server";
 import { useNonce, useRequestId } from "~/utils/nonce";
 import { getRequestContext } from "~/web/session.server";
 
@@ -37,13 +40,17 @@ export const access: RouteAccess = { loader: "public" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await getRequestContext(request);
   if (!ctx) return { user: null };
-  const organisations = await organisationsOfUser(await getDb(), ctx.user.id);
+  const db = await getDb();
+  const [organisations, decisions] = await Promise.all([
+    organisationsOfUser(db, ctx.user.id),
+    ctx.organisation ? decisionsFor(db, { organisationId: ctx.organisation.id, userId: ctx.user.id, permissions: ctx.permissions }, clock.today(ctx.organisation)) : [],
+  ]);
   return {
     user: { name: ctx.user.name, email: ctx.user.email },
     organisation: ctx.organisation,
     organisations,
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
-    nav: navFor(ctx.permissions),
+    nav: navFor(ctx.permissions, navCounts(decisions)),
   };
 }
 
@@ -86,7 +93,17 @@ function Header({ data }: { data: RootData | undefined }) {
       <nav aria-label="Main" className="menu">
         <ul>
           {data.nav.map((item) => (
-            <li key={item.to}><NavLink to={item.to}>{item.label}</NavLink></li>
+            <li key={item.to}>
+              <NavLink to={item.to}>
+                {item.label}
+                {item.waiting > 0 ? (
+                  <>
+                    <span className="nav-count" aria-hidden="true">{item.waiting}</span>
+                    <span className="visually-hidden">{` (${item.waiting} waiting for your decision)`}</span>
+                  </>
+                ) : null}
+              </NavLink>
+            </li>
           ))}
         </ul>
       </nav>

@@ -4,6 +4,8 @@ import { motionHref } from "~/domain/voting/labels";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { dashboardSections } from "~/models/core/dashboard.server";
+import { decisionsFor } from "~/models/core/decisions.server";
+import { decisionKindsFor } from "~/domain/decisions";
 import { getMember } from "~/models/shares/members.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -20,9 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const orgId = ctx.organisation.id;
   const today = clock.today(ctx.organisation);
-  const [me, sections] = await Promise.all([
+  const [me, sections, decisions] = await Promise.all([
     ctx.memberId ? getMember(db, orgId, ctx.memberId) : null,
     dashboardSections(db, { organisationId: orgId, currency: ctx.organisation.currency, memberId: ctx.memberId, permissions: ctx.permissions }, today),
+    decisionsFor(db, { organisationId: orgId, userId: ctx.user.id, permissions: ctx.permissions }, today),
   ]);
   return {
     organisation: ctx.organisation.name,
@@ -30,6 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
     me: me ? { memberNumber: me.member_number, status: me.status, admittedOn: me.admitted_on } : null,
     ...sections,
+    // Null for a person who decides nothing (a member): no panel at all.
+    decisions: decisionKindsFor(ctx.permissions).length ? decisions : null,
     tasks: navFor(ctx.permissions).filter((i) => i.to !== "/dashboard"),
   };
 }
@@ -40,6 +45,21 @@ export default function Dashboard() {
     <>
       <PageHead title={`Welcome, ${d.userName}`} />
       <p className="muted">{d.organisation} · your roles: {d.roles.join(", ") || "none"}</p>
+
+      {d.decisions ? (
+        <section className={d.decisions.length ? "alert info" : "card"} aria-labelledby="decisions-head">
+          <h2 id="decisions-head">Needs your decision</h2>
+          {d.decisions.length ? (
+            <ul>
+              {d.decisions.map((x) => (
+                <li key={x.kind}><Link to={x.to}>{x.text}</Link></li>
+              ))}
+            </ul>
+          ) : (
+            <p>Nothing waits for your decision.</p>
+          )}
+        </section>
+      ) : null}
 
       {d.mine && d.mine.openVotes.some((v) => !v.voted) ? (
         <section className="alert info" aria-labelledby="votes-head">

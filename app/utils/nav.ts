@@ -25,6 +25,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/settings", label: "Settings", permission: "organisation:manage" },
 ];
 
-export function navFor(permissions: Set<Permission>): { to: string; label: string }[] {
-  return NAV_ITEMS.filter((i) => permissions.has(i.permission) && !(i.unless && permissions.has(i.unless))).map(({ to, label }) => ({ to, label }));
+/** The entries a person sees; `waiting` is how many decisions wait for them under each (see app/domain/decisions.ts). */
+export function navFor(permissions: Set<Permission>, waiting: Record<string, number> = {}): { to: string; label: string; waiting: number }[] {
+  return NAV_ITEMS.filter((i) => permissions.has(i.permission) && !(i.unless && permissions.has(i.unless))).map(({ to, label }) => ({ to, label, waiting: waiting[to] ?? 0 }));
 }
