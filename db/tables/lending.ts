@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { CreatedAt, DateOnly, TextArray, Timestamp } from "./columns";
 
 /** Table types for the lending tables (see db/migrations/0004_lending.ts). */
 export type BorrowerLegalForm = "worker-co-op" | "co-operative" | "social-enterprise" | "sole-trader" | "partnership" | "company" | "charity" | "person";
@@ -24,7 +24,7 @@ export interface BorrowersTable {
   employees: Generated<number>;
   jobs_to_create: Generated<number>;
   jobs_to_safeguard: Generated<number>;
-  ownership: ColumnType<string[], string[] | undefined, string[]>;
+  ownership: TextArray;
   contact_name: Generated<string>;
   contact_email: string | null;
   contact_phone: string | null;
