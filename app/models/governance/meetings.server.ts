@@ -1,4 +1,5 @@
 import { sql, type Insertable } from "kysely";
+import { isElection } from "~/domain/voting/kinds";
 import { checkNotice } from "~/domain/voting/notice";
 import { decideMotion, resultSummary, type MotionOutcome, type ResolutionKind } from "~/domain/voting/resolutions";
 import type { OrganisationRules } from "~/domain/organisation";
@@ -18,10 +19,6 @@ import { getOrganisation } from "~/models/core/organisations.server";
  * resolutions and elections, opening voting (which freezes the electorate),
  * show-of-hands counts and closing (which certifies the result).
  */
-
-export const RESOLUTION_KINDS: readonly MotionKind[] = ["ordinary", "special", "custom"];
-export const ELECTION_KINDS: readonly MotionKind[] = ["stv", "plurality", "approval"];
-export const isElection = (kind: MotionKind) => ELECTION_KINDS.includes(kind);
 
 
 export async function listMeetings(db: Executor, organisationId: string) {
