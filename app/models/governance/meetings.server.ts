@@ -6,7 +6,6 @@ import type { OrganisationRules } from "~/domain/organisation";
 import type { ElectionInput, MeetingInput, MotionInput } from "~/schemas/governance";
 import type { Executor } from "~/utils/db.server";
 import type { DB } from "../../../db/schema";
-import type { MotionKind } from "../../../db/tables/governance";
 import { recordAudit } from "~/models/core/audit.server";
 import { sealBallots } from "~/models/governance/ballots.server";
 import { countMotionElection } from "~/models/governance/elections.server";
