@@ -49,10 +49,10 @@ export interface LoanProductsTable {
   frequency: Frequency;
   days_in_year: "360" | "365" | "actual";
   days_in_month: "30" | "actual";
-  installment_multiple: ColumnType<bigint, bigint | undefined, bigint>;
+  installment_multiple: Generated<bigint>;
   grace_on_principal: Generated<number>;
   grace_on_interest: Generated<number>;
-  arrangement_fee: ColumnType<bigint, bigint | undefined, bigint>;
+  arrangement_fee: Generated<bigint>;
   active: Generated<boolean>;
   created_at: CreatedAt;
 }
@@ -118,10 +118,10 @@ export interface LoanInstallmentsTable {
   due_on: DateOnly;
   principal: bigint;
   interest: bigint;
-  fees: ColumnType<bigint, bigint | undefined, bigint>;
-  paid_principal: ColumnType<bigint, bigint | undefined, bigint>;
-  paid_interest: ColumnType<bigint, bigint | undefined, bigint>;
-  paid_fees: ColumnType<bigint, bigint | undefined, bigint>;
+  fees: Generated<bigint>;
+  paid_principal: Generated<bigint>;
+  paid_interest: Generated<bigint>;
+  paid_fees: Generated<bigint>;
 }
 
 export interface LoanTransactionsTable {
