@@ -72,23 +72,15 @@ const digitsOf = new Map<string, number>();
 /**
  * Human display through Intl.NumberFormat with the currency and locale:
  * "£1,234.50" (GBP, en-GB), "-€1.00", "1.234,50 €" (EUR, de-DE). Exact at
- * any size: the whole part is formatted as a bigint and the fraction digits
- * are placed from the minor units themselves, never through a float.
- * `scale` is how many decimals `units` carries: the currency's own by
- * default (more for a figure shown finer than a penny).
+ * any size: Intl is given the amount as the decimal string formatMinor
+ * writes, which it reads as an exact decimal (ECMA-402 2023, Node 20 and
+ * current browsers), never as a float. `scale` is how many decimals `units`
+ * carries: the currency's own by default (more for a figure finer than a penny).
  */
 export function displayMoney(units: Minor, currency = "GBP", scale = minorUnitDigits(currency), locale = DEFAULT_MONEY_LOCALE): string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const base = 10n ** BigInt(scale);
-  const whole = abs / base;
-  const fraction = (abs % base).toString().padStart(scale, "0");
-  // bigint has no -0: a negative amount under one whole unit takes its layout (sign, symbol) from -1.
-  const belowOne = negative && whole === 0n;
-  return currencyFormat(locale, currency, scale)
-    .formatToParts(negative ? (belowOne ? -1n : -whole) : whole)
-    .map((part) => (part.type === "fraction" ? fraction : belowOne && part.type === "integer" ? "0" : part.value))
-    .join("");
+  // `format` takes a decimal string since ES2023; the ES2022 types this project compiles with only know numbers.
+  const formatDecimal = currencyFormat(locale, currency, scale).format as unknown as (decimal: string) => string;
+  return formatDecimal(formatMinor(units, scale));
 }
 
 /**
