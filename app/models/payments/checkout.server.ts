@@ -30,6 +30,7 @@ function findByKey<T extends CardPaymentTable>(trx: Executor, table: T, idempote
   return trx.selectFrom(table as CardPaymentTable).selectAll().where("idempotency_key", "=", idempotencyKey).executeTakeFirst() as Promise<Row<T> | undefined>;
 }
 
+/** Send the payer to Stripe Checkout for a pending payment: the one this form's key already made, or a new one the rules allow. */
 export async function startCheckout<T extends CardPaymentTable, No extends Refused>(
   db: Database,
   stripe: Stripe,
@@ -37,7 +38,7 @@ export async function startCheckout<T extends CardPaymentTable, No extends Refus
     table: T;
     organisationId: string;
     idempotencyKey: string;
-    /** What step 1 runs in: moneyTransaction for shares, a plain transaction for loans (recordRepayment locks the loan). */
+    /** What step 1 runs in: moneyTransaction for shares (it locks the holding), a plain transaction for loans (nothing on the loan changes yet). */
     transaction: <R>(work: (trx: Transaction<DB>) => Promise<R>) => Promise<R>;
     /** The answer when the key already made a payment for another organisation or another purchase. */
     reused: (existing: Row<T>) => No | null;
