@@ -8,7 +8,8 @@ import { createOrganisation } from "../app/models/core/organisations.server";
 import { createMember } from "../app/models/shares/members.server";
 import { createUserWithRoles } from "../app/models/core/users.server";
 import { hashPassword } from "../app/utils/tokens.server";
-import type { LegalForm, MemberStatus } from "./schema";
+import type { LegalForm } from "./tables/core";
+import type { MemberStatus } from "./tables/shares";
 
 /** Small seeded PRNG (mulberry32): repeatable demo data without Math.random. */
 export function prng(seed: number) {

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { euAprOf } from "../app/domain/lending/apr";
-import { toDay } from "../app/domain/lending/dates";
+import { toDay } from "../app/domain/calendar";
 import { generateSchedule, scheduleCashFlows, scheduleToJson } from "../app/domain/lending/schedule";
 import { describeZodError, loanTermsSchema } from "../app/domain/lending/schemas";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocate, applyBasisPoints, displayMoney, divRound, formatMinor, MAX_MINOR_UNITS, parseMoney } from "./money";
+import { allocate, applyBasisPoints, displayMoney, divRound, formatMinor, MAX_MINOR_UNITS, minorUnitDigits, parseMoney } from "./money";
 
 describe("money", () => {
   it("parses and formats decimal strings exactly", () => {
@@ -44,5 +44,17 @@ describe("money", () => {
   it("displays with symbol and separators", () => {
     expect(displayMoney(123456789n)).toBe("£1,234,567.89");
     expect(displayMoney(-100n, "EUR")).toBe("-€1.00");
+  });
+  it("displays through Intl in the currency's own way, exactly at any size", () => {
+    expect(displayMoney(-5n)).toBe("-£0.05");
+    expect(displayMoney(500n, "USD")).toBe("$5.00");
+    // Beyond a float's 15-16 significant digits: the last penny survives.
+    expect(displayMoney(10n ** 25n + 1n)).toBe("£100,000,000,000,000,000,000,000.01");
+    expect(displayMoney(-(2n ** 63n) - 7n)).toBe("-£92,233,720,368,547,758.15");
+    expect(displayMoney(123456n, "EUR", undefined, "de-DE")).toBe("1.234,56\u00a0€");
+    expect(minorUnitDigits("GBP")).toBe(2);
+    expect(minorUnitDigits("JPY")).toBe(0);
+    expect(displayMoney(1234n, "JPY")).toBe("¥1,234");
+    expect(displayMoney(12345678n, "GBP", 6)).toBe("£12.345678");
   });
 });

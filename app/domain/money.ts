@@ -41,16 +41,47 @@ export function formatMinor(units: Minor, scale = 2): string {
   return `${negative ? "-" : ""}${whole}.${frac}`;
 }
 
-/** Human display with a currency symbol and thousands separators: "£1,234.50". */
-export function displayMoney(units: Minor, currency = "GBP", scale = 2): string {
-  const plain = formatMinor(units < 0n ? -units : units, scale);
-  const [whole, frac] = plain.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const symbol = CURRENCY_SYMBOL[currency] ?? `${currency} `;
-  return `${units < 0n ? "-" : ""}${symbol}${grouped}${frac ? "." + frac : ""}`;
+/** The locale money is written in (symbol, separators, sign) until an organisation has one of its own. */
+export const DEFAULT_MONEY_LOCALE = "en-GB";
+
+// The narrow symbol ("$", not "US$"): an organisation shows its own currency.
+// Building an Intl.NumberFormat costs far more than using one, and a statement or a register shows thousands.
+const formats = new Map<string, Intl.NumberFormat>();
+function currencyFormat(locale: string, currency: string, digits?: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${digits ?? ""}`;
+  let format = formats.get(key);
+  if (!format) {
+    const fixed = digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol", ...fixed });
+    formats.set(key, format);
+  }
+  return format;
 }
 
-const CURRENCY_SYMBOL: Record<string, string> = { GBP: "£", EUR: "€", USD: "$" };
+/** How many decimal places the currency's minor unit has (GBP, EUR, USD: 2; JPY: 0), as Intl knows it. */
+export function minorUnitDigits(currency: string): number {
+  let known = digitsOf.get(currency);
+  if (known === undefined) {
+    known = currencyFormat(DEFAULT_MONEY_LOCALE, currency).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, known);
+  }
+  return known;
+}
+const digitsOf = new Map<string, number>();
+
+/**
+ * Human display through Intl.NumberFormat with the currency and locale:
+ * "£1,234.50" (GBP, en-GB), "-€1.00", "1.234,50 €" (EUR, de-DE). Exact at
+ * any size: Intl is given the amount as the decimal string formatMinor
+ * writes, which it reads as an exact decimal (ECMA-402 2023, Node 20 and
+ * current browsers), never as a float. `scale` is how many decimals `units`
+ * carries: the currency's own by default (more for a figure finer than a penny).
+ */
+export function displayMoney(units: Minor, currency = "GBP", scale = minorUnitDigits(currency), locale = DEFAULT_MONEY_LOCALE): string {
+  // `format` takes a decimal string since ES2023; the ES2022 types this project compiles with only know numbers.
+  const formatDecimal = currencyFormat(locale, currency, scale).format as unknown as (decimal: string) => string;
+  return formatDecimal(formatMinor(units, scale));
+}
 
 /**
  * Integer division with an explicit rounding rule.

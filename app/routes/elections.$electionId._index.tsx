@@ -1,3 +1,4 @@
+import { isElection } from "~/domain/voting/kinds";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/domain/voting/labels";
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "electionId"), ctx.memberId);
-  if (!view || !["stv", "plurality", "approval"].includes(view.motion.kind)) throw notFoundResponse();
+  if (!view || !isElection(view.motion.kind)) throw notFoundResponse();
   const outcome = view.result?.outcome as { elected?: string[]; ballots?: number; tally?: { counts: { option: string; votes: number }[]; decided: boolean; tied: string[] }; stv?: { quota: number } } | undefined;
   return {
     motion: view.motion,

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { PageHead } from "~/components/ui";
 import { createElection } from "~/models/governance/meetings.server";
-import { ELECTION_KINDS, ElectionSchema } from "~/schemas/governance";
+import { ELECTION_KIND_OPTIONS, ElectionSchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
@@ -45,7 +45,7 @@ export default function NewElection() {
       <section className="card">
         <Form method="post" className="stack" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
-          <SelectField meta={fields.kind} label="How it is counted" options={ELECTION_KINDS} />
+          <SelectField meta={fields.kind} label="How it is counted" options={ELECTION_KIND_OPTIONS} />
           <Field meta={fields.title} label="Title" hint="For example: Election of three directors." />
           <TextAreaField meta={fields.body} label="Explanation for voters" rows={3} />
           <Field meta={fields.seats} label="Seats (or winners)" type="number" inputMode="numeric" />

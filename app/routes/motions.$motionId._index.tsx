@@ -1,3 +1,4 @@
+import { isElection } from "~/domain/voting/kinds";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { MOTION_KIND_LABEL } from "~/domain/voting/labels";
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
   const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
-  if (!view || ["stv", "plurality", "approval"].includes(view.motion.kind)) throw notFoundResponse();
+  if (!view || isElection(view.motion.kind)) throw notFoundResponse();
   return { ...view, canVote: ctx.permissions.has("ballots:cast"), canManage: ctx.permissions.has("meetings:manage") };
 }
 

@@ -3,7 +3,8 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { isElectionKind, MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
+import { isElection } from "~/domain/voting/kinds";
+import { MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { Turnout } from "~/components/governance/results";
 import { Field, FormErrors } from "~/components/forms";
@@ -96,7 +97,7 @@ export default function ManageMotion() {
         ) : null}
         {turnout ? <Turnout turnout={turnout} /> : null}
       </section>
-      {motion.status === "open" && !isElectionKind(motion.kind) ? (
+      {motion.status === "open" && !isElection(motion.kind) ? (
         <section className="card">
           <h2>Show of hands in the room</h2>
           <p className="muted">Members present in person who have not voted online or by proxy. Recording again replaces the counts.</p>

@@ -11,7 +11,7 @@ import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation"
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
-import type { LegalForm } from "../../db/schema";
+import type { LegalForm } from "../../db/tables/core";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "organisation:manage", action: "organisation:manage" };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoDate } from "~/domain/calendar";
 import { MAX_MINOR_UNITS, parseMoney } from "~/domain/money";
 
 /** Shared field rules, so a form, an import and a CLI agree on what is valid. */
@@ -17,10 +18,7 @@ export const passwordField = z
 export const isoDate = z
   .string({ required_error: "Enter a date" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD")
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, "That date does not exist");
+  .refine(isIsoDate, "That date does not exist");
 
 /**
  * Whether an amount typed as digits ("1200", "-5.5", "£1,200.00") is within

@@ -1,4 +1,5 @@
 import { nonEmptyLines } from "~/domain/text";
+import { ELECTION_KINDS } from "~/domain/voting/kinds";
 import { z } from "zod";
 import { isoDate, uuid } from "./common";
 
@@ -14,7 +15,7 @@ export const MOTION_KINDS = [
   ["special", "Special resolution (at least the special threshold)"],
   ["custom", "Resolution with its own threshold"],
 ] as const;
-export const ELECTION_KINDS = [
+export const ELECTION_KIND_OPTIONS = [
   ["stv", "Single transferable vote (ranked)"],
   ["plurality", "Plurality (one choice, most votes win)"],
   ["approval", "Approval (tick any number)"],
@@ -63,7 +64,7 @@ export type MotionInput = z.infer<typeof MotionSchema>;
 
 export const ElectionSchema = z
   .object({
-    kind: z.enum(["stv", "plurality", "approval"], { required_error: "Choose how the election is counted" }),
+    kind: z.enum(ELECTION_KINDS, { required_error: "Choose how the election is counted" }),
     title: z.string({ required_error: "Give the election a title" }).trim().min(1, "Give the election a title").max(200),
     body: text(10000),
     seats: z.coerce.number({ invalid_type_error: "Enter a number of seats" }).int("Whole numbers only").min(1, "At least one seat").max(50),

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, Timestamp } from "../schema";
+import type { CreatedAt, TextArray, Timestamp } from "./columns";
 
 /* Throttling and two-factor log-in (migration 0018, ADR 0013). */
 
@@ -51,7 +51,7 @@ export interface UserPasskeysTable {
   /** COSE public key, base64url. */
   public_key: string;
   counter: ColumnType<bigint, bigint | number | undefined, bigint | number>;
-  transports: ColumnType<string[], string[] | undefined, string[]>;
+  transports: TextArray;
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
 }

@@ -1,8 +1,7 @@
-import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly } from "../schema";
+import type { Generated } from "kysely";
+import type { CreatedAt, DateOnly, Int8 } from "./columns";
 
 /** Table types for the books (see db/migrations/0027_journal.ts). */
-type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
 
 export interface ChartOfAccountsTable {
   organisation_id: string;

@@ -1,5 +1,5 @@
 import type { ColumnType } from "kysely";
-import type { CreatedAt } from "../schema";
+import type { CreatedAt } from "./columns";
 
 /** One use of a money form's one-time key (migration 0016; app/models/core/form-submissions.server.ts). */
 export interface FormSubmissionsTable {

@@ -1,12 +1,11 @@
-import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { Generated } from "kysely";
+import type { CreatedAt, DateOnly, Json, Timestamp } from "./columns";
 
 export type MeetingKind = "agm" | "sgm" | "board";
 export type MeetingFormat = "electronic" | "in-person" | "hybrid";
 export type MotionKind = "ordinary" | "special" | "custom" | "stv" | "plurality" | "approval";
 export type MotionStatus = "draft" | "open" | "closed";
 export type BallotChoice = "for" | "against" | "abstain";
-type Json<T> = ColumnType<T, string | undefined, string>;
 
 export interface MeetingsTable {
   id: Generated<string>;
@@ -141,7 +140,14 @@ export interface MotionResultsTable {
 }
 
 /** Table types for the governance tables (see db/migrations/0003_governance.ts). */
+export interface CalendarFeedsTable {
+  user_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+}
+
 export interface GovernanceTables {
+  calendar_feeds: CalendarFeedsTable;
   meetings: MeetingsTable;
   meeting_notices: MeetingNoticesTable;
   motions: MotionsTable;

@@ -1,13 +1,12 @@
-import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { Generated } from "kysely";
+import type { CreatedAt, DateOnly, Int8, TextArray, Timestamp } from "./columns";
 
 /** Table types for the community wealth tables (see db/migrations/0006_impact.ts). */
-type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
 export type AnchorKind = "council" | "hospital" | "college" | "university" | "housing-association" | "other";
 
 export interface ImpactSettingsTable {
   organisation_id: string;
-  wider_area: ColumnType<string[], string[] | undefined, string[]>;
+  wider_area: TextArray;
   public_page: Generated<boolean>;
   public_summary: Generated<string>;
   updated_at: Timestamp;

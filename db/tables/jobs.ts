@@ -1,11 +1,11 @@
-import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, Timestamp } from "../schema";
+import type { Generated } from "kysely";
+import type { CreatedAt, Json, Timestamp } from "./columns";
 
 export interface JobsTable {
   id: Generated<bigint>;
   organisation_id: string;
   kind: string;
-  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  payload: Json<Record<string, unknown>>;
   unique_key: string | null;
   status: Generated<"queued" | "running" | "done" | "failed">;
   run_at: Generated<Date> & Timestamp;

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { CreatedAt, DateOnly, TextArray, Timestamp } from "./columns";
 
 /** Table types for the lending tables (see db/migrations/0004_lending.ts). */
 export type BorrowerLegalForm = "worker-co-op" | "co-operative" | "social-enterprise" | "sole-trader" | "partnership" | "company" | "charity" | "person";
@@ -24,7 +24,7 @@ export interface BorrowersTable {
   employees: Generated<number>;
   jobs_to_create: Generated<number>;
   jobs_to_safeguard: Generated<number>;
-  ownership: ColumnType<string[], string[] | undefined, string[]>;
+  ownership: TextArray;
   contact_name: Generated<string>;
   contact_email: string | null;
   contact_phone: string | null;
@@ -49,10 +49,10 @@ export interface LoanProductsTable {
   frequency: Frequency;
   days_in_year: "360" | "365" | "actual";
   days_in_month: "30" | "actual";
-  installment_multiple: ColumnType<bigint, bigint | undefined, bigint>;
+  installment_multiple: Generated<bigint>;
   grace_on_principal: Generated<number>;
   grace_on_interest: Generated<number>;
-  arrangement_fee: ColumnType<bigint, bigint | undefined, bigint>;
+  arrangement_fee: Generated<bigint>;
   active: Generated<boolean>;
   created_at: CreatedAt;
 }
@@ -118,10 +118,10 @@ export interface LoanInstallmentsTable {
   due_on: DateOnly;
   principal: bigint;
   interest: bigint;
-  fees: ColumnType<bigint, bigint | undefined, bigint>;
-  paid_principal: ColumnType<bigint, bigint | undefined, bigint>;
-  paid_interest: ColumnType<bigint, bigint | undefined, bigint>;
-  paid_fees: ColumnType<bigint, bigint | undefined, bigint>;
+  fees: Generated<bigint>;
+  paid_principal: Generated<bigint>;
+  paid_interest: Generated<bigint>;
+  paid_fees: Generated<bigint>;
 }
 
 export interface LoanTransactionsTable {

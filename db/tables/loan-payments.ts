@@ -1,5 +1,5 @@
 import type { Generated } from "kysely";
-import type { CardRefundColumns, CreatedAt, Timestamp } from "../schema";
+import type { CardRefundColumns, CreatedAt, Timestamp } from "./columns";
 
 export interface LoanCardPaymentsTable extends CardRefundColumns {
   id: Generated<string>;

@@ -1,8 +1,39 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CardRefundColumns, CreatedAt, DateOnly, Timestamp } from "../schema";
+import type { CardRefundColumns, CreatedAt, DateOnly, Int8, TextArray, Timestamp } from "./columns";
 
-/** Table types for the shares tables (see db/migrations/0002_shares.ts). */
-type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
+/** Table types for the members and shares tables (see db/migrations/0001_foundation.ts and 0002_shares.ts). */
+export type MemberStatus = "applied" | "admitted" | "suspended" | "ceased";
+
+export interface MembersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  member_number: number;
+  kind: "person" | "organisation";
+  name: string;
+  email: string | null;
+  phone: string | null;
+  address: Generated<string>;
+  postcode: Generated<string>;
+  is_local: Generated<boolean>;
+  status: MemberStatus;
+  applied_on: DateOnly;
+  admitted_on: DateOnly | null;
+  ceased_on: DateOnly | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MemberStatusHistoryTable {
+  id: Generated<bigint>;
+  organisation_id: string;
+  member_id: string;
+  status: MemberStatus;
+  effective_on: DateOnly;
+  note: Generated<string>;
+  recorded_by: string | null;
+  recorded_at: CreatedAt;
+}
+
 
 export interface ShareClassesTable {
   id: Generated<string>;
@@ -66,7 +97,7 @@ export interface ShareApplicationsTable {
   member_id: string;
   class_id: string;
   shares: number;
-  declarations: ColumnType<string[], string[] | undefined, string[]>;
+  declarations: TextArray;
   status: Generated<"pending" | "admitted" | "declined">;
   applied_on: DateOnly;
   decided_on: DateOnly | null;
@@ -178,6 +209,8 @@ export interface InterestLinesTable {
 }
 
 export interface SharesTables {
+  members: MembersTable;
+  member_status_history: MemberStatusHistoryTable;
   share_classes: ShareClassesTable;
   share_holdings: ShareHoldingsTable;
   share_transactions: ShareTransactionsTable;

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { CreatedAt, DateOnly } from "../schema";
+import type { CreatedAt, DateOnly } from "./columns";
 
 export interface BankAccountsTable {
   id: Generated<string>;

@@ -1,6 +1,7 @@
 import { allocateRepayment, type InstallmentState } from "../../app/domain/lending/allocation";
 import { portfolioArrears, toColumns } from "../../app/domain/lending/arrears";
-import { addPeriods, fromDay, toDay } from "../../app/domain/lending/dates";
+import { fromDay, toDay } from "../../app/domain/calendar";
+import { addPeriods } from "../../app/domain/lending/dates";
 import { generateSchedule } from "../../app/domain/lending/schedule";
 import { aprOfSchedule, loanTerms } from "../../app/domain/lending/terms";
 import { formatMinor } from "../../app/domain/money";

@@ -8,7 +8,7 @@
  * worked out by hand from what was seeded.
  */
 import { describe, expect, it } from "vitest";
-import { fromDay, toDay } from "~/domain/lending/dates";
+import { fromDay, toDay } from "~/domain/calendar";
 import { displayMoney } from "~/domain/money";
 import { percentText } from "~/domain/percent";
 import { portfolioHeadline } from "~/models/core/headline-figures.server";

@@ -48,4 +48,21 @@ describe("card repayment of a loan", () => {
     const mail = await bed.db.selectFrom("email_outbox").select("subject").where("organisation_id", "=", org.id).orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(mail.subject).toContain("Payment received on loan");
   });
+
+  it("asks Stripe for the same session again when a started payment's session was never stored", async () => {
+    const org = await makeOrganisation(bed.db);
+    const member = await makeMember(bed.db, org.id, { name: "Owner of Millers" });
+    const { loan } = await makeLoan(bed.db, org.id, { disbursedOn: "2026-01-15", borrower: { memberNumber: member.member_number } });
+    const user = await makeUser(bed.db, { organisationId: org.id, roles: ["member"], memberId: member.id });
+    const b = new Browser(bed.server.base);
+    await b.login(user.email, user.password);
+    const key = crypto.randomUUID();
+    expect((await b.post("/my/loans", { loanId: loan.id, amount: "20.00", submissionKey: key })).status).toBe(302);
+    // As if the app stopped between Stripe's answer and storing it: the retry must send Stripe the same request.
+    await bed.db.updateTable("loan_card_payments").set({ checkout_url: null, stripe_session_id: null }).where("idempotency_key", "=", key).execute();
+    expect((await b.post("/my/loans", { loanId: loan.id, amount: "20.00", submissionKey: key })).status).toBe(302);
+    const asked = bed.fake.calls.filter((c) => c.idempotencyKey === key).map((c) => c.body.get("line_items[0][price_data][product_data][name]"));
+    expect(asked).toEqual([`Repayment of loan ${loan.reference}`, `Repayment of loan ${loan.reference}`]);
+    expect(await bed.db.selectFrom("loan_card_payments").select("id").where("idempotency_key", "=", key).execute()).toHaveLength(1);
+  });
 });

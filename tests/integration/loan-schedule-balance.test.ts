@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { payoffAmount, getLoan, loanInstallments, loanTransactions, recordRepayment, reverseRepayment, type Loan } from "~/models/lending/loans.server";
 import { Refusal } from "~/domain/refusal";
 import { loanScheduleBalances, scheduleCsvRows } from "~/models/lending/loan-views.server";
-import { fromDay, toDay } from "~/domain/lending/dates";
+import { fromDay, toDay } from "~/domain/calendar";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";

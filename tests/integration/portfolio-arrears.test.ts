@@ -10,7 +10,7 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { daysPastDue, portfolioArrears as agePortfolio, toColumns, type LoanArrearsInput } from "~/domain/lending/arrears";
-import { fromDay, toDay } from "~/domain/lending/dates";
+import { fromDay, toDay } from "~/domain/calendar";
 import { portfolioHeadline } from "~/models/core/headline-figures.server";
 import { portfolioArrears, portfolioLoans, portfolioLoansInBatches, portfolioLoansPage } from "~/models/lending/portfolio.server";
 import { loanInstallments, recordRepayment, reverseRepayment, writeOffLoan } from "~/models/lending/loans.server";

@@ -6,7 +6,7 @@
  */
 import type { Minor } from "~/domain/money";
 import { localAreaMatcher } from "~/domain/postcode";
-import { monthEndsUpTo, toDayNumber, type IsoDate } from "~/domain/shares/calendar";
+import { type IsoDate, monthEndsUpTo, toDay } from "~/domain/calendar";
 import { holdingsAsAt, type ShareTransaction } from "~/domain/shares/holdings";
 import {
   jobsSummary,
@@ -94,9 +94,9 @@ function jobsAt(base: ImpactBase, asAt: IsoDate): JobsSummary {
 }
 
 function outstandingAt(base: ImpactBase, asAt: IsoDate): Map<string, Minor> {
-  const end = toDayNumber(asAt);
+  const end = toDay(asAt);
   const out = new Map<string, Minor>();
-  for (const r of base.loanLedger) if (toDayNumber(r.onDate) <= end) out.set(r.loanId, (out.get(r.loanId) ?? 0n) + principalMovement(r));
+  for (const r of base.loanLedger) if (toDay(r.onDate) <= end) out.set(r.loanId, (out.get(r.loanId) ?? 0n) + principalMovement(r));
   return out;
 }
 

@@ -14,7 +14,7 @@
  */
 import { divRound, formatMinor, type Minor } from "~/domain/money";
 import { isValidPostcode, localAreaMatcher } from "~/domain/postcode";
-import { monthEndsUpTo, toDayNumber, type IsoDate } from "~/domain/shares/calendar";
+import { type IsoDate, monthEndsUpTo, toDay } from "~/domain/calendar";
 import { holdingMovements, LedgerError, type ShareTransaction } from "~/domain/shares/holdings";
 
 export type PercentDecimals = 1 | 2;
@@ -353,7 +353,7 @@ export function localCapitalTrend(input: {
   const points: CapitalTrendPoint[] = [];
   let i = 0;
   for (const monthEnd of monthEndsUpTo(input.asAt, input.months)) {
-    const endDay = toDayNumber(monthEnd);
+    const endDay = toDay(monthEnd);
     for (; i < movements.length && movements[i].day <= endDay; i++) {
       const m = movements[i];
       balances.set(m.memberId, (balances.get(m.memberId) ?? 0n) + m.value);

@@ -3,7 +3,7 @@
  * on each loan, and the number of members on the register.
  */
 import type { Minor } from "~/domain/money";
-import { toDayNumber, type IsoDate } from "~/domain/shares/calendar";
+import { type IsoDate, toDay } from "~/domain/calendar";
 
 export type LoanLedgerKind = "disbursement" | "repayment" | "fee" | "write_off" | "reversal" | "recovery";
 
@@ -42,10 +42,10 @@ export function principalMovement(row: LoanLedgerRow): Minor {
 
 /** Principal owed on each loan at the end of `asAt` (rows dated that day count). */
 export function outstandingByLoan(rows: readonly LoanLedgerRow[], asAt: IsoDate): Map<string, Minor> {
-  const end = toDayNumber(asAt);
+  const end = toDay(asAt);
   const out = new Map<string, Minor>();
   for (const r of rows) {
-    if (toDayNumber(r.onDate) > end) continue;
+    if (toDay(r.onDate) > end) continue;
     out.set(r.loanId, (out.get(r.loanId) ?? 0n) + principalMovement(r));
   }
   return out;

@@ -21,7 +21,8 @@
  */
 import Decimal from "decimal.js";
 import { parseMoney, type Minor } from "../money";
-import { addPeriods, civilFromDays, fromDay, isMonthEnd, monthsAndDaysBack, monthsAndDaysForward, toDay, type Unit } from "./dates";
+import { civilFromDays, fromDay, toDay } from "../calendar";
+import { addPeriods, isMonthEnd, monthsAndDaysBack, monthsAndDaysForward, type Unit } from "./dates";
 
 /** Private decimal.js constructor so precision settings never leak into other modules. */
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });

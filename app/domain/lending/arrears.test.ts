@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bucketOf, daysPastDue, portfolioArrears, ratioString, toColumns, type InstallmentDue, type LoanArrearsInput, type PortfolioColumns } from "./arrears";
 import { mulberry32 } from "../voting/stv/common";
-import { fromDay, toDay } from "./dates";
+import { fromDay, toDay } from "../calendar";
 
 const inst = (due: string, amountDue: bigint, amountPaid: bigint): InstallmentDue => ({ due, amountDue, amountPaid });
 

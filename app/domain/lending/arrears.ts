@@ -17,7 +17,7 @@
  * demo seed.
  */
 import { divRound, type Minor, type RoundingMode } from "../money";
-import { toDay } from "./dates";
+import { toDay } from "../calendar";
 
 export type Bucket = "current" | "1-30" | "31-60" | "61-90" | "90+";
 /** Buckets in ageing order. "90+" means more than 90 days (91 and over), since 61-90 includes day 90. */

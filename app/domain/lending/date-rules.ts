@@ -15,7 +15,8 @@
  *   recovery, the reversal of the pay-out) is dated on or after the day the
  *   loan (or the thing it follows) began, and not after today.
  */
-import { addPeriods, fromDay, toDay } from "./dates";
+import { fromDay, toDay } from "../calendar";
+import { addPeriods } from "./dates";
 import { FREQUENCY, type Frequency } from "./terms";
 
 /** A pay-out date: on or after the approval, not after today. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addMonths, fromDay, monthsAndDaysBack, monthsAndDaysForward, periodDates, toDay } from "./dates";
+import { fromDay, toDay } from "../calendar";
+import { addMonths, monthsAndDaysBack, monthsAndDaysForward, periodDates } from "./dates";
 
 describe("lending dates (UTC day numbers)", () => {
   it("round-trips ISO dates and agrees with Date.UTC", () => {

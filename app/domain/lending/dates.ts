@@ -1,79 +1,13 @@
 /**
- * Calendar arithmetic on ISO "YYYY-MM-DD" dates for the lending domain.
- *
- * Dates are handled as whole days since 1970-01-01 (a "day number"), using
- * Howard Hinnant's civil-calendar algorithms. That keeps every calculation in
- * UTC by construction (no Date objects, so the process time zone can never
- * move a due date) and makes it cheap enough for the 10,000-schedule and
- * 100,000-loan hot paths.
+ * Loan-schedule date arithmetic on day numbers: months added the way loan
+ * systems move due dates, a schedule's due dates, and the months-and-days
+ * counts of APR periods. The calendar itself (day numbers, ISO dates, leap
+ * years, month lengths) is app/domain/calendar.ts.
  */
 
+import { civilFromDays, daysFromCivil, daysInMonth, fromDay, isoOf } from "../calendar";
+
 export type Unit = "day" | "week" | "month" | "year";
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Day number (days since 1970-01-01) of a civil date. */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const mp = (m + 9) % 12; // March = 0, so the leap day is the last day of the "year"
-  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Civil date of a day number. */
-export function civilFromDays(z: number): { y: number; m: number; d: number } {
-  const zz = z + 719468;
-  const era = Math.floor(zz / 146097);
-  const doe = zz - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
-
-export function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-export function daysInMonth(y: number, m: number): number {
-  return m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m];
-}
-
-/** Parse an ISO date; refuses impossible dates such as 2023-02-30 rather than rolling them over. */
-export function toDay(iso: string): number {
-  const m = ISO.exec(iso);
-  if (!m) throw new RangeError(`not a date (YYYY-MM-DD): "${iso}"`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new RangeError(`not a calendar date: "${iso}"`);
-  return daysFromCivil(y, mo, d);
-}
-
-export function isIsoDate(iso: string): boolean {
-  try {
-    toDay(iso);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, "0");
-}
-
-export function fromDay(day: number): string {
-  const { y, m, d } = civilFromDays(day);
-  return isoOf(y, m, d);
-}
 
 /**
  * Add calendar months, clamping to the end of a shorter month (31 Jan + 1
@@ -87,13 +21,6 @@ export function addMonths(day: number, months: number): number {
   const ny = Math.floor(total / 12);
   const nm = total - ny * 12 + 1;
   return daysFromCivil(ny, nm, Math.min(d, daysInMonth(ny, nm)));
-}
-
-const TWO_DIGITS = Array.from({ length: 32 }, (_, i) => String(i).padStart(2, "0"));
-
-/** ISO text from civil parts (no round trip through a day number). */
-export function isoOf(y: number, m: number, d: number): string {
-  return `${y < 1000 ? pad(y, 4) : y}-${TWO_DIGITS[m]}-${TWO_DIGITS[d]}`;
 }
 
 /**

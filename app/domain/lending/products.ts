@@ -13,7 +13,8 @@
 import Decimal from "decimal.js";
 import { displayMoney, parseMoney } from "../money";
 import { euAprOf, regzRate } from "./apr";
-import { toDay, type Unit } from "./dates";
+import { toDay } from "../calendar";
+import { type Unit } from "./dates";
 import { generateSchedule, scheduleCashFlows, type LoanTerms } from "./schedule";
 
 const D = Decimal.clone({ precision: 40 });

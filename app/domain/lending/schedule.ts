@@ -29,7 +29,8 @@
  * fixed and the last installment absorbs the difference, as Fineract does.
  */
 import { divRound, formatMinor, parseMoney, type Minor, type RoundingMode } from "../money";
-import { addPeriods, civilFromDays, daysFromCivil, fromDay, isLeapYear, monthsAndDaysBack, periodDates, toDay, type Unit } from "./dates";
+import { civilFromDays, daysFromCivil, fromDay, isLeapYear, toDay } from "../calendar";
+import { addPeriods, monthsAndDaysBack, periodDates, type Unit } from "./dates";
 import { add, mul, parsePercent, ratio, type Ratio } from "./rational";
 
 export type { Unit } from "./dates";

@@ -4,7 +4,7 @@
  * Validation happens at the edge so the domain can assume well-formed input.
  */
 import { z } from "zod";
-import { isIsoDate } from "./dates";
+import { isIsoDate } from "../calendar";
 
 const amount = z.string().regex(/^\d+(\.\d{1,2})?$/, 'must be an amount like "5000.00"');
 /** Checked on the text, not via Number(), so no amount ever passes through a float. */

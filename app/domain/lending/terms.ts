@@ -5,7 +5,8 @@
  */
 import { formatMinor, type Minor } from "../money";
 import { euAprOf } from "./apr";
-import { toDay, type Unit } from "./dates";
+import { toDay } from "../calendar";
+import { type Unit } from "./dates";
 import type { LoanProduct, RateCap } from "./products";
 import { scheduleCashFlows, type Amortization, type DaysInMonth, type DaysInYear, type InterestMethod, type LoanTerms, type Schedule } from "./schedule";
 

@@ -16,7 +16,7 @@
  * fully paid shares is shares x par value.
  */
 import type { Minor } from "~/domain/money";
-import { toDayNumber, type IsoDate } from "./calendar";
+import { type IsoDate, toDay } from "../calendar";
 
 export type ShareTransactionKind =
   | "purchase"
@@ -97,7 +97,7 @@ export function holdingMovements(transactions: readonly ShareTransaction[]): Hol
     if (typeof t.amount !== "bigint" || t.amount < 0n) throw new LedgerError(`ledger row ${t.id} has amount ${String(t.amount)}`);
     let day: number;
     try {
-      day = toDayNumber(t.effectiveOn);
+      day = toDay(t.effectiveOn);
     } catch {
       throw new LedgerError(`ledger row ${t.id} has a bad date "${t.effectiveOn}"`);
     }
@@ -114,7 +114,7 @@ export function holdingMovements(transactions: readonly ShareTransaction[]): Hol
       if (original.shares !== t.shares || original.amount !== t.amount) {
         throw new LedgerError(`reversal ${t.id} does not match row ${original.id} (shares or amount differ)`);
       }
-      if (toDayNumber(original.effectiveOn) > day) throw new LedgerError(`reversal ${t.id} is dated before the row it reverses (${original.id})`);
+      if (toDay(original.effectiveOn) > day) throw new LedgerError(`reversal ${t.id} is dated before the row it reverses (${original.id})`);
       reversed.add(original.id);
       sign = DIRECTION[original.kind] === 1 ? -1 : 1;
     } else {
@@ -151,7 +151,7 @@ export function holdingsAsAt(
   asAt: IsoDate,
   options: { includeEmpty?: boolean } = {},
 ): Holding[] {
-  const asAtDay = toDayNumber(asAt);
+  const asAtDay = toDay(asAt);
   const movements = holdingMovements(transactions);
   const holdings = new Map<string, Holding>();
   // Holdings touched on the current day; checked once the day is complete,

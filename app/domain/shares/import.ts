@@ -10,7 +10,7 @@
 import { readCsvRecords } from "~/domain/csv";
 import { displayMoney, type Minor } from "~/domain/money";
 import { parsePostcode } from "~/domain/postcode";
-import { isIsoDate, type IsoDate } from "./calendar";
+import { isIsoDate, type IsoDate } from "../calendar";
 import { maxHoldingFor, type ShareClass } from "./rules";
 
 export interface ImportError {

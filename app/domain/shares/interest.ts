@@ -19,7 +19,7 @@
  *    left over paid in cash.
  */
 import { displayMoney, divRound, formatMinor, type Minor, type RoundingMode } from "~/domain/money";
-import { containsLeapDay, fromDayNumber, toDayNumber, type IsoDate } from "./calendar";
+import { containsLeapDay, fromDay, type IsoDate, toDay } from "../calendar";
 import { holdingMovements, LedgerError, type ShareTransaction } from "./holdings";
 import type { ShareClass } from "./rules";
 
@@ -99,10 +99,10 @@ export function previewInterestRun(input: InterestRunInput): InterestRunPreview 
   const rate = input.rateBasisPoints ?? cls.interestRateBasisPoints;
   if (!Number.isSafeInteger(rate) || rate < 0) throw new RangeError(`interest rate must be whole basis points, not ${rate}`);
   if (cls.parValue <= 0n) throw new RangeError(`share class ${cls.id} has no par value`);
-  const fromDay = toDayNumber(from);
-  const toDay = toDayNumber(to);
-  if (toDay < fromDay) throw new RangeError(`interest period ends (${to}) before it starts (${from})`);
-  const periodDays = toDay - fromDay + 1;
+  const firstDay = toDay(from);
+  const lastDay = toDay(to);
+  if (lastDay < firstDay) throw new RangeError(`interest period ends (${to}) before it starts (${from})`);
+  const periodDays = lastDay - firstDay + 1;
   if (periodDays > 366) throw new RangeError(`an interest run covers at most one year; ${from} to ${to} is ${periodDays} days`);
   const daysInYear: 365 | 366 = containsLeapDay(from, to) ? 366 : 365;
   const denominator = 10_000n * BigInt(daysInYear);
@@ -110,7 +110,7 @@ export function previewInterestRun(input: InterestRunInput): InterestRunPreview 
   // Group this class's movements by member (already in date order).
   const byMember = new Map<string, { day: number; value: Minor }[]>();
   for (const m of holdingMovements(input.transactions)) {
-    if (m.classId !== cls.id || m.day > toDay) continue;
+    if (m.classId !== cls.id || m.day > lastDay) continue;
     let list = byMember.get(m.memberId);
     if (!list) byMember.set(m.memberId, (list = []));
     list.push({ day: m.day, value: m.value });
@@ -120,29 +120,29 @@ export function previewInterestRun(input: InterestRunInput): InterestRunPreview 
   for (const [memberId, moves] of byMember) {
     const spans: BalanceSpan[] = [];
     let balance = 0n;
-    let cursor = fromDay;
+    let cursor = firstDay;
     const addSpan = (start: number, end: number, value: Minor) => {
       const last = spans[spans.length - 1];
       if (last && last.balance === value) {
-        last.to = fromDayNumber(end);
+        last.to = fromDay(end);
         last.days += end - start + 1;
       } else {
-        spans.push({ from: fromDayNumber(start), to: fromDayNumber(end), days: end - start + 1, balance: value });
+        spans.push({ from: fromDay(start), to: fromDay(end), days: end - start + 1, balance: value });
       }
     };
     for (let i = 0; i < moves.length; ) {
       const day = moves[i].day;
-      if (day >= fromDay && day > cursor) {
+      if (day >= firstDay && day > cursor) {
         addSpan(cursor, day - 1, balance);
         cursor = day;
       }
       // Apply the whole day before checking: rows within a day may be in any order.
       for (; i < moves.length && moves[i].day === day; i++) balance += moves[i].value;
       if (balance < 0n) {
-        throw new LedgerError(`holding of member ${memberId} in share class ${cls.id} goes negative on ${fromDayNumber(day)}`);
+        throw new LedgerError(`holding of member ${memberId} in share class ${cls.id} goes negative on ${fromDay(day)}`);
       }
     }
-    addSpan(cursor, toDay, balance);
+    addSpan(cursor, lastDay, balance);
 
     let balanceDays = 0n;
     let daysHeld = 0;

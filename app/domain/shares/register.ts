@@ -9,7 +9,7 @@
  * Former members stay on the register with the date they ceased; people
  * admitted after the as-at date are not on it yet.
  */
-import { toDayNumber, type IsoDate } from "./calendar";
+import { type IsoDate, toDay } from "../calendar";
 import type { Holding } from "./holdings";
 import type { Minor } from "~/domain/money";
 
@@ -63,7 +63,7 @@ export interface RegisterInput {
 }
 
 export function registerAsAt(input: RegisterInput): RegisterRow[] {
-  const asAtDay = toDayNumber(input.asAt);
+  const asAtDay = toDay(input.asAt);
   const holdingsByMember = new Map<string, Holding[]>();
   for (const h of input.holdings) {
     const list = holdingsByMember.get(h.memberId) ?? [];
@@ -79,9 +79,9 @@ export function registerAsAt(input: RegisterInput): RegisterRow[] {
 
   const rows: RegisterRow[] = [];
   for (const m of input.members) {
-    const joined = toDayNumber(m.joinedOn);
+    const joined = toDay(m.joinedOn);
     if (joined > asAtDay) continue;
-    const ceasedOn = m.ceasedOn && toDayNumber(m.ceasedOn) <= asAtDay ? m.ceasedOn : null;
+    const ceasedOn = m.ceasedOn && toDay(m.ceasedOn) <= asAtDay ? m.ceasedOn : null;
     const shares = (holdingsByMember.get(m.id) ?? [])
       .filter((h) => h.shares !== 0 || h.value !== 0n)
       .map((h) => ({ classId: h.classId, className: input.classNames?.[h.classId] ?? h.classId, shares: h.shares, amountPaid: h.value }))
@@ -105,7 +105,7 @@ export function registerAsAt(input: RegisterInput): RegisterRow[] {
   // Register order: date entered, then member number (numerically where both are numbers).
   return rows.sort(
     (a, b) =>
-      toDayNumber(a.dateEntered) - toDayNumber(b.dateEntered) ||
+      toDay(a.dateEntered) - toDay(b.dateEntered) ||
       a.memberNumber.localeCompare(b.memberNumber, "en", { numeric: true }),
   );
 }

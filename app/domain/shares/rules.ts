@@ -8,7 +8,7 @@
  * for a programming error (a fractional share count passed as the holding).
  */
 import { displayMoney, type Minor } from "~/domain/money";
-import { addDays, type IsoDate } from "./calendar";
+import { addDays, type IsoDate } from "../calendar";
 
 export type VotingRule = "one-member-one-vote" | "weighted";
 

@@ -8,7 +8,7 @@
  * class (boards may do this to protect the society's liquidity).
  */
 import type { Minor } from "~/domain/money";
-import { toDayNumber, type IsoDate } from "./calendar";
+import { type IsoDate, toDay } from "../calendar";
 
 export interface WithdrawalRequest {
   id: string;
@@ -60,30 +60,30 @@ function compareIds(a: string, b: string): number {
 
 /** Order of notice: the day notice was given, then id. */
 export function compareByNotice(a: WithdrawalRequest, b: WithdrawalRequest): number {
-  const byDate = toDayNumber(a.requestedOn) - toDayNumber(b.requestedOn);
+  const byDate = toDay(a.requestedOn) - toDay(b.requestedOn);
   return byDate !== 0 ? byDate : compareIds(a.id, b.id);
 }
 
 export function isSuspensionActive(s: WithdrawalSuspension, asOf: IsoDate): boolean {
-  const day = toDayNumber(asOf);
-  return toDayNumber(s.from) <= day && (s.until === null || day <= toDayNumber(s.until));
+  const day = toDay(asOf);
+  return toDay(s.from) <= day && (s.until === null || day <= toDay(s.until));
 }
 
 export function payableWithdrawals(
   requests: readonly WithdrawalRequest[],
   options: PayableWithdrawalsOptions,
 ): { payable: WithdrawalRequest[]; waiting: WaitingWithdrawal[] } {
-  const asOfDay = toDayNumber(options.asOf);
+  const asOfDay = toDay(options.asOf);
   const active = options.suspensions
     .filter((s) => isSuspensionActive(s, options.asOf))
     // A society-wide suspension is reported in preference to a class one,
     // then the longest-standing, so the message names the main cause.
-    .sort((a, b) => (a.classId === null ? 0 : 1) - (b.classId === null ? 0 : 1) || toDayNumber(a.from) - toDayNumber(b.from));
+    .sort((a, b) => (a.classId === null ? 0 : 1) - (b.classId === null ? 0 : 1) || toDay(a.from) - toDay(b.from));
 
   const payable: WithdrawalRequest[] = [];
   const waiting: WaitingWithdrawal[] = [];
   for (const request of [...requests].sort(compareByNotice)) {
-    if (toDayNumber(request.dueOn) > asOfDay) {
+    if (toDay(request.dueOn) > asOfDay) {
       waiting.push({ request, code: "notice-running", reason: `Notice period runs until ${request.dueOn}` });
       continue;
     }

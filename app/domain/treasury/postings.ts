@@ -9,7 +9,7 @@
  * its own code and name in its accounting package (chart_of_accounts), so
  * the journal never changes when the mapping does.
  */
-import { fromDay, toDay } from "~/domain/lending/dates";
+import { fromDay, toDay } from "~/domain/calendar";
 import type { Minor } from "~/domain/money";
 
 export type AccountType = "asset" | "liability" | "equity" | "income" | "expense";

@@ -1,3 +1,5 @@
+import { isElection } from "./kinds";
+
 /** Words the co-op uses for governance things, shared by pages. */
 export const MEETING_KIND_LABEL: Record<string, string> = { agm: "Annual general meeting", sgm: "Special general meeting", board: "Board meeting" };
 export const FORMAT_LABEL: Record<string, string> = { electronic: "Online only", "in-person": "In person", hybrid: "Hybrid (in person and online)" };
@@ -18,5 +20,4 @@ export function labelByName(options: readonly { label: string; affiliation?: str
   const byName = new Map(options.map((o) => [o.label, candidateLabel(o)]));
   return (name: string) => byName.get(name) ?? name;
 }
-export const isElectionKind = (kind: string) => kind === "stv" || kind === "plurality" || kind === "approval";
-export const motionHref = (m: { id: string; kind: string }) => (isElectionKind(m.kind) ? `/elections/${m.id}` : `/motions/${m.id}`);
+export const motionHref = (m: { id: string; kind: string }) => (isElection(m.kind) ? `/elections/${m.id}` : `/motions/${m.id}`);

@@ -2,7 +2,7 @@ import type { Executor } from "~/utils/db.server";
 import { rulesWithDefaults, type OrganisationRules } from "~/domain/organisation";
 import { isLocal } from "~/domain/postcode";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
-import type { LegalForm } from "../../../db/schema";
+import type { LegalForm } from "../../../db/tables/core";
 import { recordAudit } from "~/models/core/audit.server";
 
 export async function getOrganisation(db: Executor, organisationId: string) {

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
-import type { MailAttachment } from "../../../db/schema";
+import type { MailAttachment } from "../../../db/tables/core";
 
 /**
  * Mail is written to an outbox in the same transaction as the change it

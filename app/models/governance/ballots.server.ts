@@ -1,3 +1,4 @@
+import { ELECTION_KINDS, isElection } from "~/domain/voting/kinds";
 import { createHash } from "node:crypto";
 import { sql, type RawBuilder } from "kysely";
 import type { BallotChoice, MotionKind } from "../../../db/tables/governance";
@@ -75,8 +76,7 @@ export async function motionForVoting(db: Executor, organisationId: string, moti
 }
 
 export function checkBallot(motion: { kind: MotionKind; option_count: number }, input: { choice?: BallotChoice; ranking?: number[] }) {
-  const election = motion.kind === "stv" || motion.kind === "plurality" || motion.kind === "approval";
-  if (election) {
+  if (isElection(motion.kind)) {
     if (!input.ranking) throw refused("Rank at least one candidate.");
     checkRanking(motion.kind, motion.option_count, input.ranking);
     return { choice: null, ranking: input.ranking };
@@ -133,7 +133,7 @@ function castStatementSql(voters: RawBuilder<VoterRow>) {
       JOIN m ON m.id = v.motion_id AND m.organisation_id = v.organisation_id
       JOIN motion_electorate e ON e.motion_id = m.id AND e.member_id = v.member_id
       WHERE m.status = 'open'
-        AND CASE WHEN m.kind IN ('stv', 'plurality', 'approval')
+        AND CASE WHEN m.kind IN (${sql.join(ELECTION_KINDS.map((k) => sql.lit(k)))})
               THEN v.ranking IS NOT NULL AND cardinality(v.ranking) >= 1
                 AND (SELECT min(r) >= 1 AND max(r) <= m.option_count AND count(DISTINCT r) = count(*) FROM unnest(v.ranking) r)
                 AND (m.kind <> 'plurality' OR cardinality(v.ranking) = 1)

@@ -1,3 +1,4 @@
+import { isElection } from "~/domain/voting/kinds";
 import { sql } from "kysely";
 import { tallyApproval, tallyPlurality, type TallyOutcome } from "~/domain/voting/resolutions";
 import { countElection, parseBlt, refuseEqualRankings, STV_RULE_NAMES, writeBlt, type BltElection, type StvResult } from "~/domain/voting/stv";
@@ -98,7 +99,7 @@ export function countSheetRows(r: StvResult): { header: string[]; rows: string[]
 /** BLT export of a closed election's ballots (choices are never shown before close). */
 export async function exportBlt(db: Executor, organisationId: string, motionId: string) {
   const motion = await db.selectFrom("motions").select(["id", "title", "seats", "kind", "status"]).where("organisation_id", "=", organisationId).where("id", "=", motionId).executeTakeFirst();
-  if (!motion || !["stv", "plurality", "approval"].includes(motion.kind)) return null;
+  if (!motion || !isElection(motion.kind)) return null;
   if (motion.status !== "closed") throw refused("The ballots can be exported once voting has closed.");
   // BLT cannot hold a double quote in a name; the export swaps it for a typographic one.
   const e = await electionAsBlt(db, organisationId, motion);

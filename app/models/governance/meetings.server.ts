@@ -1,11 +1,11 @@
 import { sql, type Insertable } from "kysely";
+import { isElection } from "~/domain/voting/kinds";
 import { checkNotice } from "~/domain/voting/notice";
 import { decideMotion, resultSummary, type MotionOutcome, type ResolutionKind } from "~/domain/voting/resolutions";
 import type { OrganisationRules } from "~/domain/organisation";
 import type { ElectionInput, MeetingInput, MotionInput } from "~/schemas/governance";
 import type { Executor } from "~/utils/db.server";
 import type { DB } from "../../../db/schema";
-import type { MotionKind } from "../../../db/tables/governance";
 import { recordAudit } from "~/models/core/audit.server";
 import { sealBallots } from "~/models/governance/ballots.server";
 import { countMotionElection } from "~/models/governance/elections.server";
@@ -18,10 +18,6 @@ import { getOrganisation } from "~/models/core/organisations.server";
  * resolutions and elections, opening voting (which freezes the electorate),
  * show-of-hands counts and closing (which certifies the result).
  */
-
-export const RESOLUTION_KINDS: readonly MotionKind[] = ["ordinary", "special", "custom"];
-export const ELECTION_KINDS: readonly MotionKind[] = ["stv", "plurality", "approval"];
-export const isElection = (kind: MotionKind) => ELECTION_KINDS.includes(kind);
 
 
 export async function listMeetings(db: Executor, organisationId: string) {

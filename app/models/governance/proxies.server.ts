@@ -1,3 +1,4 @@
+import { isElection } from "~/domain/voting/kinds";
 import { sql } from "kysely";
 import type { BallotChoice, MotionKind } from "../../../db/tables/governance";
 import type { Executor } from "~/utils/db.server";
@@ -235,7 +236,7 @@ export async function materialiseProxyVotes(db: Executor, organisationId: string
     WHERE v.motion_id = ${motionId}::uuid AND v.organisation_id = ${organisationId}::uuid
       AND EXISTS (SELECT 1 FROM ballots b WHERE b.receipt_hash = v.receipt_hash)
   `.execute(db);
-  if (kind === "stv" || kind === "plurality" || kind === "approval") return;
+  if (isElection(kind)) return;
   const chair = await sql<{ appointment_id: string; member_id: string; choice: BallotChoice; weight: number }>`
     SELECT a.id AS appointment_id, a.appointer_member_id AS member_id, a.instructions ->> ${motionId} AS choice, e.weight
     FROM proxy_appointments a

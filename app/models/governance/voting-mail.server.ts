@@ -4,11 +4,12 @@ import { nonEmptyLines } from "~/domain/text";
 import { resultSummary } from "~/domain/voting/resolutions";
 import type { Executor } from "~/utils/db.server";
 import { meetingsCalendar } from "~/domain/voting/calendar";
-import type { MailAttachment } from "../../../db/schema";
+import type { MailAttachment } from "../../../db/tables/core";
 import { recordAudit } from "~/models/core/audit.server";
 import { meetingForCalendar } from "~/models/governance/calendars.server";
 import { refused } from "~/domain/refusal";
-import { getResult, isElection } from "~/models/governance/meetings.server";
+import { isElection } from "~/domain/voting/kinds";
+import { getResult } from "~/models/governance/meetings.server";
 
 /*
  * Emails to the members about general meetings: the notice of the meeting

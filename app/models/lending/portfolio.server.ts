@@ -13,7 +13,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { bucketOf, BUCKETS, parFigure, type Bucket, type ParOptions } from "~/domain/lending/arrears";
-import { toDay } from "~/domain/lending/dates";
+import { toDay } from "~/domain/calendar";
 import type { Minor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 

@@ -8,14 +8,14 @@ import { queueEmail } from "~/models/core/outbox.server";
 import { organisationCurrency, organisationToday } from "~/models/core/organisations.server";
 import { getLoan, recordRepayment } from "~/models/lending/loans.server";
 import { paymentIntentOf, queueCardRefund } from "~/models/payments/card-refunds.server";
-import { lockSubmissionKey } from "~/models/core/form-submissions.server";
+import { lockPendingPayment, notPaidInFull, startCheckout } from "~/models/payments/checkout.server";
 import type { WebhookOutcome } from "~/domain/card-payments";
-import { Refusal } from "~/domain/refusal";
+import { Refusal, type Refused } from "~/domain/refusal";
 
 /*
- * A borrower repays by card through Stripe Checkout. As with shares, the
- * page only records a pending payment and sends the borrower to Stripe;
- * the repayment is recorded when Stripe's signed checkout.session.completed
+ * A borrower repays by card through Stripe Checkout. As with shares (the
+ * skeleton both share: checkout.server.ts), the page only records a pending
+ * payment and sends the borrower to Stripe; the repayment is recorded when Stripe's signed checkout.session.completed
  * arrives (processed once: see handleStripeEvent in payments/stripe-webhooks.server.ts),
  * allocated like any other repayment, with the card as its method.
  */
@@ -25,61 +25,55 @@ export async function startCardRepayment(
   db: Database,
   stripe: Stripe,
   input: { organisationId: string; currency: string; actorUserId: string; memberId: string | null; loanId: string; amount: bigint; idempotencyKey: string; appUrl: string },
-): Promise<{ ok: false; reason: string } | { ok: true; url: string }> {
-  const prepared = await db.transaction().execute(async (trx) => {
-    await lockSubmissionKey(trx, input.idempotencyKey);
-    const existing = await trx.selectFrom("loan_card_payments").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-    if (existing) {
-      if (existing.organisation_id !== input.organisationId || existing.loan_id !== input.loanId) return { ok: false as const, reason: "This form was already used; reload the page." };
-      return { ok: true as const, payment: existing, reference: "" };
-    }
-    // Only the member's own businesses' loans, and only active ones.
-    const borrowers = input.memberId ? await borrowersOfMember(trx, input.organisationId, input.memberId) : [];
-    const loan = await getLoan(trx, input.organisationId, input.loanId);
-    if (!loan || !borrowers.some((b) => b.id === loan.borrower_id)) return { ok: false as const, reason: "No such loan." };
-    if (loan.status !== "active") return { ok: false as const, reason: `Loan ${loan.reference} is not open for repayments.` };
-    if (input.amount <= 0n) return { ok: false as const, reason: "The amount must be more than zero." };
-    const payment = await trx
-      .insertInto("loan_card_payments")
-      .values({ organisation_id: input.organisationId, loan_id: loan.id, amount: input.amount, idempotency_key: input.idempotencyKey, created_by: input.actorUserId })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, { organisationId: input.organisationId, actorUserId: input.actorUserId, action: "loan.card_payment_started", entityType: "loan", entityId: loan.id, after: { paymentId: payment.id, amount: input.amount } });
-    return { ok: true as const, payment, reference: loan.reference };
-  });
-  if (!prepared.ok) return prepared;
-  const payment = prepared.payment;
-  if (payment.checkout_url) return { ok: true, url: payment.checkout_url };
-  // The network call happens outside the transaction; the idempotency key makes a retry return the same session.
-  const session = await stripe.checkout.sessions.create(
-    {
-      mode: "payment",
-      line_items: [{ quantity: 1, price_data: { currency: input.currency.toLowerCase(), unit_amount: Number(payment.amount), product_data: { name: `Repayment of loan ${prepared.reference}` } } }],
-      client_reference_id: payment.id,
-      metadata: { kind: LOAN_REPAYMENT_KIND, loanPaymentId: payment.id, organisationId: input.organisationId },
-      success_url: `${input.appUrl}/my/loans?paid=${payment.id}`,
-      cancel_url: `${input.appUrl}/my/loans?cancelled=1`,
+): Promise<Refused | { ok: true; url: string }> {
+  return startCheckout(db, stripe, {
+    table: "loan_card_payments",
+    organisationId: input.organisationId,
+    idempotencyKey: input.idempotencyKey,
+    transaction: (work) => db.transaction().execute(work),
+    reused: (existing) => (existing.organisation_id !== input.organisationId || existing.loan_id !== input.loanId ? { ok: false, reason: "This form was already used; reload the page." } : null),
+    record: async (trx) => {
+      // Only the member's own businesses' loans, and only active ones.
+      const borrowers = input.memberId ? await borrowersOfMember(trx, input.organisationId, input.memberId) : [];
+      const loan = await getLoan(trx, input.organisationId, input.loanId);
+      if (!loan || !borrowers.some((b) => b.id === loan.borrower_id)) return { ok: false, reason: "No such loan." };
+      if (loan.status !== "active") return { ok: false, reason: `Loan ${loan.reference} is not open for repayments.` };
+      if (input.amount <= 0n) return { ok: false, reason: "The amount must be more than zero." };
+      const payment = await trx
+        .insertInto("loan_card_payments")
+        .values({ organisation_id: input.organisationId, loan_id: loan.id, amount: input.amount, idempotency_key: input.idempotencyKey, created_by: input.actorUserId })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, { organisationId: input.organisationId, actorUserId: input.actorUserId, action: "loan.card_payment_started", entityType: "loan", entityId: loan.id, after: { paymentId: payment.id, amount: input.amount } });
+      return { ok: true, payment };
     },
-    { idempotencyKey: input.idempotencyKey },
-  );
-  await db.updateTable("loan_card_payments").set({ stripe_session_id: session.id, checkout_url: session.url }).where("id", "=", payment.id).where("organisation_id", "=", input.organisationId).execute();
-  return { ok: true, url: session.url ?? `${input.appUrl}/my/loans` };
+    session: async (payment) => {
+      // Read again rather than carried from step 1, so a retry of a payment whose session was never stored asks Stripe for the same session.
+      const loan = await getLoan(db, input.organisationId, payment.loan_id);
+      return {
+        mode: "payment",
+        line_items: [{ quantity: 1, price_data: { currency: input.currency.toLowerCase(), unit_amount: Number(payment.amount), product_data: { name: `Repayment of loan ${loan?.reference ?? ""}` } } }],
+        client_reference_id: payment.id,
+        metadata: { kind: LOAN_REPAYMENT_KIND, loanPaymentId: payment.id, organisationId: input.organisationId },
+        success_url: `${input.appUrl}/my/loans?paid=${payment.id}`,
+        cancel_url: `${input.appUrl}/my/loans?cancelled=1`,
+      };
+    },
+    fallbackUrl: `${input.appUrl}/my/loans`,
+  });
 }
 
 /** The webhook's half: record the repayment once, or refund the payment if the loan cannot take it. */
 export async function completeLoanCheckout(trx: Executor, session: Stripe.Checkout.Session, now: Date): Promise<WebhookOutcome> {
-  const paymentId = session.metadata?.loanPaymentId;
-  if (!paymentId || !/^[0-9a-f-]{36}$/.test(paymentId)) return "ignored";
-  const payment = await trx.selectFrom("loan_card_payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();
-  if (!payment || payment.status !== "pending") return "ignored";
+  const payment = await lockPendingPayment(trx, "loan_card_payments", session.metadata?.loanPaymentId);
+  if (!payment) return "ignored";
   const fail = async (failure: string) => {
     await trx.updateTable("loan_card_payments").set({ status: "failed", failure, stripe_session_id: session.id }).where("id", "=", payment.id).execute();
     await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "loan.card_payment_failed", entityType: "loan", entityId: payment.loan_id, after: { paymentId: payment.id, failure } });
     return "refused" as const;
   };
-  if (session.payment_status !== "paid" || BigInt(session.amount_total ?? -1) !== BigInt(payment.amount)) {
-    return fail(`Stripe reported ${session.payment_status}, ${String(session.amount_total)} paid`);
-  }
+  const unpaid = notPaidInFull(session, payment.amount);
+  if (unpaid) return fail(unpaid);
   const loan = await getLoan(trx, payment.organisation_id, payment.loan_id);
   if (!loan) return "ignored";
   const today = await organisationToday(trx, payment.organisation_id, now);

@@ -9,10 +9,11 @@ import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase
 import { refundNeeded, type WebhookOutcome } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
 import { paymentIntentOf, queueCardRefund } from "~/models/payments/card-refunds.server";
-import { lockSubmissionKey } from "~/models/core/form-submissions.server";
+import { lockPendingPayment, notPaidInFull, startCheckout } from "~/models/payments/checkout.server";
 
 /*
- * Card payments for shares through Stripe Checkout. The holding changes only
+ * Card payments for shares through Stripe Checkout (the skeleton shared with
+ * loan repayments: checkout.server.ts). The holding changes only
  * when Stripe's signed checkout.session.completed arrives: the page that
  * sends the member to Stripe records a pending payment and nothing else.
  * Webhook events are stored raw under their unique id and processed once,
@@ -24,56 +25,48 @@ export async function startCardPurchase(
   stripe: Stripe,
   input: { organisationId: string; currency: string; actorUserId: string; memberId: string; classId: string; shares: number; idempotencyKey: string; appUrl: string },
 ): Promise<RuleRefusal | { ok: true; url: string }> {
-  // 1. Check the rules and record the pending payment (or find the one this key already made).
-  const prepared = await moneyTransaction(db, async (trx) => {
-    await lockSubmissionKey(trx, input.idempotencyKey);
-    const existing = await trx.selectFrom("payments").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-    if (existing) {
-      if (existing.organisation_id !== input.organisationId || existing.member_id !== input.memberId) return { ok: false as const, field: "shares", reason: "This form was already used; reload the page." };
-      return { ok: true as const, payment: existing };
-    }
-    const [member, cls] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId)]);
-    if (!member || !cls) return { ok: false as const, field: "classId", reason: "No such share class" };
-    const holding = await lockHolding(trx, input.organisationId, input.memberId, input.classId);
-    const check = checkPurchase({ cls: toDomainClass(cls), currentShares: holding.shares, buyShares: input.shares, memberStatus: member.status as MemberStatus, memberKind: memberKind(member.kind) });
-    if (!check.ok) return { ok: false as const, field: check.field === "buyShares" ? "shares" : "classId", reason: check.reason };
-    const payment = await trx
-      .insertInto("payments")
-      .values({ organisation_id: input.organisationId, member_id: input.memberId, class_id: input.classId, shares: input.shares, amount: check.amount, method: "card", idempotency_key: input.idempotencyKey, created_by: input.actorUserId })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, { organisationId: input.organisationId, actorUserId: input.actorUserId, action: "share.card_payment_started", entityType: "payment", entityId: payment.id, after: { memberId: input.memberId, classId: input.classId, shares: input.shares, amount: check.amount } });
-    return { ok: true as const, payment, className: cls.name, parValue: BigInt(cls.par_value) };
-  });
-  if (!prepared.ok) return prepared;
-  const payment = prepared.payment;
-  if (payment.checkout_url) return { ok: true, url: payment.checkout_url };
-  // 2. Ask Stripe for a Checkout session outside the transaction (a network call must not hold locks);
-  //    the idempotency key makes a retry return the same session.
-  const cls = await getShareClass(db, input.organisationId, payment.class_id);
-  const session = await stripe.checkout.sessions.create(
-    {
-      mode: "payment",
-      line_items: [{ quantity: payment.shares, price_data: { currency: input.currency.toLowerCase(), unit_amount: Number(cls!.par_value), product_data: { name: cls!.name } } }],
-      client_reference_id: payment.id,
-      metadata: { paymentId: payment.id, organisationId: input.organisationId },
-      success_url: `${input.appUrl}/my?paid=${payment.id}`,
-      cancel_url: `${input.appUrl}/my/buy?cancelled=1`,
+  return startCheckout(db, stripe, {
+    table: "payments",
+    organisationId: input.organisationId,
+    idempotencyKey: input.idempotencyKey,
+    transaction: (work) => moneyTransaction(db, work),
+    reused: (existing) => (existing.organisation_id !== input.organisationId || existing.member_id !== input.memberId ? { ok: false, field: "shares", reason: "This form was already used; reload the page." } : null),
+    record: async (trx) => {
+      const [member, cls] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId)]);
+      if (!member || !cls) return { ok: false, field: "classId", reason: "No such share class" };
+      const holding = await lockHolding(trx, input.organisationId, input.memberId, input.classId);
+      const check = checkPurchase({ cls: toDomainClass(cls), currentShares: holding.shares, buyShares: input.shares, memberStatus: member.status as MemberStatus, memberKind: memberKind(member.kind) });
+      if (!check.ok) return { ok: false, field: check.field === "buyShares" ? "shares" : "classId", reason: check.reason };
+      const payment = await trx
+        .insertInto("payments")
+        .values({ organisation_id: input.organisationId, member_id: input.memberId, class_id: input.classId, shares: input.shares, amount: check.amount, method: "card", idempotency_key: input.idempotencyKey, created_by: input.actorUserId })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, { organisationId: input.organisationId, actorUserId: input.actorUserId, action: "share.card_payment_started", entityType: "payment", entityId: payment.id, after: { memberId: input.memberId, classId: input.classId, shares: input.shares, amount: check.amount } });
+      return { ok: true, payment };
     },
-    { idempotencyKey: input.idempotencyKey },
-  );
-  await db.updateTable("payments").set({ stripe_session_id: session.id, checkout_url: session.url }).where("id", "=", payment.id).where("organisation_id", "=", input.organisationId).execute();
-  return { ok: true, url: session.url ?? `${input.appUrl}/my` };
+    session: async (payment) => {
+      const cls = await getShareClass(db, input.organisationId, payment.class_id);
+      return {
+        mode: "payment",
+        line_items: [{ quantity: payment.shares, price_data: { currency: input.currency.toLowerCase(), unit_amount: Number(cls!.par_value), product_data: { name: cls!.name } } }],
+        client_reference_id: payment.id,
+        metadata: { paymentId: payment.id, organisationId: input.organisationId },
+        success_url: `${input.appUrl}/my?paid=${payment.id}`,
+        cancel_url: `${input.appUrl}/my/buy?cancelled=1`,
+      };
+    },
+    fallbackUrl: `${input.appUrl}/my`,
+  });
 }
 
 /** A paid Checkout session for shares: the holding changes here, never before; a purchase the rules no longer allow is refunded. */
 export async function completeShareCheckout(trx: Executor, session: Stripe.Checkout.Session): Promise<WebhookOutcome> {
-  const paymentId = session.metadata?.paymentId ?? session.client_reference_id;
-  if (!paymentId || !/^[0-9a-f-]{36}$/.test(paymentId)) return "ignored";
-  const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();
-  if (!payment || payment.status !== "pending") return "ignored";
-  if (session.payment_status !== "paid" || BigInt(session.amount_total ?? -1) !== BigInt(payment.amount)) {
-    await trx.updateTable("payments").set({ status: "failed", failure: `Stripe reported ${session.payment_status}, ${String(session.amount_total)} paid` }).where("id", "=", payment.id).execute();
+  const payment = await lockPendingPayment(trx, "payments", session.metadata?.paymentId ?? session.client_reference_id);
+  if (!payment) return "ignored";
+  const unpaid = notPaidInFull(session, payment.amount);
+  if (unpaid) {
+    await trx.updateTable("payments").set({ status: "failed", failure: unpaid }).where("id", "=", payment.id).execute();
     await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "share.card_payment_failed", entityType: "payment", entityId: payment.id, after: { session: session.id, status: session.payment_status } });
     return "refused";
   }

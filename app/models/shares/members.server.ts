@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { isLocal, normalisePostcode } from "~/domain/postcode";
 import type { MemberInput } from "~/schemas/member";
-import type { MemberStatus } from "../../../db/schema";
+import type { MemberStatus } from "../../../db/tables/shares";
 import { recordAudit } from "~/models/core/audit.server";
 import { conflict } from "~/domain/refusal";
 

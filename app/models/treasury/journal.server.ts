@@ -13,7 +13,7 @@
  * open day and says so: a locked period never changes.
  */
 import { sql } from "kysely";
-import { fromDay, toDay } from "~/domain/lending/dates";
+import { fromDay, toDay } from "~/domain/calendar";
 import { assertBalanced, DEFAULT_CHART, PostingError, postingDate, postingFor, type LoanKind, type MoneyEvent, type ShareKind } from "~/domain/treasury/postings";
 import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";

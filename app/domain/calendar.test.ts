@@ -3,11 +3,11 @@ import {
   addDays,
   containsLeapDay,
   daysBetween,
-  fromDayNumber,
+  fromDay as fromDayNumber,
   isIsoDate,
   monthEndOf,
   monthEndsUpTo,
-  toDayNumber,
+  toDay as toDayNumber,
 } from "./calendar";
 
 describe("calendar", () => {
