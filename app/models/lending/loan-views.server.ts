@@ -7,6 +7,8 @@ import { displayMoney, formatMinor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { arrearsOfLoans, getLoan, installmentsOfLoans, loanArrears, loanInstallments, loansOfBorrowers, loanTransactions, portfolioLoans, transactionsOfLoans, type Loan } from "~/models/lending/loans.server";
 import { borrowersOfMember } from "~/models/lending/borrowers.server";
+import { openWriteOffProposal } from "~/models/lending/write-offs.server";
+import { dayOf } from "~/utils/clock.server";
 
 export type PortfolioLoan = Awaited<ReturnType<typeof portfolioLoans>>[number];
 
@@ -71,6 +73,18 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
     loanArrears(db, organisationId, loan, asAt),
   ]);
   return loanPageView(loan, inst, tx, arrears, asAt);
+}
+
+/**
+ * The officer's loan page: loanPageData, with the write-off proposal waiting
+ * for a second board member, and whether the pay-out may still be reversed
+ * (while nothing stands paid on the loan; reversePayout checks it again under the lock).
+ */
+export async function loanServicingPageData(db: Executor, organisation: { id: string; timeZone: string }, loan: Loan, asAt: string) {
+  const data = await loanPageData(db, organisation.id, loan, asAt);
+  const proposal = await openWriteOffProposal(db, organisation.id, loan.id);
+  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${dayOf(proposal.proposed_at, organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
+  return { ...data, pendingWriteOff, payoutReversible: loan.status === "active" && !proposal && !data.paidAny };
 }
 
 /**
