@@ -5,8 +5,8 @@ import { MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/lab
 import type { MotionKind, MotionStatus } from "../../../db/tables/governance";
 
 /** The meeting's documents, one a line: a line with an address links to it. */
-export function MeetingDocuments({ documents: text }: { documents: string }) {
-  const documents = nonEmptyLines(text);
+export function MeetingDocuments({ documents: lines }: { documents: string }) {
+  const documents = nonEmptyLines(lines);
   if (!documents.length) return null;
   return (
     <section className="card">
