@@ -6,16 +6,14 @@
  */
 import { displayMoney, formatMinor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
-import { getOrganisation } from "~/models/core/organisations.server";
-import { getImpactSettings, listUploads, procurementReport } from "~/models/impact/procurement.server";
+import { anchorReport, listUploads } from "~/models/impact/procurement.server";
 
 export async function anchorSpendPageData(db: Executor, organisation: { id: string; currency: string }, anchorId: string) {
-  const [org, settings, uploads] = await Promise.all([getOrganisation(db, organisation.id), getImpactSettings(db, organisation.id), listUploads(db, organisation.id, anchorId)]);
-  const report = await procurementReport(db, organisation.id, anchorId, org.local_area, settings.widerArea);
+  const [{ localArea, widerArea, report }, uploads] = await Promise.all([anchorReport(db, organisation.id, anchorId), listUploads(db, organisation.id, anchorId)]);
   const money = (v: bigint) => displayMoney(v, organisation.currency);
   return {
-    localArea: org.local_area.join(", "),
-    widerArea: settings.widerArea.join(", "),
+    localArea: localArea.join(", "),
+    widerArea: widerArea.join(", "),
     overall: { total: money(report.overall.total), local: money(report.overall.local), wider: money(report.overall.wider), localPercent: report.overall.localPercent, widerPercent: report.overall.widerPercent },
     periods: report.byPeriod.map((p) => ({ period: p.period, total: money(p.total), local: money(p.local), wider: money(p.wider), localPercent: p.localPercent, widerPercent: p.widerPercent })),
     opportunities: report.opportunities.map((o) => ({ key: o.key, amount: money(o.amount), value: Number(formatMinor(o.amount)), percent: o.percent, count: o.count })),

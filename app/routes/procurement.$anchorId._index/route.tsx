@@ -12,9 +12,9 @@ import { SpendUploadSchema, WithdrawUploadSchema } from "~/schemas/impact";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
-import { uuid } from "~/schemas/common";
 import { parseForm, readForm } from "~/utils/forms.server";
-import { notFoundResponse, orNotFound, replyRefusal } from "~/web/refusals.server";
+import { idParam } from "~/web/params.server";
+import { orNotFound, replyRefusal } from "~/web/refusals.server";
 import { SpendByPeriod } from "./spend-by-period";
 import { SpendUploadForm } from "./upload-form";
 import { UploadedFiles } from "./uploaded-files";
@@ -22,14 +22,13 @@ import { UploadedFiles } from "./uploaded-files";
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.anchor.name ?? "Anchor institution"} · Co-op Register` }];
 
-async function anchorOr404(organisationId: string, anchorId: string | undefined) {
-  if (!uuid.safeParse(anchorId).success) throw notFoundResponse("No such anchor institution");
-  return orNotFound(await getAnchor(await getDb(), organisationId, anchorId!), "No such anchor institution");
+async function anchorOr404(organisationId: string, params: Readonly<Record<string, string | undefined>>) {
+  return orNotFound(await getAnchor(await getDb(), organisationId, idParam(params, "anchorId", "No such anchor institution")), "No such anchor institution");
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
-  const anchor = await anchorOr404(ctx.organisation.id, params.anchorId);
+  const anchor = await anchorOr404(ctx.organisation.id, params);
   return { anchor, canManage: ctx.permissions.has("organisation:manage"), ...(await anchorSpendPageData(await getDb(), ctx.organisation, anchor.id)) };
 }
 
@@ -40,7 +39,7 @@ function answer(result: SubmissionResult<string[]>, more: { rowErrors?: SpendErr
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
-  const anchor = await anchorOr404(ctx.organisation.id, params.anchorId);
+  const anchor = await anchorOr404(ctx.organisation.id, params);
   const formData = await readForm(request);
   const db = await getDb();
   if (formData.get("intent") === "withdraw") {
