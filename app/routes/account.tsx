@@ -6,12 +6,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { createSession, setPassword } from "~/models/core/auth.server";
+import { changeOwnPassword, isCurrentPassword } from "~/models/core/auth.server";
 import { ChangePasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requireUser, sessionCookie } from "~/web/session.server";
-import { verifyPassword } from "~/utils/tokens.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 
 export const access: RouteAccess = { loader: "signed-in", action: "signed-in" };
@@ -28,14 +27,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(await readForm(request), { schema: ChangePasswordSchema });
   if (submission.status !== "success") return { result: submission.reply({ hideFields: ["current", "password", "confirm"] }), changed: false };
   const db = await getDb();
-  const user = await db.selectFrom("users").select("password_hash").where("id", "=", ctx.user.id).executeTakeFirstOrThrow();
-  if (!user.password_hash || !(await verifyPassword(user.password_hash, submission.value.current))) {
+  if (!(await isCurrentPassword(db, ctx.user.id, submission.value.current))) {
     return { result: submission.reply({ fieldErrors: { current: ["That is not your current password"] }, hideFields: ["current", "password", "confirm"] }), changed: false };
   }
-  const session = await db.transaction().execute(async (trx) => {
-    await setPassword(trx, ctx.user.id, submission.value.password);
-    return createSession(trx, ctx.user.id, ctx.organisation?.id ?? null);
-  });
+  const session = await db.transaction().execute((trx) => changeOwnPassword(trx, ctx.user.id, ctx.organisation?.id ?? null, submission.value.password));
   return withHeaders(
     { result: submission.reply({ resetForm: true }), changed: true },
     { headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) } },

@@ -6,7 +6,7 @@ import { allErrors, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { listMotions } from "~/models/governance/meetings.server";
 import { getOrganisation } from "~/models/core/organisations.server";
-import { appointProxy, proxiesForMember, revokeProxy } from "~/models/governance/proxies.server";
+import { appointProxy, proxiesForMember, proxyCandidates, revokeProxy } from "~/models/governance/proxies.server";
 import { ProxySchema } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/web/ballot-forms.server";
@@ -24,16 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getOrganisation(db, ctx.organisation.id),
     ctx.memberId ? proxiesForMember(db, ctx.organisation.id, meeting.id, ctx.memberId) : { mine: [], held: [] },
   ]);
-  // People choose a proxy from admitted members; the register is otherwise not open to members, so only names and numbers.
-  const candidates = await db
-    .selectFrom("members")
-    .select(["id", "name", "member_number"])
-    .where("organisation_id", "=", ctx.organisation.id)
-    .where("status", "=", "admitted")
-    .where("id", "!=", ctx.memberId ?? "00000000-0000-0000-0000-000000000000")
-    .orderBy("name")
-    .limit(2000)
-    .execute();
+  const candidates = await proxyCandidates(db, ctx.organisation.id, ctx.memberId ?? null);
   return {
     meeting: { id: meeting.id, title: meeting.title, kind: meeting.kind },
     resolutions: motions.filter((m) => ["ordinary", "special", "custom"].includes(m.kind) && m.status !== "closed"),

@@ -17,9 +17,7 @@ import { HowToPay } from "~/components/treasury/how-to-pay";
 import { loanPaymentReference } from "~/domain/treasury/payments-in";
 import { payingDetails } from "~/models/treasury/payments-in.server";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
-import { borrowersOfMember } from "~/models/lending/borrowers.server";
-import { getLoan, portfolioLoans } from "~/models/lending/loans.server";
-import { loanPageData } from "~/models/lending/loan-views.server";
+import { memberLoansPageData } from "~/models/lending/loan-views.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
@@ -36,15 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const db = await getDb();
   const today = clock.today(ctx.organisation);
-  const borrowers = ctx.memberId ? await borrowersOfMember(db, ctx.organisation.id, ctx.memberId) : [];
-  const list = await portfolioLoans(db, ctx.organisation.id, today, { borrowerIds: borrowers.map((b) => b.id) });
-  const loans = [];
-  for (const l of list) {
-    const loan = await getLoan(db, ctx.organisation.id, l.id);
-    if (!loan) continue;
-    const d = await loanPageData(db, ctx.organisation.id, loan, today);
-    loans.push({ loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments: d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount })) });
-  }
+  const loans = ctx.memberId ? await memberLoansPageData(db, ctx.organisation.id, ctx.memberId, today) : [];
   return { linked: !!ctx.memberId, loans, paying: loans.length ? await payingDetails(db, ctx.organisation.id) : null, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")), submissionKey: newSubmissionKey() };
 }
 

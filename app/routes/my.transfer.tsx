@@ -15,6 +15,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { replyNotLinked } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Transfer shares · Co-op Register" }];
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
   const submission = parseForm(await readForm(request), { schema: TransferForm });
   if (submission.status !== "success") return submission.reply();
-  if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
+  if (!ctx.memberId) return replyNotLinked(submission);
   const memberId = ctx.memberId;
   const db = await getDb();
   const on = clock.today(ctx.organisation);

@@ -16,7 +16,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
-import { replyRefusal } from "~/web/refusals.server";
+import { replyNotLinked, replyRefusal } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "self:write", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "Withdraw shares · Co-op Register" }];
@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
   const submission = parseForm(await readForm(request), { schema: WithdrawForm });
   if (submission.status !== "success") return submission.reply();
-  if (!ctx.memberId) return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
+  if (!ctx.memberId) return replyNotLinked(submission);
   const memberId = ctx.memberId;
   const db = await getDb();
   const today = clock.today(ctx.organisation);

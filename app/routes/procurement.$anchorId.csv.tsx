@@ -1,25 +1,21 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { formatMinor } from "~/domain/money";
-import { getOrganisation } from "~/models/core/organisations.server";
-import { getAnchor, getImpactSettings, procurementReport } from "~/models/impact/procurement.server";
-import { uuid } from "~/schemas/common";
+import { anchorReport, getAnchor } from "~/models/impact/procurement.server";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, toCsv } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
-import { notFoundResponse } from "~/web/refusals.server";
+import { idParam } from "~/web/params.server";
+import { orNotFound } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 
 /** Spend by period (local and wider share), or ?figure=opportunities for the non-local categories. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
-  if (!uuid.safeParse(params.anchorId).success) throw notFoundResponse("No such anchor institution");
   const db = await getDb();
-  const anchor = await getAnchor(db, ctx.organisation.id, params.anchorId!);
-  if (!anchor) throw notFoundResponse("No such anchor institution");
-  const [org, settings] = await Promise.all([getOrganisation(db, ctx.organisation.id), getImpactSettings(db, ctx.organisation.id)]);
-  const report = await procurementReport(db, ctx.organisation.id, anchor.id, org.local_area, settings.widerArea);
+  const anchor = orNotFound(await getAnchor(db, ctx.organisation.id, idParam(params, "anchorId", "No such anchor institution")), "No such anchor institution");
+  const { report } = await anchorReport(db, ctx.organisation.id, anchor.id);
   const slug = anchor.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   if (new URL(request.url).searchParams.get("figure") === "opportunities") {
     return csvResponse(

@@ -1,24 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { formatMinor } from "~/domain/money";
 import { REGISTER_CSV_HEADER, registerCsvCells, registerRows } from "~/models/shares/register.server";
-import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { csvResponse, csvStream } from "~/utils/csv.server";
 import { getDb } from "~/utils/db.server";
-import { queryParams } from "~/web/params.server";
+import { registerExportParams } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
-import { futureDateRefusal } from "~/domain/as-at";
 
 export const access: RouteAccess = { loader: "register:read" };
 
 /** The register as CSV, streamed batch by batch so a large register never sits in memory. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
-  const params = queryParams(request, RegisterParams);
   const today = clock.today(ctx.organisation);
-  if (params.asAt && params.asAt > today) throw new Response(futureDateRefusal(params.asAt, today), { status: 400 });
-  const asAt = params.asAt ?? today;
+  const { asAt, ...params } = registerExportParams(request, today);
   const db = await getDb();
   const rows = registerRows(db, ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status });
   async function* cells() {

@@ -1,14 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { displayMoney } from "~/domain/money";
 import { registerRows } from "~/models/shares/register.server";
-import { RegisterParams } from "~/schemas/shares";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { BOLD, FONT, pdfResponse, pdfTable, renderPdf } from "~/utils/pdf.server";
-import { queryParams } from "~/web/params.server";
+import { registerExportParams } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
-import { futureDateRefusal } from "~/domain/as-at";
 
 export const access: RouteAccess = { loader: "register:read" };
 
@@ -17,10 +15,8 @@ const PDF_ROW_LIMIT = 20_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
-  const params = queryParams(request, RegisterParams);
   const today = clock.today(ctx.organisation);
-  if (params.asAt && params.asAt > today) throw new Response(futureDateRefusal(params.asAt, today), { status: 400 });
-  const asAt = params.asAt ?? today;
+  const { asAt, ...params } = registerExportParams(request, today);
   const cur = ctx.organisation.currency;
   const rows: string[][] = [];
   let more = false;

@@ -5,9 +5,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { ROLE_LABELS, ROLES, type Role } from "~/domain/permissions";
-import { createInvitation } from "~/models/core/auth.server";
-import { recordAudit } from "~/models/core/audit.server";
-import { changeUserRoles, checkInvitation, listOrganisationUsers, pendingInvitations } from "~/models/core/users.server";
+import { changeUserRoles, inviteUser, listOrganisationUsers, pendingInvitations } from "~/models/core/users.server";
 import { InviteSchema, RolesSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -40,20 +38,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const submission = parseForm(formData, { schema: InviteSchema });
   if (submission.status !== "success") return { invite: submission.reply(), message: null, refused: true };
-  const { email, roles, memberNumber } = submission.value;
-  const result = await db.transaction().execute(async (trx) => {
-    const allowed = await checkInvitation(trx, ctx.user, ctx.organisation.id, email, roles);
-    if (!allowed.ok) return allowed;
-    let memberId: string | null = null;
-    if (memberNumber) {
-      const member = await trx.selectFrom("members").select("id").where("organisation_id", "=", ctx.organisation.id).where("member_number", "=", memberNumber).executeTakeFirst();
-      if (!member) return null;
-      memberId = member.id;
-    }
-    const invitation = await createInvitation(trx, { organisationId: ctx.organisation.id, organisationName: ctx.organisation.name, email, roles, memberId, invitedBy: ctx.user.id, appUrl: appUrl(request) });
-    await recordAudit(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, action: "user.invited", entityType: "invitation", entityId: invitation.id, after: { email, roles, memberNumber: memberNumber ?? null } });
-    return invitation;
-  });
+  const { email, memberNumber } = submission.value;
+  const result = await db.transaction().execute((trx) => inviteUser(trx, ctx.user, ctx.organisation, submission.value, appUrl(request)));
   if (!result) return { invite: submission.reply({ fieldErrors: { memberNumber: [`There is no member number ${memberNumber}`] } }), message: null, refused: true };
   if ("ok" in result) return { invite: submission.reply({ fieldErrors: { roles: [result.reason] } }), message: result.reason, refused: true };
   return { invite: submission.reply({ resetForm: true }), message: `Invitation emailed to ${email}.`, refused: false };

@@ -141,3 +141,12 @@ export const BltImportSchema = z.object({
   blt: z.string({ required_error: "Paste the BLT file" }).min(5, "Paste the BLT file").max(20_000_000),
   countMethod: z.enum(["scottish", "meek"]).optional().default("scottish"),
 });
+
+/** The secretary's forms on a meeting's page. */
+export const MeetingActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("minutes"), minutes: z.string().max(100_000).optional().default("") }),
+  // A member who comes to the meeting in person votes there: the secretary revokes their proxy so it is not counted too.
+  z.object({ intent: z.literal("revoke-proxy"), appointmentId: uuid }),
+  z.object({ intent: z.literal("email-notice") }),
+]);
+export type MeetingAction = z.infer<typeof MeetingActionSchema>;

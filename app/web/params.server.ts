@@ -1,16 +1,18 @@
 import type { z } from "zod";
+import { futureDateRefusal } from "~/domain/as-at";
 import { defaultYearEnd } from "~/models/impact/impact-figures.server";
 import { uuid } from "~/schemas/common";
 import { YearSchema } from "~/schemas/impact";
+import { RegisterParams } from "~/schemas/shares";
 import { notFoundResponse } from "~/web/refusals.server";
 
 /**
- * A route's id parameter (`params[name]`), or a 404: a malformed id is simply
- * a page that does not exist.
+ * A route's id parameter (`params[name]`), or a 404 (with `message`, as for a
+ * well-formed id of nothing): a malformed id is simply a page that does not exist.
  */
-export function idParam(params: Readonly<Record<string, string | undefined>>, name: string): string {
+export function idParam(params: Readonly<Record<string, string | undefined>>, name: string, message?: string): string {
   const parsed = uuid.safeParse(params[name]);
-  if (!parsed.success) throw notFoundResponse();
+  if (!parsed.success) throw notFoundResponse(message);
   return parsed.data;
 }
 
@@ -36,4 +38,15 @@ export function queryParams<Schema extends z.ZodTypeAny>(request: Request, schem
     throw new Response(`${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   return parsed.data;
+}
+
+/**
+ * The register's export query (search, status, as-at date) for the CSV and
+ * the PDF: as at today when no date is given; a date after today is a 400,
+ * as a file cannot show figures not yet known.
+ */
+export function registerExportParams(request: Request, today: string) {
+  const params = queryParams(request, RegisterParams);
+  if (params.asAt && params.asAt > today) throw new Response(futureDateRefusal(params.asAt, today), { status: 400 });
+  return { ...params, asAt: params.asAt ?? today };
 }

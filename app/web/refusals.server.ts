@@ -78,3 +78,11 @@ export function replyRefusal<Result>(submission: Replies<Result>, error: unknown
   const field = placement === "form" ? undefined : placement === "own-field" ? refusal.field : placement.field;
   return submission.reply(field ? { fieldErrors: { [field]: [refusal.message] } } : { formErrors: [refusal.message] });
 }
+
+/**
+ * A member's own form (transfer, withdraw) posted from a log-in that is not
+ * linked to a member on the register: nothing to act for, said on the form.
+ */
+export function replyNotLinked<Result>(submission: Replies<Result>): Result {
+  return submission.reply({ formErrors: ["Your log-in is not linked to a member of this society."] });
+}

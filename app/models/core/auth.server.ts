@@ -317,6 +317,26 @@ export async function setPassword(db: Executor, userId: string, password: string
   await invalidateAllSessions(db, userId);
 }
 
+/**
+ * Whether `password` is the user's current one (the account page asks for it
+ * before a new one is set). A user without a password (invited, never set
+ * one) has none to match.
+ */
+export async function isCurrentPassword(db: Executor, userId: string, password: string): Promise<boolean> {
+  const user = await db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirstOrThrow();
+  return !!user.password_hash && (await verifyPassword(user.password_hash, password));
+}
+
+/**
+ * The account page's change of password: the new password (voiding reset
+ * links and ending every session, as `setPassword` does), then a fresh
+ * session for the device that asked. Run it in one transaction.
+ */
+export async function changeOwnPassword(db: Executor, userId: string, organisationId: string | null, password: string) {
+  await setPassword(db, userId, password);
+  return createSession(db, userId, organisationId);
+}
+
 /** Marks every unused reset link of the user as used: none of them works any more. */
 export async function voidPasswordResets(db: Executor, userId: string, now = new Date()) {
   await db.updateTable("password_resets").set({ used_at: now }).where("user_id", "=", userId).where("used_at", "is", null).execute();

@@ -4,6 +4,8 @@ import { checkInvitationGrant, checkRoleChange, type GrantCheck } from "~/domain
 import { isRole, type Role } from "~/domain/permissions";
 import { hashPassword } from "~/utils/tokens.server";
 import { recordAudit } from "~/models/core/audit.server";
+import { createInvitation } from "~/models/core/auth.server";
+import { memberByNumber } from "~/models/shares/share-classes-and-holdings.server";
 
 export async function listOrganisationUsers(db: Executor, organisationId: string) {
   return db
@@ -91,6 +93,33 @@ export async function checkInvitation(db: Executor, actor: { id: string; email: 
     roles,
     ownerCount: owners,
   });
+}
+
+/**
+ * People & roles: invites someone by email with roles, linked to a member on
+ * the register when a member number is given. The grant rules' refusal when
+ * they say no; null when there is no member with that number; otherwise the
+ * invitation (emailed, and in the audit trail). Run it in a transaction.
+ */
+export async function inviteUser(
+  db: Executor,
+  actor: { id: string; email: string },
+  organisation: { id: string; name: string },
+  input: { email: string; roles: Role[]; memberNumber?: number },
+  appUrl: string,
+) {
+  const { email, roles, memberNumber } = input;
+  const allowed = await checkInvitation(db, actor, organisation.id, email, roles);
+  if (!allowed.ok) return allowed;
+  let memberId: string | null = null;
+  if (memberNumber) {
+    const member = await memberByNumber(db, organisation.id, memberNumber);
+    if (!member) return null;
+    memberId = member.id;
+  }
+  const invitation = await createInvitation(db, { organisationId: organisation.id, organisationName: organisation.name, email, roles, memberId, invitedBy: actor.id, appUrl });
+  await recordAudit(db, { organisationId: organisation.id, actorUserId: actor.id, action: "user.invited", entityType: "invitation", entityId: invitation.id, after: { email, roles, memberNumber: memberNumber ?? null } });
+  return invitation;
 }
 
 /** Writes a person's roles (no rules: the seed, tests and changeUserRoles, which checks them first). */

@@ -1,7 +1,34 @@
+import { checkNotice } from "~/domain/voting/notice";
 import type { Executor } from "~/utils/db.server";
+import { dayOf } from "~/utils/clock.server";
+import { getOrganisation } from "~/models/core/organisations.server";
 import { hasVoted, turnout } from "~/models/governance/ballots.server";
-import { getMotion, getResult, listOptions } from "~/models/governance/meetings.server";
-import { proxiesForMember, proxyVotesCast } from "~/models/governance/proxies.server";
+import { getMeeting, getMotion, getResult, listMotions, listOptions } from "~/models/governance/meetings.server";
+import { listAppointments, proxiesForMember, proxyVotesCast } from "~/models/governance/proxies.server";
+import { meetingNotice } from "~/models/governance/voting-mail.server";
+
+type Meeting = NonNullable<Awaited<ReturnType<typeof getMeeting>>>;
+
+/**
+ * A meeting's page: its motions and elections, whether the notice given is
+ * long enough, when the notice was emailed, and (for the secretary, who may
+ * revoke them) its proxy appointments.
+ */
+export async function meetingPageData(db: Executor, organisation: { id: string; timeZone: string }, meeting: Meeting, canManage: boolean) {
+  const [motions, org, proxies, emailed] = await Promise.all([
+    listMotions(db, organisation.id, meeting.id),
+    getOrganisation(db, organisation.id),
+    canManage ? listAppointments(db, organisation.id, meeting.id) : [],
+    meetingNotice(db, organisation.id, meeting.id),
+  ]);
+  return {
+    meeting: { ...meeting, created_at: undefined },
+    motions,
+    notice: checkNotice(meeting.kind, meeting.notice_given_on, meeting.held_on, org.rules.noticeDays),
+    emailed: emailed ? { on: dayOf(emailed.emailed_at, organisation), by: emailed.emailed_by_name, recipients: emailed.recipients } : null,
+    proxies: proxies.map((p) => ({ id: p.id, appointer: p.appointer_name, holder: p.holder_name ?? "The chair", instructed: Object.keys(p.instructions).length, revoked: !!p.revoked_at })),
+  };
+}
 
 /**
  * Everything the page of one motion or election shows, gathered in one

@@ -129,6 +129,22 @@ export async function proxiesForMember(db: Executor, organisationId: string, mee
   return { mine, held };
 }
 
+/**
+ * Whom a member may choose as proxy: the admitted members but themselves.
+ * The register is otherwise not open to members, so only names and numbers.
+ */
+export async function proxyCandidates(db: Executor, organisationId: string, exceptMemberId: string | null) {
+  return db
+    .selectFrom("members")
+    .select(["id", "name", "member_number"])
+    .where("organisation_id", "=", organisationId)
+    .where("status", "=", "admitted")
+    .where("id", "!=", exceptMemberId ?? "00000000-0000-0000-0000-000000000000")
+    .orderBy("name")
+    .limit(2000)
+    .execute();
+}
+
 /** Appointments of the chair (recorded by the secretary) and every appointment, for the secretary's view. */
 export async function listAppointments(db: Executor, organisationId: string, meetingId: string) {
   return db

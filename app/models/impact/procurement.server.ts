@@ -6,6 +6,7 @@ import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";
 import type { AnchorKind } from "../../../db/tables/impact";
 import { conflict } from "~/domain/refusal";
+import { getOrganisation } from "~/models/core/organisations.server";
 
 /*
  * Anchor procurement tracker: anchor institutions (the council, the
@@ -193,4 +194,11 @@ export async function procurementReport(db: Executor, organisationId: string, an
   const share = procurementLocalShare({ spend, localArea, widerArea });
   const opportunities = topNonLocalCategories({ spend, localArea, limit: 10 });
   return { ...share, opportunities, lines: spend.length };
+}
+
+/** The anchor's procurement report against the organisation's local area and the wider area of its impact settings. */
+export async function anchorReport(db: Executor, organisationId: string, anchorId: string) {
+  const [org, settings] = await Promise.all([getOrganisation(db, organisationId), getImpactSettings(db, organisationId)]);
+  const report = await procurementReport(db, organisationId, anchorId, org.local_area, settings.widerArea);
+  return { localArea: org.local_area, widerArea: settings.widerArea, report };
 }

@@ -100,6 +100,18 @@ export async function getApplication(db: Executor, organisationId: string, appli
 }
 export type Application = NonNullable<Awaited<ReturnType<typeof getApplication>>>;
 
+/** The application's live loan; one whose pay-out was reversed as an error only if there is no other. */
+export async function loanOfApplication(db: Executor, organisationId: string, applicationId: string) {
+  return db
+    .selectFrom("loans")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("application_id", "=", applicationId)
+    .orderBy(sql`status = 'reversed'`)
+    .orderBy("reference", "desc")
+    .executeTakeFirst();
+}
+
 /**
  * Lock an application's row (SELECT ... FOR UPDATE, scoped by organisation)
  * and read it afresh, inside the transaction that moves it on: two pay-outs

@@ -5,7 +5,10 @@
 import { scheduleBalances, type Prepayment } from "~/domain/lending/balance";
 import { displayMoney, formatMinor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
-import { getLoan, loanArrears, loanInstallments, loanTransactions, portfolioLoans, type Loan } from "~/models/lending/loans.server";
+import { arrearsOfLoans, getLoan, installmentsOfLoans, loanArrears, loanInstallments, loansOfBorrowers, loanTransactions, portfolioLoans, transactionsOfLoans, type Loan } from "~/models/lending/loans.server";
+import { borrowersOfMember } from "~/models/lending/borrowers.server";
+import { openWriteOffProposal } from "~/models/lending/write-offs.server";
+import { dayOf } from "~/utils/clock.server";
 
 export type PortfolioLoan = Awaited<ReturnType<typeof portfolioLoans>>[number];
 
@@ -69,6 +72,40 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
     loanTransactions(db, organisationId, loan.id),
     loanArrears(db, organisationId, loan, asAt),
   ]);
+  return loanPageView(loan, inst, tx, arrears, asAt);
+}
+
+/**
+ * The officer's loan page: loanPageData, with the write-off proposal waiting
+ * for a second board member, and whether the pay-out may still be reversed
+ * (while nothing stands paid on the loan; reversePayout checks it again under the lock).
+ */
+export async function loanServicingPageData(db: Executor, organisation: { id: string; timeZone: string }, loan: Loan, asAt: string) {
+  const data = await loanPageData(db, organisation.id, loan, asAt);
+  const proposal = await openWriteOffProposal(db, organisation.id, loan.id);
+  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${dayOf(proposal.proposed_at, organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
+  return { ...data, pendingWriteOff, payoutReversible: loan.status === "active" && !proposal && !data.paidAny };
+}
+
+/**
+ * A member's own loans page: each loan of the borrowers linked to their
+ * register entry, by reference, with what the page shows of it. A fixed
+ * number of queries however many loans the member has.
+ */
+export async function memberLoansPageData(db: Executor, organisationId: string, memberId: string, asAt: string) {
+  const borrowers = await borrowersOfMember(db, organisationId, memberId);
+  const loans = await loansOfBorrowers(db, organisationId, borrowers.map((b) => b.id));
+  const ids = loans.map((l) => l.id);
+  const [inst, tx] = await Promise.all([installmentsOfLoans(db, organisationId, ids), transactionsOfLoans(db, organisationId, ids)]);
+  const arrears = await arrearsOfLoans(db, organisationId, loans, inst, asAt);
+  return loans.map((loan) => {
+    const d = loanPageView(loan, inst.get(loan.id) ?? [], tx.get(loan.id) ?? [], arrears.get(loan.id)!, asAt);
+    const payments = d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount }));
+    return { loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments };
+  });
+}
+
+function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, arrears: Awaited<ReturnType<typeof loanArrears>>, asAt: string) {
   // A loan whose pay-out was reversed as an error is owed nothing (its schedule stays, for the record).
   const live = loan.status !== "reversed";
   const principalOwed = live ? inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n) : 0n;

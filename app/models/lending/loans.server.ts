@@ -78,8 +78,8 @@ export async function createLoanFromApplication(
   return loan;
 }
 
-export async function getLoan(db: Executor, organisationId: string, loanId: string) {
-  if (!isUuid(loanId)) return undefined;
+/** A loan with its borrower's, product's and officer's names: what `getLoan` and `loansOfBorrowers` read. */
+function loansWithNames(db: Executor, organisationId: string) {
   return db
     .selectFrom("loans as l")
     .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
@@ -89,11 +89,20 @@ export async function getLoan(db: Executor, organisationId: string, loanId: stri
       "l.id", "l.reference", "l.application_id", "l.borrower_id", "l.principal", "l.annual_rate", "l.terms", "l.apr", "l.disbursed_on", "l.status",
       "l.closed_on", "l.written_off_on", "l.reversed_on", "l.officer_user_id", "b.legal_name", "b.contact_email", "b.member_id", "p.name as product_name", "p.frequency", "u.name as officer_name",
     ])
-    .where("l.organisation_id", "=", organisationId)
-    .where("l.id", "=", loanId)
-    .executeTakeFirst();
+    .where("l.organisation_id", "=", organisationId);
+}
+
+export async function getLoan(db: Executor, organisationId: string, loanId: string) {
+  if (!isUuid(loanId)) return undefined;
+  return loansWithNames(db, organisationId).where("l.id", "=", loanId).executeTakeFirst();
 }
 export type Loan = NonNullable<Awaited<ReturnType<typeof getLoan>>>;
+
+/** Every loan of these borrowers (whatever its status), by reference: one query however many there are. */
+export async function loansOfBorrowers(db: Executor, organisationId: string, borrowerIds: readonly string[]): Promise<Loan[]> {
+  if (borrowerIds.length === 0) return [];
+  return loansWithNames(db, organisationId).where("l.borrower_id", "in", borrowerIds).orderBy("l.reference").execute();
+}
 
 /**
  * Lock a loan's row (SELECT ... FOR UPDATE, scoped by organisation) and
@@ -113,28 +122,49 @@ export async function lockLoan(db: Executor, organisationId: string, loanId: str
   return loan;
 }
 
-export async function loanInstallments(db: Executor, organisationId: string, loanId: string) {
+function installmentRows(db: Executor, organisationId: string) {
   return db
     .selectFrom("loan_installments")
     .select(["n", "due_on", "principal", "interest", "fees", "paid_principal", "paid_interest", "paid_fees"])
-    .where("organisation_id", "=", organisationId)
-    .where("loan_id", "=", loanId)
-    .orderBy("n")
-    .execute();
+    .where("organisation_id", "=", organisationId);
+}
+
+export async function loanInstallments(db: Executor, organisationId: string, loanId: string) {
+  return installmentRows(db, organisationId).where("loan_id", "=", loanId).orderBy("n").execute();
 }
 type InstallmentRow = Awaited<ReturnType<typeof loanInstallments>>[number];
 
-export async function loanTransactions(db: Executor, organisationId: string, loanId: string) {
+function transactionRows(db: Executor, organisationId: string) {
   return db
     .selectFrom("loan_transactions as t")
     .leftJoin("users as u", "u.id", "t.recorded_by")
     .select(["t.id", "t.kind", "t.amount", "t.principal_part", "t.interest_part", "t.fees_part", "t.prepaid", "t.on_date", "t.method", "t.reschedule", "t.reverses_id", "t.note", "t.recorded_at", "u.name as recorded_by_name"])
     .select((eb) => eb.selectFrom("loan_transactions as r").select("r.id").whereRef("r.organisation_id", "=", "t.organisation_id").whereRef("r.reverses_id", "=", "t.id").as("reversed_by"))
-    .where("t.organisation_id", "=", organisationId)
-    .where("t.loan_id", "=", loanId)
-    .orderBy("t.on_date")
-    .orderBy("t.id")
-    .execute();
+    .where("t.organisation_id", "=", organisationId);
+}
+
+export async function loanTransactions(db: Executor, organisationId: string, loanId: string) {
+  return transactionRows(db, organisationId).where("t.loan_id", "=", loanId).orderBy("t.on_date").orderBy("t.id").execute();
+}
+type TransactionRow = Awaited<ReturnType<typeof loanTransactions>>[number];
+
+/** Rows of several loans grouped by loan, each loan's in the order read; a loan with none has an empty list. */
+function byLoan<Row extends { loan_id: string }>(loanIds: readonly string[], rows: readonly Row[]): Map<string, Omit<Row, "loan_id">[]> {
+  const out = new Map<string, Omit<Row, "loan_id">[]>(loanIds.map((id) => [id, []]));
+  for (const { loan_id, ...row } of rows) out.get(loan_id)?.push(row);
+  return out;
+}
+
+/** `loanInstallments` of several loans in one query, by loan id. */
+export async function installmentsOfLoans(db: Executor, organisationId: string, loanIds: readonly string[]): Promise<Map<string, InstallmentRow[]>> {
+  if (loanIds.length === 0) return new Map();
+  return byLoan(loanIds, await installmentRows(db, organisationId).select("loan_id").where("loan_id", "in", loanIds).orderBy("loan_id").orderBy("n").execute());
+}
+
+/** `loanTransactions` of several loans in one query, by loan id. */
+export async function transactionsOfLoans(db: Executor, organisationId: string, loanIds: readonly string[]): Promise<Map<string, TransactionRow[]>> {
+  if (loanIds.length === 0) return new Map();
+  return byLoan(loanIds, await transactionRows(db, organisationId).select("t.loan_id").where("t.loan_id", "in", loanIds).orderBy("t.on_date").orderBy("t.id").execute());
 }
 
 const toState = (rows: readonly InstallmentRow[]): InstallmentState[] =>
@@ -495,24 +525,45 @@ async function recoverLocked(db: Executor, actorUserId: string | null, organisat
  */
 export async function installmentsAsAt(db: Executor, organisationId: string, loanId: string, asAt: string) {
   const rows = await loanInstallments(db, organisationId, loanId);
-  const paid = await db
+  const paid = await paidAsAtRows(db, organisationId, asAt).where("a.loan_id", "=", loanId).groupBy("a.n").execute();
+  return withPaidAsAt(rows, new Map(paid.map((p) => [p.n, BigInt(p.paid)])));
+}
+
+/** What the allocation lines of transactions dated on or before `asAt` paid, by installment number. */
+function paidAsAtRows(db: Executor, organisationId: string, asAt: string) {
+  return db
     .selectFrom("loan_allocation_lines as a")
     .innerJoin("loan_transactions as t", (j) => j.onRef("t.organisation_id", "=", "a.organisation_id").onRef("t.id", "=", "a.transaction_id"))
     .select(["a.n", (eb) => eb.fn.sum<bigint>("a.amount").as("paid")])
     .where("a.organisation_id", "=", organisationId)
-    .where("a.loan_id", "=", loanId)
-    .where("t.on_date", "<=", asAt)
-    .groupBy("a.n")
-    .execute();
-  const byN = new Map(paid.map((p) => [p.n, BigInt(p.paid)]));
-  return rows.map((r) => ({ due: r.due_on, amountDue: r.principal + r.interest + r.fees, amountPaid: byN.get(r.n) ?? 0n, n: r.n }));
+    .where("t.on_date", "<=", asAt);
 }
 
-export async function loanArrears(db: Executor, organisationId: string, loan: Loan, asAt: string) {
-  const inst = await installmentsAsAt(db, organisationId, loan.id, asAt);
+function withPaidAsAt(rows: readonly InstallmentRow[], paidByN: ReadonlyMap<number, bigint>) {
+  return rows.map((r) => ({ due: r.due_on, amountDue: r.principal + r.interest + r.fees, amountPaid: paidByN.get(r.n) ?? 0n, n: r.n }));
+}
+
+/** A loan's arrears as at a date, from its installments with what had been paid on each by then (installmentsAsAt). */
+export function arrearsOf(loan: Pick<Loan, "status" | "closed_on" | "written_off_on" | "reversed_on">, inst: ReturnType<typeof withPaidAsAt>, asAt: string) {
   const dpd = loan.status === "active" || asAt < (loan.closed_on ?? loan.written_off_on ?? loan.reversed_on ?? "9999") ? daysPastDue(inst, asAt) : 0;
   const overdue = inst.filter((i) => i.due < asAt).reduce((s, i) => s + (i.amountDue - i.amountPaid > 0n ? i.amountDue - i.amountPaid : 0n), 0n);
   return { asAt, dpd, bucket: bucketOf(dpd), overdue };
+}
+
+export async function loanArrears(db: Executor, organisationId: string, loan: Loan, asAt: string) {
+  return arrearsOf(loan, await installmentsAsAt(db, organisationId, loan.id, asAt), asAt);
+}
+
+/**
+ * `loanArrears` of several loans, given their installments (installmentsOfLoans):
+ * what was paid as at the date is read for all of them in one query.
+ */
+export async function arrearsOfLoans(db: Executor, organisationId: string, loans: readonly Loan[], installments: ReadonlyMap<string, InstallmentRow[]>, asAt: string) {
+  const ids = loans.map((l) => l.id);
+  const paid = ids.length ? await paidAsAtRows(db, organisationId, asAt).select("a.loan_id").where("a.loan_id", "in", ids).groupBy(["a.loan_id", "a.n"]).execute() : [];
+  const paidByLoan = new Map<string, Map<number, bigint>>(ids.map((id) => [id, new Map()]));
+  for (const p of paid) paidByLoan.get(p.loan_id)?.set(p.n, BigInt(p.paid));
+  return new Map(loans.map((l) => [l.id, arrearsOf(l, withPaidAsAt(installments.get(l.id) ?? [], paidByLoan.get(l.id)!), asAt)]));
 }
 
 /** Days past due at which a reminder goes out: once each, not every day. */

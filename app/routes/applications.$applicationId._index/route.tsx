@@ -1,19 +1,12 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
+import type { SubmissionResult } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { sql } from "kysely";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, TextAreaField } from "~/components/forms";
 import { ScheduleTable } from "~/components/lending/tables";
 import { PageHead, Stat, TableWrap } from "~/components/ui";
-import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
-import { committeeOutcome, plainRate } from "~/domain/lending/terms";
-import { APPLICATION_STATUS_LABEL, getApplication, offerSchedule, stepApplication } from "~/models/lending/applications.server";
-import { committeeSize, votesFor } from "~/models/lending/committee.server";
-import { getProduct } from "~/models/lending/products.server";
-import { ApplicationStepSchema } from "~/schemas/lending";
-import { keyed } from "~/schemas/common";
+import { getApplication, stepApplication } from "~/models/lending/applications.server";
+import { applicationPageData } from "~/models/lending/application-views.server";
 import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
@@ -22,60 +15,32 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
-import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
+import { orNotFound, replyRefusal } from "~/web/refusals.server";
+import { StepForm, StepSchema } from "./step-form";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
-/** The officer's steps, each with the page's one-time key (a double click on "Pay out" pays out once). */
-const StepSchema = keyed(ApplicationStepSchema);
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const db = await getDb();
-  const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw notFoundResponse("No such application");
+  const app = orNotFound(await getApplication(db, ctx.organisation.id, params.applicationId ?? ""), "No such application");
   const today = clock.today(ctx.organisation);
-  const [product, votes, size, loan] = await Promise.all([
-    getProduct(db, ctx.organisation.id, app.product_id),
-    votesFor(db, ctx.organisation.id, app.id),
-    committeeSize(db, ctx.organisation.id),
-    // The live loan; one whose pay-out was reversed as an error only if there is no other.
-    db.selectFrom("loans").select("id").where("organisation_id", "=", ctx.organisation.id).where("application_id", "=", app.id).orderBy(sql`status = 'reversed'`).orderBy("reference", "desc").executeTakeFirst(),
-  ]);
-  const showOffer = ["approved", "offered", "accepted"].includes(app.status);
-  const offer = showOffer && product ? offerSchedule(product, app, today) : null;
-  const income = app.monthly_income;
-  const out = app.monthly_outgoings;
-  const outcome = committeeOutcome(size, votes.map((v) => v.vote));
+  const data = await applicationPageData(db, ctx.organisation.id, app, today);
   return {
     today,
     submissionKey: newSubmissionKey(),
-    app: {
-      id: app.id, reference: app.reference, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status], borrower: app.legal_name, borrowerId: app.borrower_id,
-      product: product?.name ?? "", amount: displayMoney(app.amount), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose,
-      notes: app.officer_notes, income: income !== null ? formatMinor(income) : "", outgoings: out !== null ? formatMinor(out) : "",
-      surplus: income !== null && out !== null ? displayMoney(income - out) : null, decision: app.decision_note, apr: app.offer_apr,
-    },
-    offer: offer
-      ? {
-          apr: offer.apr, fee: displayMoney(parseMoney(offer.fee)), totalInterest: displayMoney(parseMoney(offer.totalInterest)), totalRepayment: displayMoney(parseMoney(offer.totalRepayment)),
-          rows: offer.installments.map((i) => ({ n: i.n, due: i.due, principal: displayMoney(parseMoney(i.principal)), interest: displayMoney(parseMoney(i.interest)), total: displayMoney(parseMoney(i.total)), balance: displayMoney(parseMoney(i.balance)) })),
-        }
-      : null,
-    votes: votes.map((v) => ({ userId: v.user_id, name: v.name, vote: v.vote, comment: v.comment, at: v.cast_at.toISOString().slice(0, 16).replace("T", " ") })),
-    committee: { size, quorum: outcome.quorum, reason: outcome.reason, status: outcome.status },
-    loanId: loan?.id ?? null,
+    ...data,
     documents: documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: app.id }), ctx.organisation),
     canWrite: ctx.permissions.has("loans:write"),
-    canVote: ctx.permissions.has("loans:approve") && app.status === "committee" && !votes.some((v) => v.user_id === ctx.user.id),
+    canVote: ctx.permissions.has("loans:approve") && app.status === "committee" && !data.votes.some((v) => v.userId === ctx.user.id),
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "loans:write");
   const db = await getDb();
-  const app = await getApplication(db, ctx.organisation.id, params.applicationId ?? "");
-  if (!app) throw notFoundResponse("No such application");
+  const app = orNotFound(await getApplication(db, ctx.organisation.id, params.applicationId ?? ""), "No such application");
   const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const submission = parseForm(formData, { schema: StepSchema });
@@ -91,19 +56,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (e) {
     return { intent, result: replyRefusal(submission, e) };
   }
-}
-
-function StepForm({ intent, label, lastResult, defaultValue, children, tone, submissionKey }: { intent: string; label: string; submissionKey: string; lastResult?: SubmissionResult<string[]>; defaultValue?: Record<string, string>; children?: (fields: Record<string, any>) => React.ReactNode; tone?: "secondary" | "danger" }) {
-  const [form, fields] = useForm({ id: `step-${intent}`, lastResult, defaultValue: { intent, ...defaultValue }, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: ({ formData }) => parseWithZod(formData, { schema: StepSchema }) });
-  return (
-    <Form method="post" className="stack" {...getFormProps(form)}>
-      <FormErrors errors={form.errors} />
-      <input type="hidden" name="intent" value={intent} />
-      <SubmissionKey value={submissionKey} />
-      {children?.(fields)}
-      <button type="submit" className={tone}>{label}</button>
-    </Form>
-  );
 }
 
 export default function ApplicationPage() {

@@ -1,0 +1,53 @@
+import { Form } from "@remix-run/react";
+import { TableWrap } from "~/components/ui";
+
+interface UploadRow { id: string; filename: string; lines: number; total: string; at: string; by: string | null; withdrawn: boolean }
+
+/** The files uploaded for the anchor, each that still counts with a button to withdraw it. */
+export function UploadedFiles({ uploads, canManage }: { uploads: UploadRow[]; canManage: boolean }) {
+  return (
+    <section className="card">
+      <h2>Uploaded files</h2>
+      {uploads.length === 0 ? (
+        <p className="muted">Nothing uploaded yet.</p>
+      ) : (
+        <TableWrap label="Uploaded files">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col" className="num">Lines</th>
+                <th scope="col" className="num">Total</th>
+                <th scope="col" className="hide-narrow">Uploaded</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {uploads.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row">{u.filename || "(no name)"}</th>
+                  <td className="num">{u.lines}</td>
+                  <td className="num">{u.total}</td>
+                  <td className="hide-narrow">{u.at}{u.by ? ` by ${u.by}` : ""}</td>
+                  <td>
+                    {u.withdrawn ? (
+                      "Withdrawn"
+                    ) : canManage ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="withdraw" />
+                        <input type="hidden" name="uploadId" value={u.id} />
+                        <button type="submit" className="secondary">Withdraw<span className="visually-hidden"> {u.filename}</span></button>
+                      </Form>
+                    ) : (
+                      "Counted"
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </section>
+  );
+}
