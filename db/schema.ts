@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { FormSubmissionsTable } from "./tables/form-submissions";
 import type { AuthTables } from "./tables/auth";
 import type { BooksTables } from "./tables/books";
+import type { DirectDebitTables } from "./tables/direct-debit";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
@@ -184,7 +185,7 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables, BooksTables {
+export interface DB extends SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables, BooksTables, DirectDebitTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   members: MembersTable;

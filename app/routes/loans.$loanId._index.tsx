@@ -16,6 +16,8 @@ import { loanPaymentReference } from "~/domain/treasury/payments-in";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/lending/loan-documents.server";
+import { LoanDirectDebitSection } from "~/components/payments/direct-debit";
+import { loanDirectDebit } from "~/models/payments/direct-debit.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
@@ -43,7 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${clock.dayOf(proposal.proposed_at, ctx.organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
   // The pay-out can be reversed while nothing stands paid on the loan (reversePayout checks it again under the lock).
   const payoutReversible = loan.status === "active" && !proposal && !data.paidAny;
-  return { ...data, documents, today, asAtNotice: notice, pendingWriteOff, payoutReversible, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  const directDebit = await loanDirectDebit(db, ctx.organisation.id, loan.id);
+  return { ...data, documents, directDebit, today, asAtNotice: notice, pendingWriteOff, payoutReversible, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -251,6 +254,7 @@ export default function LoanPage() {
           {d.payoutReversible ? <PayoutReversalForm lastResult={forIntent("payout-reversal")} today={d.today} principal={loan.principal} submissionKey={d.submissionKey} /> : null}
         </section>
       ) : null}
+      <LoanDirectDebitSection loanId={loan.id} mandate={d.directDebit.mandate} collections={d.directDebit.collections} canWrite={d.canWrite} />
       <DocumentsSection documents={d.documents} target={{ loanId: loan.id }} canUpload={d.canWrite} />
     </>
   );
