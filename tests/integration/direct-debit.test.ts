@@ -17,6 +17,8 @@ import { goCardlessTestBed, webhookBody } from "../fixtures/gocardless-fake";
 import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
 import { Browser } from "../http";
+import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
+import { getJob, runNextJob } from "~/utils/jobs.server";
 
 const SECRET = "gc_webhook_secret_for_the_fake_0123";
 const bed = goCardlessTestBed(SECRET);
@@ -219,6 +221,24 @@ describe("Direct Debit collections", () => {
     expect(await submitCollections(bed.db, gc(), w.org.id, w.today)).toEqual({ submitted: 0, refused: 1 });
     expect((await collections(w.loan.id))[0]).toMatchObject({ status: "failed", failure: expect.stringContaining("cancelled") });
     expect((await mails(w.org.id)).at(-1)).toMatchObject({ to_email: w.officer.email, subject: expect.stringContaining("not asked for") });
+  });
+});
+
+describe("the daily Direct Debit run", () => {
+  it("is queued once per organisation per day and asks GoCardless for what falls due", async () => {
+    const w = await world();
+    await activeMandate(w);
+    const now = new Date();
+    await scheduleDailyJobs(bed.db, now);
+    await scheduleDailyJobs(bed.db, new Date(now.getTime() + 1000));
+    const jobs = await bed.db.selectFrom("jobs").select(["id", "payload"]).where("organisation_id", "=", w.org.id).where("kind", "=", JOB_KINDS.collectDirectDebits).execute();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].payload).toEqual({ today: w.today });
+    // The shared test database holds many organisations' jobs: put ours first in the queue.
+    await bed.db.updateTable("jobs").set({ run_at: new Date("2000-01-01T00:00:00Z") }).where("id", "=", jobs[0].id).execute();
+    for (let i = 0; i < 50 && (await getJob(bed.db, w.org.id, jobs[0].id))?.status !== "done"; i++) await runNextJob(bed.db);
+    expect(await getJob(bed.db, w.org.id, jobs[0].id)).toMatchObject({ status: "done", message: expect.stringContaining("1 Direct Debit collection(s) scheduled, 1 asked of GoCardless") });
+    expect((await collections(w.loan.id)).map((c) => c.status)).toEqual(["pending_submission"]);
   });
 });
 
