@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleGoCardlessEvents } from "~/models/payments/gocardless-webhooks.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
-import { BadWebhookSignature, verifyGoCardlessWebhook } from "~/utils/gocardless.server";
+import { BadWebhookSignature, goCardlessClient, verifyGoCardlessWebhook } from "~/utils/gocardless.server";
 
 /** GoCardless's calls carry no session: the signature over the raw body is the check. */
 export const access: RouteAccess = { action: "public" };
@@ -17,6 +17,6 @@ export async function action({ request }: ActionFunctionArgs) {
     if (error instanceof BadWebhookSignature) return new Response(`Webhook refused: ${error.message}`, { status: 498 });
     throw error;
   }
-  const outcomes = await handleGoCardlessEvents(await getDb(), events);
+  const outcomes = await handleGoCardlessEvents(await getDb(), events, new Date(), goCardlessClient());
   return Response.json({ received: events.length, outcomes });
 }

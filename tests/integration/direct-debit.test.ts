@@ -213,6 +213,25 @@ describe("Direct Debit collections", () => {
     expect(bed.gc.calls.filter((c) => c.path === "/payments" && c.body?.payments?.links?.mandate === md)).toEqual([]);
   });
 
+  it("are not lost when the run stopped between asking GoCardless and writing down its answer", async () => {
+    const w = await world();
+    const { md } = await activeMandate(w);
+    await scheduleCollections(bed.db, w.org.id, w.today);
+    const [c] = await collections(w.loan.id);
+    // What the stopped run had asked: GoCardless made the payment, this app never wrote its id.
+    const made = await gc().createPayment({ mandateId: md, amount: BigInt(c.amount), currency: "GBP", chargeDate: null, description: "x", metadata: { collection: c.id } }, `dd-collection-${c.id}`);
+    expect((await collections(w.loan.id))[0]).toMatchObject({ status: "scheduled", provider_payment_id: null });
+    // Its confirmation arrives first: GoCardless is asked whose payment it is, and the repayment is recorded.
+    expect((await post([{ id: eventId(), resource_type: "payments", action: "confirmed", links: { payment: made.id } }])).outcomes).toEqual(["processed"]);
+    expect((await collections(w.loan.id))[0]).toMatchObject({ status: "confirmed", provider_payment_id: made.id });
+    expect((await ledger(w.loan.id)).map((t) => t.kind)).toEqual(["repayment"]);
+    // A retried create with the same key gets GoCardless's 409 and the first payment back, not a second one.
+    const retried = await gc().createPayment({ mandateId: md, amount: BigInt(c.amount), currency: "GBP", chargeDate: null, description: "x", metadata: { collection: c.id } }, `dd-collection-${c.id}`);
+    expect(retried.id).toBe(made.id);
+    expect([...bed.gc.payments.values()].filter((p) => p.metadata.collection === c.id)).toHaveLength(1);
+    expect(await submitCollections(bed.db, gc(), w.org.id, w.today)).toEqual({ submitted: 0, refused: 0 });
+  });
+
   it("refused by GoCardless fail at once and tell the officer", async () => {
     const w = await world();
     const { md } = await activeMandate(w);

@@ -9,7 +9,8 @@ import { lockLoan, recordRepayment, reverseRepayment, type Loan } from "~/models
 import { cancelLiveCollections, loanOfficerEmails, roleEmails } from "~/models/payments/direct-debit.server";
 import { memberForShares, recordPurchase, reverseTransaction } from "~/models/shares/share-classes-and-holdings.server";
 import type { Database, Executor } from "~/utils/db.server";
-import type { GcEvent } from "~/utils/gocardless.server";
+import { GoCardlessError, type GcEvent, type GoCardless } from "~/utils/gocardless.server";
+import { isUuid } from "~/schemas/common";
 import { moneyTransaction } from "~/utils/money-transaction.server";
 
 /*
@@ -46,8 +47,37 @@ async function organisationOf(db: Executor, event: GcEvent): Promise<string | nu
   return null;
 }
 
-/** Store and process one verified event exactly once. */
-export async function handleGoCardlessEvent(db: Database, event: GcEvent, now = new Date()): Promise<DdOutcome> {
+/**
+ * A payment GoCardless made for a collection whose id was never written here
+ * (the run stopped between asking GoCardless and writing down its answer):
+ * GoCardless is asked for the payment, whose metadata names the collection,
+ * and the link is written, so the event is not lost. The next run would find
+ * the same payment through its idempotency key anyway.
+ */
+async function linkUnknownPayment(db: Database, gc: GoCardless | null, paymentId: string): Promise<void> {
+  if (!gc) return;
+  let payment;
+  try {
+    payment = await gc.getPayment(paymentId);
+  } catch (error) {
+    if (error instanceof GoCardlessError && error.status === 404) return;
+    throw error;
+  }
+  const collectionId = payment.metadata?.collection;
+  if (!collectionId || !isUuid(collectionId)) return;
+  await db
+    .updateTable("dd_collections")
+    .set({ provider_payment_id: payment.id, status: "pending_submission", charge_date: payment.charge_date, updated_at: new Date() })
+    .where("id", "=", collectionId)
+    .where("status", "=", "scheduled")
+    .where("provider_payment_id", "is", null)
+    .where("amount", "=", BigInt(payment.amount))
+    .execute();
+}
+
+/** Store and process one verified event exactly once. `gc` lets a payment this app made but never wrote down be found. */
+export async function handleGoCardlessEvent(db: Database, event: GcEvent, now = new Date(), gc: GoCardless | null = null): Promise<DdOutcome> {
+  if (event.resource_type === "payments" && event.links.payment && !(await organisationOf(db, event))) await linkUnknownPayment(db, gc, event.links.payment);
   const organisationId = await organisationOf(db, event);
   // Not about anything of ours (a payment made in GoCardless's dashboard, another app's): acknowledged, not stored.
   if (!organisationId) return "ignored";
@@ -80,9 +110,9 @@ export async function handleGoCardlessEvent(db: Database, event: GcEvent, now = 
 }
 
 /** A webhook body's events, each processed once, in order. */
-export async function handleGoCardlessEvents(db: Database, events: readonly GcEvent[], now = new Date()) {
+export async function handleGoCardlessEvents(db: Database, events: readonly GcEvent[], now = new Date(), gc: GoCardless | null = null) {
   const outcomes: DdOutcome[] = [];
-  for (const event of events) outcomes.push(await handleGoCardlessEvent(db, event, now));
+  for (const event of events) outcomes.push(await handleGoCardlessEvent(db, event, now, gc));
   return outcomes;
 }
 
