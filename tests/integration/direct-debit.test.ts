@@ -102,6 +102,21 @@ describe("Direct Debit mandates", () => {
     expect((await post([{ id: eventId(), resource_type: "mandates", action: "cancelled", links: { mandate: md } }])).outcomes).toEqual(["ignored"]);
   });
 
+  it("are linked from the mandate's own metadata when its events come before the billing request's", async () => {
+    const w = await world();
+    const started = await startLoanMandate(bed.db, gc(), { organisationId: w.org.id, actorUserId: w.officer.id, loanId: w.loan.id, idempotencyKey: crypto.randomUUID(), appUrl: "http://app.test" });
+    if (!started.ok) throw new Error(started.reason);
+    const row = await bed.db.selectFrom("dd_mandates").selectAll().where("id", "=", started.mandateId).executeTakeFirstOrThrow();
+    const md = bed.gc.fulfil(row.provider_billing_request_id!);
+    expect(bed.gc.mandates.get(md)!.metadata).toEqual({ mandate: started.mandateId });
+    expect((await post([{ id: eventId(), resource_type: "mandates", action: "active", links: { mandate: md } }])).outcomes).toEqual(["processed"]);
+    expect(await bed.db.selectFrom("dd_mandates").select(["status", "provider_mandate_id"]).where("id", "=", started.mandateId).executeTakeFirstOrThrow()).toEqual({ status: "active", provider_mandate_id: md });
+    // The billing request's event, late: nothing left to do.
+    expect((await post([{ id: eventId(), resource_type: "billing_requests", action: "fulfilled", links: { billing_request: row.provider_billing_request_id!, mandate_request_mandate: md } }])).outcomes).toEqual(["ignored"]);
+    // A mandate GoCardless has never heard of: acknowledged, nothing stored.
+    expect((await post([{ id: eventId(), resource_type: "mandates", action: "active", links: { mandate: "MD999UNKNOWN" } }])).outcomes).toEqual(["ignored"]);
+  });
+
   it("can be recorded from GoCardless's dashboard, only if GoCardless has it and it is usable", async () => {
     const w = await world();
     const base = { organisationId: w.org.id, actorUserId: w.officer.id, loanId: w.loan.id };

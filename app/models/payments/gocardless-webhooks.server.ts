@@ -75,9 +75,35 @@ async function linkUnknownPayment(db: Database, gc: GoCardless | null, paymentId
     .execute();
 }
 
-/** Store and process one verified event exactly once. `gc` lets a payment this app made but never wrote down be found. */
+/**
+ * A mandate's event that arrives before the billing request's "fulfilled"
+ * (GoCardless does not promise an order): the mandate's metadata names the
+ * mandate row that asked for it, so the link is written from there.
+ */
+async function linkUnknownMandate(db: Database, gc: GoCardless | null, mandateId: string): Promise<void> {
+  if (!gc) return;
+  let mandate;
+  try {
+    mandate = await gc.getMandate(mandateId);
+  } catch (error) {
+    if (error instanceof GoCardlessError && error.status === 404) return;
+    throw error;
+  }
+  const rowId = mandate.metadata?.mandate;
+  if (!rowId || !isUuid(rowId)) return;
+  await db
+    .updateTable("dd_mandates")
+    .set({ provider_mandate_id: mandate.id, status: "pending_submission", updated_at: new Date() })
+    .where("id", "=", rowId)
+    .where("status", "=", "setting_up")
+    .where("provider_mandate_id", "is", null)
+    .execute();
+}
+
+/** Store and process one verified event exactly once. `gc` lets a payment or mandate this app asked for but never wrote down be found. */
 export async function handleGoCardlessEvent(db: Database, event: GcEvent, now = new Date(), gc: GoCardless | null = null): Promise<DdOutcome> {
   if (event.resource_type === "payments" && event.links.payment && !(await organisationOf(db, event))) await linkUnknownPayment(db, gc, event.links.payment);
+  if (event.resource_type === "mandates" && event.links.mandate && !(await organisationOf(db, event))) await linkUnknownMandate(db, gc, event.links.mandate);
   const organisationId = await organisationOf(db, event);
   // Not about anything of ours (a payment made in GoCardless's dashboard, another app's): acknowledged, not stored.
   if (!organisationId) return "ignored";
