@@ -63,18 +63,25 @@ describe("Direct Debit mandates", () => {
     const w = await world();
     const key = crypto.randomUUID();
     const input = { organisationId: w.org.id, actorUserId: w.officer.id, loanId: w.loan.id, idempotencyKey: key, appUrl: "http://app.test" };
-    const first = await startLoanMandate(bed.db, gc(), input);
+    // The same form posted five times at once, then again.
+    const [first, ...others] = await simultaneously(5, () => startLoanMandate(bed.db, gc(), input));
     const again = await startLoanMandate(bed.db, gc(), input);
+    expect(others.map((o) => o.ok && o.url)).toEqual(Array(4).fill(first.ok && first.url));
     expect(first.ok && again.ok).toBe(true);
     if (!first.ok || !again.ok) return;
     // The same form twice: one mandate, one billing request, the same page.
     expect(again.url).toBe(first.url);
     expect(first.url).toMatch(/^https:\/\/pay\.gocardless\.test\/flow\/BRF/);
     expect(await bed.db.selectFrom("dd_mandates").select("id").where("loan_id", "=", w.loan.id).execute()).toHaveLength(1);
-    expect(bed.gc.calls.filter((c) => c.path === "/billing_requests" && c.idempotencyKey === `dd-mandate-${first.mandateId}`)).toHaveLength(1);
+    // Every try asked with the mandate's key; GoCardless made one billing request (the rest got its 409 and that one).
+    const asked = bed.gc.calls.filter((c) => c.path === "/billing_requests" && c.body?.billing_requests?.metadata?.mandate === first.mandateId);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((c) => c.idempotencyKey === `dd-mandate-${first.mandateId}`)).toBe(true);
+    expect([...bed.gc.billingRequests.values()].filter((b) => b.metadata.mandate === first.mandateId)).toHaveLength(1);
     // The borrower is emailed the page.
-    const invitation = (await mails(w.org.id)).find((m) => m.to_email === "ada@ribble.example");
-    expect(invitation?.body).toContain(first.url);
+    const invitations = (await mails(w.org.id)).filter((m) => m.to_email === "ada@ribble.example");
+    expect(invitations).toHaveLength(1);
+    expect(invitations[0].body).toContain(first.url);
     // A second mandate for the same loan while this one is live: refused.
     const second = await startLoanMandate(bed.db, gc(), { ...input, idempotencyKey: crypto.randomUUID() });
     expect(second).toEqual({ ok: false, reason: "This loan already has a Direct Debit mandate; cancel it first." });

@@ -114,19 +114,23 @@ async function audit(db: Executor, organisationId: string, actorUserId: string |
  * keeps the page's address on the row and returns it. A row that already has
  * one answers with it.
  */
-async function requestAuthorisation(db: Database, gc: GoCardless, row: { id: string; organisation_id: string; authorisation_url: string | null; provider_billing_request_id: string | null }, input: { currency: string; description: string; returnTo: string }) {
-  if (row.authorisation_url) return row.authorisation_url;
+async function requestAuthorisation(db: Database, gc: GoCardless, row: { id: string; organisation_id: string; authorisation_url: string | null; provider_billing_request_id: string | null }, input: { currency: string; description: string; returnTo: string }): Promise<{ url: string; fresh: boolean }> {
+  if (row.authorisation_url) return { url: row.authorisation_url, fresh: false };
   const br = row.provider_billing_request_id
     ? { id: row.provider_billing_request_id }
     : await gc.createBillingRequest({ currency: input.currency, description: input.description, metadata: { mandate: row.id } }, `dd-mandate-${row.id}`);
   const flow = await gc.createBillingRequestFlow({ billingRequestId: br.id, redirectUri: input.returnTo, exitUri: input.returnTo });
-  await db
+  // Two tries of one form at once both get a page: the first written is the one kept (and emailed).
+  const written = await db
     .updateTable("dd_mandates")
     .set({ provider_billing_request_id: br.id, authorisation_url: flow.authorisation_url, updated_at: new Date() })
     .where("organisation_id", "=", row.organisation_id)
     .where("id", "=", row.id)
-    .execute();
-  return flow.authorisation_url;
+    .where("authorisation_url", "is", null)
+    .executeTakeFirst();
+  if (Number(written.numUpdatedRows ?? 0n)) return { url: flow.authorisation_url, fresh: true };
+  const kept = await db.selectFrom("dd_mandates").select("authorisation_url").where("organisation_id", "=", row.organisation_id).where("id", "=", row.id).executeTakeFirstOrThrow();
+  return { url: kept.authorisation_url ?? flow.authorisation_url, fresh: false };
 }
 
 /** Another live mandate exists (the unique index said so): a clear refusal, not a 500. */
@@ -153,7 +157,7 @@ export async function startLoanMandate(
       const existing = await trx.selectFrom("dd_mandates").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
       if (existing) {
         if (existing.organisation_id !== input.organisationId || existing.loan_id !== input.loanId) return { ok: false as const, reason: "This form was already used; reload the page." };
-        return { ok: true as const, row: existing, fresh: false };
+        return { ok: true as const, row: existing };
       }
       const loan = await getLoan(trx, input.organisationId, input.loanId);
       if (!loan) return { ok: false as const, reason: "There is no such loan." };
@@ -164,7 +168,7 @@ export async function startLoanMandate(
         .returningAll()
         .executeTakeFirstOrThrow();
       await audit(trx, input.organisationId, input.actorUserId, "dd.mandate_requested", row.id, { loanId: loan.id });
-      return { ok: true as const, row, fresh: true, loan };
+      return { ok: true as const, row };
     });
   } catch (error) {
     return liveMandateRefusal(error, "This loan");
@@ -173,8 +177,9 @@ export async function startLoanMandate(
   const { row } = prepared;
   const loan = await getLoan(db, input.organisationId, input.loanId);
   const currency = await organisationCurrency(db, input.organisationId);
-  const url = await requestAuthorisation(db, gc, row, { currency, description: `Repayments of loan ${loan?.reference ?? ""}`, returnTo: `${input.appUrl}/my/loans` });
-  if (prepared.fresh && loan?.contact_email) {
+  // Emailed once: when the page is first obtained (also on the retry of a form whose first try GoCardless did not answer).
+  const { url, fresh } = await requestAuthorisation(db, gc, row, { currency, description: `Repayments of loan ${loan?.reference ?? ""}`, returnTo: `${input.appUrl}/my/loans` });
+  if (fresh && loan?.contact_email) {
     await queueEmail(db, {
       organisationId: input.organisationId,
       to: loan.contact_email,
@@ -272,7 +277,7 @@ export async function startShareMandate(
   }
   if (!prepared.ok) return prepared;
   const currency = await organisationCurrency(db, input.organisationId);
-  const url = await requestAuthorisation(db, gc, prepared.row, { currency, description: `Monthly share instalment${prepared.className ? ` (${prepared.className})` : ""}`, returnTo: `${input.appUrl}/my/direct-debit` });
+  const { url } = await requestAuthorisation(db, gc, prepared.row, { currency, description: `Monthly share instalment${prepared.className ? ` (${prepared.className})` : ""}`, returnTo: `${input.appUrl}/my/direct-debit` });
   return { ok: true, url, mandateId: prepared.row.id };
 }
 
