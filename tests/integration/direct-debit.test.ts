@@ -11,6 +11,7 @@ import { addDays } from "~/domain/treasury/direct-debit";
 import { organisationToday } from "~/models/core/organisations.server";
 import { cancelMandate, collectDirectDebits, recordExistingLoanMandate, scheduleCollections, startLoanMandate, startShareMandate, submitCollections } from "~/models/payments/direct-debit.server";
 import { goCardlessClient } from "~/utils/gocardless.server";
+import { postJournal, trialBalance } from "~/models/treasury/journal.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { simultaneously } from "../concurrency";
 import { goCardlessTestBed, webhookBody } from "../fixtures/gocardless-fake";
@@ -182,6 +183,12 @@ describe("Direct Debit collections", () => {
     expect(before).toBe(c.amount);
     expect((await collections(w.loan.id))[0]).toMatchObject({ status: "confirmed", loan_transaction_id: recorded[0].id });
     expect((await post([{ id: eventId(), resource_type: "payments", action: "paid_out", links: { payment: c.provider_payment_id! } }])).outcomes).toEqual(["processed"]);
+    // The books see it in Direct Debit clearing until GoCardless's payout reaches the bank.
+    const clearing = async () => {
+      await postJournal(bed.db, w.org.id);
+      return (await trialBalance(bed.db, w.org.id, w.today)).rows.find((r) => r.code === "1220")?.closing ?? 0n;
+    };
+    expect(await clearing()).toBe(BigInt(c.amount));
 
     // Weeks later the payer's bank charges it back: a reversal entry, the installment open again, both told.
     const mailsBefore = (await mails(w.org.id)).length;
@@ -191,6 +198,7 @@ describe("Direct Debit collections", () => {
     expect(after[1]).toMatchObject({ kind: "reversal", amount: c.amount, reverses_id: after[0].id });
     expect(owed(await installment(w.loan.id, 1))).toBe(before);
     expect((await collections(w.loan.id))[0]).toMatchObject({ status: "charged_back", reversal_transaction_id: after[1].id });
+    expect(await clearing()).toBe(0n);
     const told = (await mails(w.org.id)).slice(mailsBefore);
     expect(told.map((m) => m.to_email).sort()).toEqual([w.officer.email, "ada@ribble.example"].sort());
     expect(told.find((m) => m.to_email === w.officer.email)!.body).toContain("has been reversed");
