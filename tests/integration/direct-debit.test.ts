@@ -430,5 +430,16 @@ describe("Direct Debit pages", () => {
     expect(res.headers.get("location")).toMatch(/^https:\/\/pay\.gocardless\.test\/flow\/BRF/);
     expect(await bed.db.selectFrom("dd_mandates").select(["purpose", "shares_per_month", "collection_day", "status"]).where("member_id", "=", member.id).execute()).toEqual([{ purpose: "shares", shares_per_month: 2, collection_day: 10, status: "setting_up" }]);
     expect(await (await b.get("/my/direct-debit")).text()).toContain("Finish setting it up with GoCardless");
+    // Another member cannot cancel it: as if it did not exist.
+    const mine = await bed.db.selectFrom("dd_mandates").select("id").where("member_id", "=", member.id).executeTakeFirstOrThrow();
+    const otherMember = await makeMember(bed.db, org.id, { email: "other@example.org" });
+    const otherUser = await makeUser(bed.db, { organisationId: org.id, roles: ["member"], memberId: otherMember.id });
+    const ob = new Browser(bed.server.base);
+    await ob.login(otherUser.email, otherUser.password);
+    expect(await (await ob.post("/my/direct-debit", { intent: "cancel", mandateId: mine.id })).text()).toContain("There is no such mandate.");
+    expect((await bed.db.selectFrom("dd_mandates").select("status").where("id", "=", mine.id).executeTakeFirstOrThrow()).status).toBe("setting_up");
+    // The member cancels it themselves.
+    expect(await (await b.post("/my/direct-debit", { intent: "cancel", mandateId: mine.id })).text()).toContain("Your Direct Debit is cancelled");
+    expect((await bed.db.selectFrom("dd_mandates").select("status").where("id", "=", mine.id).executeTakeFirstOrThrow()).status).toBe("cancelled");
   });
 });
