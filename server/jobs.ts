@@ -30,7 +30,7 @@ registerJob(JOB_KINDS.collectDirectDebits, async ({ db, job, progress }) => {
   // Switched off: nothing to ask for; the collections wait (they are written from the schedule when it is on again).
   if (!gc) return progress(100, "Direct Debit is switched off (no GOCARDLESS_ACCESS_TOKEN)");
   const r = await collectDirectDebits(db, gc, job.organisationId, String(job.payload.today));
-  await progress(100, `${r.scheduled} Direct Debit collection(s) scheduled, ${r.submitted} asked of GoCardless, ${r.refused} refused by it`);
+  await progress(100, `${r.scheduled} Direct Debit collection(s) scheduled, ${r.submitted} asked of GoCardless, ${r.refused} refused by it; ${r.mandatesEnded} mandate(s) of closed loans cancelled`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {

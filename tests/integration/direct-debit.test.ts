@@ -146,9 +146,9 @@ describe("Direct Debit collections", () => {
     const { md } = await activeMandate(w);
     const other = await makeLoan(bed.db, w.org.id, { disbursedOn: addDays(w.today, -25) }); // no mandate: nothing collected
     const first = await collectDirectDebits(bed.db, gc(), w.org.id, w.today);
-    expect(first).toEqual({ scheduled: 1, submitted: 1, refused: 0 });
+    expect(first).toEqual({ scheduled: 1, submitted: 1, refused: 0, mandatesEnded: 0 });
     const again = await collectDirectDebits(bed.db, gc(), w.org.id, w.today);
-    expect(again).toEqual({ scheduled: 0, submitted: 0, refused: 0 });
+    expect(again).toEqual({ scheduled: 0, submitted: 0, refused: 0, mandatesEnded: 0 });
     // Two runs at once write one collection too.
     await Promise.all([scheduleCollections(bed.db, w.org.id, w.today), scheduleCollections(bed.db, w.org.id, w.today)]);
     const rows = await collections(w.loan.id);
@@ -224,7 +224,7 @@ describe("Direct Debit collections", () => {
     expect((await post([{ id: eventId(), resource_type: "payments", action: "confirmed", links: { payment: c.provider_payment_id! } }])).outcomes).toEqual(["ignored"]);
     expect(await ledger(w.loan.id)).toEqual([]);
     // The installment is open again: the next run asks for it once more (its due date is still ahead).
-    expect(await collectDirectDebits(bed.db, gc(), w.org.id, w.today)).toEqual({ scheduled: 1, submitted: 1, refused: 0 });
+    expect(await collectDirectDebits(bed.db, gc(), w.org.id, w.today)).toEqual({ scheduled: 1, submitted: 1, refused: 0, mandatesEnded: 0 });
     expect((await collections(w.loan.id)).map((r) => r.status)).toEqual(["failed", "pending_submission"]);
   });
 
@@ -239,7 +239,7 @@ describe("Direct Debit collections", () => {
     expect((await bed.db.selectFrom("dd_mandates").select("status").where("provider_mandate_id", "=", md).executeTakeFirstOrThrow()).status).toBe("cancelled");
     expect((await mails(w.org.id)).slice(mailsBefore).map((m) => m.to_email)).toEqual([w.officer.email]);
     // Nothing more is asked for under it.
-    expect(await collectDirectDebits(bed.db, gc(), w.org.id, w.today)).toEqual({ scheduled: 0, submitted: 0, refused: 0 });
+    expect(await collectDirectDebits(bed.db, gc(), w.org.id, w.today)).toEqual({ scheduled: 0, submitted: 0, refused: 0, mandatesEnded: 0 });
     expect(bed.gc.calls.filter((c) => c.path === "/payments" && c.body?.payments?.links?.mandate === md)).toEqual([]);
   });
 
@@ -260,6 +260,17 @@ describe("Direct Debit collections", () => {
     expect(retried.id).toBe(made.id);
     expect([...bed.gc.payments.values()].filter((p) => p.metadata.collection === c.id)).toHaveLength(1);
     expect(await submitCollections(bed.db, gc(), w.org.id, w.today)).toEqual({ submitted: 0, refused: 0 });
+  });
+
+  it("stop when the loan is no longer open: its mandate is cancelled, at GoCardless too", async () => {
+    const w = await world();
+    const { md } = await activeMandate(w);
+    await scheduleCollections(bed.db, w.org.id, w.today);
+    await bed.db.updateTable("loans").set({ status: "closed", closed_on: w.today }).where("id", "=", w.loan.id).execute(); // repaid by other means
+    expect(await collectDirectDebits(bed.db, gc(), w.org.id, w.today)).toEqual({ scheduled: 0, submitted: 0, refused: 0, mandatesEnded: 1 });
+    expect(bed.gc.mandates.get(md)!.status).toBe("cancelled");
+    expect((await collections(w.loan.id)).map((c) => c.status)).toEqual(["cancelled"]);
+    expect((await bed.db.selectFrom("dd_mandates").select("status").where("provider_mandate_id", "=", md).executeTakeFirstOrThrow()).status).toBe("cancelled");
   });
 
   it("refused by GoCardless fail at once and tell the officer", async () => {

@@ -302,7 +302,7 @@ export async function cancelLiveCollections(trx: Executor, organisationId: strin
 export async function cancelMandate(
   db: Database,
   gc: GoCardless,
-  input: { organisationId: string; actorUserId: string; mandateId: string; loanId?: string; memberId?: string },
+  input: { organisationId: string; actorUserId: string | null; mandateId: string; loanId?: string; memberId?: string },
 ): Promise<{ ok: true; cancelledCollections: number } | { ok: false; reason: string }> {
   let q = db.selectFrom("dd_mandates").select(["id", "status", "provider_mandate_id"]).where("organisation_id", "=", input.organisationId).where("id", "=", input.mandateId);
   if (input.loanId) q = q.where("loan_id", "=", input.loanId);
@@ -461,9 +461,33 @@ export async function submitCollections(db: Database, gc: GoCardless, organisati
   return { submitted, refused: refusedCount };
 }
 
-/** The daily run for one organisation: write the collections due soon, then ask GoCardless for them. */
+/**
+ * Mandates of loans that are no longer open (repaid, written off, pay-out
+ * reversed) are cancelled, at GoCardless too: nothing more is owed under them,
+ * and the borrower should not keep a Direct Debit to the society.
+ */
+export async function endMandatesOfClosedLoans(db: Database, gc: GoCardless, organisationId: string): Promise<number> {
+  const ended = await db
+    .selectFrom("dd_mandates as m")
+    .innerJoin("loans as l", (j) => j.onRef("l.organisation_id", "=", "m.organisation_id").onRef("l.id", "=", "m.loan_id"))
+    .select(["m.id", "m.loan_id"])
+    .where("m.organisation_id", "=", organisationId)
+    .where("m.purpose", "=", "loan")
+    .where("m.status", "not in", ["cancelled", "failed", "expired"])
+    .where("l.status", "<>", "active")
+    .execute();
+  let n = 0;
+  for (const m of ended) {
+    const r = await cancelMandate(db, gc, { organisationId, actorUserId: null, mandateId: m.id, loanId: m.loan_id! });
+    if (r.ok) n += 1;
+  }
+  return n;
+}
+
+/** The daily run for one organisation: end the mandates of closed loans, write the collections due soon, then ask GoCardless for them. */
 export async function collectDirectDebits(db: Database, gc: GoCardless, organisationId: string, today: string) {
+  const mandatesEnded = await endMandatesOfClosedLoans(db, gc, organisationId);
   const scheduled = await scheduleCollections(db, organisationId, today);
   const { submitted, refused: refusedCount } = await submitCollections(db, gc, organisationId, today);
-  return { scheduled, submitted, refused: refusedCount };
+  return { scheduled, submitted, refused: refusedCount, mandatesEnded };
 }
