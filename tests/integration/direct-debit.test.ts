@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { addDays } from "~/domain/treasury/direct-debit";
 import { organisationToday } from "~/models/core/organisations.server";
+import { writeOffLoan } from "~/models/lending/loans.server";
 import { cancelMandate, collectDirectDebits, recordExistingLoanMandate, scheduleCollections, startLoanMandate, startShareMandate, submitCollections } from "~/models/payments/direct-debit.server";
 import { goCardlessClient } from "~/utils/gocardless.server";
 import { postJournal, trialBalance } from "~/models/treasury/journal.server";
@@ -262,11 +263,11 @@ describe("Direct Debit collections", () => {
     expect(await submitCollections(bed.db, gc(), w.org.id, w.today)).toEqual({ submitted: 0, refused: 0 });
   });
 
-  it("stop when the loan is no longer open: its mandate is cancelled, at GoCardless too", async () => {
+  it("stop when the loan is no longer open (here written off): its mandate is cancelled, at GoCardless too", async () => {
     const w = await world();
     const { md } = await activeMandate(w);
     await scheduleCollections(bed.db, w.org.id, w.today);
-    await bed.db.updateTable("loans").set({ status: "closed", closed_on: w.today }).where("id", "=", w.loan.id).execute(); // repaid by other means
+    await writeOffLoan(bed.db, null, w.org.id, w.loan.id, w.today, "The business has ceased trading", w.today);
     expect(await collectDirectDebits(bed.db, gc(), w.org.id, w.today)).toEqual({ scheduled: 0, submitted: 0, refused: 0, mandatesEnded: 1 });
     expect(bed.gc.mandates.get(md)!.status).toBe("cancelled");
     expect((await collections(w.loan.id)).map((c) => c.status)).toEqual(["cancelled"]);
