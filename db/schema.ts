@@ -2,6 +2,7 @@ import type { AuthTables } from "./tables/auth";
 import type { BooksTables } from "./tables/books";
 import type { CoreTables } from "./tables/core";
 import type { FormSubmissionsTable } from "./tables/form-submissions";
+import type { DirectDebitTables } from "./tables/direct-debit";
 import type { GovernanceTables } from "./tables/governance";
 import type { ImpactTables } from "./tables/impact";
 import type { JobsTables } from "./tables/jobs";
@@ -16,6 +17,6 @@ import type { TreasuryTables } from "./tables/treasury";
  * column types are in db/tables/columns.ts) gathered into one `DB`. Nothing
  * is defined here, and nothing in db/tables imports this file.
  */
-export interface DB extends CoreTables, SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables, BooksTables {
+export interface DB extends CoreTables, SharesTables, GovernanceTables, LendingTables, JobsTables, ImpactTables, LoanPaymentsTables, AuthTables, TreasuryTables, BooksTables, DirectDebitTables {
   form_submissions: FormSubmissionsTable;
 }

@@ -9,8 +9,10 @@ import { postJournal } from "~/models/treasury/journal.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
+import { collectDirectDebits } from "~/models/payments/direct-debit.server";
+import { goCardlessClient } from "~/utils/gocardless.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal" } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits" } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
@@ -21,6 +23,14 @@ registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
 registerJob(JOB_KINDS.postJournal, async ({ db, job, progress }) => {
   const { posted } = await postJournal(db, job.organisationId);
   await progress(100, `${posted} journal entr${posted === 1 ? "y" : "ies"} posted from the ledgers`);
+});
+
+registerJob(JOB_KINDS.collectDirectDebits, async ({ db, job, progress }) => {
+  const gc = goCardlessClient();
+  // Switched off: nothing to ask for; the collections wait (they are written from the schedule when it is on again).
+  if (!gc) return progress(100, "Direct Debit is switched off (no GOCARDLESS_ACCESS_TOKEN)");
+  const r = await collectDirectDebits(db, gc, job.organisationId, String(job.payload.today));
+  await progress(100, `${r.scheduled} Direct Debit collection(s) scheduled, ${r.submitted} asked of GoCardless, ${r.refused} refused by it; ${r.mandatesEnded} mandate(s) of closed loans cancelled`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
@@ -49,5 +59,7 @@ export async function scheduleDailyJobs(db: Database, now: Date) {
       uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${today}`,
     });
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
+    // Direct Debit: collections for installments (and share months) falling due soon, asked of GoCardless once a day.
+    await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.collectDirectDebits, payload: { today }, uniqueKey: `${JOB_KINDS.collectDirectDebits}:${org.id}:${today}`, maxAttempts: 8 });
   }
 }

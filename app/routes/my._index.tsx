@@ -25,7 +25,7 @@ const FLASHES = {
   transfer: "Your transfer has been sent to the board; it takes effect when they approve it.",
 };
 
-const RECEIVED_BY: Record<string, string> = { bank_transfer: "Bank transfer", card: "Card", cash: "Cash", cheque: "Cheque", import: "Brought in from earlier records", admission: "On joining" };
+const RECEIVED_BY: Record<string, string> = { bank_transfer: "Bank transfer", card: "Card", direct_debit: "Direct Debit", cash: "Cash", cheque: "Cheque", import: "Brought in from earlier records", admission: "On joining" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
@@ -74,6 +74,7 @@ export default function MyMembership() {
     <>
       <PageHead title="My membership">
         {canWrite ? <Link className="button" to="/my/buy">Buy shares</Link> : null}
+        {canWrite ? <Link className="button secondary" to="/my/direct-debit">Buy monthly by Direct Debit</Link> : null}
         {canWrite ? <Link className="button secondary" to="/my/withdraw">Withdraw shares</Link> : null}
         {canWrite ? <Link className="button secondary" to="/my/transfer">Transfer shares</Link> : null}
         <a href={`/my/statement?year=${year}`}>Statement for {year} (PDF)</a>

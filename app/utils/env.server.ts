@@ -29,6 +29,11 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().startsWith("sk_", "must start with sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
   STRIPE_API_BASE: z.string().url().optional(),
+  // Direct Debit through GoCardless (docs/treasury.md): the API's access token, the webhook endpoint's secret, and
+  // the API's address (unset = live, https://api.gocardless.com; https://api-sandbox.gocardless.com for the sandbox).
+  GOCARDLESS_ACCESS_TOKEN: z.string().min(16, "must be a GoCardless access token (live_... or sandbox_...)").optional(),
+  GOCARDLESS_WEBHOOK_SECRET: z.string().min(16, "must be the webhook endpoint's secret from the GoCardless dashboard (at least 16 characters)").optional(),
+  GOCARDLESS_BASE_URL: z.string().url("must be a full URL such as https://api-sandbox.gocardless.com").optional(),
   SECURE_COOKIES: z.enum(["true", "false"]).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps:// (e.g. smtps://user:password@smtp.example.org:465)").optional(),
   MAIL_FROM: z.string().min(3).default("Co-op Register <no-reply@localhost>"),

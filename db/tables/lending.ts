@@ -135,7 +135,7 @@ export interface LoanTransactionsTable {
   fees_part: ColumnType<bigint, bigint | undefined, never>;
   prepaid: ColumnType<bigint, bigint | undefined, never>;
   on_date: DateOnly;
-  method: "manual" | "bank" | "card" | null;
+  method: "manual" | "bank" | "card" | "direct_debit" | null;
   reschedule: "shorter-term" | "lower-installment" | null;
   reverses_id: bigint | null;
   note: Generated<string>;

@@ -60,7 +60,7 @@ export interface ShareHoldingsTable {
 }
 
 export type ShareTransactionKind = "purchase" | "withdrawal" | "transfer_in" | "transfer_out" | "interest_shares" | "bonus" | "forfeit" | "reversal";
-export type ShareMethod = "" | "cash" | "cheque" | "bank_transfer" | "card" | "import" | "interest" | "transfer" | "withdrawal" | "admission";
+export type ShareMethod = "" | "cash" | "cheque" | "bank_transfer" | "card" | "import" | "interest" | "transfer" | "withdrawal" | "admission" | "direct_debit";
 
 export interface ShareTransactionsTable {
   id: Generated<bigint>;

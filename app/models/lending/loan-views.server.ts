@@ -143,7 +143,7 @@ function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, ar
       interest: displayMoney(t.interest_part),
       fees: displayMoney(t.fees_part),
       prepaid: t.prepaid > 0n ? displayMoney(t.prepaid) : "",
-      method: t.method ?? "",
+      method: t.method === "direct_debit" ? "Direct Debit" : (t.method ?? ""),
       reschedule: t.reschedule ?? "",
       reverses: t.reverses_id?.toString() ?? "",
       reversesPayout: t.reverses_id !== null && kinds.get(t.reverses_id) === "disbursement",

@@ -232,7 +232,7 @@ function sumComponent(allocation: Allocation, c: Component) {
 export interface RepaymentInput {
   amount: Minor;
   onDate: string;
-  method: "manual" | "bank" | "card";
+  method: "manual" | "bank" | "card" | "direct_debit";
   order?: readonly Component[];
   reschedule?: RescheduleMode;
   note?: string;

@@ -322,7 +322,7 @@ export async function recordPurchase(
 }
 
 /** Cancel a ledger row by a reversal row (the ledger itself is never edited). */
-export async function reverseTransaction(db: Executor, actorUserId: string, organisationId: string, transactionId: bigint, on: string, reason: string) {
+export async function reverseTransaction(db: Executor, actorUserId: string | null, organisationId: string, transactionId: bigint, on: string, reason: string) {
   const orig = await db
     .selectFrom("share_transactions")
     .selectAll()

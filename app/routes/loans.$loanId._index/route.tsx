@@ -12,6 +12,8 @@ import { loanPaymentReference } from "~/domain/treasury/payments-in";
 import type { RouteAccess } from "~/utils/access";
 import { DocumentsSection, documentRows } from "~/components/lending/documents";
 import { listDocuments } from "~/models/lending/loan-documents.server";
+import { LoanDirectDebitSection } from "~/components/payments/direct-debit";
+import { loanDirectDebit } from "~/models/payments/direct-debit.server";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
@@ -31,8 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("asAt");
   const { asAt, notice } = resolveAsAt(asked && isoDate.safeParse(asked).success ? asked : undefined, today);
   const data = await loanServicingPageData(db, ctx.organisation, loan, asAt);
-  const documents = documentRows(await listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }), ctx.organisation);
-  return { ...data, documents, today, asAtNotice: notice, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
+  const [documentList, directDebit] = await Promise.all([
+    listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }),
+    loanDirectDebit(db, ctx.organisation.id, loan.id),
+  ]);
+  const documents = documentRows(documentList, ctx.organisation);
+  return { ...data, documents, directDebit, today, asAtNotice: notice, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -133,6 +139,7 @@ export default function LoanPage() {
           {d.payoutReversible ? <PayoutReversalForm lastResult={forIntent("payout-reversal")} today={d.today} principal={loan.principal} submissionKey={d.submissionKey} /> : null}
         </section>
       ) : null}
+      <LoanDirectDebitSection loanId={loan.id} mandate={d.directDebit.mandate} collections={d.directDebit.collections} canWrite={d.canWrite} />
       <DocumentsSection documents={d.documents} target={{ loanId: loan.id }} canUpload={d.canWrite} />
     </>
   );
