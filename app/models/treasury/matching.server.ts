@@ -267,7 +267,7 @@ export async function targetByReference(db: Executor, organisationId: string, te
   return l ? { kind: "loan", loanId: l.id } : null;
 }
 
-async function lockLine(db: Executor, organisationId: string, lineId: bigint) {
+async function lockLine(db: Executor, organisationId: string, lineId: bigint, bankAccountId?: string) {
   const line = await db
     .selectFrom("statement_lines")
     .select(["id", "bank_account_id", "booked_on", "amount_minor", "currency", "description", "payer_name", "reference"])
@@ -275,7 +275,7 @@ async function lockLine(db: Executor, organisationId: string, lineId: bigint) {
     .where("id", "=", lineId)
     .forUpdate()
     .executeTakeFirst();
-  if (!line) throw notFound("There is no such statement line.");
+  if (!line || (bankAccountId !== undefined && line.bank_account_id !== bankAccountId)) throw notFound("There is no such statement line.");
   return { ...line, id: BigInt(line.id), amount_minor: BigInt(line.amount_minor) };
 }
 
@@ -319,10 +319,10 @@ export type ConfirmOutcome = { ok: true; matchId: string; already: boolean; line
  */
 export async function confirmMatch(
   trx: Transaction<DB>,
-  input: { organisationId: string; actorUserId: string; lineId: bigint; allocations: readonly AllocationInput[]; how: How; reason?: string; today: string },
+  input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; allocations: readonly AllocationInput[]; how: How; reason?: string; today: string },
 ): Promise<ConfirmOutcome> {
   const { organisationId, actorUserId } = input;
-  const line = await lockLine(trx, organisationId, input.lineId);
+  const line = await lockLine(trx, organisationId, input.lineId, input.bankAccountId);
   const problem = splitProblem(line.amount_minor, input.allocations, line.currency);
   const keys = input.allocations.map((a) => targetKey(a.target));
   if (new Set(keys).size !== keys.length) throw refused("Name each member or loan once in a split.", "allocations");
@@ -388,6 +388,15 @@ export async function confirmMatch(
   return { ok: true, matchId: String(match.id), already: false, lineId: String(line.id) };
 }
 
+/** One suggestion taken: the whole line, whatever its amount, to one member or loan. */
+export async function confirmWholeLine(
+  trx: Transaction<DB>,
+  input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; target: AllocationInput["target"]; how: How; today: string },
+) {
+  const line = await lockLine(trx, input.organisationId, input.lineId, input.bankAccountId);
+  return confirmMatch(trx, { ...input, allocations: [{ target: input.target, amountMinor: line.amount_minor }] });
+}
+
 /** The class a bank payment buys for a member: the class they hold most of, else the organisation's first. */
 async function shareClassFor(db: Executor, organisationId: string, memberId: string) {
   return db
@@ -410,9 +419,9 @@ async function shareClassFor(db: Executor, organisationId: string, memberId: str
  * withdrawn or transferred, a loan since written off or rescheduled by a
  * prepayment.
  */
-export async function undoMatch(trx: Transaction<DB>, input: { organisationId: string; actorUserId: string; lineId: bigint; reason: string; today: string }) {
+export async function undoMatch(trx: Transaction<DB>, input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; reason: string; today: string }) {
   const { organisationId, actorUserId, today } = input;
-  const line = await lockLine(trx, organisationId, input.lineId);
+  const line = await lockLine(trx, organisationId, input.lineId, input.bankAccountId);
   const { live } = await liveMatchOf(trx, organisationId, line.id);
   if (!live) throw conflict("This payment is not matched (or its match was already undone).");
   const note = `Undo of bank statement match: ${input.reason}`.slice(0, 200);
