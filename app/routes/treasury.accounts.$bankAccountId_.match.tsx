@@ -232,7 +232,7 @@ function OtherLine({ line, canManage, confirmResult, manualResult }: { line: Lin
             <li key={p.value}>
               <strong>{p.label}</strong>: {p.reason}.
               {canManage ? (
-                <Form method="post" className="inline">
+                <Form method="post">
                   <input type="hidden" name="intent" value="confirm" />
                   <input type="hidden" name="lineId" value={line.id} />
                   <input type="hidden" name="target" value={p.value} />
@@ -262,7 +262,7 @@ function ManualForm({ line, result }: { line: Line; result?: SubmissionResult<st
     const refErrors = form.allErrors[`parts[${i}].reference`];
     const amountErrors = form.allErrors[`parts[${i}].amount`];
     return (
-      <div className="field-row" key={i}>
+      <div className="grid" key={i}>
         <div className="field">
           <label htmlFor={ref}>{i === 0 ? "Member or loan reference" : `Reference ${i + 1}`}</label>
           <input id={ref} name={`parts[${i}].reference`} placeholder="M00045 or L00007" autoComplete="off" aria-invalid={refErrors?.length ? true : undefined} aria-describedby={refErrors?.length ? `${ref}-error` : undefined} />

@@ -37,6 +37,8 @@ describe("names", () => {
     expect(nameSimilarity("MRS J SMITH", "Jane Smith")).toBeGreaterThanOrEqual(0.8);
     expect(nameSimilarity("RIBBLE VALLEY BAKERS", "Ribble Valley Bakers Ltd")).toBe(1);
     expect(nameSimilarity("J BROWN", "Jane Smith")).toBe(0);
+    expect(nameSimilarity("AVENHAM PRINT COOPERATIVE", "Avenham Print Co-operative")).toBe(1);
+    expect(nameSimilarity("ASHTON KITCHEN CAFE", "Ashton Kitchen & Café")).toBe(1);
     expect(nameSimilarity("", "Jane Smith")).toBe(0);
     expect(nameSimilarity("JOHN SMITH", "Jane Smith")).toBe(0.5);
   });

@@ -61,6 +61,8 @@ export function nameWords(name: string | null | undefined): string[] {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/&/g, " AND ")
+    // "Co-operative", "Co-op", "Cooperative": one word, dropped like Ltd (before hyphens split words).
+    .replace(/\bCO-?OP(?:ERATIVE)?\b/g, " COOP ")
     .replace(/[^A-Z\s-]/g, " ")
     .split(/[\s-]+/)
     .filter((w) => w && !DROPPED.has(w));

@@ -160,7 +160,7 @@ export async function candidatesFor(db: Executor, organisationId: string, lines:
         select sc.par_value, sc.name from share_classes sc
           left join share_holdings sh on sh.organisation_id = sc.organisation_id and sh.class_id = sc.id and sh.member_id = m.id
          where sc.organisation_id = ${organisationId}
-         order by coalesce(sh.shares, 0) desc, sc.created_at, sc.name
+         order by (sc.max_holding_value is not null and coalesce(sh.value, 0) >= sc.max_holding_value), coalesce(sh.shares, 0) desc, sc.created_at, sc.name
          limit 1
       ) c on true
     union all
@@ -397,13 +397,18 @@ export async function confirmWholeLine(
   return confirmMatch(trx, { ...input, allocations: [{ target: input.target, amountMinor: line.amount_minor }] });
 }
 
-/** The class a bank payment buys for a member: the class they hold most of, else the organisation's first. */
+/**
+ * The class a bank payment buys for a member: of the classes they are not
+ * already full in (a one-share membership class), the one they hold most
+ * of, else the organisation's first. The same order as candidatesFor's.
+ */
 async function shareClassFor(db: Executor, organisationId: string, memberId: string) {
   return db
     .selectFrom("share_classes as c")
     .leftJoin("share_holdings as h", (j) => j.onRef("h.organisation_id", "=", "c.organisation_id").onRef("h.class_id", "=", "c.id").on("h.member_id", "=", memberId))
     .select(["c.id", "c.name", "c.par_value"])
     .where("c.organisation_id", "=", organisationId)
+    .orderBy(sql`(c.max_holding_value is not null and coalesce(h.value, 0) >= c.max_holding_value)`)
     .orderBy(sql`coalesce(h.shares, 0)`, "desc")
     .orderBy("c.created_at")
     .orderBy("c.name")
