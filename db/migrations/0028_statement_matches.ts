@@ -121,6 +121,6 @@ CREATE TRIGGER statement_matches_append_only BEFORE UPDATE OR DELETE ON statemen
 CREATE TRIGGER statement_match_allocations_append_only BEFORE UPDATE OR DELETE ON statement_match_allocations
   FOR EACH ROW EXECUTE FUNCTION forbid_change()
 ;
-CREATE INDEX members_name_key_idx ON members (organisation_id, (upper(substring(name from '[A-Za-z]')) || ' ' || upper(substring(name from '([A-Za-z]+)[^A-Za-z]*$'))))
+CREATE INDEX members_name_key_idx ON members (organisation_id, (upper(substring(name from '[A-Za-z]')) || ' ' || upper(substring(name from '([A-Za-z]+)[^A-Za-z]*$'))), member_number)
 `);
 }

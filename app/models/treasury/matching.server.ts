@@ -96,27 +96,24 @@ interface CandidateRow {
 export async function candidatesFor(db: Executor, organisationId: string, lines: readonly QueueLine[], opts: { perLine?: number } = {}): Promise<Map<bigint, Candidate[]>> {
   const out = new Map<bigint, Candidate[]>();
   if (!lines.length) return out;
-  const memberRefs: [string, number][] = [];
-  const loanRefs: [string, number][] = [];
-  const nameKeys: [string, string][] = [];
-  for (const l of lines) {
+  // One row a line: its id and amount, and (rarely more than one) the member and loan numbers it quotes, as JSON
+  // arrays; name keys likewise. One parameter each, unnested in the database.
+  const rows = lines.map((l) => {
     const q = quotedReferences(l.reference, l.description);
-    for (const n of q.memberNumbers) memberRefs.push([String(l.id), n]);
-    for (const n of q.loanReferences) loanRefs.push([String(l.id), n]);
-    for (const k of payerNameKeys(l.payerName)) nameKeys.push([String(l.id), k]);
-  }
+    return { l: String(l.id), a: String(l.amountMinor), m: q.memberNumbers, r: q.loanReferences, k: payerNameKeys(l.payerName) };
+  });
   const perLine = opts.perLine ?? 10;
-  const ids = lines.map((l) => String(l.id));
-  const amounts = lines.map((l) => String(l.amountMinor));
   const result = await sql<CandidateRow>`
-    with lines as (
-      select * from unnest(${ids}::bigint[], ${amounts}::bigint[]) as x(line_id, amount)
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(l bigint, a bigint, m jsonb, r jsonb, k jsonb)
+    ), lines as (
+      select l as line_id, a as amount from input
     ), member_refs as (
-      select * from unnest(${memberRefs.map((r) => r[0])}::bigint[], ${memberRefs.map((r) => r[1])}::int[]) as x(line_id, number)
+      select i.l as line_id, e.v::int as number from input i cross join jsonb_array_elements_text(i.m) as e(v)
     ), loan_refs as (
-      select * from unnest(${loanRefs.map((r) => r[0])}::bigint[], ${loanRefs.map((r) => r[1])}::int[]) as x(line_id, number)
+      select i.l as line_id, e.v::int as number from input i cross join jsonb_array_elements_text(i.r) as e(v)
     ), name_keys as (
-      select * from unnest(${nameKeys.map((r) => r[0])}::bigint[], ${nameKeys.map((r) => r[1])}::text[]) as x(line_id, key)
+      select i.l as line_id, e.v as key from input i cross join jsonb_array_elements_text(i.k) as e(v)
     ), by_member_ref as (
       select r.line_id, 'member-reference' as via, m.id as member_id
         from member_refs r join members m on m.organisation_id = ${organisationId} and m.member_number = r.number
@@ -133,20 +130,26 @@ export async function candidatesFor(db: Executor, organisationId: string, lines:
         from loan_installments i join loans lo on lo.organisation_id = i.organisation_id and lo.id = i.loan_id and lo.status = 'active'
        where i.organisation_id = ${organisationId}
          and i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees
-         and exists (select 1 from quiet q where q.amount = i.principal + i.interest + i.fees)
+         and i.principal + i.interest + i.fees in (select amount from quiet)
        order by i.loan_id, i.n
+    ), amount_counts as (
+      select amount, count(*) as n from next_installment group by amount
     ), by_amount as (
-      select line_id, via, loan_id from (
-        select q.line_id, 'loan-amount' as via, n.loan_id, row_number() over (partition by q.line_id order by n.loan_id) as k
-          from quiet q join next_installment n on n.amount = q.amount
-      ) a where k <= ${perLine}
+      -- An installment shared by more than perLine loans says nothing about which loan a payment is for.
+      select q.line_id, 'loan-amount' as via, n.loan_id
+        from quiet q join amount_counts c on c.amount = q.amount and c.n <= ${perLine}
+        join next_installment n on n.amount = q.amount
     ), by_name as (
-      select line_id, via, member_id from (
-        select k.line_id, 'member-name' as via, m.id as member_id, row_number() over (partition by k.line_id order by m.member_number) as r
-          from name_keys k join quiet q on q.line_id = k.line_id
-          join members m on m.organisation_id = ${organisationId}
-           and (upper(substring(m.name from '[A-Za-z]')) || ' ' || upper(substring(m.name from '([A-Za-z]+)[^A-Za-z]*$'))) = k.key
-      ) a where r <= ${perLine}
+      -- At most perLine members per key, read in order from the name-key index (a common name is weak evidence anyway).
+      select k.line_id, 'member-name' as via, m.id as member_id
+        from name_keys k join quiet q on q.line_id = k.line_id
+        cross join lateral (
+          select m.id from members m
+           where m.organisation_id = ${organisationId}
+             and (upper(substring(m.name from '[A-Za-z]')) || ' ' || upper(substring(m.name from '([A-Za-z]+)[^A-Za-z]*$'))) = k.key
+           order by m.member_number
+           limit ${perLine}
+        ) m
     ), member_hits as (
       select * from by_member_ref union all select * from by_name
     ), loan_hits as (
