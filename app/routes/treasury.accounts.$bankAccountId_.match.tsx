@@ -79,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "confirm-sure") {
     const submission = parseForm(form, { schema: ConfirmSureSchema });
     if (submission.status !== "success") return { kind: "bulk", confirmed: 0, refusals: [], result: submission.reply() } satisfies ActionData;
-    const out = await confirmSureMatches(db, { ...who, lineIds: submission.value.lineId.map((v) => BigInt(v)), today });
+    const out = await confirmSureMatches(db, { ...who, bankAccountId: id, lineIds: submission.value.lineId.map((v) => BigInt(v)), today });
     const done = `${out.confirmed} payment${out.confirmed === 1 ? "" : "s"} confirmed${out.already ? ` (${out.already} already were)` : ""}.`;
     if (out.refusals.length) return { kind: "bulk", confirmed: out.confirmed, refusals: [done, ...out.refusals.map((r) => r.reason)] } satisfies ActionData;
     return back(done);

@@ -102,6 +102,9 @@ describe("the matching queue over HTTP", () => {
     expect((await b.get(w.path)).status).toBe(404);
     const res = await b.post(other.path, { intent: "confirm", lineId: w.line("M00045 SHARES"), target: `member:${other.jane.id}` });
     expect(res.status).toBe(404);
+    const bulk = await b.post(other.path, { intent: "confirm-sure", lineId: [w.line("M00045 SHARES")] });
+    expect(bulk.status).toBe(200);
+    expect(await bulk.text()).toContain("1 of the lines chosen are not statement lines of this account.");
     expect(await t.db.selectFrom("share_transactions").select("id").where("organisation_id", "in", [w.org.id, other.org.id]).execute()).toEqual([]);
   });
 });

@@ -479,11 +479,11 @@ export async function undoMatch(trx: Transaction<DB>, input: { organisationId: s
  * since the page was drawn (the member ceased, the loan was repaid) is not
  * confirmed on old information: it is reported and stays in the queue.
  */
-export async function confirmSureMatches(db: Database, input: { organisationId: string; actorUserId: string; lineIds: readonly bigint[]; today: string }) {
+export async function confirmSureMatches(db: Database, input: { organisationId: string; actorUserId: string; bankAccountId?: string; lineIds: readonly bigint[]; today: string }) {
   const { organisationId, actorUserId, today } = input;
-  const rows = input.lineIds.length
-    ? await db.selectFrom("statement_lines as l").select(LINE_COLUMNS).where("l.organisation_id", "=", organisationId).where("l.id", "in", [...input.lineIds]).execute()
-    : [];
+  let q = db.selectFrom("statement_lines as l").select(LINE_COLUMNS).where("l.organisation_id", "=", organisationId);
+  if (input.bankAccountId !== undefined) q = q.where("l.bank_account_id", "=", input.bankAccountId);
+  const rows = input.lineIds.length ? await q.where("l.id", "in", [...input.lineIds]).execute() : [];
   const lines = rows.map(toQueueLine);
   const proposals = await proposeFor(db, organisationId, lines);
   let confirmed = 0;
@@ -497,7 +497,7 @@ export async function confirmSureMatches(db: Database, input: { organisationId: 
     }
     const target: AllocationInput["target"] = sure.target.kind === "member" ? { kind: "member", memberId: sure.target.memberId } : { kind: "loan", loanId: sure.target.loanId };
     try {
-      const r = await moneyTransaction(db, (trx) => confirmMatch(trx, { organisationId, actorUserId, lineId: line.id, allocations: [{ target, amountMinor: line.amountMinor }], how: "sure", reason: sure.reason, today }));
+      const r = await moneyTransaction(db, (trx) => confirmMatch(trx, { organisationId, actorUserId, lineId: line.id, bankAccountId: input.bankAccountId, allocations: [{ target, amountMinor: line.amountMinor }], how: "sure", reason: sure.reason, today }));
       if (r.already) already++;
       else confirmed++;
     } catch (error) {
@@ -506,7 +506,7 @@ export async function confirmSureMatches(db: Database, input: { organisationId: 
     }
   }
   const missing = input.lineIds.length - lines.length;
-  if (missing > 0) refusals.push({ lineId: "", reason: `${missing} of the lines chosen are not this organisation's statement lines.` });
+  if (missing > 0) refusals.push({ lineId: "", reason: `${missing} of the lines chosen are not statement lines of this account.` });
   return { confirmed, already, refusals };
 }
 
