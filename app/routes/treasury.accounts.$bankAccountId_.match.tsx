@@ -192,12 +192,13 @@ function SureSection({ lines, canManage, result }: { lines: Line[]; canManage: b
     <section className="stack" aria-labelledby="sure-heading">
       <h2 id="sure-heading">{`Sure matches (${lines.length})`}</h2>
       {lines.length ? (
-        <Form method="post" className="stack">
+        // Not form.stack: that is narrowed for a column of fields, and this form is a wide table.
+        <Form method="post">
           <input type="hidden" name="intent" value="confirm-sure" />
           <FormErrors errors={errors} />
           <TableWrap label="Sure matches: tick the ones to confirm">
             <table>
-              <thead><tr>{canManage ? <th scope="col">Confirm</th> : null}<th scope="col">Date</th><th scope="col">Payer</th><th scope="col">Reference</th><th scope="col" className="num">Amount</th><th scope="col">Pays</th><th scope="col">Why</th></tr></thead>
+              <thead><tr>{canManage ? <th scope="col">Confirm</th> : null}<th scope="col">Payment</th><th scope="col" className="num">Amount</th><th scope="col">Pays, and why</th></tr></thead>
               <tbody>
                 {lines.map((l) => (
                   <tr key={l.id}>
@@ -206,13 +207,16 @@ function SureSection({ lines, canManage, result }: { lines: Line[]; canManage: b
                         <input type="checkbox" name="lineId" value={l.id} id={`sure-${l.id}`} checked={ticked.has(l.id)} onChange={(e) => toggle(l.id, e.currentTarget.checked)} aria-label={`Confirm ${l.amount} from ${l.payer || "the payer"} on ${l.on} as ${l.proposals[0].label}`} />
                       </td>
                     ) : null}
-                    <td>{l.on}</td><td>{l.payer}</td><td>{l.reference || l.description}</td><td className="num">{l.amount}</td><td>{l.proposals[0].label}</td><td>{l.proposals[0].reason}</td>
+                    {/* Few columns, each saying more: the table reads on a phone without much sideways scrolling. */}
+                    <td>{l.on}<br />{l.payer}<br /><span className="muted">{l.reference || l.description}</span></td>
+                    <td className="num">{l.amount}</td>
+                    <td><strong>{l.proposals[0].label}</strong><br /><span className="muted">{l.proposals[0].reason}</span></td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </TableWrap>
-          {canManage ? <button type="submit" disabled={busy || ticked.size === 0}>{busy ? "Confirming…" : `Confirm ${ticked.size} selected`}</button> : null}
+          {canManage ? <p><button type="submit" disabled={busy || ticked.size === 0}>{busy ? "Confirming…" : `Confirm ${ticked.size} selected`}</button></p> : null}
         </Form>
       ) : <p>No sure matches on this page.</p>}
     </section>
