@@ -15,6 +15,7 @@ import { seedGovernance } from "./seed/governance";
 import { seedImpact } from "./seed/impact";
 import { seedLending } from "./seed/lending";
 import { seedShares } from "./seed/shares";
+import { seedTreasury } from "./seed/treasury";
 
 /** The demo is set in late 2026; seeded histories end on this day. */
 export const DEMO_TODAY = "2026-11-25";
@@ -72,6 +73,7 @@ export async function seed(db: Database, log: (line: string) => void = console.l
     await seedGovernance(context);
     await seedLending(context);
     await seedImpact(context);
+    await seedTreasury(context);
   });
   log("Seeded two organisations: Preston Bakery Workers' Co-operative (40 members) and Lancashire Community Bank (300 members).");
   return true;

@@ -98,6 +98,7 @@ export default function BankAccount() {
   return (
     <>
       <PageHead title={account.name}>
+        <Link to={`/treasury/accounts/${account.id}/match`}>Match payments in</Link>
         <Link to="/treasury">All bank accounts</Link>
       </PageHead>
       <Flash message={flash} />

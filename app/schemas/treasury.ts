@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DATE_FORMATS } from "~/domain/treasury/statement";
 import { normaliseIban, normaliseSortCode } from "~/domain/treasury/payments-in";
+import { AMOUNT_TOO_LARGE, amountInRange } from "./common";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters`).optional();
@@ -65,3 +66,44 @@ export const StatementMappingSchema = z
       ctx.addIssue({ code: "custom", path: ["amount"], message: "Choose the amount column, or both the paid-in and paid-out columns" });
     }
   });
+
+/* Matching (docs/treasury.md): each form names the statement line; confirming is idempotent by the line itself. */
+const lineId = z.string({ required_error: "Choose a statement line" }).regex(/^\d{1,18}$/, "Not a statement line");
+const money = (label: string) =>
+  z
+    .string({ required_error: `Enter ${label}` })
+    .trim()
+    .transform((s) => s.replace(/^£/, "").replace(/,/g, ""))
+    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} like 50 or 50.00`).refine((s) => /[1-9]/.test(s), `Enter ${label} of more than zero`).refine(amountInRange, AMOUNT_TOO_LARGE));
+
+/** "Confirm N selected": the sure matches ticked (a checkbox per line, all named lineId). */
+export const ConfirmSureSchema = z.object({
+  intent: z.literal("confirm-sure"),
+  lineId: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(lineId).min(1, "Tick at least one payment to confirm").max(500, "Confirm at most 500 at a time")),
+});
+
+/** One suggestion taken: the whole line to one member or loan. */
+export const ConfirmSuggestionSchema = z.object({
+  intent: z.literal("confirm"),
+  lineId,
+  target: z.string().regex(/^(member|loan):[0-9a-f-]{36}$/i, "Choose what the payment is for"),
+});
+
+/** Something else, or a split: up to four parts, each a member or loan reference and an amount, adding up to the line. */
+export const ManualMatchSchema = z.object({
+  intent: z.literal("manual"),
+  lineId,
+  parts: z.preprocess(
+    // Rows left empty (the split has room for four) are not parts.
+    (v) => (Array.isArray(v) ? v.filter((r) => r && typeof r === "object" && ((r as { reference?: unknown }).reference || (r as { amount?: unknown }).amount)) : v),
+    z.array(z.object({ reference: z.string({ required_error: "Enter a member or loan reference, like M00045 or L00007" }).trim().max(40, "Use at most 40 characters"), amount: money("the amount") }))
+    .min(1, "Say what the payment is for")
+    .max(4, "Split a payment four ways at most"),
+  ),
+});
+
+export const UndoMatchSchema = z.object({
+  intent: z.literal("undo"),
+  lineId,
+  reason: z.string({ required_error: "Say why the match is undone" }).trim().min(3, "Say why the match is undone").max(300, "Use at most 300 characters"),
+});

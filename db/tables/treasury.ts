@@ -53,8 +53,37 @@ export interface StatementLinesTable {
   created_at: CreatedAt;
 }
 
+export interface StatementMatchesTable {
+  id: ColumnType<bigint, never, never>;
+  organisation_id: string;
+  statement_line_id: bigint;
+  round: number;
+  kind: "match" | "reversal";
+  prior_round: number | null;
+  prior_kind: "match" | "reversal" | null;
+  amount_minor: bigint;
+  how: "sure" | "suggested" | "manual" | "split" | "undo";
+  reason: Generated<string>;
+  recorded_by: string | null;
+  recorded_at: CreatedAt;
+}
+
+export interface StatementMatchAllocationsTable {
+  id: ColumnType<bigint, never, never>;
+  organisation_id: string;
+  match_id: bigint;
+  position: number;
+  amount_minor: bigint;
+  member_id: string | null;
+  share_transaction_id: bigint | null;
+  loan_id: string | null;
+  loan_transaction_id: bigint | null;
+}
+
 export interface TreasuryTables {
   bank_accounts: BankAccountsTable;
   statement_imports: StatementImportsTable;
   statement_lines: StatementLinesTable;
+  statement_matches: StatementMatchesTable;
+  statement_match_allocations: StatementMatchAllocationsTable;
 }

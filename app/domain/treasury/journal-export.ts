@@ -5,7 +5,7 @@
  * locks the period and writes the CSV through app/utils/csv.server.ts.
  *
  * Columns follow each package's documented import template (sources in
- * docs/books.md):
+ * docs/treasury.md, "The books"):
  *  - Xero, Manual Journals > Import: *Narration, *Date, Description,
  *    *AccountCode, *TaxRate, *Amount, TrackingName1, TrackingOption1,
  *    TrackingName2, TrackingOption2. Rows with the same narration and date
