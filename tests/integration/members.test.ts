@@ -113,10 +113,10 @@ describe("audit chain", () => {
     const actor = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
     const m = await makeMember(db, org.id, { name: "Chained" });
     await updateMemberDetails(db, actor.id, org.id, [], m.id, { kind: "person", name: "Chained Renamed", email: undefined, phone: null, address: "", postcode: "PR1 1AA" });
-    await recordAudit(db, { organisationId: org.id, actorUserId: actor.id, action: "test.event", entityType: "test", entityId: "1", after: { amount: 12n } });
+    await recordAudit(db, { organisationId: org.id, actorUserId: actor.id, action: "anchor.created", entityType: "test", entityId: "1", after: { amount: 12n } });
     expect(await verifyAuditChain(db, org.id)).toEqual({ ok: true, events: 3 });
     const events = await db.selectFrom("audit_events").select(["seq", "action", "body"]).where("organisation_id", "=", org.id).orderBy("seq").execute();
-    expect(events.map((e) => e.action)).toEqual(["member.created", "member.updated", "test.event"]);
+    expect(events.map((e) => e.action)).toEqual(["member.created", "member.updated", "anchor.created"]);
     expect(JSON.parse(events[1].body)).toMatchObject({ before: { name: "Chained" }, after: { name: "Chained Renamed" } });
 
     // History cannot be edited through SQL either: the trigger refuses.
