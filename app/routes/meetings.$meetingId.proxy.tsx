@@ -124,7 +124,7 @@ export default function ProxyPage() {
             <input type="hidden" name="intent" value="appoint" />
             <p className="hint" id="holder-hint">A member may hold at most {maxPerHolder} proxies for a meeting.</p>
             {scripted ? (
-              <ProxyPicker searchUrl={`/meetings/${meeting.id}/proxy-candidates`} describedBy="holder-hint" />
+              <ProxyPicker searchUrl={`/meetings/${meeting.id}/proxy-candidates`} describedBy="holder-hint" error={lastResult?.error?.holder?.[0]} />
             ) : (
               <fieldset aria-describedby="holder-hint">
                 <legend>Who will vote for you</legend>

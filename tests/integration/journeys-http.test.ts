@@ -106,6 +106,9 @@ describe("the proxy picker over HTTP", () => {
     const found = await (await b.get(`/meetings/${meetingId}/proxy?q=ann+pat`)).text();
     expect(found).toContain(`value="${patel.id}"`);
     expect(found).not.toContain("Patrick Filler");
+    // Sent without choosing: said, nothing appointed.
+    const unchosen = await b.post(`/meetings/${meetingId}/proxy`, { intent: "appoint", holder: "" });
+    expect(await unchosen.text()).toContain("Choose who will hold your proxy");
     const appointed = await b.post(`/meetings/${meetingId}/proxy`, { intent: "appoint", holder: patel.id });
     expect(appointed.status).toBe(302);
     expect(await (await b.get(appointed.headers.get("location")!)).text()).toContain("Ann Patel</strong> holds your proxy");
