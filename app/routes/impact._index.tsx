@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { BarChartWithTable, FigureHead, pct, poundsTick } from "~/components/impact/chart";
 import { LineChartWithTable } from "~/components/charts";
 import { displayMoney, parseMoney } from "~/domain/money";
-import { Flash, PageHead, Stat } from "~/components/ui";
+import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
 import { impactDashboard } from "~/models/impact/impact-figures.server";
 import { AsAtSchema } from "~/schemas/impact";
 import { resolveAsAt } from "~/domain/as-at";
@@ -161,6 +161,22 @@ export default function ImpactDashboard() {
           colour="#2b59c3"
           rows={d.byOwnership}
         />
+      </section>
+
+      <section className="card">
+        <FigureHead title="Lending to women-led and minority-ethnic-led businesses" csv={csv("leadership")} />
+        <p className="muted">Loans with principal still owed at {d.asAt}, by how the borrower is recorded. A business both women-led and minority-ethnic-led counts in both lines.</p>
+        <TableWrap label="Lending to women-led and minority-ethnic-led businesses">
+          <table>
+            <caption className="visually-hidden">Lending to women-led and minority-ethnic-led businesses at {d.asAt}</caption>
+            <thead><tr><th scope="col">Businesses</th><th scope="col" className="num">Loans</th><th scope="col" className="num">Principal outstanding</th><th scope="col" className="num">Share of all lending</th></tr></thead>
+            <tbody>
+              {d.byLeadership.map((l) => (
+                <tr key={l.group}><th scope="row">{l.label}</th><td className="num">{l.loans}</td><td className="num">{l.amount}</td><td className="num">{l.percent === null ? "–" : `${l.percent}%`}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
       </section>
 
       <section className="card">

@@ -12,11 +12,11 @@ import { refusalResponse } from "~/web/refusals.server";
 
 export const access: RouteAccess = { loader: "impact:read" };
 
-/** One dashboard figure as CSV: ?figure=capital|lending|jobs|members|sector|ownership&asAt=YYYY-MM-DD. */
+/** One dashboard figure as CSV: ?figure=capital|lending|jobs|members|sector|ownership|leadership&asAt=YYYY-MM-DD. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "impact:read");
   const parsed = FigureSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("Say which figure (capital, lending, jobs, members, sector or ownership) and, if you like, a date as YYYY-MM-DD.", { status: 400 });
+  if (!parsed.success) throw new Response("Say which figure (capital, lending, jobs, members, sector, ownership or leadership) and, if you like, a date as YYYY-MM-DD.", { status: 400 });
   const today = clock.today(ctx.organisation);
   if (parsed.data.asAt && parsed.data.asAt > today) throw new Response(futureDateRefusal(parsed.data.asAt, today), { status: 400 });
   const asAt = parsed.data.asAt ?? today;
@@ -38,6 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       return csvResponse(name, toCsv(["month_end", "jobs_created", "jobs_safeguarded"], t.map((p) => [p.monthEnd, p.jobsCreated, p.jobsSafeguarded])));
     case "members":
       return csvResponse(name, toCsv(["month_end", "members", "local_members", "joined", "left"], t.map((p) => [p.monthEnd, p.members, p.localMembers, p.joined, p.left])));
+    case "leadership":
+      // Lending outstanding to women-led and to minority-ethnic-led businesses as at the date, and its share of all lending.
+      return csvResponse(name, toCsv(["as_at", "businesses", "loans", "principal_outstanding", "percent_of_all_lending"], d.byLeadership.map((l) => [asAt, l.label, l.loans, l.plain, l.percent ?? ""])));
     case "sector":
     case "ownership": {
       const lines = parsed.data.figure === "sector" ? d.bySector : d.byOwnership;

@@ -7,7 +7,10 @@ import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { listMotions } from "~/models/governance/meetings.server";
 import { getOrganisation } from "~/models/core/organisations.server";
 import { appointProxy, proxiesForMember, proxyCandidates, revokeProxy } from "~/models/governance/proxies.server";
-import { ProxySchema } from "~/schemas/governance";
+import { ProxySchema, ProxySearchSchema } from "~/schemas/governance";
+import { ProxyPicker } from "~/components/governance/proxy-picker";
+import { queryParams } from "~/web/params.server";
+import { useEffect, useState } from "react";
 import type { RouteAccess } from "~/utils/access";
 import { requireMeeting } from "~/web/ballot-forms.server";
 import { parseForm, readForm } from "~/utils/forms.server";
@@ -24,7 +27,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getOrganisation(db, ctx.organisation.id),
     ctx.memberId ? proxiesForMember(db, ctx.organisation.id, meeting.id, ctx.memberId) : { mine: [], held: [] },
   ]);
-  const candidates = await proxyCandidates(db, ctx.organisation.id, ctx.memberId ?? null);
+  // Without JavaScript, the member searches first (?q=) and chooses from at most 20 matches; with it, the picker asks
+  // /meetings/:id/proxy-candidates as they type. Never the whole register: members see only names and numbers they search for.
+  const { q } = queryParams(request, ProxySearchSchema);
+  const candidates = await proxyCandidates(db, ctx.organisation.id, { q, excludeMemberId: ctx.memberId });
   return {
     meeting: { id: meeting.id, title: meeting.title, kind: meeting.kind },
     resolutions: motions.filter((m) => ["ordinary", "special", "custom"].includes(m.kind) && m.status !== "closed"),
@@ -32,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     active: mine.mine.find((a) => !a.revoked_at) ?? null,
     held: mine.held.map((a) => ({ id: a.id, appointer_name: a.appointer_name })),
     candidates,
+    q,
     maxPerHolder: org.rules.maxProxiesPerHolder,
     linked: !!ctx.memberId,
   };
@@ -65,7 +72,10 @@ function idOrNull(v: string) {
 }
 
 export default function ProxyPage() {
-  const { meeting, resolutions, votingOver, active, held, candidates, maxPerHolder, linked } = useLoaderData<typeof loader>();
+  const { meeting, resolutions, votingOver, active, held, candidates, q, maxPerHolder, linked } = useLoaderData<typeof loader>();
+  // The type-ahead picker needs JavaScript; until it runs (or without it) the page is a search-then-choose form.
+  const [scripted, setScripted] = useState(false);
+  useEffect(() => setScripted(true), []);
   const lastResult = useActionData<typeof action>();
   const [search] = useSearchParams();
   const done = search.get("done");
@@ -100,17 +110,39 @@ export default function ProxyPage() {
         ) : meeting.kind === "board" ? (
           <p>Proxies are for general meetings.</p>
         ) : (
+          <>
+            {!scripted ? (
+              <Form method="get" className="toolbar" role="search" aria-label="Find the member who will vote for you">
+                <div className="field">
+                  <label htmlFor="proxy-q">Find a member by name or member number</label>
+                  <input id="proxy-q" name="q" type="search" defaultValue={q} />
+                </div>
+                <button type="submit" className="secondary">Find</button>
+              </Form>
+            ) : null}
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value="appoint" />
-            <div className="field">
-              <label htmlFor="holder">Who will vote for you</label>
-              <p className="hint" id="holder-hint">A member may hold at most {maxPerHolder} proxies for a meeting.</p>
-              <select id="holder" name="holder" aria-describedby="holder-hint" required defaultValue="">
-                <option value="" disabled>Choose…</option>
-                <option value="chair">The chair of the meeting</option>
-                {candidates.map((c) => <option key={c.id} value={c.id}>{c.name} (no. {c.member_number})</option>)}
-              </select>
-            </div>
+            <p className="hint" id="holder-hint">A member may hold at most {maxPerHolder} proxies for a meeting.</p>
+            {scripted ? (
+              <ProxyPicker searchUrl={`/meetings/${meeting.id}/proxy-candidates`} describedBy="holder-hint" error={lastResult?.error?.holder?.[0]} />
+            ) : (
+              <fieldset aria-describedby="holder-hint">
+                <legend>Who will vote for you</legend>
+                <div className="choice">
+                  <input type="radio" id="holder-chair" name="holder" value="chair" required />
+                  <label htmlFor="holder-chair">The chair of the meeting</label>
+                </div>
+                {candidates.map((c) => (
+                  <div className="choice" key={c.id}>
+                    <input type="radio" id={`holder-${c.id}`} name="holder" value={c.id} />
+                    <label htmlFor={`holder-${c.id}`}>{c.name} (no. {c.member_number})</label>
+                  </div>
+                ))}
+                <p className="muted">
+                  {!q ? "To choose a member, find them by name or number above." : candidates.length === 0 ? `No member matches “${q}”.` : candidates.length === 20 ? "The first 20 matches: search again to narrow them." : null}
+                </p>
+              </fieldset>
+            )}
             {resolutions.length ? (
               <fieldset>
                 <legend>Instructions (optional)</legend>
@@ -127,6 +159,7 @@ export default function ProxyPage() {
             ) : null}
             <button type="submit">Appoint my proxy</button>
           </Form>
+          </>
         )}
       </section>
       <section className="card">

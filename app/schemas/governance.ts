@@ -123,6 +123,8 @@ export const ProxyAppointSchema = z.object({
 });
 export const ProxyRevokeSchema = z.object({ intent: z.literal("revoke"), appointmentId: uuid });
 export const ProxySchema = z.discriminatedUnion("intent", [ProxyAppointSchema, ProxyRevokeSchema]);
+/** Finding the member who will hold a proxy: a name (or part of it) or a member number. */
+export const ProxySearchSchema = z.object({ q: z.string().trim().max(100, "Search with at most 100 characters").optional().default("") });
 
 export const ProxyVoteSchema = z.object({
   appointmentId: uuid,

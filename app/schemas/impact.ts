@@ -71,7 +71,7 @@ export const Lm3Schema = z
 
 export const AsAtSchema = z.object({ asAt: isoDate.optional() });
 
-export const FIGURES = ["capital", "lending", "jobs", "members", "sector", "ownership"] as const;
+export const FIGURES = ["capital", "lending", "jobs", "members", "sector", "ownership", "leadership"] as const;
 export const FigureSchema = z.object({ figure: z.enum(FIGURES), asAt: isoDate.optional() });
 
 export const YearSchema = z.object({ yearEnd: isoDate.optional() });

@@ -25,6 +25,7 @@ import * as m0026 from "./0026_bank_statements";
 import * as m0027 from "./0027_journal";
 import * as m0028 from "./0028_statement_matches";
 import * as m0029 from "./0029_direct_debit";
+import * as m0030 from "./0030_member_name_search";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   "0027_journal": m0027,
   "0028_statement_matches": m0028,
   "0029_direct_debit": m0029,
+  "0030_member_name_search": m0030,
 };

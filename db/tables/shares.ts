@@ -10,6 +10,8 @@ export interface MembersTable {
   member_number: number;
   kind: "person" | "organisation";
   name: string;
+  /** member_name_key(name): lower case, accents off (migration 0030); the database keeps it, never written. */
+  name_key: ColumnType<string, never, never>;
   email: string | null;
   phone: string | null;
   address: Generated<string>;

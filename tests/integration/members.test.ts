@@ -6,6 +6,7 @@ import { recordAudit, verifyAuditChain } from "~/models/core/audit.server";
 import {
   changeMemberStatus, countMembersByStatus, createMember, getMember, memberStatusHistory, searchMembers, updateMemberDetails,
 } from "~/models/shares/members.server";
+import { registerBatch } from "~/models/shares/register.server";
 import { updateOrganisationSettings, getOrganisation } from "~/models/core/organisations.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { BorrowerSchema } from "~/schemas/lending";
@@ -49,6 +50,27 @@ describe("members register", () => {
     expect(await names("jones")).toEqual(["Jo Smith-Jones"]);
     expect(await names("atel")).toEqual([]);
     expect(await names("Pat & | !:*")).toEqual(["Anil Patel", "Patricia Moss", "Priya Patel"]);
+  });
+
+  it("finds a whole-name prefix and ignores case and accents, on the members list and the register (#16)", async () => {
+    const org = await makeOrganisation(db);
+    for (const name of ["Ann Patel", "Annabel Smith", "Zoë Ögün-Smith", "ÉLODIE Durand", "Łukasz Nowak", "Bob Bamber"]) await makeMember(db, org.id, { name });
+    const names = async (q: string) => (await searchMembers(db, org.id, { q })).members.map((m) => m.name).sort();
+    const onRegister = async (q: string) => (await registerBatch(db, org.id, { asAt: "2026-12-31", fromLedger: false, q, status: "all" }, 0, 50)).rows.map((r) => r.name);
+    for (const find of [names, onRegister]) {
+      expect(await find("Ann Pat")).toEqual(["Ann Patel"]);
+      expect(await find("ann pat")).toEqual(["Ann Patel"]);
+      expect(await find("patel a")).toEqual(["Ann Patel"]);
+      expect(await find("Patel")).toEqual(["Ann Patel"]);
+      expect(await find("zoe")).toEqual(["Zoë Ögün-Smith"]);
+      expect(await find("ZOË ogun")).toEqual(["Zoë Ögün-Smith"]);
+      expect(await find("elodie")).toEqual(["ÉLODIE Durand"]);
+      expect(await find("lukasz")).toEqual(["Łukasz Nowak"]);
+      expect((await find("smith")).sort()).toEqual(["Annabel Smith", "Zoë Ögün-Smith"]);
+      expect(await find("%")).toEqual([]);
+    }
+    // The register lists a name search in name order.
+    expect(await onRegister("ann")).toEqual(["Ann Patel", "Annabel Smith"]);
   });
 
   it("refuses a member number already in use", async () => {
@@ -113,10 +135,10 @@ describe("audit chain", () => {
     const actor = await makeUser(db, { organisationId: org.id, roles: ["secretary"] });
     const m = await makeMember(db, org.id, { name: "Chained" });
     await updateMemberDetails(db, actor.id, org.id, [], m.id, { kind: "person", name: "Chained Renamed", email: undefined, phone: null, address: "", postcode: "PR1 1AA" });
-    await recordAudit(db, { organisationId: org.id, actorUserId: actor.id, action: "test.event", entityType: "test", entityId: "1", after: { amount: 12n } });
+    await recordAudit(db, { organisationId: org.id, actorUserId: actor.id, action: "anchor.created", entityType: "test", entityId: "1", after: { amount: 12n } });
     expect(await verifyAuditChain(db, org.id)).toEqual({ ok: true, events: 3 });
     const events = await db.selectFrom("audit_events").select(["seq", "action", "body"]).where("organisation_id", "=", org.id).orderBy("seq").execute();
-    expect(events.map((e) => e.action)).toEqual(["member.created", "member.updated", "test.event"]);
+    expect(events.map((e) => e.action)).toEqual(["member.created", "member.updated", "anchor.created"]);
     expect(JSON.parse(events[1].body)).toMatchObject({ before: { name: "Chained" }, after: { name: "Chained Renamed" } });
 
     // History cannot be edited through SQL either: the trigger refuses.

@@ -22,8 +22,8 @@ const base: ImpactBase = {
     { id: "4", memberId: "A", classId: "c", kind: "withdrawal", shares: 100, amount: 10_000n, effectiveOn: "2025-03-15" },
   ],
   loans: [
-    { loanId: "L1", borrowerId: "X", postcode: "PR1 2AB", sector: "I Accommodation and food services", ownership: "Worker co-operative", disbursedOn: "2025-01-15", jobsToCreate: 3, jobsToSafeguard: 2 },
-    { loanId: "L2", borrowerId: "Y", postcode: "BB1 1AA", sector: "C Manufacturing", ownership: "Company", disbursedOn: "2025-02-10", jobsToCreate: 1, jobsToSafeguard: 4 },
+    { loanId: "L1", borrowerId: "X", postcode: "PR1 2AB", sector: "I Accommodation and food services", ownership: "Worker co-operative", leadership: ["women-led", "worker-owned"], disbursedOn: "2025-01-15", jobsToCreate: 3, jobsToSafeguard: 2 },
+    { loanId: "L2", borrowerId: "Y", postcode: "BB1 1AA", sector: "C Manufacturing", ownership: "Company", leadership: ["minority-ethnic-led"], disbursedOn: "2025-02-10", jobsToCreate: 1, jobsToSafeguard: 4 },
   ],
   loanLedger: [
     { loanId: "L1", kind: "disbursement", principalPart: 1_000_000n, onDate: "2025-01-15" },
@@ -53,7 +53,19 @@ describe("impactFiguresAsAt", () => {
       ["C Manufacturing", 500_000n, "35.7"],
     ]);
     expect(f.byOwnership.map((l) => [l.key, l.percent])).toEqual([["Worker co-operative", "64.3"], ["Company", "35.7"]]);
+    // L1 (women-led) 9,000 and L2 (minority-ethnic-led) 5,000 of 14,000.
+    expect(f.byLeadership.map((l) => [l.group, l.loans, l.amount, l.percent])).toEqual([
+      ["women-led", 1, 900_000n, "64.3"],
+      ["minority-ethnic-led", 1, 500_000n, "35.7"],
+    ]);
     expect(f.members).toEqual({ members: 2, localMembers: 1, localPercent: "50.0" });
+  });
+
+  it("reports no lending to minority-ethnic-led businesses before the first such loan is paid out", () => {
+    expect(impactFiguresAsAt(base, "2025-01-31").byLeadership.map((l) => [l.group, l.loans, l.amount, l.percent])).toEqual([
+      ["women-led", 1, 1_000_000n, "100.0"],
+      ["minority-ethnic-led", 0, 0n, "0.0"],
+    ]);
   });
 
   it("counts a borrower's jobs only once a loan has been paid out", () => {

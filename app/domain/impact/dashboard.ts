@@ -11,12 +11,14 @@ import { holdingsAsAt, type ShareTransaction } from "~/domain/shares/holdings";
 import {
   jobsSummary,
   lendingBreakdown,
+  lendingByLeadership,
   localCapitalTrend,
   localShareOfCapital,
   localShareOfLending,
   percentOf,
   type BreakdownLine,
   type JobsSummary,
+  type LeadershipLine,
   type LoanPosition,
   type LocalShare,
 } from "./local";
@@ -35,6 +37,8 @@ export interface ImpactLoan {
   postcode: string | null;
   sector: string | null;
   ownership: string | null;
+  /** The borrower's recorded leadership and ownership ("women-led", "minority-ethnic-led", ...). */
+  leadership: readonly string[];
   disbursedOn: IsoDate;
   jobsToCreate: number;
   jobsToSafeguard: number;
@@ -61,6 +65,8 @@ export interface ImpactFigures {
   jobs: JobsSummary;
   bySector: BreakdownLine[];
   byOwnership: BreakdownLine[];
+  /** Lending outstanding to women-led and to minority-ethnic-led businesses. */
+  byLeadership: LeadershipLine[];
   members: MemberFigures;
 }
 
@@ -83,6 +89,7 @@ function positionsAt(base: ImpactBase, outstanding: ReadonlyMap<string, Minor>):
     outstandingPrincipal: outstanding.get(l.loanId) ?? 0n,
     sector: l.sector,
     ownership: l.ownership,
+    leadership: l.leadership,
   }));
 }
 
@@ -116,6 +123,7 @@ export function impactFiguresAsAt(base: ImpactBase, asAt: IsoDate): ImpactFigure
     jobs: jobsAt(base, asAt),
     bySector: lendingBreakdown(positions, "sector"),
     byOwnership: lendingBreakdown(positions, "ownership"),
+    byLeadership: lendingByLeadership(positions).lines,
     members: memberFigures(base, asAt, isLocal),
   };
 }

@@ -4,6 +4,7 @@ import {
   breakdownBy,
   jobsSummary,
   lendingBreakdown,
+  lendingByLeadership,
   localCapitalTrend,
   localShareOfCapital,
   localShareOfLending,
@@ -219,5 +220,29 @@ describe("monthly trends", () => {
   it("shows an empty month as null percent", () => {
     const points = localCapitalTrend({ transactions: [], members: [], localArea, asAt: "2026-01-31", months: 2 });
     expect(points.map((p) => p.localPercent)).toEqual([null, null]);
+  });
+});
+
+describe("lendingByLeadership", () => {
+  const book: LoanPosition[] = [
+    { loanId: "1", borrowerPostcode: null, outstandingPrincipal: pounds(6000), leadership: ["women-led"] },
+    { loanId: "2", borrowerPostcode: null, outstandingPrincipal: pounds(3000), leadership: ["women-led", "minority-ethnic-led"] },
+    { loanId: "3", borrowerPostcode: null, outstandingPrincipal: pounds(1000), leadership: ["worker-owned"] },
+    { loanId: "4", borrowerPostcode: null, outstandingPrincipal: 0n, leadership: ["minority-ethnic-led"] },
+    { loanId: "5", borrowerPostcode: null, outstandingPrincipal: pounds(2000) },
+  ];
+
+  it("counts loans and principal to each group, a business led by both in both, against all lending", () => {
+    const r = lendingByLeadership(book);
+    expect(r.total).toBe(pounds(12000));
+    // Women-led 9,000 of 12,000 = 75%; minority-ethnic-led 3,000 = 25% (loan 4 is repaid and counts for nothing).
+    expect(r.lines.map((l) => [l.group, l.loans, l.amount, l.percent])).toEqual([
+      ["women-led", 2, pounds(9000), "75.0"],
+      ["minority-ethnic-led", 1, pounds(3000), "25.0"],
+    ]);
+  });
+
+  it("has no percentage when nothing is lent", () => {
+    expect(lendingByLeadership([]).lines.map((l) => [l.loans, l.amount, l.percent])).toEqual([[0, 0n, null], [0, 0n, null]]);
   });
 });

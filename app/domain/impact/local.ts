@@ -115,6 +115,8 @@ export interface LoanPosition {
   sector?: string | null;
   /** Ownership of the borrower: "co-operative", "community benefit society", "sole trader", ... */
   ownership?: string | null;
+  /** Who leads and owns the borrower as recorded on it (app/schemas/lending.ts OWNERSHIP): "women-led", ... */
+  leadership?: readonly string[];
 }
 
 export function localShareOfLending(input: { loans: readonly LoanPosition[]; localArea: readonly string[]; decimals?: PercentDecimals }): LocalShare {
@@ -184,6 +186,46 @@ export function lendingBreakdown(loans: readonly LoanPosition[], by: "sector" | 
     (l) => l.outstandingPrincipal,
     decimals,
   );
+}
+
+/** The leadership groups whose lending funders and members ask about, in the order they are reported. */
+export const LEADERSHIP_GROUPS = [
+  ["women-led", "Women-led businesses"],
+  ["minority-ethnic-led", "Minority-ethnic-led businesses"],
+] as const;
+export type LeadershipGroup = (typeof LEADERSHIP_GROUPS)[number][0];
+
+export interface LeadershipLine {
+  group: LeadershipGroup;
+  label: string;
+  /** Loans with principal still owed to a business of this group. */
+  loans: number;
+  amount: Minor;
+  /** Share of all principal outstanding, every borrower counted. */
+  percent: string | null;
+}
+
+/**
+ * Lending outstanding to women-led and to minority-ethnic-led businesses:
+ * how many loans, how much principal and what share of all lending. A
+ * business both women-led and minority-ethnic-led counts in both lines, so
+ * the lines are not meant to add up. Loans repaid or written off count for
+ * nothing, as in localShareOfLending.
+ */
+export function lendingByLeadership(loans: readonly LoanPosition[], decimals: PercentDecimals = 1): { total: Minor; lines: LeadershipLine[] } {
+  let total = 0n;
+  for (const l of loans) if (l.outstandingPrincipal > 0n) total += l.outstandingPrincipal;
+  const lines = LEADERSHIP_GROUPS.map(([group, label]) => {
+    let count = 0;
+    let amount = 0n;
+    for (const l of loans) {
+      if (l.outstandingPrincipal <= 0n || !l.leadership?.includes(group)) continue;
+      count++;
+      amount += l.outstandingPrincipal;
+    }
+    return { group, label, loans: count, amount, percent: percentOf(amount, total, decimals) };
+  });
+  return { total, lines };
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,29 @@ import { recordAudit } from "~/models/core/audit.server";
 import { checkBallot, motionForVoting, newReceiptCode, receiptHash } from "~/models/governance/ballots.server";
 import { refused } from "~/domain/refusal";
 import { getOrganisation } from "~/models/core/organisations.server";
+import { memberNameKey, nameSearchCondition } from "~/models/shares/members.server";
+
+export const PROXY_CANDIDATES_LIMIT = 20;
+
+/**
+ * Members who may hold a proxy (admitted, not the appointer), found by member
+ * number or name as the register search finds them (case and accents aside),
+ * at most 20 in name order. Only names and numbers: the register is otherwise
+ * not open to members.
+ */
+export async function proxyCandidates(db: Executor, organisationId: string, opts: { q: string; excludeMemberId: string | null; limit?: number }) {
+  const q = opts.q.trim();
+  if (!q) return [];
+  let query = db
+    .selectFrom("members")
+    .select(["id", "name", "member_number"])
+    .where("organisation_id", "=", organisationId)
+    .where("status", "=", "admitted");
+  if (opts.excludeMemberId) query = query.where("id", "!=", opts.excludeMemberId);
+  query = /^\d{1,9}$/.test(q) ? query.where("member_number", "=", Number(q)) : query.where(nameSearchCondition(await memberNameKey(db, q)));
+  // Sorted after matching ("|| ''"), so the name index finds the matches rather than walking every name in order.
+  return query.orderBy(sql`(name_key || '') collate "C"`).orderBy("member_number").limit(Math.min(opts.limit ?? PROXY_CANDIDATES_LIMIT, PROXY_CANDIDATES_LIMIT)).execute();
+}
 
 /*
  * Proxies. A member appoints another member, or the chair, to vote for them
@@ -127,22 +150,6 @@ export async function proxiesForMember(db: Executor, organisationId: string, mee
     base.where("a.holder_member_id", "=", memberId).where("a.revoked_at", "is", null).orderBy("ap.name").execute(),
   ]);
   return { mine, held };
-}
-
-/**
- * Whom a member may choose as proxy: the admitted members but themselves.
- * The register is otherwise not open to members, so only names and numbers.
- */
-export async function proxyCandidates(db: Executor, organisationId: string, exceptMemberId: string | null) {
-  return db
-    .selectFrom("members")
-    .select(["id", "name", "member_number"])
-    .where("organisation_id", "=", organisationId)
-    .where("status", "=", "admitted")
-    .where("id", "!=", exceptMemberId ?? "00000000-0000-0000-0000-000000000000")
-    .orderBy("name")
-    .limit(2000)
-    .execute();
 }
 
 /** Appointments of the chair (recorded by the secretary) and every appointment, for the secretary's view. */

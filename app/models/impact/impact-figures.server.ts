@@ -28,7 +28,7 @@ export async function loadImpactBase(db: Executor, organisationId: string): Prom
     db
       .selectFrom("loans as l")
       .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
-      .select(["l.id", "l.borrower_id", "l.disbursed_on", "b.postcode", "b.sic_code", "b.legal_form", "b.jobs_to_create", "b.jobs_to_safeguard"])
+      .select(["l.id", "l.borrower_id", "l.disbursed_on", "b.postcode", "b.sic_code", "b.legal_form", "b.ownership", "b.jobs_to_create", "b.jobs_to_safeguard"])
       .where("l.organisation_id", "=", organisationId)
       // A loan whose pay-out was reversed as recorded in error supported no one.
       .where("l.status", "<>", "reversed")
@@ -61,6 +61,7 @@ export async function loadImpactBase(db: Executor, organisationId: string): Prom
       postcode: l.postcode || null,
       sector: sicSection(l.sic_code),
       ownership: ownershipLabel(l.legal_form),
+      leadership: l.ownership ?? [],
       disbursedOn: l.disbursed_on,
       jobsToCreate: l.jobs_to_create,
       jobsToSafeguard: l.jobs_to_safeguard,
@@ -260,6 +261,7 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
     members: figures.members,
     bySector: figures.bySector.map(line),
     byOwnership: figures.byOwnership.map(line),
+    byLeadership: figures.byLeadership.map((l) => ({ group: l.group, label: l.label, loans: l.loans, amount: money(l.amount), plain: formatMinor(l.amount), percent: l.percent })),
     trends: trends.map((t) => ({
       monthEnd: t.monthEnd,
       capitalTotal: formatMinor(t.capitalTotal),

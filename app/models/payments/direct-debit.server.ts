@@ -3,6 +3,7 @@ import { COLLECTION_WORDS, COLLECT_DAYS_AHEAD, MANDATE_WORDS, mandateEnded, requ
 import { displayMoney } from "~/domain/money";
 import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
 import { recordAudit } from "~/models/core/audit.server";
+import type { AuditKind } from "~/domain/audit-words";
 import { lockSubmissionKey } from "~/models/core/form-submissions.server";
 import { queueEmail } from "~/models/core/outbox.server";
 import { organisationCurrency } from "~/models/core/organisations.server";
@@ -105,7 +106,7 @@ export async function memberShareMandates(db: Executor, organisationId: string, 
 }
 export type ShareMandatesView = Awaited<ReturnType<typeof memberShareMandates>>;
 
-async function audit(db: Executor, organisationId: string, actorUserId: string | null, action: string, mandateId: string, after: Record<string, unknown>) {
+async function audit(db: Executor, organisationId: string, actorUserId: string | null, action: AuditKind, mandateId: string, after: Record<string, unknown>) {
   await recordAudit(db, { organisationId, actorUserId, action, entityType: "dd_mandate", entityId: mandateId, after });
 }
 

@@ -14,9 +14,32 @@ const MEMBER_COLUMNS = [
 ] as const;
 
 /**
- * Search the register by member number (exact) or name (prefix of the
- * name or of any word in it). Both use indexes, so this stays fast on a
- * register of a million members.
+ * The typed text folded as names are indexed (member_name_key, migration
+ * 0030: lower case, accents off), by the database itself so both sides fold
+ * alike on either driver and in any locale.
+ */
+export async function memberNameKey(db: Executor, text: string): Promise<string> {
+  const row = await sql<{ key: string }>`select member_name_key(${text.normalize("NFC")}) as key`.execute(db);
+  return row.rows[0]?.key ?? "";
+}
+
+/**
+ * The condition a name search puts on members: the folded name starts with the
+ * folded text ("ann pat" finds "Ann Patel"; members_name_key_idx), or each typed
+ * word starts some word of the name, in any order ("patel a", "zoe" for "Zoë";
+ * members_name_key_words_idx). `key` comes from memberNameKey.
+ */
+export function nameSearchCondition(key: string) {
+  const prefix = key.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+  const words = nameWordsQuery(key);
+  const whole = sql<boolean>`(name_key collate "C") like ${prefix}`;
+  return words ? sql<boolean>`(${whole} or to_tsvector('simple'::regconfig, name_key) @@ to_tsquery('simple'::regconfig, ${words}))` : whole;
+}
+
+/**
+ * Search the register by member number (exact) or name (see
+ * nameSearchCondition). Both use indexes, so this stays fast on a register
+ * of a million members.
  */
 export async function searchMembers(db: Executor, organisationId: string, opts: { q?: string; page?: number; status?: MemberStatus }) {
   const page = Math.max(1, opts.page ?? 1);
@@ -25,13 +48,7 @@ export async function searchMembers(db: Executor, organisationId: string, opts: 
   if (/^\d{1,9}$/.test(q)) {
     query = query.where("member_number", "=", Number(q));
   } else if (q) {
-    const prefix = q.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-    const words = nameWordsQuery(q);
-    // The start of the whole name (members_name_idx) or the start of each typed word at the start of some word
-    // of the name, in any order (members_name_words_idx, GIN): "Patel" finds "Priya Patel".
-    query = words
-      ? query.where(sql<boolean>`(lower(name) like ${prefix} or to_tsvector('simple'::regconfig, name) @@ to_tsquery('simple'::regconfig, ${words}))`)
-      : query.where(sql<boolean>`lower(name) like ${prefix}`);
+    query = query.where(nameSearchCondition(await memberNameKey(db, q)));
   }
   if (opts.status) query = query.where("status", "=", opts.status);
   // For a name search, order by an expression the member-number index cannot give: PostgreSQL cannot estimate

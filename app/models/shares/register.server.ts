@@ -3,6 +3,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { registerAsAt, type OtherProperty, type RegisterRow } from "~/domain/shares/register";
 import type { Holding } from "~/domain/shares/holdings";
 import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
+import { memberNameKey, nameSearchCondition } from "~/models/shares/members.server";
 
 /*
  * The register of members (Co-operative and Community Benefit Societies Act
@@ -41,7 +42,7 @@ function isNameSearch(query: RegisterQuery) {
  * search runs in name order on members_register_name_idx, which finds the
  * first page without touching every match; there `after` counts rows.
  */
-function memberBatchQuery(db: Executor, organisationId: string, query: RegisterQuery, after: number, limit: number) {
+async function memberBatchQuery(db: Executor, organisationId: string, query: RegisterQuery, after: number, limit: number) {
   let q = db
     .selectFrom("members")
     .select(["id", "member_number", "name", "address", "postcode", "email", "admitted_on", "ceased_on"])
@@ -53,10 +54,11 @@ function memberBatchQuery(db: Executor, organisationId: string, query: RegisterQ
   if (query.status === "current") q = q.where((eb) => eb.or([eb("ceased_on", "is", null), eb("ceased_on", ">", query.asAt)]));
   if (query.status === "former") q = q.where("ceased_on", "<=", query.asAt);
   if (isNameSearch(query)) {
-    const prefix = text.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+    // Name order, on the matches only: "|| ''" keeps PostgreSQL from walking the whole name index in order
+    // and filtering each name, which takes seconds for a name nobody has (as in searchMembers).
     return q
-      .where(sql<boolean>`(lower(name) collate "C") like ${prefix}`)
-      .orderBy(sql`lower(name) collate "C"`)
+      .where(nameSearchCondition(await memberNameKey(db, text)))
+      .orderBy(sql`(name_key || '') collate "C"`)
       .orderBy("member_number")
       .limit(limit)
       .offset(after);
@@ -112,7 +114,7 @@ async function otherPropertyFor(db: Executor, organisationId: string, memberIds:
 
 /** One page (or batch) of the register, after member number `after`. */
 export async function registerBatch(db: Executor, organisationId: string, query: RegisterQuery, after: number, limit: number, classNames?: Record<string, string>) {
-  const members = await memberBatchQuery(db, organisationId, query, after, limit).execute();
+  const members = await (await memberBatchQuery(db, organisationId, query, after, limit)).execute();
   const ids = members.map((m) => m.id);
   const keyset = !isNameSearch(query);
   const lastNumber = members.length ? members[members.length - 1].member_number : after;
