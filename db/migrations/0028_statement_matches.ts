@@ -20,7 +20,7 @@ import { runStatements } from "./util";
  * foreign key runs through it, so nothing can point at another
  * organisation's line, member or loan.
  *
- * members_name_key_idx: a payer's name is looked up by "first letter, last
+ * members_payer_key_idx: a payer's name is looked up by "first letter, last
  * word" ("J SMITH"), the same expression as nameKey in
  * app/domain/treasury/matching.ts, so a statement's payers are found among
  * a million members by index. */
@@ -121,6 +121,6 @@ CREATE TRIGGER statement_matches_append_only BEFORE UPDATE OR DELETE ON statemen
 CREATE TRIGGER statement_match_allocations_append_only BEFORE UPDATE OR DELETE ON statement_match_allocations
   FOR EACH ROW EXECUTE FUNCTION forbid_change()
 ;
-CREATE INDEX members_name_key_idx ON members (organisation_id, (upper(substring(name from '[A-Za-z]')) || ' ' || upper(substring(name from '([A-Za-z]+)[^A-Za-z]*$'))), member_number)
+CREATE INDEX members_payer_key_idx ON members (organisation_id, (upper(substring(name from '[A-Za-z]')) || ' ' || upper(substring(name from '([A-Za-z]+)[^A-Za-z]*$'))), member_number)
 `);
 }

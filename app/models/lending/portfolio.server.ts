@@ -114,34 +114,21 @@ export interface PortfolioFilter {
  */
 export async function portfolioLoans(db: Executor, organisationId: string, asAt: string, filter: PortfolioFilter = {}) {
   if (filter.borrowerIds && filter.borrowerIds.length === 0) return [];
-  let q = db
+  // First the loans of the page (filters, order, limit) by their own indexes; only then each one's figures. Joined the
+  // other way round, the planner may work out the figures of every loan after the cursor and sort them to keep a page.
+  let page = db
     .selectFrom("loans as l")
-    .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
-    .leftJoin("users as u", "u.id", "l.officer_user_id")
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("loan_installments as i")
-          .select([
-            sql<bigint>`COALESCE(SUM(i.principal - i.paid_principal), 0)`.as("outstanding"),
-            sql<string | null>`MIN(i.due_on) FILTER (WHERE ${UNPAID})`.as("next_due"),
-            sql<bigint>`COALESCE(SUM(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees) FILTER (WHERE i.due_on < ${asAt}::date), 0)`.as("overdue"),
-          ])
-          .whereRef("i.organisation_id", "=", "l.organisation_id")
-          .whereRef("i.loan_id", "=", "l.id")
-          .as("f"),
-      (j) => j.onTrue(),
-    )
-    .select(["l.id", "l.reference", "l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "b.legal_name", "b.is_local", "u.name as officer_name", "f.outstanding", "f.next_due", "f.overdue"])
+    .select(["l.id", "l.reference"])
     .where("l.organisation_id", "=", organisationId);
-  if (filter.officerUserId) q = q.where("l.officer_user_id", "=", filter.officerUserId);
-  if (filter.borrowerIds) q = q.where("l.borrower_id", "in", filter.borrowerIds);
-  if (filter.active || filter.late) q = q.where("l.status", "=", "active");
-  if (filter.afterReference !== undefined) q = q.where("l.reference", ">", filter.afterReference);
+  if (filter.officerUserId) page = page.where("l.officer_user_id", "=", filter.officerUserId);
+  if (filter.borrowerIds) page = page.where("l.borrower_id", "in", filter.borrowerIds);
+  if (filter.active || filter.late) page = page.where("l.status", "=", "active");
+  if (filter.afterReference !== undefined) page = page.where("l.reference", ">", filter.afterReference);
+  let ordered;
   if (filter.late) {
     // Each late loan once, by its oldest unpaid installment due before the date: read in due order from the
     // partial index of unpaid installments (migration 0024), so a page stops after its rows.
-    q = q
+    ordered = page
       .innerJoin(
         (eb) =>
           eb
@@ -165,14 +152,37 @@ export async function portfolioLoans(db: Executor, organisationId: string, asAt:
             .as("late"),
         (j) => j.onRef("late.loan_id", "=", "l.id"),
       )
+      .select(sql<string | null>`late.oldest::text`.as("oldest"))
       .orderBy("late.oldest")
       .orderBy("l.reference");
   } else {
-    q = q.orderBy("l.reference");
+    ordered = page.select(sql<string | null>`NULL::text`.as("oldest")).orderBy("l.reference");
   }
-  if (filter.limit !== undefined) q = q.limit(filter.limit);
-  if (filter.offset) q = q.offset(filter.offset);
-  const rows = await q.execute();
+  if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
+  if (filter.offset) ordered = ordered.offset(filter.offset);
+  const rows = await db
+    .selectFrom(ordered.as("p"))
+    .innerJoin("loans as l", (j) => j.onRef("l.id", "=", "p.id").on("l.organisation_id", "=", organisationId))
+    .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
+    .leftJoin("users as u", "u.id", "l.officer_user_id")
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("loan_installments as i")
+          .select([
+            sql<bigint>`COALESCE(SUM(i.principal - i.paid_principal), 0)`.as("outstanding"),
+            sql<string | null>`MIN(i.due_on) FILTER (WHERE ${UNPAID})`.as("next_due"),
+            sql<bigint>`COALESCE(SUM(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees) FILTER (WHERE i.due_on < ${asAt}::date), 0)`.as("overdue"),
+          ])
+          .whereRef("i.organisation_id", "=", "l.organisation_id")
+          .whereRef("i.loan_id", "=", "l.id")
+          .as("f"),
+      (j) => j.onTrue(),
+    )
+    .select(["l.id", "l.reference", "l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "b.legal_name", "b.is_local", "u.name as officer_name", "f.outstanding", "f.next_due", "f.overdue"])
+    .orderBy(filter.late ? "p.oldest" : "p.reference")
+    .orderBy("p.reference")
+    .execute();
   return rows.map(({ next_due, ...r }) => {
     const nextDue = r.status === "active" ? next_due : null;
     const dpd = nextDue && nextDue < asAt ? toDay(asAt) - toDay(nextDue) : 0;
