@@ -5,12 +5,14 @@
 import { dateInZone } from "~/domain/today";
 import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/payments/card-refunds.server";
 import { ageLoans } from "~/models/lending/loans.server";
+import { sendVoteReminders } from "~/models/governance/vote-reminders.server";
+import { env } from "~/utils/env.server";
 import { postJournal } from "~/models/treasury/journal.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal" } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", voteReminders: "governance.vote-reminders" } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
@@ -21,6 +23,13 @@ registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
 registerJob(JOB_KINDS.postJournal, async ({ db, job, progress }) => {
   const { posted } = await postJournal(db, job.organisationId);
   await progress(100, `${posted} journal entr${posted === 1 ? "y" : "ies"} posted from the ledgers`);
+});
+
+registerJob(JOB_KINDS.voteReminders, async ({ db, job, progress }) => {
+  // The link in the mail needs the site's address; without APP_URL it is the address the server listens on.
+  const appUrl = env().APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  const sent = await db.transaction().execute((trx) => sendVoteReminders(trx, job.organisationId, appUrl));
+  await progress(100, `${sent} reminder${sent === 1 ? "" : "s"} to vote queued`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
@@ -48,6 +57,9 @@ export async function scheduleDailyJobs(db: Database, now: Date) {
       payload: { asAt: today },
       uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${today}`,
     });
+    // Hourly rather than daily, so a reminder goes out within the hour of the vote entering the window.
+    const hour = now.toISOString().slice(0, 13);
+    await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.voteReminders, payload: {}, uniqueKey: `${JOB_KINDS.voteReminders}:${org.id}:${hour}` });
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
   }
 }

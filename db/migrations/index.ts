@@ -23,6 +23,7 @@ import * as m0024 from "./0024_unpaid_installments_index";
 import * as m0025 from "./0025_journeys";
 import * as m0026 from "./0026_bank_statements";
 import * as m0027 from "./0027_journal";
+import * as m0031 from "./0031_discussion_and_reminders";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   "0025_journeys": m0025,
   "0026_bank_statements": m0026,
   "0027_journal": m0027,
+  "0031_discussion_and_reminders": m0031,
 };
