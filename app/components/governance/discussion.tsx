@@ -106,7 +106,7 @@ function Comment({ c, motionId, canManage }: { c: DiscussionComment; motionId: s
   return (
     <article className="comment" aria-label={`Comment by ${c.authorName}`}>
       <p className="muted"><strong>{c.authorName}</strong> · <time dateTime={c.createdAt}>{when(c.createdAt)}</time></p>
-      {c.body === null ? <p className="muted"><em>Hidden by the secretary: {c.hiddenReason}</em></p> : <p className="comment-body" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{c.body}</p>}
+      {c.body === null ? <p className="muted"><em>{`Hidden by the secretary: ${c.hiddenReason ?? ""}`}</em></p> : <p className="comment-body" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{c.body}</p>}
       {canManage && c.body !== null ? <HideForm motionId={motionId} commentId={c.id} /> : null}
     </article>
   );
