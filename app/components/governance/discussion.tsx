@@ -106,7 +106,7 @@ function Comment({ c, motionId, canManage }: { c: DiscussionComment; motionId: s
   return (
     <article className="comment" aria-label={`Comment by ${c.authorName}`}>
       <p className="muted"><strong>{c.authorName}</strong> · <time dateTime={c.createdAt}>{when(c.createdAt)}</time></p>
-      {c.body === null ? <p className="muted"><em>{`Hidden by the secretary: ${c.hiddenReason ?? ""}`}</em></p> : <p className="comment-body" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{c.body}</p>}
+      {c.body === null ? <p className="muted"><em>{`Hidden by the secretary: ${c.hiddenReason ?? ""}`}</em></p> : <p className="comment-body">{c.body}</p>}
       {canManage && c.body !== null ? <HideForm motionId={motionId} commentId={c.id} /> : null}
     </article>
   );
@@ -119,12 +119,12 @@ export function Discussion({ motionId, comments, canComment, closed, canManage, 
       <h2 id="discussion-heading">Discussion</h2>
       {canManage && !closed ? <ClosingTimeForm motionId={motionId} closesAtLocal={closesAtLocal} timeZone={timeZone} /> : null}
       {comments.length === 0 ? <p className="muted">No comments yet.</p> : null}
-      <ol className="stack" style={{ listStyle: "none", padding: 0 }}>
+      <ol className="stack discussion-thread">
         {comments.map((c) => (
           <li key={c.id} className="stack">
             <Comment c={c} motionId={motionId} canManage={canManage} />
             {c.replies.length ? (
-              <ol className="stack" aria-label={`Replies to ${c.authorName}`} style={{ listStyle: "none", paddingLeft: "1.25rem", borderLeft: "2px solid #ddd" }}>
+              <ol className="stack discussion-replies" aria-label={`Replies to ${c.authorName}`}>
                 {c.replies.map((r) => (
                   <li key={r.id}><Comment c={r} motionId={motionId} canManage={canManage} /></li>
                 ))}
