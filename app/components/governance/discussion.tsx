@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { useFetcher } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Field, FormErrors, TextAreaField } from "~/components/forms";
 import { DiscussionSchema } from "~/schemas/governance";
 
@@ -33,7 +33,9 @@ export interface DiscussionProps {
   timeZone: string;
 }
 
-const when = (iso: string) => iso.slice(0, 16).replace("T", " ") + " UTC";
+/** In the organisation's zone, named, so the server's rendering and the browser's agree. */
+const when = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
 
 function CommentForm({ motionId, parentId, label, submit }: { motionId: string; parentId?: string; label: string; submit: string }) {
   const fetcher = useFetcher<SubmissionResult<string[]>>();
@@ -44,6 +46,11 @@ function CommentForm({ motionId, parentId, label, submit }: { motionId: string; 
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: DiscussionSchema }),
   });
+  const bodyId = fields.body.id;
+  // A reply box opened with the keyboard takes the focus, so typing goes straight into it.
+  useEffect(() => {
+    if (parentId) document.getElementById(bodyId)?.focus();
+  }, [parentId, bodyId]);
   return (
     <fetcher.Form method="post" action={`/motions/${motionId}/discussion`} className="stack" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="comment" />
@@ -102,10 +109,10 @@ function ClosingTimeForm({ motionId, closesAtLocal, timeZone }: { motionId: stri
   );
 }
 
-function Comment({ c, motionId, canManage }: { c: DiscussionComment; motionId: string; canManage: boolean }) {
+function Comment({ c, motionId, canManage, timeZone }: { c: DiscussionComment; motionId: string; canManage: boolean; timeZone: string }) {
   return (
     <article className="comment" aria-label={`Comment by ${c.authorName}`}>
-      <p className="muted"><strong>{c.authorName}</strong> · <time dateTime={c.createdAt}>{when(c.createdAt)}</time></p>
+      <p className="muted"><strong>{c.authorName}</strong> · <time dateTime={c.createdAt}>{when(c.createdAt, timeZone)}</time></p>
       {c.body === null ? <p className="muted"><em>{`Hidden by the secretary: ${c.hiddenReason ?? ""}`}</em></p> : <p className="comment-body">{c.body}</p>}
       {canManage && c.body !== null ? <HideForm motionId={motionId} commentId={c.id} /> : null}
     </article>
@@ -114,6 +121,9 @@ function Comment({ c, motionId, canManage }: { c: DiscussionComment; motionId: s
 
 export function Discussion({ motionId, comments, canComment, closed, canManage, closesAtLocal, timeZone }: DiscussionProps) {
   const [replyingTo, setReplyingTo] = useState<string | null>(null);
+  // After a post the page reloads its data: a new count remounts the forms empty and closes the reply box.
+  const total = comments.reduce((n, c) => n + 1 + c.replies.length, 0);
+  useEffect(() => setReplyingTo(null), [total]);
   return (
     <section className="card stack" id="discussion" aria-labelledby="discussion-heading">
       <h2 id="discussion-heading">Discussion</h2>
@@ -122,11 +132,11 @@ export function Discussion({ motionId, comments, canComment, closed, canManage, 
       <ol className="stack discussion-thread">
         {comments.map((c) => (
           <li key={c.id} className="stack">
-            <Comment c={c} motionId={motionId} canManage={canManage} />
+            <Comment c={c} motionId={motionId} canManage={canManage} timeZone={timeZone} />
             {c.replies.length ? (
               <ol className="stack discussion-replies" aria-label={`Replies to ${c.authorName}`}>
                 {c.replies.map((r) => (
-                  <li key={r.id}><Comment c={r} motionId={motionId} canManage={canManage} /></li>
+                  <li key={r.id}><Comment c={r} motionId={motionId} canManage={canManage} timeZone={timeZone} /></li>
                 ))}
               </ol>
             ) : null}
@@ -141,7 +151,7 @@ export function Discussion({ motionId, comments, canComment, closed, canManage, 
         ))}
       </ol>
       {closed ? <p className="alert info">Voting has closed, so the discussion is closed too.</p> : null}
-      {canComment ? <CommentForm motionId={motionId} label="Your comment" submit="Post the comment" /> : !closed ? <p className="muted">Members eligible to vote on this can comment here.</p> : null}
+      {canComment ? <CommentForm key={`new-${total}`} motionId={motionId} label="Your comment" submit="Post the comment" /> : !closed ? <p className="muted">Members eligible to vote on this can comment here.</p> : null}
     </section>
   );
 }
