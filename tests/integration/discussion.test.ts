@@ -7,6 +7,8 @@ import { sendVoteReminders, setClosingTime, setVoteReminders } from "~/models/go
 import { getOrganisation } from "~/models/core/organisations.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
+import { getJob, runNextJob } from "~/utils/jobs.server";
+import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
 import { testDb } from "../db";
 
 /* Issue #16 point 4: the discussion on a vote, and the one reminder before it closes. */
@@ -95,7 +97,7 @@ describe("the discussion on a vote", () => {
     expect(shown.hiddenReason).toBe("Personal remarks about a member");
     expect(JSON.stringify(await listComments(db, orgId, motionId))).not.toContain("Something rude");
     const audit = await db.selectFrom("audit_events").selectAll().where("organisation_id", "=", orgId).where("entity_id", "=", c.id).execute();
-    expect(audit.map((a) => a.action)).toEqual(["comment.hide"]);
+    expect(audit.map((a) => a.action)).toEqual(["motion_comment.hidden"]);
     expect(audit[0].actor_user_id).toBe(secretaryId);
     expect(audit[0].body).toContain("Personal remarks about a member");
     // Hiding twice is refused, not a second audit event.
@@ -155,4 +157,20 @@ describe("reminders before a vote closes", () => {
     expect(await reminders(`No close ${now.getTime()}`)).toEqual([]);
   });
 
+
+  it("are sent by the hourly job, enqueued once per organisation per hour", async () => {
+    const now = new Date();
+    const title = `Job reminded ${now.getTime()}`;
+    const motionId = await openVote(title);
+    await tx((trx) => setClosingTime(trx, orgId, secretary, motionId, new Date(now.getTime() + 6 * 3_600_000), now));
+    await scheduleDailyJobs(db, now);
+    await scheduleDailyJobs(db, now);
+    const jobs = await db.selectFrom("jobs").select("id").where("organisation_id", "=", orgId).where("kind", "=", JOB_KINDS.voteReminders).where("status", "=", "queued").execute();
+    expect(jobs).toHaveLength(1);
+    // The shared test database holds many organisations' jobs: put ours first.
+    await db.updateTable("jobs").set({ run_at: new Date("2000-01-01T00:00:00Z") }).where("id", "=", jobs[0].id).execute();
+    for (let i = 0; i < 50 && (await getJob(db, orgId, jobs[0].id))?.status !== "done"; i++) await runNextJob(db);
+    expect((await getJob(db, orgId, jobs[0].id))?.status).toBe("done");
+    expect((await reminders(title)).length).toBe(4);
+  });
 });

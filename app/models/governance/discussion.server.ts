@@ -150,7 +150,7 @@ export async function hideComment(db: Executor, organisationId: string, actor: D
   await recordAudit(db, {
     organisationId,
     actorUserId: actor.userId,
-    action: "comment.hide",
+    action: "motion_comment.hidden",
     entityType: "motion_comment",
     entityId: hidden.id,
     after: { motionId: hidden.motion_id, author: hidden.author_name, reason: why },

@@ -31,7 +31,7 @@ export async function setClosingTime(db: Executor, organisationId: string, actor
   await recordAudit(db, {
     organisationId,
     actorUserId: actor.userId,
-    action: "motion.closing-time",
+    action: "motion.closing_time_set",
     entityType: "motion",
     entityId: motionId,
     before: { closesAt: motion.closes_at ? new Date(motion.closes_at).toISOString() : null },
