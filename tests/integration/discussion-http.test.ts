@@ -6,6 +6,7 @@
  * closes; the account page's reminder checkbox turns reminders off.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importBlt } from "~/models/governance/elections.server";
 import { createMeeting, createMotion, openMotion } from "~/models/governance/meetings.server";
 import { getOrganisation } from "~/models/core/organisations.server";
 import { voteRemindersOn } from "~/models/governance/vote-reminders.server";
@@ -18,6 +19,7 @@ let db: Database;
 let server: TestServer;
 let orgId: string;
 let motionId: string;
+let electionId: string;
 const logins = {} as Record<"member" | "late" | "secretary", { email: string; password: string; id: string }>;
 
 beforeAll(async () => {
@@ -36,6 +38,9 @@ beforeAll(async () => {
     });
     const motion = await createMotion(trx, logins.secretary.id, orgId, meeting.id, { kind: "ordinary", title: "Adopt the accounts", body: "", thresholdComparison: "at-least" }, (await getOrganisation(trx, orgId)).rules);
     await openMotion(trx, logins.secretary.id, orgId, motion.id);
+    const election = await importBlt(trx, logins.secretary.id, orgId, meeting.id, '2 1\n1 1 0\n0\n"Ada"\n"Bea"\n"Board seat"\n', "scottish");
+    await openMotion(trx, logins.secretary.id, orgId, election.id);
+    electionId = election.id;
     return motion.id;
   });
 });
@@ -74,6 +79,15 @@ describe("the discussion on the motion page", () => {
     const after = await (await member.get(`/motions/${motionId}`)).text();
     expect(after).toContain("Hidden by the secretary: Off topic");
     expect(after).not.toContain("Why is the surplus lower this year?");
+  });
+
+  it("has the discussion on the election page too, and a comment there goes back to it", async () => {
+    const member = await as("member");
+    const posted = await member.post(`/motions/${electionId}/discussion`, { intent: "comment", body: "Who is Bea?" });
+    expect(posted.headers.get("location")).toBe(`/elections/${electionId}#discussion`);
+    const page = await (await member.get(`/elections/${electionId}`)).text();
+    expect(page).toContain('id="discussion-heading"');
+    expect(page).toContain("Who is Bea?");
   });
 
   it("shows 'closes in ...' on the member's and the secretary's dashboards once the secretary sets a closing time", async () => {
