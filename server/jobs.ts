@@ -5,6 +5,8 @@
 import { dateInZone } from "~/domain/today";
 import { CARD_REFUND_JOB, refundCardPayment, type CardPaymentKind } from "~/models/payments/card-refunds.server";
 import { ageLoans } from "~/models/lending/loans.server";
+import { sendVoteReminders } from "~/models/governance/vote-reminders.server";
+import { env } from "~/utils/env.server";
 import { postJournal } from "~/models/treasury/journal.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
@@ -12,7 +14,7 @@ import { stripeClient } from "~/utils/stripe.server";
 import { collectDirectDebits } from "~/models/payments/direct-debit.server";
 import { goCardlessClient } from "~/utils/gocardless.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits" } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders" } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
@@ -31,6 +33,13 @@ registerJob(JOB_KINDS.collectDirectDebits, async ({ db, job, progress }) => {
   if (!gc) return progress(100, "Direct Debit is switched off (no GOCARDLESS_ACCESS_TOKEN)");
   const r = await collectDirectDebits(db, gc, job.organisationId, String(job.payload.today));
   await progress(100, `${r.scheduled} Direct Debit collection(s) scheduled, ${r.submitted} asked of GoCardless, ${r.refused} refused by it; ${r.mandatesEnded} mandate(s) of closed loans cancelled`);
+});
+
+registerJob(JOB_KINDS.voteReminders, async ({ db, job, progress }) => {
+  // The link in the mail needs the site's address; without APP_URL it is the address the server listens on.
+  const appUrl = env().APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  const sent = await db.transaction().execute((trx) => sendVoteReminders(trx, job.organisationId, appUrl));
+  await progress(100, `${sent} reminder${sent === 1 ? "" : "s"} to vote queued`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
@@ -58,6 +67,9 @@ export async function scheduleDailyJobs(db: Database, now: Date) {
       payload: { asAt: today },
       uniqueKey: `${JOB_KINDS.ageArrears}:${org.id}:${today}`,
     });
+    // Hourly rather than daily, so a reminder goes out within the hour of the vote entering the window.
+    const hour = now.toISOString().slice(0, 13);
+    await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.voteReminders, payload: {}, uniqueKey: `${JOB_KINDS.voteReminders}:${org.id}:${hour}` });
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
     // Direct Debit: collections for installments (and share months) falling due soon, asked of GoCardless once a day.
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.collectDirectDebits, payload: { today }, uniqueKey: `${JOB_KINDS.collectDirectDebits}:${org.id}:${today}`, maxAttempts: 8 });

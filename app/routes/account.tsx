@@ -7,6 +7,7 @@ import { Field, FormErrors } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { changeOwnPassword, isCurrentPassword } from "~/models/core/auth.server";
+import { voteRemindersOn } from "~/models/governance/vote-reminders.server";
 import { ChangePasswordSchema } from "~/schemas/auth";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -18,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Your account · Co-op Registe
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
-  return { name: ctx.user.name, email: ctx.user.email, organisation: ctx.organisation?.name ?? null, roles: ctx.roles.map((r) => ROLE_LABELS[r]) };
+  return { voteReminders: await voteRemindersOn(await getDb(), ctx.user.id), name: ctx.user.name, email: ctx.user.email, organisation: ctx.organisation?.name ?? null, roles: ctx.roles.map((r) => ROLE_LABELS[r]) };
 }
 
 /** Changing the password voids every reset link and ends every other session, then starts a fresh one here. */
@@ -66,6 +67,15 @@ export default function Account() {
           <Field meta={fields.password} label="New password" type="password" autoComplete="new-password" hint="At least 10 characters." />
           <Field meta={fields.confirm} label="Repeat the new password" type="password" autoComplete="new-password" />
           <button type="submit">Change password</button>
+        </Form>
+      </section>
+      <section className="card">
+        <h2>Reminders</h2>
+        <Form method="post" action="/account/reminders" className="stack">
+          <input type="hidden" name="intent" value="vote-reminders" />
+          <label><input type="checkbox" name="voteReminders" value="on" defaultChecked={me.voteReminders} /> Email me a reminder before a vote closes</label>
+          <p className="hint">Once per vote, to members who have not voted yet, shortly before voting is due to close.</p>
+          <button type="submit" className="secondary">Save</button>
         </Form>
       </section>
       <section className="card">

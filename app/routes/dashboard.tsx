@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = clock.today(ctx.organisation);
   const [me, sections, decisions] = await Promise.all([
     ctx.memberId ? getMember(db, orgId, ctx.memberId) : null,
-    dashboardSections(db, { organisationId: orgId, currency: ctx.organisation.currency, memberId: ctx.memberId, permissions: ctx.permissions }, today),
+    dashboardSections(db, { organisationId: orgId, currency: ctx.organisation.currency, timeZone: ctx.organisation.timeZone, memberId: ctx.memberId, permissions: ctx.permissions }, today),
     decisionsFor(db, { organisationId: orgId, userId: ctx.user.id, permissions: ctx.permissions }, today),
   ]);
   return {
@@ -66,7 +66,7 @@ export default function Dashboard() {
           <h2 id="votes-head">Votes open to you</h2>
           <ul>
             {d.mine.openVotes.filter((v) => !v.voted).map((v) => (
-              <li key={v.id}><Link to={motionHref(v)}>{v.title}</Link> <span className="muted">({v.meeting})</span></li>
+              <li key={v.id}><Link to={motionHref(v)}>{v.title}</Link> <span className="muted">({v.meeting})</span>{v.closesIn ? <> · <strong>{v.closesIn}</strong></> : null}</li>
             ))}
           </ul>
         </section>
@@ -114,7 +114,7 @@ export default function Dashboard() {
           <h2 id="motions-head">Open votes</h2>
           <ul>
             {d.meetings.map((m) => (
-              <li key={m.id}><Link to={motionHref(m)}>{m.title}</Link> — {m.voted} of {m.eligible} have voted <span className="muted">({m.meeting})</span></li>
+              <li key={m.id}><Link to={motionHref(m)}>{m.title}</Link> — {m.voted} of {m.eligible} have voted <span className="muted">({m.meeting})</span>{m.closesIn ? <> · <strong>{m.closesIn}</strong></> : null}</li>
             ))}
           </ul>
         </section>

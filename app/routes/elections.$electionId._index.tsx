@@ -8,6 +8,8 @@ import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/mo
 import { FormErrors } from "~/components/forms";
 import { TableWrap } from "~/components/ui";
 import { motionView } from "~/models/governance/meeting-views.server";
+import { discussionFor } from "~/models/governance/discussion.server";
+import { Discussion } from "~/components/governance/discussion";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { idParam } from "~/web/params.server";
@@ -20,7 +22,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
-  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "electionId"), ctx.memberId);
+  const db = await getDb();
+  const id = idParam(params, "electionId");
+  const canManage = ctx.permissions.has("meetings:manage");
+  const [view, discussion] = await Promise.all([
+    motionView(db, ctx.organisation.id, id, ctx.memberId),
+    discussionFor(db, ctx.organisation, id, { memberId: ctx.memberId, canManage })
+  ]);
   if (!view || !isElection(view.motion.kind)) throw notFoundResponse();
   const outcome = view.result?.outcome as { elected?: string[]; ballots?: number; tally?: { counts: { option: string; votes: number }[]; decided: boolean; tied: string[] }; stv?: { quota: number } } | undefined;
   return {
@@ -34,7 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tally: outcome?.tally ?? null,
     quota: outcome?.stv?.quota ?? null,
     canVote: ctx.permissions.has("ballots:cast"),
-    canManage: ctx.permissions.has("meetings:manage"),
+    canManage,
+    discussion,
   };
 }
 
@@ -45,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ElectionPage() {
-  const { motion, options, turnout, me, result, elected, ballots, tally, quota, canVote, canManage } = useLoaderData<typeof loader>();
+  const { motion, options, turnout, me, result, elected, ballots, tally, quota, canVote, canManage, discussion } = useLoaderData<typeof loader>();
   useLiveTurnout(motion.status === "open");
   const lastResult = useActionData<typeof action>();
   const [search] = useSearchParams();
@@ -124,6 +133,7 @@ export default function ElectionPage() {
           </p>
         </section>
       ) : null}
+      {discussion ? <Discussion {...discussion} /> : null}
     </>
   );
 }

@@ -7,6 +7,8 @@ import { MotionHead, OpenTurnout, VoteReceipt } from "~/components/governance/mo
 import { ResolutionResult, type ResolutionOutcomeView } from "~/components/governance/results";
 import { allErrors, FormErrors } from "~/components/forms";
 import { motionView } from "~/models/governance/meeting-views.server";
+import { discussionFor } from "~/models/governance/discussion.server";
+import { Discussion } from "~/components/governance/discussion";
 import { CHOICES } from "~/schemas/governance";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -20,9 +22,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "meetings:read");
-  const view = await motionView(await getDb(), ctx.organisation.id, idParam(params, "motionId"), ctx.memberId);
+  const db = await getDb();
+  const id = idParam(params, "motionId");
+  const canManage = ctx.permissions.has("meetings:manage");
+  const [view, discussion] = await Promise.all([
+    motionView(db, ctx.organisation.id, id, ctx.memberId),
+    discussionFor(db, ctx.organisation, id, { memberId: ctx.memberId, canManage })
+  ]);
   if (!view || isElection(view.motion.kind)) throw notFoundResponse();
-  return { ...view, canVote: ctx.permissions.has("ballots:cast"), canManage: ctx.permissions.has("meetings:manage") };
+  return { ...view, canVote: ctx.permissions.has("ballots:cast"), canManage, discussion };
 }
 
 /**
@@ -38,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MotionPage() {
-  const { motion, turnout, result, me, held, canVote, canManage } = useLoaderData<typeof loader>();
+  const { motion, turnout, result, me, held, canVote, canManage, discussion } = useLoaderData<typeof loader>();
   useLiveTurnout(motion.status === "open");
   const lastResult = useActionData<typeof action>();
   const [search] = useSearchParams();
@@ -94,6 +102,7 @@ export default function MotionPage() {
           </p>
         </>
       ) : null}
+      {discussion ? <Discussion {...discussion} /> : null}
     </>
   );
 }

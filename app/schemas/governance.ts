@@ -152,3 +152,29 @@ export const MeetingActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("email-notice") }),
 ]);
 export type MeetingAction = z.infer<typeof MeetingActionSchema>;
+
+/**
+ * The discussion on a motion or an election (app/components/governance/discussion.tsx):
+ * a comment or a reply, the secretary hiding one with a reason, and the
+ * secretary setting when voting is due to close (for reminders and "closes in ...").
+ */
+export const DiscussionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("comment"),
+    body: z.string({ required_error: "Write something to post" }).trim().min(1, "Write something to post").max(4000, "A comment is at most 4,000 characters"),
+    parentId: uuid.optional(),
+  }),
+  z.object({
+    intent: z.literal("hide"),
+    commentId: uuid,
+    reason: z.string({ required_error: "Say why: members see the reason in its place" }).trim().min(1, "Say why: members see the reason in its place").max(500, "At most 500 characters"),
+  }),
+  z.object({
+    intent: z.literal("closing-time"),
+    /** Local date and time on the organisation's clocks; empty clears it. */
+    closesAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and time").optional(),
+  }),
+]);
+
+/** The account page's reminder checkbox. */
+export const VoteRemindersSchema = z.object({ intent: z.literal("vote-reminders"), voteReminders: z.enum(["on"]).optional() });

@@ -26,6 +26,7 @@ import * as m0027 from "./0027_journal";
 import * as m0028 from "./0028_statement_matches";
 import * as m0029 from "./0029_direct_debit";
 import * as m0030 from "./0030_member_name_search";
+import * as m0031 from "./0031_discussion_and_reminders";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   "0028_statement_matches": m0028,
   "0029_direct_debit": m0029,
   "0030_member_name_search": m0030,
+  "0031_discussion_and_reminders": m0031,
 };

@@ -18,6 +18,8 @@ export interface OrganisationsTable {
   legal_form: LegalForm;
   currency: Generated<string>;
   time_zone: Generated<string>;
+  /** Hours before a vote closes that members who have not voted are reminded (0031). */
+  vote_reminder_hours: Generated<number>;
   local_area: TextArray;
   rules: Json<Record<string, unknown>>;
   require_two_factor_for_officers: Generated<boolean>;
@@ -30,6 +32,8 @@ export interface UsersTable {
   name: string;
   password_hash: string | null;
   created_at: CreatedAt;
+  /** false: the member asked not to be reminded before a vote closes (0031). */
+  vote_reminders: Generated<boolean>;
 }
 
 export interface OrganisationUsersTable {

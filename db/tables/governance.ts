@@ -53,6 +53,8 @@ export interface MotionsTable {
   opened_by: string | null;
   closed_at: Timestamp | null;
   closed_by: string | null;
+  /** When voting is due to close (0031); reminders and "closes in ..." read it. */
+  closes_at: Timestamp | null;
   created_at: CreatedAt;
 }
 
@@ -146,7 +148,33 @@ export interface CalendarFeedsTable {
   created_at: CreatedAt;
 }
 
+/** A comment in a motion's or election's discussion; append-only apart from the hide columns. */
+export interface MotionCommentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  motion_id: string;
+  /** null: a top-level comment; otherwise the top-level comment it replies to. */
+  parent_id: string | null;
+  author_user_id: string | null;
+  author_name: string;
+  body: string;
+  created_at: CreatedAt;
+  hidden_at: Timestamp | null;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+}
+
+/** One row per member reminded about a motion: the key makes the reminder once only. */
+export interface VoteRemindersTable {
+  organisation_id: string;
+  motion_id: string;
+  member_id: string;
+  sent_at: CreatedAt;
+}
+
 export interface GovernanceTables {
+  motion_comments: MotionCommentsTable;
+  vote_reminders: VoteRemindersTable;
   calendar_feeds: CalendarFeedsTable;
   meetings: MeetingsTable;
   meeting_notices: MeetingNoticesTable;

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { displayMoney } from "~/domain/money";
 import type { Permission } from "~/domain/permissions";
+import { closesInLabel } from "~/domain/voting/closing";
 import type { Executor } from "~/utils/db.server";
 import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
 import { impactHeadlines } from "~/models/impact/impact-figures.server";
@@ -17,10 +18,13 @@ import { withdrawalQueue } from "~/models/shares/withdrawals.server";
  */
 export async function dashboardSections(
   db: Executor,
-  who: { organisationId: string; currency: string; memberId: string | null; permissions: Set<Permission> },
+  who: { organisationId: string; currency: string; timeZone?: string; memberId: string | null; permissions: Set<Permission> },
   today: string,
+  now: Date = new Date(),
 ) {
   const { organisationId: org, currency, memberId, permissions } = who;
+  // "closes in 2 days" beside an open vote that has a closing time (issue #16 point 4).
+  const closesIn = (at: Date | string | null) => (at ? closesInLabel(new Date(at), now, who.timeZone ?? "UTC") : null);
   const money = (v: bigint) => displayMoney(v, currency);
   // Headline figures from the one source every page reads (ADR 0010), as at today.
   const wantsHeadlines = ["register:read", "shares:read", "loans:read"].some((p) => permissions.has(p as Permission));
@@ -35,7 +39,7 @@ export async function dashboardSections(
           .innerJoin("motions as m", (j) => j.onRef("m.id", "=", "e.motion_id").onRef("m.organisation_id", "=", "e.organisation_id"))
           .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
           .leftJoin("participations as p", (j) => j.onRef("p.motion_id", "=", "m.id").onRef("p.member_id", "=", "e.member_id"))
-          .select(["m.id", "m.title", "m.kind", "g.title as meeting", sql<boolean>`p.member_id is not null`.as("voted")])
+          .select(["m.id", "m.title", "m.kind", "m.closes_at", "g.title as meeting", sql<boolean>`p.member_id is not null`.as("voted")])
           .where("e.organisation_id", "=", org)
           .where("e.member_id", "=", memberId)
           .where("m.status", "=", "open")
@@ -44,7 +48,7 @@ export async function dashboardSections(
         ]);
         return {
           holdingValue: money(holdings.reduce((t, h) => t + BigInt(h.value), 0n)),
-          openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, kind: v.kind, meeting: v.meeting, voted: v.voted })),
+          openVotes: openVotes.map((v) => ({ id: v.id, title: v.title, kind: v.kind, meeting: v.meeting, voted: v.voted, closesIn: closesIn(v.closes_at) })),
         };
       })()
     : null;
@@ -70,13 +74,13 @@ export async function dashboardSections(
           .selectFrom("motions as m")
           .innerJoin("meetings as g", (j) => j.onRef("g.id", "=", "m.meeting_id").onRef("g.organisation_id", "=", "m.organisation_id"))
           .select([
-            "m.id", "m.title", "m.kind", "g.title as meeting", "m.eligible_count",
+            "m.id", "m.title", "m.kind", "m.closes_at", "g.title as meeting", "m.eligible_count",
             sql<string>`(select count(*) from participations p where p.organisation_id = m.organisation_id and p.motion_id = m.id)`.as("voted"),
           ])
           .where("m.organisation_id", "=", org)
           .where("m.status", "=", "open")
           .execute()
-          .then((rows) => rows.map((m) => ({ id: m.id, title: m.title, kind: m.kind, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0 })))
+          .then((rows) => rows.map((m) => ({ id: m.id, title: m.title, kind: m.kind, meeting: m.meeting, voted: Number(m.voted), eligible: m.eligible_count ?? 0, closesIn: closesIn(m.closes_at) })))
     : null;
 
   const lendingReady = permissions.has("loans:read")
