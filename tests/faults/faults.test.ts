@@ -251,7 +251,7 @@ describe("SIGKILL during an interest run", () => {
       const posting = postRun(app.base);
       await heldAt(app.child, marker);
       // Seen from outside: the posting's transaction has written and holds the run's row lock ...
-      const tx = await openTransactionOf(db, name);
+      const tx = await openTransactionOf(db, name, "share_transactions");
       expect(tx.state, point).toBe("idle in transaction");
       expect(tx.locks, point).toEqual(expect.arrayContaining(["RowExclusiveLock share_transactions", "RowExclusiveLock email_outbox"]));
       expect(await blockedBy(db, (trx) => sql`select id from interest_runs where id = ${preview.runId} for update nowait`.execute(trx)), `${point}: the run is locked`).toBe(true);

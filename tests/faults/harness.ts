@@ -115,12 +115,15 @@ export interface OpenTransaction {
  * Seen from outside, independently of what the child prints: its one
  * connection that is inside a transaction (PostgreSQL's own account in
  * pg_stat_activity), the transaction id it holds (it has written) and the
- * locks it holds.
+ * locks it holds. `holding` names a table the work writes: the server's
+ * background jobs (the daily jobs it queues when it starts) may have a
+ * writing transaction of their own open at the moment the process stops.
  */
-export async function openTransactionOf(db: Database, applicationName: string): Promise<OpenTransaction> {
+export async function openTransactionOf(db: Database, applicationName: string, holding?: string): Promise<OpenTransaction> {
   const rows = (await sql<{ pid: number; state: string; xid: string | null }>`
-    SELECT pid, state, backend_xid::text AS xid FROM pg_stat_activity
-    WHERE datname = current_database() AND application_name = ${applicationName} AND backend_xid IS NOT NULL`.execute(db)).rows;
+    SELECT a.pid, a.state, a.backend_xid::text AS xid FROM pg_stat_activity a
+    WHERE a.datname = current_database() AND a.application_name = ${applicationName} AND a.backend_xid IS NOT NULL
+      ${holding ? sql`AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = a.pid AND l.granted AND c.relname = ${holding})` : sql``}`.execute(db)).rows;
   if (rows.length !== 1) throw new Error(`expected one open writing transaction of ${applicationName}, found ${JSON.stringify(rows)}`);
   const locks = (await sql<{ lock: string }>`
     SELECT CASE WHEN l.locktype = 'advisory' THEN 'advisory' ELSE l.mode || ' ' || c.relname END AS lock

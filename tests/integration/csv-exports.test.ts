@@ -76,11 +76,12 @@ beforeAll(async () => {
 
   urls.push(
     "/register/csv", "/register/csv?asAt=2025-12-31",
-    ...["capital", "lending", "jobs", "members", "sector", "ownership"].map((f) => `/impact/csv?figure=${f}`),
+    ...["capital", "lending", "jobs", "members", "sector", "ownership", "leadership"].map((f) => `/impact/csv?figure=${f}`),
     "/loans/portfolio.csv", `/loans/${loan.id}/schedule.csv`,
     `/motions/${motion.id}/result.csv`, `/motions/${election.id}/result.csv`, `/elections/${election.id}/count-sheet.csv`,
     `/procurement/${anchor.id}/csv`, `/procurement/${anchor.id}/csv?figure=opportunities`,
     "/reports/annual/csv",
+    "/audit.csv",
   );
   owner = new Browser(t.server.base);
   await owner.login(ownerUser.email, ownerUser.password);
@@ -91,6 +92,7 @@ describe("every CSV export neutralises hostile text, header rows included", () =
     const csvRoutes = readdirSync("app/routes").filter((f) => /csv/.test(f)).sort();
     // The route file each download above is served by.
     expect(csvRoutes).toEqual([
+      "audit[.]csv.tsx",
       "elections.$electionId.count-sheet[.]csv.tsx", "impact.csv.tsx", "loans.$loanId.schedule[.]csv.tsx", "loans.portfolio[.]csv.tsx",
       "motions.$motionId.result[.]csv.tsx", "procurement.$anchorId.csv.tsx", "register.csv.tsx", "reports.annual.csv.tsx",
     ]);
