@@ -29,7 +29,7 @@ async function meetingWithMotion(kind: "ordinary" | "special" | "custom" = "ordi
 const open = (motionId: string) => db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motionId));
 const vote = (motionId: string, memberId: string, choice: "for" | "against" | "abstain") =>
   db.transaction().execute((trx) => castVote(trx, { organisationId: orgId, motionId, memberId, choice }));
-const close = (motionId: string) => db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId));
+const close = (motionId: string) => db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId, undefined, "Closed before the fixture meeting, in a test"));
 
 beforeAll(async () => {
   db = await testDb();
