@@ -21,6 +21,7 @@ export function ConfirmButton({
   className = "danger",
   name,
   value,
+  errors,
 }: {
   /**
    * What will happen, naming the thing: "Reverse the repayment of £120.00 on 3 March?". A function
@@ -33,6 +34,8 @@ export function ConfirmButton({
   className?: string;
   name?: string;
   value?: string;
+  /** The server's refusal when the confirmation was missing (shown beside the button). */
+  errors?: string[];
 }) {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -43,9 +46,11 @@ export function ConfirmButton({
   const id = useId();
   const [asked, setAsked] = useState<ReactNode>(typeof question === "function" ? null : question);
 
+  const refusal = errors?.length ? <p className="error" role="alert">{errors.join(". ")}</p> : null;
   if (!hydrated) {
     return (
       <>
+        {refusal}
         <label className="confirm-check">
           {/* Not `required`: the form may hold another button (Approve beside Reject) that needs no confirmation; the server refuses without it. */}
           <input type="checkbox" name="confirmed" value="yes" /> I understand this cannot be undone
@@ -61,6 +66,7 @@ export function ConfirmButton({
   };
   return (
     <>
+      {refusal}
       <input type="hidden" name="confirmed" value="yes" />
       <button
         ref={button}

@@ -139,7 +139,7 @@ export const MemberTransferSchema = z.object({
   shares: wholeShares(),
 });
 
-export const TRANSFER_REASON_MISSING = "Give the board's reason: the member is told it";
+export const TRANSFER_REASON_MISSING = "Give the reason for not approving the transfer in the board minute: both members are told it.";
 /** Approving needs only the date (and perhaps a minute); rejecting needs the reason the member is told, and the confirmation. */
 export const TransferDecisionSchema = z.discriminatedUnion("decision", [
   z.object({ transferId: uuid, decision: z.literal("approve"), on: isoDate, note: z.string().trim().max(500).optional().default("") }),

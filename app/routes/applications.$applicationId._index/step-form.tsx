@@ -18,7 +18,7 @@ export function StepForm({ intent, label, lastResult, defaultValue, children, to
       <input type="hidden" name="intent" value={intent} />
       <SubmissionKey value={submissionKey} />
       {children?.(fields)}
-      {confirm ? <ConfirmButton className={tone} question={confirm.question} yes={confirm.yes}>{label}</ConfirmButton> : <button type="submit" className={tone}>{label}</button>}
+      {confirm ? <ConfirmButton className={tone} question={confirm.question} yes={confirm.yes} errors={fields.confirmed?.errors}>{label}</ConfirmButton> : <button type="submit" className={tone}>{label}</button>}
     </Form>
   );
 }

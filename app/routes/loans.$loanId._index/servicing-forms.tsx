@@ -76,6 +76,7 @@ export function ReversalForm({ lastResult, today, choices, submissionKey }: { la
       <ConfirmButton
         question={(f) => `Reverse the repayment ${repaymentNamed(selectedText(f, "transactionId"))}? This cannot be undone; a reversing entry is recorded and the loan owes that amount again.`}
         yes="Yes, reverse the repayment"
+        errors={fields.confirmed.errors}
       >
         Reverse repayment
       </ConfirmButton>
@@ -101,7 +102,7 @@ export function PayoutReversalForm({ lastResult, today, principal, submissionKey
         </label>
         {fields.confirm.errors?.length ? <p className="error" id={fields.confirm.errorId} role="alert">{fields.confirm.errors.join(". ")}</p> : null}
       </div>
-      <ConfirmButton question={`Reverse the pay-out of ${principal}? This cannot be undone; a reversing entry is recorded and the loan leaves the portfolio.`} yes="Yes, reverse the pay-out">
+      <ConfirmButton question={`Reverse the pay-out of ${principal}? This cannot be undone; a reversing entry is recorded and the loan leaves the portfolio.`} yes="Yes, reverse the pay-out" errors={fields.confirmed.errors}>
         Reverse the pay-out
       </ConfirmButton>
     </ServicingForm>
