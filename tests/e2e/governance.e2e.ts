@@ -75,10 +75,34 @@ describe("governance in the browser", () => {
     await page.getByRole("link", { name: "Manage voting" }).click();
     await page.waitForURL(/\/manage$/);
     expect(await seriousA11yFindings(page)).toEqual([]);
-    await page.getByRole("button", { name: "Close voting and certify the result" }).click();
+    // Once hydrated the no-JavaScript checkbox gives way to the dialog.
+    await expect.poll(() => page.getByLabel("I understand this cannot be undone").count()).toBe(0);
+    // The demo's AGM has not opened yet: closing now needs the reason, for the minutes.
+    await page.getByLabel(/Why voting closes before the meeting opens/).fill("Electronic ballot ran its full notice period");
+    const close = page.getByRole("button", { name: "Close voting and certify the result" });
+    await close.click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toContain(`Close voting on “${OPEN_MOTION}” and certify the result? This cannot be undone`);
+    // Focus is in the dialog, on "No": Enter out of habit does not close the vote.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("No, go back");
+    expect(await seriousA11yFindings(page)).toEqual([]);
+    // Escape cancels: nothing is recorded and focus goes back to the button.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Close voting and certify the result");
+    expect(page.url()).toMatch(/\/manage$/);
+    await page.reload();
+    await expect.poll(() => page.locator(".badge.open").count()).toBe(1);
+    await expect.poll(() => page.getByLabel("I understand this cannot be undone").count()).toBe(0);
+    // Confirming records it.
+    await page.getByLabel(/Why voting closes before the meeting opens/).fill("Electronic ballot ran its full notice period");
+    await close.click();
+    await page.getByRole("button", { name: "Yes, close voting" }).click();
     await page.waitForURL(/\/motions\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.getByRole("heading", { name: "Certified result" }).count()).toBe(1);
     const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).toContain("Reason recorded in the minutes: Electronic ballot ran its full notice period");
     expect(text).toMatch(/Carried|Not carried/);
     expect(text).toContain("special resolution needs at least 75%");
     expect(text).toMatch(/by proxy/);
