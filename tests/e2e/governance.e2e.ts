@@ -67,8 +67,8 @@ describe("governance in the browser", () => {
     await page.close();
   });
 
-  it("lets the secretary close the motion, and the certified result shows", async () => {
-    const page = await t.browser.newPage();
+  it("lets the secretary close the motion (asked in a dialog, on a phone), and the certified result shows", async () => {
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 } });
     await logIn(page, t.app.base, "secretary@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await page.goto(motionUrl);
@@ -83,6 +83,11 @@ describe("governance in the browser", () => {
     await close.click();
     const dialog = page.getByRole("dialog");
     await expect.poll(() => dialog.isVisible()).toBe(true);
+    // It fits a 390 px phone.
+    const box = (await dialog.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/confirm-dialog-390.png` });
     expect(await dialog.textContent()).toContain(`Close voting on “${OPEN_MOTION}” and certify the result? This cannot be undone`);
     // Focus is in the dialog, on "No": Enter out of habit does not close the vote.
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("No, go back");
