@@ -43,3 +43,17 @@ export function timeZoneNames(): string[] {
   const names = Intl.supportedValuesOf("timeZone");
   return names.includes("UTC") ? names : [...names, "UTC"];
 }
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time (HH:MM, 24-hour) of an instant in a time zone: when a meeting has opened, say. */
+export function timeInZone(instant: Date, timeZone: string): string {
+  let f = clocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    clocks.set(timeZone, f);
+  }
+  const parts = f.formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${get("hour")}:${get("minute")}`;
+}

@@ -1,4 +1,5 @@
 import { isElection } from "~/domain/voting/kinds";
+import { ClosedEarlyNote } from "~/components/governance/closed-early";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { candidateLabel, labelByName, MOTION_KIND_LABEL } from "~/domain/voting/labels";
@@ -36,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     options: view.options,
     turnout: view.turnout,
     me: view.me,
-    result: view.result ? { certified_at: view.result.certified_at, certified_by_name: view.result.certified_by_name, eligible: view.result.eligible, voted_online: view.result.voted_online, voted_by_proxy: view.result.voted_by_proxy } : null,
+    result: view.result ? { certified_at: view.result.certified_at, certified_by_name: view.result.certified_by_name, eligible: view.result.eligible, voted_online: view.result.voted_online, voted_by_proxy: view.result.voted_by_proxy, closedBeforeMeeting: view.result.closedBeforeMeeting } : null,
     elected: outcome?.elected ?? [],
     ballots: outcome?.ballots ?? 0,
     tally: outcome?.tally ?? null,
@@ -109,6 +110,7 @@ export default function ElectionPage() {
       {motion.status === "closed" && result ? (
         <section className="card stack" aria-labelledby="result-heading">
           <h2 id="result-heading">Certified result</h2>
+          <ClosedEarlyNote closedEarly={result.closedBeforeMeeting} />
           <p role="status"><strong>Elected:</strong> {elected.length ? elected.map(named).join(", ") : "nobody (no ballots)"}</p>
           {tally && !tally.decided ? <p className="alert error">Tied for the last place: {tally.tied.join(", ")}. The rules decide how this is settled.</p> : null}
           <dl className="facts">

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { allErrors, Field, FormErrors, SubmissionKey, TextAreaField } from "~/components/forms";
+import { ConfirmButton } from "~/components/confirm";
 import { PageHead } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { getLoan, loanInstallments, outstandingPrincipal } from "~/models/lending/loans.server";
@@ -108,7 +109,9 @@ export default function WriteOff() {
                   <textarea name="note" rows={2} maxLength={1000} />
                 </label>
                 <div className="toolbar">
-                  <button type="submit" name="intent" value="approve" className="danger">Approve: write off {d.owed}</button>
+                  <ConfirmButton name="intent" value="approve" question={`Write off ${d.owed} on this loan? This cannot be undone: the loan is closed as written off and the loss is recorded in the ledger.`} yes="Yes, write it off">
+                    Approve: write off {d.owed}
+                  </ConfirmButton>
                   <button type="submit" name="intent" value="reject" className="secondary">Reject</button>
                 </div>
               </Form>

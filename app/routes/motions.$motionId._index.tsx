@@ -1,4 +1,5 @@
 import { isElection } from "~/domain/voting/kinds";
+import { ClosedEarlyNote } from "~/components/governance/closed-early";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { MOTION_KIND_LABEL } from "~/domain/voting/labels";
@@ -95,6 +96,7 @@ export default function MotionPage() {
       {motion.status === "draft" ? <p className="alert info">Voting has not opened yet.</p> : null}
       {motion.status === "closed" && result ? (
         <>
+          <ClosedEarlyNote closedEarly={result.closedBeforeMeeting} />
           <ResolutionResult outcome={result.outcome as unknown as ResolutionOutcomeView} certified={result} />
           <p className="toolbar">
             <a className="button secondary" href={`/motions/${motion.id}/result.csv`} download>Download the result (CSV)</a>

@@ -4,10 +4,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { isElection } from "~/domain/voting/kinds";
+import { meetingHasOpened } from "~/domain/voting/closing";
+import { dateInZone, timeInZone } from "~/domain/today";
 import { MOTION_KIND_LABEL, motionHref, STATUS_LABEL } from "~/domain/voting/labels";
 import { useLiveTurnout } from "~/components/governance/live";
 import { Turnout } from "~/components/governance/results";
 import { Field, FormErrors } from "~/components/forms";
+import { ConfirmButton } from "~/components/confirm";
 import { PageHead } from "~/components/ui";
 import { closeMotion, getHandCount, getMotion, openMotion, recordHandCount } from "~/models/governance/meetings.server";
 import { turnout } from "~/models/governance/ballots.server";
@@ -29,7 +32,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const motion = await getMotion(db, ctx.organisation.id, idParam(params, "motionId"));
   if (!motion) throw notFoundResponse();
   const [live, hands] = await Promise.all([turnout(db, ctx.organisation.id, motion.id), getHandCount(db, ctx.organisation.id, motion.id)]);
+  const now = new Date();
+  const tz = ctx.organisation.timeZone;
   return {
+    // Before the meeting opens the close form asks why voting closes early (the reason is minuted).
+    meetingOpened: meetingHasOpened({ heldOn: motion.held_on, startsAt: motion.starts_at, localDate: dateInZone(now, tz), localTime: timeInZone(now, tz) }),
+    meetingOpens: `${motion.held_on}${motion.starts_at ? ` at ${motion.starts_at}` : ""}`,
     motion: { id: motion.id, kind: motion.kind, title: motion.title, status: motion.status, position: motion.position, meeting_id: motion.meeting_id, record_date: motion.record_date },
     turnout: motion.status === "draft" ? null : live,
     hands: hands ? { present: hands.present, votesFor: hands.votes_for, votesAgainst: hands.votes_against, votesAbstain: hands.votes_abstain } : null,
@@ -52,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await openMotion(trx, ctx.user.id, org, motion.id);
         await queueVotingOpenedMail(trx, org, motion.id, appUrl(request));
       } else if (v.intent === "close") {
-        await closeMotion(trx, ctx.user.id, org, motion.id);
+        await closeMotion(trx, ctx.user.id, org, motion.id, new Date(), v.earlyReason);
         await queueResultMail(trx, org, motion.id, appUrl(request));
       } else await recordHandCount(trx, ctx.user.id, org, motion.id, v);
     });
@@ -63,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ManageMotion() {
-  const { motion, turnout, hands } = useLoaderData<typeof loader>();
+  const { motion, turnout, hands, meetingOpened, meetingOpens } = useLoaderData<typeof loader>();
   useLiveTurnout(motion.status === "open");
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
@@ -92,7 +100,14 @@ export default function ManageMotion() {
           <Form method="post" className="stack">
             <p>Closing counts the ballots, the show of hands and the proxies still standing, and certifies the result. It cannot be undone. The members who could vote are emailed the result.</p>
             <input type="hidden" name="intent" value="close" />
-            <button type="submit" className="danger">Close voting and certify the result</button>
+            {meetingOpened ? null : (
+              <div className="field">
+                <label htmlFor="earlyReason">Why voting closes before the meeting opens ({meetingOpens})</label>
+                <p className="hint" id="earlyReason-hint">Voting normally closes once the meeting opens. To close it now, give the reason: it is recorded in the minutes and shown with the result.</p>
+                <textarea id="earlyReason" name="earlyReason" rows={2} maxLength={2000} required aria-describedby="earlyReason-hint" />
+              </div>
+            )}
+            <ConfirmButton question={`Close voting on “${motion.title}” and certify the result? This cannot be undone: no more votes are taken and the members are emailed the result.`} yes="Yes, close voting">Close voting and certify the result</ConfirmButton>
           </Form>
         ) : null}
         {turnout ? <Turnout turnout={turnout} /> : null}

@@ -8,6 +8,8 @@ import { displayMoney } from "~/domain/money";
 import { getMember } from "~/models/shares/members.server";
 import { memberPayments } from "~/models/payments/share-checkout.server";
 import { listTransfers } from "~/models/shares/transfers.server";
+import { suspensionsForMember } from "~/models/shares/withdrawals.server";
+import { SuspensionNotice } from "~/components/shares/suspension-notice";
 import { memberSharesView } from "~/models/shares/share-views.server";
 import { memberPaymentReference, memberReceipts, payingDetails } from "~/models/treasury/payments-in.server";
 import type { RouteAccess } from "~/utils/access";
@@ -31,14 +33,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const url = new URL(request.url);
   const flash = Object.entries(FLASHES).find(([param]) => url.searchParams.has(param))?.[1] ?? null;
-  if (!ctx.memberId) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [] };
+  if (!ctx.memberId) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [], suspensions: [] };
   const db = await getDb();
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
-  if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [] };
+  if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [], suspensions: [] };
   const today = clock.today(ctx.organisation);
   return {
     member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
     view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today),
+    suspensions: await suspensionsForMember(db, ctx.organisation.id, member.id, today),
     payments: (await memberPayments(db, ctx.organisation.id, member.id)).map((p) => ({
       id: p.id,
       on: clock.dayOf(p.created_at, ctx.organisation),
@@ -60,7 +63,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function MyMembership() {
-  const { member, view, payments, transfers, flash, canWrite, paying, received } = useLoaderData<typeof loader>();
+  const { member, view, payments, transfers, flash, canWrite, paying, received, suspensions } = useLoaderData<typeof loader>();
   if (!member || !view) {
     return (
       <>
@@ -81,6 +84,7 @@ export default function MyMembership() {
       </PageHead>
       <Flash message={flash} />
       <p>{member.name} · member no. {member.number} · <StatusBadge status={member.status} />{member.admittedOn ? ` · member since ${member.admittedOn}` : ""}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
+      <SuspensionNotice suspensions={suspensions} />
       <MemberShares view={view} certificateHref={(id) => `/my/certificates/${id}`} />
       {paying ? <HowToPay details={paying.details} reference={paying.reference} what="for shares" /> : null}
       <section className="stack" aria-labelledby="received-heading">

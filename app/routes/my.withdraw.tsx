@@ -6,7 +6,8 @@ import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/form
 import { CheckField } from "~/components/shares/class-form";
 import { HoldingFormPage, useHoldingForm } from "~/components/shares/holding-form";
 import { memberHoldings } from "~/models/shares/share-classes-and-holdings.server";
-import { requestWithdrawal } from "~/models/shares/withdrawals.server";
+import { requestWithdrawal, suspensionsForMember } from "~/models/shares/withdrawals.server";
+import { SuspensionNotice } from "~/components/shares/suspension-notice";
 import { WithdrawalRequestSchema } from "~/schemas/shares";
 import { keyed } from "~/schemas/common";
 import { newSubmissionKey, once } from "~/models/core/form-submissions.server";
@@ -25,8 +26,10 @@ const WithdrawForm = keyed(WithdrawalRequestSchema);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:write");
-  const holdings = ctx.memberId ? await memberHoldings(await getDb(), ctx.organisation.id, ctx.memberId) : [];
+  const db = await getDb();
+  const holdings = ctx.memberId ? await memberHoldings(db, ctx.organisation.id, ctx.memberId) : [];
   return {
+    suspensions: ctx.memberId ? await suspensionsForMember(db, ctx.organisation.id, ctx.memberId, clock.today(ctx.organisation)) : [],
     linked: !!ctx.memberId,
     submissionKey: newSubmissionKey(),
     classes: holdings.filter((h) => h.withdrawable && BigInt(h.shares) > 0n).map((h) => [h.class_id, `${h.class_name}: ${String(h.shares)} held, ${h.notice_days} days' notice`] as const),
@@ -53,12 +56,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Withdraw() {
-  const { linked, classes, submissionKey } = useLoaderData<typeof loader>();
+  const { linked, classes, submissionKey, suspensions } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useHoldingForm(WithdrawForm, lastResult, classes);
   return (
     <HoldingFormPage title="Withdraw shares" linked={linked} nothingToDo={classes.length === 0 ? "You hold no withdrawable shares." : null}>
       <p>Give notice here. Withdrawals are paid in order of notice once the notice period has run, unless the board has suspended them.</p>
+      <SuspensionNotice suspensions={suspensions} />
       <Form method="post" className="stack" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <SubmissionKey value={submissionKey} />

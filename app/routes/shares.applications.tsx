@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmissionKey } from "~/components/forms";
+import { ConfirmButton } from "~/components/confirm";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
 import { displayMoney } from "~/domain/money";
 import { admitApplication, declineApplication, listShareApplications } from "~/models/shares/share-applications.server";
@@ -84,7 +85,9 @@ export default function Applications() {
                         <input type="hidden" name="on" value={today} />
                         <label htmlFor={`reason-${a.id}`}>Reason for declining</label>
                         <input id={`reason-${a.id}`} name="reason" required />
-                        <button type="submit" className="danger">Decline</button>
+                        <ConfirmButton question={`Decline ${a.name}'s application for ${a.shares} ${a.className} (${a.amount})? This cannot be undone: they are told the reason and any payment is refunded.`} yes="Yes, decline the application">
+                          Decline<span className="visually-hidden"> {a.name}</span>
+                        </ConfirmButton>
                       </Form>
                     </div>
                   ) : "Waiting for the secretary"}

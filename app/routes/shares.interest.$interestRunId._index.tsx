@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { SubmissionKey } from "~/components/forms";
+import { ConfirmButton } from "~/components/confirm";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { newSubmissionKey } from "~/models/core/form-submissions.server";
 import { displayMoney } from "~/domain/money";
@@ -58,7 +59,7 @@ export default function InterestRun() {
             <label htmlFor="on">Post on</label>
             <input id="on" name="on" type="date" defaultValue={today} />
             <SubmissionKey value={submissionKey} />
-            <button type="submit">Post interest</button>
+            <ConfirmButton className="" question={`Post this interest run (${run.rate}%, ${run.total} paid as ${run.payAs})? This cannot be undone: every member's interest is recorded in the ledger.`} yes="Yes, post the interest">Post interest</ConfirmButton>
           </Form>
         ) : null}
       </section>

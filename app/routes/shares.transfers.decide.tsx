@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { decideTransfer } from "~/models/shares/transfers.server";
 import { TransferDecisionSchema } from "~/schemas/shares";
-import { keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
+import { CONFIRMATION_MISSING, keyed, SUBMISSION_KEY_MISSING } from "~/schemas/common";
 import { once } from "~/models/core/form-submissions.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -21,7 +21,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(await readForm(request), { schema: DecisionForm });
   // Refusals go back to the transfers page, shown there, rather than to a bare error page.
   const back = (reason: string) => redirect(`/shares/transfers?error=${encodeURIComponent(reason)}`);
-  if (submission.status !== "success") return back(submission.error?.[""] ? SUBMISSION_KEY_MISSING : "Choose approve or reject, and keep the board minute under 500 characters.");
+  if (submission.status !== "success") {
+    const e = submission.error ?? {};
+    return back(e[""] ? SUBMISSION_KEY_MISSING : e.note ? String(e.note[0]) : e.confirmed ? CONFIRMATION_MISSING : "Choose approve or reject, and keep the board minute under 500 characters.");
+  }
   const v = submission.value;
   const db = await getDb();
   const r = await moneyTransaction(db, (trx) =>

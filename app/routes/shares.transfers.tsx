@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormErrors, SelectField, SubmissionKey } from "~/components/forms";
+import { ConfirmButton } from "~/components/confirm";
 import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { listShareClasses, memberByNumber } from "~/models/shares/share-classes-and-holdings.server";
 import { listTransfers, requestTransfer } from "~/models/shares/transfers.server";
@@ -81,7 +82,9 @@ export default function Transfers() {
                       <label htmlFor={`note-${t.id}`}>Board minute (the reason, needed to reject: both members are told it)</label>
                       <input id={`note-${t.id}`} name="note" />
                       <button type="submit" name="decision" value="approve">Approve</button>
-                      <button type="submit" name="decision" value="reject" className="secondary">Reject</button>
+                      <ConfirmButton className="secondary" name="decision" value="reject" question={`Reject the transfer of ${t.shares} ${t.className} shares from ${t.from} to ${t.to}? This cannot be undone; both members are told the reason you gave.`} yes="Yes, reject the transfer">
+                        Reject
+                      </ConfirmButton>
                     </Form>
                   ) : null}
                 </td>

@@ -75,3 +75,12 @@ export const submissionKeyField = z
 export function keyed<Schema extends z.ZodTypeAny>(schema: Schema) {
   return schema.and(submissionKeyField);
 }
+
+export const CONFIRMATION_MISSING = "Confirm first: tick “I understand this cannot be undone”";
+/**
+ * The confirmation an irreversible action carries (`confirmed=yes`): set by the
+ * dialog of app/components/confirm.tsx, or ticked by hand without JavaScript.
+ * The server refuses the action without it, so one stray click cannot close a
+ * vote or reverse a repayment.
+ */
+export const confirmed = z.literal("yes", { errorMap: () => ({ message: CONFIRMATION_MISSING }) });

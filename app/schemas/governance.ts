@@ -1,7 +1,7 @@
 import { nonEmptyLines } from "~/domain/text";
 import { ELECTION_KINDS } from "~/domain/voting/kinds";
 import { z } from "zod";
-import { isoDate, uuid } from "./common";
+import { confirmed, isoDate, uuid } from "./common";
 
 /*
  * Forms of the governance area. Shared by the browser (Conform validates as
@@ -96,7 +96,8 @@ export const RankingSchema = z.object({
 
 export const ManageMotionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("open") }),
-  z.object({ intent: z.literal("close") }),
+  // `earlyReason`: why voting closes before its meeting opens (recorded in the minutes); refused without it.
+  z.object({ intent: z.literal("close"), confirmed, earlyReason: z.string().trim().max(2000).optional().default("") }),
   z.object({
     intent: z.literal("hands"),
     present: z.coerce.number({ invalid_type_error: "Enter a number" }).int().min(0, "Cannot be negative").max(10_000_000),

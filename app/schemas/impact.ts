@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AMOUNT_TOO_LARGE, amountInRange, isoDate } from "./common";
+import { AMOUNT_TOO_LARGE, amountInRange, confirmed, isoDate } from "./common";
 
 /** Forms of the community wealth area: anchor institutions, spend uploads, LM3, impact settings. */
 
@@ -37,6 +37,7 @@ export const SpendUploadSchema = z.object({
 export const WithdrawUploadSchema = z.object({
   intent: z.literal("withdraw"),
   uploadId: z.string().uuid("Not a valid upload"),
+  confirmed,
 });
 
 const moneyText = (label: string) =>

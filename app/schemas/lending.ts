@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidPostcode } from "~/domain/postcode";
-import { AMOUNT_TOO_LARGE, amountInRange, emailField, isoDate, MAX_MEMBER_NUMBER } from "./common";
+import { AMOUNT_TOO_LARGE, amountInRange, confirmed, emailField, isoDate, MAX_MEMBER_NUMBER } from "./common";
 
 /*
  * Forms of the lending area. Amounts stay strings ("5000.00") until the
@@ -121,7 +121,7 @@ export const ApplicationStepSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("offer"), firstDue: isoDate.optional() }),
   z.object({ intent: z.literal("accept") }),
   z.object({ intent: z.literal("disburse"), disbursedOn: isoDate }),
-  z.object({ intent: z.literal("withdraw") }),
+  z.object({ intent: z.literal("withdraw"), confirmed }),
 ]);
 export type ApplicationStep = z.infer<typeof ApplicationStepSchema>;
 
@@ -145,6 +145,7 @@ export const LoanActionSchema = z.discriminatedUnion("intent", [
     transactionId: z.string({ required_error: "Choose the repayment" }).regex(/^\d+$/, "Choose the repayment"),
     onDate: isoDate,
     note: z.string({ required_error: "Say why it is reversed" }).trim().min(1, "Say why it is reversed").max(500),
+    confirmed,
   }),
   z.object({ intent: z.literal("recovery"), amount: amountField("the amount recovered"), onDate: isoDate, note: text(500) }),
   z.object({
@@ -152,6 +153,7 @@ export const LoanActionSchema = z.discriminatedUnion("intent", [
     onDate: isoDate,
     note: z.string({ required_error: "Say why the pay-out is reversed" }).trim().min(1, "Say why the pay-out is reversed").max(500),
     confirm: z.literal("on", { errorMap: () => ({ message: "Tick the box to confirm the pay-out was recorded in error" }) }),
+    confirmed,
   }),
 ]);
 export type LoanAction = z.infer<typeof LoanActionSchema>;
@@ -164,8 +166,10 @@ export const WriteOffSchema = z.object({
 /** The write-off page's posts: a proposal, or a decision on one (a second board member's, or the proposer withdrawing it). */
 export const WriteOffActionSchema = z.discriminatedUnion("intent", [
   WriteOffSchema.extend({ intent: z.literal("propose") }),
+  // Approving writes the loan off for good: it carries the confirmation; rejecting or withdrawing a proposal does not.
+  z.object({ intent: z.literal("approve"), proposalId: z.string().uuid(), note: z.string().trim().max(1000).default(""), confirmed }),
   z.object({
-    intent: z.enum(["approve", "reject", "withdraw"]),
+    intent: z.enum(["reject", "withdraw"]),
     proposalId: z.string().uuid(),
     note: z.string().trim().max(1000).default(""),
   }),

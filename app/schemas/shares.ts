@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "~/domain/money";
 import { isValidPostcode } from "~/domain/postcode";
-import { emailField, isoDate, MAX_MEMBER_NUMBER, searchText, uuid } from "./common";
+import { confirmed, emailField, isoDate, MAX_MEMBER_NUMBER, searchText, uuid } from "./common";
 
 /** Shared by the share forms, their actions, the import and the CLIs. */
 
@@ -119,6 +119,7 @@ export const DecisionSchema = z.discriminatedUnion("decision", [
     applicationId: uuid,
     on: isoDate,
     reason: z.string({ required_error: "Give a reason: the applicant is told it" }).trim().min(1, "Give a reason: the applicant is told it").max(1000),
+    confirmed,
   }),
 ]);
 
@@ -138,12 +139,18 @@ export const MemberTransferSchema = z.object({
   shares: wholeShares(),
 });
 
-export const TransferDecisionSchema = z.object({
-  transferId: uuid,
-  decision: z.enum(["approve", "reject"]),
-  on: isoDate,
-  note: z.string().trim().max(500).optional().default(""),
-});
+export const TRANSFER_REASON_MISSING = "Give the reason for not approving the transfer in the board minute: both members are told it.";
+/** Approving needs only the date (and perhaps a minute); rejecting needs the reason the member is told, and the confirmation. */
+export const TransferDecisionSchema = z.discriminatedUnion("decision", [
+  z.object({ transferId: uuid, decision: z.literal("approve"), on: isoDate, note: z.string().trim().max(500).optional().default("") }),
+  z.object({
+    transferId: uuid,
+    decision: z.literal("reject"),
+    on: isoDate,
+    note: z.string({ required_error: TRANSFER_REASON_MISSING }).trim().min(1, TRANSFER_REASON_MISSING).max(500),
+    confirmed,
+  }),
+]);
 
 export const InterestRunSchema = z.object({
   classId: uuid,

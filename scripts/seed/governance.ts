@@ -66,8 +66,10 @@ async function seedOrganisation(ctx: SeedContext, org: SeedOrganisation, voterCo
   }
   await recordHandCount(db, secretary, org.id, accounts.id, { present: 6, votesFor: 5, votesAgainst: 0, votesAbstain: 1 });
   const closedAt = new Date(`${addDays(ctx.today, -1)}T19:45:00Z`);
-  await closeMotion(db, secretary, org.id, accounts.id, closedAt);
-  await closeMotion(db, secretary, org.id, election.id, closedAt);
+  // The demo's AGM is still to come: these two ballots closed ahead of it, with the reason minuted.
+  const early = "The online ballot ran its full notice period; the result is declared at the meeting.";
+  await closeMotion(db, secretary, org.id, accounts.id, closedAt, early);
+  await closeMotion(db, secretary, org.id, election.id, closedAt, early);
   // A member who has not voted on the rule change appoints the demo member as proxy, with no instruction.
   const appointer = others[others.length - 1];
   await appointProxy(db, secretary, org.id, { meetingId: agm.id, appointerMemberId: appointer, holderMemberId: org.demoMemberId, instructions: {} });

@@ -67,18 +67,47 @@ describe("governance in the browser", () => {
     await page.close();
   });
 
-  it("lets the secretary close the motion, and the certified result shows", async () => {
-    const page = await t.browser.newPage();
+  it("lets the secretary close the motion (asked in a dialog, on a phone), and the certified result shows", async () => {
+    const page = await t.browser.newPage({ viewport: { width: 390, height: 844 } });
     await logIn(page, t.app.base, "secretary@demo.coop");
     await page.waitForURL(/\/dashboard$/);
     await page.goto(motionUrl);
     await page.getByRole("link", { name: "Manage voting" }).click();
     await page.waitForURL(/\/manage$/);
     expect(await seriousA11yFindings(page)).toEqual([]);
-    await page.getByRole("button", { name: "Close voting and certify the result" }).click();
+    // Once hydrated the no-JavaScript checkbox gives way to the dialog.
+    await expect.poll(() => page.getByLabel("I understand this cannot be undone").count()).toBe(0);
+    // The demo's AGM has not opened yet: closing now needs the reason, for the minutes.
+    await page.getByLabel(/Why voting closes before the meeting opens/).fill("Electronic ballot ran its full notice period");
+    const close = page.getByRole("button", { name: "Close voting and certify the result" });
+    await close.click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    // It fits a 390 px phone.
+    const box = (await dialog.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/confirm-dialog-390.png` });
+    expect(await dialog.textContent()).toContain(`Close voting on “${OPEN_MOTION}” and certify the result? This cannot be undone`);
+    // Focus is in the dialog, on "No": Enter out of habit does not close the vote.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("No, go back");
+    expect(await seriousA11yFindings(page)).toEqual([]);
+    // Escape cancels: nothing is recorded and focus goes back to the button.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Close voting and certify the result");
+    expect(page.url()).toMatch(/\/manage$/);
+    await page.reload();
+    await expect.poll(() => page.locator(".badge.open").count()).toBe(1);
+    await expect.poll(() => page.getByLabel("I understand this cannot be undone").count()).toBe(0);
+    // Confirming records it.
+    await page.getByLabel(/Why voting closes before the meeting opens/).fill("Electronic ballot ran its full notice period");
+    await close.click();
+    await page.getByRole("button", { name: "Yes, close voting" }).click();
     await page.waitForURL(/\/motions\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.getByRole("heading", { name: "Certified result" }).count()).toBe(1);
     const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).toContain("Reason recorded in the minutes: Electronic ballot ran its full notice period");
     expect(text).toMatch(/Carried|Not carried/);
     expect(text).toContain("special resolution needs at least 75%");
     expect(text).toMatch(/by proxy/);

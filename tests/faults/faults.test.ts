@@ -243,7 +243,7 @@ describe("SIGKILL during an interest run", () => {
         (select coalesce(sum(shares_credited), 0)::int from interest_lines where run_id = ${preview.runId}) as credited`.execute(db)).rows[0];
     const before = await footprint();
     expect(before).toMatchObject({ status: "approved", postings: 0, audits: 0 });
-    const postRun = (base: string) => post(base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10", submissionKey: randomUUID() });
+    const postRun = (base: string) => post(base, `/shares/interest/${preview.runId}/post`, `session=${token}`, { on: "2025-01-10", confirmed: "yes", submissionKey: randomUUID() });
 
     for (const [point, hold, marker] of [["early, after the first member", "interest.line-posted@1", "interest.line-posted"], ["in the middle", `interest.line-posted@${SAVERS / 2}`, "interest.line-posted"], ["just before commit", "money.before-commit", "money.before-commit"]] as const) {
       const name = `fault-interest-${hold.replace(/\W/g, "-")}`;

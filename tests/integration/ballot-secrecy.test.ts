@@ -209,7 +209,7 @@ describe("ballots at rest", () => {
     const xminDuring = during.equality.find((e) => e.join === "ballots.xmin = participations.xmin")!;
     expect(xminDuring.right).toBe(ALONE.length + BATCHES[0][1] - BATCHES[0][0] + BATCHES[1][1] - BATCHES[1][0]);
 
-    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, election.id));
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, election.id, undefined, "Closed before the fixture meeting, in a test"));
     const rows = await readRows(election.id);
     expect(rows.ballotRows).toHaveLength(VOTERS);
     expect(rows.participationRows).toHaveLength(VOTERS);
@@ -234,7 +234,7 @@ describe("ballots at rest", () => {
     );
     await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
     for (let i = 5; i < 15; i++) await castVote(db, { organisationId: orgId, motionId: motion.id, memberId: members[i].id, choice: i % 2 ? "for" : "against" });
-    const outcome = (await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id))) as { for: number; against: number };
+    const outcome = (await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id, undefined, "Closed before the fixture meeting, in a test"))) as { for: number; against: number };
     expect(outcome).toMatchObject({ for: 5, against: 5 });
     const closed = await sql<{ xmin: string }>`SELECT xmin::text FROM motion_results WHERE motion_id = ${motion.id}::uuid`.execute(db);
     const ballots = await sql<{ xmin: string }>`SELECT DISTINCT xmin::text FROM ballots WHERE motion_id = ${motion.id}::uuid`.execute(db);

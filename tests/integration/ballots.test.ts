@@ -14,6 +14,8 @@ import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { Browser, startTestServer, type TestServer } from "../http";
 import { pdfText } from "../pdf-text";
+import { CONFIRMATION_MISSING } from "~/schemas/common";
+import { EARLY_CLOSE_REASON_MISSING } from "~/domain/voting/closing";
 
 let db: Database;
 let server: TestServer;
@@ -109,16 +111,29 @@ describe("voting over HTTP", () => {
     expect(check).toContain("is in the ballot box");
 
     expect(await mailTo(orgId, "Result: Adopt the accounts")).toEqual([]);
-    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close" })).status).toBe(302);
+    // Closing is irreversible: without the confirmation it is refused and nothing is closed or sent.
+    const unconfirmed = await secretary.post(`/motions/${motionId}/manage`, { intent: "close", earlyReason: "Ballot ran its notice period" });
+    expect(unconfirmed.status).toBe(200);
+    expect(await unconfirmed.text()).toContain(CONFIRMATION_MISSING);
+    // The meeting has not opened yet: closing before it needs the secretary's reason.
+    const noReason = await secretary.post(`/motions/${motionId}/manage`, { intent: "close", confirmed: "yes" });
+    expect(noReason.status).toBe(200);
+    expect(await noReason.text()).toContain(EARLY_CLOSE_REASON_MISSING);
+    expect((await db.selectFrom("motions").select("status").where("id", "=", motionId).executeTakeFirstOrThrow()).status).toBe("open");
+    expect(await mailTo(orgId, "Result: Adopt the accounts")).toEqual([]);
+    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close", confirmed: "yes", earlyReason: "Ballot ran its notice period" })).status).toBe(302);
+    const minutes = (await db.selectFrom("meetings").select("minutes").where("id", "=", meetingId).executeTakeFirstOrThrow()).minutes;
+    expect(minutes).toMatch(/closed before the meeting opened \(\d{4}-\d{2}-\d{2}[^)]*\)\. Reason recorded by the secretary: Ballot ran its notice period/);
     const results = await mailTo(orgId, "Result: Adopt the accounts");
     expect(results.map((m) => m.to_email).sort()).toEqual(["alice@members.example", "bob@members.example"]);
     expect(results[0].body).toContain("Adopt the accounts: CARRIED.");
     // A refused second close changes nothing and sends nothing more.
-    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close" })).status).toBe(200);
+    expect((await secretary.post(`/motions/${motionId}/manage`, { intent: "close", confirmed: "yes", earlyReason: "Again" })).status).toBe(200);
     expect(await mailTo(orgId, "Result: Adopt the accounts")).toHaveLength(2);
     const closed = await (await alice.get(`/motions/${motionId}`)).text();
     expect(closed).toContain("Certified result");
     expect(closed).toContain("Carried");
+    expect(closed.replace(/<!-- -->/g, "")).toContain("Reason recorded in the minutes: Ballot ran its notice period");
     const afterClose = await (await alice.get(`/receipts?code=${receipt}`)).text();
     expect(afterClose).toContain("counted in the certified result");
     const csv = await secretary.get(`/motions/${motionId}/result.csv`);
@@ -185,7 +200,7 @@ describe("voting over HTTP", () => {
     expect(ok.status).toBe(302);
     await (await as("bob")).post(`/elections/${electionId}`, { ranking: ["2"] });
     const secretary = await as("secretary");
-    await secretary.post(`/motions/${electionId}/manage`, { intent: "close" });
+    await secretary.post(`/motions/${electionId}/manage`, { intent: "close", confirmed: "yes", earlyReason: "Electronic ballot" });
     const page = await (await alice.get(`/elections/${electionId}`)).text();
     expect(page.replace(/<!-- -->/g, "")).toMatch(/Elected:<\/strong> Bob/);
     const result = await mailTo(orgId, "Result: Directors");

@@ -60,11 +60,11 @@ beforeAll(async () => {
   const motion = await createMotion(db, sec.id, org.id, meeting.id, { kind: "ordinary", title: HOSTILE[0], body: HOSTILE[1], thresholdComparison: "at-least" }, rules);
   await db.transaction().execute((trx) => openMotion(trx, sec.id, org.id, motion.id));
   for (const m of members.slice(0, 3)) await castVote(db, { organisationId: org.id, motionId: motion.id, memberId: m.id, choice: "for" });
-  await db.transaction().execute((trx) => closeMotion(trx, sec.id, org.id, motion.id));
+  await db.transaction().execute((trx) => closeMotion(trx, sec.id, org.id, motion.id, undefined, "Closed before the fixture meeting, in a test"));
   const blt = ["4 1", "3 1 2 0", "2 2 3 0", "1 3 4 0", "1 4 1 0", "0", ...HOSTILE_CANDIDATES.map((c) => `"${c}"`), `"${HOSTILE[0]}"`].join("\n") + "\n";
   const election = await db.transaction().execute((trx) => importBlt(trx, sec.id, org.id, meeting.id, blt, "scottish"));
   await db.transaction().execute((trx) => openMotion(trx, sec.id, org.id, election.id));
-  await db.transaction().execute((trx) => closeMotion(trx, sec.id, org.id, election.id));
+  await db.transaction().execute((trx) => closeMotion(trx, sec.id, org.id, election.id, undefined, "Closed before the fixture meeting, in a test"));
 
   // Procurement: a hostile anchor, suppliers and categories.
   const anchor = await createAnchor(db, ownerUser.id, org.id, { name: HOSTILE[2], kind: "council" });

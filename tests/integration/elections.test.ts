@@ -34,7 +34,7 @@ describe("STV elections in the database", () => {
       const text = readFileSync(SCOTLAND + ward.file, "utf8");
       const motion = await db.transaction().execute((trx) => importBlt(trx, secretary, orgId, meetingId, text, "scottish"));
       await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
-      await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id));
+      await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id, undefined, "Closed before the fixture meeting, in a test"));
       const result = await getResult(db, orgId, motion.id);
       const outcome = result!.outcome as { elected: string[]; stv: Parameters<typeof countSheetRows>[0] };
       expect(outcome.elected.map((n) => n.trim())).toEqual(ward.elected.map((n) => n.trim()));
@@ -51,7 +51,7 @@ describe("STV elections in the database", () => {
     const text = '3 2\n4 1 2 0\n2 3 0\n0\n"Castor"\n"Pollux"\n"Helen"\n"Pollux and Helen should tie"\n';
     const motion = await db.transaction().execute((trx) => importBlt(trx, secretary, orgId, meetingId, text, "meek"));
     await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
-    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id));
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id, undefined, "Closed before the fixture meeting, in a test"));
     const result = await getResult(db, orgId, motion.id);
     const stv = (result!.outcome as { stv: Parameters<typeof countSheetRows>[0] }).stv;
     const sheet = countSheetRows(stv);
@@ -86,7 +86,7 @@ describe("STV elections in the database", () => {
       { label: "Ann POE", affiliation: "Co-operative Party" },
     ]);
     await db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motion.id));
-    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id));
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motion.id, undefined, "Closed before the fixture meeting, in a test"));
     const exported = (await exportBlt(db, orgId, motion.id))!;
     expect(exported).toContain('"Jane DOE" "Green Party"');
     const again = parseBlt(exported);

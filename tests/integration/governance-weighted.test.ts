@@ -39,7 +39,7 @@ async function motionWithVotes(voting: "weighted" | "one-member-one-vote") {
   await castVote(db, { organisationId: org.id, motionId: motion.id, memberId: a.id, choice: "for" });
   await castVote(db, { organisationId: org.id, motionId: motion.id, memberId: b.id, choice: "against" });
   await castVote(db, { organisationId: org.id, motionId: motion.id, memberId: c.id, choice: "against" });
-  await db.transaction().execute((trx) => closeMotion(trx, sec.id, org.id, motion.id));
+  await db.transaction().execute((trx) => closeMotion(trx, sec.id, org.id, motion.id, undefined, "Closed before the fixture meeting, in a test"));
   const result = await db.selectFrom("motion_results").selectAll().where("motion_id", "=", motion.id).executeTakeFirstOrThrow();
   return { weights: [weightOf[a.id], weightOf[b.id], weightOf[c.id]], result };
 }

@@ -4,6 +4,7 @@ import { castVote, checkReceipt, turnout } from "~/models/governance/ballots.ser
 import { changeMemberStatus } from "~/models/shares/members.server";
 import { closeMotion, createMeeting, createMotion, getResult, openMotion, recordHandCount } from "~/models/governance/meetings.server";
 import { Refusal } from "~/domain/refusal";
+import { EARLY_CLOSE_REASON_MISSING } from "~/domain/voting/closing";
 import { appointProxy, castProxyVote, revokeProxy } from "~/models/governance/proxies.server";
 import { getOrganisation } from "~/models/core/organisations.server";
 import type { Database } from "~/utils/db.server";
@@ -29,7 +30,7 @@ async function meetingWithMotion(kind: "ordinary" | "special" | "custom" = "ordi
 const open = (motionId: string) => db.transaction().execute((trx) => openMotion(trx, secretary, orgId, motionId));
 const vote = (motionId: string, memberId: string, choice: "for" | "against" | "abstain") =>
   db.transaction().execute((trx) => castVote(trx, { organisationId: orgId, motionId, memberId, choice }));
-const close = (motionId: string) => db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId));
+const close = (motionId: string) => db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId, undefined, "Closed before the fixture meeting, in a test"));
 
 beforeAll(async () => {
   db = await testDb();
@@ -176,5 +177,34 @@ describe("proxies", () => {
     expect(chair.id).toBeTruthy();
     const revokeLate = await db.transaction().execute((trx) => revokeProxy(trx, secretary, orgId, a2.id, members[32])).catch((e) => e);
     expect(revokeLate.message).toContain("closed");
+  });
+});
+
+describe("when voting may close", () => {
+  // The meeting opens on 2026-12-10 at 18:30, London time (the organisation's zone).
+  it("refuses closing before the meeting opens without a reason, and closes once it has opened", async () => {
+    const { meetingId, motionId } = await meetingWithMotion();
+    await open(motionId);
+    const early = await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId, new Date("2026-12-10T18:29:00Z"))).catch((e) => e);
+    expect(early).toBeInstanceOf(Refusal);
+    expect(early.message).toBe(EARLY_CLOSE_REASON_MISSING);
+    expect((await db.selectFrom("motions").select("status").where("id", "=", motionId).executeTakeFirstOrThrow()).status).toBe("open");
+    expect(await getResult(db, orgId, motionId)).toBeNull();
+
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId, new Date("2026-12-10T18:30:00Z")));
+    const minutes = (await db.selectFrom("meetings").select("minutes").where("id", "=", meetingId).executeTakeFirstOrThrow()).minutes;
+    expect(minutes).not.toContain("closed before the meeting opened");
+    expect((await getResult(db, orgId, motionId))!.outcome).not.toHaveProperty("closedBeforeMeeting");
+  });
+
+  it("closes before the meeting with the secretary's reason, recorded in the minutes, the audit trail and the result", async () => {
+    const { meetingId, motionId } = await meetingWithMotion();
+    await open(motionId);
+    await db.transaction().execute((trx) => closeMotion(trx, secretary, orgId, motionId, new Date("2026-12-01T10:00:00Z"), "  The postal ballot ran its notice period  "));
+    const minutes = (await db.selectFrom("meetings").select("minutes").where("id", "=", meetingId).executeTakeFirstOrThrow()).minutes;
+    expect(minutes).toContain("2026-12-01 10:00 UTC, voting on motion 1 closed before the meeting opened (2026-12-10 18:30). Reason recorded by the secretary: The postal ballot ran its notice period");
+    expect((await getResult(db, orgId, motionId))!.outcome).toMatchObject({ closedBeforeMeeting: { reason: "The postal ballot ran its notice period", meetingOpens: "2026-12-10 18:30" } });
+    const audit = await db.selectFrom("audit_events").select("body").where("organisation_id", "=", orgId).where("entity_id", "=", motionId).where("action", "=", "motion.result_certified").executeTakeFirstOrThrow();
+    expect(audit.body).toContain("The postal ballot ran its notice period");
   });
 });

@@ -19,6 +19,7 @@ import { requestWithdrawal } from "~/models/shares/withdrawals.server";
 import { decideWriteOff, proposeWriteOff } from "~/models/lending/write-offs.server";
 import { createShareClass, recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { ShareClassSchema } from "~/schemas/shares";
+import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import type { DB } from "../../db/schema";
 import { simultaneously } from "../concurrency";
@@ -89,7 +90,7 @@ const CASES: [string, () => Promise<Scenario>][] = [
   ["loan reversal", async () => {
     const { loan } = await makeLoan(bed.db, org.id);
     const paid = await trx(async (t) => recordRepayment(t, ids.officer, org.id, loan.id, { amount: 1000n, onDate: "2026-02-01", method: "bank" }, TODAY));
-    return { b: as.officer, page: `/loans/${loan.id}`, action: `/loans/${loan.id}?index`, body: { intent: "reversal", transactionId: String(paid.transactionId), onDate: TODAY, note: "Paid into the wrong account" }, written: loanRows(loan.id, "reversal"), first: /Repayment reversed\./ };
+    return { b: as.officer, page: `/loans/${loan.id}`, action: `/loans/${loan.id}?index`, body: { intent: "reversal", transactionId: String(paid.transactionId), onDate: TODAY, note: "Paid into the wrong account", confirmed: "yes" }, written: loanRows(loan.id, "reversal"), first: /Repayment reversed\./ };
   }],
   ["loan recovery", async () => {
     const { loan } = await makeLoan(bed.db, org.id);
@@ -107,7 +108,7 @@ const CASES: [string, () => Promise<Scenario>][] = [
     const { loan } = await makeLoan(bed.db, org.id);
     await trx(async (t) => proposeWriteOff(t, ids.ann, org.id, loan.id, { onDate: "2026-10-01", note: "Minute 2" }, TODAY));
     const proposal = await bed.db.selectFrom("loan_write_off_proposals").select("id").where("loan_id", "=", loan.id).executeTakeFirstOrThrow();
-    return { b: as.bob, page: `/loans/${loan.id}/write-off`, action: `/loans/${loan.id}/write-off`, body: { intent: "approve", proposalId: proposal.id, note: "" }, written: loanRows(loan.id, "write_off"), first: new RegExp(`^redirect /loans/${loan.id}$`) };
+    return { b: as.bob, page: `/loans/${loan.id}/write-off`, action: `/loans/${loan.id}/write-off`, body: { intent: "approve", proposalId: proposal.id, note: "", confirmed: "yes" }, written: loanRows(loan.id, "write_off"), first: new RegExp(`^redirect /loans/${loan.id}$`) };
   }],
   ["disbursement", async () => {
     const { product, borrower } = await makeLoan(bed.db, org.id);
@@ -173,7 +174,7 @@ const CASES: [string, () => Promise<Scenario>][] = [
     const run = await trx((t) => createInterestPreview(t, ids.secretary, org.id, { classId: cls.id, from: "2025-01-01", to: "2025-12-31", rate: 300, payAs: "shares", rounding: "down" }));
     if (!run.ok) throw new Error(run.reason);
     await trx((t) => approveInterestRun(t, ids.ann, org.id, run.runId));
-    return { b: as.secretary, page: `/shares/interest/${run.runId}`, action: `/shares/interest/${run.runId}/post`, body: { on: TODAY }, written: shareRows(m.id, "interest_shares"), first: new RegExp(`^redirect /shares/interest/${run.runId}$`) };
+    return { b: as.secretary, page: `/shares/interest/${run.runId}`, action: `/shares/interest/${run.runId}/post`, body: { on: TODAY, confirmed: "yes" }, written: shareRows(m.id, "interest_shares"), first: new RegExp(`^redirect /shares/interest/${run.runId}$`) };
   }],
   ["card purchase of shares", async () => {
     const cls = await shareClass();
@@ -216,6 +217,25 @@ describe.each(CASES)("the %s form", (_name, prepare) => {
     const seen = await simultaneously(10, () => s.b.post(s.action, { ...s.body, submissionKey: key }).then((r) => shown(r, s.first)));
     expect(seen[0]).toMatch(s.first.source.startsWith("^") ? s.first : new RegExp(`^200 ${s.first.source}`));
     expect(new Set(seen)).toEqual(new Set([seen[0]]));
+    expect((await s.written()) - before).toBe(1);
+  });
+});
+
+/** Irreversible: the server refuses them without the confirmation the dialog (or the ticked box) adds. */
+const IRREVERSIBLE = new Set(["loan reversal", "write-off approval", "interest run posting"]);
+describe.each(CASES.filter(([name]) => IRREVERSIBLE.has(name)))("the %s form, irreversible", (_name, prepare) => {
+  it("is refused without the confirmation, writing nothing, and recorded with it", async () => {
+    const s = await prepare();
+    const key = await s.b.formKey(s.page);
+    const before = await s.written();
+    const { confirmed: _, ...unconfirmed } = s.body as Record<string, string>;
+    const refused = await s.b.post(s.action, { ...unconfirmed, submissionKey: key });
+    expect(refused.status).toBeGreaterThanOrEqual(200);
+    expect(refused.headers.get("location")).toBeNull();
+    expect(await refused.text()).toContain(CONFIRMATION_MISSING);
+    expect(await s.written()).toBe(before);
+    // The refusal leaves the key free: the confirmed post from the same page is recorded.
+    await s.b.post(s.action, { ...s.body, submissionKey: key });
     expect((await s.written()) - before).toBe(1);
   });
 });

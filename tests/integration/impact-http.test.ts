@@ -3,6 +3,7 @@
  * permission table says (until the shared authorisation matrix carries
  * these routes), uploads refused whole with line numbers, CSV and PDF out.
  */
+import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsFor, ROLES, type Permission, type Role } from "~/domain/permissions";
 import { createSession } from "~/models/core/auth.server";
@@ -169,6 +170,19 @@ describe("the same spend uploaded twice", () => {
     expect(await total()).toBe(before);
     // Different spend is still welcome.
     expect(await (await upload(csv.replace("123.45", "123.46"), "april.csv")).text()).toContain("Saved 2 spend lines");
+  });
+
+  it("withdraws an upload only with the confirmation, so a stray click does not take its spend out of the figures", async () => {
+    const csv = "supplier,postcode,amount,period,category\nOops Ltd,PR1 3AA,55.00,2026-05,Food\n";
+    expect(await (await upload(csv, "may.csv")).text()).toContain("Saved 1 spend lines");
+    const may = await db.selectFrom("spend_uploads").select("id").where("organisation_id", "=", org.id).where("filename", "=", "may.csv").executeTakeFirstOrThrow();
+    const before = await total();
+    const refused = await send("secretary", fill("/procurement/:anchorId"), { form: { intent: "withdraw", uploadId: may.id } });
+    expect(await refused.text()).toContain(CONFIRMATION_MISSING);
+    expect(await total()).toBe(before);
+    const done = await send("secretary", fill("/procurement/:anchorId"), { form: { intent: "withdraw", uploadId: may.id, confirmed: "yes" } });
+    expect(await done.text()).toContain("The upload was withdrawn");
+    expect(await total()).toBe(before - 5500n);
   });
 });
 

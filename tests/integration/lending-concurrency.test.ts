@@ -10,6 +10,7 @@
  * allocation lines say they were paid, and every refused request got a
  * clear sentence back, never a server error.
  */
+import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { describe, expect, it } from "vitest";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { castCommitteeVote } from "../../app/models/lending/committee.server";
@@ -162,7 +163,7 @@ describe("lending money actions fired at once", () => {
     const first = await b.post(`/loans/${loan.id}.data?index`, repaymentForm(106_619n, "2026-02-15")).then(answer);
     expect(shown(first)).toContain("Repayment recorded.");
     const repayment = await bed.db.selectFrom("loan_transactions").select("id").where("loan_id", "=", loan.id).where("kind", "=", "repayment").executeTakeFirstOrThrow();
-    const answers = await atOnce(N, () => b.post(`/loans/${loan.id}.data?index`, { intent: "reversal", transactionId: repayment.id.toString(), onDate: "2026-02-16", note: "Posted to the wrong loan" }).then(answer));
+    const answers = await atOnce(N, () => b.post(`/loans/${loan.id}.data?index`, { intent: "reversal", transactionId: repayment.id.toString(), onDate: "2026-02-16", note: "Posted to the wrong loan", confirmed: "yes" }).then(answer));
     expectNoServerError(answers);
     const accepted = answers.filter((a) => shown(a).includes("Repayment reversed."));
     expect(accepted).toHaveLength(1);
@@ -197,7 +198,7 @@ describe("lending money actions fired at once", () => {
       return br;
     }));
     const proposal = await bed.db.transaction().execute((trx) => proposeWriteOff(trx, proposer.id, org.id, loan.id, { onDate: "2026-10-31", note: "Board minute 2026/52" }, today));
-    const answers = await atOnce(N, (i) => approvers[i % approvers.length].post(`/loans/${loan.id}/write-off.data`, { intent: "approve", proposalId: proposal.id, note: "" }).then(answer));
+    const answers = await atOnce(N, (i) => approvers[i % approvers.length].post(`/loans/${loan.id}/write-off.data`, { intent: "approve", proposalId: proposal.id, note: "", confirmed: "yes" }).then(answer));
     expectNoServerError(answers);
     expect(answers.filter(redirected)).toHaveLength(1);
     for (const a of answers.filter((x) => !redirected(x))) expect(shown(a)).toMatch(/already been decided or withdrawn|already written off/);
@@ -249,10 +250,15 @@ describe("lending money actions fired at once", () => {
     // Not while a repayment stands on it, and not without the reason and the tick.
     const repaid = await b.post(`/loans/${loanId}.data?index`, repaymentForm(10_000n, today)).then(answer);
     expect(shown(repaid)).toContain("Repayment recorded.");
-    const reversal = { intent: "payout-reversal", onDate: today, note: "Paid to the wrong borrower", confirm: "on" };
+    const reversal = { intent: "payout-reversal", onDate: today, note: "Paid to the wrong borrower", confirm: "on", confirmed: "yes" };
     expect(shown(await b.post(`/loans/${loanId}.data?index`, reversal).then(answer))).toContain("has been repaid on loan");
     const repayment = await bed.db.selectFrom("loan_transactions").select("id").where("loan_id", "=", loanId).where("kind", "=", "repayment").executeTakeFirstOrThrow();
-    expect(shown(await b.post(`/loans/${loanId}.data?index`, { intent: "reversal", transactionId: repayment.id.toString(), onDate: today, note: "Not ours" }).then(answer))).toContain("Repayment reversed.");
+    // Reversing cannot be undone: without the confirmation (the dialog's, or the ticked box) it is refused.
+    const repaymentReversal = { intent: "reversal", transactionId: repayment.id.toString(), onDate: today, note: "Not ours" };
+    expect(shown(await b.post(`/loans/${loanId}.data?index`, repaymentReversal).then(answer))).toContain(CONFIRMATION_MISSING);
+    expect(shown(await b.post(`/loans/${loanId}.data?index`, { ...reversal, confirmed: "" }).then(answer))).toContain(CONFIRMATION_MISSING);
+    expect(await bed.db.selectFrom("loan_transactions").select("id").where("loan_id", "=", loanId).where("kind", "=", "reversal").execute()).toEqual([]);
+    expect(shown(await b.post(`/loans/${loanId}.data?index`, { ...repaymentReversal, confirmed: "yes" }).then(answer))).toContain("Repayment reversed.");
     expect(shown(await b.post(`/loans/${loanId}.data?index`, { ...reversal, confirm: "" }).then(answer))).toContain("Tick the box to confirm");
     expect(shown(await b.post(`/loans/${loanId}.data?index`, { ...reversal, note: "" }).then(answer))).toContain("Say why the pay-out is reversed");
 

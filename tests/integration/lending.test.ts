@@ -168,7 +168,7 @@ describe("a committee with recusals is never stuck", () => {
 
     const second = await referred(1);
     await castCommitteeVote(db, second.c[0].id, second.org.id, second.app.id, { vote: "recuse", comment: "Conflict" });
-    await second.step({ intent: "withdraw" });
+    await second.step({ intent: "withdraw", confirmed: "yes" });
     expect((await getApplication(db, second.org.id, second.app.id))!.status).toBe("withdrawn");
   });
 });

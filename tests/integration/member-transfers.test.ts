@@ -3,6 +3,7 @@
  * by number and name; nothing moves until the board approves. Over HTTP, as
  * the member and the board use it.
  */
+import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { describe, expect, it } from "vitest";
 import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { makeMember, makeUser } from "../../db/factories";
@@ -68,7 +69,11 @@ describe("a member's own transfer request", () => {
     expect(await (await board.get(back)).text()).toContain("Give the reason for not approving the transfer");
     expect((await t.db.selectFrom("share_transfers").select("status").where("id", "=", pending.id).executeTakeFirstOrThrow()).status).toBe("pending");
 
-    expect((await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "reject", on: "2026-11-20", note: "The receiving member is in arrears" })).headers.get("location")).toBe("/shares/transfers");
+    // Rejecting cannot be undone: with the reason but without the confirmation it is refused too.
+    const unconfirmed = await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "reject", on: "2026-11-20", note: "The receiving member is in arrears" });
+    expect(await (await board.get(unconfirmed.headers.get("location") ?? "")).text()).toContain(CONFIRMATION_MISSING);
+    expect((await t.db.selectFrom("share_transfers").select("status").where("id", "=", pending.id).executeTakeFirstOrThrow()).status).toBe("pending");
+    expect((await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "reject", on: "2026-11-20", note: "The receiving member is in arrears", confirmed: "yes" })).headers.get("location")).toBe("/shares/transfers");
     expect(await (await member.get("/my")).text()).toContain("Not approved: The receiving member is in arrears");
     const mail = await t.db.selectFrom("email_outbox").select(["to_email", "body"]).where("organisation_id", "=", org.id).where("subject", "=", "Share transfer not approved").execute();
     expect(mail.find((m) => m.to_email === "giver@example.org")?.body).toContain("The board's reason: The receiving member is in arrears");

@@ -132,7 +132,7 @@ describe("an interest run posted many times at once, while members buy shares", 
     const responses = await read(
       await simultaneously(BURST, (i) =>
         i % 2
-          ? b.post(`/shares/interest/${run.runId}/post`, { on: "2026-07-01" })
+          ? b.post(`/shares/interest/${run.runId}/post`, { on: "2026-07-01", confirmed: "yes" })
           : b.post("/shares/purchase", { memberNumber: String(members[(i / 2) % members.length].member_number), classId: s.cls.id, shares: "5", method: "cash", paidOn: "2026-07-01", reference: `TILL ${i}` }),
       ),
     );

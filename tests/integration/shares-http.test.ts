@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { makeMember, makeOrganisation } from "../../db/factories";
 import { Browser, serverWithSecretary } from "../http";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
@@ -102,7 +103,10 @@ describe("joining over HTTP", () => {
     await visitor.post(`/join/${jorg.slug}`, { ...base, name: "Mallory", email: "mallory@example.org", declarations: ["rules", "age", "risk"] });
     const app2 = await t.db.selectFrom("share_applications").selectAll().where("organisation_id", "=", t.org.id).where("status", "=", "pending").executeTakeFirstOrThrow();
     expect(await (await b.post("/shares/applications", { decision: "decline", applicationId: app2.id, on: today, reason: "" })).text()).toContain("Give a reason");
-    await b.post("/shares/applications", { decision: "decline", applicationId: app2.id, on: today, reason: "Lives outside our area of benefit" });
+    // Declining cannot be undone: without the confirmation it is refused and the application still waits.
+    expect(await (await b.post("/shares/applications", { decision: "decline", applicationId: app2.id, on: today, reason: "Lives outside our area of benefit" })).text()).toContain(CONFIRMATION_MISSING);
+    expect((await t.db.selectFrom("share_applications").select("status").where("id", "=", app2.id).executeTakeFirstOrThrow()).status).toBe("pending");
+    await b.post("/shares/applications", { decision: "decline", applicationId: app2.id, on: today, reason: "Lives outside our area of benefit", confirmed: "yes" });
     const declinedMail = await t.db.selectFrom("email_outbox").select("body").where("to_email", "=", "mallory@example.org").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(declinedMail.body).toContain("Lives outside our area of benefit");
     expect(await (await b.get("/register/csv?status=all")).text()).not.toContain("Mallory");

@@ -5,6 +5,7 @@
  */
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
+import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { makeLoan } from "../fixtures/lending";
@@ -44,13 +45,16 @@ describe("writing off a loan", () => {
     const [proposal] = await proposals(loan.id);
 
     // The proposer cannot approve it.
-    const own = await (await board.ann.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id })).text();
+    const own = await (await board.ann.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id, confirmed: "yes" })).text();
     expect(own).toContain("You proposed this write-off, so another board member must decide on it");
     // Rejecting needs a reason.
     expect(await (await board.bob.post(`/loans/${loan.id}/write-off`, { intent: "reject", proposalId: proposal.id, note: "" })).text()).toContain("Say why the write-off is rejected");
     expect(await loanState(loan.id)).toMatchObject({ status: "active", writeOffs: [] });
 
-    expect((await board.bob.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id })).status).toBe(302);
+    // Approving writes the loan off for good: without the confirmation it is refused and the loan is untouched.
+    expect(await (await board.bob.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id })).text()).toContain(CONFIRMATION_MISSING);
+    expect((await db.selectFrom("loans").select("status").where("id", "=", loan.id).executeTakeFirstOrThrow()).status).not.toBe("written_off");
+    expect((await board.bob.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id, confirmed: "yes" })).status).toBe(302);
     const after = await loanState(loan.id);
     expect(after).toMatchObject({ status: "written_off", written_off_on: "2026-10-31" });
     expect(after.writeOffs).toHaveLength(1);
@@ -59,7 +63,7 @@ describe("writing off a loan", () => {
     const audit = await db.selectFrom("audit_events").select("action").where("organisation_id", "=", orgId).where("entity_id", "=", loan.id).execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["loan.write_off_proposed", "loan.written_off", "loan.write_off_approved"]));
     // Decided once: approving again changes nothing.
-    expect(await (await board.ann.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id })).text()).toContain("already been decided");
+    expect(await (await board.ann.post(`/loans/${loan.id}/write-off`, { intent: "approve", proposalId: proposal.id, confirmed: "yes" })).text()).toContain("already been decided");
     expect((await loanState(loan.id)).writeOffs).toHaveLength(1);
   });
 

@@ -80,6 +80,7 @@ export async function motionView(db: Executor, organisationId: string, motionId:
           certified_at: result.certified_at,
           certified_by_name: result.certified_by_name,
           outcome: result.outcome,
+          closedBeforeMeeting: ((result.outcome as { closedBeforeMeeting?: { reason: string; meetingOpens: string } } | null)?.closedBeforeMeeting ?? null),
         }
       : null,
     me,

@@ -1,6 +1,8 @@
 import { sql, type Insertable } from "kysely";
 import { isElection } from "~/domain/voting/kinds";
 import { checkNotice } from "~/domain/voting/notice";
+import { mayCloseVoting } from "~/domain/voting/closing";
+import { dateInZone, timeInZone } from "~/domain/today";
 import { decideMotion, resultSummary, type MotionOutcome, type ResolutionKind } from "~/domain/voting/resolutions";
 import type { OrganisationRules } from "~/domain/organisation";
 import type { ElectionInput, MeetingInput, MotionInput } from "~/schemas/governance";
@@ -79,7 +81,7 @@ export async function getMotion(db: Executor, organisationId: string, motionId: 
     .selectFrom("motions as x")
     .innerJoin("meetings as m", "m.id", "x.meeting_id")
     .selectAll("x")
-    .select(["m.title as meeting_title", "m.kind as meeting_kind", "m.held_on", "m.record_date", "m.format as meeting_format"])
+    .select(["m.title as meeting_title", "m.kind as meeting_kind", "m.held_on", "m.starts_at", "m.record_date", "m.format as meeting_format"])
     .where("x.organisation_id", "=", organisationId)
     .where("x.id", "=", motionId)
     .executeTakeFirst();
@@ -303,10 +305,19 @@ export interface CertifiedResult {
  * is decided by the rules in domain/voting, and the result is written once
  * (append-only), minuted and audited.
  */
-export async function closeMotion(db: Executor, actorUserId: string, organisationId: string, motionId: string, now = new Date()) {
+/**
+ * Closes voting and certifies the result. Before its meeting opens (its day and start time on the co-op's clock)
+ * it is refused unless `earlyReason` says why; the reason goes in the minutes, the audit trail and the result.
+ */
+export async function closeMotion(db: Executor, actorUserId: string, organisationId: string, motionId: string, now = new Date(), earlyReason = "") {
   const motion = await db.selectFrom("motions").selectAll().where("organisation_id", "=", organisationId).where("id", "=", motionId).forUpdate().executeTakeFirst();
   if (!motion) throw refused("That motion does not exist.");
   if (motion.status !== "open") throw refused(motion.status === "draft" ? "Voting has not been opened on this motion." : "Voting has already closed.");
+  const org = await getOrganisation(db, organisationId);
+  const meeting = await db.selectFrom("meetings").select(["kind", "held_on", "starts_at"]).where("id", "=", motion.meeting_id).where("organisation_id", "=", organisationId).executeTakeFirstOrThrow();
+  const closing = mayCloseVoting({ heldOn: meeting.held_on, startsAt: meeting.starts_at, localDate: dateInZone(now, org.timeZone), localTime: timeInZone(now, org.timeZone), earlyReason });
+  if (!closing.ok) throw refused(closing.reason);
+  const closedEarly = closing.early ? { reason: closing.reason, meetingOpens: `${meeting.held_on}${meeting.starts_at ? ` ${meeting.starts_at}` : ""}` } : null;
   await materialiseProxyVotes(db, organisationId, motion.id, motion.meeting_id, motion.kind);
   // From here on nothing pairs a ballot with its participation (ADR 0014).
   await sealBallots(db, organisationId, motion.id);
@@ -321,8 +332,6 @@ export async function closeMotion(db: Executor, actorUserId: string, organisatio
   const votedByProxy = byChannel.find((r) => r.channel === "proxy")?.n ?? 0;
   const hands = await getHandCount(db, organisationId, motionId);
   const presentInPerson = hands?.present ?? 0;
-  const org = await getOrganisation(db, organisationId);
-  const meeting = await db.selectFrom("meetings").select(["kind"]).where("id", "=", motion.meeting_id).executeTakeFirstOrThrow();
   // Board meetings: the directors present are the body deciding.
   const eligible = meeting.kind === "board" ? Math.max(presentInPerson, motion.eligible_count ?? 0) : (motion.eligible_count ?? 0);
 
@@ -354,6 +363,8 @@ export async function closeMotion(db: Executor, actorUserId: string, organisatio
     outcome = { ...decided, online, hands: hands ? { for: hands.votes_for, against: hands.votes_against, abstain: hands.votes_abstain } : null };
     summary = resultSummary(motion.title, decided);
   }
+  // Kept with the certified result, so the result page says the vote closed early and why.
+  if (closedEarly) outcome = { ...outcome, closedBeforeMeeting: closedEarly };
   await db
     .insertInto("motion_results")
     .values({
@@ -370,7 +381,9 @@ export async function closeMotion(db: Executor, actorUserId: string, organisatio
     .execute();
   await db.updateTable("motions").set({ status: "closed", closed_at: now, closed_by: actorUserId }).where("id", "=", motionId).execute();
   // The minutes record each result as it is declared.
-  const line = `${now.toISOString().slice(0, 16).replace("T", " ")} UTC, motion ${motion.position}. ${summary}`;
+  const stamp = `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const early = closedEarly ? `${stamp}, voting on motion ${motion.position} closed before the meeting opened (${closedEarly.meetingOpens}). Reason recorded by the secretary: ${closedEarly.reason}\n` : "";
+  const line = `${early}${stamp}, motion ${motion.position}. ${summary}`;
   await sql`UPDATE meetings SET minutes = CASE WHEN minutes = '' THEN ${line} ELSE minutes || E'\n' || ${line} END WHERE id = ${motion.meeting_id}::uuid`.execute(db);
   await recordAudit(db, {
     organisationId,
@@ -378,7 +391,7 @@ export async function closeMotion(db: Executor, actorUserId: string, organisatio
     action: "motion.result_certified",
     entityType: "motion",
     entityId: motionId,
-    after: { eligible, presentInPerson, votedOnline, votedByProxy, outcome },
+    after: { eligible, presentInPerson, votedOnline, votedByProxy, outcome, closedBeforeMeeting: closedEarly },
     at: now,
   });
   return outcome;

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { TRANSFER_REASON_MISSING } from "~/schemas/shares";
 import type { Executor } from "~/utils/db.server";
 import { checkTransfer, type MemberStatus } from "~/domain/shares/rules";
 import { checkSeparationOfDuties } from "~/domain/duties";
@@ -49,7 +50,8 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   if (!t) return null;
   if (t.status !== "pending") return { ok: false as const, field: "transferId", reason: "This transfer has already been decided." };
   if (decision === "reject" && note.trim() === "") {
-    return { ok: false as const, field: "note", reason: "Give the reason for not approving the transfer in the board minute: both members are told it." };
+    // The schema asks for it too; this is the rule for every other caller (scripts, imports).
+    return { ok: false as const, field: "note", reason: TRANSFER_REASON_MISSING };
   }
   if (decision === "approve") {
     // Who asked for it, or whose shares it moves, does not approve it: another board member does.

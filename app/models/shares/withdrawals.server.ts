@@ -66,6 +66,23 @@ export async function listSuspensions(db: Executor, organisationId: string) {
     .execute();
 }
 
+/**
+ * The board's suspensions of withdrawals that bear on one member: of the whole society or of a class the member
+ * holds, and not ended by `today` (in force, or announced from a later day). Their own pages say so, with the reason.
+ */
+export async function suspensionsForMember(db: Executor, organisationId: string, memberId: string, today: string) {
+  const held = db.selectFrom("share_holdings").select("class_id").where("organisation_id", "=", organisationId).where("member_id", "=", memberId);
+  return db
+    .selectFrom("withdrawal_suspensions as s")
+    .leftJoin("share_classes as c", (j) => j.onRef("c.id", "=", "s.class_id").onRef("c.organisation_id", "=", "s.organisation_id"))
+    .select(["s.id", "s.from_on", "s.until_on", "s.reason", "c.name as class_name"])
+    .where("s.organisation_id", "=", organisationId)
+    .where((eb) => eb.or([eb("s.class_id", "is", null), eb("s.class_id", "in", held)]))
+    .where((eb) => eb.or([eb("s.until_on", "is", null), eb("s.until_on", ">=", today)]))
+    .orderBy("s.from_on")
+    .execute();
+}
+
 function toDomainSuspensions(rows: Awaited<ReturnType<typeof listSuspensions>>): WithdrawalSuspension[] {
   return rows.map((s) => ({ classId: s.class_id, from: s.from_on, until: s.until_on, reason: s.reason }));
 }

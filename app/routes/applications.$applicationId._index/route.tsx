@@ -136,7 +136,7 @@ export default function ApplicationPage() {
               {(f) => <Field meta={f.disbursedOn} label="Paid out on" type="date" />}
             </StepForm>
           ) : null}
-          {["draft", "submitted", "under_review", "committee", "approved", "offered", "accepted"].includes(s) ? <StepForm submissionKey={d.submissionKey} intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" /> : null}
+          {["draft", "submitted", "under_review", "committee", "approved", "offered", "accepted"].includes(s) ? <StepForm submissionKey={d.submissionKey} intent="withdraw" label="Withdraw the application" lastResult={r("withdraw")} tone="secondary" confirm={{ question: `Withdraw application ${app.reference} from ${app.borrower} for ${app.amount}? This cannot be undone: it stops here and a new application would be needed.`, yes: "Yes, withdraw the application" }} /> : null}
           {s === "committee" ? <p className="muted">The credit committee is deciding. If it cannot (every member has recused), add a committee member who can vote, or withdraw the application.</p> : null}
           {["declined", "disbursed", "withdrawn"].includes(s) ? <p className="muted">Nothing for the loan officer to do at this stage.</p> : null}
         </section>

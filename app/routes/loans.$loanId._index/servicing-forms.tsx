@@ -1,6 +1,7 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
+import { ConfirmButton } from "~/components/confirm";
 import { Field, FormErrors, SelectField, SubmissionKey, TextAreaField } from "~/components/forms";
 import { keyed } from "~/schemas/common";
 import { LoanActionSchema } from "~/schemas/lending";
@@ -22,6 +23,18 @@ function useLoanActionForm(intent: string, lastResult: SubmissionResult<string[]
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoanActionForm }),
   });
+}
+
+/** The text of the option chosen in a form's select, to name the thing in a confirmation. */
+function selectedText(form: HTMLFormElement, name: string) {
+  const select = form.elements.namedItem(name);
+  return select instanceof HTMLSelectElement ? select.selectedOptions[0]?.text ?? "" : "";
+}
+
+/** "2026-03-03 — £120.00" (a choice's label) as "of £120.00 on 2026-03-03". */
+function repaymentNamed(label: string) {
+  const [on, amount] = label.split(" — ");
+  return amount ? `of ${amount} on ${on}` : label;
 }
 
 /** What every servicing form has: its heading, its errors, the intent it asks for and the page's one-time key. */
@@ -60,7 +73,13 @@ export function ReversalForm({ lastResult, today, choices, submissionKey }: { la
       <SelectField meta={fields.transactionId} label="Repayment" options={choices.map((c) => [c.id, c.label] as const)} />
       <Field meta={fields.onDate} label="Date of the correction" type="date" />
       <TextAreaField meta={fields.note} label="Why it is reversed" />
-      <button type="submit" className="danger">Reverse repayment</button>
+      <ConfirmButton
+        question={(f) => `Reverse the repayment ${repaymentNamed(selectedText(f, "transactionId"))}? This cannot be undone; a reversing entry is recorded and the loan owes that amount again.`}
+        yes="Yes, reverse the repayment"
+        errors={fields.confirmed.errors}
+      >
+        Reverse repayment
+      </ConfirmButton>
     </ServicingForm>
   );
 }
@@ -83,7 +102,9 @@ export function PayoutReversalForm({ lastResult, today, principal, submissionKey
         </label>
         {fields.confirm.errors?.length ? <p className="error" id={fields.confirm.errorId} role="alert">{fields.confirm.errors.join(". ")}</p> : null}
       </div>
-      <button type="submit" className="danger">Reverse the pay-out</button>
+      <ConfirmButton question={`Reverse the pay-out of ${principal}? This cannot be undone; a reversing entry is recorded and the loan leaves the portfolio.`} yes="Yes, reverse the pay-out" errors={fields.confirmed.errors}>
+        Reverse the pay-out
+      </ConfirmButton>
     </ServicingForm>
   );
 }

@@ -33,8 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /** The action's answer: the form's reply, with the file's bad rows, the rows flagged as outside the UK and a message, where there are any. */
-function answer(result: SubmissionResult<string[]>, more: { rowErrors?: SpendError[]; flags?: SpendError[]; message?: string | null } = {}) {
-  return { result, rowErrors: more.rowErrors ?? [], flags: more.flags ?? [], message: more.message ?? null };
+function answer(result: SubmissionResult<string[]>, more: { rowErrors?: SpendError[]; flags?: SpendError[]; message?: string | null; error?: string | null } = {}) {
+  return { result, rowErrors: more.rowErrors ?? [], flags: more.flags ?? [], message: more.message ?? null, error: more.error ?? null };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -44,7 +44,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   if (formData.get("intent") === "withdraw") {
     const submission = parseForm(formData, { schema: WithdrawUploadSchema });
-    if (submission.status !== "success") return answer(submission.reply());
+    // A withdrawal without the confirmation (or of no such upload) is refused, and says why above the page.
+    if (submission.status !== "success") return answer(submission.reply(), { error: Object.values(submission.error ?? {}).flat().join(". ") });
     const done = await db.transaction().execute((trx) => withdrawUpload(trx, ctx.user.id, ctx.organisation.id, anchor.id, submission.value.uploadId));
     return answer(submission.reply({ resetForm: true }), { message: done ? "The upload was withdrawn; its spend no longer counts." : null });
   }
@@ -83,6 +84,7 @@ export default function AnchorSpend() {
         <Link to="/procurement">All anchor institutions</Link>
       </PageHead>
       <Flash message={reply?.message} />
+      <Flash tone="error" message={reply?.error} />
       <section className="grid">
         <Stat label="Spend uploaded" value={data.overall.total} />
         <Stat label="Local share" value={pct(data.overall.localPercent)} hint={`${data.overall.local} with suppliers in ${data.localArea || "the local area (not set)"}`} />

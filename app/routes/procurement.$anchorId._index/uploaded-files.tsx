@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { ConfirmButton } from "~/components/confirm";
 import { TableWrap } from "~/components/ui";
 
 interface UploadRow { id: string; filename: string; lines: number; total: string; at: string; by: string | null; withdrawn: boolean }
@@ -36,7 +37,9 @@ export function UploadedFiles({ uploads, canManage }: { uploads: UploadRow[]; ca
                       <Form method="post">
                         <input type="hidden" name="intent" value="withdraw" />
                         <input type="hidden" name="uploadId" value={u.id} />
-                        <button type="submit" className="secondary">Withdraw<span className="visually-hidden"> {u.filename}</span></button>
+                        <ConfirmButton className="secondary" question={`Withdraw the upload “${u.filename || "(no name)"}” (${u.lines} lines, ${u.total})? This cannot be undone: its spending stops counting in the reports.`} yes="Yes, withdraw it">
+                          Withdraw<span className="visually-hidden"> {u.filename}</span>
+                        </ConfirmButton>
                       </Form>
                     ) : (
                       "Counted"
