@@ -78,7 +78,7 @@ describe("the discussion on a vote", () => {
   it("refuses comments once voting has closed, and keeps what was said", async () => {
     const motionId = await openVote();
     await tx((trx) => addComment(trx, orgId, motionId, voters[0].actor, { body: "Before the close" }));
-    await tx((trx) => closeMotion(trx, secretaryId, orgId, motionId));
+    await tx((trx) => closeMotion(trx, secretaryId, orgId, motionId, new Date(), "Electronic ballot: the notice period has run"));
     const err = await refusal(tx((trx) => addComment(trx, orgId, motionId, voters[0].actor, { body: "After the close" })));
     expect(err?.code).toBe("conflict");
     expect((await refusal(tx((trx) => addComment(trx, orgId, motionId, secretary, { body: "Staff too" }))))?.code).toBe("conflict");
