@@ -6,6 +6,7 @@ import type { Permission } from "~/domain/permissions";
  * which entry of the main navigation its count shows.
  */
 export const DECISION_KINDS = {
+  "member-admissions": { permission: "register:write", to: "/members?status=applied", nav: "/members", one: "applicant waiting to be admitted as a member", many: "applicants waiting to be admitted as members" },
   "share-applications": { permission: "shares:write", to: "/shares/applications", nav: "/shares", one: "share application to admit or decline", many: "share applications to admit or decline" },
   "withdrawals-due": { permission: "shares:write", to: "/shares/withdrawals", nav: "/shares", one: "withdrawal due to pay", many: "withdrawals due to pay" },
   transfers: { permission: "shares:govern", to: "/shares/transfers", nav: "/shares", one: "share transfer to approve or reject", many: "share transfers to approve or reject" },

@@ -56,6 +56,11 @@ beforeAll(async () => {
 describe("needs your decision", () => {
   it("gives each role what waits for it, and only that", async () => {
     expect(await waiting("secretary", "secretary")).toEqual({ "share-applications": 2, "withdrawals-due": 1 });
+    // An applicant without a share application waits for admission on the register; one with it is counted there.
+    const applicant = await makeMember(db, org.id, { name: "Dee Applying", status: "applied" });
+    expect(await waiting("secretary", "secretary")).toEqual({ "member-admissions": 1, "share-applications": 2, "withdrawals-due": 1 });
+    await sql`INSERT INTO share_applications (organisation_id, member_id, class_id, shares, applied_on) SELECT organisation_id, ${applicant.id}, class_id, 10, ${TODAY} FROM share_applications WHERE organisation_id = ${org.id} LIMIT 1`.execute(db);
+    expect(await waiting("secretary", "secretary")).toEqual({ "share-applications": 3, "withdrawals-due": 1 });
     expect(await waiting("officer", "loan_officer")).toEqual({ "applications-to-review": 1 });
     expect(await waiting("member", "member")).toEqual({});
   });

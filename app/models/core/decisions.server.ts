@@ -19,6 +19,9 @@ export async function decisionsFor(
   if (kinds.length === 0) return [];
   const org = who.organisationId;
   const counts: Record<DecisionKind, RawBuilder<unknown>> = {
+    // Applicants with a share application are counted there (admitting it admits them), not twice.
+    "member-admissions": sql`(SELECT count(*) FROM members m WHERE m.organisation_id = ${org} AND m.status = 'applied'
+       AND NOT EXISTS (SELECT 1 FROM share_applications a WHERE a.organisation_id = m.organisation_id AND a.member_id = m.id AND a.status = 'pending'))`,
     "share-applications": sql`(SELECT count(*) FROM share_applications WHERE organisation_id = ${org} AND status = 'pending')`,
     "withdrawals-due": sql`(SELECT count(*) FROM withdrawal_requests WHERE organisation_id = ${org} AND status = 'pending' AND due_on <= ${today}::date)`,
     transfers: sql`(SELECT count(*) FROM share_transfers WHERE organisation_id = ${org} AND status = 'pending')`,
