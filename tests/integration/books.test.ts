@@ -21,11 +21,12 @@ import { exportJournal } from "~/models/treasury/journal-export.server";
 import { chartOfAccounts, lockedThrough, postJournal, trialBalance, unbalancedEntries, updateChartMapping } from "~/models/treasury/journal.server";
 import { payDueWithdrawals, requestWithdrawal } from "~/models/shares/withdrawals.server";
 import type { Database } from "~/utils/db.server";
-import { enqueueJob, getJob, runNextJob } from "~/utils/jobs.server";
+import { enqueueJob, getJob } from "~/utils/jobs.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { testDb, usingPostgres } from "../db";
 import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
+import { runJobsUntil } from "../run-jobs";
 
 let db: Database;
 beforeAll(async () => {
@@ -241,7 +242,7 @@ describe("the books", () => {
     await buy(org.id, user.id, member.id, cls.id, 40, "2026-05-05", "cash");
     // Put the job first in the shared queue (other tests' organisations have jobs too).
     const id = (await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, runAt: new Date("2000-01-01T00:00:00Z"), uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:test` }))!;
-    for (let i = 0; i < 50 && (await getJob(db, org.id, id))?.status !== "done"; i++) await runNextJob(db);
+    await runJobsUntil(db, async () => !((await getJob(db, org.id, id))?.status !== "done"));
     expect(await getJob(db, org.id, id)).toMatchObject({ status: "done", message: "1 journal entry posted from the ledgers" });
     const tb = await trialBalance(db, org.id, "2026-05-31");
     expect(balanceOf(tb, ACCOUNTS.bank)).toBe(4_000n);

@@ -16,13 +16,14 @@ import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
 import { Browser } from "../http";
 import { completedCheckoutEvent, paymentIntentFor, stripeTestBed } from "../stripe-fake";
+import { runJobsUntil } from "../run-jobs";
 
 const bed = stripeTestBed("whsec_refund_fake", "cs_refund_");
 
 /** Runs due jobs until the refund job for this payment has finished. */
 async function runRefundJob(paymentId: string) {
   const job = () => bed.db.selectFrom("jobs").select(["status", "last_error"]).where("unique_key", "=", `${JOB_KINDS.refundCardPayment}:${paymentId}`).executeTakeFirst();
-  for (let i = 0; i < 50 && (await job())?.status === "queued"; i++) await runNextJob(bed.db);
+  await runJobsUntil(bed.db, async () => !((await job())?.status === "queued"));
   return job();
 }
 

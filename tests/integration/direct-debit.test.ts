@@ -20,7 +20,8 @@ import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
 import { Browser } from "../http";
 import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
-import { getJob, runNextJob } from "~/utils/jobs.server";
+import { getJob } from "~/utils/jobs.server";
+import { runJobsUntil } from "../run-jobs";
 
 const SECRET = "gc_webhook_secret_for_the_fake_0123";
 const bed = goCardlessTestBed(SECRET);
@@ -297,7 +298,7 @@ describe("the daily Direct Debit run", () => {
     expect(jobs[0].payload).toEqual({ today: w.today });
     // The shared test database holds many organisations' jobs: put ours first in the queue.
     await bed.db.updateTable("jobs").set({ run_at: new Date("2000-01-01T00:00:00Z") }).where("id", "=", jobs[0].id).execute();
-    for (let i = 0; i < 50 && (await getJob(bed.db, w.org.id, jobs[0].id))?.status !== "done"; i++) await runNextJob(bed.db);
+    await runJobsUntil(bed.db, async () => !((await getJob(bed.db, w.org.id, jobs[0].id))?.status !== "done"));
     expect(await getJob(bed.db, w.org.id, jobs[0].id)).toMatchObject({ status: "done", message: expect.stringContaining("1 Direct Debit collection(s) scheduled, 1 asked of GoCardless") });
     expect((await collections(w.loan.id)).map((c) => c.status)).toEqual(["pending_submission"]);
   });

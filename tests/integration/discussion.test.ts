@@ -7,9 +7,10 @@ import { sendVoteReminders, setClosingTime, setVoteReminders } from "~/models/go
 import { getOrganisation } from "~/models/core/organisations.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
-import { getJob, runNextJob } from "~/utils/jobs.server";
+import { getJob } from "~/utils/jobs.server";
 import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
 import { testDb } from "../db";
+import { runJobsUntil } from "../run-jobs";
 
 /* Issue #16 point 4: the discussion on a vote, and the one reminder before it closes. */
 
@@ -169,7 +170,7 @@ describe("reminders before a vote closes", () => {
     expect(jobs).toHaveLength(1);
     // The shared test database holds many organisations' jobs: put ours first.
     await db.updateTable("jobs").set({ run_at: new Date("2000-01-01T00:00:00Z") }).where("id", "=", jobs[0].id).execute();
-    for (let i = 0; i < 50 && (await getJob(db, orgId, jobs[0].id))?.status !== "done"; i++) await runNextJob(db);
+    await runJobsUntil(db, async () => !((await getJob(db, orgId, jobs[0].id))?.status !== "done"));
     expect((await getJob(db, orgId, jobs[0].id))?.status).toBe("done");
     expect((await reminders(title)).length).toBe(4);
   });

@@ -1,23 +1,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/utils/db.server";
-import { enqueueJob, getJob, registerJob, requeueStaleJobs, runNextJob } from "~/utils/jobs.server";
+import { enqueueJob, getJob, registerJob, requeueStaleJobs } from "~/utils/jobs.server";
 import { makeOrganisation } from "../../db/factories";
 import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
 import { testDb } from "../db";
+import { runJobsUntil } from "../run-jobs";
 
 let db: Database;
 beforeAll(async () => {
   db = await testDb();
 });
 
-/*
- * Run until our own job is finished. Other test files in the same database
- * leave jobs queued too (each organisation's daily and hourly jobs), so the
- * queue may hold hundreds before ours: run until it is empty if need be.
- */
-async function drain(until: () => Promise<boolean>, now?: Date) {
-  for (let i = 0; i < 5000 && !(await until()); i++) if (!(await runNextJob(db, now))) break;
-}
+/* Run until our own job is finished (other test files queue jobs too: see tests/run-jobs.ts). */
+const drain = (until: () => Promise<boolean>, now?: Date) => runJobsUntil(db, until, now);
 
 describe("job queue", () => {
   it("runs a job once, reports progress, and schedules idempotently by key", async () => {

@@ -20,11 +20,11 @@ import { proposeWriteOff } from "~/models/lending/write-offs.server";
 import { organisationToday } from "~/models/core/organisations.server";
 import { formatMinor } from "~/domain/money";
 import { JOB_KINDS } from "../../server/jobs";
-import { runNextJob } from "~/utils/jobs.server";
 import { simultaneously, statusCounts } from "../concurrency";
 import { makeLoan } from "../fixtures/lending";
 import { Browser } from "../http";
 import { completedCheckoutEvent, stripeTestBed } from "../stripe-fake";
+import { runJobsUntil } from "../run-jobs";
 
 const bed = stripeTestBed("whsec_lending_concurrency", "cs_lendconc_");
 const N = 25;
@@ -344,7 +344,7 @@ describe("lending money actions fired at once", () => {
     expect(payments.filter((p) => p.status === "failed" && p.refund_status === "needed")).toHaveLength(N - processed);
     // The background job refunds each refused payment once (and leaves no queued job behind for other files sharing this database).
     const queued = () => bed.db.selectFrom("jobs").select("id").where("unique_key", "in", payments.map((p) => `${JOB_KINDS.refundCardPayment}:${p.id}`)).where("status", "=", "queued").execute();
-    for (let i = 0; i < 5 * N && (await queued()).length > 0; i++) await runNextJob(bed.db);
+    await runJobsUntil(bed.db, async () => (await queued()).length === 0);
     expect(await queued()).toEqual([]);
     const refunded = await bed.db.selectFrom("loan_card_payments").select("refund_status").where("loan_id", "=", loan.id).where("refund_status", "=", "refunded").execute();
     expect(refunded).toHaveLength(N - processed);
