@@ -78,7 +78,9 @@ for _ in $(seq 60); do grep -q '"msg":"backup"' "$tmp/server.log" && break; slee
 grep -q '"level":30.*"msg":"backup"' "$tmp/server.log" || { echo "no backup logged after SIGUSR2" >&2; cat "$tmp/server.log" >&2; exit 1; }
 backup=$(ls "$tmp/backups"/coop-*.dump 2>/dev/null | head -1)
 [ -n "$backup" ] || { echo "no backup in BACKUP_DIR after SIGUSR2" >&2; exit 1; }
-pg_restore --list "$backup" | grep -q "TABLE DATA public ballots" || { echo "the backup holds no ballots table" >&2; exit 1; }
+# The listing is read whole first: `grep -q` stopping early would end pg_restore with SIGPIPE, which pipefail reports as a failure.
+listing=$(pg_restore --list "$backup")
+grep -q "TABLE DATA public ballots" <<<"$listing" || { echo "the backup holds no ballots table" >&2; exit 1; }
 echo "backup: $(basename "$backup")"
 
 step "SIGTERM"
