@@ -94,15 +94,14 @@ function Header({ data }: { data: RootData | undefined }) {
         <ul>
           {data.nav.map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to}>
-                {item.label}
-                {item.waiting > 0 ? (
-                  <>
-                    <span className="nav-count" aria-hidden="true">{item.waiting}</span>
-                    <span className="visually-hidden">{` (${item.waiting} waiting for your decision)`}</span>
-                  </>
-                ) : null}
-              </NavLink>
+              <NavLink to={item.to}>{item.label}</NavLink>
+              {/* Beside the link, not in it: the link keeps its plain name ("Members"). */}
+              {item.waiting > 0 ? (
+                <>
+                  <span className="nav-count" aria-hidden="true">{item.waiting}</span>
+                  <span className="visually-hidden">{` (${item.waiting} waiting for your decision)`}</span>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

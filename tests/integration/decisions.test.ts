@@ -87,8 +87,8 @@ describe("needs your decision", () => {
       expect(html).toContain('id="decisions-head"');
       expect(html).toMatch(/<a [^>]*href="\/shares\/transfers"[^>]*>1 share transfer to approve or reject<\/a>/);
       // Share capital: 1 transfer; Lending: 1 write-off.
-      expect(html).toMatch(/href="\/shares"[^>]*>Share capital<span class="nav-count" aria-hidden="true">1<\/span><span class="visually-hidden"> \(1 waiting for your decision\)<\/span>/);
-      expect(html).toMatch(/href="\/loans"[^>]*>Lending<span class="nav-count" aria-hidden="true">1<\/span>/);
+      expect(html).toMatch(/href="\/shares"[^>]*>Share capital<\/a><span class="nav-count" aria-hidden="true">1<\/span><span class="visually-hidden"> \(1 waiting for your decision\)<\/span>/);
+      expect(html).toMatch(/href="\/loans"[^>]*>Lending<\/a><span class="nav-count" aria-hidden="true">1<\/span>/);
       const m = new Browser(server.base);
       await m.login(users.member.email, users.member.password);
       const mine = await (await m.get("/dashboard")).text();
