@@ -91,6 +91,7 @@ const count = (n: unknown, one: string, many = `${one}s`) => {
   const v = Number(str(n, "0"));
   return `${v.toLocaleString("en-GB")} ${v === 1 ? one : many}`;
 };
+const product = (name: unknown) => (str(name) ? `the loan product ${quoted(name, "")}` : "a loan product");
 const on = (d: unknown) => (str(d) ? ` on ${str(d)}` : "");
 const because = (r: unknown) => (str(r) ? `: “${str(r)}”` : "");
 const roleList = (v: unknown) => {
@@ -176,7 +177,11 @@ export const AUDIT_WORDS = {
 
   // Lending
   "loan_product.created": { label: "Loan product added", words: (w) => `${w.who} added the loan product ${quoted(w.a.name, "")}`.trimEnd() },
+  "loan_product.updated": { label: "Loan product changed", words: (w) => `${w.who} changed ${product(w.a.name)}${changed(w.b, w.a)}` },
+  "loan_product.retired": { label: "Loan product retired", words: (w) => `${w.who} retired ${product(w.a.name)}${on(w.a.retired_on)}: it is no longer offered for new applications` },
+  "loan_product.brought_back": { label: "Loan product offered again", words: (w) => `${w.who} offered ${product(w.a.name)} again for new applications` },
   "borrower.created": { label: "Borrower added", words: (w) => `${w.who} added the borrower ${quoted(w.a.legal_name, "")}`.trimEnd() },
+  "borrower.updated": { label: "Borrower details changed", words: (w) => `${w.who} changed the details of ${str(w.a.legal_name) ? `the borrower ${quoted(w.a.legal_name, "")}` : "a borrower"}${changed(w.b, w.a)}` },
   "loan_application.created": { label: "Loan application started", words: (w) => `${w.who} started ${w.subject("a loan application")} for ${w.money(w.a.amount)}` },
   "loan_application.submit": { label: "Loan application submitted", words: (w) => `${w.who} submitted ${w.subject("a loan application")}` },
   "loan_application.review": { label: "Loan application reviewed", words: (w) => `${w.who} reviewed ${w.subject("a loan application")}` },

@@ -3,10 +3,11 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
-import { CheckboxGroup, Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
+import { FormErrors } from "~/components/forms";
+import { BorrowerFields } from "~/components/lending/borrower-fields";
 import { PageHead } from "~/components/ui";
 import { createBorrower } from "~/models/lending/borrowers.server";
-import { BORROWER_LEGAL_FORMS, BorrowerSchema, OWNERSHIP } from "~/schemas/lending";
+import { BorrowerSchema } from "~/schemas/lending";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
@@ -43,19 +44,7 @@ export default function NewBorrower() {
       <section className="card">
         <Form method="post" className="stack" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
-          <Field meta={fields.legalName} label="Legal name" />
-          <SelectField meta={fields.legalForm} label="Legal form" options={BORROWER_LEGAL_FORMS} />
-          <Field meta={fields.sicCode} label="Sector (UK SIC 2007 code)" inputMode="numeric" hint="Five digits, e.g. 10710 for a bakery, 56101 for a restaurant." />
-          <TextAreaField meta={fields.address} label="Address" />
-          <Field meta={fields.postcode} label="Postcode" hint="Whether the borrower is local follows from the organisation's local area." />
-          <Field meta={fields.employees} label="Employees now" type="number" inputMode="numeric" />
-          <Field meta={fields.jobsToCreate} label="Jobs the loan will create" type="number" inputMode="numeric" />
-          <Field meta={fields.jobsToSafeguard} label="Jobs the loan will safeguard" type="number" inputMode="numeric" />
-          <CheckboxGroup meta={fields.ownership as never} legend="Ownership" options={OWNERSHIP} />
-          <Field meta={fields.contactName} label="Contact name" />
-          <Field meta={fields.contactEmail} label="Contact email" type="email" hint="Offers and reminders go here." />
-          <Field meta={fields.contactPhone} label="Contact phone" type="tel" />
-          <Field meta={fields.memberNumber} label="Member number (if the borrower is a member)" type="number" inputMode="numeric" hint="Links the borrower to the register, so the member sees the loan under My loans." />
+          <BorrowerFields fields={fields} />
           <button type="submit">Add borrower</button>
         </Form>
       </section>

@@ -1,12 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, SelectField, TextAreaField } from "~/components/forms";
 import { Flash, PageHead } from "~/components/ui";
 import { parseLocalArea } from "~/domain/postcode";
 import { timeZoneNames } from "~/domain/today";
 import { getOrganisation, updateOrganisationSettings } from "~/models/core/organisations.server";
+import { productsOverRateCap } from "~/models/lending/products.server";
 import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
@@ -22,6 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const org = await getOrganisation(await getDb(), ctx.organisation.id);
   return {
     timeZones: timeZoneNames(),
+    // A secretary manages the settings but not lending: no link to a page they cannot open.
+    canSeeProducts: ctx.permissions.has("loans:read"),
     org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, timeZone: org.time_zone, localArea: org.local_area.join(", "), ...org.rules, requireTwoFactorForOfficers: org.require_two_factor_for_officers },
   };
 }
@@ -29,21 +32,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requirePermission(request, "organisation:manage");
   const submission = parseForm(await readForm(request), { schema: OrganisationSettingsSchema });
-  if (submission.status !== "success") return { result: submission.reply(), saved: false };
+  if (submission.status !== "success") return { result: submission.reply(), saved: false, overCap: null };
   const area = parseLocalArea(submission.value.localArea);
   if (area.errors.length) {
-    return { result: submission.reply({ fieldErrors: { localArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false };
+    return { result: submission.reply({ fieldErrors: { localArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false, overCap: null };
   }
   const { name, legalForm, currency, timeZone, localArea: _text, requireTwoFactorForOfficers, ...rules } = submission.value;
   const db = await getDb();
-  await db.transaction().execute((trx) =>
-    updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, localArea: area.entries, rules, requireTwoFactorForOfficers }),
-  );
-  return { result: submission.reply(), saved: true };
+  // A lowered rate cap leaves products whose highest rate is now above it: the reply names them, with their rates.
+  const overCap = await db.transaction().execute(async (trx) => {
+    await updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, localArea: area.entries, rules, requireTwoFactorForOfficers });
+    return productsOverRateCap(trx, ctx.organisation.id);
+  });
+  return { result: submission.reply(), saved: true, overCap: overCap.sentence };
 }
 
 export default function Settings() {
-  const { org, timeZones } = useLoaderData<typeof loader>();
+  const { org, timeZones, canSeeProducts } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.result,
@@ -56,6 +61,8 @@ export default function Settings() {
     <>
       <PageHead title="Organisation settings" />
       <Flash message={data?.saved ? "Settings saved." : null} />
+      <Flash message={data?.overCap} tone="error" />
+      {data?.overCap && canSeeProducts ? <p><Link to="/products">Go to the loan products</Link></p> : null}
       <section className="card">
         <FormErrors errors={form.errors} />
         <Form method="post" className="stack" {...getFormProps(form)}>

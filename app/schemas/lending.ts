@@ -98,6 +98,14 @@ export const ProductSchema = z.object({
 });
 export type ProductInput = z.infer<typeof ProductSchema>;
 
+/** The product page's forms, told apart by `intent`: change its terms, retire it, offer it again (both reversible, so unconfirmed). */
+export const ProductActionSchema = z.discriminatedUnion("intent", [
+  ProductSchema.extend({ intent: z.literal("edit") }),
+  z.object({ intent: z.literal("retire") }),
+  z.object({ intent: z.literal("bring-back") }),
+]);
+export type ProductAction = z.infer<typeof ProductActionSchema>;
+
 export const ApplicationSchema = z.object({
   borrowerId: z.string({ required_error: "Choose the borrower" }).uuid("Choose the borrower"),
   productId: z.string({ required_error: "Choose the product" }).uuid("Choose the product"),

@@ -53,7 +53,8 @@ export interface LoanProductsTable {
   grace_on_principal: Generated<number>;
   grace_on_interest: Generated<number>;
   arrangement_fee: Generated<bigint>;
-  active: Generated<boolean>;
+  /** From this business date the product is not offered for new applications; null while offered. */
+  retired_on: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -187,3 +187,35 @@ export function validateOffer(product: LoanProduct, offer: LoanTerms, cap: RateC
   }
   return decide(reasons);
 }
+
+/** The cap in words ("36% a year (3% a month)"), or undefined when the organisation has none. */
+export function capInWords(cap: RateCap): string | undefined {
+  return annualCap(cap)?.words;
+}
+
+/**
+ * The products whose highest rate is above the cap, in the order given: after
+ * the cap is lowered these would let an officer quote a rate the organisation
+ * refuses, so the settings reply and the products page name them. A rate that
+ * is not a number is left to validateProduct to refuse.
+ */
+export function productsOverCap<P extends { name: string; maxAnnualRate: string }>(products: readonly P[], cap: RateCap): P[] {
+  const c = annualCap(cap);
+  if (!c) return [];
+  return products.filter((p) => {
+    try {
+      return new D(p.maxAnnualRate).gt(c.annual);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** "The highest rate of 2 products is above our cap of ...: A (40% a year), B (38% a year). ..." or null when none is. */
+export function overCapSentence(over: readonly { name: string; maxAnnualRate: string }[], cap: RateCap): string | null {
+  const words = capInWords(cap);
+  if (!words || over.length === 0) return null;
+  const list = over.map((p) => `${p.name} (${pct(new D(p.maxAnnualRate))} a year)`).join(", ");
+  const whose = over.length === 1 ? "1 product" : `${over.length} products`;
+  return `The highest rate of ${whose} is above the cap of ${words}: ${list}. Applications above the cap are refused; lower ${over.length === 1 ? "its" : "their"} highest rate or retire ${over.length === 1 ? "it" : "them"} on the products page.`;
+}

@@ -39,7 +39,9 @@ export async function createApplication(db: Executor, actorUserId: string | null
   const borrower = await db.selectFrom("borrowers").select(["id", "legal_name"]).where("organisation_id", "=", organisationId).where("id", "=", input.borrowerId).executeTakeFirst();
   if (!borrower) throw refused("Choose a borrower of this organisation.", "borrowerId");
   const product = await getProduct(db, organisationId, input.productId);
-  if (!product || !product.active) throw refused("Choose one of this organisation's products.", "productId");
+  if (!product) throw refused("Choose one of this organisation's products.", "productId");
+  // Applications already taken on a retired product carry on; only new ones are refused.
+  if (product.retired_on) throw refused(`"${product.name}" was retired on ${product.retired_on} and is no longer offered for new applications: choose another product.`, "productId");
   const amount = parseMoney(input.amount);
   await checkOffer(db, organisationId, product, { amount, termPeriods: input.termPeriods, annualRate: input.annualRate, disbursed: today });
   const app = await db
