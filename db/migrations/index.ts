@@ -27,6 +27,7 @@ import * as m0028 from "./0028_statement_matches";
 import * as m0029 from "./0029_direct_debit";
 import * as m0030 from "./0030_member_name_search";
 import * as m0031 from "./0031_discussion_and_reminders";
+import * as m0033 from "./0033_statement_uploads";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   "0029_direct_debit": m0029,
   "0030_member_name_search": m0030,
   "0031_discussion_and_reminders": m0031,
+  "0033_statement_uploads": m0033,
 };
