@@ -8,13 +8,14 @@ import { ageLoans } from "~/models/lending/loans.server";
 import { sendVoteReminders } from "~/models/governance/vote-reminders.server";
 import { env } from "~/utils/env.server";
 import { postJournal } from "~/models/treasury/journal.server";
-import type { Database } from "~/utils/db.server";
+import { runStatementUpload, STATEMENT_IMPORT_JOB } from "~/models/treasury/statement-uploads.server";
+import { pgliteClientOf, type Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
 import { collectDirectDebits } from "~/models/payments/direct-debit.server";
 import { goCardlessClient } from "~/utils/gocardless.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders" } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders", importStatement: STATEMENT_IMPORT_JOB } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
@@ -40,6 +41,17 @@ registerJob(JOB_KINDS.voteReminders, async ({ db, job, progress }) => {
   const appUrl = env().APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
   const sent = await db.transaction().execute((trx) => sendVoteReminders(trx, job.organisationId, appUrl));
   await progress(100, `${sent} reminder${sent === 1 ? "" : "s"} to vote queued`);
+});
+
+registerJob(JOB_KINDS.importStatement, async ({ db, job, progress }) => {
+  await progress(0, "Checking every line of the file");
+  // The progress is written on its own connection while the import's transaction is open, so the progress page sees it rise.
+  // Embedded PGlite has one connection, held by that transaction: a write beside it would wait for it (and nobody could read
+  // it meanwhile), so there progress is told only before and after.
+  const live = pgliteClientOf(db) === undefined;
+  const outcome = await runStatementUpload(db, job.organisationId, String(job.payload.uploadId), live ? progress : undefined);
+  const s = (n: number, word: string) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
+  await progress(100, outcome.ok ? `Imported: ${s(outcome.linesNew, "new line")}, ${outcome.linesExisting.toLocaleString("en-GB")} already imported.` : `Nothing was imported: ${s(outcome.total, "problem")} (the first on line ${outcome.errors[0]?.line ?? "?"}).`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {

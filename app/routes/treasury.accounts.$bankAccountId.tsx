@@ -10,12 +10,15 @@ import { firstCsvRow } from "~/domain/treasury/csv";
 import { CsvMappingSchema } from "~/domain/treasury/layouts";
 import { checkStatementUpload, formatIban, formatSortCode } from "~/domain/treasury/payments-in";
 import { DATE_FORMATS, decodeStatement, formatOf, type StatementError } from "~/domain/treasury/statement";
-import { getBankAccount, importStatement, listStatementImports, listStatementLines, saveCsvMapping } from "~/models/treasury/statements.server";
+import { csvNeedsMapping, textLineCount } from "~/domain/treasury";
+import { INLINE_IMPORT_LINES, keepStatementUpload } from "~/models/treasury/statement-uploads.server";
+import { getBankAccount, importStatement, listStatementImports, listStatementLines, saveCsvMapping, storedMapping } from "~/models/treasury/statements.server";
 import { StatementMappingSchema, StatementUploadSchema } from "~/schemas/treasury";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { idParam } from "~/web/params.server";
+import { notFoundResponse, orNotFound } from "~/web/refusals.server";
 import { requirePermission } from "~/web/session.server";
 
 export const access: RouteAccess = { loader: "treasury:read", action: "treasury:manage" };
@@ -73,6 +76,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = CsvMappingSchema.safeParse({ ...v, headers: v.hasHeader ? firstCsvRow(decodeStatement(bytes)) : [] });
     if (!parsed.success) return { kind: "form", result: submission.reply({ formErrors: parsed.error.issues.map((i) => i.message) }) } satisfies ActionData;
     mapping = parsed.data;
+  }
+  if (textLineCount(bytes) >= INLINE_IMPORT_LINES) {
+    // A large file: its format is checked now, then it is kept and imported by a job whose progress the next page shows.
+    const unknownLayout = csvNeedsMapping(bytes, mapping ?? storedMapping(orNotFound(await getBankAccount(db, ctx.organisation.id, id), "There is no such bank account.")));
+    if (unknownLayout) return { kind: "mapping", rows: unknownLayout.rows, firstLine: unknownLayout.firstLine } satisfies ActionData;
+    const jobId = await db.transaction().execute((trx) => keepStatementUpload(trx, { organisationId: ctx.organisation.id, bankAccountId: id, actorUserId: ctx.user.id, filename: file.name, bytes, mapping }));
+    if (jobId === null) throw notFoundResponse("There is no such bank account.");
+    return redirect(`/treasury/imports/${jobId}`);
   }
   const outcome = await db.transaction().execute(async (trx) => {
     const result = await importStatement(trx, { organisationId: ctx.organisation.id, bankAccountId: id, actorUserId: ctx.user.id, filename: file.name, bytes, mapping });
@@ -165,7 +176,7 @@ function UploadForm({ result }: { result: unknown }) {
   return (
     <section className="card">
       <h2>Import a statement</h2>
-      <p>A CSV file as your bank&apos;s online banking exports it (Barclays, Lloyds, Halifax, Bank of Scotland, NatWest, RBS, Nationwide, Monzo, Starling are recognised; for other banks you say once which column is which), an OFX or QFX file, or an ISO 20022 CAMT.053 XML file. All or nothing: if any line has a problem nothing is imported and every problem is listed. Lines already imported (from an overlapping file) are skipped.</p>
+      <p>A CSV file as your bank&apos;s online banking exports it (Barclays, Lloyds, Halifax, Bank of Scotland, NatWest, RBS, Nationwide, Monzo, Starling are recognised; for other banks you say once which column is which), an OFX or QFX file, or an ISO 20022 CAMT.053 XML file. All or nothing: if any line has a problem nothing is imported and every problem is listed. Lines already imported (from an overlapping file) are skipped. A large file (a thousand lines or more) is imported in the background, on a page that shows how far it has got.</p>
       <Form method="post" encType="multipart/form-data" className="stack" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="intent" value="upload" />

@@ -107,3 +107,6 @@ export const UndoMatchSchema = z.object({
   lineId,
   reason: z.string({ required_error: "Say why the match is undone" }).trim().min(3, "Say why the match is undone").max(300, "Use at most 300 characters"),
 });
+
+/** The progress page's job id: a positive whole number (a bigint in the jobs table). */
+export const ImportJobParams = z.object({ jobId: z.string().regex(/^[1-9][0-9]{0,17}$/) });

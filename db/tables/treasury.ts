@@ -80,10 +80,26 @@ export interface StatementMatchAllocationsTable {
   loan_transaction_id: bigint | null;
 }
 
+/** A statement file kept for its import job; the bytes go once the job has imported or refused it. */
+export interface StatementUploadsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  bank_account_id: string;
+  filename: string;
+  bytes: Uint8Array | null;
+  csv_mapping: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  job_id: bigint | null;
+  status: Generated<"waiting" | "imported" | "refused">;
+  outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  uploaded_by: string | null;
+  uploaded_at: CreatedAt;
+}
+
 export interface TreasuryTables {
   bank_accounts: BankAccountsTable;
   statement_imports: StatementImportsTable;
   statement_lines: StatementLinesTable;
   statement_matches: StatementMatchesTable;
   statement_match_allocations: StatementMatchAllocationsTable;
+  statement_uploads: StatementUploadsTable;
 }

@@ -30,6 +30,26 @@ export function parseStatementFile(bytes: Uint8Array, opts: { currency: string; 
   }
 }
 
+/** How many text lines a file has: what decides whether it is imported while the person waits or by a job. */
+export function textLineCount(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) n++;
+  return bytes.length && bytes[bytes.length - 1] !== 0x0a ? n + 1 : n;
+}
+
+/**
+ * The quick check made before a large file is kept for its job: a CSV file
+ * whose layout the app does not know (and no remembered mapping reads) needs
+ * the mapping step first. Only the first rows are read, where the header is.
+ */
+export function csvNeedsMapping(bytes: Uint8Array, mapping: CsvMapping | null): { rows: string[][]; firstLine: number } | null {
+  const text = decodeStatement(bytes);
+  if (statementFormat(text) !== "csv") return null;
+  const head = text.split("\n", 40).join("\n");
+  const parsed = parseCsvStatement(head, { currency: "GBP", mapping });
+  return !parsed.ok && parsed.needsMapping ? parsed.needsMapping : null;
+}
+
 /**
  * Each line's identity on its bank account, for "never imported twice": the
  * bank's own reference where it gives one, else a hash of what the line
