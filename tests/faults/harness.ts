@@ -117,12 +117,16 @@ export interface OpenTransaction {
  * pg_stat_activity), the transaction id it holds (it has written) and the
  * locks it holds. `holding` names a table the work writes: the server's
  * background jobs (the daily jobs it queues when it starts) may have a
- * writing transaction of their own open at the moment the process stops.
+ * writing transaction of their own open at the moment the process stops,
+ * and one of them may be waiting (state "active") on a lock the held work
+ * holds. The held work is stopped in JavaScript at its marker, so its
+ * connection is the one "idle in transaction".
  */
 export async function openTransactionOf(db: Database, applicationName: string, holding?: string): Promise<OpenTransaction> {
   const rows = (await sql<{ pid: number; state: string; xid: string | null }>`
     SELECT a.pid, a.state, a.backend_xid::text AS xid FROM pg_stat_activity a
     WHERE a.datname = current_database() AND a.application_name = ${applicationName} AND a.backend_xid IS NOT NULL
+      AND a.state = 'idle in transaction'
       ${holding ? sql`AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = a.pid AND l.granted AND c.relname = ${holding})` : sql``}`.execute(db)).rows;
   if (rows.length !== 1) throw new Error(`expected one open writing transaction of ${applicationName}, found ${JSON.stringify(rows)}`);
   const locks = (await sql<{ lock: string }>`
