@@ -1,60 +1,23 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { restoreIntoEmbedded } from "~/utils/backups.server";
 import { createPgliteDatabase } from "~/utils/db.server";
+import { startLoggedServer } from "../fixtures/logged-server";
 
 /*
  * The real server process on its embedded database, asked for a backup with
  * SIGUSR2 while it serves: the backup is made by the app itself (nothing
  * else may open its data folder), the server answers throughout, and the
- * file restores into a new embedded database. (Node itself is spawned, not
- * the tsx wrapper, so the signal reaches the server.)
+ * file restores into a new embedded database.
  */
 describe("a backup of the running server's embedded database (SIGUSR2)", () => {
   it("is written into BACKUP_DIR while the server keeps answering, and restores", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "coop-backup-server-"));
     const backupDir = path.join(dir, "backups");
     const orgName = `Backed-up Co-op ${process.pid}`;
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/fixtures/backup-server.ts"], {
-      env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: path.join(dir, "data"), BACKUP_DIR: backupDir, ALLOW_EMBEDDED_DB: "true", NODE_ENV: "test", LOG_LEVEL: "info", ORG_NAME: orgName },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const lines: Record<string, unknown>[] = [];
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const waitFor = (msg: string) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const look = () => lines.find((l) => l.msg === msg);
-        const timer = setInterval(() => {
-          const found = look();
-          if (found) {
-            clearInterval(timer);
-            resolve(found);
-          }
-        }, 20);
-        void exited.then(() => {
-          clearInterval(timer);
-          reject(new Error(`server exited before "${msg}":\n${stderr}`));
-        });
-      });
-    let buffer = "";
-    child.stdout.on("data", (d) => {
-      buffer += d;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          continue;
-        }
-      }
-    });
+    const { child, exited, waitFor } = startLoggedServer("tests/fixtures/backup-server.ts", { PGLITE_DIR: path.join(dir, "data"), BACKUP_DIR: backupDir, ORG_NAME: orgName });
     try {
       const { port } = (await waitFor("listening")) as { port: number };
       const ready = () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status);

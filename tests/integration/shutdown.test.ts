@@ -1,50 +1,21 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createPgliteDatabase } from "~/utils/db.server";
 import { registerJob, runNextJob } from "~/utils/jobs.server";
+import { startLoggedServer } from "../fixtures/logged-server";
 
 /*
  * SIGTERM in the middle of a job, to the real server process (its own
  * embedded database in a temporary folder, read back here after it exits).
  */
-const tsx = path.resolve("node_modules/.bin/tsx");
-
 async function stopDuringJob(jobMs: number, graceSeconds: number) {
   const dir = await mkdtemp(path.join(tmpdir(), "coop-shutdown-"));
-  const child = spawn(tsx, ["tests/fixtures/shutdown-server.ts"], {
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: dir, ALLOW_EMBEDDED_DB: "true", NODE_ENV: "test", LOG_LEVEL: "info", JOB_MS: String(jobMs), SHUTDOWN_GRACE_SECONDS: String(graceSeconds) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  let buffer = "";
-  let sentAt = 0;
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      buffer += d;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          continue;
-        }
-        if (lines.at(-1)!.msg === "job started" && !sentAt) {
-          sentAt = Date.now();
-          child.kill("SIGTERM");
-          resolve();
-        }
-      }
-    });
-    void exited.then(() => reject(new Error(`server exited before the job started:\n${stderr}`)));
-  });
+  const { child, lines, exited, waitFor } = startLoggedServer("tests/fixtures/shutdown-server.ts", { PGLITE_DIR: dir, JOB_MS: String(jobMs), SHUTDOWN_GRACE_SECONDS: String(graceSeconds) });
+  await waitFor("job started");
+  const sentAt = Date.now();
+  child.kill("SIGTERM");
   const code = await exited;
   const stoppedAfterMs = Date.now() - sentAt;
   const db = await createPgliteDatabase(dir);

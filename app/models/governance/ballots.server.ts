@@ -301,31 +301,33 @@ export type ReceiptStatus =
   | { found: true; motionId: string; kind: MotionKind; motionTitle: string; meetingTitle: string; status: "counted" | "in-ballot-box" | "held-by-proxy" | "not-counted" };
 
 /**
+ * The motion (and its meeting) whose ballot box or proxy votes hold a receipt.
+ * Both tables carry organisation_id, motion_id and receipt_hash, which is all
+ * this reads, so the one query serves either.
+ */
+function motionHoldingReceipt(db: Executor, table: "ballots" | "proxy_votes", organisationId: string, hash: string) {
+  return db
+    .selectFrom(`${table} as r` as "ballots as r")
+    .innerJoin("motions as x", "x.id", "r.motion_id")
+    .innerJoin("meetings as m", "m.id", "x.meeting_id")
+    .select(["x.id", "x.kind", "x.title", "x.status", "m.title as meeting_title"])
+    .where("r.organisation_id", "=", organisationId)
+    .where("r.receipt_hash", "=", hash)
+    .executeTakeFirst();
+}
+
+/**
  * Check a receipt: says whether a ballot with that code is in the box (and
  * counted, once closed) without ever showing the choice, so a receipt
  * cannot be used to prove to someone else how the member voted.
  */
 export async function checkReceipt(db: Executor, organisationId: string, code: string): Promise<ReceiptStatus> {
   const hash = receiptHash(code);
-  const ballot = await db
-    .selectFrom("ballots as b")
-    .innerJoin("motions as x", "x.id", "b.motion_id")
-    .innerJoin("meetings as m", "m.id", "x.meeting_id")
-    .select(["x.id", "x.kind", "x.title", "x.status", "m.title as meeting_title"])
-    .where("b.organisation_id", "=", organisationId)
-    .where("b.receipt_hash", "=", hash)
-    .executeTakeFirst();
+  const ballot = await motionHoldingReceipt(db, "ballots", organisationId, hash);
   if (ballot) {
     return { found: true, motionId: ballot.id, kind: ballot.kind, motionTitle: ballot.title, meetingTitle: ballot.meeting_title, status: ballot.status === "closed" ? "counted" : "in-ballot-box" };
   }
-  const proxy = await db
-    .selectFrom("proxy_votes as v")
-    .innerJoin("motions as x", "x.id", "v.motion_id")
-    .innerJoin("meetings as m", "m.id", "x.meeting_id")
-    .select(["x.id", "x.kind", "x.title", "x.status", "m.title as meeting_title"])
-    .where("v.organisation_id", "=", organisationId)
-    .where("v.receipt_hash", "=", hash)
-    .executeTakeFirst();
+  const proxy = await motionHoldingReceipt(db, "proxy_votes", organisationId, hash);
   if (proxy) {
     // Closed and still here (not copied into ballots): overridden by the member's own vote or revoked.
     return { found: true, motionId: proxy.id, kind: proxy.kind, motionTitle: proxy.title, meetingTitle: proxy.meeting_title, status: proxy.status === "closed" ? "not-counted" : "held-by-proxy" };

@@ -22,29 +22,36 @@ async function memberIdFor(db: Executor, organisationId: string, memberNumber: n
   return m.id;
 }
 
-/** Local or not is decided by the organisation's own local area, as for members. */
-export async function createBorrower(db: Executor, actorUserId: string | null, organisationId: string, input: BorrowerInput) {
+/**
+ * The columns a borrower form sets, for adding and changing alike. Local or
+ * not is decided by the organisation's own local area, as for members, and
+ * follows the postcode.
+ */
+async function borrowerColumns(db: Executor, organisationId: string, input: BorrowerInput) {
   const org = await getOrganisation(db, organisationId);
   const postcode = normalisePostcode(input.postcode) ?? input.postcode;
+  return {
+    legal_name: input.legalName,
+    legal_form: input.legalForm,
+    sic_code: input.sicCode,
+    address: input.address,
+    postcode,
+    is_local: isLocal(postcode, org.local_area),
+    employees: input.employees,
+    jobs_to_create: input.jobsToCreate,
+    jobs_to_safeguard: input.jobsToSafeguard,
+    ownership: input.ownership,
+    contact_name: input.contactName,
+    contact_email: input.contactEmail ?? null,
+    contact_phone: input.contactPhone ?? null,
+    member_id: await memberIdFor(db, organisationId, input.memberNumber),
+  };
+}
+
+export async function createBorrower(db: Executor, actorUserId: string | null, organisationId: string, input: BorrowerInput) {
   const row = await db
     .insertInto("borrowers")
-    .values({
-      organisation_id: organisationId,
-      legal_name: input.legalName,
-      legal_form: input.legalForm,
-      sic_code: input.sicCode,
-      address: input.address,
-      postcode,
-      is_local: isLocal(postcode, org.local_area),
-      employees: input.employees,
-      jobs_to_create: input.jobsToCreate,
-      jobs_to_safeguard: input.jobsToSafeguard,
-      ownership: input.ownership,
-      contact_name: input.contactName,
-      contact_email: input.contactEmail ?? null,
-      contact_phone: input.contactPhone ?? null,
-      member_id: await memberIdFor(db, organisationId, input.memberNumber),
-    })
+    .values({ organisation_id: organisationId, ...(await borrowerColumns(db, organisationId, input)) })
     .returning(BORROWER_COLUMNS)
     .executeTakeFirstOrThrow();
   await recordAudit(db, { organisationId, actorUserId, action: "borrower.created", entityType: "borrower", entityId: row.id, after: row });
@@ -63,26 +70,9 @@ export async function updateBorrower(db: Executor, actorUserId: string | null, o
     ? await db.selectFrom("borrowers").select(BORROWER_COLUMNS).where("organisation_id", "=", organisationId).where("id", "=", borrowerId).forUpdate().executeTakeFirst()
     : undefined;
   if (!locked) throw notFound("There is no such borrower.");
-  const org = await getOrganisation(db, organisationId);
-  const postcode = normalisePostcode(input.postcode) ?? input.postcode;
   const row = await db
     .updateTable("borrowers")
-    .set({
-      legal_name: input.legalName,
-      legal_form: input.legalForm,
-      sic_code: input.sicCode,
-      address: input.address,
-      postcode,
-      is_local: isLocal(postcode, org.local_area),
-      employees: input.employees,
-      jobs_to_create: input.jobsToCreate,
-      jobs_to_safeguard: input.jobsToSafeguard,
-      ownership: input.ownership,
-      contact_name: input.contactName,
-      contact_email: input.contactEmail ?? null,
-      contact_phone: input.contactPhone ?? null,
-      member_id: await memberIdFor(db, organisationId, input.memberNumber),
-    })
+    .set(await borrowerColumns(db, organisationId, input))
     .where("organisation_id", "=", organisationId)
     .where("id", "=", locked.id)
     .returning(BORROWER_COLUMNS)

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
+import type { DB } from "../../../db/schema";
 import { COLLECTION_WORDS, COLLECT_DAYS_AHEAD, MANDATE_WORDS, mandateEnded, requestedChargeDate, shareMonthsDue, type MandateStatus } from "~/domain/treasury/direct-debit";
 import { displayMoney } from "~/domain/money";
 import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
@@ -142,6 +143,19 @@ function liveMandateRefusal(error: unknown, what: string): { ok: false; reason: 
 }
 
 /**
+ * A mandate form's submission key, locked and looked up: the mandate a retry
+ * of the same form already made, a refusal when the key was used for
+ * something else, or null for a first submission.
+ */
+async function earlierSubmission(trx: Transaction<DB>, idempotencyKey: string, sameForm: (row: { organisation_id: string; loan_id: string | null; member_id: string | null }) => boolean) {
+  await lockSubmissionKey(trx, idempotencyKey);
+  const existing = await trx.selectFrom("dd_mandates").selectAll().where("idempotency_key", "=", idempotencyKey).executeTakeFirst();
+  if (!existing) return null;
+  if (!sameForm(existing)) return { ok: false as const, reason: "This form was already used; reload the page." };
+  return { ok: true as const, row: existing };
+}
+
+/**
  * Set up a Direct Debit for a loan's installments (loans:write): a mandate
  * row waiting for the borrower, GoCardless's authorisation page for them
  * (emailed to the borrower's contact, and returned so the officer can pass
@@ -155,12 +169,8 @@ export async function startLoanMandate(
   let prepared;
   try {
     prepared = await db.transaction().execute(async (trx) => {
-      await lockSubmissionKey(trx, input.idempotencyKey);
-      const existing = await trx.selectFrom("dd_mandates").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-      if (existing) {
-        if (existing.organisation_id !== input.organisationId || existing.loan_id !== input.loanId) return { ok: false as const, reason: "This form was already used; reload the page." };
-        return { ok: true as const, row: existing };
-      }
+      const earlier = await earlierSubmission(trx, input.idempotencyKey, (r) => r.organisation_id === input.organisationId && r.loan_id === input.loanId);
+      if (earlier) return earlier;
       const loan = await getLoan(trx, input.organisationId, input.loanId);
       if (!loan) return { ok: false as const, reason: "There is no such loan." };
       if (loan.status !== "active") return { ok: false as const, reason: `Loan ${loan.reference} is not open for repayments.` };
@@ -213,12 +223,8 @@ export async function recordExistingLoanMandate(
   if (!status || mandateEnded(status)) return { ok: false, reason: `That mandate is ${found.status.replace(/_/g, " ")} at GoCardless: it cannot be used.`, field: "providerMandateId" };
   try {
     return await db.transaction().execute(async (trx) => {
-      await lockSubmissionKey(trx, input.idempotencyKey);
-      const existing = await trx.selectFrom("dd_mandates").select(["id", "organisation_id", "loan_id"]).where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-      if (existing) {
-        if (existing.organisation_id !== input.organisationId || existing.loan_id !== input.loanId) return { ok: false as const, reason: "This form was already used; reload the page." };
-        return { ok: true as const, mandateId: existing.id };
-      }
+      const earlier = await earlierSubmission(trx, input.idempotencyKey, (r) => r.organisation_id === input.organisationId && r.loan_id === input.loanId);
+      if (earlier) return earlier.ok ? { ok: true as const, mandateId: earlier.row.id } : earlier;
       const loan = await getLoan(trx, input.organisationId, input.loanId);
       if (!loan) return { ok: false as const, reason: "There is no such loan." };
       if (loan.status !== "active") return { ok: false as const, reason: `Loan ${loan.reference} is not open for repayments.` };
@@ -251,12 +257,8 @@ export async function startShareMandate(
   let prepared;
   try {
     prepared = await db.transaction().execute(async (trx) => {
-      await lockSubmissionKey(trx, input.idempotencyKey);
-      const existing = await trx.selectFrom("dd_mandates").selectAll().where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-      if (existing) {
-        if (existing.organisation_id !== input.organisationId || existing.member_id !== input.memberId) return { ok: false as const, reason: "This form was already used; reload the page." };
-        return { ok: true as const, row: existing, className: "" };
-      }
+      const earlier = await earlierSubmission(trx, input.idempotencyKey, (r) => r.organisation_id === input.organisationId && r.member_id === input.memberId);
+      if (earlier) return earlier.ok ? { ...earlier, className: "" } : earlier;
       const [member, cls] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId)]);
       if (!member) return { ok: false as const, reason: "Your log-in is not linked to a member of this society." };
       if (!cls) return { ok: false as const, reason: "No such share class", field: "classId" };
