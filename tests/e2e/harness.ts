@@ -3,8 +3,9 @@
  * drives Debian's Chromium with playwright-core. Two targets:
  *
  * - development (the default, `npm run test:e2e`): `scripts/demo.ts` in
- *   development mode on an empty PGlite directory (or DATABASE_URL when
- *   given), with DEV_TOOLS (the outbox at /dev/mail).
+ *   development mode on its own PGlite directory, a copy of the demo data
+ *   global-setup.ts seeded once (or DATABASE_URL when given), with DEV_TOOLS
+ *   (the outbox at /dev/mail).
  * - production (E2E_TARGET=production, `npm run test:e2e:prod`): the bundle
  *   `npm run build` made, started as `npm start` starts it
  *   (NODE_ENV=production node build/server.js) on a fresh PostgreSQL
@@ -13,7 +14,7 @@
  *   tools: mail goes out by SMTP to a server this harness starts (`app.mailbox`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -59,6 +60,9 @@ export function startApp(extraEnv: Record<string, string> = {}): Promise<App> {
 async function startDemoApp(extraEnv: Record<string, string>): Promise<App> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "coop-e2e-"));
+  // The demo data global-setup.ts seeded once: demo.ts finds it present and only serves.
+  const template = process.env.DATABASE_URL ? undefined : inject("demoTemplateDir");
+  if (template) cpSync(template, dataDir, { recursive: true });
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
     env: { ...process.env, PORT: String(port), PGLITE_DIR: dataDir, NODE_ENV: "development", DEV_TOOLS: "true", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
