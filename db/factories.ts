@@ -111,9 +111,14 @@ export async function makeMember(
 export async function makeRegister(
   db: Executor,
   organisationId: string,
-  opts: { count: number; seed: number; localDistricts: string[]; otherDistricts: string[]; localShare: number; localArea: string[]; from: string; to: string },
+  opts: {
+    count: number; seed: number; localDistricts: string[]; otherDistricts: string[]; localShare: number; localArea: string[]; from: string; to: string;
+    /** The name of the first admitted person on the register (the demo member's own row), instead of a drawn one. */
+    firstAdmittedName?: string;
+  },
 ) {
   const rng = prng(opts.seed);
+  let named = !opts.firstAdmittedName;
   const start = Date.parse(opts.from);
   const span = Date.parse(opts.to) - start;
   const members = [];
@@ -122,9 +127,13 @@ export async function makeRegister(
     const local = rng.next() < opts.localShare;
     const district = rng.pick(local ? opts.localDistricts : opts.otherDistricts);
     const joined = new Date(start + Math.floor(rng.next() * span)).toISOString().slice(0, 10);
-    const name = isOrg ? `${rng.pick(ORG_MEMBERS)}${i > 5 ? ` (${i})` : ""}` : personName(rng);
+    let name = isOrg ? `${rng.pick(ORG_MEMBERS)}${i > 5 ? ` (${i})` : ""}` : personName(rng);
     const roll = rng.next();
     const status: MemberStatus = roll < 0.05 ? "applied" : roll < 0.08 ? "suspended" : roll < 0.13 ? "ceased" : "admitted";
+    if (!named && !isOrg && status === "admitted") {
+      name = opts.firstAdmittedName!;
+      named = true;
+    }
     const member = await createMember(db, null, organisationId, opts.localArea, {
       kind: isOrg ? "organisation" : "person",
       name,

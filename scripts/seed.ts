@@ -22,6 +22,9 @@ export const DEMO_TODAY = "2026-11-25";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
+/** The demo member's log-in and their row on each register carry the same name, as a real member's would. */
+const DEMO_MEMBER_NAME = "Mo Member";
+
 export const DEMO_LOGINS: { email: string; name: string; roles: Role[]; orgs: ("bakery" | "bank")[] }[] = [
   { email: "owner@demo.coop", name: "Olivia Owner", roles: ["owner"], orgs: ["bakery", "bank"] },
   { email: "secretary@demo.coop", name: "Sam Secretary", roles: ["secretary"], orgs: ["bakery", "bank"] },
@@ -29,7 +32,7 @@ export const DEMO_LOGINS: { email: string; name: string; roles: Role[]; orgs: ("
   { email: "committee@demo.coop", name: "Chris Committee", roles: ["credit_committee"], orgs: ["bank"] },
   { email: "board@demo.coop", name: "Bola Board", roles: ["board"], orgs: ["bakery", "bank"] },
   { email: "auditor@demo.coop", name: "Ada Auditor", roles: ["auditor"], orgs: ["bakery", "bank"] },
-  { email: "member@demo.coop", name: "Mo Member", roles: ["member"], orgs: ["bakery", "bank"] },
+  { email: "member@demo.coop", name: DEMO_MEMBER_NAME, roles: ["member"], orgs: ["bakery", "bank"] },
 ];
 
 export async function seed(db: Database, log: (line: string) => void = console.log) {
@@ -43,13 +46,13 @@ export async function seed(db: Database, log: (line: string) => void = console.l
     const bankArea = ["PR1", "PR2", "PR3", "PR4", "PR5", "PR25", "PR26"];
     const bakery = await createOrganisation(trx, { slug: "preston-bakery", name: "Preston Bakery Workers' Co-operative", legalForm: "worker-co-op", localArea: bakeryArea });
     const bank = await createOrganisation(trx, { slug: "lancs-community-bank", name: "Lancashire Community Bank", legalForm: "community-bank", localArea: bankArea, rules: { quorumMembers: 20 } });
-    const bakeryMembers = await makeRegister(trx, bakery.id, { count: 40, seed: 2026, localDistricts: ["PR1", "PR2", "PR5"], otherDistricts: ["PR7", "BB2", "LA1"], localShare: 0.85, localArea: bakeryArea, from: "2019-03-01", to: "2026-10-31" });
-    const bankMembers = await makeRegister(trx, bank.id, { count: 300, seed: 300, localDistricts: ["PR1", "PR2", "PR3", "PR4", "PR5", "PR25", "PR26"], otherDistricts: ["PR7", "PR8", "BB1", "BB2", "LA1", "FY1", "M1"], localShare: 0.78, localArea: bankArea, from: "2015-06-01", to: "2026-10-31" });
+    const bakeryMembers = await makeRegister(trx, bakery.id, { count: 40, seed: 2026, localDistricts: ["PR1", "PR2", "PR5"], otherDistricts: ["PR7", "BB2", "LA1"], localShare: 0.85, localArea: bakeryArea, from: "2019-03-01", to: "2026-10-31", firstAdmittedName: DEMO_MEMBER_NAME });
+    const bankMembers = await makeRegister(trx, bank.id, { count: 300, seed: 300, localDistricts: ["PR1", "PR2", "PR3", "PR4", "PR5", "PR25", "PR26"], otherDistricts: ["PR7", "PR8", "BB1", "BB2", "LA1", "FY1", "M1"], localShare: 0.78, localArea: bankArea, from: "2015-06-01", to: "2026-10-31", firstAdmittedName: DEMO_MEMBER_NAME });
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const ids = { bakery: bakery.id, bank: bank.id };
     const users: Record<"bakery" | "bank", Record<string, string>> = { bakery: {}, bank: {} };
     // The demo member is also on each register, so their own membership shows on their dashboard.
-    const memberRow = { bakery: bakeryMembers.find((m) => m.status === "admitted")!, bank: bankMembers.find((m) => m.status === "admitted")! };
+    const memberRow = { bakery: bakeryMembers.find((m) => m.name === DEMO_MEMBER_NAME)!, bank: bankMembers.find((m) => m.name === DEMO_MEMBER_NAME)! };
     for (const login of DEMO_LOGINS) {
       for (const org of login.orgs) {
         users[org][login.roles[0]] = await createUserWithRoles(trx, {
