@@ -149,7 +149,6 @@ export default function Portfolio() {
             cells: { par30: basisPointsText(BigInt(bps.par30)), par60: basisPointsText(BigInt(bps.par60)), par90: basisPointsText(BigInt(bps.par90)) },
           }))}
           tick={parPercent}
-          responsive
         />
       </section>
       <section className="card stack">

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, Field, FormErrors } from "~/components/forms";
-import { Flash, PageHead, TableWrap } from "~/components/ui";
+import { Flash, PageHead } from "~/components/ui";
 import { ROLE_LABELS, ROLES, type Role } from "~/domain/permissions";
 import { changeUserRoles, inviteUser, listOrganisationUsers, pendingInvitations } from "~/models/core/users.server";
 import { InviteSchema, RolesSchema } from "~/schemas/organisation";
@@ -60,35 +60,43 @@ export default function Users() {
       <Flash message={data?.message} tone={data?.refused ? "error" : "success"} />
       <section className="card">
         <h2>People</h2>
-        <TableWrap label="People">
-          <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Roles</th></tr></thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}{u.member_number ? <span className="muted"> (member {u.member_number})</span> : null}</td>
-                  <td>{u.email}</td>
-                  <td>
-                    {u.id === me ? (
-                      <p>{u.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(", ") || "No roles"} <span className="muted">(your own: another owner or the secretary changes them)</span></p>
-                    ) : (
-                    <Form method="post" className="checks" aria-label={`Roles of ${u.name}`}>
-                      <input type="hidden" name="intent" value="roles" />
-                      <input type="hidden" name="userId" value={u.id} />
+        {/* One card per person, not a table: on a phone a table's third column (the roles) sat off to the right
+            of a box that scrolled sideways, so the boxes and Save could not be reached. */}
+        <ul className="people">
+          {users.map((u) => (
+            <li key={u.id} className="person">
+              <p className="person-name">
+                <strong>{u.name}</strong>
+                {u.member_number ? <span className="muted"> (member {u.member_number})</span> : null}
+                <br />
+                <span className="person-email">{u.email}</span>
+              </p>
+              {u.id === me ? (
+                <p>
+                  {u.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(", ") || "No roles"} <span className="muted">(your own: another owner or the secretary changes them)</span>
+                </p>
+              ) : (
+                <Form method="post" aria-label={`Roles of ${u.name}`}>
+                  <input type="hidden" name="intent" value="roles" />
+                  <input type="hidden" name="userId" value={u.id} />
+                  <fieldset>
+                    <legend>Roles</legend>
+                    <div className="checks">
                       {ROLE_OPTIONS.map(([value, label]) => (
                         <label key={value}>
                           <input type="checkbox" name="roles" value={value} defaultChecked={u.roles.includes(value)} /> {label}
                         </label>
                       ))}
-                      <button type="submit" className="secondary">Save roles</button>
-                    </Form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+                    </div>
+                  </fieldset>
+                  <button type="submit" className="secondary">
+                    Save roles<span className="visually-hidden"> of {u.name}</span>
+                  </button>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
       </section>
       <section className="card">
         <h2>Invite someone</h2>

@@ -141,7 +141,12 @@ describe("voting over HTTP", () => {
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(csvText).toContain("CARRIED");
     expect(csvText).toMatch(/Voted by proxy,1/);
+    // The closing time is written in the organisation's time zone (far from UTC here, to tell them apart).
+    await db.updateTable("organisations").set({ time_zone: "Pacific/Auckland" }).where("id", "=", orgId).execute();
+    const { certified_at } = await db.selectFrom("motion_results").select("certified_at").where("motion_id", "=", motionId).executeTakeFirstOrThrow();
+    const closedInAuckland = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "Pacific/Auckland" }).format(certified_at);
     const pdf = await secretary.get(`/motions/${motionId}/result.pdf`);
+    await db.updateTable("organisations").set({ time_zone: "Europe/London" }).where("id", "=", orgId).execute();
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     const pdfBytes = Buffer.from(await pdf.arrayBuffer());
     expect(pdfBytes.subarray(0, 4).toString()).toBe("%PDF");
@@ -152,8 +157,11 @@ describe("voting over HTTP", () => {
     expect(text).not.toMatch(/\bKind\b/);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
     expect(text).toMatch(/Voting closed \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}/);
+    expect(text).toContain(`Voting closed ${closedInAuckland} (Pacific/Auckland)`);
     expect(text).toContain("Chair of the meeting");
+    expect(text).toContain("Secretary Name:");
     expect(text).toMatch(/Signed: _+ Date: _+/);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     const late = await (await as("carol")).post(`/motions/${motionId}`, { choice: "for" });
     expect(await late.text()).toContain("Voting on this motion has closed");
   });
@@ -211,6 +219,15 @@ describe("voting over HTTP", () => {
     expect(sheet.split("\n")[0]).toContain("Stage,Action,Candidate,Ann,Bob,Cat");
     const blt = await (await alice.get(`/elections/${electionId}/ballots.blt`)).text();
     expect(blt).toBe('3 1\n1 2 0\n1 2 1 0\n0\n"Ann"\n"Bob"\n"Cat"\n"Directors"\n');
+    // The election's certified result reads as a certificate too: the counting rules by name, not the stored code.
+    const pdf = (await pdfText(Buffer.from(await (await secretary.get(`/motions/${electionId}/result.pdf`)).arrayBuffer()))).replace(/\s+/g, " ");
+    expect(pdf).toContain("Election (single transferable vote)");
+    expect(pdf).toContain("Counting rules Scottish STV (SSI 2007/42)");
+    expect(pdf).not.toMatch(/\bscottish\b|\bKind\b|\d{4}-\d{2}-\d{2}/);
+    expect(pdf).toMatch(/Voting closed \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}/);
+    expect(pdf).toContain("Elected: Bob.");
+    expect(pdf).toContain("Chair of the meeting");
+    expect(pdf).toContain("Secretary Name:");
   });
 
   it("refuses a malformed BLT file with the line and the reason", async () => {

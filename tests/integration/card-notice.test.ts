@@ -22,10 +22,11 @@ describe("the card payments notice", () => {
     try {
       const b = new Browser(t.server.base);
       await b.login(memberLogin.email, memberLogin.password);
-      for (const path of ["/my/buy", "/my/loans"]) {
+      for (const path of ["/my/buy", "/my/loans", "/my/direct-debit"]) {
         const html = await (await b.get(path)).text();
-        expect(html).not.toMatch(/STRIPE_|webhook|sk_\.\.\./i);
+        expect(html).not.toMatch(/STRIPE_|GOCARDLESS_|webhook|sk_\.\.\./i);
         if (path === "/my/buy") expect(html).toContain("Paying by card is not available at the moment");
+        if (path === "/my/direct-debit") expect(html).toContain("Paying by Direct Debit is not available at the moment");
       }
       const owner = new Browser(t.server.base);
       await owner.login(ownerLogin.email, ownerLogin.password);

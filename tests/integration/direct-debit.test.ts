@@ -22,6 +22,7 @@ import { Browser } from "../http";
 import { JOB_KINDS, scheduleDailyJobs } from "../../server/jobs";
 import { getJob } from "~/utils/jobs.server";
 import { runJobsUntil } from "../run-jobs";
+import { moneyProblems } from "../mail-money";
 
 const SECRET = "gc_webhook_secret_for_the_fake_0123";
 const bed = goCardlessTestBed(SECRET);
@@ -204,6 +205,7 @@ describe("Direct Debit collections", () => {
     const told = (await mails(w.org.id)).slice(mailsBefore);
     expect(told.map((m) => m.to_email).sort()).toEqual([w.officer.email, "ada@ribble.example"].sort());
     expect(told.find((m) => m.to_email === w.officer.email)!.body).toContain("has been reversed");
+    expect(told.flatMap((m) => moneyProblems(m.body))).toEqual([]);
     // And the installment can be collected again.
     expect(await scheduleCollections(bed.db, w.org.id, w.today)).toBe(1);
   });
@@ -222,6 +224,7 @@ describe("Direct Debit collections", () => {
     const told = (await mails(w.org.id)).slice(mailsBefore);
     expect(told.map((m) => m.to_email).sort()).toEqual([w.officer.email, "ada@ribble.example"].sort());
     expect(told.find((m) => m.to_email === "ada@ribble.example")!.body).toContain(`L${String(w.loan.reference).padStart(5, "0")}`);
+    expect(told.flatMap((m) => moneyProblems(m.body))).toEqual([]);
     // A confirmation arriving after the failure records nothing.
     expect((await post([{ id: eventId(), resource_type: "payments", action: "confirmed", links: { payment: c.provider_payment_id! } }])).outcomes).toEqual(["ignored"]);
     expect(await ledger(w.loan.id)).toEqual([]);
@@ -283,6 +286,7 @@ describe("Direct Debit collections", () => {
     expect(await submitCollections(bed.db, gc(), w.org.id, w.today)).toEqual({ submitted: 0, refused: 1 });
     expect((await collections(w.loan.id))[0]).toMatchObject({ status: "failed", failure: expect.stringContaining("cancelled") });
     expect((await mails(w.org.id)).at(-1)).toMatchObject({ to_email: w.officer.email, subject: expect.stringContaining("not asked for") });
+    expect(moneyProblems((await mails(w.org.id)).at(-1)!.body)).toEqual([]);
   });
 });
 
@@ -378,6 +382,7 @@ describe("Share instalments by Direct Debit", () => {
     const told = await mails(org.id);
     expect(told.some((m) => m.to_email === "saver@example.org" && m.subject.includes("not collected"))).toBe(true);
     expect(told.some((m) => m.to_email === `sec-${org.id}@example.test` && m.subject.includes("charged back"))).toBe(true);
+    expect(told.filter((m) => /not collected|charged back/.test(m.subject)).flatMap((m) => moneyProblems(m.body))).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { makeLoan } from "../fixtures/lending";
 import { Browser } from "../http";
 import { completedCheckoutEvent, stripeTestBed } from "../stripe-fake";
+import { moneyProblems } from "../mail-money";
 
 const bed = stripeTestBed("whsec_loan_card_fake", "cs_loan_");
 
@@ -45,8 +46,10 @@ describe("card repayment of a loan", () => {
     const payment = await bed.db.selectFrom("loan_card_payments").select(["status", "loan_transaction_id"]).where("idempotency_key", "=", key).executeTakeFirstOrThrow();
     expect(payment.status).toBe("paid");
     expect(payment.loan_transaction_id).not.toBeNull();
-    const mail = await bed.db.selectFrom("email_outbox").select("subject").where("organisation_id", "=", org.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const mail = await bed.db.selectFrom("email_outbox").select(["subject", "body"]).where("organisation_id", "=", org.id).orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(mail.subject).toContain("Payment received on loan");
+    expect(mail.body).toContain("your card payment of £150.00");
+    expect(moneyProblems(mail.body)).toEqual([]);
   });
 
   it("asks Stripe for the same session again when a started payment's session was never stored", async () => {

@@ -3,6 +3,7 @@ import { CONFIRMATION_MISSING } from "~/schemas/common";
 import { makeMember, makeOrganisation } from "../../db/factories";
 import { Browser, serverWithSecretary } from "../http";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
+import { moneyProblems } from "../mail-money";
 
 const t = serverWithSecretary();
 
@@ -97,6 +98,10 @@ describe("joining over HTTP", () => {
     expect(h).toMatchObject({ shares: 4n, value: 10000n });
     const mail = await t.db.selectFrom("email_outbox").select(["to_email", "subject", "body"]).where("organisation_id", "=", t.org.id).where("to_email", "=", "grace@example.org").execute();
     expect(mail.map((m) => m.subject)).toContain(`Welcome to Test Co-op ${jorg.slug}`);
+    // The application's acknowledgement names the money with its currency: four shares, £100.00.
+    const acknowledged = mail.find((m) => m.subject.startsWith("Your application to join"))!;
+    expect(acknowledged.body).toContain("(£100.00)");
+    expect(moneyProblems(acknowledged.body)).toEqual([]);
     // Deciding twice is refused.
     expect(await (await b.post("/shares/applications", { decision: "admit", applicationId: app.id, on: today })).text()).toContain("already been decided");
 

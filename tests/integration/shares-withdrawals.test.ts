@@ -6,6 +6,7 @@ import type { Database } from "~/utils/db.server";
 import { makeMember } from "../../db/factories";
 import { testDb } from "../db";
 import { setupClass } from "../fixtures/shares";
+import { moneyProblems } from "../mail-money";
 
 let db: Database;
 beforeAll(async () => {
@@ -50,8 +51,12 @@ describe("withdrawals", () => {
     expect(after).toMatchObject({ status: "ceased", ceased_on: "2026-10-01" });
     expect((await memberCertificates(db, org.id, member.id)).every((c) => c.cancelled_on !== null)).toBe(true);
     expect(await holdingsLedgerMismatches(db, org.id)).toEqual([]);
-    const mail = await db.selectFrom("email_outbox").select("subject").where("organisation_id", "=", org.id).execute();
+    const mail = await db.selectFrom("email_outbox").select(["subject", "body"]).where("organisation_id", "=", org.id).execute();
     expect(mail.map((m) => m.subject)).toContain("Your share withdrawal has been paid");
+    // The notices and the payments name their amounts with the currency ("£...", not a bare "600.00").
+    const withMoney = mail.filter((m) => ["Your notice of withdrawal", "Your share withdrawal has been paid"].includes(m.subject));
+    expect(withMoney.length).toBeGreaterThanOrEqual(4);
+    expect(withMoney.flatMap((m) => moneyProblems(m.body))).toEqual([]);
   });
 
   it("20 concurrent withdrawals of the same shares pay out only what exists", async () => {

@@ -8,6 +8,7 @@ import { makeMember, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
 import { Browser } from "../http";
 import { completedCheckoutEvent, stripeTestBed } from "../stripe-fake";
+import { moneyProblems } from "../mail-money";
 
 const bed = stripeTestBed("whsec_test_secret_for_the_fake");
 
@@ -77,5 +78,9 @@ describe("card purchase by Stripe Checkout", () => {
     expect(await holdingShares(member.id)).toBe(22);
     const purchases = await bed.db.selectFrom("share_transactions").select("method").where("organisation_id", "=", org.id).where("member_id", "=", member.id).execute();
     expect(purchases.map((p) => p.method)).toEqual(["card", "card"]);
+    // Each purchase is confirmed by email, its amount with the currency.
+    const confirmations = await bed.db.selectFrom("email_outbox").select("body").where("organisation_id", "=", org.id).where("subject", "=", "Your share purchase").execute();
+    expect(confirmations).toHaveLength(2);
+    expect(confirmations.flatMap((m) => moneyProblems(m.body))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
-import { ChartWithTable } from "~/components/charts";
+import { Bar, BarChart, CartesianGrid, Text, Tooltip, XAxis, YAxis } from "recharts";
+import { AXIS_FONT_SIZE, ChartWithTable, widestText } from "~/components/charts";
 
 /*
  * Bar chart for breakdowns (lending by sector, spend by category): the
@@ -25,7 +25,6 @@ export function BarChartWithTable({
   rows,
   colour = "#1f6f43",
   countLabel,
-  width = 560,
 }: {
   label: string;
   caption: string;
@@ -33,7 +32,6 @@ export function BarChartWithTable({
   rows: BarRow[];
   colour?: string;
   countLabel?: string;
-  width?: number;
 }) {
   const height = Math.max(120, 36 * rows.length + 40);
   const columns = [
@@ -49,15 +47,30 @@ export function BarChartWithTable({
       columns={columns}
       rows={rows.map((r) => ({ x: r.key, cells: { amount: r.amount, share: pct(r.percent), count: r.count ?? "" } }))}
       height={height}
-    >
-      <BarChart layout="vertical" width={width} height={height} data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" tickFormatter={poundsTick} />
-        <YAxis type="category" dataKey="key" width={190} tick={{ fontSize: 12 }} />
-        <Tooltip formatter={(v: number) => `£${v.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`} />
-        <Bar dataKey="value" name="Amount" fill={colour} isAnimationActive={false} />
-      </BarChart>
-    </ChartWithTable>
+      draw={(width, box) => {
+        // The names beside the bars take what they need up to 40% of the width (on a phone, less than a
+        // wide screen's 190 px), wrapped onto two lines; the bars have the rest.
+        const namesWidth = Math.min(190, Math.floor(width * 0.4), widestText(rows.map((r) => r.key), box, AXIS_FONT_SIZE) + 12);
+        return (
+          <BarChart layout="vertical" width={width} height={height} data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 4 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis type="number" tickFormatter={poundsTick} tick={{ fontSize: AXIS_FONT_SIZE }} />
+            <YAxis
+              type="category"
+              dataKey="key"
+              width={namesWidth}
+              tick={({ x, y, payload }: { x: number; y: number; payload: { value: string } }) => (
+                <Text x={x} y={y} width={namesWidth - 10} maxLines={2} textAnchor="end" verticalAnchor="middle" fontSize={AXIS_FONT_SIZE} fill="#4a5263">
+                  {payload.value}
+                </Text>
+              )}
+            />
+            <Tooltip formatter={(v: number) => `£${v.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`} />
+            <Bar dataKey="value" name="Amount" fill={colour} isAnimationActive={false} />
+          </BarChart>
+        );
+      }}
+    />
   );
 }
 

@@ -11,6 +11,13 @@ export const MOTION_KIND_LABEL: Record<string, string> = {
   plurality: "Election (plurality)",
   approval: "Approval vote",
 };
+/** How an election was counted, as its certificate names it (the stored codes are "scottish", "meek", ...). */
+export const COUNT_METHOD_LABEL: Record<string, string> = {
+  scottish: "Scottish STV (SSI 2007/42)",
+  meek: "Meek's method",
+  plurality: "Most votes win (plurality)",
+  approval: "Most approvals win",
+};
 export const STATUS_LABEL: Record<string, string> = { draft: "Not yet open", open: "Voting open", closed: "Closed" };
 export const CHOICE_LABEL: Record<string, string> = { for: "For", against: "Against", abstain: "Abstain" };
 /** A candidate as the ballot and the results name them: with their party or affiliation, when they have one. */

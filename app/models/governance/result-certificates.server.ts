@@ -1,4 +1,4 @@
-import { CHOICE_LABEL, MOTION_KIND_LABEL } from "~/domain/voting/labels";
+import { CHOICE_LABEL, COUNT_METHOD_LABEL, MOTION_KIND_LABEL } from "~/domain/voting/labels";
 import type { Executor } from "~/utils/db.server";
 import { getMotion, getResult, listOptions } from "~/models/governance/meetings.server";
 import { getOrganisation } from "~/models/core/organisations.server";
@@ -29,7 +29,7 @@ export async function certifiedResultRows(db: Executor, organisationId: string, 
     table = o.tally
       ? { header: ["Option", "Votes", "Elected"], rows: counts.map((c) => [c.option, String(c.votes), o.elected.includes(c.option) ? "Yes" : ""]) }
       : { header: ["Candidate", "Elected", "Order of election"], rows: options.map((c) => [c.label, o.elected.includes(c.label) ? "Yes" : "", o.elected.includes(c.label) ? String(o.elected.indexOf(c.label) + 1) : ""]) };
-    facts.push(["Method", String(o.method)], ["Seats", String(o.seats)], ["Ballots", String(o.ballots)]);
+    facts.push(["Counting rules", COUNT_METHOD_LABEL[o.method] ?? String(o.method)], ["Seats", String(o.seats)], ["Ballots", String(o.ballots)]);
     if (o.stv) facts.push(["Quota", String(o.stv.quota)]);
     reasons = [`Elected: ${(o.elected as string[]).join(", ") || "nobody"}.`];
     if (o.tally && !o.tally.decided) reasons.push(`Tied for the last ${o.tally.seatsInTie} place(s): ${o.tally.tied.join(", ")}; to be settled as the rules say.`);
