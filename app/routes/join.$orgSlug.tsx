@@ -32,7 +32,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const classes = await listShareClasses(await getDb(), org.id);
   return {
     org: { name: org.name },
-    classes: classes.map((c) => ({ id: c.id, label: `${c.name}: ${displayMoney(BigInt(c.par_value), org.currency)} each, at least ${c.min_holding}`, min: c.min_holding })),
+    classes: classes.map((c) => ({ id: c.id, label: `${c.name}: ${displayMoney(BigInt(c.par_value), org)} each, at least ${c.min_holding}`, min: c.min_holding })),
   };
 }
 

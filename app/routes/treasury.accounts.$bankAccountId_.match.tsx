@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = Math.max(1, Math.min(100_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
   const queue = await matchingQueue(db, ctx.organisation.id, id, { page, pageSize: PAGE_SIZE });
   const matched = await matchedLines(db, ctx.organisation.id, id, 30);
-  const money = (v: bigint) => displayMoney(v, account.currency);
+  const money = (v: bigint) => displayMoney(v, { currency: account.currency, locale: ctx.organisation.locale });
   const lines = queue.lines.map((l) => ({
     id: String(l.id), on: l.bookedOn, amount: money(l.amountMinor), amountPlain: formatMinor(l.amountMinor), payer: l.payerName ?? "", reference: l.reference ?? "", description: l.description,
     proposals: l.proposals.map((p) => ({ certainty: p.certainty, label: targetLabel(p.target), value: targetValue(p.target), reason: p.reason })),
