@@ -80,6 +80,11 @@ export interface MoneyStyle {
   locale: string;
 }
 
+/** An organisation (or anything with a currency) as a MoneyStyle; one without a locale writes in the default. */
+export function moneyStyleOf(o: { currency: string; locale?: string }): MoneyStyle {
+  return { currency: o.currency, locale: o.locale ?? DEFAULT_MONEY_LOCALE };
+}
+
 /**
  * Human display through Intl.NumberFormat with the currency and locale:
  * "£1,234.50" (GBP, en-GB), "-€1.00", "1.234,50 €" (EUR, de-DE). Exact at

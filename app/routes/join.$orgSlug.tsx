@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const allowed = await throttleJoin(db, { email: submission.value.email, ip: clientIp(request) });
   if (!allowed.allowed) return { result: submission.reply({ formErrors: [`Too many applications from here or for this email. Try again at ${clockTime(allowed.retryAt)}.`] }), applied: null };
   const today = clock.today(org);
-  const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org.currency));
+  const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org));
   if (!r.ok) return { result: replyRefusal(submission, r), applied: null };
   return { result: submission.reply({ resetForm: true }), applied: submission.value.email };
 }

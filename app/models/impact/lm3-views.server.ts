@@ -6,15 +6,14 @@
 import type { z } from "zod";
 import { parseSurveyCsv } from "~/domain/impact/csv";
 import type { Lm3Result } from "~/domain/impact/lm3";
-import { displayMoney, parseMoney, type MoneyStyle } from "~/domain/money";
-import { DEFAULT_LOCALE } from "~/domain/locale";
+import { displayMoney, moneyStyleOf, parseMoney, type MoneyStyle } from "~/domain/money";
 import type { Lm3Schema } from "~/schemas/impact";
 import type { Executor } from "~/utils/db.server";
 import { listLm3Studies, type Lm3StudyInput } from "~/models/impact/lm3.server";
 
 /** The saved studies, latest period first. */
 export async function lm3StudyRows(db: Executor, organisation: { id: string; currency: string; locale?: string }) {
-  const money = (v: bigint) => displayMoney(v, { currency: organisation.currency, locale: organisation.locale ?? DEFAULT_LOCALE });
+  const money = (v: bigint) => displayMoney(v, moneyStyleOf(organisation));
   return (await listLm3Studies(db, organisation.id)).map((s) => ({
     id: s.id,
     name: s.name,
