@@ -9,7 +9,7 @@
  * a new kind does not compile until it has words here, and
  * audit-words.test.ts checks every kind the code records is listed.
  */
-import { displayMoney, parseMoney, type Minor } from "./money";
+import { displayMoney, parseMoney, type Minor, type MoneyStyle } from "./money";
 import { ROLE_LABELS, type Role } from "./permissions";
 import { memberPaymentReference } from "./treasury/payments-in";
 
@@ -38,7 +38,7 @@ class Words {
   constructor(
     readonly facts: AuditFacts,
     readonly names: AuditNames,
-    readonly currency: string,
+    readonly currency: string | MoneyStyle,
   ) {}
 
   /** Who did it, as the sentence's subject. */
@@ -267,7 +267,7 @@ export function auditKindLabel(action: string): string {
 }
 
 /** One event as a sentence, ending with a full stop. */
-export function describeAuditEvent(facts: AuditFacts, names: AuditNames, currency: string): string {
+export function describeAuditEvent(facts: AuditFacts, names: AuditNames, currency: string | MoneyStyle): string {
   const w = new Words(facts, names, currency);
   const sentence = isAuditKind(facts.action) ? AUDIT_WORDS[facts.action].words(w) : `${w.who} recorded “${facts.action}” on ${facts.entityType.replace(/_/g, " ")} ${facts.entityId.slice(0, 8)}`;
   return `${sentence.replace(/\s+/g, " ").trim()}.`;

@@ -70,14 +70,34 @@ export function minorUnitDigits(currency: string): number {
 const digitsOf = new Map<string, number>();
 
 /**
+ * How an organisation writes money for people: its currency (ISO 4217) and
+ * its locale (BCP 47). The session's organisation is one, so a loader passes
+ * `ctx.organisation` as it is; an amount in another currency (a bank line, a
+ * collection) is `{ currency: line.currency, locale: organisation.locale }`.
+ */
+export interface MoneyStyle {
+  currency: string;
+  locale: string;
+}
+
+/** An organisation (or anything with a currency) as a MoneyStyle; one without a locale writes in the default. */
+export function moneyStyleOf(o: { currency: string; locale?: string }): MoneyStyle {
+  return { currency: o.currency, locale: o.locale ?? DEFAULT_MONEY_LOCALE };
+}
+
+/**
  * Human display through Intl.NumberFormat with the currency and locale:
  * "£1,234.50" (GBP, en-GB), "-€1.00", "1.234,50 €" (EUR, de-DE). Exact at
  * any size: Intl is given the amount as the decimal string formatMinor
  * writes, which it reads as an exact decimal (ECMA-402 2023, Node 20 and
  * current browsers), never as a float. `scale` is how many decimals `units`
  * carries: the currency's own by default (more for a figure finer than a penny).
+ * `style` is a currency code (written in the default locale) or a MoneyStyle.
  */
-export function displayMoney(units: Minor, currency = "GBP", scale = minorUnitDigits(currency), locale = DEFAULT_MONEY_LOCALE): string {
+export function displayMoney(units: Minor, style: string | MoneyStyle = "GBP", scale?: number, locale?: string): string {
+  const currency = typeof style === "string" ? style : style.currency;
+  locale ??= typeof style === "string" ? DEFAULT_MONEY_LOCALE : style.locale;
+  scale ??= minorUnitDigits(currency);
   // `format` takes a decimal string since ES2023; the ES2022 types this project compiles with only know numbers.
   const formatDecimal = currencyFormat(locale, currency, scale).format as unknown as (decimal: string) => string;
   return formatDecimal(formatMinor(units, scale));

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:approve");
   const app = await getApplication(await getDb(), ctx.organisation.id, params.applicationId ?? "");
   if (!app) throw notFoundResponse("No such application");
-  return { id: app.id, reference: app.reference, borrower: app.legal_name, amount: displayMoney(app.amount), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose, notes: app.officer_notes, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status] };
+  return { id: app.id, reference: app.reference, borrower: app.legal_name, amount: displayMoney(app.amount, ctx.organisation), term: app.term_periods, rate: plainRate(app.annual_rate), purpose: app.purpose, notes: app.officer_notes, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status] };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "loans:read");
   const rows = await listLoanApplications(await getDb(), ctx.organisation.id);
   return {
-    applications: rows.map((a) => ({ id: a.id, reference: a.reference, status: a.status, statusLabel: APPLICATION_STATUS_LABEL[a.status], borrower: a.legal_name, product: a.product_name, amount: displayMoney(a.amount), term: a.term_periods, rate: plainRate(a.annual_rate) })),
+    applications: rows.map((a) => ({ id: a.id, reference: a.reference, status: a.status, statusLabel: APPLICATION_STATUS_LABEL[a.status], borrower: a.legal_name, product: a.product_name, amount: displayMoney(a.amount, ctx.organisation), term: a.term_periods, rate: plainRate(a.annual_rate) })),
     canWrite: ctx.permissions.has("loans:write"),
     canVote: ctx.permissions.has("loans:approve"),
   };

@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [borrowers, products] = await Promise.all([listBorrowers(db, ctx.organisation.id), listProducts(db, ctx.organisation.id)]);
   return {
     borrowers: borrowers.map((b) => [b.id, b.legal_name] as const),
-    products: products.filter((p) => !p.retired_on).map((p) => ({ id: p.id, name: p.name, summary: describeProduct(p), rate: plainRate(p.annual_rate) })),
+    products: products.filter((p) => !p.retired_on).map((p) => ({ id: p.id, name: p.name, summary: describeProduct(p, ctx.organisation), rate: plainRate(p.annual_rate) })),
     borrower: new URL(request.url).searchParams.get("borrower") ?? "",
   };
 }

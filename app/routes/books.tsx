@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     periodLocks(db, ctx.organisation.id),
     lockedThrough(db, ctx.organisation.id),
   ]);
-  const currency = ctx.organisation.currency;
+  const currency = ctx.organisation;
   const money = (m: bigint) => (m === 0n ? "—" : displayMoney(m, currency));
   const side = (m: bigint) => ({ debit: m > 0n ? money(m) : "", credit: m < 0n ? money(-m) : "" });
   return {

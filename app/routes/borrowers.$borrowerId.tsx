@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   return {
     borrower: { ...b, created_at: b.created_at.toISOString(), legal_form: FORM_LABEL[b.legal_form] ?? b.legal_form, ownership: b.ownership.map((o) => OWNERSHIP_LABEL[o] ?? o) },
-    loans: loans.map(loanListRow),
+    loans: loans.map((l) => loanListRow(l, ctx.organisation)),
     canWrite,
     // The form's values as typed: codes, not the labels shown above.
     edit: canWrite

@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = clock.today(ctx.organisation);
   const [me, sections, decisions] = await Promise.all([
     ctx.memberId ? getMember(db, orgId, ctx.memberId) : null,
-    dashboardSections(db, { organisationId: orgId, currency: ctx.organisation.currency, timeZone: ctx.organisation.timeZone, memberId: ctx.memberId, permissions: ctx.permissions }, today),
+    dashboardSections(db, { organisationId: orgId, currency: ctx.organisation, timeZone: ctx.organisation.timeZone, memberId: ctx.memberId, permissions: ctx.permissions }, today),
     decisionsFor(db, { organisationId: orgId, userId: ctx.user.id, permissions: ctx.permissions }, today),
   ]);
   return {

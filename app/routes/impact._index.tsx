@@ -23,10 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { asAt, notice } = resolveAsAt(parsed.success ? parsed.data.asAt : undefined, today);
   const badDate = !parsed.success;
   try {
-    const dashboard = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);
-    return { dashboard, error: null, badDate, notice, today, canManage: ctx.permissions.has("organisation:manage"), currency: ctx.organisation.currency };
+    const dashboard = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation);
+    return { dashboard, error: null, badDate, notice, today, canManage: ctx.permissions.has("organisation:manage"), money: { currency: ctx.organisation.currency, locale: ctx.organisation.locale } };
   } catch (error) {
-    if (error instanceof Refusal) return { dashboard: null, error: error.message, badDate, notice, today, canManage: false, currency: ctx.organisation.currency };
+    if (error instanceof Refusal) return { dashboard: null, error: error.message, badDate, notice, today, canManage: false, money: { currency: ctx.organisation.currency, locale: ctx.organisation.locale } };
     throw error;
   }
 }
@@ -35,11 +35,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const num = (p: string | null) => (p === null ? null : Number(p));
 
 export default function ImpactDashboard() {
-  const { dashboard: d, error, badDate, notice, today, canManage, currency } = useLoaderData<typeof loader>();
+  const { dashboard: d, error, badDate, notice, today, canManage, money: style } = useLoaderData<typeof loader>();
   if (!d) return (<><PageHead title="Community wealth" /><Flash tone="error" message={error} /></>);
   const csv = (figure: string) => `/impact/csv?figure=${figure}&asAt=${d.asAt}`;
   const trend = d.trends;
-  const money = (plain: string) => displayMoney(parseMoney(plain), currency);
+  const money = (plain: string) => displayMoney(parseMoney(plain), style);
   return (
     <>
       <PageHead title="Community wealth">

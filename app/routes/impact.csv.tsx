@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asAt = parsed.data.asAt ?? today;
   let d;
   try {
-    d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency);
+    d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation);
   } catch (error) {
     if (error instanceof Refusal) throw refusalResponse(error);
     throw error;

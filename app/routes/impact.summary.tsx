@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Our community impact · Co-op
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const asAt = clock.today(ctx.organisation);
-  return { name: ctx.organisation.name, hasStatement: ctx.memberId !== null, headlines: await impactHeadlines(await getDb(), ctx.organisation.id, asAt, ctx.organisation.currency) };
+  return { name: ctx.organisation.name, hasStatement: ctx.memberId !== null, headlines: await impactHeadlines(await getDb(), ctx.organisation.id, asAt, ctx.organisation) };
 }
 
 export default function ImpactSummary() {

@@ -32,7 +32,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const classes = await listShareClasses(await getDb(), org.id);
   return {
     org: { name: org.name },
-    classes: classes.map((c) => ({ id: c.id, label: `${c.name}: ${displayMoney(BigInt(c.par_value), org.currency)} each, at least ${c.min_holding}`, min: c.min_holding })),
+    classes: classes.map((c) => ({ id: c.id, label: `${c.name}: ${displayMoney(BigInt(c.par_value), org)} each, at least ${c.min_holding}`, min: c.min_holding })),
   };
 }
 
@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const allowed = await throttleJoin(db, { email: submission.value.email, ip: clientIp(request) });
   if (!allowed.allowed) return { result: submission.reply({ formErrors: [`Too many applications from here or for this email. Try again at ${clockTime(allowed.retryAt)}.`] }), applied: null };
   const today = clock.today(org);
-  const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org.currency));
+  const r = await db.transaction().execute((trx) => submitApplication(trx, org, submission.value, today, org));
   if (!r.ok) return { result: replyRefusal(submission, r), applied: null };
   return { result: submission.reply({ resetForm: true }), applied: submission.value.email };
 }

@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const loan = await getLoan(db, ctx.organisation.id, params.loanId ?? "");
   if (!loan) throw notFoundResponse("No such loan");
-  const dd = await loanDirectDebit(db, ctx.organisation.id, loan.id);
+  const dd = await loanDirectDebit(db, ctx.organisation.id, loan.id, ctx.organisation.locale);
   return {
     loanId: loan.id, reference: loan.reference, borrower: loan.legal_name, contactEmail: loan.contact_email, active: loan.status === "active",
     ...dd, enabled: directDebitEnabled(), howTo: HOW_TO_ENABLE_DIRECT_DEBIT, canWrite: ctx.permissions.has("loans:write"), submissionKey: newSubmissionKey(),

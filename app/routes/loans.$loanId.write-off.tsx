@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     reference: loan.reference,
     borrower: loan.legal_name,
     status: loan.status,
-    owed: displayMoney(owed),
+    owed: displayMoney(owed, ctx.organisation),
     today: clock.today(ctx.organisation),
     submissionKey: newSubmissionKey(),
     proposal: proposal

@@ -46,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     installmentsDue(db, org, today, weekEnd, { limit: LOANS_PAGE_SIZE + 1, offset: (pages.due - 1) * LOANS_PAGE_SIZE }),
     arrearsSnapshots(db, org, fromDay(addPeriods(toDay(today), -24, 1, "month"))),
   ]);
-  const listPage = (p: NonNullable<typeof all>) => ({ rows: p.rows.map(loanListRow), page: p.page, hasNext: p.hasNext });
+  const listPage = (p: NonNullable<typeof all>) => ({ rows: p.rows.map((l) => loanListRow(l, ctx.organisation)), page: p.page, hasNext: p.hasNext });
   // One point a month (the last snapshot of each month) keeps the trend readable over two years.
   const monthly = new Map<string, (typeof snaps)[number]>();
   for (const s of snaps) monthly.set(s.as_at.slice(0, 7), s);
@@ -61,11 +61,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     today,
     // The headline figures from their one source (ADR 0010), as at today.
-    stats: headlineText(headlines, ctx.organisation.currency),
+    stats: headlineText(headlines, ctx.organisation),
     mine: mine ? listPage(mine) : null,
     isOfficer,
     duePage: { page: pages.due, hasNext: due.length > LOANS_PAGE_SIZE },
-    due: due.slice(0, LOANS_PAGE_SIZE).map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed)) })),
+    due: due.slice(0, LOANS_PAGE_SIZE).map((d) => ({ loanId: d.loan_id, reference: d.reference, borrower: d.legal_name, n: d.n, due: d.due_on, owed: displayMoney(BigInt(d.owed), ctx.organisation) })),
     arrears: listPage(late),
     all: listPage(all),
     trend,

@@ -35,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     audit: audit.map((a) => ({ seq: String(a.seq), at: a.at, action: a.action, actor: a.actor_name })),
     canWrite: ctx.permissions.has("register:write"),
     today: clock.today(ctx.organisation),
+    locale: ctx.organisation.locale,
   };
 }
 
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATUS_OPTIONS = MEMBER_STATUSES.map((s) => [s, s[0].toUpperCase() + s.slice(1)] as const);
 
 export default function MemberPage() {
-  const { member, history, audit, canWrite, today } = useLoaderData<typeof loader>();
+  const { member, history, audit, canWrite, today, locale } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
@@ -108,7 +109,7 @@ export default function MemberPage() {
         <section className="card">
           <h2>Changes</h2>
           <ul>
-            {audit.map((a) => <li key={a.seq}>{new Date(a.at).toLocaleString("en-GB")} — {a.action} by {a.actor ?? "system"}</li>)}
+            {audit.map((a) => <li key={a.seq}>{new Date(a.at).toLocaleString(locale)} — {a.action} by {a.actor ?? "system"}</li>)}
           </ul>
         </section>
       ) : null}

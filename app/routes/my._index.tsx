@@ -40,13 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = clock.today(ctx.organisation);
   return {
     member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
-    view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today),
+    view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation, today),
     suspensions: await suspensionsForMember(db, ctx.organisation.id, member.id, today),
     payments: (await memberPayments(db, ctx.organisation.id, member.id)).map((p) => ({
       id: p.id,
       on: clock.dayOf(p.created_at, ctx.organisation),
       shares: p.shares,
-      amount: displayMoney(BigInt(p.amount), ctx.organisation.currency),
+      amount: displayMoney(BigInt(p.amount), ctx.organisation),
       state: describeCardPayment(p),
     })),
     transfers: (await listTransfers(db, ctx.organisation.id, member.id)).map((t) => ({
@@ -58,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     flash,
     canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
     paying: { details: await payingDetails(db, ctx.organisation.id), reference: memberPaymentReference(member.member_number) },
-    received: (await memberReceipts(db, ctx.organisation.id, member.id)).map((r) => ({ id: r.id, on: r.on, amount: displayMoney(r.amount, ctx.organisation.currency), how: RECEIVED_BY[r.method] ?? "", reversed: r.reversed })),
+    received: (await memberReceipts(db, ctx.organisation.id, member.id)).map((r) => ({ id: r.id, on: r.on, amount: displayMoney(r.amount, ctx.organisation), how: RECEIVED_BY[r.method] ?? "", reversed: r.reversed })),
   };
 }
 

@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const classes = await listShareClasses(await getDb(), ctx.organisation.id);
   return {
     linked: !!ctx.memberId,
-    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
+    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation)} each)`] as const),
     enabled: cardPaymentsEnabled(),
     howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")),
     submissionKey: newSubmissionKey(),

@@ -17,5 +17,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!ctx.memberId) throw notFoundResponse();
   const cert = await getCertificate(await getDb(), ctx.organisation.id, id);
   if (!cert || cert.member_id !== ctx.memberId) throw notFoundResponse();
-  return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation.currency), "inline");
+  return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation), "inline");
 }

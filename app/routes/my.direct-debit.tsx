@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const enabled = directDebitEnabled();
   return {
     linked: !!ctx.memberId,
-    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} a share)`] as const),
+    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation)} a share)`] as const),
     view: ctx.memberId ? await memberShareMandates(db, ctx.organisation.id, ctx.memberId) : { mandates: [], collections: [] },
     enabled,
     howTo: enabled ? null : ctx.permissions.has("organisation:manage") ? HOW_TO_ENABLE_DIRECT_DEBIT : DIRECT_DEBIT_UNAVAILABLE,

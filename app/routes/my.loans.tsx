@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "self:read");
   const db = await getDb();
   const today = clock.today(ctx.organisation);
-  const loans = ctx.memberId ? await memberLoansPageData(db, ctx.organisation.id, ctx.memberId, today) : [];
+  const loans = ctx.memberId ? await memberLoansPageData(db, ctx.organisation.id, ctx.memberId, today, ctx.organisation) : [];
   return { linked: !!ctx.memberId, loans, paying: loans.length ? await payingDetails(db, ctx.organisation.id) : null, cards: cardPaymentsEnabled(), howTo: cardPaymentsEnabled() ? null : cardsOffNotice(ctx.permissions.has("organisation:manage")), submissionKey: newSubmissionKey() };
 }
 

@@ -20,6 +20,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const member = await getMember(db, ctx.organisation.id, ctx.memberId);
   if (!member) throw notFoundResponse();
   const s = await shareStatement(db, ctx.organisation.id, member.id, parsed.data.year);
-  const pdf = await shareStatementPdf(s, { organisation: ctx.organisation.name, name: member.name, number: member.member_number }, ctx.organisation.currency);
+  const pdf = await shareStatementPdf(s, { organisation: ctx.organisation.name, name: member.name, number: member.member_number }, ctx.organisation);
   return pdfResponse(`statement-${parsed.data.year}.pdf`, pdf, "inline");
 }

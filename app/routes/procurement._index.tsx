@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canManage: ctx.permissions.has("organisation:manage"),
     localArea: org.local_area.join(", "),
     widerArea: settings.widerArea.join(", "),
-    anchors: anchors.map((a) => ({ id: a.id, name: a.name, kind: KIND_LABEL[a.kind] ?? a.kind, total: displayMoney(BigInt(a.total), ctx.organisation.currency), uploads: Number(a.uploads) })),
+    anchors: anchors.map((a) => ({ id: a.id, name: a.name, kind: KIND_LABEL[a.kind] ?? a.kind, total: displayMoney(BigInt(a.total), ctx.organisation), uploads: Number(a.uploads) })),
   };
 }
 

@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     cap: org.rules.rateCapMonthlyPercent,
     // Retired products are listed apart: they stay on their applications and loans, and can be offered again.
-    products: products.map((p) => ({ id: p.id, name: p.name, retiredOn: p.retired_on, summary: describeProduct(p), rate: plainRate(p.annual_rate), fee: displayMoney(p.arrangement_fee), method: `${p.amortization.replace("-", " ")}, ${p.interest_method === "flat" ? "flat" : "declining balance"}`, dayCount: `${p.days_in_year}/${p.days_in_month === "30" ? "30-day months" : "actual days"}` })),
+    products: products.map((p) => ({ id: p.id, name: p.name, retiredOn: p.retired_on, summary: describeProduct(p, ctx.organisation), rate: plainRate(p.annual_rate), fee: displayMoney(p.arrangement_fee, ctx.organisation), method: `${p.amortization.replace("-", " ")}, ${p.interest_method === "flat" ? "flat" : "declining balance"}`, dayCount: `${p.days_in_year}/${p.days_in_month === "30" ? "30-day months" : "actual days"}` })),
     overCap: overCap.sentence,
     canWrite: ctx.permissions.has("loans:write"),
   };

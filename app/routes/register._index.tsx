@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const after = Math.max(0, Number(url.searchParams.get("after")) || 0);
   const today = clock.today(ctx.organisation);
   const { asAt, notice } = resolveAsAt(params.asAt, today);
-  const cur = ctx.organisation.currency;
+  const cur = ctx.organisation;
   const batch = await registerBatch(await getDb(), ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status }, after, PAGE);
   const query = new URLSearchParams({ q: params.q, status: params.status, ...(asAt !== today ? { asAt } : {}) });
   return {

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "register:read");
   const today = clock.today(ctx.organisation);
   const { asAt, ...params } = registerExportParams(request, today);
-  const cur = ctx.organisation.currency;
+  const cur = ctx.organisation;
   const rows: string[][] = [];
   let more = false;
   for await (const r of registerRows(await getDb(), ctx.organisation.id, { asAt, fromLedger: asAt !== today, q: params.q, status: params.status })) {

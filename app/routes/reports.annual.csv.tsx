@@ -16,6 +16,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return csvResponse(
     `${ctx.organisation.slug}-annual-return-${yearEnd}.csv`,
     // figures_to and year_ended say when the year has not ended: the figures then run to today, not the year end.
-    toCsv(["figure", "label", "value", "year_start", "year_end", "figures_to", "year_ended"], annualLines(f, ctx.organisation.currency).map((l) => [l.key, l.label, l.plain, f.yearStart, f.yearEnd, f.figuresTo, f.ended ? "yes" : "no"])),
+    toCsv(["figure", "label", "value", "year_start", "year_end", "figures_to", "year_ended"], annualLines(f, ctx.organisation).map((l) => [l.key, l.label, l.plain, f.yearStart, f.yearEnd, f.figuresTo, f.ended ? "yes" : "no"])),
   );
 }

@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const yearEnd = yearEndParam(request, clock.today(ctx.organisation));
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd, clock.today(ctx.organisation));
   const notEnded = annualNotEndedNote(f);
-  const lines = annualLines(f, ctx.organisation.currency);
+  const lines = annualLines(f, ctx.organisation);
   const pdf = await renderPdf(
     (doc) => {
       doc.font(BOLD).fontSize(16).text(`${ctx.organisation.name}`);

@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = clock.today(ctx.organisation);
   const yearEnd = (parsed.success && parsed.data.yearEnd) || defaultYearEnd(today);
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd, today);
-  return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, figuresTo: f.figuresTo, notEnded: annualNotEndedNote(f), lines: annualLines(f, ctx.organisation.currency), badDate: !parsed.success };
+  return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, figuresTo: f.figuresTo, notEnded: annualNotEndedNote(f), lines: annualLines(f, ctx.organisation), badDate: !parsed.success };
 }
 
 export default function AnnualReturn() {

@@ -6,6 +6,8 @@ import { Field, FormErrors, SelectField, TextAreaField } from "~/components/form
 import { Flash, PageHead } from "~/components/ui";
 import { parseLocalArea } from "~/domain/postcode";
 import { timeZoneNames } from "~/domain/today";
+import { LOCALES } from "~/domain/locale";
+import { displayMoney } from "~/domain/money";
 import { getOrganisation, updateOrganisationSettings } from "~/models/core/organisations.server";
 import { productsOverRateCap } from "~/models/lending/products.server";
 import { LEGAL_FORMS, OrganisationSettingsSchema } from "~/schemas/organisation";
@@ -23,9 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const org = await getOrganisation(await getDb(), ctx.organisation.id);
   return {
     timeZones: timeZoneNames(),
+    // Each locale with an amount written in it, by the server, so the browser's own Intl cannot make the page differ.
+    locales: LOCALES.map(([code, name]) => [code, `${name}: ${displayMoney(123456n, org.currency, undefined, code)}`] as const),
     // A secretary manages the settings but not lending: no link to a page they cannot open.
     canSeeProducts: ctx.permissions.has("loans:read"),
-    org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, timeZone: org.time_zone, localArea: org.local_area.join(", "), ...org.rules, requireTwoFactorForOfficers: org.require_two_factor_for_officers },
+    org: { name: org.name, slug: org.slug, legalForm: org.legal_form, currency: org.currency, timeZone: org.time_zone, locale: org.locale, localArea: org.local_area.join(", "), ...org.rules, requireTwoFactorForOfficers: org.require_two_factor_for_officers },
   };
 }
 
@@ -37,18 +41,18 @@ export async function action({ request }: ActionFunctionArgs) {
   if (area.errors.length) {
     return { result: submission.reply({ fieldErrors: { localArea: area.errors.map((e) => `"${e.entry}": ${e.reason}`) } }), saved: false, overCap: null };
   }
-  const { name, legalForm, currency, timeZone, localArea: _text, requireTwoFactorForOfficers, ...rules } = submission.value;
+  const { name, legalForm, currency, timeZone, locale, localArea: _text, requireTwoFactorForOfficers, ...rules } = submission.value;
   const db = await getDb();
   // A lowered rate cap leaves products whose highest rate is now above it: the reply names them, with their rates.
   const overCap = await db.transaction().execute(async (trx) => {
-    await updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, localArea: area.entries, rules, requireTwoFactorForOfficers });
+    await updateOrganisationSettings(trx, ctx.user.id, ctx.organisation.id, { name, legalForm: legalForm as LegalForm, currency, timeZone, locale, localArea: area.entries, rules, requireTwoFactorForOfficers });
     return productsOverRateCap(trx, ctx.organisation.id);
   });
   return { result: submission.reply(), saved: true, overCap: overCap.sentence };
 }
 
 export default function Settings() {
-  const { org, timeZones, canSeeProducts } = useLoaderData<typeof loader>();
+  const { org, timeZones, locales, canSeeProducts } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.result,
@@ -71,6 +75,12 @@ export default function Settings() {
           <SelectField meta={fields.legalForm} label="Legal form" options={LEGAL_FORMS} />
           <SelectField meta={fields.currency} label="Currency" options={[["GBP", "Pound sterling (GBP)"], ["EUR", "Euro (EUR)"], ["USD", "US dollar (USD)"]]} />
           <SelectField meta={fields.timeZone} label="Time zone" options={timeZones.map((z) => [z, z.replaceAll("_", " ")] as const)} hint="Business dates (today, due dates, pay-outs, as-at pages) follow this zone's calendar." />
+          <SelectField
+            meta={fields.locale}
+            label="Locale"
+            options={locales}
+            hint="How money and dates are written on pages, PDFs and emails: separators, where the currency symbol goes, month names. CSV files keep plain amounts (1234.56) and dates (2026-03-01) whatever the locale."
+          />
           <TextAreaField
             meta={fields.localArea}
             label="Local area"

@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Share capital · Co-op Regist
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const db = await getDb();
-  const cur = ctx.organisation.currency;
+  const cur = ctx.organisation;
   const today = clock.today(ctx.organisation);
   const [classes, totals, recent, capital] = await Promise.all([
     listShareClasses(db, ctx.organisation.id), classTotals(db, ctx.organisation.id), recentTransactions(db, ctx.organisation.id, 30),

@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const db = await getDb();
   const [pending, declined] = await Promise.all([listShareApplications(db, ctx.organisation.id, "pending"), listShareApplications(db, ctx.organisation.id, "declined")]);
-  const cur = ctx.organisation.currency;
+  const cur = ctx.organisation;
   const view = (a: (typeof pending)[number]) => ({ id: a.id, name: a.name, kind: a.kind, email: a.email, postcode: a.postcode, number: a.member_number, className: a.class_name, shares: a.shares, amount: displayMoney(BigInt(a.shares) * BigInt(a.par_value), cur), appliedOn: a.applied_on, decidedOn: a.decided_on, reason: a.decline_reason });
   return { pending: pending.map(view), declined: declined.slice(-20).map(view), canWrite: ctx.permissions.has("shares:write"), today: clock.today(ctx.organisation), joinPath: `/join/${ctx.organisation.slug}`, submissionKey: newSubmissionKey() };
 }

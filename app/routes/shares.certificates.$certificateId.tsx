@@ -15,5 +15,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params, "certificateId");
   const cert = await getCertificate(await getDb(), ctx.organisation.id, id);
   if (!cert) throw notFoundResponse();
-  return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation.currency), "inline");
+  return pdfResponse(`certificate-${cert.number}.pdf`, await certificatePdf(cert, ctx.organisation.name, ctx.organisation), "inline");
 }

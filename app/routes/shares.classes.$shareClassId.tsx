@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: cls.id, name: cls.name, parValue: formatMinor(BigInt(cls.par_value)), minHolding: String(cls.min_holding),
       maxHolding: cls.max_holding_value === null ? "" : formatMinor(BigInt(cls.max_holding_value)), withdrawable: cls.withdrawable,
       transferable: cls.transferable, noticeDays: String(cls.notice_days), interestRate: (cls.interest_rate_bp / 100).toString(), voting: cls.voting,
-      parDisplay: displayMoney(BigInt(cls.par_value), ctx.organisation.currency),
+      parDisplay: displayMoney(BigInt(cls.par_value), ctx.organisation),
     },
     canWrite: ctx.permissions.has("shares:write"),
   };

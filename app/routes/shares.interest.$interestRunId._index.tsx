@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const found = await getInterestRun(await getDb(), ctx.organisation.id, idParam(params, "interestRunId"));
   if (!found) throw notFoundResponse();
-  const cur = ctx.organisation.currency;
+  const cur = ctx.organisation;
   const { run, lines } = found;
   return {
     run: { id: run.id, className: run.class_name, from: run.period_from, to: run.period_to, rate: (run.rate_bp / 100).toFixed(2), payAs: run.pay_as, status: run.status, total: displayMoney(BigInt(run.total_interest), cur), method: run.method, postedOn: run.posted_on },

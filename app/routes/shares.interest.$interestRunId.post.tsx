@@ -31,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const v = submission.value;
   const r = await moneyTransaction(db, (trx) =>
     once(trx, ctx, `shares/interest/${id}/post`, v, async () => {
-      const done = await postInterestRun(trx, ctx.user.id, ctx.organisation.id, id, v.on, ctx.organisation.currency);
+      const done = await postInterestRun(trx, ctx.user.id, ctx.organisation.id, id, v.on, ctx.organisation);
       return done && done.ok ? { ok: true as const } : done;
     }),
   );

@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [runs, classes] = await Promise.all([listInterestRuns(db, ctx.organisation.id), listShareClasses(db, ctx.organisation.id)]);
   const lastYear = new Date().getFullYear() - 1;
   return {
-    runs: runs.map((r) => ({ id: r.id, className: r.class_name, from: r.period_from, to: r.period_to, rate: (r.rate_bp / 100).toFixed(2), payAs: r.pay_as, status: r.status, total: displayMoney(BigInt(r.total_interest), ctx.organisation.currency), postedOn: r.posted_on })),
+    runs: runs.map((r) => ({ id: r.id, className: r.class_name, from: r.period_from, to: r.period_to, rate: (r.rate_bp / 100).toFixed(2), payAs: r.pay_as, status: r.status, total: displayMoney(BigInt(r.total_interest), ctx.organisation), postedOn: r.posted_on })),
     classes: classes.map((c) => [c.id, `${c.name} (${(c.interest_rate_bp / 100).toFixed(2)}%)`] as const),
     defaults: { classId: classes[0]?.id, from: `${lastYear}-01-01`, to: `${lastYear}-12-31`, rate: classes[0] ? (classes[0].interest_rate_bp / 100).toString() : "0", payAs: "cash", rounding: "down" },
     canWrite: ctx.permissions.has("shares:write"),

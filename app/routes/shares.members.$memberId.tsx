@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await getMember(db, ctx.organisation.id, id);
   if (!member) throw notFoundResponse();
   const today = clock.today(ctx.organisation);
-  const [view, history] = await Promise.all([memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation.currency, today), memberStatusHistory(db, ctx.organisation.id, member.id)]);
+  const [view, history] = await Promise.all([memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation, today), memberStatusHistory(db, ctx.organisation.id, member.id)]);
   return {
     member: { id: member.id, name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
     view,

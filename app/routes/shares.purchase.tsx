@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const classes = await listShareClasses(await getDb(), ctx.organisation.id);
   const memberNumber = new URL(request.url).searchParams.get("member") ?? "";
   return {
-    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation.currency)} each)`] as const),
+    classes: classes.map((c) => [c.id, `${c.name} (${displayMoney(BigInt(c.par_value), ctx.organisation)} each)`] as const),
     memberNumber: /^\d{1,9}$/.test(memberNumber) ? memberNumber : "",
     today: clock.today(ctx.organisation),
     submissionKey: newSubmissionKey(),

@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const today = clock.today(ctx.organisation);
   const q = await withdrawalQueue(await getDb(), ctx.organisation.id, today);
-  const cur = ctx.organisation.currency;
+  const cur = ctx.organisation;
   const row = (w: (typeof q.payable)[number]) => ({ id: w.id, memberId: w.member_id, name: w.member_name, number: w.member_number, className: w.class_name, shares: w.shares, amount: displayMoney(BigInt(w.amount), cur), leaving: w.leaving, requestedOn: w.requested_on, dueOn: w.due_on, waiting: w.waiting });
   return {
     today,
@@ -44,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   const db = await getDb();
   const paid = await moneyTransaction(db, (trx) =>
-    once(trx, ctx, "shares/withdrawals/pay", v, async () => (await payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, v.paidOn, ctx.organisation.currency)).length),
+    once(trx, ctx, "shares/withdrawals/pay", v, async () => (await payDueWithdrawals(trx, ctx.user.id, ctx.organisation.id, v.paidOn, ctx.organisation)).length),
   );
   return { message: paid ? `Paid ${paid} withdrawal${paid === 1 ? "" : "s"} in order of notice.` : "Nothing was due for payment.", error: null };
 }

@@ -45,8 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     total: lines.total,
     hasNext: page * PAGE_SIZE < lines.total,
     lines: lines.rows.map((l) => ({
-      id: String(l.id), on: l.booked_on, amount: displayMoney(l.amount_minor, l.currency), description: l.description,
-      payer: l.payer_name ?? "", reference: l.reference ?? "", bankReference: l.bank_reference ?? "", balance: l.balance_minor === null ? "" : displayMoney(l.balance_minor, l.currency),
+      id: String(l.id), on: l.booked_on, amount: displayMoney(l.amount_minor, { currency: l.currency, locale: ctx.organisation.locale }), description: l.description,
+      payer: l.payer_name ?? "", reference: l.reference ?? "", bankReference: l.bank_reference ?? "", balance: l.balance_minor === null ? "" : displayMoney(l.balance_minor, { currency: l.currency, locale: ctx.organisation.locale }),
     })),
     imports: imports.map((i) => ({ id: i.id, filename: i.filename, format: formatOf(i.format), layout: i.layout, at: i.imported_at.toISOString().slice(0, 16).replace("T", " "), by: i.imported_by_name ?? "", linesNew: i.lines_new, linesExisting: i.lines_existing, from: i.first_date, to: i.last_date })),
     canManage: ctx.permissions.has("treasury:manage"),

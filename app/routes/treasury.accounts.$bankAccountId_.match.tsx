@@ -41,9 +41,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!account) throw notFoundResponse("There is no such bank account.");
   const url = new URL(request.url);
   const page = Math.max(1, Math.min(100_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
-  const queue = await matchingQueue(db, ctx.organisation.id, id, { page, pageSize: PAGE_SIZE });
+  const queue = await matchingQueue(db, ctx.organisation.id, id, { page, pageSize: PAGE_SIZE, locale: ctx.organisation.locale });
   const matched = await matchedLines(db, ctx.organisation.id, id, 30);
-  const money = (v: bigint) => displayMoney(v, account.currency);
+  const money = (v: bigint) => displayMoney(v, { currency: account.currency, locale: ctx.organisation.locale });
   const lines = queue.lines.map((l) => ({
     id: String(l.id), on: l.bookedOn, amount: money(l.amountMinor), amountPlain: formatMinor(l.amountMinor), payer: l.payerName ?? "", reference: l.reference ?? "", description: l.description,
     proposals: l.proposals.map((p) => ({ certainty: p.certainty, label: targetLabel(p.target), value: targetValue(p.target), reason: p.reason })),
@@ -73,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const db = await getDb();
   const today = clock.today(ctx.organisation);
-  const who = { organisationId: ctx.organisation.id, actorUserId: ctx.user.id };
+  const who = { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, locale: ctx.organisation.locale };
   const back = (flash: string) => redirect(`/treasury/accounts/${id}/match?done=${encodeURIComponent(flash)}`);
   const intent = form.get("intent");
   if (intent === "confirm-sure") {

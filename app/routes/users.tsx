@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "users:manage");
   const db = await getDb();
   const [users, invitations] = await Promise.all([listOrganisationUsers(db, ctx.organisation.id), pendingInvitations(db, ctx.organisation.id)]);
-  return { users, invitations, me: ctx.user.id };
+  return { users, invitations, me: ctx.user.id, locale: ctx.organisation.locale };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -46,7 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Users() {
-  const { users, invitations, me } = useLoaderData<typeof loader>();
+  const { users, invitations, me, locale } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: data?.invite,
@@ -111,7 +111,7 @@ export default function Users() {
         {invitations.length ? (
           <>
             <h3>Waiting to be accepted</h3>
-            <ul>{invitations.map((i) => <li key={i.id}>{i.email} — {i.roles.map((r) => ROLE_LABELS[r]).join(", ")} (until {new Date(i.expires_at).toLocaleDateString("en-GB")})</li>)}</ul>
+            <ul>{invitations.map((i) => <li key={i.id}>{i.email} — {i.roles.map((r) => ROLE_LABELS[r]).join(", ")} (until {new Date(i.expires_at).toLocaleDateString(locale)})</li>)}</ul>
           </>
         ) : null}
       </section>

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ROLES } from "~/domain/permissions";
 import { emailField, MAX_MEMBER_NUMBER } from "./common";
 import { isTimeZone } from "~/domain/today";
+import { LOCALE_CODES } from "~/domain/locale";
 
 export const LEGAL_FORMS = [
   ["co-operative-society", "Co-operative society"],
@@ -16,6 +17,8 @@ export const OrganisationSettingsSchema = z.object({
   legalForm: z.enum(LEGAL_FORMS.map(([v]) => v) as [string, ...string[]], { required_error: "Choose a legal form" }),
   currency: z.enum(["GBP", "EUR", "USD"], { required_error: "Choose a currency" }),
   timeZone: z.string({ required_error: "Choose a time zone" }).trim().refine(isTimeZone, "Choose a time zone from the list, e.g. Europe/London"),
+  /** Absent (a page from before the field): the locale stays as it is. */
+  locale: z.enum(LOCALE_CODES, { errorMap: () => ({ message: "Choose a locale from the list, e.g. en-GB" }) }).optional(),
   localArea: z.string().max(5000).optional().default(""),
   noticeDays: z.coerce.number({ invalid_type_error: "Enter a number of days" }).int("Whole days only").min(0).max(3650).default(14),
   quorumMembers: z.coerce.number({ invalid_type_error: "Enter a number" }).int().min(0).max(1_000_000).default(2),

@@ -18,6 +18,8 @@ export interface OrganisationsTable {
   legal_form: LegalForm;
   currency: Generated<string>;
   time_zone: Generated<string>;
+  /** BCP 47 locale money and dates are written in for people, e.g. "en-GB", "de-DE" (0034). */
+  locale: Generated<string>;
   /** Hours before a vote closes that members who have not voted are reminded (0031). */
   vote_reminder_hours: Generated<number>;
   local_area: TextArray;

@@ -31,11 +31,13 @@ export interface DiscussionProps {
   /** The closing time as "YYYY-MM-DDTHH:mm" on the organisation's clocks, or "". */
   closesAtLocal: string;
   timeZone: string;
+  /** The organisation's locale, that times are written in. */
+  locale?: string;
 }
 
 /** In the organisation's zone, named, so the server's rendering and the browser's agree. */
-const when = (iso: string, timeZone: string) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
+const when = (iso: string, timeZone: string, locale = "en-GB") =>
+  new Intl.DateTimeFormat(locale, { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
 
 function CommentForm({ motionId, parentId, label, submit }: { motionId: string; parentId?: string; label: string; submit: string }) {
   const fetcher = useFetcher<SubmissionResult<string[]>>();
@@ -109,17 +111,17 @@ function ClosingTimeForm({ motionId, closesAtLocal, timeZone }: { motionId: stri
   );
 }
 
-function Comment({ c, motionId, canManage, timeZone }: { c: DiscussionComment; motionId: string; canManage: boolean; timeZone: string }) {
+function Comment({ c, motionId, canManage, timeZone, locale }: { c: DiscussionComment; motionId: string; canManage: boolean; timeZone: string; locale?: string }) {
   return (
     <article className="comment" aria-label={`Comment by ${c.authorName}`}>
-      <p className="muted"><strong>{c.authorName}</strong> · <time dateTime={c.createdAt}>{when(c.createdAt, timeZone)}</time></p>
+      <p className="muted"><strong>{c.authorName}</strong> · <time dateTime={c.createdAt}>{when(c.createdAt, timeZone, locale)}</time></p>
       {c.body === null ? <p className="muted"><em>{`Hidden by the secretary: ${c.hiddenReason ?? ""}`}</em></p> : <p className="comment-body">{c.body}</p>}
       {canManage && c.body !== null ? <HideForm motionId={motionId} commentId={c.id} /> : null}
     </article>
   );
 }
 
-export function Discussion({ motionId, comments, canComment, closed, canManage, closesAtLocal, timeZone }: DiscussionProps) {
+export function Discussion({ motionId, comments, canComment, closed, canManage, closesAtLocal, timeZone, locale }: DiscussionProps) {
   const [replyingTo, setReplyingTo] = useState<string | null>(null);
   // After a post the page reloads its data: a new count remounts the forms empty and closes the reply box.
   const total = comments.reduce((n, c) => n + 1 + c.replies.length, 0);
@@ -132,11 +134,11 @@ export function Discussion({ motionId, comments, canComment, closed, canManage, 
       <ol className="stack discussion-thread">
         {comments.map((c) => (
           <li key={c.id} className="stack">
-            <Comment c={c} motionId={motionId} canManage={canManage} timeZone={timeZone} />
+            <Comment c={c} motionId={motionId} canManage={canManage} timeZone={timeZone} locale={locale} />
             {c.replies.length ? (
               <ol className="stack discussion-replies" aria-label={`Replies to ${c.authorName}`}>
                 {c.replies.map((r) => (
-                  <li key={r.id}><Comment c={r} motionId={motionId} canManage={canManage} timeZone={timeZone} /></li>
+                  <li key={r.id}><Comment c={r} motionId={motionId} canManage={canManage} timeZone={timeZone} locale={locale} /></li>
                 ))}
               </ol>
             ) : null}

@@ -108,3 +108,13 @@ describe("splitProblem", () => {
     expect(splitProblem(500n, [], "GBP")).toMatch(/Choose/);
   });
 });
+
+describe("amounts in the reasons", () => {
+  it("are written in the organisation's locale when it is given, en-GB when not", () => {
+    const euro = { amountMinor: 123_400n, currency: "EUR", payerName: "J SMITH" };
+    const target = member({ parValue: 100n });
+    expect(proposeForLine(euro, [{ via: "member-reference", target }])[0].reason).toContain("€1,234.00 buys 1234 shares");
+    expect(proposeForLine({ ...euro, locale: "de-DE" }, [{ via: "member-reference", target }])[0].reason).toContain("1.234,00\u00a0€ buys 1234 shares");
+    expect(splitProblem(10_000n, [{ amountMinor: 11_000n }], { currency: "EUR", locale: "fr-FR" })).toBe("The parts add up to 110,00\u00a0€, but the line is 100,00\u00a0€: they must add up to the line exactly.");
+  });
+});

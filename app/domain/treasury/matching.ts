@@ -1,4 +1,4 @@
-import { displayMoney } from "~/domain/money";
+import { displayMoney, moneyStyleOf, type MoneyStyle } from "~/domain/money";
 import { loanPaymentReference, memberPaymentReference } from "./payments-in";
 
 /*
@@ -155,6 +155,8 @@ export interface LineToMatch {
   amountMinor: bigint;
   currency: string;
   payerName: string | null;
+  /** The organisation's locale, that the reasons write amounts in (default en-GB). */
+  locale?: string;
 }
 
 export type Certainty = "sure" | "suggested";
@@ -182,7 +184,7 @@ export function targetLabel(t: MatchTarget): string {
 }
 
 /** Why a member could not be credited with shares for this amount, or null if they can. */
-export function memberProblem(t: Extract<MatchTarget, { kind: "member" }>, amount: bigint, currency: string): string | null {
+export function memberProblem(t: Extract<MatchTarget, { kind: "member" }>, amount: bigint, currency: string | MoneyStyle): string | null {
   if (t.status === "applied") return `${t.name} has applied and is not yet admitted: admit them first, then match the payment`;
   if (t.status === "suspended" || t.status === "ceased") return `${t.name} is ${t.status} and cannot buy shares`;
   if (!t.parValue || t.parValue <= 0n) return "The organisation has no share class to buy";
@@ -191,7 +193,7 @@ export function memberProblem(t: Extract<MatchTarget, { kind: "member" }>, amoun
 }
 
 /** Why a loan could not take this amount as a repayment, or null if it can. */
-export function loanProblem(t: Extract<MatchTarget, { kind: "loan" }>, amount: bigint, currency: string): string | null {
+export function loanProblem(t: Extract<MatchTarget, { kind: "loan" }>, amount: bigint, currency: string | MoneyStyle): string | null {
   if (t.status !== "active") return `Loan ${targetReference(t)} is ${t.status.replace("_", " ")}`;
   if (t.outstanding !== null && amount > t.outstanding) return `${displayMoney(amount, currency)} is more than the ${displayMoney(t.outstanding, currency)} left to pay on loan ${targetReference(t)}`;
   return null;
@@ -204,12 +206,13 @@ function sharesWord(amount: bigint, par: bigint) {
 
 function judge(line: LineToMatch, c: Candidate): Proposal {
   const { target } = c;
-  const money = (v: bigint) => displayMoney(v, line.currency);
+  const style = moneyStyleOf(line);
+  const money = (v: bigint) => displayMoney(v, style);
   const similarity = nameSimilarity(line.payerName, target.name);
   const noPayer = nameWords(line.payerName).length === 0;
   const nameNote = noPayer ? "the bank gives no payer name" : similarity >= NAME_AGREES ? `the payer ${line.payerName} is ${target.name}` : similarity >= NAME_PLAUSIBLE ? `the payer ${line.payerName} is probably ${target.name}` : `but the payer ${line.payerName} is not ${target.name}`;
   if (target.kind === "member") {
-    const problem = memberProblem(target, line.amountMinor, line.currency);
+    const problem = memberProblem(target, line.amountMinor, style);
     const buys = !problem && target.parValue ? `; ${money(line.amountMinor)} buys ${sharesWord(line.amountMinor, target.parValue)}` : "";
     if (c.via === "member-reference") {
       const nameOk = noPayer || similarity >= NAME_PLAUSIBLE;
@@ -220,7 +223,7 @@ function judge(line: LineToMatch, c: Candidate): Proposal {
     const reason = `No reference; the payer's name is like ${target.name}'s${buys}${problem ? `. ${problem}` : ""}`;
     return { certainty: "suggested", target, reason, score: similarity - (problem ? 0.5 : 0) };
   }
-  const problem = loanProblem(target, line.amountMinor, line.currency);
+  const problem = loanProblem(target, line.amountMinor, style);
   const isInstallment = target.installment !== null && target.installment === line.amountMinor;
   const amountNote = isInstallment ? `${money(line.amountMinor)} is the installment` : `${money(line.amountMinor)} is a repayment`;
   if (c.via === "loan-reference") {
@@ -269,7 +272,7 @@ export interface AllocationDraft {
 }
 
 /** A split's amounts: each more than zero, together exactly the line's amount. Null when right, else the reason. */
-export function splitProblem(lineAmount: bigint, allocations: readonly AllocationDraft[], currency: string): string | null {
+export function splitProblem(lineAmount: bigint, allocations: readonly AllocationDraft[], currency: string | MoneyStyle): string | null {
   if (lineAmount <= 0n) return "Only money paid in is matched to members and loans.";
   if (!allocations.length) return "Choose what the payment is for.";
   if (allocations.some((a) => a.amountMinor <= 0n)) return "Each part of a split must be more than zero.";

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { auditDetailLines, auditKindLabel, describeAuditEvent, memberIdsOf, thingIdsOf, type AuditFacts, type AuditKind, type AuditNames } from "~/domain/audit-words";
 import type { Executor } from "~/utils/db.server";
+import { DEFAULT_LOCALE } from "~/domain/locale";
+import { moneyStyleOf } from "~/domain/money";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -266,10 +268,10 @@ export async function auditNames(db: Executor, organisationId: string, facts: re
 }
 
 /** Events as the page and the export show them: a sentence, and the raw fields for auditors. */
-export async function describeAuditRows(db: Executor, organisation: { id: string; currency: string; timeZone: string }, rows: readonly AuditRow[]) {
+export async function describeAuditRows(db: Executor, organisation: { id: string; currency: string; timeZone: string; locale?: string }, rows: readonly AuditRow[]) {
   const facts = rows.map(auditFacts);
   const names = await auditNames(db, organisation.id, facts);
-  const when = new Intl.DateTimeFormat("en-GB", { timeZone: organisation.timeZone, dateStyle: "medium", timeStyle: "short" });
+  const when = new Intl.DateTimeFormat(organisation.locale ?? DEFAULT_LOCALE, { timeZone: organisation.timeZone, dateStyle: "medium", timeStyle: "short" });
   return rows.map((row, i) => ({
     seq: String(row.seq),
     at: row.at.toISOString(),
@@ -277,7 +279,7 @@ export async function describeAuditRows(db: Executor, organisation: { id: string
     kind: row.action,
     kindLabel: auditKindLabel(row.action),
     who: row.actor_name ?? "The system",
-    sentence: describeAuditEvent(facts[i], names, organisation.currency),
+    sentence: describeAuditEvent(facts[i], names, moneyStyleOf(organisation)),
     entity: `${row.entity_type} ${row.entity_id}`,
     before: auditDetailLines(facts[i].before),
     after: auditDetailLines(facts[i].after),

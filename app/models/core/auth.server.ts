@@ -4,6 +4,7 @@ import { dummyPasswordHash, generateToken, hashPassword, hashToken, verifyPasswo
 import { isRole, type Role } from "~/domain/permissions";
 import { clockTime, lockAfterFailure, LIMITS } from "~/domain/throttle";
 import { secondFactorRequired } from "~/domain/totp";
+import { localeOrDefault } from "~/domain/locale";
 import { queueEmail } from "~/models/core/outbox.server";
 import { clearLimit, consume, consumeBoth, limitKeys, lockKey, reward } from "~/models/core/rate-limits.server";
 
@@ -16,7 +17,8 @@ export interface SessionContext {
   sessionId: string;
   expiresAt: Date;
   user: { id: string; email: string; name: string };
-  organisation: { id: string; slug: string; name: string; currency: string; timeZone: string } | null;
+  /** currency and locale make it a MoneyStyle: loaders pass it to displayMoney as it is. */
+  organisation: { id: string; slug: string; name: string; currency: string; timeZone: string; locale: string } | null;
   roles: Role[];
   memberId: string | null;
   /** The organisation in use requires a second factor of this user's roles, and the user has none yet (ADR 0013). */
@@ -44,6 +46,7 @@ interface SessionRow {
   org_name: string | null;
   org_currency: string | null;
   org_time_zone: string | null;
+  org_locale: string | null;
   member_id: string | null;
   roles: string[] | null;
   org_requires_2fa: boolean | null;
@@ -60,7 +63,7 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
   // on every request was the largest share of Kysely's CPU per request (ADR 0006).
   const { rows } = await sql<SessionRow>`
     SELECT s.id, s.expires_at, u.id AS user_id, u.email, u.name AS user_name,
-      o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.currency AS org_currency, o.time_zone AS org_time_zone, ou.member_id,
+      o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.currency AS org_currency, o.time_zone AS org_time_zone, o.locale AS org_locale, ou.member_id,
       (SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.organisation_id = s.organisation_id AND r.user_id = s.user_id) AS roles,
       o.require_two_factor_for_officers AS org_requires_2fa,
       (o.require_two_factor_for_officers AND (EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = s.user_id AND t.confirmed_at IS NOT NULL)
@@ -90,7 +93,7 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
     // The organisation in use only counts while the user still belongs to it.
     organisation:
       row.org_id && row.roles
-        ? { id: row.org_id, slug: row.org_slug!, name: row.org_name!, currency: row.org_currency!, timeZone: row.org_time_zone! }
+        ? { id: row.org_id, slug: row.org_slug!, name: row.org_name!, currency: row.org_currency!, timeZone: row.org_time_zone!, locale: localeOrDefault(row.org_locale) }
         : null,
     roles,
     memberId: row.member_id ?? null,

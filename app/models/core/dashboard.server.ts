@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { displayMoney } from "~/domain/money";
+import { displayMoney, type MoneyStyle } from "~/domain/money";
 import type { Permission } from "~/domain/permissions";
 import { closesInLabel } from "~/domain/voting/closing";
 import type { Executor } from "~/utils/db.server";
@@ -18,7 +18,7 @@ import { withdrawalQueue } from "~/models/shares/withdrawals.server";
  */
 export async function dashboardSections(
   db: Executor,
-  who: { organisationId: string; currency: string; timeZone?: string; memberId: string | null; permissions: Set<Permission> },
+  who: { organisationId: string; currency: string | MoneyStyle; timeZone?: string; memberId: string | null; permissions: Set<Permission> },
   today: string,
   now: Date = new Date(),
 ) {

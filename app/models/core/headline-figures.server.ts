@@ -20,7 +20,7 @@
  */
 import { sql } from "kysely";
 import { BUCKETS, type Bucket } from "~/domain/lending/arrears";
-import { displayMoney, type Minor } from "~/domain/money";
+import { displayMoney, type Minor, type MoneyStyle } from "~/domain/money";
 import { basisPoints, basisPointsText } from "~/domain/percent";
 import type { Executor } from "~/utils/db.server";
 
@@ -188,7 +188,7 @@ export async function headlineFigures(db: Executor, organisationId: string, asAt
 }
 
 /** The headline figures as every page writes them (money and percentages as text, never Number). */
-export function headlineText(h: Headlines, currency: string) {
+export function headlineText(h: Headlines, currency: string | MoneyStyle) {
   const money = (v: Minor) => displayMoney(v, currency);
   const p = h.portfolio;
   return {

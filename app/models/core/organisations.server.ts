@@ -2,25 +2,33 @@ import type { Executor } from "~/utils/db.server";
 import { rulesWithDefaults, type OrganisationRules } from "~/domain/organisation";
 import { isLocal } from "~/domain/postcode";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
+import { DEFAULT_LOCALE, localeOrDefault } from "~/domain/locale";
+import type { MoneyStyle } from "~/domain/money";
 import type { LegalForm } from "../../../db/tables/core";
 import { recordAudit } from "~/models/core/audit.server";
 
 export async function getOrganisation(db: Executor, organisationId: string) {
   const row = await db
     .selectFrom("organisations")
-    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "local_area", "rules", "require_two_factor_for_officers", "created_at"])
+    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "locale", "local_area", "rules", "require_two_factor_for_officers", "created_at"])
     .where("id", "=", organisationId)
     .executeTakeFirstOrThrow();
-  return { ...row, timeZone: row.time_zone, rules: rulesWithDefaults(row.rules) };
+  return { ...row, timeZone: row.time_zone, locale: localeOrDefault(row.locale), rules: rulesWithDefaults(row.rules) };
 }
 
-/** Today in the organisation's time zone, for work that has no signed-in user (webhooks, jobs, CLIs). */
-/** The organisation's currency (ISO 4217), for amounts in emails written outside a request. */
+/** The organisation's currency (ISO 4217), for work that has no signed-in user (webhooks, jobs, CLIs). */
 export async function organisationCurrency(db: Executor, organisationId: string): Promise<string> {
   const row = await db.selectFrom("organisations").select("currency").where("id", "=", organisationId).executeTakeFirstOrThrow();
   return row.currency;
 }
 
+/** How the organisation writes money (currency and locale), for amounts in emails written outside a request. */
+export async function organisationMoneyStyle(db: Executor, organisationId: string): Promise<MoneyStyle> {
+  const row = await db.selectFrom("organisations").select(["currency", "locale"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
+  return { currency: row.currency, locale: localeOrDefault(row.locale) };
+}
+
+/** Today in the organisation's time zone, for work that has no signed-in user (webhooks, jobs, CLIs). */
 export async function organisationToday(db: Executor, organisationId: string, now: Date = new Date()) {
   const row = await db.selectFrom("organisations").select("time_zone").where("id", "=", organisationId).executeTakeFirstOrThrow();
   return dateInZone(now, row.time_zone);
@@ -29,15 +37,15 @@ export async function organisationToday(db: Executor, organisationId: string, no
 export async function getOrganisationBySlug(db: Executor, slug: string) {
   const row = await db
     .selectFrom("organisations")
-    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "local_area", "rules"])
+    .select(["id", "slug", "name", "legal_form", "currency", "time_zone", "locale", "local_area", "rules"])
     .where("slug", "=", slug)
     .executeTakeFirst();
-  return row ? { ...row, timeZone: row.time_zone, rules: rulesWithDefaults(row.rules) } : null;
+  return row ? { ...row, timeZone: row.time_zone, locale: localeOrDefault(row.locale), rules: rulesWithDefaults(row.rules) } : null;
 }
 
 export async function createOrganisation(
   db: Executor,
-  input: { slug: string; name: string; legalForm: LegalForm; currency?: string; timeZone?: string; localArea?: string[]; rules?: Partial<OrganisationRules> },
+  input: { slug: string; name: string; legalForm: LegalForm; currency?: string; timeZone?: string; locale?: string; localArea?: string[]; rules?: Partial<OrganisationRules> },
 ) {
   return db
     .insertInto("organisations")
@@ -47,6 +55,7 @@ export async function createOrganisation(
       legal_form: input.legalForm,
       currency: input.currency ?? "GBP",
       time_zone: input.timeZone ?? DEFAULT_TIME_ZONE,
+      locale: input.locale ?? DEFAULT_LOCALE,
       local_area: input.localArea ?? [],
       rules: JSON.stringify(rulesWithDefaults(input.rules ?? {})),
     })
@@ -62,7 +71,7 @@ export async function updateOrganisationSettings(
   db: Executor,
   actorUserId: string,
   organisationId: string,
-  input: { name: string; legalForm: LegalForm; currency: string; timeZone: string; localArea: string[]; rules: OrganisationRules; requireTwoFactorForOfficers?: boolean },
+  input: { name: string; legalForm: LegalForm; currency: string; timeZone: string; locale?: string; localArea: string[]; rules: OrganisationRules; requireTwoFactorForOfficers?: boolean },
 ) {
   const before = await getOrganisation(db, organisationId);
   await db
@@ -72,6 +81,8 @@ export async function updateOrganisationSettings(
       legal_form: input.legalForm,
       currency: input.currency,
       time_zone: input.timeZone,
+      // A form without the field (an older page still open) leaves the locale as it was.
+      locale: input.locale ?? before.locale,
       local_area: input.localArea,
       rules: JSON.stringify(input.rules),
       require_two_factor_for_officers: input.requireTwoFactorForOfficers ?? before.require_two_factor_for_officers,
@@ -86,8 +97,8 @@ export async function updateOrganisationSettings(
     action: "organisation.settings_changed",
     entityType: "organisation",
     entityId: organisationId,
-    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, timeZone: before.time_zone, localArea: before.local_area, rules: before.rules, requireTwoFactorForOfficers: before.require_two_factor_for_officers },
-    after: input,
+    before: { name: before.name, legalForm: before.legal_form, currency: before.currency, timeZone: before.time_zone, locale: before.locale, localArea: before.local_area, rules: before.rules, requireTwoFactorForOfficers: before.require_two_factor_for_officers },
+    after: { ...input, locale: input.locale ?? before.locale },
   });
 }
 

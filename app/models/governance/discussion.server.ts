@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { DEFAULT_LOCALE } from "~/domain/locale";
 import { conflict, forbidden, notFound, refused } from "~/domain/refusal";
 import { localFromInstant } from "~/domain/voting/closing";
 import { recordAudit } from "~/models/core/audit.server";
@@ -161,7 +162,7 @@ export async function hideComment(db: Executor, organisationId: string, actor: D
 /** What the motion and election pages show of the discussion, for this person; null: no such motion here. */
 export async function discussionFor(
   db: Executor,
-  organisation: { id: string; timeZone: string },
+  organisation: { id: string; timeZone: string; locale?: string },
   motionId: string,
   actor: Pick<DiscussionActor, "memberId" | "canManage">,
 ) {
@@ -180,6 +181,7 @@ export async function discussionFor(
     canManage: actor.canManage,
     closesAtLocal: motion.closes_at ? localFromInstant(new Date(motion.closes_at), organisation.timeZone) : "",
     timeZone: organisation.timeZone,
+    locale: organisation.locale ?? DEFAULT_LOCALE,
   };
 }
 

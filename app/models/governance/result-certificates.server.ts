@@ -2,6 +2,7 @@ import { CHOICE_LABEL, COUNT_METHOD_LABEL, MOTION_KIND_LABEL } from "~/domain/vo
 import type { Executor } from "~/utils/db.server";
 import { getMotion, getResult, listOptions } from "~/models/governance/meetings.server";
 import { getOrganisation } from "~/models/core/organisations.server";
+import { displayLongDate } from "~/domain/locale";
 
 /** The certified result as rows, shared by the CSV and the PDF so they always agree. */
 export async function certifiedResultRows(db: Executor, organisationId: string, motionId: string) {
@@ -12,14 +13,14 @@ export async function certifiedResultRows(db: Executor, organisationId: string, 
   const o = result.outcome as Record<string, any>;
   const facts: [string, string][] = [
     ["Organisation", org.name],
-    ["Meeting", `${motion.meeting_title} (${longDate(motion.held_on)})`],
+    ["Meeting", `${motion.meeting_title} (${displayLongDate(motion.held_on, org.locale)})`],
     ["Motion", `${motion.position}. ${motion.title}`],
     ["Type of vote", MOTION_KIND_LABEL[motion.kind] ?? motion.kind],
     ["Eligible to vote", String(result.eligible)],
     ["Voted online", String(result.voted_online)],
     ["Voted by proxy", String(result.voted_by_proxy)],
     ["Present in person", String(result.present_in_person)],
-    ["Voting closed", closedAt(result.certified_at, org.timeZone)],
+    ["Voting closed", closedAt(result.certified_at, org.timeZone, org.locale)],
     ["Closed and certified by", result.certified_by_name ?? ""],
   ];
   let table: { header: string[]; rows: string[][] };
@@ -51,14 +52,8 @@ export async function certifiedResultRows(db: Executor, organisationId: string, 
   return { motion, facts, table, reasons };
 }
 
-/** "2026-11-20" -> "20 November 2026". */
-function longDate(iso: string): string {
-  const [y, m, d] = iso.split("-").map(Number);
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
-}
-
-/** The moment voting closed, as people read it, in the organisation's time zone: "20 November 2026 at 14:05 (Europe/London)". */
-function closedAt(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone }).format(at);
+/** The moment voting closed, as people read it, in the organisation's time zone and locale: "20 November 2026 at 14:05 (Europe/London)" in en-GB. */
+function closedAt(at: Date, timeZone: string, locale: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone }).format(at);
   return `${parts} (${timeZone})`;
 }

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { impactFiguresAsAt, impactTrends, type ImpactBase, type ImpactFigures, type TrendPoint } from "~/domain/impact/dashboard";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
-import { displayMoney, formatMinor } from "~/domain/money";
+import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import { LedgerError } from "~/domain/shares/holdings";
 import type { LoanLedgerKind } from "~/domain/impact/positions";
 import { ownershipLabel, sicSection } from "~/domain/impact/sectors";
@@ -227,7 +227,7 @@ export async function publicOrganisation(db: Executor, slug: string) {
 // The dashboard as loaders return it: money as strings, never Number.
 // ---------------------------------------------------------------------------
 
-export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string, months = 24) {
+export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle, months = 24) {
   const base = await loadImpactBase(db, organisationId);
   let figures: ImpactFigures;
   let trends: TrendPoint[];
@@ -281,7 +281,7 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
 }
 
 /** The few figures shown to members and, if the society opts in, to the public. */
-export async function impactHeadlines(db: Executor, organisationId: string, asAt: string, currency: string) {
+export async function impactHeadlines(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle) {
   const d = await impactDashboard(db, organisationId, asAt, currency, 12);
   const lm3 = await db
     .selectFrom("lm3_studies")
@@ -321,7 +321,7 @@ export function annualNotEndedNote(f: AnnualFigures): string | null {
 }
 
 /** Annual return lines as display text and plain CSV values. */
-export function annualLines(f: AnnualFigures, currency: string) {
+export function annualLines(f: AnnualFigures, currency: string | MoneyStyle) {
   return ANNUAL_LINES.map((l) => {
     const v = f[l.key];
     return {

@@ -1,4 +1,4 @@
-import { displayMoney } from "~/domain/money";
+import { displayMoney, moneyStyleOf } from "~/domain/money";
 import { BOLD, FONT, pdfTable, renderPdf } from "~/utils/pdf.server";
 import type { MemberStatement } from "~/models/impact/impact-statements.server";
 
@@ -13,8 +13,8 @@ const KIND: Record<string, string> = {
   reversal: "Correction (reversal)",
 };
 
-export function impactStatementPdf(s: MemberStatement, organisation: { name: string; currency: string }) {
-  const money = (v: bigint) => displayMoney(v, organisation.currency);
+export function impactStatementPdf(s: MemberStatement, organisation: { name: string; currency: string; locale?: string }) {
+  const money = (v: bigint) => displayMoney(v, moneyStyleOf(organisation));
   return renderPdf(
     (doc) => {
       doc.font(BOLD).fontSize(16).text(organisation.name);

@@ -6,14 +6,14 @@
 import type { z } from "zod";
 import { parseSurveyCsv } from "~/domain/impact/csv";
 import type { Lm3Result } from "~/domain/impact/lm3";
-import { displayMoney, parseMoney } from "~/domain/money";
+import { displayMoney, moneyStyleOf, parseMoney, type MoneyStyle } from "~/domain/money";
 import type { Lm3Schema } from "~/schemas/impact";
 import type { Executor } from "~/utils/db.server";
 import { listLm3Studies, type Lm3StudyInput } from "~/models/impact/lm3.server";
 
 /** The saved studies, latest period first. */
-export async function lm3StudyRows(db: Executor, organisation: { id: string; currency: string }) {
-  const money = (v: bigint) => displayMoney(v, organisation.currency);
+export async function lm3StudyRows(db: Executor, organisation: { id: string; currency: string; locale?: string }) {
+  const money = (v: bigint) => displayMoney(v, moneyStyleOf(organisation));
   return (await listLm3Studies(db, organisation.id)).map((s) => ({
     id: s.id,
     name: s.name,
@@ -29,7 +29,7 @@ export async function lm3StudyRows(db: Executor, organisation: { id: string; cur
 }
 
 /** A worked LM3 as the page shows it, calculated only or saved too. */
-export function lm3Shown(r: Extract<Lm3Result, { ok: true }>, method: string, saved: boolean, currency: string) {
+export function lm3Shown(r: Extract<Lm3Result, { ok: true }>, method: string, saved: boolean, currency: string | MoneyStyle) {
   const money = (x: bigint) => displayMoney(x, currency);
   return { lm3: r.lm3, r1: money(r.r1), r2: money(r.r2), r3: money(r.r3), method, warnings: r.warnings, saved };
 }

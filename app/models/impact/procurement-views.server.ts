@@ -4,13 +4,13 @@
  * leaving the local area, and the files uploaded, with money written in the
  * organisation's currency.
  */
-import { displayMoney, formatMinor } from "~/domain/money";
+import { displayMoney, formatMinor, moneyStyleOf } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { anchorReport, listUploads } from "~/models/impact/procurement.server";
 
-export async function anchorSpendPageData(db: Executor, organisation: { id: string; currency: string }, anchorId: string) {
+export async function anchorSpendPageData(db: Executor, organisation: { id: string; currency: string; locale?: string }, anchorId: string) {
   const [{ localArea, widerArea, report }, uploads] = await Promise.all([anchorReport(db, organisation.id, anchorId), listUploads(db, organisation.id, anchorId)]);
-  const money = (v: bigint) => displayMoney(v, organisation.currency);
+  const money = (v: bigint) => displayMoney(v, moneyStyleOf(organisation));
   return {
     localArea: localArea.join(", "),
     widerArea: widerArea.join(", "),

@@ -4,7 +4,7 @@
  * committee's votes and where it stands, and the loan once paid out.
  */
 import { committeeOutcome, plainRate } from "~/domain/lending/terms";
-import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
+import { displayMoney as displayIn, formatMinor, parseMoney, type Minor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { APPLICATION_STATUS_LABEL, loanOfApplication, offerSchedule, type Application } from "~/models/lending/applications.server";
 import { committeeSize, votesFor } from "~/models/lending/committee.server";
@@ -13,7 +13,8 @@ import { getProduct } from "~/models/lending/products.server";
 /** The offer is shown from approval until the pay-out (dated as if paid out today). */
 const OFFER_SHOWN = ["approved", "offered", "accepted"];
 
-export async function applicationPageData(db: Executor, organisationId: string, app: Application, today: string) {
+export async function applicationPageData(db: Executor, organisationId: string, app: Application, today: string, style: string | MoneyStyle = "GBP") {
+  const displayMoney = (v: Minor) => displayIn(v, style);
   const [product, votes, size, loan] = await Promise.all([
     getProduct(db, organisationId, app.product_id),
     votesFor(db, organisationId, app.id),

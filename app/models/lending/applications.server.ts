@@ -12,7 +12,7 @@ import { recordAudit } from "~/models/core/audit.server";
 import { refused } from "~/domain/refusal";
 import { queueEmail } from "~/models/core/outbox.server";
 import { createLoanFromApplication, inTransaction } from "~/models/lending/loans.server";
-import { getOrganisation } from "~/models/core/organisations.server";
+import { getOrganisation, organisationMoneyStyle } from "~/models/core/organisations.server";
 import { isUuid } from "~/schemas/common";
 import { getProduct, type Product } from "~/models/lending/products.server";
 
@@ -206,14 +206,14 @@ async function stepLocked(db: Executor, actorUserId: string, organisationId: str
     set.offered_at = new Date();
     if (app.contact_email) {
       // Every amount with its currency, as the organisation shows money ("£888.49", not "888.49").
-      const { currency } = await db.selectFrom("organisations").select("currency").where("id", "=", organisationId).executeTakeFirstOrThrow();
-      const money = (plain: string) => displayMoney(parseMoney(plain), currency);
+      const style = await organisationMoneyStyle(db, organisationId);
+      const money = (plain: string) => displayMoney(parseMoney(plain), style);
       const first = offer.installments[0];
       await queueEmail(db, {
         organisationId,
         to: app.contact_email,
         subject: `Your loan offer (application ${app.reference})`,
-        body: `We can offer ${app.legal_name} a loan of ${displayMoney(app.amount, currency)} over ${app.term_periods} installments at ${plainRate(app.annual_rate)}% a year: APR ${offer.apr}%.${first ? ` First installment ${money(first.total)};` : ""} total to repay ${money(offer.totalRepayment)}. Please tell your loan officer whether you accept.`,
+        body: `We can offer ${app.legal_name} a loan of ${displayMoney(app.amount, style)} over ${app.term_periods} installments at ${plainRate(app.annual_rate)}% a year: APR ${offer.apr}%.${first ? ` First installment ${money(first.total)};` : ""} total to repay ${money(offer.totalRepayment)}. Please tell your loan officer whether you accept.`,
       });
     }
   }

@@ -3,7 +3,7 @@
  * (never Number), so loaders send nothing a browser could round.
  */
 import { scheduleBalances, type Prepayment } from "~/domain/lending/balance";
-import { displayMoney, formatMinor } from "~/domain/money";
+import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { arrearsOfLoans, getLoan, installmentsOfLoans, loanArrears, loanInstallments, loansOfBorrowers, loanTransactions, portfolioLoans, transactionsOfLoans, type Loan } from "~/models/lending/loans.server";
 import { borrowersOfMember } from "~/models/lending/borrowers.server";
@@ -12,8 +12,8 @@ import { dayOf } from "~/utils/clock.server";
 
 export type PortfolioLoan = Awaited<ReturnType<typeof portfolioLoans>>[number];
 
-export function loanListRow(l: PortfolioLoan) {
-  return { id: l.id, reference: l.reference, borrower: l.legal_name, outstanding: displayMoney(l.outstanding), nextDue: l.nextDue, dpd: l.dpd, bucket: l.bucket, status: l.status };
+export function loanListRow(l: PortfolioLoan, money: string | MoneyStyle = "GBP") {
+  return { id: l.id, reference: l.reference, borrower: l.legal_name, outstanding: displayMoney(l.outstanding, money), nextDue: l.nextDue, dpd: l.dpd, bucket: l.bucket, status: l.status };
 }
 
 type InstallmentRows = Awaited<ReturnType<typeof loanInstallments>>;
@@ -29,13 +29,13 @@ export function loanScheduleBalances(loan: Pick<Loan, "principal">, inst: Instal
   return scheduleBalances(loan.principal, inst.map((r) => ({ ...r, due: r.due_on })), prepaymentsOf(tx));
 }
 
-export function scheduleRows(loan: Pick<Loan, "principal">, inst: InstallmentRows, tx: TransactionRows, asAt: string) {
+export function scheduleRows(loan: Pick<Loan, "principal">, inst: InstallmentRows, tx: TransactionRows, asAt: string, money: string | MoneyStyle = "GBP") {
   return loanScheduleBalances(loan, inst, tx).rows.map((row) => {
     if (row.kind === "prepayment") {
       return {
         n: "Prepaid", key: `prepaid-${row.onDate}-${row.balanceAfter}`, due: row.onDate,
-        principal: displayMoney(row.principal), interest: displayMoney(0n), total: displayMoney(row.principal), paid: displayMoney(row.principal),
-        balance: displayMoney(row.balanceAfter), state: "paid" as const,
+        principal: displayMoney(row.principal, money), interest: displayMoney(0n, money), total: displayMoney(row.principal, money), paid: displayMoney(row.principal, money),
+        balance: displayMoney(row.balanceAfter, money), state: "paid" as const,
       };
     }
     const r = row.installment;
@@ -46,11 +46,11 @@ export function scheduleRows(loan: Pick<Loan, "principal">, inst: InstallmentRow
       n: r.n as number | string,
       key: `n-${r.n}`,
       due: r.due_on,
-      principal: displayMoney(r.principal),
-      interest: displayMoney(r.interest + r.fees),
-      total: displayMoney(due),
-      paid: displayMoney(paid),
-      balance: displayMoney(row.balanceAfter),
+      principal: displayMoney(r.principal, money),
+      interest: displayMoney(r.interest + r.fees, money),
+      total: displayMoney(due, money),
+      paid: displayMoney(paid, money),
+      balance: displayMoney(row.balanceAfter, money),
       state: state as "paid" | "part-paid" | "late" | "due" | "",
     };
   });
@@ -66,13 +66,13 @@ const KIND_LABEL: Record<string, string> = {
 };
 
 /** Everything the loan page (and the borrower's own view) shows. */
-export async function loanPageData(db: Executor, organisationId: string, loan: Loan, asAt: string) {
+export async function loanPageData(db: Executor, organisationId: string, loan: Loan, asAt: string, money: string | MoneyStyle = "GBP") {
   const [inst, tx, arrears] = await Promise.all([
     loanInstallments(db, organisationId, loan.id),
     loanTransactions(db, organisationId, loan.id),
     loanArrears(db, organisationId, loan, asAt),
   ]);
-  return loanPageView(loan, inst, tx, arrears, asAt);
+  return loanPageView(loan, inst, tx, arrears, asAt, money);
 }
 
 /**
@@ -80,8 +80,8 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
  * for a second board member, and whether the pay-out may still be reversed
  * (while nothing stands paid on the loan; reversePayout checks it again under the lock).
  */
-export async function loanServicingPageData(db: Executor, organisation: { id: string; timeZone: string }, loan: Loan, asAt: string) {
-  const data = await loanPageData(db, organisation.id, loan, asAt);
+export async function loanServicingPageData(db: Executor, organisation: { id: string; timeZone: string } & MoneyStyle, loan: Loan, asAt: string) {
+  const data = await loanPageData(db, organisation.id, loan, asAt, organisation);
   const proposal = await openWriteOffProposal(db, organisation.id, loan.id);
   const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${dayOf(proposal.proposed_at, organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
   return { ...data, pendingWriteOff, payoutReversible: loan.status === "active" && !proposal && !data.paidAny };
@@ -92,20 +92,20 @@ export async function loanServicingPageData(db: Executor, organisation: { id: st
  * register entry, by reference, with what the page shows of it. A fixed
  * number of queries however many loans the member has.
  */
-export async function memberLoansPageData(db: Executor, organisationId: string, memberId: string, asAt: string) {
+export async function memberLoansPageData(db: Executor, organisationId: string, memberId: string, asAt: string, money: string | MoneyStyle = "GBP") {
   const borrowers = await borrowersOfMember(db, organisationId, memberId);
   const loans = await loansOfBorrowers(db, organisationId, borrowers.map((b) => b.id));
   const ids = loans.map((l) => l.id);
   const [inst, tx] = await Promise.all([installmentsOfLoans(db, organisationId, ids), transactionsOfLoans(db, organisationId, ids)]);
   const arrears = await arrearsOfLoans(db, organisationId, loans, inst, asAt);
   return loans.map((loan) => {
-    const d = loanPageView(loan, inst.get(loan.id) ?? [], tx.get(loan.id) ?? [], arrears.get(loan.id)!, asAt);
+    const d = loanPageView(loan, inst.get(loan.id) ?? [], tx.get(loan.id) ?? [], arrears.get(loan.id)!, asAt, money);
     const payments = d.transactions.filter((t) => t.rawKind === "repayment" || t.rawKind === "reversal").map((t) => ({ id: t.id, onDate: t.onDate, kind: t.kind, amount: t.amount }));
     return { loan: d.loan, owed: d.owed, arrears: d.arrears, schedule: d.schedule, payments };
   });
 }
 
-function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, arrears: Awaited<ReturnType<typeof loanArrears>>, asAt: string) {
+function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, arrears: Awaited<ReturnType<typeof loanArrears>>, asAt: string, money: string | MoneyStyle) {
   // A loan whose pay-out was reversed as an error is owed nothing (its schedule stays, for the record).
   const live = loan.status !== "reversed";
   const principalOwed = live ? inst.reduce((s, r) => s + r.principal - r.paid_principal, 0n) : 0n;
@@ -120,7 +120,7 @@ function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, ar
       borrowerId: loan.borrower_id,
       product: loan.product_name,
       status: loan.status,
-      principal: displayMoney(loan.principal),
+      principal: displayMoney(loan.principal, money),
       rate: loan.annual_rate.replace(/\.?0+$/, ""),
       apr: loan.apr,
       disbursedOn: loan.disbursed_on,
@@ -130,19 +130,19 @@ function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, ar
       officer: loan.officer_name,
       applicationId: loan.application_id,
     },
-    owed: { principal: displayMoney(principalOwed), total: displayMoney(totalOwed) },
-    arrears: { asAt, dpd: arrears.dpd, bucket: arrears.bucket, overdue: displayMoney(arrears.overdue) },
-    schedule: scheduleRows(loan, inst, tx, asAt),
+    owed: { principal: displayMoney(principalOwed, money), total: displayMoney(totalOwed, money) },
+    arrears: { asAt, dpd: arrears.dpd, bucket: arrears.bucket, overdue: displayMoney(arrears.overdue, money) },
+    schedule: scheduleRows(loan, inst, tx, asAt, money),
     transactions: tx.map((t) => ({
       id: t.id.toString(),
       kind: KIND_LABEL[t.kind] ?? t.kind,
       rawKind: t.kind,
       onDate: t.on_date,
-      amount: displayMoney(t.amount),
-      principal: displayMoney(t.principal_part),
-      interest: displayMoney(t.interest_part),
-      fees: displayMoney(t.fees_part),
-      prepaid: t.prepaid > 0n ? displayMoney(t.prepaid) : "",
+      amount: displayMoney(t.amount, money),
+      principal: displayMoney(t.principal_part, money),
+      interest: displayMoney(t.interest_part, money),
+      fees: displayMoney(t.fees_part, money),
+      prepaid: t.prepaid > 0n ? displayMoney(t.prepaid, money) : "",
       method: t.method === "direct_debit" ? "Direct Debit" : (t.method ?? ""),
       reschedule: t.reschedule ?? "",
       reverses: t.reverses_id?.toString() ?? "",
@@ -152,7 +152,7 @@ function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, ar
       by: t.recorded_by_name ?? "",
     })),
     paidAny,
-    reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount)}` })),
+    reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount, money)}` })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { displayMoney, formatMinor, parseMoney } from "~/domain/money";
+import { displayMoney, formatMinor, parseMoney, type MoneyStyle } from "~/domain/money";
 import { sql } from "kysely";
 import { capInWords, overCapSentence, productsOverCap, validateProduct } from "~/domain/lending/products";
 import { capOf, FREQUENCY, plainRate, productForValidation, type ProductRow } from "~/domain/lending/terms";
@@ -220,9 +220,9 @@ export async function getProduct(db: Executor, organisationId: string, productId
 }
 
 /** A product's ranges in words, for lists and hints. */
-export function describeProduct(p: Awaited<ReturnType<typeof listProducts>>[number]) {
+export function describeProduct(p: Awaited<ReturnType<typeof listProducts>>[number], money: string | MoneyStyle = "GBP") {
   const f = FREQUENCY[p.frequency];
-  return `${displayMoney(p.min_principal)}–${displayMoney(p.max_principal)}, ${p.min_term}–${p.max_term} ${f.words}ly installments, ${plainRate(p.min_rate)}–${plainRate(p.max_rate)}% a year ${p.interest_method === "flat" ? "flat" : "on the reducing balance"}`;
+  return `${displayMoney(p.min_principal, money)}–${displayMoney(p.max_principal, money)}, ${p.min_term}–${p.max_term} ${f.words}ly installments, ${plainRate(p.min_rate)}–${plainRate(p.max_rate)}% a year ${p.interest_method === "flat" ? "flat" : "on the reducing balance"}`;
 }
 
 export type Product = NonNullable<Awaited<ReturnType<typeof getProduct>>>;
@@ -246,7 +246,7 @@ export async function productPageData(db: Executor, organisationId: string, prod
   return {
     id: p.id,
     name: p.name,
-    summary: describeProduct(p),
+    summary: describeProduct(p, org),
     retiredOn: p.retired_on,
     applicationsInProgress: Number(apps.n),
     loans: Number(loans.n),

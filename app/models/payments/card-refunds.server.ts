@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type Stripe from "stripe";
 import { failureReason } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
-import { organisationCurrency } from "~/models/core/organisations.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import type { Database, Executor } from "~/utils/db.server";
 import { enqueueJob } from "~/utils/jobs.server";
 import { recordAudit } from "~/models/core/audit.server";
@@ -92,7 +92,7 @@ export async function refundCardPayment(db: Database, stripe: Stripe, organisati
         organisationId,
         to: payment.payer_email,
         subject: "Your card payment has been refunded",
-        body: `Dear ${payment.payer_name || "member"},\n\nWe could not apply your card payment of ${displayMoney(BigInt(payment.amount), await organisationCurrency(trx, organisationId))} (${why}), so it has been refunded in full to your card. Refunds usually reach the card within 5 to 10 working days.\n`,
+        body: `Dear ${payment.payer_name || "member"},\n\nWe could not apply your card payment of ${displayMoney(BigInt(payment.amount), await organisationMoneyStyle(trx, organisationId))} (${why}), so it has been refunded in full to your card. Refunds usually reach the card within 5 to 10 working days.\n`,
       });
     }
   });

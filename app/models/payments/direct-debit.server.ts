@@ -7,7 +7,8 @@ import { recordAudit } from "~/models/core/audit.server";
 import type { AuditKind } from "~/domain/audit-words";
 import { lockSubmissionKey } from "~/models/core/form-submissions.server";
 import { queueEmail } from "~/models/core/outbox.server";
-import { organisationCurrency } from "~/models/core/organisations.server";
+import { organisationCurrency, organisationMoneyStyle } from "~/models/core/organisations.server";
+import { DEFAULT_LOCALE } from "~/domain/locale";
 import { getLoan } from "~/models/lending/loans.server";
 import { getShareClass, memberForShares, memberKind, toDomainClass } from "~/models/shares/share-classes-and-holdings.server";
 import { addDays } from "~/domain/calendar";
@@ -46,7 +47,8 @@ const PROVIDER_MANDATE_STATUS: Record<string, MandateStatus> = {
 type Started = { ok: true; url: string; mandateId: string } | { ok: false; reason: string; field?: string };
 
 /** A loan's Direct Debit as its pages show it: the mandate (the live one, else the latest) and its collections, newest first. */
-export async function loanDirectDebit(db: Executor, organisationId: string, loanId: string) {
+/** `locale`: the organisation's, that the collections' amounts are written in. */
+export async function loanDirectDebit(db: Executor, organisationId: string, loanId: string, locale = DEFAULT_LOCALE) {
   const mandate = await db
     .selectFrom("dd_mandates")
     .select(["id", "status", "provider_mandate_id", "authorisation_url", "failure", "created_at"])
@@ -69,7 +71,7 @@ export async function loanDirectDebit(db: Executor, organisationId: string, loan
       ? { id: mandate.id, status: mandate.status, words: MANDATE_WORDS[mandate.status], live: !mandateEnded(mandate.status), providerId: mandate.provider_mandate_id, authorisationUrl: mandate.status === "setting_up" ? mandate.authorisation_url : null, failure: mandate.failure }
       : null,
     collections: collections.map((c) => ({
-      id: c.id, installment: c.installment_n, amount: displayMoney(BigInt(c.amount), c.currency), chargeDate: c.charge_date, status: c.status, words: COLLECTION_WORDS[c.status], paymentId: c.provider_payment_id, failure: c.failure,
+      id: c.id, installment: c.installment_n, amount: displayMoney(BigInt(c.amount), { currency: c.currency, locale }), chargeDate: c.charge_date, status: c.status, words: COLLECTION_WORDS[c.status], paymentId: c.provider_payment_id, failure: c.failure,
     })),
   };
 }
@@ -77,7 +79,7 @@ export type LoanDirectDebitView = Awaited<ReturnType<typeof loanDirectDebit>>;
 
 /** A member's share instalment mandates (live first) and their recent collections, as their page shows them. */
 export async function memberShareMandates(db: Executor, organisationId: string, memberId: string) {
-  const currency = await organisationCurrency(db, organisationId);
+  const style = await organisationMoneyStyle(db, organisationId);
   const mandates = await db
     .selectFrom("dd_mandates as m")
     .innerJoin("share_classes as c", (j) => j.onRef("c.organisation_id", "=", "m.organisation_id").onRef("c.id", "=", "m.class_id"))
@@ -100,9 +102,9 @@ export async function memberShareMandates(db: Executor, organisationId: string, 
   return {
     mandates: mandates.map((m) => ({
       id: m.id, status: m.status, words: MANDATE_WORDS[m.status], live: !mandateEnded(m.status), className: m.class_name, sharesPerMonth: m.shares_per_month ?? 0, day: m.collection_day ?? 1,
-      monthly: displayMoney(BigInt(m.par_value) * BigInt(m.shares_per_month ?? 0), currency), authorisationUrl: m.status === "setting_up" ? m.authorisation_url : null,
+      monthly: displayMoney(BigInt(m.par_value) * BigInt(m.shares_per_month ?? 0), style), authorisationUrl: m.status === "setting_up" ? m.authorisation_url : null,
     })),
-    collections: collections.map((c) => ({ id: c.id, period: c.period, shares: c.shares, amount: displayMoney(BigInt(c.amount), c.currency), chargeDate: c.charge_date, words: COLLECTION_WORDS[c.status], failure: c.failure })),
+    collections: collections.map((c) => ({ id: c.id, period: c.period, shares: c.shares, amount: displayMoney(BigInt(c.amount), { currency: c.currency, locale: style.locale }), chargeDate: c.charge_date, words: COLLECTION_WORDS[c.status], failure: c.failure })),
   };
 }
 export type ShareMandatesView = Awaited<ReturnType<typeof memberShareMandates>>;
@@ -427,6 +429,7 @@ export async function submitCollections(db: Database, gc: GoCardless, organisati
     .execute();
   let submitted = 0;
   let refusedCount = 0;
+  const { locale } = await organisationMoneyStyle(db, organisationId);
   for (const c of due) {
     if (mandateEnded(c.mandate_status) || !c.provider_mandate_id) {
       if (mandateEnded(c.mandate_status)) await cancelLiveCollections(db, organisationId, c.mandate_id, "The mandate was cancelled.");
@@ -448,7 +451,7 @@ export async function submitCollections(db: Database, gc: GoCardless, organisati
         if (!Number(r.numUpdatedRows ?? 0n)) return;
         const to = c.loan_reference !== null ? await loanOfficerEmails(trx, organisationId, c.officer_user_id) : await roleEmails(trx, organisationId, "secretary");
         for (const email of to) {
-          await queueEmail(trx, { organisationId, to: email, subject: `Direct Debit not asked for: ${what}`, body: `GoCardless refused to take the Direct Debit of ${displayMoney(BigInt(c.amount), c.currency)} for ${what}: ${error.message}\n\nNothing was collected; the installment is still open. Please arrange the payment another way or check the mandate.\n` });
+          await queueEmail(trx, { organisationId, to: email, subject: `Direct Debit not asked for: ${what}`, body: `GoCardless refused to take the Direct Debit of ${displayMoney(BigInt(c.amount), { currency: c.currency, locale })} for ${what}: ${error.message}\n\nNothing was collected; the installment is still open. Please arrange the payment another way or check the mandate.\n` });
         }
       });
       continue;

@@ -4,7 +4,7 @@ import { Refusal } from "~/domain/refusal";
 import { loanPaymentReference } from "~/domain/treasury/payments-in";
 import { recordAudit } from "~/models/core/audit.server";
 import { queueEmail } from "~/models/core/outbox.server";
-import { organisationToday } from "~/models/core/organisations.server";
+import { organisationMoneyStyle, organisationToday } from "~/models/core/organisations.server";
 import { lockLoan, recordRepayment, reverseRepayment, type Loan } from "~/models/lending/loans.server";
 import { cancelLiveCollections, loanOfficerEmails, roleEmails } from "~/models/payments/direct-debit.server";
 import { memberForShares, recordPurchase, reverseTransaction } from "~/models/shares/share-classes-and-holdings.server";
@@ -263,10 +263,16 @@ async function confirmRepayment(trx: Executor, organisationId: string, loan: Loa
     const failure = `Collected, but not recorded on the loan: ${error.message} The payer should be refunded.`;
     await set({ status: "confirmed", failure });
     for (const email of await loanOfficerEmails(trx, organisationId, loan.officer_user_id)) {
-      await queueEmail(trx, { organisationId, to: email, subject: `Direct Debit collected but not recorded: loan ${loan.reference}`, body: `GoCardless collected ${displayMoney(BigInt(c.amount), c.currency)} (payment ${paymentId}) for installment ${c.installment_n} of loan ${loan.reference}, but it could not be recorded: ${error.message}\n\nPlease refund the borrower in GoCardless's dashboard.\n` });
+      await queueEmail(trx, { organisationId, to: email, subject: `Direct Debit collected but not recorded: loan ${loan.reference}`, body: `GoCardless collected ${await collectedAmount(trx, organisationId, c)} (payment ${paymentId}) for installment ${c.installment_n} of loan ${loan.reference}, but it could not be recorded: ${error.message}\n\nPlease refund the borrower in GoCardless's dashboard.\n` });
     }
     return "refused";
   }
+}
+
+/** A collection's amount for an email: in its own currency, written in the organisation's locale. */
+async function collectedAmount(trx: Executor, organisationId: string, c: CollectionRow): Promise<string> {
+  const { locale } = await organisationMoneyStyle(trx, organisationId);
+  return displayMoney(BigInt(c.amount), { currency: c.currency, locale });
 }
 
 async function failRepayment(trx: Executor, organisationId: string, loan: Loan, c: CollectionRow, paymentId: string, event: GcEvent, status: "failed" | "charged_back" | "cancelled", today: string, set: SetCollection): Promise<DdOutcome> {
@@ -284,7 +290,7 @@ async function failRepayment(trx: Executor, organisationId: string, loan: Loan, 
   }
   await set({ status, failure, ...(reversalId !== undefined ? { reversal_transaction_id: reversalId } : {}) });
   if (status === "cancelled" && c.loan_transaction_id === null) return "processed";
-  const amount = displayMoney(BigInt(c.amount), c.currency);
+  const amount = await collectedAmount(trx, organisationId, c);
   for (const email of await loanOfficerEmails(trx, organisationId, loan.officer_user_id)) {
     await queueEmail(trx, {
       organisationId,
@@ -312,7 +318,7 @@ async function confirmSharePurchase(trx: Executor, organisationId: string, c: Co
     const failure = `Collected, but the shares could not be issued: ${result.reason} The member should be refunded.`;
     await set({ status: "confirmed", failure });
     for (const email of await roleEmails(trx, organisationId, "secretary")) {
-      await queueEmail(trx, { organisationId, to: email, subject: "Direct Debit collected but shares not issued", body: `GoCardless collected ${displayMoney(BigInt(c.amount), c.currency)} (payment ${paymentId}) for a member's share instalment (${c.period}), but the shares could not be issued: ${result.reason}\n\nPlease refund the member in GoCardless's dashboard.\n` });
+      await queueEmail(trx, { organisationId, to: email, subject: "Direct Debit collected but shares not issued", body: `GoCardless collected ${await collectedAmount(trx, organisationId, c)} (payment ${paymentId}) for a member's share instalment (${c.period}), but the shares could not be issued: ${result.reason}\n\nPlease refund the member in GoCardless's dashboard.\n` });
     }
     return "refused";
   }
@@ -331,7 +337,7 @@ async function failSharePurchase(trx: Executor, organisationId: string, c: Colle
   await set({ status, failure });
   if (status === "cancelled" && c.share_transaction_id === null) return "processed";
   const member = await memberForShares(trx, organisationId, c.member_id!);
-  const amount = displayMoney(BigInt(c.amount), c.currency);
+  const amount = await collectedAmount(trx, organisationId, c);
   for (const email of await roleEmails(trx, organisationId, "secretary")) {
     await queueEmail(trx, { organisationId, to: email, subject: `Direct Debit ${status === "charged_back" ? "charged back" : "failed"}: share instalment`, body: `The Direct Debit of ${amount} for ${member?.name ?? "a member"}'s share instalment (${c.period}) ${status === "charged_back" ? "was charged back" : "failed"} (payment ${paymentId}). ${failure}\n` });
   }

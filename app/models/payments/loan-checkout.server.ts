@@ -5,7 +5,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
 import { borrowersOfMember } from "~/models/lending/borrowers.server";
 import { queueEmail } from "~/models/core/outbox.server";
-import { organisationCurrency, organisationToday } from "~/models/core/organisations.server";
+import { organisationMoneyStyle, organisationToday } from "~/models/core/organisations.server";
 import { getLoan, recordRepayment } from "~/models/lending/loans.server";
 import { paymentIntentOf, queueCardRefund } from "~/models/payments/card-refunds.server";
 import { lockPendingPayment, notPaidInFull, startCheckout } from "~/models/payments/checkout.server";
@@ -100,7 +100,7 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
       organisationId: payment.organisation_id,
       to: contact.contact_email,
       subject: `Payment received on loan ${loan.reference}`,
-      body: `Dear ${contact.contact_name || "borrower"},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationCurrency(trx, payment.organisation_id))} on loan ${loan.reference} has been received and recorded on ${today}.\n`,
+      body: `Dear ${contact.contact_name || "borrower"},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationMoneyStyle(trx, payment.organisation_id))} on loan ${loan.reference} has been received and recorded on ${today}.\n`,
     });
   }
   return "processed";

@@ -4,7 +4,7 @@ import type { Database, Executor } from "~/utils/db.server";
 import { checkPurchase, type MemberStatus } from "~/domain/shares/rules";
 import { recordAudit } from "~/models/core/audit.server";
 import { queueEmail } from "~/models/core/outbox.server";
-import { organisationCurrency, organisationToday } from "~/models/core/organisations.server";
+import { organisationMoneyStyle, organisationToday } from "~/models/core/organisations.server";
 import { getShareClass, lockHolding, memberForShares, memberKind, recordPurchase, toDomainClass, type RuleRefusal } from "~/models/shares/share-classes-and-holdings.server";
 import { refundNeeded, type WebhookOutcome } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
@@ -83,7 +83,7 @@ export async function completeShareCheckout(trx: Executor, session: Stripe.Check
   await recordAudit(trx, { organisationId: payment.organisation_id, actorUserId: null, action: "share.card_payment_completed", entityType: "payment", entityId: payment.id, after: { session: session.id, transactionId: result.transactionId } });
   const member = await memberForShares(trx, payment.organisation_id, payment.member_id);
   if (member?.email) {
-    await queueEmail(trx, { organisationId: payment.organisation_id, to: member.email, subject: "Your share purchase", body: `Dear ${member.name},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationCurrency(trx, payment.organisation_id))} for ${payment.shares} shares has been received and the shares are yours (certificate no. ${result.certificateNumber}).\n` });
+    await queueEmail(trx, { organisationId: payment.organisation_id, to: member.email, subject: "Your share purchase", body: `Dear ${member.name},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationMoneyStyle(trx, payment.organisation_id))} for ${payment.shares} shares has been received and the shares are yours (certificate no. ${result.certificateNumber}).\n` });
   }
   return "processed";
 }

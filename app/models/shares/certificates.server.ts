@@ -1,11 +1,11 @@
-import { displayMoney } from "~/domain/money";
+import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { BOLD, FONT, renderPdf } from "~/utils/pdf.server";
 import type { getCertificate } from "~/models/shares/share-classes-and-holdings.server";
 
 type Certificate = NonNullable<Awaited<ReturnType<typeof getCertificate>>>;
 
 /** A share certificate as PDF; a cancelled one says so across it, so a copy cannot pass for current. */
-export function certificatePdf(cert: Certificate, organisationName: string, currency: string) {
+export function certificatePdf(cert: Certificate, organisationName: string, currency: string | MoneyStyle) {
   const value = BigInt(cert.shares) * BigInt(cert.par_value);
   return renderPdf((doc) => {
     doc.font(BOLD).fontSize(20).text(organisationName, { align: "center" });

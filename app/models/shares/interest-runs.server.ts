@@ -1,6 +1,6 @@
 import { checkSeparationOfDuties } from "~/domain/duties";
 import type { Executor } from "~/utils/db.server";
-import { displayMoney, type RoundingMode } from "~/domain/money";
+import { displayMoney, type RoundingMode, type MoneyStyle } from "~/domain/money";
 import { previewInterestRun } from "~/domain/shares/interest";
 import type { ShareTransaction } from "~/domain/shares/holdings";
 import { faultPoint } from "~/utils/fault-markers.server";
@@ -111,7 +111,7 @@ export async function approveInterestRun(db: Executor, actorUserId: string, orga
   return { ok: true as const };
 }
 
-export async function postInterestRun(db: Executor, actorUserId: string | null, organisationId: string, runId: string, on: string, currency = "GBP") {
+export async function postInterestRun(db: Executor, actorUserId: string | null, organisationId: string, runId: string, on: string, currency: string | MoneyStyle = "GBP") {
   const run = await db.selectFrom("interest_runs").selectAll().where("organisation_id", "=", organisationId).where("id", "=", runId).forUpdate().executeTakeFirst();
   if (!run) return null;
   if (run.status !== "approved") return { ok: false as const, reason: run.status === "preview" ? "The board has not approved this run yet." : "This run has already been posted." };

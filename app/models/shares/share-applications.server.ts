@@ -1,5 +1,5 @@
 import type { Executor } from "~/utils/db.server";
-import { displayMoney } from "~/domain/money";
+import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { checkPurchase } from "~/domain/shares/rules";
 import type { z } from "zod";
 import type { JoinSchema } from "~/schemas/shares";
@@ -19,7 +19,7 @@ export async function submitApplication(
   org: { id: string; name: string; local_area: string[] },
   input: z.infer<typeof JoinSchema>,
   today: string,
-  currency = "GBP",
+  currency: string | MoneyStyle = "GBP",
 ): Promise<RuleRefusal | { ok: true; applicationId: string; memberNumber: number }> {
   const cls = await getShareClass(db, org.id, input.classId);
   if (!cls) return { ok: false, field: "classId", reason: "Choose one of the share classes offered" };

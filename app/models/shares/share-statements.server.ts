@@ -1,5 +1,5 @@
 import type { Executor } from "~/utils/db.server";
-import { displayMoney } from "~/domain/money";
+import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { holdingsAsAt, type ShareTransaction } from "~/domain/shares/holdings";
 import { BOLD, FONT, renderPdf, pdfTable } from "~/utils/pdf.server";
 import { listShareClasses } from "~/models/shares/share-classes-and-holdings.server";
@@ -27,7 +27,7 @@ export async function shareStatement(db: Executor, organisationId: string, membe
   };
 }
 
-export function shareStatementPdf(s: Awaited<ReturnType<typeof shareStatement>>, who: { organisation: string; name: string; number: number }, currency: string) {
+export function shareStatementPdf(s: Awaited<ReturnType<typeof shareStatement>>, who: { organisation: string; name: string; number: number }, currency: string | MoneyStyle) {
   const money = (m: bigint) => displayMoney(m, currency);
   return renderPdf((doc) => {
     doc.font(BOLD).fontSize(16).text(`${who.organisation}: share statement ${s.from.slice(0, 4)}`);

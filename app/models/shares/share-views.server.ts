@@ -1,10 +1,10 @@
 import type { Executor } from "~/utils/db.server";
-import { displayMoney } from "~/domain/money";
+import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { memberCertificates, memberHoldings, memberTransactions } from "~/models/shares/share-classes-and-holdings.server";
 import { listWithdrawalRequests, withdrawalQueue } from "~/models/shares/withdrawals.server";
 
 /** One member's share position, ready for a page (money as display strings): used by /my and the secretary's view. */
-export async function memberSharesView(db: Executor, organisationId: string, memberId: string, currency: string, today: string) {
+export async function memberSharesView(db: Executor, organisationId: string, memberId: string, currency: string | MoneyStyle, today: string) {
   const [holdings, transactions, certificates, requests, queue] = await Promise.all([
     memberHoldings(db, organisationId, memberId),
     memberTransactions(db, organisationId, memberId),

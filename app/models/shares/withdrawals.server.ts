@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
-import { displayMoney } from "~/domain/money";
+import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { checkWithdrawal, withdrawalDueDate } from "~/domain/shares/rules";
 import { payableWithdrawals, type WithdrawalSuspension } from "~/domain/shares/withdrawals";
 import { recordAudit } from "~/models/core/audit.server";
@@ -30,7 +30,7 @@ async function pendingShares(db: Executor, organisationId: string, memberId: str
 
 export async function requestWithdrawal(
   db: Executor,
-  input: { organisationId: string; actorUserId: string | null; memberId: string; classId: string; shares: number; leaving: boolean; on: string; currency?: string },
+  input: { organisationId: string; actorUserId: string | null; memberId: string; classId: string; shares: number; leaving: boolean; on: string; currency?: string | MoneyStyle },
 ): Promise<RuleRefusal | { ok: true; id: string; dueOn: string }> {
   const { organisationId, memberId, classId } = input;
   const [member, clsRow] = await Promise.all([memberForShares(db, organisationId, memberId), getShareClass(db, organisationId, classId)]);
@@ -178,7 +178,7 @@ async function lockWithdrawalQueue(db: Executor, organisationId: string) {
  * is re-read under lock, so a request is paid once and a holding is never
  * paid below zero.
  */
-export async function payDueWithdrawals(db: Executor, actorUserId: string | null, organisationId: string, paidOn: string, currency = "GBP") {
+export async function payDueWithdrawals(db: Executor, actorUserId: string | null, organisationId: string, paidOn: string, currency: string | MoneyStyle = "GBP") {
   await lockWithdrawalQueue(db, organisationId);
   const { payable } = await withdrawalQueue(db, organisationId, paidOn);
   // A leaving member ceases when nothing is left in any class, so all their holdings are locked too.
@@ -197,7 +197,7 @@ export async function payDueWithdrawals(db: Executor, actorUserId: string | null
   return paid;
 }
 
-async function payWithdrawal(db: Executor, actorUserId: string | null, organisationId: string, requestId: string, paidOn: string, currency = "GBP") {
+async function payWithdrawal(db: Executor, actorUserId: string | null, organisationId: string, requestId: string, paidOn: string, currency: string | MoneyStyle = "GBP") {
   const head = await db.selectFrom("withdrawal_requests").select(["member_id", "class_id"]).where("organisation_id", "=", organisationId).where("id", "=", requestId).executeTakeFirst();
   if (!head) return false;
   // Lock order: holding first, then the request, the same order as requestWithdrawal, so no deadlock.

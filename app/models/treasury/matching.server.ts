@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
-import { displayMoney } from "~/domain/money";
+import { displayMoney, moneyStyleOf } from "~/domain/money";
 import { conflict, isRefusal, notFound, refused } from "~/domain/refusal";
 import {
   payerNameKeys, proposeForLine, quotedReferences, splitProblem, targetLabel, targetReference,
@@ -190,9 +190,9 @@ export async function candidatesFor(db: Executor, organisationId: string, lines:
 }
 
 /** Proposals for the given lines (one query for all of them), best first per line. */
-export async function proposeFor(db: Executor, organisationId: string, lines: readonly QueueLine[]): Promise<Map<bigint, Proposal[]>> {
+export async function proposeFor(db: Executor, organisationId: string, lines: readonly QueueLine[], locale?: string): Promise<Map<bigint, Proposal[]>> {
   const candidates = await candidatesFor(db, organisationId, lines);
-  return new Map(lines.map((l) => [l.id, proposeForLine({ amountMinor: l.amountMinor, currency: l.currency, payerName: l.payerName }, candidates.get(l.id) ?? [])]));
+  return new Map(lines.map((l) => [l.id, proposeForLine({ amountMinor: l.amountMinor, currency: l.currency, payerName: l.payerName, locale }, candidates.get(l.id) ?? [])]));
 }
 
 /**
@@ -214,12 +214,12 @@ export async function proposeStatement(db: Executor, organisationId: string, ban
 }
 
 /** A page of an account's matching queue: unmatched credits, oldest first, each with its proposals. */
-export async function matchingQueue(db: Executor, organisationId: string, bankAccountId: string, opts: { page: number; pageSize: number }) {
+export async function matchingQueue(db: Executor, organisationId: string, bankAccountId: string, opts: { page: number; pageSize: number; locale?: string }) {
   const base = unmatchedCredits(db, organisationId, bankAccountId);
   const [{ n }] = await base.select((eb) => eb.fn.countAll<string>().as("n")).execute();
   const rows = await base.select(LINE_COLUMNS).orderBy("l.booked_on").orderBy("l.id").limit(opts.pageSize).offset((opts.page - 1) * opts.pageSize).execute();
   const lines = rows.map(toQueueLine);
-  const proposals = await proposeFor(db, organisationId, lines);
+  const proposals = await proposeFor(db, organisationId, lines, opts.locale);
   return { total: Number(n), lines: lines.map((l) => ({ ...l, proposals: proposals.get(l.id) ?? [] })) };
 }
 
@@ -322,11 +322,11 @@ export type ConfirmOutcome = { ok: true; matchId: string; already: boolean; line
  */
 export async function confirmMatch(
   trx: Transaction<DB>,
-  input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; allocations: readonly AllocationInput[]; how: How; reason?: string; today: string },
+  input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; allocations: readonly AllocationInput[]; how: How; reason?: string; today: string; locale?: string },
 ): Promise<ConfirmOutcome> {
   const { organisationId, actorUserId } = input;
   const line = await lockLine(trx, organisationId, input.lineId, input.bankAccountId);
-  const problem = splitProblem(line.amount_minor, input.allocations, line.currency);
+  const problem = splitProblem(line.amount_minor, input.allocations, moneyStyleOf({ currency: line.currency, locale: input.locale }));
   const keys = input.allocations.map((a) => targetKey(a.target));
   if (new Set(keys).size !== keys.length) throw refused("Name each member or loan once in a split.", "allocations");
   const { live, rounds } = await liveMatchOf(trx, organisationId, line.id);
@@ -377,7 +377,7 @@ export async function confirmMatch(
       const member = members.get(a.target.memberId)!;
       const cls = classes.get(member.id)!;
       const par = BigInt(cls.par_value);
-      if (a.amountMinor % par !== 0n) throw refused(`${displayMoney(a.amountMinor, line.currency)} for ${member.name} is not a whole number of ${displayMoney(par, line.currency)} shares in ${cls.name}.`, "allocations");
+      if (a.amountMinor % par !== 0n) throw refused(`${displayMoney(a.amountMinor, moneyStyleOf({ currency: line.currency, locale: input.locale }))} for ${member.name} is not a whole number of ${displayMoney(par, moneyStyleOf({ currency: line.currency, locale: input.locale }))} shares in ${cls.name}.`, "allocations");
       const r = await recordPurchase(trx, { organisationId, actorUserId, memberId: member.id, classId: cls.id, shares: Number(a.amountMinor / par), on: line.booked_on, method: "bank_transfer", reference: note });
       if (!r.ok) throw refused(`${member.name}: ${r.reason}`, "allocations");
       await trx.insertInto("statement_match_allocations").values({ organisation_id: organisationId, match_id: match.id, position, amount_minor: a.amountMinor, member_id: member.id, share_transaction_id: r.transactionId }).execute();
@@ -394,7 +394,7 @@ export async function confirmMatch(
 /** One suggestion taken: the whole line, whatever its amount, to one member or loan. */
 export async function confirmWholeLine(
   trx: Transaction<DB>,
-  input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; target: AllocationInput["target"]; how: How; today: string },
+  input: { organisationId: string; actorUserId: string; lineId: bigint; bankAccountId?: string; target: AllocationInput["target"]; how: How; today: string; locale?: string },
 ) {
   const line = await lockLine(trx, input.organisationId, input.lineId, input.bankAccountId);
   return confirmMatch(trx, { ...input, allocations: [{ target: input.target, amountMinor: line.amount_minor }] });
@@ -479,30 +479,31 @@ export async function undoMatch(trx: Transaction<DB>, input: { organisationId: s
  * since the page was drawn (the member ceased, the loan was repaid) is not
  * confirmed on old information: it is reported and stays in the queue.
  */
-export async function confirmSureMatches(db: Database, input: { organisationId: string; actorUserId: string; bankAccountId?: string; lineIds: readonly bigint[]; today: string }) {
+export async function confirmSureMatches(db: Database, input: { organisationId: string; actorUserId: string; bankAccountId?: string; lineIds: readonly bigint[]; today: string; locale?: string }) {
   const { organisationId, actorUserId, today } = input;
   let q = db.selectFrom("statement_lines as l").select(LINE_COLUMNS).where("l.organisation_id", "=", organisationId);
   if (input.bankAccountId !== undefined) q = q.where("l.bank_account_id", "=", input.bankAccountId);
   const rows = input.lineIds.length ? await q.where("l.id", "in", [...input.lineIds]).execute() : [];
   const lines = rows.map(toQueueLine);
-  const proposals = await proposeFor(db, organisationId, lines);
+  const proposals = await proposeFor(db, organisationId, lines, input.locale);
+  const money = (l: QueueLine) => displayMoney(l.amountMinor, moneyStyleOf({ currency: l.currency, locale: input.locale }));
   let confirmed = 0;
   let already = 0;
   const refusals: { lineId: string; reason: string }[] = [];
   for (const line of lines) {
     const sure = proposals.get(line.id)?.[0];
     if (!sure || sure.certainty !== "sure") {
-      refusals.push({ lineId: String(line.id), reason: `${line.bookedOn} ${displayMoney(line.amountMinor, line.currency)}: no longer a sure match; see its suggestions.` });
+      refusals.push({ lineId: String(line.id), reason: `${line.bookedOn} ${money(line)}: no longer a sure match; see its suggestions.` });
       continue;
     }
     const target: AllocationInput["target"] = sure.target.kind === "member" ? { kind: "member", memberId: sure.target.memberId } : { kind: "loan", loanId: sure.target.loanId };
     try {
-      const r = await moneyTransaction(db, (trx) => confirmMatch(trx, { organisationId, actorUserId, lineId: line.id, bankAccountId: input.bankAccountId, allocations: [{ target, amountMinor: line.amountMinor }], how: "sure", reason: sure.reason, today }));
+      const r = await moneyTransaction(db, (trx) => confirmMatch(trx, { organisationId, actorUserId, lineId: line.id, bankAccountId: input.bankAccountId, allocations: [{ target, amountMinor: line.amountMinor }], how: "sure", reason: sure.reason, today, locale: input.locale }));
       if (r.already) already++;
       else confirmed++;
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      refusals.push({ lineId: String(line.id), reason: `${line.bookedOn} ${displayMoney(line.amountMinor, line.currency)} (${targetLabel(sure.target)}): ${error.message}` });
+      refusals.push({ lineId: String(line.id), reason: `${line.bookedOn} ${money(line)} (${targetLabel(sure.target)}): ${error.message}` });
     }
   }
   const missing = input.lineIds.length - lines.length;

@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDb();
   const app = orNotFound(await getApplication(db, ctx.organisation.id, params.applicationId ?? ""), "No such application");
   const today = clock.today(ctx.organisation);
-  const data = await applicationPageData(db, ctx.organisation.id, app, today);
+  const data = await applicationPageData(db, ctx.organisation.id, app, today, ctx.organisation);
   return {
     today,
     submissionKey: newSubmissionKey(),

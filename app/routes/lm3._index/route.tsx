@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const read = lm3StudyInput(v);
   if (!read.ok) return nothingShown(submission.reply({ fieldErrors: { survey: read.surveyErrors } }));
   const { input } = read;
-  const currency = ctx.organisation.currency;
+  const currency = ctx.organisation;
   if (v.intent === "calculate") {
     const outcome = calculateLm3(input);
     if (!outcome.ok) return nothingShown(replyRefusal(submission, outcome));

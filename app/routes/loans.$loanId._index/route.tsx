@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const data = await loanServicingPageData(db, ctx.organisation, loan, asAt);
   const [documentList, directDebit] = await Promise.all([
     listDocuments(db, ctx.organisation.id, { applicationId: loan.application_id, loanId: loan.id }),
-    loanDirectDebit(db, ctx.organisation.id, loan.id),
+    loanDirectDebit(db, ctx.organisation.id, loan.id, ctx.organisation.locale),
   ]);
   const documents = documentRows(documentList, ctx.organisation);
   return { ...data, documents, directDebit, today, asAtNotice: notice, submissionKey: newSubmissionKey(), canWrite: ctx.permissions.has("loans:write"), canGovern: ctx.permissions.has("loans:govern") };

@@ -70,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return answer(submission.reply({ resetForm: true }), {
     flags: checked.flags,
-    message: `Saved ${saved.lines} spend lines totalling ${displayMoney(saved.total, ctx.organisation.currency)} from ${file.name}.`,
+    message: `Saved ${saved.lines} spend lines totalling ${displayMoney(saved.total, ctx.organisation)} from ${file.name}.`,
   });
 }
 
