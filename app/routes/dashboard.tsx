@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { motionHref } from "~/domain/voting/labels";
+import { displayLongDate } from "~/domain/locale";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { dashboardSections } from "~/models/core/dashboard.server";
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisation: ctx.organisation.name,
     userName: ctx.user.name,
     roles: ctx.roles.map((r) => ROLE_LABELS[r]),
-    me: me ? { memberNumber: me.member_number, status: me.status, admittedOn: me.admitted_on } : null,
+    me: me ? { memberNumber: me.member_number, status: me.status, admittedOn: me.admitted_on && displayLongDate(me.admitted_on, ctx.organisation.locale) } : null,
     ...sections,
     // Null for a person who decides nothing (a member): no panel at all.
     decisions: decisionKindsFor(ctx.permissions).length ? decisions : null,

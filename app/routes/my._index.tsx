@@ -5,6 +5,7 @@ import { Flash, PageHead, StatusBadge, TableWrap } from "~/components/ui";
 import { HowToPay } from "~/components/treasury/how-to-pay";
 import { describeCardPayment } from "~/domain/card-payments";
 import { displayMoney } from "~/domain/money";
+import { displayLongDate } from "~/domain/locale";
 import { getMember } from "~/models/shares/members.server";
 import { memberPayments } from "~/models/payments/share-checkout.server";
 import { listTransfers } from "~/models/shares/transfers.server";
@@ -39,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!member) return { member: null, view: null, payments: [], transfers: [], flash, canWrite: false, paying: null, received: [], suspensions: [] };
   const today = clock.today(ctx.organisation);
   return {
-    member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on, ceasedOn: member.ceased_on },
+    member: { name: member.name, number: member.member_number, status: member.status, admittedOn: member.admitted_on && displayLongDate(member.admitted_on, ctx.organisation.locale), ceasedOn: member.ceased_on && displayLongDate(member.ceased_on, ctx.organisation.locale) },
     view: await memberSharesView(db, ctx.organisation.id, member.id, ctx.organisation, today),
     suspensions: await suspensionsForMember(db, ctx.organisation.id, member.id, today),
     payments: (await memberPayments(db, ctx.organisation.id, member.id)).map((p) => ({
