@@ -11,8 +11,9 @@
  *   - a 4xx/5xx response (the page or anything it loads),
  *   - a console error or an uncaught exception,
  *   - a serious or critical axe-core finding, at either width,
- *   - a document slower than 500 ms to serve (a slow page is measured twice,
- *     the first visit may warm a cache),
+ *   - a document slower than 500 ms to serve (a slow page is measured again,
+ *     with the other crawls paused, up to three times: the first visit may
+ *     warm a cache, and a busy machine may hold up one load),
  *   - content wider than the viewport (sideways scrolling of the whole page), at either width.
  * Each page's time is printed (per login and organisation, slowest first).
  * Downloads (CSV, PDF, ICS, BLT) are fetched with the session cookie and must
@@ -184,11 +185,17 @@ async function visit(page: Page, watch: Watch, url: string): Promise<Times | nul
   let times: Times = await timings(page);
   if (times.server > SLOW_MS) {
     // The first visit of a page may fill a cache or compile a query, and other crawls' pages compete for
-    // the CPU with it: measure again with the other crawls paused.
+    // the CPU with it: measure again with the other crawls paused, up to three times (on a machine busy
+    // with other work a single load can be held up; the fastest of three is the page's own time).
     const first = times.server;
     times = await gate.alone(async () => {
-      await page.goto(url);
-      return timings(page);
+      let best: Times | null = null;
+      for (let i = 0; i < 3 && !(best && best.server <= SLOW_MS); i++) {
+        await page.goto(url);
+        const again = await timings(page);
+        if (!best || again.server < best.server) best = again;
+      }
+      return best!;
     });
     times.first = first;
     if (times.server > SLOW_MS) watch.problems.push(`${watch.who} ${watch.current}: slow, ${Math.round(times.server)} ms to serve (limit ${SLOW_MS} ms)`);
