@@ -2,20 +2,28 @@
  * Every journey without a dead end (issue #16): for every demo login, in every
  * organisation it belongs to, the crawl starts at the dashboard and follows
  * the same-origin links breadth-first (one page per route pattern: ids are
- * collapsed, so /members/1 and /members/2 count once), at desktop width
- * (1280 px). The same pages are then visited again at phone width (390 px).
+ * collapsed, so /members/1 and /members/2 count once). Each page is loaded
+ * once and checked at both widths, desktop (1280 px) and phone (390 px): the
+ * viewport is resized in between (the app's layout is CSS alone, so a resized
+ * page lays out as one loaded at that width). Pages are loaded at the two
+ * widths in turn, so half of them also render and hydrate at phone width.
  * A page fails on
  *   - a 4xx/5xx response (the page or anything it loads),
  *   - a console error or an uncaught exception,
- *   - a serious or critical axe-core finding,
- *   - a document slower than 500 ms to serve (a slow page is measured twice,
- *     the first visit may warm a cache),
- *   - content wider than the viewport (sideways scrolling of the whole page).
+ *   - a serious or critical axe-core finding, at either width,
+ *   - a document slower than 500 ms to serve (a slow page is measured again,
+ *     with the other crawls paused, up to three times: the first visit may
+ *     warm a cache, and a busy machine may hold up one load),
+ *   - content wider than the viewport (sideways scrolling of the whole page), at either width.
+ * Each page's time is printed (per login and organisation, slowest first).
  * Downloads (CSV, PDF, ICS, BLT) are fetched with the session cookie and must
  * answer 200 with their content type. The audit chain of each organisation
  * must not grow while the crawl runs: no GET changes state. Finally, a
  * person whose active organisation is the other one gets 404 for sample
  * pages of the first.
+ *
+ * The logins are crawled CRAWL_CONCURRENCY at a time (2 by default, one
+ * browser context each): the server and the browser overlap their work.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -62,7 +70,8 @@ export function routePattern(url: URL): string {
 /** Pages anyone with the address may see (a public page, a calendar feed): not organisation data behind a login. */
 const PUBLIC = /^\/(p|join|calendar|invitation|unlock|reset-password)\//;
 
-interface Visit { url: string; pattern: string }
+/** A page crawled, with its document's times in ms (see timings()). */
+interface Visit extends Times { url: string; pattern: string }
 /** Problems are also printed as they are found, so a long run shows them before it ends. */
 class Problems extends Array<string> {
   override push(...items: string[]) {
@@ -88,11 +97,49 @@ function watchPage(page: Page, watch: Watch, label: string) {
   page.on("pageerror", (err) => watch.problems.push(`${label} ${watch.current}: uncaught ${err.message}`));
 }
 
-/** Time the server took for the document: request sent to last byte received. */
-async function serverTime(page: Page): Promise<number> {
+/** A page's times in ms: server and load (see timings()), and the first server time when the page was measured twice. */
+interface Times { server: number; load: number; first?: number }
+
+/**
+ * Crawls run side by side, so a page's server time includes waiting for the
+ * CPU while other crawls load and scan their pages. Each visit holds the gate
+ * shared; re-measuring a slow page holds it alone (once the visits under way
+ * have finished), so the second measure is of the page by itself.
+ */
+class Gate {
+  private shared = 0;
+  private exclusive: Promise<void> | null = null;
+  private idle: (() => void)[] = [];
+  async enter() {
+    while (this.exclusive) await this.exclusive;
+    this.shared++;
+  }
+  leave() {
+    if (--this.shared === 0) for (const wake of this.idle.splice(0)) wake();
+  }
+  /** Called while holding the gate shared: waits for the others to leave, runs `fn` alone, then holds it shared again. */
+  async alone<T>(fn: () => Promise<T>): Promise<T> {
+    this.leave();
+    while (this.exclusive) await this.exclusive;
+    let open!: () => void;
+    this.exclusive = new Promise((resolve) => (open = resolve));
+    while (this.shared > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      this.exclusive = null;
+      open();
+      await this.enter();
+    }
+  }
+}
+const gate = new Gate();
+
+/** The document's timings: server (request sent to last byte received) and load (navigation start to the load event). */
+async function timings(page: Page): Promise<{ server: number; load: number }> {
   return page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-    return nav ? nav.responseEnd - nav.requestStart : 0;
+    return nav ? { server: nav.responseEnd - nav.requestStart, load: nav.loadEventEnd - nav.startTime } : { server: 0, load: 0 };
   });
 }
 
@@ -103,33 +150,62 @@ async function settled(page: Page) {
     const w = window as unknown as { __remixRouter?: { state: { initialized: boolean; navigation: { state: string } } } };
     return w.__remixRouter?.state.initialized === true && w.__remixRouter.state.navigation.state === "idle";
   }, undefined, { timeout: 10_000 });
+  await nextFrame(page);
+}
+
+async function nextFrame(page: Page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
 }
 
-/** Visits a page and checks it; false when the address answered with a file shown inline (a certificate PDF), not a page. */
-async function visit(page: Page, watch: Watch, url: string, width: number): Promise<boolean> {
-  watch.current = new URL(url).pathname + new URL(url).search;
-  let res = await page.goto(url);
-  if (!res) return void watch.problems.push(`${watch.who} ${width}px ${watch.current}: no response`), true;
-  const type = res.headers()["content-type"] ?? "";
-  if (!type.startsWith("text/html")) {
-    if (res.status() !== 200 || !/^(application\/pdf|text\/csv|text\/calendar|image\/)/.test(type)) {
-      watch.problems.push(`${watch.who} ${width}px ${watch.current}: file answered ${res.status()} ${type}`);
-    }
-    return false;
-  }
-  let ms = await serverTime(page);
-  if (ms > SLOW_MS) {
-    // The first visit of a page may fill a cache or compile a query: measure again.
-    res = (await page.goto(url))!;
-    ms = await serverTime(page);
-    if (ms > SLOW_MS) watch.problems.push(`${watch.who} ${width}px ${watch.current}: slow, ${Math.round(ms)} ms to serve (limit ${SLOW_MS} ms)`);
-  }
-  await settled(page);
+/** Sideways overflow and axe findings at the page's current width. */
+async function checkWidth(page: Page, watch: Watch) {
+  const width = page.viewportSize()!.width;
   const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
   if (overflow > 0) watch.problems.push(`${watch.who} ${width}px ${watch.current}: wider than the screen by ${overflow} px`);
   for (const f of await seriousA11yFindings(page)) watch.problems.push(`${watch.who} ${width}px ${watch.current}: axe ${f}`);
-  return true;
+}
+
+/**
+ * Loads a page at the viewport's current width, checks it there, resizes to
+ * the other width and checks it again (leaving the viewport there for the next
+ * page). Returns the page's times, or null when the address answered with a
+ * file shown inline (a certificate PDF), not a page.
+ */
+async function visit(page: Page, watch: Watch, url: string): Promise<Times | null> {
+  watch.current = new URL(url).pathname + new URL(url).search;
+  const res = await page.goto(url);
+  if (!res) return watch.problems.push(`${watch.who} ${watch.current}: no response`), { server: 0, load: 0 };
+  const type = res.headers()["content-type"] ?? "";
+  if (!type.startsWith("text/html")) {
+    if (res.status() !== 200 || !/^(application\/pdf|text\/csv|text\/calendar|image\/)/.test(type)) {
+      watch.problems.push(`${watch.who} ${watch.current}: file answered ${res.status()} ${type}`);
+    }
+    return null;
+  }
+  let times: Times = await timings(page);
+  if (times.server > SLOW_MS) {
+    // The first visit of a page may fill a cache or compile a query, and other crawls' pages compete for
+    // the CPU with it: measure again with the other crawls paused, up to three times (on a machine busy
+    // with other work a single load can be held up; the fastest of three is the page's own time).
+    const first = times.server;
+    times = await gate.alone(async () => {
+      let best: Times | null = null;
+      for (let i = 0; i < 3 && !(best && best.server <= SLOW_MS); i++) {
+        await page.goto(url);
+        const again = await timings(page);
+        if (!best || again.server < best.server) best = again;
+      }
+      return best!;
+    });
+    times.first = first;
+    if (times.server > SLOW_MS) watch.problems.push(`${watch.who} ${watch.current}: slow, ${Math.round(times.server)} ms to serve (limit ${SLOW_MS} ms)`);
+  }
+  await settled(page);
+  await checkWidth(page, watch);
+  await page.setViewportSize(page.viewportSize()!.width === DESKTOP.width ? PHONE : DESKTOP);
+  await nextFrame(page);
+  await checkWidth(page, watch);
+  return times;
 }
 
 async function enter(context: BrowserContext, email: string, org: Org): Promise<Page> {
@@ -169,23 +245,25 @@ async function crawl(email: string, org: Org, problems: string[]): Promise<Visit
   const context = await t.browser.newContext({ viewport: DESKTOP });
   const page = await enter(context, email, org);
   const watch: Watch = { problems: new Problems(), current: "/dashboard", who: label };
-  watchPage(page, watch, `${label} 1280px`);
+  watchPage(page, watch, label);
   const base = new URL(t.app.base);
   const seen = new Set<string>();
   const downloads = new Map<string, string>();
   const visits: Visit[] = [];
-  const queue: Visit[] = [{ url: `${t.app.base}/dashboard`, pattern: "/dashboard" }];
+  const queue: { url: string; pattern: string }[] = [{ url: `${t.app.base}/dashboard`, pattern: "/dashboard" }];
   seen.add("/dashboard");
   while (queue.length && visits.length < MAX_PAGES) {
     const next = queue.shift()!;
     try {
-      // A file shown inline is checked once, not crawled and not visited again at phone width.
-      if (!(await visit(page, watch, next.url, DESKTOP.width))) continue;
+      await gate.enter();
+      const times = await visit(page, watch, next.url).finally(() => gate.leave());
+      // A file shown inline is checked once, not crawled.
+      if (!times) continue;
+      visits.push({ ...next, ...times });
     } catch (error) {
-      watch.problems.push(`${label} 1280px ${next.url}: ${(error as Error).message.split("\n")[0]}`);
+      watch.problems.push(`${label} ${next.url}: ${(error as Error).message.split("\n")[0]}`);
       continue;
     }
-    visits.push(next);
     const links = await page.locator("a[href]").evaluateAll((as) => as.map((a) => ({ href: (a as HTMLAnchorElement).href, download: a.hasAttribute("download") })));
     const downloadAttr = new Set(links.filter((l) => l.download).map((l) => l.href));
     for (const { href } of links) {
@@ -218,28 +296,12 @@ async function crawl(email: string, org: Org, problems: string[]): Promise<Visit
   }
   if (queue.length) problems.push(`${label}: more than ${MAX_PAGES} route patterns, ${queue.length} left unvisited (raise MAX_PAGES)`);
   problems.push(...watch.problems);
-  // The same pages at phone width.
-  await page.setViewportSize(PHONE);
-  const phone: Watch = { problems: new Problems(), current: "", who: label };
-  page.removeAllListeners("response");
-  page.removeAllListeners("console");
-  page.removeAllListeners("pageerror");
-  page.removeAllListeners("requestfailed");
-  watchPage(page, phone, `${label} 390px`);
-  for (const v of visits) {
-    try {
-      await visit(page, phone, v.url, PHONE.width);
-    } catch (error) {
-      phone.problems.push(`${label} 390px ${v.url}: ${(error as Error).message.split("\n")[0]}`);
-    }
-  }
-  problems.push(...phone.problems);
   await context.close();
   return visits;
 }
 
 /** Crawls at once (separate browser contexts): the server and the browser wait on each other less. */
-const CONCURRENCY = Number(process.env.CRAWL_CONCURRENCY ?? 3);
+const CONCURRENCY = Number(process.env.CRAWL_CONCURRENCY ?? 2);
 
 describe("crawl", () => {
   it("reaches every page of every role in both organisations at both widths without a dead end", { timeout: 900_000 }, async () => {
@@ -255,7 +317,12 @@ describe("crawl", () => {
         const found: string[] = [];
         const visits = await crawl(job.email, job.org, found);
         problems.push(...found);
-        console.log(`${job.email} in ${job.org}: ${visits.length} pages at two widths in ${Date.now() - t0} ms, ${found.length} problems`);
+        // Each page's time, slowest first: server (what the 500 ms limit is on) and load (to the load event).
+        const ms = (n: number, width: number) => `${String(Math.round(n)).padStart(width)} ms`;
+        const lines = [...visits]
+          .sort((a, b) => b.server - a.server)
+          .map((v) => `  ${ms(v.server, 4)} server ${ms(v.load, 5)} load  ${v.pattern}${v.first ? ` (measured again alone: the first took ${ms(v.first, 0)})` : ""}`);
+        console.log(`${job.email} in ${job.org}: ${visits.length} pages at two widths in ${Date.now() - t0} ms, ${found.length} problems\n${lines.join("\n")}`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
