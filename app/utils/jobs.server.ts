@@ -195,3 +195,22 @@ export function startWorker(db: Database, opts: { intervalMs?: number; onError?:
   };
   return Object.assign(stop, { drain });
 }
+
+/**
+ * What an import's progress page shows of its job (components/import-progress.tsx):
+ * how far it has got, and whether it is waiting to be tried again or could not
+ * run at all. `finished` is true once the import has recorded its outcome
+ * (then it shows 100%, though the job itself is marked done a moment later).
+ */
+export function jobProgress(
+  job: { status: "queued" | "running" | "done" | "failed"; progress: number; message: string | null; attempts: number; last_error: string | null },
+  finished: boolean,
+) {
+  return {
+    status: job.status,
+    progress: finished ? 100 : job.progress,
+    message: job.message,
+    retrying: job.status === "queued" && job.attempts > 0 ? job.last_error ?? "" : null,
+    failed: job.status === "failed" && !finished ? job.last_error ?? "" : null,
+  };
+}
