@@ -53,14 +53,19 @@ export async function getJob(db: Executor, organisationId: string, id: bigint) {
     .executeTakeFirst();
 }
 
-/** Claims and runs one due job; returns false when none was due. */
-export async function runNextJob(db: Database, now = new Date(), opts: { onClaim?: (id: bigint) => void } = {}): Promise<boolean> {
+/**
+ * Claims and runs one due job; returns false when none was due. `jobId`
+ * claims only that job (a test running its own job while other test files
+ * share the queue).
+ */
+export async function runNextJob(db: Database, now = new Date(), opts: { onClaim?: (id: bigint) => void; jobId?: bigint } = {}): Promise<boolean> {
   const claimed = await db.transaction().execute(async (trx) => {
     const next = await trx
       .selectFrom("jobs")
       .select(["id"])
       .where("status", "=", "queued")
       .where("run_at", "<=", now)
+      .$if(opts.jobId !== undefined, (q) => q.where("id", "=", opts.jobId!))
       .orderBy("run_at")
       .limit(1)
       .forUpdate()
