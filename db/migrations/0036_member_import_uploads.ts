@@ -12,7 +12,12 @@ import { runStatements } from "./util";
  * members and shares, or every problem with its line number. A table of its
  * own rather than a kind column on statement_uploads: that table's rows
  * belong to a bank account (a foreign key the treasury pages rely on), which
- * a members file has not. */
+ * a members file has not.
+ *
+ * Finished jobs are pruned after 30 days (retention.server.ts): the upload
+ * keeps its outcome and loses its job (its progress page is then a 404).
+ * statement_uploads' reference to its job gets the same ON DELETE SET NULL
+ * here: without it, pruning a finished statement import's job was refused. */
 export async function up(db: Kysely<any>) {
   await runStatements(db, `
 CREATE TABLE member_import_uploads (
@@ -20,7 +25,7 @@ CREATE TABLE member_import_uploads (
   organisation_id uuid NOT NULL REFERENCES organisations(id),
   filename text NOT NULL CHECK (length(filename) BETWEEN 1 AND 255),
   bytes bytea,
-  job_id bigint REFERENCES jobs(id),
+  job_id bigint REFERENCES jobs(id) ON DELETE SET NULL,
   status text NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting','imported','refused')),
   outcome jsonb,
   uploaded_by uuid REFERENCES users(id),
@@ -30,5 +35,9 @@ CREATE TABLE member_import_uploads (
 )
 ;
 CREATE INDEX member_import_uploads_job_idx ON member_import_uploads (organisation_id, job_id)
+;
+ALTER TABLE statement_uploads DROP CONSTRAINT statement_uploads_job_id_fkey
+;
+ALTER TABLE statement_uploads ADD CONSTRAINT statement_uploads_job_id_fkey FOREIGN KEY (job_id) REFERENCES jobs(id) ON DELETE SET NULL
 `);
 }

@@ -156,6 +156,12 @@ describe("large members imports run as a job with a progress page", { timeout: 1
     expect(await membersOf(org.id)).toBe(3000);
     expect(await auditsOf(org.id)).toHaveLength(1);
     await settle();
+    // Finished jobs are pruned after their retention period: the upload stays, without its job (the page is then a 404).
+    // (What pruneExpired deletes, deleted here alone: other files share the database and prune on their own.)
+    await t.db.deleteFrom("jobs").where("id", "=", jobId).execute();
+    expect(await getJob(t.db, org.id, jobId)).toBeUndefined();
+    expect(await t.db.selectFrom("member_import_uploads").select(["status", "job_id"]).where("id", "=", kept.id).executeTakeFirstOrThrow()).toEqual({ status: "imported", job_id: null });
+    expect((await b.get(`/members/import/${jobId}`)).status).toBe(404);
   });
 
   it("keeps small files inline, reports a large file's bad header at once, and keeps other organisations and roles out", async () => {
