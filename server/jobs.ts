@@ -9,13 +9,14 @@ import { sendVoteReminders } from "~/models/governance/vote-reminders.server";
 import { env } from "~/utils/env.server";
 import { postJournal } from "~/models/treasury/journal.server";
 import { runStatementUpload, STATEMENT_IMPORT_JOB } from "~/models/treasury/statement-uploads.server";
+import { MEMBERS_IMPORT_JOB, runMembersUpload } from "~/models/shares/member-import-uploads.server";
 import { pgliteClientOf, type Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
 import { collectDirectDebits } from "~/models/payments/direct-debit.server";
 import { goCardlessClient } from "~/utils/gocardless.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders", importStatement: STATEMENT_IMPORT_JOB } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders", importStatement: STATEMENT_IMPORT_JOB, importMembers: MEMBERS_IMPORT_JOB } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
@@ -52,6 +53,15 @@ registerJob(JOB_KINDS.importStatement, async ({ db, job, progress }) => {
   const outcome = await runStatementUpload(db, job.organisationId, String(job.payload.uploadId), live ? progress : undefined);
   const s = (n: number, word: string) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
   await progress(100, outcome.ok ? `Imported: ${s(outcome.linesNew, "new line")}, ${outcome.linesExisting.toLocaleString("en-GB")} already imported.` : `Nothing was imported: ${s(outcome.total, "problem")} (the first on line ${outcome.errors[0]?.line ?? "?"}).`);
+});
+
+registerJob(JOB_KINDS.importMembers, async ({ db, job, progress }) => {
+  await progress(0, "Checking every row of the file");
+  // As for statements above: progress from its own connection while the import's transaction is open, except on PGlite (one connection).
+  const live = pgliteClientOf(db) === undefined;
+  const outcome = await runMembersUpload(db, job.organisationId, String(job.payload.uploadId), new Date(), live ? progress : undefined);
+  const s = (n: number, word: string) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
+  await progress(100, outcome.ok ? `Imported ${s(outcome.members, "member")} with ${s(outcome.shares, "share")}.` : `Nothing was imported: ${s(outcome.total, "problem")} (the first on line ${outcome.errors[0]?.line ?? "?"}).`);
 });
 
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {

@@ -64,3 +64,13 @@ export function neutraliseCell(value: unknown): string {
   if (/^-?\d+(\.\d+)?$/.test(text)) return text;
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
+
+/**
+ * How many text lines a file has: what decides whether an upload (a bank
+ * statement, a members file) is imported while the person waits or by a job.
+ */
+export function textLineCount(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) n++;
+  return bytes.length && bytes[bytes.length - 1] !== 0x0a ? n + 1 : n;
+}

@@ -1,10 +1,12 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "~/components/forms";
 import { Flash, PageHead, TableWrap } from "~/components/ui";
-import { MEMBER_IMPORT_COLUMNS } from "~/domain/shares/import";
+import { textLineCount } from "~/domain/csv";
+import { checkMembersFileFormat, MEMBER_IMPORT_COLUMNS } from "~/domain/shares/import";
+import { INLINE_MEMBERS_IMPORT_LINES, keepMembersUpload } from "~/models/shares/member-import-uploads.server";
 import { importMembers } from "~/models/shares/members-import.server";
 import { getOrganisation } from "~/models/core/organisations.server";
 import { ImportSchema } from "~/schemas/shares";
@@ -28,6 +30,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return { result: submission.reply(), errors: [], imported: null };
   const bytes = new Uint8Array(await submission.value.file.arrayBuffer());
   const db = await getDb();
+  if (textLineCount(bytes) >= INLINE_MEMBERS_IMPORT_LINES) {
+    // A large file: its format is checked now, then it is kept and imported by a job whose progress the next page shows.
+    const problems = checkMembersFileFormat(bytes);
+    if (problems.length) return { result: submission.reply(), errors: problems, imported: null, total: problems.length };
+    const jobId = await db.transaction().execute((trx) => keepMembersUpload(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, filename: submission.value.file.name, bytes }));
+    return redirect(`/members/import/${jobId}`);
+  }
   const outcome = await db.transaction().execute(async (trx) => importMembers(trx, ctx.user.id, await getOrganisation(trx, ctx.organisation.id), bytes, clock.today(ctx.organisation)));
   if (!outcome.ok) return { result: submission.reply(), errors: outcome.errors.slice(0, 1000), imported: null, total: outcome.errors.length };
   return { result: submission.reply({ resetForm: true }), errors: [], imported: `Imported ${outcome.members} members with ${outcome.shares} shares.` };
@@ -44,7 +53,7 @@ export default function Import() {
       <Flash message={data?.imported} />
       <section className="card">
         <p>A CSV file (UTF-8) with a header row naming these columns, in any order: <code>{columns.join(", ")}</code>. Dates as YYYY-MM-DD; share_class is the class name.</p>
-        <p>All or nothing: if any row has a problem, nothing is imported and every problem is listed with its line number.</p>
+        <p>All or nothing: if any row has a problem, nothing is imported and every problem is listed with its line number. A large file (a thousand lines or more) is imported in the background, on a page that shows how far it has got.</p>
         <Form method="post" encType="multipart/form-data" className="stack" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
           <div className="field">

@@ -42,6 +42,8 @@ export const AMOUNT_TOO_LARGE = `That is more than any amount taken (${(MAX_MINO
 export const MAX_MEMBER_NUMBER = 2_000_000_000;
 
 export const uuid = z.string().uuid("Not a valid id");
+/** A job's id in a path (an import's progress page): a positive whole number (a bigint in the jobs table). */
+export const jobId = z.string().regex(/^[1-9][0-9]{0,17}$/);
 /** For ids taken from a path or a form before they reach a uuid column. */
 export const isUuid = (s: string) => uuid.safeParse(s).success;
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "~/domain/money";
 import { isValidPostcode } from "~/domain/postcode";
-import { confirmed, emailField, isoDate, MAX_MEMBER_NUMBER, searchText, uuid } from "./common";
+import { confirmed, emailField, isoDate, jobId, MAX_MEMBER_NUMBER, searchText, uuid } from "./common";
 
 /** Shared by the share forms, their actions, the import and the CLIs. */
 
@@ -173,6 +173,9 @@ export const RegisterParams = z.object({
 });
 
 /** 50 MB: about half a million members; bigger registers go through the command-line import. */
+/** A members import's progress page (/members/import/:importJobId). */
+export const MembersImportJobParams = z.object({ importJobId: jobId });
+
 export const ImportSchema = z.object({
   file: z
     .instanceof(File, { message: "Choose a CSV file" })

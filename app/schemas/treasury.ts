@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DATE_FORMATS } from "~/domain/treasury/statement";
 import { normaliseIban, normaliseSortCode } from "~/domain/treasury/payments-in";
-import { AMOUNT_TOO_LARGE, amountInRange } from "./common";
+import { AMOUNT_TOO_LARGE, amountInRange, jobId } from "./common";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters`).optional();
@@ -109,4 +109,4 @@ export const UndoMatchSchema = z.object({
 });
 
 /** The progress page's job id: a positive whole number (a bigint in the jobs table). */
-export const ImportJobParams = z.object({ jobId: z.string().regex(/^[1-9][0-9]{0,17}$/) });
+export const ImportJobParams = z.object({ jobId });

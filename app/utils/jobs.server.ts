@@ -53,14 +53,19 @@ export async function getJob(db: Executor, organisationId: string, id: bigint) {
     .executeTakeFirst();
 }
 
-/** Claims and runs one due job; returns false when none was due. */
-export async function runNextJob(db: Database, now = new Date(), opts: { onClaim?: (id: bigint) => void } = {}): Promise<boolean> {
+/**
+ * Claims and runs one due job; returns false when none was due. `jobId`
+ * claims only that job (a test running its own job while other test files
+ * share the queue).
+ */
+export async function runNextJob(db: Database, now = new Date(), opts: { onClaim?: (id: bigint) => void; jobId?: bigint } = {}): Promise<boolean> {
   const claimed = await db.transaction().execute(async (trx) => {
     const next = await trx
       .selectFrom("jobs")
       .select(["id"])
       .where("status", "=", "queued")
       .where("run_at", "<=", now)
+      .$if(opts.jobId !== undefined, (q) => q.where("id", "=", opts.jobId!))
       .orderBy("run_at")
       .limit(1)
       .forUpdate()
@@ -194,4 +199,23 @@ export function startWorker(db: Database, opts: { intervalMs?: number; onError?:
     return "released";
   };
   return Object.assign(stop, { drain });
+}
+
+/**
+ * What an import's progress page shows of its job (components/import-progress.tsx):
+ * how far it has got, and whether it is waiting to be tried again or could not
+ * run at all. `finished` is true once the import has recorded its outcome
+ * (then it shows 100%, though the job itself is marked done a moment later).
+ */
+export function jobProgress(
+  job: { status: "queued" | "running" | "done" | "failed"; progress: number; message: string | null; attempts: number; last_error: string | null },
+  finished: boolean,
+) {
+  return {
+    status: job.status,
+    progress: finished ? 100 : job.progress,
+    message: job.message,
+    retrying: job.status === "queued" && job.attempts > 0 ? job.last_error ?? "" : null,
+    failed: job.status === "failed" && !finished ? job.last_error ?? "" : null,
+  };
 }

@@ -210,6 +210,19 @@ export interface InterestLinesTable {
   explain: Generated<string>;
 }
 
+/** A members file kept for its import job (migration 0036); the bytes go once the job has imported or refused it. */
+export interface MemberImportUploadsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  filename: string;
+  bytes: Uint8Array | null;
+  job_id: bigint | null;
+  status: Generated<"waiting" | "imported" | "refused">;
+  outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  uploaded_by: string | null;
+  uploaded_at: CreatedAt;
+}
+
 export interface SharesTables {
   members: MembersTable;
   member_status_history: MemberStatusHistoryTable;
@@ -225,4 +238,5 @@ export interface SharesTables {
   stripe_events: StripeEventsTable;
   interest_runs: InterestRunsTable;
   interest_lines: InterestLinesTable;
+  member_import_uploads: MemberImportUploadsTable;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkMembersFile, decodeCsvBytes, firstInvalidUtf8, parseCsvText, validateMemberImport } from "./import";
+import { checkMembersFile, checkMembersFileFormat, decodeCsvBytes, firstInvalidUtf8, parseCsvText, validateMemberImport } from "./import";
 import type { ShareClass } from "./rules";
 
 const community: ShareClass = {
@@ -256,5 +256,22 @@ describe("decodeCsvBytes line counting", () => {
     expect(decodeCsvBytes(crlf)).toMatchObject({ ok: false, error: { line: 3 } });
     const cr = new Uint8Array([0x61, 0x0d, 0x62, 0x0d, 0xff]);
     expect(decodeCsvBytes(cr)).toMatchObject({ ok: false, error: { line: 3 } });
+  });
+});
+
+describe("checkMembersFileFormat (the quick check before a large file goes to its job)", () => {
+  const enc = (text: string) => new TextEncoder().encode(text);
+  it("passes a file whose header names the columns, whatever its rows hold", () => {
+    // The rows are the job's to check: a bad row is not looked at here.
+    expect(checkMembersFileFormat(enc(`\ufeff\r\n${HEADER}\r\n1,person,,,,,,,\r\n`))).toEqual([]);
+    expect(checkMembersFileFormat(enc(HEADER.split(",").reverse().join(" , ").toUpperCase()))).toEqual([]);
+  });
+  it("reports a wrong header on its line, bad encoding on the line of the first bad byte, and an empty file", () => {
+    expect(checkMembersFileFormat(enc(`\n${HEADER.replace("postcode", "post_code")}\n1,person`))).toEqual([
+      { line: 2, column: "post_code", reason: 'unknown column "post_code"' },
+      { line: 2, column: "postcode", reason: 'missing column "postcode"' },
+    ]);
+    expect(checkMembersFileFormat(new Uint8Array([...enc(`${HEADER}\n1,person,Jos`), 0xe9]))).toMatchObject([{ line: 2, reason: expect.stringMatching(/UTF-8/) }]);
+    expect(checkMembersFileFormat(enc(" \n\n"))).toEqual([{ line: 1, reason: "the file is empty" }]);
   });
 });

@@ -79,6 +79,34 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const WHOLE_NUMBER = /^\d+$/;
 
 /**
+ * The header row: each column found wherever it is, ignoring case and
+ * spaces; an unknown, repeated or missing column is a problem on that line.
+ */
+export function readImportHeader(
+  row: readonly string[],
+  line: number,
+): { ok: true; header: string[]; index: Record<MemberImportColumn, number> } | { ok: false; errors: ImportError[] } {
+  const errors: ImportError[] = [];
+  const header = row.map((h) => h.trim().toLowerCase());
+  const index = {} as Record<MemberImportColumn, number>;
+  const known = new Set<string>(MEMBER_IMPORT_COLUMNS);
+  header.forEach((h, i) => {
+    if (h === "") return;
+    if (!known.has(h)) {
+      errors.push({ line, column: h, reason: `unknown column "${row[i].trim()}"` });
+    } else if (index[h as MemberImportColumn] !== undefined) {
+      errors.push({ line, column: h, reason: `column "${h}" appears twice` });
+    } else {
+      index[h as MemberImportColumn] = i;
+    }
+  });
+  for (const c of MEMBER_IMPORT_COLUMNS) {
+    if (index[c] === undefined) errors.push({ line, column: c, reason: `missing column "${c}"` });
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, header, index };
+}
+
+/**
  * Validate parsed CSV rows (first row = header) for a members import.
  * Every problem in every row is reported; the import must not go ahead
  * unless `ok` is true.
@@ -88,24 +116,9 @@ export function validateMemberImport(rows: readonly (readonly string[])[], optio
   const lineOf = (i: number) => options.lineNumbers?.[i] ?? i + 1;
   if (rows.length === 0) return { ok: false, rows: [], errors: [{ line: 1, reason: "the file is empty" }] };
 
-  // Header: find each column wherever it is, ignoring case and spaces.
-  const header = rows[0].map((h) => h.trim().toLowerCase());
-  const index = {} as Record<MemberImportColumn, number>;
-  const known = new Set<string>(MEMBER_IMPORT_COLUMNS);
-  header.forEach((h, i) => {
-    if (h === "") return;
-    if (!known.has(h)) {
-      errors.push({ line: lineOf(0), column: h, reason: `unknown column "${rows[0][i].trim()}"` });
-    } else if (index[h as MemberImportColumn] !== undefined) {
-      errors.push({ line: lineOf(0), column: h, reason: `column "${h}" appears twice` });
-    } else {
-      index[h as MemberImportColumn] = i;
-    }
-  });
-  for (const c of MEMBER_IMPORT_COLUMNS) {
-    if (index[c] === undefined) errors.push({ line: lineOf(0), column: c, reason: `missing column "${c}"` });
-  }
-  if (errors.length > 0) return { ok: false, rows: [], errors };
+  const read = readImportHeader(rows[0], lineOf(0));
+  if (!read.ok) return { ok: false, rows: [], errors: read.errors };
+  const { header, index } = read;
 
   const classes = new Map<string, ShareClass>();
   for (const c of options.shareClasses) {
@@ -286,4 +299,23 @@ export function checkMembersFile(buf: Uint8Array, options: Omit<MemberImportOpti
   const parsed = parseCsvText(decoded.text);
   if (!parsed.ok) return { ok: false, rows: [], errors: [parsed.error] };
   return validateMemberImport(parsed.rows, { ...options, lineNumbers: parsed.lineNumbers });
+}
+
+/**
+ * The quick check made in the request before a large members file is kept for
+ * its import job: the file is UTF-8 and its header names the columns. Every
+ * row is checked by the job (checkMembersFile), which reports each bad row
+ * with its line. Returns the problems found; none means "keep it".
+ */
+export function checkMembersFileFormat(buf: Uint8Array): ImportError[] {
+  const decoded = decodeCsvBytes(buf);
+  if (!decoded.ok) return [decoded.error];
+  // The header is the first line that is not blank; a header never spans lines.
+  const lines = decoded.text.split(/\r\n|\n|\r/);
+  const at = lines.findIndex((l) => l.trim() !== "");
+  if (at < 0) return [{ line: 1, reason: "the file is empty" }];
+  const read = readCsvRecords(lines[at]);
+  if (!read.ok) return [{ line: at + 1, reason: read.reason }];
+  const header = readImportHeader(read.rows[0] ?? [], at + 1);
+  return header.ok ? [] : header.errors;
 }

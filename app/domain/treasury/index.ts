@@ -30,12 +30,8 @@ export function parseStatementFile(bytes: Uint8Array, opts: { currency: string; 
   }
 }
 
-/** How many text lines a file has: what decides whether it is imported while the person waits or by a job. */
-export function textLineCount(bytes: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) n++;
-  return bytes.length && bytes[bytes.length - 1] !== 0x0a ? n + 1 : n;
-}
+// How many text lines a file has (app/domain/csv.ts): shared with the members import, which decides the same way.
+export { textLineCount } from "../csv";
 
 /**
  * The quick check made before a large file is kept for its job: a CSV file

@@ -24,6 +24,8 @@ export async function importMembers(
   org: { id: string; local_area: string[] },
   bytes: Uint8Array,
   today: string,
+  /** Told as the members are written (done of total); a large file's import job shows it (member-import-uploads.server.ts). */
+  onProgress?: (done: number, total: number) => Promise<void>,
 ): Promise<ImportOutcome> {
   const classes = await listShareClasses(db, org.id);
   const existing = await db.selectFrom("members").select("member_number").where("organisation_id", "=", org.id).execute();
@@ -40,6 +42,7 @@ export async function importMembers(
   const certRow = await db.selectFrom("share_certificates").select(sql<number>`coalesce(max(number), 0)`.as("n")).where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
   let certNo = Number(certRow.n);
   let shares = 0;
+  await onProgress?.(0, result.rows.length);
   for (let i = 0; i < result.rows.length; i += BATCH) {
     const batch = result.rows.slice(i, i + BATCH);
     const inserted = await db
@@ -63,6 +66,7 @@ export async function importMembers(
       for (const r of holders) shares += r.shares;
     }
     await faultPoint("import.rows-written", { rows: i + batch.length, last: batch.at(-1)!.memberNumber });
+    await onProgress?.(i + batch.length, result.rows.length);
   }
   await recordAudit(db, {
     organisationId: org.id, actorUserId, action: "members.imported", entityType: "import", entityId: createHash("sha256").update(bytes).digest("hex").slice(0, 16),
