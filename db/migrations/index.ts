@@ -29,6 +29,7 @@ import * as m0030 from "./0030_member_name_search";
 import * as m0031 from "./0031_discussion_and_reminders";
 import * as m0032 from "./0032_retired_products";
 import * as m0033 from "./0033_statement_uploads";
+import * as m0035 from "./0035_members_applied_index";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   "0031_discussion_and_reminders": m0031,
   "0032_retired_products": m0032,
   "0033_statement_uploads": m0033,
+  "0035_members_applied_index": m0035,
 };
