@@ -13,7 +13,7 @@ import { createFreshDatabase, LOCAL_SERVER } from "../db/fresh-database";
 import { migrateToLatest } from "../db/migrate";
 import type { BenchRow, BenchSection } from "./bench/types";
 
-const SECTIONS = ["shares", "governance", "lending", "impact", "books", "treasury"] as const;
+const SECTIONS = ["shares", "governance", "lending", "impact", "books", "treasury", "pages"] as const;
 
 async function loadSection(name: string): Promise<BenchSection | null> {
   try {

@@ -30,6 +30,7 @@ import * as m0031 from "./0031_discussion_and_reminders";
 import * as m0032 from "./0032_retired_products";
 import * as m0033 from "./0033_statement_uploads";
 import * as m0034 from "./0034_organisation_locale";
+import * as m0035 from "./0035_members_applied_index";
 import * as m0036 from "./0036_member_import_uploads";
 
 /*
@@ -69,5 +70,6 @@ export const migrations: Record<string, Migration> = {
   "0032_retired_products": m0032,
   "0033_statement_uploads": m0033,
   "0034_organisation_locale": m0034,
+  "0035_members_applied_index": m0035,
   "0036_member_import_uploads": m0036,
 };

@@ -25,11 +25,13 @@ export interface ServedBy {
  * compiled server (`npm run build`) as `npm start` runs it in production,
  * so its memory and CPU are its own; on embedded PGlite (one process per
  * database) it runs in this process. BENCH_SERVER_ARGS passes Node options
- * to the server, e.g. "--cpu-prof" to profile it under load.
+ * to the server, e.g. "--cpu-prof" to profile it under load. `databaseUrl`
+ * points the server at another database than the bench's fresh one (the
+ * scale database, scripts/bench/scale-seed.ts).
  */
-export async function withServer<T>(ctx: BenchContext, db: Database, run: (server: ServedBy) => Promise<T>): Promise<{ result: T; peakRssMb: number | null }> {
-  if (ctx.postgres && process.env.DATABASE_URL) {
-    const port = await new Promise<number>((resolve) => {
+export async function withServer<T>(ctx: BenchContext, db: Database, run: (server: ServedBy) => Promise<T>, opts: { databaseUrl?: string; port?: number } = {}): Promise<{ result: T; peakRssMb: number | null }> {
+  if (ctx.postgres && (opts.databaseUrl ?? process.env.DATABASE_URL)) {
+    const port = opts.port ?? await new Promise<number>((resolve) => {
       const probe = createNetServer().listen(0, "127.0.0.1", () => {
         const p = (probe.address() as AddressInfo).port;
         probe.close(() => resolve(p));
@@ -37,7 +39,7 @@ export async function withServer<T>(ctx: BenchContext, db: Database, run: (serve
     });
     const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, `${process.env.BUILD_DIR ?? "build"}/server.js`], {
-      env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
+      env: { ...process.env, PORT: String(port), NODE_ENV: "production", DATABASE_URL: opts.databaseUrl ?? process.env.DATABASE_URL },
       stdio: ["ignore", "pipe", "pipe"],
     });
     await new Promise<void>((resolve, reject) => {

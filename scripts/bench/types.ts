@@ -12,7 +12,8 @@ export interface BenchRow {
   note?: string;
 }
 
-export type BenchDatabase = "PostgreSQL" | "PGlite" | "in memory";
+/** "PostgreSQL, coop_bench_scale": a row measured in the scale database (scripts/bench/scale-seed.ts) rather than the run's fresh one. */
+export type BenchDatabase = "PostgreSQL" | "PGlite" | "in memory" | `PostgreSQL, ${string}`;
 
 export interface BenchContext {
   /** A database for the bench alone (the real server when DATABASE_URL is set, else PGlite). */
