@@ -30,9 +30,14 @@ export function csvResponse(filename: string, body: string | ReadableStream<Uint
   });
 }
 
+/** About how much CSV text goes out in one chunk of a stream. */
+const STREAM_CHUNK_CHARS = 64 * 1024;
+
 /**
  * Streams rows from an async source as CSV with back-pressure, so a
- * million-row export holds one batch in memory at a time.
+ * million-row export holds one batch in memory at a time. Lines go out
+ * about 64 KB a chunk: a chunk a line (100,000 for the portfolio) cost the
+ * server more than reading the rows from the database.
  */
 export function csvStream(header: readonly unknown[], rows: AsyncIterable<readonly unknown[]>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -48,12 +53,17 @@ export function csvStream(header: readonly unknown[], rows: AsyncIterable<readon
         pendingHeader = null;
         return;
       }
-      const next = await iterator!.next();
-      if (next.done) {
-        controller.close();
-        return;
+      let text = "";
+      while (text.length < STREAM_CHUNK_CHARS) {
+        const next = await iterator!.next();
+        if (next.done) {
+          if (text) controller.enqueue(encoder.encode(text));
+          controller.close();
+          return;
+        }
+        text += csvLine(next.value);
       }
-      controller.enqueue(encoder.encode(csvLine(next.value)));
+      controller.enqueue(encoder.encode(text));
     },
     async cancel() {
       await iterator?.return?.();

@@ -11,10 +11,11 @@
  * reference, and tests/integration/portfolio-arrears.test.ts checks this SQL
  * against it on a generated book.
  */
-import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
 import { bucketOf, BUCKETS, parFigure, type Bucket, type ParOptions } from "~/domain/lending/arrears";
 import { toDay } from "~/domain/calendar";
 import type { Minor } from "~/domain/money";
+import type { DB } from "../../../db/schema";
 import type { Executor } from "~/utils/db.server";
 
 /** An installment not fully paid (as it stands). */
@@ -48,7 +49,10 @@ export interface PortfolioArrearsOptions extends ParOptions {
 
 /**
  * DPD buckets and PAR30/60/90 of the active portfolio as at a date, from
- * the installments as they stand, in one aggregate query.
+ * the installments as they stand, in one aggregate query. The installments
+ * are grouped by loan first and only the 100,000 groups joined to the loans
+ * to keep the active ones (joining first probed the loans for each of 1.2
+ * million installments: a quarter more of the database's CPU on the bench book).
  */
 export async function portfolioArrears(db: Executor, organisationId: string, asAt: string, options: PortfolioArrearsOptions = {}) {
   const dpdOf = options.dpdOf ?? [];
@@ -56,14 +60,18 @@ export async function portfolioArrears(db: Executor, organisationId: string, asA
   const days = listLate ? [] : [...dpdOf];
   const { rows } = await withWorkMem(db, (trx) =>
     sql<{ bucket: Bucket | null; loan_id: string | null; loans: string | null; principal: string | null; dpd: number | null }>`
-      WITH per_loan AS MATERIALIZED (
+      WITH figures AS (
         SELECT i.loan_id,
                COALESCE(${asAt}::date - MIN(i.due_on) FILTER (WHERE i.due_on < ${asAt}::date AND ${UNPAID}), 0) AS dpd,
                SUM(i.principal - i.paid_principal) AS owed
           FROM loan_installments i
-          JOIN loans l ON l.organisation_id = i.organisation_id AND l.id = i.loan_id
-         WHERE i.organisation_id = ${organisationId} AND l.status = 'active'
+         WHERE i.organisation_id = ${organisationId}
          GROUP BY i.loan_id
+      ), per_loan AS MATERIALIZED (
+        SELECT f.loan_id, f.dpd, f.owed
+          FROM figures f
+          JOIN loans l ON l.organisation_id = ${organisationId} AND l.id = f.loan_id
+         WHERE l.status = 'active'
       )
       SELECT ${bucketCase(sql.ref("dpd"))} AS bucket, NULL::text AS loan_id, COUNT(*)::text AS loans, COALESCE(SUM(owed), 0)::text AS principal, NULL::int AS dpd
         FROM per_loan GROUP BY 1
@@ -160,34 +168,62 @@ export async function portfolioLoans(db: Executor, organisationId: string, asAt:
   }
   if (filter.limit !== undefined) ordered = ordered.limit(filter.limit);
   if (filter.offset) ordered = ordered.offset(filter.offset);
+  // The page's loans carry their own columns out of the subquery: joined back to loans by id, the planner read the
+  // whole table to hash it for a page of 50.
   const rows = await db
-    .selectFrom(ordered.as("p"))
-    .innerJoin("loans as l", (j) => j.onRef("l.id", "=", "p.id").on("l.organisation_id", "=", organisationId))
-    .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
+    .selectFrom(ordered.select(["l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "l.borrower_id"]).as("l"))
+    .innerJoin("borrowers as b", (j) => j.on("b.organisation_id", "=", organisationId).onRef("b.id", "=", "l.borrower_id"))
     .leftJoin("users as u", "u.id", "l.officer_user_id")
     .leftJoinLateral(
       (eb) =>
         eb
           .selectFrom("loan_installments as i")
-          .select([
-            sql<bigint>`COALESCE(SUM(i.principal - i.paid_principal), 0)`.as("outstanding"),
-            sql<string | null>`MIN(i.due_on) FILTER (WHERE ${UNPAID})`.as("next_due"),
-            sql<bigint>`COALESCE(SUM(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees) FILTER (WHERE i.due_on < ${asAt}::date), 0)`.as("overdue"),
-          ])
-          .whereRef("i.organisation_id", "=", "l.organisation_id")
+          .select(figures(asAt))
+          .where("i.organisation_id", "=", organisationId)
           .whereRef("i.loan_id", "=", "l.id")
           .as("f"),
       (j) => j.onTrue(),
     )
     .select(["l.id", "l.reference", "l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "b.legal_name", "b.is_local", "u.name as officer_name", "f.outstanding", "f.next_due", "f.overdue"])
-    .orderBy(filter.late ? "p.oldest" : "p.reference")
-    .orderBy("p.reference")
+    .orderBy(filter.late ? "l.oldest" : "l.reference")
+    .orderBy("l.reference")
     .execute();
-  return rows.map(({ next_due, ...r }) => {
+  return rows.map(portfolioRow(asAt));
+}
+
+/** A loan's figures from its installments (over a group of one loan's rows `i`). */
+function figures(asAt: string) {
+  return [
+    sql<bigint>`COALESCE(SUM(i.principal - i.paid_principal), 0)`.as("outstanding"),
+    sql<string | null>`MIN(i.due_on) FILTER (WHERE ${UNPAID})`.as("next_due"),
+    sql<bigint>`COALESCE(SUM(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees) FILTER (WHERE i.due_on < ${asAt}::date), 0)`.as("overdue"),
+  ];
+}
+
+interface PortfolioQueryRow {
+  id: string;
+  reference: number;
+  principal: bigint;
+  status: string;
+  disbursed_on: string;
+  annual_rate: string;
+  apr: string;
+  officer_user_id: string | null;
+  legal_name: string;
+  is_local: boolean;
+  officer_name: string | null;
+  outstanding: bigint | string | null;
+  next_due: string | null;
+  overdue: bigint | string | null;
+}
+
+/** The row as the lists and the CSV show it: a loan with no installments owes nothing; DPD and bucket as at the date. */
+function portfolioRow(asAt: string) {
+  return <R extends PortfolioQueryRow>({ next_due, ...r }: R) => {
     const nextDue = r.status === "active" ? next_due : null;
     const dpd = nextDue && nextDue < asAt ? toDay(asAt) - toDay(nextDue) : 0;
     return { ...r, outstanding: r.status === "reversed" ? 0n : BigInt(r.outstanding ?? 0), overdue: r.status === "active" ? BigInt(r.overdue ?? 0) : 0n, nextDue, dpd, bucket: bucketOf(dpd) };
-  });
+  };
 }
 
 export type PortfolioLoanRow = Awaited<ReturnType<typeof portfolioLoans>>[number];
@@ -198,13 +234,46 @@ export async function portfolioLoansPage(db: Executor, organisationId: string, a
   return { rows: rows.slice(0, pageSize), page, hasNext: rows.length > pageSize };
 }
 
-/** Every loan of the organisation, by reference, in batches (keyset paging): for streaming the CSV. */
+/**
+ * Every loan of the organisation, by reference, `batchSize` rows at a time: for streaming the CSV. One query over the
+ * whole book read through a server-side cursor, so the server holds one batch at a time: the figures are one hash
+ * aggregate over the book's installments (one pass over 1.2 million rows for 100,000 loans), not an index range per
+ * loan (EXPLAIN ANALYZE on the 100,000-loan bench book: 0.7 s of the database's CPU for the whole book, against 0.09 s
+ * for each of twenty batches of 5,000 loans with their figures per loan, plus 70 ms of JIT compilation each).
+ * The cursor lives in a transaction of its own (or the caller's); stopping early (the download cancelled) closes it.
+ */
 export async function* portfolioLoansInBatches(db: Executor, organisationId: string, asAt: string, batchSize = 5000): AsyncGenerator<PortfolioLoanRow> {
-  let after = 0;
-  for (;;) {
-    const batch = await portfolioLoans(db, organisationId, asAt, { afterReference: after, limit: batchSize });
-    yield* batch;
-    if (batch.length < batchSize) return;
-    after = batch[batch.length - 1].reference;
+  const book = db
+    .selectFrom("loans as l")
+    .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
+    .leftJoin("users as u", "u.id", "l.officer_user_id")
+    .leftJoin(
+      (eb) => eb.selectFrom("loan_installments as i").select("i.loan_id").select(figures(asAt)).where("i.organisation_id", "=", organisationId).groupBy("i.loan_id").as("f"),
+      (j) => j.onRef("f.loan_id", "=", "l.id"),
+    )
+    .select(["l.id", "l.reference", "l.principal", "l.status", "l.disbursed_on", "l.annual_rate", "l.apr", "l.officer_user_id", "b.legal_name", "b.is_local", "u.name as officer_name", "f.outstanding", "f.next_due", "f.overdue"])
+    .where("l.organisation_id", "=", organisationId)
+    .orderBy("l.reference");
+  const toRow = portfolioRow(asAt);
+  const own = db.isTransaction ? null : await (db as Kysely<DB>).startTransaction().execute();
+  const trx: Executor = own ?? db;
+  let done = false;
+  try {
+    // One group per loan: the hash aggregate needs more than the default 4 MB; on a 2-core server parallel workers and
+    // JIT compilation cost more than they save on this plan.
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    await sql`SET LOCAL jit = off`.execute(trx);
+    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+    await sql`DECLARE portfolio_book NO SCROLL CURSOR FOR ${book}`.execute(trx);
+    for (;;) {
+      const { rows } = await sql<Awaited<ReturnType<typeof book.execute>>[number]>`FETCH FORWARD ${sql.lit(batchSize)} FROM portfolio_book`.execute(trx);
+      for (const r of rows) yield toRow(r);
+      if (rows.length < batchSize) break;
+    }
+    await sql`CLOSE portfolio_book`.execute(trx);
+    done = true;
+  } finally {
+    if (own) await (done ? own.commit() : own.rollback()).execute();
+    else if (!done) await sql`CLOSE portfolio_book`.execute(trx).catch(() => undefined);
   }
 }
