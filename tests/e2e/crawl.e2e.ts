@@ -219,8 +219,13 @@ async function enter(context: BrowserContext, email: string, org: Org): Promise<
     const current = await select.evaluate((el: HTMLSelectElement) => el.options[el.selectedIndex].text);
     if (current !== ORGS[org]) {
       await select.selectOption({ label: ORGS[org] });
-      await page.getByRole("button", { name: "Switch" }).click();
-      await expect.poll(() => page.locator(".org-switch select").evaluate((el: HTMLSelectElement) => el.options[el.selectedIndex].text)).toBe(ORGS[org]);
+      // The select shows the new name as soon as it is chosen: wait for the switch itself, then for the dashboard it
+      // leads to ("<organisation> · your roles"), or the next page may still be asked for in the old organisation.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/switch-organisation")),
+        page.getByRole("button", { name: "Switch" }).click(),
+      ]);
+      await expect.poll(() => page.locator("main").textContent()).toContain(`${ORGS[org]} · your roles`);
     }
   } else {
     expect(await page.locator(".org-name").textContent()).toBe(ORGS[org]);
