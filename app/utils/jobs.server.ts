@@ -44,6 +44,29 @@ export async function enqueueJob(
   return row?.id ?? null;
 }
 
+/**
+ * An uploaded file's import job: enqueued for the upload row (kept in the
+ * caller's transaction, so the file and its job exist together or not at
+ * all) and linked back to it, for the progress page. Three tries: a bad file
+ * is not retried (its problems are an outcome, not a failure); only a
+ * database outage is. Both upload tables carry organisation_id, id and
+ * job_id, which is all this writes.
+ */
+export async function enqueueUploadImport(
+  db: Executor,
+  upload: { table: "statement_uploads" | "member_import_uploads"; organisationId: string; id: string; kind: string },
+): Promise<bigint> {
+  const jobId = await enqueueJob(db, { organisationId: upload.organisationId, kind: upload.kind, payload: { uploadId: upload.id }, maxAttempts: 3 });
+  if (jobId === null) throw new Error(`the ${upload.kind} job was not enqueued`);
+  await db
+    .updateTable(upload.table as "statement_uploads")
+    .set({ job_id: jobId })
+    .where("organisation_id", "=", upload.organisationId)
+    .where("id", "=", upload.id)
+    .execute();
+  return jobId;
+}
+
 export async function getJob(db: Executor, organisationId: string, id: bigint) {
   return db
     .selectFrom("jobs")

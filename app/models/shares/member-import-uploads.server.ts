@@ -1,7 +1,7 @@
 import type { ImportError } from "~/domain/shares/import";
 import { dateInZone } from "~/domain/today";
 import type { Database, Executor } from "~/utils/db.server";
-import { enqueueJob } from "~/utils/jobs.server";
+import { enqueueUploadImport } from "~/utils/jobs.server";
 import { getOrganisation } from "../core/organisations.server";
 import { importMembers } from "./members-import.server";
 
@@ -37,10 +37,7 @@ export async function keepMembersUpload(db: Executor, input: { organisationId: s
     .values({ organisation_id: organisationId, filename: input.filename.slice(0, 255) || "members.csv", bytes: input.bytes, uploaded_by: input.actorUserId })
     .returning("id")
     .executeTakeFirstOrThrow();
-  // Three tries: a bad file is not retried (its problems are an outcome, not a failure); only a database outage is.
-  const jobId = await enqueueJob(db, { organisationId, kind: MEMBERS_IMPORT_JOB, payload: { uploadId: upload.id }, maxAttempts: 3 });
-  if (jobId === null) throw new Error("the members import job was not enqueued");
-  await db.updateTable("member_import_uploads").set({ job_id: jobId }).where("organisation_id", "=", organisationId).where("id", "=", upload.id).execute();
+  const jobId = await enqueueUploadImport(db, { table: "member_import_uploads", organisationId, id: upload.id, kind: MEMBERS_IMPORT_JOB });
   // The audit trail records the import when the job makes it ("members.imported", by the person who uploaded).
   return jobId;
 }

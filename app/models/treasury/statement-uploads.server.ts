@@ -1,7 +1,7 @@
 import type { StatementError } from "~/domain/treasury";
 import { CsvMappingSchema, type CsvMapping } from "~/domain/treasury/layouts";
 import type { Database, Executor } from "~/utils/db.server";
-import { enqueueJob } from "~/utils/jobs.server";
+import { enqueueUploadImport } from "~/utils/jobs.server";
 import { getBankAccount, importStatement, saveCsvMapping } from "./statements.server";
 
 /*
@@ -41,10 +41,7 @@ export async function keepStatementUpload(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  // Three tries: a bad file is not retried (its problems are an outcome, not a failure); only a database outage is.
-  const jobId = await enqueueJob(db, { organisationId, kind: STATEMENT_IMPORT_JOB, payload: { uploadId: upload.id }, maxAttempts: 3 });
-  if (jobId === null) throw new Error("the statement import job was not enqueued");
-  await db.updateTable("statement_uploads").set({ job_id: jobId }).where("organisation_id", "=", organisationId).where("id", "=", upload.id).execute();
+  const jobId = await enqueueUploadImport(db, { table: "statement_uploads", organisationId, id: upload.id, kind: STATEMENT_IMPORT_JOB });
   // The audit trail records the import when the job makes it ("statement.imported", by the person who uploaded).
   return jobId;
 }
