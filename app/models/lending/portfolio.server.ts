@@ -108,8 +108,6 @@ export interface PortfolioFilter {
   active?: boolean;
   /** Active loans late as at the date, the latest first (most days late). */
   late?: boolean;
-  /** Loans after this reference (keyset paging, by reference). */
-  afterReference?: number;
   limit?: number;
   offset?: number;
 }
@@ -131,7 +129,6 @@ export async function portfolioLoans(db: Executor, organisationId: string, asAt:
   if (filter.officerUserId) page = page.where("l.officer_user_id", "=", filter.officerUserId);
   if (filter.borrowerIds) page = page.where("l.borrower_id", "in", filter.borrowerIds);
   if (filter.active || filter.late) page = page.where("l.status", "=", "active");
-  if (filter.afterReference !== undefined) page = page.where("l.reference", ">", filter.afterReference);
   let ordered;
   if (filter.late) {
     // Each late loan once, by its oldest unpaid installment due before the date: read in due order from the
@@ -229,7 +226,7 @@ function portfolioRow(asAt: string) {
 export type PortfolioLoanRow = Awaited<ReturnType<typeof portfolioLoans>>[number];
 
 /** One page of a loan list, and whether another follows (one row more is read to know). */
-export async function portfolioLoansPage(db: Executor, organisationId: string, asAt: string, filter: Omit<PortfolioFilter, "limit" | "offset" | "afterReference">, page: number, pageSize: number) {
+export async function portfolioLoansPage(db: Executor, organisationId: string, asAt: string, filter: Omit<PortfolioFilter, "limit" | "offset">, page: number, pageSize: number) {
   const rows = await portfolioLoans(db, organisationId, asAt, { ...filter, limit: pageSize + 1, offset: (page - 1) * pageSize });
   return { rows: rows.slice(0, pageSize), page, hasNext: rows.length > pageSize };
 }
