@@ -164,6 +164,19 @@ describe("large members imports run as a job with a progress page", { timeout: 1
     expect((await b.get(`/members/import/${jobId}`)).status).toBe(404);
   });
 
+  it.runIf(usingPostgres())("imports an upload once when two runs of it start at once (a job claimed again while the first runs)", async () => {
+    const { org, user } = await setupClass(t.db, { minHolding: "10" });
+    const b = await signedIn(user);
+    const { jobId } = await uploadToJob(b, org.id, membersCsv(1500));
+    await t.db.updateTable("jobs").set({ status: "failed" }).where("id", "=", jobId).execute();
+    const kept = await t.db.selectFrom("member_import_uploads").select("id").where("job_id", "=", jobId).executeTakeFirstOrThrow();
+    const outcomes = await Promise.all([runMembersUpload(t.db, org.id, kept.id, new Date()), runMembersUpload(t.db, org.id, kept.id, new Date())]);
+    expect(outcomes).toEqual([{ ok: true, members: 1500, shares: 18000 }, { ok: true, members: 1500, shares: 18000 }]);
+    expect(await membersOf(org.id)).toBe(1500);
+    expect(await auditsOf(org.id)).toHaveLength(1);
+    await settle();
+  });
+
   it("keeps small files inline, reports a large file's bad header at once, and keeps other organisations and roles out", async () => {
     const { org, user } = await setupClass(t.db, { minHolding: "10" });
     const b = await signedIn(user);

@@ -58,17 +58,19 @@ export async function runMembersUpload(
   now: Date,
   report?: (percent: number, message: string) => Promise<void>,
 ): Promise<MembersUploadOutcome> {
-  const upload = await db
-    .selectFrom("member_import_uploads")
-    .select(["id", "bytes", "status", "outcome", "uploaded_by"])
-    .where("organisation_id", "=", organisationId)
-    .where("id", "=", uploadId)
-    .executeTakeFirst();
-  if (!upload) throw new Error(`there is no members upload ${uploadId}`);
-  // A job run again after it finished (a retry after the commit) does nothing twice.
-  if (upload.status !== "waiting" || !upload.bytes) return upload.outcome as unknown as MembersUploadOutcome;
-  const bytes = new Uint8Array(upload.bytes);
   return db.transaction().execute(async (trx) => {
+    // Read and locked in the transaction that imports: a second run of the same upload at once (a job claimed again
+    // while the first still runs) waits here, then finds it imported and does nothing twice.
+    const upload = await trx
+      .selectFrom("member_import_uploads")
+      .select(["id", "bytes", "status", "outcome", "uploaded_by"])
+      .where("organisation_id", "=", organisationId)
+      .where("id", "=", uploadId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!upload) throw new Error(`there is no members upload ${uploadId}`);
+    if (upload.status !== "waiting" || !upload.bytes) return upload.outcome as unknown as MembersUploadOutcome;
+    const bytes = new Uint8Array(upload.bytes);
     const org = await getOrganisation(trx, organisationId);
     // "Today" for the joining dates is the day the import runs, in the organisation's time zone, as in the request.
     const result = await importMembers(trx, upload.uploaded_by, org, bytes, dateInZone(now, org.timeZone),

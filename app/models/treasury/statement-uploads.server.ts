@@ -61,19 +61,21 @@ export async function runStatementUpload(
   uploadId: string,
   report?: (percent: number, message: string) => Promise<void>,
 ): Promise<StatementUploadOutcome> {
-  const upload = await db
-    .selectFrom("statement_uploads")
-    .select(["id", "bank_account_id", "filename", "bytes", "csv_mapping", "status", "outcome", "uploaded_by"])
-    .where("organisation_id", "=", organisationId)
-    .where("id", "=", uploadId)
-    .executeTakeFirst();
-  if (!upload) throw new Error(`there is no statement upload ${uploadId}`);
-  // A job run again after it finished (a retry after the commit) does nothing twice.
-  if (upload.status !== "waiting" || !upload.bytes) return upload.outcome as unknown as StatementUploadOutcome;
-  const bytes = new Uint8Array(upload.bytes);
-  const remembered = CsvMappingSchema.safeParse(upload.csv_mapping);
-  const mapping = upload.csv_mapping && remembered.success ? remembered.data : null;
   return db.transaction().execute(async (trx) => {
+    // Read and locked in the transaction that imports: a second run of the same upload at once (a job claimed again
+    // while the first still runs) waits here, then finds it imported and does nothing twice.
+    const upload = await trx
+      .selectFrom("statement_uploads")
+      .select(["id", "bank_account_id", "filename", "bytes", "csv_mapping", "status", "outcome", "uploaded_by"])
+      .where("organisation_id", "=", organisationId)
+      .where("id", "=", uploadId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!upload) throw new Error(`there is no statement upload ${uploadId}`);
+    if (upload.status !== "waiting" || !upload.bytes) return upload.outcome as unknown as StatementUploadOutcome;
+    const bytes = new Uint8Array(upload.bytes);
+    const remembered = CsvMappingSchema.safeParse(upload.csv_mapping);
+    const mapping = upload.csv_mapping && remembered.success ? remembered.data : null;
     const result = await importStatement(trx, {
       organisationId, bankAccountId: upload.bank_account_id, actorUserId: upload.uploaded_by, filename: upload.filename, bytes, mapping,
       onProgress: report ? (done, total) => report(total ? (done / total) * 100 : 100, `${done.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} new lines written`) : undefined,
