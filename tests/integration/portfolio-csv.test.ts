@@ -16,7 +16,7 @@ import { fromDay, toDay } from "~/domain/calendar";
 import { neutraliseCell } from "~/domain/csv";
 import { formatMinor } from "~/domain/money";
 import { organisationToday } from "~/models/core/organisations.server";
-import { portfolioLoans } from "~/models/lending/portfolio.server";
+import { decimalText, portfolioLoans } from "~/models/lending/portfolio.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
 
@@ -122,5 +122,16 @@ describe("the portfolio CSV", () => {
     expect(Buffer.from(served).equals(Buffer.from(expected, "utf8"))).toBe(true);
     // The book had what the comparison is for: every bucket, every status, names quoted and neutralised.
     for (const seen of ["1-30", "90+", "current", "closed", "written_off", "reversed", '"Smith, Jones & Co"', "'-Minus Traders", ",-12.50,", "90071992547409.93", ",0.00,"]) expect(expected).toContain(seen);
+  });
+
+  it("has the database write amounts exactly as formatMinor does, negative, zero and beyond a float's integers", async () => {
+    const amounts = [0n, 1n, -1n, 5n, -5n, 99n, -99n, 100n, -100n, 12345n, -12345n, 120000000n, 9007199254740993n, -9007199254740993n, 9223372036854775807n, -9223372036854775807n];
+    for (const units of amounts) {
+      const { rows } = await sql<{ text: string }>`SELECT ${decimalText(sql`${units}::bigint`)} AS text`.execute(t.db);
+      expect({ units, text: rows[0].text }).toEqual({ units, text: formatMinor(units) });
+    }
+    // A sum of bigints (the figures are sums) is numeric: the same text.
+    const { rows } = await sql<{ text: string }>`SELECT ${decimalText(sql`SUM(x)`)} AS text FROM (VALUES (-9223372036854775807::bigint), (-9223372036854775807::bigint), (-3::bigint)) v(x)`.execute(t.db);
+    expect(rows[0].text).toBe(formatMinor(-9223372036854775807n * 2n - 3n));
   });
 });
