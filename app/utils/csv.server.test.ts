@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { csvLine, csvStream, neutraliseCell, toCsv } from "./csv.server";
+import { csvLine, csvStream, csvStreamOfBatches, neutraliseCell, toCsv } from "./csv.server";
 
 /** How every export wrote a line until December 2026 (csv-stringify with its defaults): the bytes csvLine must keep. */
 const csvStringifyLine = (cells: readonly unknown[]) => stringify([cells.map(neutraliseCell)]);
@@ -81,5 +81,40 @@ describe("CSV output", () => {
       });
       expect(JSON.stringify(csvLine(cells))).toBe(JSON.stringify(csvStringifyLine(cells)));
     }
+  });
+
+  it("streams rows handed over a batch at a time: the same text, in chunks of about 64 KB, and stops the source when cancelled", async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => [i, `name ${i}, "quoted"`, `=x${i}`, null]);
+    let closed = false;
+    async function* batches(size: number) {
+      try {
+        for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+        yield [];
+      } finally {
+        closed = true;
+      }
+    }
+    const read = async (stream: ReadableStream<Uint8Array>) => {
+      const chunks: string[] = [];
+      const reader = stream.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return chunks;
+        chunks.push(new TextDecoder().decode(value));
+      }
+    };
+    const header = ["n", "name", "+formula", "empty"];
+    const chunks = await read(csvStreamOfBatches(header, batches(1700)));
+    expect(chunks.join("")).toBe(toCsv(header, rows));
+    // The header alone, then chunks that cross batch boundaries, none much above 64 KB.
+    expect(chunks[0]).toBe("n,name,'+formula,empty\n");
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks) expect(c.length).toBeLessThan(64 * 1024 + 100);
+    const cancelled = csvStreamOfBatches(header, batches(1700)).getReader();
+    await cancelled.read();
+    await cancelled.read();
+    closed = false;
+    await cancelled.cancel();
+    expect(closed).toBe(true);
   });
 });

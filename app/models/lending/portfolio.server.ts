@@ -283,7 +283,7 @@ function portfolioCsvColumns(asAt: string): Record<PortfolioCsvColumn, RawBuilde
  * database reads it while the server writes lines.
  * The cursor lives in a transaction of its own (or the caller's); stopping early (the download cancelled) closes it.
  */
-export async function* portfolioCsvRows(db: Executor, organisationId: string, asAt: string, batchSize = 5000): AsyncGenerator<readonly (string | null)[]> {
+export async function* portfolioCsvRows(db: Executor, organisationId: string, asAt: string, batchSize = 5000): AsyncGenerator<readonly (readonly (string | null)[])[]> {
   const columns = portfolioCsvColumns(asAt);
   const book = db
     .selectFrom("loans as l")
@@ -313,7 +313,7 @@ export async function* portfolioCsvRows(db: Executor, organisationId: string, as
     for (;;) {
       const rows: Row[] = await next;
       next = rows.length < batchSize ? null : fetchBatch();
-      for (const r of rows) yield PORTFOLIO_CSV_HEADER.map((name) => r[name]);
+      if (rows.length) yield rows.map((r) => PORTFOLIO_CSV_HEADER.map((name) => r[name]));
       if (!next) break;
     }
     await sql`CLOSE portfolio_book`.execute(trx);
