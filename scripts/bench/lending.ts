@@ -6,8 +6,9 @@
  *    own; then the paths users run, each under 2 s:
  *    - arrears + PAR of the whole book (portfolioArrears, one aggregate in the database);
  *    - the lending page (/loans) through HTTP as a loan officer, p95 over 20 requests,
- *      from the production server (build/server.js in its own process on PostgreSQL);
- *    - the portfolio CSV (/loans/portfolio.csv, streamed) through HTTP, wall time to the last byte;
+ *      from the production server (build/server.js in its own process on PostgreSQL; BENCH_LENDING_PORT names its
+ *      port, else any free one);
+ *    - the portfolio CSV (/loans/portfolio.csv, streamed) through HTTP, wall time to the last byte, median of three;
  *    - the daily ageing job as the job runner runs it: enqueued with the scheduler's key, run by the production
  *      server's own worker once the page and the CSV are measured (on PGlite by runNextJob here), claimed to done.
  */
@@ -139,16 +140,22 @@ export const bench: BenchSection = async (ctx) => {
       if (res.status !== 200) failed.push(`${res.status} after ${(ms(started) / 1000).toFixed(1)} s`);
     }
     times.sort((a, b) => a - b);
-    const started = performance.now();
-    const csv = await get("/loans/portfolio.csv");
-    const body = await csv.text();
-    const csvMs = ms(started);
-    if (csv.status !== 200) throw new Error(`/loans/portfolio.csv answered ${csv.status}`);
+    // The CSV three times (a stray pause of the shared machine is not the code's speed): the median is the figure.
+    const csvTimes: number[] = [];
+    let body = "";
+    for (let i = 0; i < CSV_REQUESTS; i++) {
+      const started = performance.now();
+      const csv = await get("/loans/portfolio.csv");
+      body = await csv.text();
+      csvTimes.push(ms(started));
+      if (csv.status !== 200) throw new Error(`/loans/portfolio.csv answered ${csv.status}`);
+    }
+    const csvMs = percentile([...csvTimes].sort((a, b) => a - b), 50);
     // In production the server's own worker runs the job: let it (on PGlite the server runs no worker; see below).
     if (serverPid !== null) await releaseJobAndWait();
-    return { times, failed, csvMs, csvLines: body.trimEnd().split("\n").length - 1, csvBytes: body.length, pageBytes: html.length };
-  });
-  const { times, failed, csvMs, csvLines, csvBytes, pageBytes } = served.result;
+    return { times, failed, csvMs, csvTimes, csvLines: body.trimEnd().split("\n").length - 1, csvBytes: body.length, pageBytes: html.length };
+  }, { port: Number(process.env.BENCH_LENDING_PORT) || undefined });
+  const { times, failed, csvMs, csvTimes, csvLines, csvBytes, pageBytes } = served.result;
   const p95 = percentile(times, 95);
   rows.push({
     figure: `Lending page /loans over 100,000 loans, HTTP as a loan officer (p95 of ${PAGE_REQUESTS}; ${where})`,
@@ -158,11 +165,11 @@ export const bench: BenchSection = async (ctx) => {
     note: `${failed.length ? `FAILED requests: ${failed.join(", ")}; ` : ""}median ${(percentile(times, 50) / 1000).toFixed(3)} s, max ${(times[times.length - 1] / 1000).toFixed(3)} s; ${(pageBytes / 1024).toFixed(0)} KB a page (lists of 50, figures of the whole book)`,
   });
   rows.push({
-    figure: `Portfolio CSV /loans/portfolio.csv over 100,000 loans, HTTP (to the last byte; ${where})`,
+    figure: `Portfolio CSV /loans/portfolio.csv over 100,000 loans, HTTP (to the last byte, median of ${CSV_REQUESTS}; ${where})`,
     target: "< 2 s",
     measured: `${(csvMs / 1000).toFixed(3)} s`,
     pass: csvMs < 2000 && csvLines === LOANS,
-    note: `${csvLines.toLocaleString("en-GB")} loans, ${(csvBytes / 1024 / 1024).toFixed(1)} MB, streamed${served.peakRssMb ? `; server peak RSS ${served.peakRssMb.toFixed(0)} MB` : ""}`,
+    note: `${csvTimes.map((t) => `${(t / 1000).toFixed(3)} s`).join(", ")}; ${csvLines.toLocaleString("en-GB")} loans, ${(csvBytes / 1024 / 1024).toFixed(1)} MB, streamed${served.peakRssMb ? `; server peak RSS ${served.peakRssMb.toFixed(0)} MB` : ""}`,
   });
 
   // On PGlite, the job runner's own function in this process (as the server's worker calls it).
@@ -187,6 +194,7 @@ export const bench: BenchSection = async (ctx) => {
 
 const OFFICER_PASSWORD = "bench officer passphrase";
 const PAGE_REQUESTS = 20;
+const CSV_REQUESTS = 3;
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
