@@ -17,7 +17,10 @@ import { runStatements } from "./util";
  *   is an index-only read of the unpaid installments;
  * - the members: an index-only count of the register's dates (it also
  *   answers "anyone admitted after the date?" and finds the applicants), the
- *   ceased members by date, and the members ever suspended.
+ *   ceased members by date, and the members ever suspended;
+ * - the navigation's count of share transfers waiting for the board
+ *   (decisionsFor, on every page for the owner and the board): transfers are
+ *   kept for ever, the pending ones are few, so a partial index of them.
  */
 export async function up(db: Kysely<any>) {
   await runStatements(db, `
@@ -37,5 +40,7 @@ DROP INDEX share_holdings_class_idx
 ;
 CREATE INDEX loan_installments_unpaid_loan_idx ON loan_installments (organisation_id, loan_id) INCLUDE (due_on, principal, paid_principal)
   WHERE paid_principal + paid_interest + paid_fees < principal + interest + fees
+;
+CREATE INDEX share_transfers_pending_idx ON share_transfers (organisation_id) WHERE status = 'pending'
 `);
 }
