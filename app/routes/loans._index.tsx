@@ -8,7 +8,7 @@ import { fromDay, toDay } from "~/domain/calendar";
 import { addPeriods } from "~/domain/lending/dates";
 import { basisPoints, basisPointsText } from "~/domain/percent";
 import { displayMoney } from "~/domain/money";
-import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
+import { portfolioHeadline, portfolioText } from "~/models/core/headline-figures.server";
 import { portfolioLoansPage } from "~/models/lending/portfolio.server";
 import { arrearsSnapshots, installmentsDue } from "~/models/lending/loans.server";
 import { loanListRow } from "~/models/lending/loan-views.server";
@@ -37,12 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = clock.today(ctx.organisation);
   const weekEnd = fromDay(toDay(today) + 7);
   const isOfficer = ctx.permissions.has("loans:write");
-  // The figures are the whole book's (headlineFigures, in the database); the lists are a page each.
-  const [all, late, mine, headlines, due, snaps] = await Promise.all([
+  // The figures are the whole book's (portfolioHeadline, in the database); the lists are a page each.
+  const [all, late, mine, portfolio, due, snaps] = await Promise.all([
     portfolioLoansPage(db, org, today, {}, pages.page, LOANS_PAGE_SIZE),
     portfolioLoansPage(db, org, today, { late: true }, pages.late, LOANS_PAGE_SIZE),
     isOfficer ? portfolioLoansPage(db, org, today, { officerUserId: ctx.user.id, active: true }, pages.mine, LOANS_PAGE_SIZE) : null,
-    headlineFigures(db, org, today),
+    portfolioHeadline(db, org, today),
     installmentsDue(db, org, today, weekEnd, { limit: LOANS_PAGE_SIZE + 1, offset: (pages.due - 1) * LOANS_PAGE_SIZE }),
     arrearsSnapshots(db, org, fromDay(addPeriods(toDay(today), -24, 1, "month"))),
   ]);
@@ -60,8 +60,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }));
   return {
     today,
-    // The headline figures from their one source (ADR 0010), as at today.
-    stats: headlineText(headlines, ctx.organisation),
+    // The portfolio's headline figures from their one source (ADR 0010), as at today.
+    stats: portfolioText(portfolio, ctx.organisation),
     mine: mine ? listPage(mine) : null,
     isOfficer,
     duePage: { page: pages.due, hasNext: due.length > LOANS_PAGE_SIZE },

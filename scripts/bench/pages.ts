@@ -26,6 +26,8 @@
  * scheduler queues when it starts on a new day: ageing the loan book,
  * posting the journal) is let finish, so the pages are timed as a day's
  * users meet them. BENCH_PAGES_ROLES=member,board limits the roles.
+ * BENCH_PAGES_SKIP=/impact,/dashboard leaves pages out (a path and the
+ * paths under it), so a page known not to answer does not hold up the rest.
  */
 import { readFileSync } from "node:fs";
 import { sql } from "kysely";
@@ -46,6 +48,9 @@ const TARGET_MS = 300;
 /** The dashboard and the register (the register page and the members list it is searched from). */
 const FAST_PAGES = new Set(["/dashboard", "/register", "/members"]);
 const FAST_TARGET_MS = 100;
+/** Paths left out, with the paths under them (BENCH_PAGES_SKIP). */
+const SKIP = (process.env.BENCH_PAGES_SKIP ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+const skipped = (pathname: string) => SKIP.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 
 const ROLE_LABEL: Record<string, string> = {
   owner: "owner",
@@ -173,7 +178,7 @@ export const bench: BenchSection = async (ctx) => {
         const role = login.roles[0];
         const cookie = cookies.get(role)!;
         const seen = new Set<string>(["/dashboard", "/account"]);
-        const queue = ["/dashboard", "/account"];
+        const queue = ["/dashboard", "/account"].filter((p) => !skipped(p));
         let found = 0;
         while (queue.length && found < MAX_PAGES) {
           const path = queue.shift()!;
@@ -212,7 +217,7 @@ export const bench: BenchSection = async (ctx) => {
             if (url.origin !== new URL(base).origin || notAPage(url, link.download)) continue;
             url.hash = "";
             const pattern = routePattern(url);
-            if (seen.has(pattern)) continue;
+            if (seen.has(pattern) || skipped(url.pathname)) continue;
             seen.add(pattern);
             queue.push(url.pathname + url.search);
           }

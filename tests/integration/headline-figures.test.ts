@@ -7,17 +7,20 @@
  * loan count, PAR, members and share capital, and those are the figures
  * worked out by hand from what was seeded.
  */
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { fromDay, toDay } from "~/domain/calendar";
 import { displayMoney } from "~/domain/money";
 import { percentText } from "~/domain/percent";
-import { portfolioHeadline } from "~/models/core/headline-figures.server";
-import { getLoan, loanInstallments, payoffAmount, portfolioArrears, recordRepayment } from "~/models/lending/loans.server";
+import { datedAfter, membersByStatus, portfolioHeadline, shareCapital } from "~/models/core/headline-figures.server";
+import { getLoan, loanInstallments, payoffAmount, portfolioArrears, recordRecovery, recordRepayment, reversePayout, reverseRepayment, writeOffLoan } from "~/models/lending/loans.server";
 import { changeMemberStatus } from "~/models/shares/members.server";
 import { organisationToday } from "~/models/core/organisations.server";
 import { saveImpactSettings } from "~/models/impact/procurement.server";
-import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
-import { makeMember, makeUser } from "../../db/factories";
+import { createShareClass, recordPurchase, reverseTransaction } from "~/models/shares/share-classes-and-holdings.server";
+import { ShareClassSchema } from "~/schemas/shares";
+import type { Database } from "~/utils/db.server";
+import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
 import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
@@ -158,5 +161,154 @@ describe("as-at dates", () => {
     const pdf = await b.get(`/reports/annual/pdf?yearEnd=${yearEnd}`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toContain("application/pdf");
+  });
+});
+
+/**
+ * Each figure has two paths (ADR 0020): as at a date after which nothing is
+ * dated, the projections kept with the ledgers (share_holdings, the
+ * installments' paid columns, the register's dates); as at an earlier date,
+ * the ledgers. On varied ledgers in several organisations the two must give
+ * exactly the same figures on every date.
+ */
+describe("the headline figures from the projections", () => {
+  const TODAY = "2026-11-25";
+  const later = (n: number) => fromDay(toDay(TODAY) + n);
+
+  async function allFigures(db: Database, org: string, asAt: string, fromLedger: boolean) {
+    return {
+      portfolio: await portfolioHeadline(db, org, asAt, { fromLedger }),
+      members: await membersByStatus(db, org, asAt, { fromLedger }),
+      capital: await shareCapital(db, org, asAt, { fromLedger }),
+    };
+  }
+
+  async function expectPathsAgree(db: Database, orgs: string[], dates: string[]) {
+    for (const org of orgs) {
+      for (const asAt of dates) {
+        const quick = await allFigures(db, org, asAt, false);
+        const ledger = await allFigures(db, org, asAt, true);
+        expect({ org, asAt, ...quick }).toEqual({ org, asAt, ...ledger });
+      }
+    }
+  }
+
+  /** A share ledger row written as the other writers write it (transfers, withdrawals, interest, forfeits): the trigger keeps the holdings. */
+  async function ledgerRow(db: Database, org: string, member: string, cls: { id: string; par: bigint }, kind: string, shares: number, on: string) {
+    await db.insertInto("share_transactions").values({ organisation_id: org, member_id: member, class_id: cls.id, kind: kind as never, shares, amount: BigInt(shares) * cls.par, effective_on: on, method: kind === "withdrawal" ? "withdrawal" : kind.startsWith("transfer") ? "transfer" : "", reference: "test", reverses_id: null, recorded_by: null }).execute();
+  }
+
+  async function society(db: Database, seed: number) {
+    const org = await makeOrganisation(db);
+    const classes: { id: string; par: bigint }[] = [];
+    for (const [name, par] of [["Community Shares", "1.00"], ["Founder Shares", "5.00"]] as const) {
+      const input = ShareClassSchema.parse({ name, parValue: par, minHolding: "1", maxHolding: "100000.00", withdrawable: "on", noticeDays: "0", interestRate: "3" });
+      const c = await db.transaction().execute((trx) => createShareClass(trx, null, org.id, input));
+      classes.push({ id: c.id, par: BigInt(c.par_value) });
+    }
+    const buy = async (member: string, cls: (typeof classes)[number], shares: number, on: string) => {
+      const r = await db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: null, memberId: member, classId: cls.id, shares, on, method: "cash" }));
+      if (!r.ok) throw new Error(r.reason);
+      return r.transactionId;
+    };
+    const m = [];
+    for (let i = 0; i < 7; i++) m.push((await makeMember(db, org.id, { name: `Member ${seed}-${i}`, on: fromDay(toDay("2025-01-15") + i * 10) })).id);
+    // Shares: purchases in two classes, one reversed; a withdrawal, itself reversed; a withdrawal of everything; a transfer; interest and a forfeit.
+    for (let i = 0; i < m.length; i++) await buy(m[i], classes[0], 10 + seed * 7 + i * 3, "2025-03-01");
+    await buy(m[1], classes[1], 4, "2025-04-01");
+    const wrong = await buy(m[2], classes[1], 6, "2025-04-02");
+    await db.transaction().execute((trx) => reverseTransaction(trx, null, org.id, wrong, "2025-04-20", "Wrong member"));
+    await ledgerRow(db, org.id, m[3], classes[0], "withdrawal", 5, "2025-05-01");
+    const withdrawal = await db.selectFrom("share_transactions").select("id").where("organisation_id", "=", org.id).where("member_id", "=", m[3]).where("kind", "=", "withdrawal").executeTakeFirstOrThrow();
+    await db.transaction().execute((trx) => reverseTransaction(trx, null, org.id, BigInt(withdrawal.id), "2025-05-10", "Paid in error"));
+    await ledgerRow(db, org.id, m[4], classes[0], "withdrawal", 10 + seed * 7 + 12, "2025-06-01");
+    await ledgerRow(db, org.id, m[5], classes[0], "transfer_out", 8, "2025-07-01");
+    await ledgerRow(db, org.id, m[6], classes[0], "transfer_in", 8, "2025-07-01");
+    await ledgerRow(db, org.id, m[0], classes[0], "interest_shares", 2, "2025-12-31");
+    await ledgerRow(db, org.id, m[6], classes[0], "forfeit", 3, "2026-02-01");
+
+    // The register: suspended and reinstated; suspended; ceased; a suspension dated before a change recorded earlier
+    // (the members.status column then says admitted while the history's latest says suspended); applications
+    // waiting, declined and admitted.
+    await changeMemberStatus(db, null, org.id, m[0], { status: "suspended", effectiveOn: "2025-06-01" });
+    await changeMemberStatus(db, null, org.id, m[0], { status: "admitted", effectiveOn: "2025-09-01" });
+    await changeMemberStatus(db, null, org.id, m[1], { status: "suspended", effectiveOn: "2025-06-01" });
+    await changeMemberStatus(db, null, org.id, m[4], { status: "ceased", effectiveOn: "2025-06-01" });
+    await changeMemberStatus(db, null, org.id, m[2], { status: "suspended", effectiveOn: "2025-10-01" });
+    await changeMemberStatus(db, null, org.id, m[2], { status: "admitted", effectiveOn: "2025-08-01" });
+    await makeMember(db, org.id, { name: `Applicant ${seed}-a`, status: "applied", on: "2025-08-01" });
+    const declined = await makeMember(db, org.id, { name: `Applicant ${seed}-b`, status: "applied", on: "2025-08-01" });
+    await changeMemberStatus(db, null, org.id, declined.id, { status: "ceased", effectiveOn: "2025-09-01" });
+    const admitted = await makeMember(db, org.id, { name: `Applicant ${seed}-c`, status: "applied", on: "2025-08-01" });
+    await changeMemberStatus(db, null, org.id, admitted.id, { status: "admitted", effectiveOn: "2025-09-15" });
+
+    // Loans: paid on time, paid in part, paid then reversed, written off then part recovered, a pay-out reversed,
+    // repaid in full (closed), never paid.
+    const loans = [];
+    for (let k = 0; k < 7; k++) loans.push((await makeLoan(db, org.id, { disbursedOn: "2026-01-15", amount: 1_200_000n + BigInt(seed * 1000 + k) * 10_000n })).loan);
+    const pay = async (loanId: string, count: number, onDate: string) => {
+      const inst = await loanInstallments(db, org.id, loanId);
+      const amount = inst.slice(0, count).reduce((s, i) => s + i.principal + i.interest + i.fees, 0n);
+      return recordRepayment(db, null, org.id, loanId, { amount, onDate, method: "bank" }, TODAY);
+    };
+    await pay(loans[0].id, 10, "2026-11-15");
+    await recordRepayment(db, null, org.id, loans[1].id, { amount: 250_000n, onDate: "2026-05-20", method: "bank" }, TODAY);
+    const reversed = await pay(loans[2].id, 6, "2026-07-15");
+    await reverseRepayment(db, null, org.id, loans[2].id, reversed.transactionId, "2026-08-01", "Wrong loan", TODAY);
+    await pay(loans[3].id, 2, "2026-03-15");
+    await writeOffLoan(db, null, org.id, loans[3].id, "2026-09-30", "Board minute", TODAY);
+    await recordRecovery(db, null, org.id, loans[3].id, 100_000n, "2026-10-15", "Recovered from the guarantor", TODAY);
+    await reversePayout(db, null, org.id, loans[4].id, { onDate: "2026-01-20", note: "Paid to the wrong account" }, TODAY);
+    const state = (await loanInstallments(db, org.id, loans[5].id)).map((r) => ({ n: r.n, due: r.due_on, owed: { fees: r.fees, interest: r.interest, principal: r.principal }, paid: { fees: r.paid_fees, interest: r.paid_interest, principal: r.paid_principal } }));
+    await recordRepayment(db, null, org.id, loans[5].id, { amount: payoffAmount(state, "2026-02-01"), onDate: "2026-02-01", method: "bank" }, TODAY);
+    expect((await getLoan(db, org.id, loans[5].id))!.status).toBe("closed");
+    return { org: org.id, members: m, classes, loans };
+  }
+
+  it("give the ledgers' figures on every date, and as at today read the projections", async () => {
+    const { db } = t;
+    const a = await society(db, 1);
+    const b = await society(db, 2);
+    const empty = (await makeOrganisation(db)).id;
+    const orgs = [a.org, b.org, empty];
+    const dates = ["2024-12-31", "2025-03-01", "2025-06-01", "2025-08-15", "2025-10-01", "2026-01-15", "2026-07-31", "2026-11-15", TODAY, later(30)];
+
+    // Nothing is dated after the last row (2026-11-15): from that day on the projections answer.
+    for (const asAt of ["2026-11-15", TODAY]) expect(await datedAfter(db, a.org, asAt)).toEqual({ loans: false, register: false, shares: false });
+    expect(await datedAfter(db, a.org, "2026-11-14")).toEqual({ loans: true, register: false, shares: false });
+    await expectPathsAgree(db, orgs, dates);
+    const today = await allFigures(db, a.org, TODAY, false);
+    expect(today.members).toMatchObject({ members: 7, suspended: 2, applied: 1, ceased: 2 });
+    expect(today.portfolio.loans).toBe(4);
+    expect(today.capital.capital).toBeGreaterThan(0n);
+
+    // The quick path reads the projection: a holding or an installment changed behind the ledger's back shows in it,
+    // and not in the ledger's figure (rolled back).
+    await db.transaction().execute(async (trx) => {
+      await sql`UPDATE share_holdings SET value = value + 100 WHERE organisation_id = ${a.org} AND member_id = ${a.members[0]}`.execute(trx);
+      await sql`UPDATE loan_installments SET paid_principal = paid_principal + 1 WHERE organisation_id = ${a.org} AND loan_id = ${a.loans[1].id} AND n = 12`.execute(trx);
+      expect((await shareCapital(trx, a.org, TODAY)).capital).toBe(today.capital.capital + 100n);
+      expect((await portfolioHeadline(trx, a.org, TODAY)).outstanding).toBe(today.portfolio.outstanding - 1n);
+      expect(await shareCapital(trx, a.org, TODAY, { fromLedger: true })).toEqual(today.capital);
+      throw new Error("rolled back");
+    }).catch((e: Error) => expect(e.message).toBe("rolled back"));
+    expect(await allFigures(db, a.org, TODAY, false)).toEqual(today);
+
+    // Rows dated after today (a suspension, an admission, a share purchase and a repayment, all future-dated):
+    // as at today the ledgers answer, and the figures do not count them until their date.
+    const applicant = await makeMember(db, a.org, { name: "Applicant 1-d", status: "applied", on: "2026-10-01" });
+    await changeMemberStatus(db, null, a.org, applicant.id, { status: "admitted", effectiveOn: later(5) });
+    await changeMemberStatus(db, null, a.org, a.members[5], { status: "suspended", effectiveOn: later(10) });
+    const bought = await recordPurchase(db, { organisationId: a.org, actorUserId: null, memberId: a.members[6], classId: a.classes[0].id, shares: 50, on: later(3), method: "cash" });
+    expect(bought.ok).toBe(true);
+    await recordRepayment(db, null, a.org, a.loans[6].id, { amount: 500_000n, onDate: later(2), method: "bank" }, later(2));
+    expect(await datedAfter(db, a.org, TODAY)).toEqual({ loans: true, register: true, shares: true });
+    expect(await datedAfter(db, b.org, TODAY)).toEqual({ loans: false, register: false, shares: false });
+    expect(await allFigures(db, a.org, TODAY, false)).toEqual({ ...today, members: { ...today.members, applied: 2 } });
+    await expectPathsAgree(db, orgs, [...dates, later(2), later(5), later(10)]);
+    const after = await allFigures(db, a.org, later(10), false);
+    expect(after.members).toMatchObject({ members: 8, suspended: 3, applied: 1 });
+    expect(after.capital.capital).toBe(today.capital.capital + 5_000n); // 50 shares of £1
+    expect(after.portfolio.outstanding).toBeLessThan(today.portfolio.outstanding);
   });
 });

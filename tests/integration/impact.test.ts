@@ -179,7 +179,20 @@ async function dashboardFixture() {
     disbursedOn: "2026-03-01",
     borrower: { legalName: "Blackburn Diner Ltd", legalForm: "company", sicCode: "56101", postcode: "BB1 1AA", jobsToCreate: 1, jobsToSafeguard: 3 },
   });
-  await db.insertInto("loan_transactions").values({ organisation_id: org.id, loan_id: local.loan.id, kind: "repayment", amount: 210_000n, principal_part: 200_000n, interest_part: 10_000n, on_date: "2026-04-15" }).execute();
+  const repayment = await db.insertInto("loan_transactions").values({ organisation_id: org.id, loan_id: local.loan.id, kind: "repayment", amount: 210_000n, principal_part: 200_000n, interest_part: 10_000n, on_date: "2026-04-15" }).returning("id").executeTakeFirstOrThrow();
+  // The repayment lands on the installments as recordRepayment's would (allocation lines and paid columns), so the
+  // installments as they stand agree with the ledger (ledger:verify): today's headline figures read them (ADR 0020).
+  const left = { interest: 10_000n, principal: 200_000n };
+  for (const i of await db.selectFrom("loan_installments").selectAll().where("organisation_id", "=", org.id).where("loan_id", "=", local.loan.id).orderBy("n").execute()) {
+    const paid = { interest: left.interest < i.interest ? left.interest : i.interest, principal: left.principal < i.principal ? left.principal : i.principal };
+    if (paid.interest + paid.principal === 0n) break;
+    left.interest -= paid.interest;
+    left.principal -= paid.principal;
+    for (const component of ["interest", "principal"] as const) {
+      if (paid[component] > 0n) await db.insertInto("loan_allocation_lines").values({ organisation_id: org.id, transaction_id: repayment.id, loan_id: local.loan.id, n: i.n, component, amount: paid[component] }).execute();
+    }
+    await db.updateTable("loan_installments").set({ paid_interest: paid.interest, paid_principal: paid.principal }).where("organisation_id", "=", org.id).where("loan_id", "=", local.loan.id).where("n", "=", i.n).execute();
+  }
   return { org, cls };
 }
 

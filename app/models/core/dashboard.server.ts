@@ -3,7 +3,7 @@ import { displayMoney, type MoneyStyle } from "~/domain/money";
 import type { Permission } from "~/domain/permissions";
 import { closesInLabel } from "~/domain/voting/closing";
 import type { Executor } from "~/utils/db.server";
-import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
+import { membersByStatus, portfolioHeadline, portfolioText, shareCapital } from "~/models/core/headline-figures.server";
 import { impactHeadlines } from "~/models/impact/impact-figures.server";
 import { listShareApplications } from "~/models/shares/share-applications.server";
 import { memberHoldings } from "~/models/shares/share-classes-and-holdings.server";
@@ -12,9 +12,10 @@ import { withdrawalQueue } from "~/models/shares/withdrawals.server";
 /**
  * What each person needs first when they log in, chosen by what their
  * roles allow: one query set per section, each scoped to the organisation.
- * The sections do not depend on one another (except on the headline
- * figures), so they are asked for together: on PostgreSQL they run on
- * several connections at once and the page waits for the slowest, not the sum.
+ * The sections do not depend on one another, so they are asked for
+ * together: on PostgreSQL they run on several connections at once and the
+ * page waits for the slowest, not the sum. Each section asks only for the
+ * headline figure it shows.
  */
 export async function dashboardSections(
   db: Executor,
@@ -26,9 +27,8 @@ export async function dashboardSections(
   // "closes in 2 days" beside an open vote that has a closing time (issue #16 point 4).
   const closesIn = (at: Date | string | null) => (at ? closesInLabel(new Date(at), now, who.timeZone ?? "UTC") : null);
   const money = (v: bigint) => displayMoney(v, currency);
-  // Headline figures from the one source every page reads (ADR 0010), as at today.
-  const wantsHeadlines = ["register:read", "shares:read", "loans:read"].some((p) => permissions.has(p as Permission));
-  const headlinesReady = wantsHeadlines ? headlineFigures(db, org, today).then((h) => headlineText(h, currency)) : Promise.resolve(null);
+  // Headline figures from the one source every page reads (ADR 0010), as at today: each section's own.
+  const countsReady = permissions.has("register:read") ? membersByStatus(db, org, today) : null;
 
   const mineReady = memberId
     ? (async () => {
@@ -55,11 +55,11 @@ export async function dashboardSections(
 
   const sharesReady = permissions.has("shares:read")
     ? (async () => {
-        const [applications, queue, headlines] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today), headlinesReady]);
+        const [applications, queue, capital] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today), shareCapital(db, org, today)]);
         const dueValue = queue.payable.reduce((t, r) => t + BigInt(r.amount), 0n);
         const inForce = queue.suspensions.filter((s) => s.from_on <= today && (!s.until_on || s.until_on >= today));
         return {
-          capital: headlines!.capital,
+          capital: money(capital.capital),
           applications: applications.length,
           withdrawalsDue: queue.payable.length,
           withdrawalsDueValue: dueValue > 0n ? money(dueValue) : null,
@@ -85,20 +85,20 @@ export async function dashboardSections(
 
   const lendingReady = permissions.has("loans:read")
     ? (async () => {
-        const [committee, headlines] = await Promise.all([
+        const [committee, portfolio] = await Promise.all([
           db
             .selectFrom("loan_applications")
             .select(sql<string>`count(*)`.as("n"))
             .where("organisation_id", "=", org)
             .where("status", "=", "committee")
             .executeTakeFirstOrThrow(),
-          headlinesReady,
+          portfolioHeadline(db, org, today).then((p) => portfolioText(p, currency)),
         ]);
         return {
           asAt: today,
-          loans: headlines!.loans,
-          outstanding: headlines!.outstanding,
-          par30Percent: headlines!.par30,
+          loans: portfolio.loans,
+          outstanding: portfolio.outstanding,
+          par30Percent: portfolio.par30,
           awaitingCommittee: Number(committee.n),
         };
       })()
@@ -106,11 +106,9 @@ export async function dashboardSections(
 
   const impactReady = permissions.has("impact:read") ? impactHeadlines(db, org, today, currency) : null;
 
-  const [headlines, mine, shares, meetings, lending, impact] = await Promise.all([headlinesReady, mineReady, sharesReady, meetingsReady, lendingReady, impactReady]);
+  const [members, mine, shares, meetings, lending, impact] = await Promise.all([countsReady, mineReady, sharesReady, meetingsReady, lendingReady, impactReady]);
 
-  const counts = permissions.has("register:read") && headlines
-    ? { members: headlines.members, suspended: headlines.suspended, applied: headlines.applied, ceased: headlines.ceased }
-    : null;
+  const counts = members ? { members: members.members, suspended: members.suspended, applied: members.applied, ceased: members.ceased } : null;
 
   return { counts, mine, shares, meetings, lending, impact };
 }

@@ -16,13 +16,28 @@
  *   suspended (status history as at the date), and applications waiting and
  *   members ceased as at the date.
  * - shareCapital: the share ledger's value as at the date (transactions
- *   effective on or before it, reversals netted), and how many members hold.
+ *   effective on or before it, reversals netted).
+ *
+ * Each function has two paths (ADR 0020). As at a date after which the
+ * organisation's ledger holds nothing (today, the date pages ask for most:
+ * postings are not future-dated), the whole ledger counts, and the figure is
+ * read from the projection kept in step with the ledger in the same
+ * transaction (share_holdings, the installments' paid columns, the members'
+ * admitted_on and ceased_on), which `npm run ledger:verify` checks against
+ * the ledger. As at an earlier date the ledger itself is added up. The
+ * integration tests build varied ledgers and prove the two paths give the
+ * same figures; `fromLedger` forces the ledger path for them.
  */
 import { sql } from "kysely";
 import { BUCKETS, type Bucket } from "~/domain/lending/arrears";
 import { displayMoney, type Minor, type MoneyStyle } from "~/domain/money";
 import { basisPoints, basisPointsText } from "~/domain/percent";
 import type { Executor } from "~/utils/db.server";
+
+export interface AsAtOptions {
+  /** Add up the ledger even when nothing is dated after the date (tests compare the two paths). */
+  fromLedger?: boolean;
+}
 
 export interface ParHeadline {
   atRisk: Minor;
@@ -39,36 +54,16 @@ export interface PortfolioHeadline {
   par90: ParHeadline;
 }
 
-/**
- * What an installment had been paid by the end of `asAt`. From the
- * allocation lines of transactions dated on or before it; but when no
- * transaction of the organisation is dated after it (today, the page's
- * usual date: postings are never future-dated), every line counts, and
- * their sum is the installment's paid columns (the projection maintained
- * with the lines, ledger:verify checks it), so those are read instead of
- * joining a million lines. `fromLedger` forces the lines (tests compare).
- */
-async function paidAsAt(db: Executor, organisationId: string, asAt: string, fromLedger: boolean) {
-  if (!fromLedger) {
-    const later = await sql<{ any: boolean }>`
-      SELECT EXISTS (SELECT 1 FROM loan_transactions WHERE organisation_id = ${organisationId} AND on_date > ${asAt}::date) AS any`.execute(db);
-    if (!later.rows[0].any) return null;
-  }
-  return sql`
-    SELECT a.loan_id, a.n, SUM(a.amount) AS paid
-      FROM loan_allocation_lines a
-      JOIN loan_transactions t ON t.organisation_id = a.organisation_id AND t.id = a.transaction_id
-     WHERE a.organisation_id = ${organisationId} AND t.on_date <= ${asAt}::date AND a.loan_id IN (SELECT loan_id FROM open)
-     GROUP BY a.loan_id, a.n`;
-}
+/** An installment not fully paid: the predicate of the partial indexes on loan_installments (0024, 0037). */
+const UNPAID = sql`i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees`;
 
-export async function portfolioHeadline(db: Executor, organisationId: string, asAt: string, options: { fromLedger?: boolean } = {}): Promise<PortfolioHeadline> {
-  const paidLines = await paidAsAt(db, organisationId, asAt, options.fromLedger ?? false);
-  const paid = paidLines ? sql`COALESCE(p.paid, 0)` : sql`i.paid_principal + i.paid_interest + i.paid_fees`;
-  // The per-loan hash aggregates spill to disk at the default 4 MB work_mem on a large book: more, for this transaction only.
-  const run = async (trx: Executor) => {
-    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
-    return sql<{ bucket: Bucket; loans: string; principal: string }>`
+/**
+ * The book as at `asAt` from the ledger: each loan's principal owed from its
+ * transactions dated on or before the date, and what each installment had
+ * been paid from the allocation lines of those transactions.
+ */
+function bookFromLedger(organisationId: string, asAt: string) {
+  return sql<{ bucket: Bucket; loans: string; principal: string }>`
     WITH book AS (
       SELECT t.loan_id,
              SUM(CASE
@@ -83,21 +78,68 @@ export async function portfolioHeadline(db: Executor, organisationId: string, as
        GROUP BY t.loan_id
     ), open AS (
       SELECT loan_id, owed FROM book WHERE owed > 0
-    )${paidLines ? sql`, paid AS (${paidLines})` : sql``}, oldest AS (
+    ), paid AS (
+      SELECT a.loan_id, a.n, SUM(a.amount) AS paid
+        FROM loan_allocation_lines a
+        JOIN loan_transactions t ON t.organisation_id = a.organisation_id AND t.id = a.transaction_id
+       WHERE a.organisation_id = ${organisationId} AND t.on_date <= ${asAt}::date AND a.loan_id IN (SELECT loan_id FROM open)
+       GROUP BY a.loan_id, a.n
+    ), oldest AS (
       SELECT i.loan_id, MIN(i.due_on) AS due_on
         FROM loan_installments i
         JOIN open ON open.loan_id = i.loan_id
-        ${paidLines ? sql`LEFT JOIN paid p ON p.loan_id = i.loan_id AND p.n = i.n` : sql``}
-       WHERE i.organisation_id = ${organisationId} AND i.due_on < ${asAt}::date AND ${paid} < i.principal + i.interest + i.fees
+        LEFT JOIN paid p ON p.loan_id = i.loan_id AND p.n = i.n
+       WHERE i.organisation_id = ${organisationId} AND i.due_on < ${asAt}::date AND COALESCE(p.paid, 0) < i.principal + i.interest + i.fees
        GROUP BY i.loan_id
     ), aged AS (
       SELECT open.owed, COALESCE(${asAt}::date - oldest.due_on, 0) AS dpd FROM open LEFT JOIN oldest ON oldest.loan_id = open.loan_id
     )
     SELECT CASE WHEN dpd <= 0 THEN 'current' WHEN dpd <= 30 THEN '1-30' WHEN dpd <= 60 THEN '31-60' WHEN dpd <= 90 THEN '61-90' ELSE '90+' END AS bucket,
            COUNT(*)::text AS loans, COALESCE(SUM(owed), 0)::text AS principal
-      FROM aged GROUP BY 1`.execute(trx);
+      FROM aged GROUP BY 1`;
+}
+
+/**
+ * The book when every transaction counts, from the installments as they
+ * stand: a loan's principal owed is the principal its schedule still holds
+ * (ledger:verify's loan balance: disbursed − repaid − written off equals it,
+ * less what was written off; a written-off loan has nothing left and a
+ * reversed pay-out lent nothing, so neither is in the book), and a fully
+ * paid installment adds nothing, so only the unpaid installments are read
+ * (a partial index, 0037), with the oldest of them past due; the few
+ * written-off and reversed loans are left out by their ids.
+ */
+function bookFromInstallments(organisationId: string, asAt: string) {
+  return sql<{ bucket: Bucket; loans: string; principal: string }>`
+    WITH unpaid AS (
+      SELECT i.loan_id, SUM(i.principal - i.paid_principal) AS owed, MIN(i.due_on) FILTER (WHERE i.due_on < ${asAt}::date) AS due_on
+        FROM loan_installments i
+       WHERE i.organisation_id = ${organisationId} AND ${UNPAID}
+         AND i.loan_id NOT IN (SELECT l.id FROM loans l WHERE l.organisation_id = ${organisationId} AND l.status IN ('written_off', 'reversed'))
+       GROUP BY i.loan_id
+    ), aged AS (
+      SELECT owed, COALESCE(${asAt}::date - due_on, 0) AS dpd FROM unpaid WHERE owed > 0
+    )
+    SELECT CASE WHEN dpd <= 0 THEN 'current' WHEN dpd <= 30 THEN '1-30' WHEN dpd <= 60 THEN '31-60' WHEN dpd <= 90 THEN '61-90' ELSE '90+' END AS bucket,
+           COUNT(*)::text AS loans, COALESCE(SUM(owed), 0)::text AS principal
+      FROM aged GROUP BY 1`;
+}
+
+/** Whether the loan ledger holds a transaction dated after `asAt` (an index range: loan_transactions_date_idx). */
+async function loansDatedAfter(db: Executor, organisationId: string, asAt: string) {
+  const { rows } = await sql<{ any: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM loan_transactions WHERE organisation_id = ${organisationId} AND on_date > ${asAt}::date) AS any`.execute(db);
+  return rows[0].any;
+}
+
+export async function portfolioHeadline(db: Executor, organisationId: string, asAt: string, options: AsAtOptions = {}): Promise<PortfolioHeadline> {
+  const fromLedger = options.fromLedger || (await loansDatedAfter(db, organisationId, asAt));
+  const run = async (trx: Executor) => {
+    // The ledger's per-loan hash aggregates spill to disk at the default 4 MB work_mem on a large book: more, for this transaction only.
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    return bookFromLedger(organisationId, asAt).execute(trx);
   };
-  const { rows } = db.isTransaction ? await run(db) : await db.transaction().execute(run);
+  const { rows } = !fromLedger ? await bookFromInstallments(organisationId, asAt).execute(db) : db.isTransaction ? await run(db) : await db.transaction().execute(run);
   const buckets = Object.fromEntries(BUCKETS.map((b) => [b, { loans: 0, principal: 0n }])) as Record<Bucket, { loans: number; principal: Minor }>;
   for (const r of rows) buckets[r.bucket] = { loans: Number(r.loans), principal: BigInt(r.principal) };
   const outstanding = BUCKETS.reduce((s, b) => s + buckets[b].principal, 0n);
@@ -123,8 +165,11 @@ export interface MembersHeadline {
   ceased: number;
 }
 
-export async function membersByStatus(db: Executor, organisationId: string, asAt: string): Promise<MembersHeadline> {
-  const { rows } = await sql<{ members: string; suspended: string; applied: string; ceased: string }>`
+type MemberCounts = { members: string; suspended: string; applied: string; ceased: string };
+
+/** Each member's status as at the date is the latest of their status history by then; the dates are the register's. */
+function membersFromHistory(organisationId: string, asAt: string) {
+  return sql<MemberCounts>`
     WITH latest AS (
       SELECT DISTINCT ON (h.member_id) h.member_id, h.status
         FROM member_status_history h
@@ -142,35 +187,98 @@ export async function membersByStatus(db: Executor, organisationId: string, asAt
            COUNT(*) FILTER (WHERE on_register AND status = 'suspended')::text AS suspended,
            COUNT(*) FILTER (WHERE NOT on_register AND NOT ceased AND status = 'applied')::text AS applied,
            COUNT(*) FILTER (WHERE ceased)::text AS ceased
-      FROM m`.execute(db);
+      FROM m`;
+}
+
+/**
+ * The same counts when nothing is dated after the date: the members on the
+ * register and ceased from the register's dates alone (an index-only count,
+ * members_register_dates_idx), and the status history read only for the few
+ * members it can make suspended (those with a suspension in their history)
+ * or waiting (neither admitted nor ceased). members.status is not read: a
+ * status change dated before an earlier-recorded one sets the column while
+ * the history's latest stays the later-dated change.
+ */
+function membersFromRegister(organisationId: string, asAt: string) {
+  const latest = (member: ReturnType<typeof sql.ref>) => sql`(SELECT h.status FROM member_status_history h
+      WHERE h.organisation_id = ${organisationId} AND h.member_id = ${member} AND h.effective_on <= ${asAt}::date
+      ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)`;
+  return sql<MemberCounts>`
+    SELECT counts.members, counts.ceased,
+      (SELECT COUNT(*) FROM members m
+        WHERE m.organisation_id = ${organisationId}
+          AND m.id IN (SELECT s.member_id FROM member_status_history s WHERE s.organisation_id = ${organisationId} AND s.status = 'suspended' AND s.effective_on <= ${asAt}::date)
+          AND m.admitted_on <= ${asAt}::date AND (m.ceased_on IS NULL OR m.ceased_on > ${asAt}::date)
+          AND ${latest(sql.ref("m.id"))} = 'suspended')::text AS suspended,
+      (SELECT COUNT(*) FROM members m
+        WHERE m.organisation_id = ${organisationId} AND m.admitted_on IS NULL AND m.ceased_on IS NULL
+          AND ${latest(sql.ref("m.id"))} = 'applied')::text AS applied
+    FROM (SELECT COUNT(*) FILTER (WHERE admitted_on <= ${asAt}::date AND (ceased_on IS NULL OR ceased_on > ${asAt}::date))::text AS members,
+                 COUNT(*) FILTER (WHERE ceased_on <= ${asAt}::date)::text AS ceased
+            FROM members WHERE organisation_id = ${organisationId}) counts`;
+}
+
+/**
+ * Whether anything on the register is dated after `asAt`: a status change,
+ * an admission or a cessation (index ranges). The register's dates come from
+ * the status changes, so the last two follow from the first; they are asked
+ * all the same, because the quick counts read those dates as they stand.
+ */
+async function registerDatedAfter(db: Executor, organisationId: string, asAt: string) {
+  const { rows } = await sql<{ any: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM member_status_history WHERE organisation_id = ${organisationId} AND effective_on > ${asAt}::date)
+        OR EXISTS (SELECT 1 FROM members WHERE organisation_id = ${organisationId} AND admitted_on > ${asAt}::date)
+        OR EXISTS (SELECT 1 FROM members WHERE organisation_id = ${organisationId} AND ceased_on > ${asAt}::date) AS any`.execute(db);
+  return rows[0].any;
+}
+
+export async function membersByStatus(db: Executor, organisationId: string, asAt: string, options: AsAtOptions = {}): Promise<MembersHeadline> {
+  const fromLedger = options.fromLedger || (await registerDatedAfter(db, organisationId, asAt));
+  const { rows } = await (fromLedger ? membersFromHistory(organisationId, asAt) : membersFromRegister(organisationId, asAt)).execute(db);
   const r = rows[0];
   const members = Number(r.members);
   const suspended = Number(r.suspended);
   return { asAt, members, suspended, admitted: members - suspended, applied: Number(r.applied), ceased: Number(r.ceased) };
 }
 
+/** Whether the share ledger holds a transaction effective after `asAt` (an index range: share_transactions_date_idx). */
+async function sharesDatedAfter(db: Executor, organisationId: string, asAt: string) {
+  const { rows } = await sql<{ any: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM share_transactions WHERE organisation_id = ${organisationId} AND effective_on > ${asAt}::date) AS any`.execute(db);
+  return rows[0].any;
+}
+
+/** Which ledgers hold rows dated after `asAt`, so their figures as at it are added up from the ledger (the tests ask which path a date takes). */
+export async function datedAfter(db: Executor, organisationId: string, asAt: string) {
+  const [loans, register, shares] = await Promise.all([loansDatedAfter(db, organisationId, asAt), registerDatedAfter(db, organisationId, asAt), sharesDatedAfter(db, organisationId, asAt)]);
+  return { loans, register, shares };
+}
+
 export interface CapitalHeadline {
   asAt: string;
   capital: Minor;
-  holders: number;
 }
 
-export async function shareCapital(db: Executor, organisationId: string, asAt: string): Promise<CapitalHeadline> {
-  const { rows } = await sql<{ capital: string; holders: string }>`
-    WITH per_member AS (
-      SELECT t.member_id,
-             SUM(CASE
-               WHEN t.kind IN ('purchase','transfer_in','interest_shares','bonus') THEN t.amount
-               WHEN t.kind IN ('withdrawal','transfer_out','forfeit') THEN -t.amount
-               WHEN o.kind IN ('purchase','transfer_in','interest_shares','bonus') THEN -t.amount
-               ELSE t.amount END) AS value
-        FROM share_transactions t
-        LEFT JOIN share_transactions o ON o.organisation_id = t.organisation_id AND o.id = t.reverses_id
-       WHERE t.organisation_id = ${organisationId} AND t.effective_on <= ${asAt}::date
-       GROUP BY t.member_id
-    )
-    SELECT COALESCE(SUM(value), 0)::text AS capital, COUNT(*) FILTER (WHERE value > 0)::text AS holders FROM per_member`.execute(db);
-  return { asAt, capital: BigInt(rows[0].capital), holders: Number(rows[0].holders) };
+/**
+ * The share capital as at the date: from the share ledger, or, when no
+ * transaction is effective after the date, the sum of the holdings (the
+ * projection the ledger's trigger keeps in the same statement; an
+ * index-only sum, share_holdings_class_totals_idx).
+ */
+export async function shareCapital(db: Executor, organisationId: string, asAt: string, options: AsAtOptions = {}): Promise<CapitalHeadline> {
+  const fromLedger = options.fromLedger || (await sharesDatedAfter(db, organisationId, asAt));
+  const { rows } = fromLedger
+    ? await sql<{ capital: string }>`
+        SELECT COALESCE(SUM(CASE
+                 WHEN t.kind IN ('purchase','transfer_in','interest_shares','bonus') THEN t.amount
+                 WHEN t.kind IN ('withdrawal','transfer_out','forfeit') THEN -t.amount
+                 WHEN o.kind IN ('purchase','transfer_in','interest_shares','bonus') THEN -t.amount
+                 ELSE t.amount END), 0)::text AS capital
+          FROM share_transactions t
+          LEFT JOIN share_transactions o ON o.organisation_id = t.organisation_id AND o.id = t.reverses_id
+         WHERE t.organisation_id = ${organisationId} AND t.effective_on <= ${asAt}::date`.execute(db)
+    : await sql<{ capital: string }>`SELECT COALESCE(SUM(value), 0)::text AS capital FROM share_holdings WHERE organisation_id = ${organisationId}`.execute(db);
+  return { asAt, capital: BigInt(rows[0].capital) };
 }
 
 export interface Headlines {
@@ -180,33 +288,40 @@ export interface Headlines {
   capital: CapitalHeadline;
 }
 
+/** All three figures, for the pages that show all three (the impact pages, the annual return). */
 export async function headlineFigures(db: Executor, organisationId: string, asAt: string): Promise<Headlines> {
-  const portfolio = await portfolioHeadline(db, organisationId, asAt);
-  const members = await membersByStatus(db, organisationId, asAt);
-  const capital = await shareCapital(db, organisationId, asAt);
+  const [portfolio, members, capital] = await Promise.all([
+    portfolioHeadline(db, organisationId, asAt),
+    membersByStatus(db, organisationId, asAt),
+    shareCapital(db, organisationId, asAt),
+  ]);
   return { asAt, portfolio, members, capital };
 }
 
-/** The headline figures as every page writes them (money and percentages as text, never Number). */
-export function headlineText(h: Headlines, currency: string | MoneyStyle) {
+/** The portfolio's figures as pages write them (money and percentages as text, never Number). */
+export function portfolioText(p: PortfolioHeadline, currency: string | MoneyStyle) {
   const money = (v: Minor) => displayMoney(v, currency);
-  const p = h.portfolio;
   return {
-    asAt: h.asAt,
+    asAt: p.asAt,
     outstanding: money(p.outstanding),
     loans: p.loans,
     par30: basisPointsText(p.par30.basisPoints),
     par60: basisPointsText(p.par60.basisPoints),
     par90: basisPointsText(p.par90.basisPoints),
     buckets: BUCKETS.map((name) => ({ name, loans: p.buckets[name].loans, principal: money(p.buckets[name].principal) })),
+  };
+}
+
+/** The headline figures as every page writes them (money and percentages as text, never Number). */
+export function headlineText(h: Headlines, currency: string | MoneyStyle) {
+  return {
+    ...portfolioText(h.portfolio, currency),
+    asAt: h.asAt,
     members: h.members.members,
     suspended: h.members.suspended,
     admitted: h.members.admitted,
     applied: h.members.applied,
     ceased: h.members.ceased,
-    capital: money(h.capital.capital),
-    holders: h.capital.holders,
+    capital: displayMoney(h.capital.capital, currency),
   };
 }
-
-export type HeadlineText = ReturnType<typeof headlineText>;
