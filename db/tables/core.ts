@@ -129,6 +129,22 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
+/** Each organisation's ledger version, moved on by every transaction that writes what the headline figures are worked out from (0039, ADR 0020). */
+export interface LedgerVersionsTable {
+  organisation_id: string;
+  version: bigint;
+}
+
+/** The last headline figures worked out per organisation, figure and date, with the ledger version they belong to (0039). */
+export interface HeadlineFigureCacheTable {
+  organisation_id: string;
+  figure: "portfolio" | "members" | "capital";
+  as_at: string;
+  version: bigint;
+  figures: Json<unknown>;
+  worked_out_at: Generated<Timestamp>;
+}
+
 export interface CoreTables {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -141,4 +157,6 @@ export interface CoreTables {
   email_outbox: EmailOutboxTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  ledger_versions: LedgerVersionsTable;
+  headline_figure_cache: HeadlineFigureCacheTable;
 }

@@ -24,6 +24,7 @@ import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
 import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
+import { simultaneously } from "../concurrency";
 
 const t = appTestBed();
 
@@ -310,5 +311,85 @@ describe("the headline figures from the projections", () => {
     expect(after.members).toMatchObject({ members: 8, suspended: 3, applied: 1 });
     expect(after.capital.capital).toBe(today.capital.capital + 5_000n); // 50 shares of £1
     expect(after.portfolio.outstanding).toBeLessThan(today.portfolio.outstanding);
+  });
+});
+
+describe("the headline figures remembered per ledger version", () => {
+  const version = async (db: Database, org: string) =>
+    (await db.selectFrom("ledger_versions").select("version").where("organisation_id", "=", org).executeTakeFirst())?.version ?? 0n;
+  const buy = (db: Database, org: string, memberId: string, classId: string, shares: number) =>
+    db.transaction().execute(async (trx) => {
+      const r = await recordPurchase(trx, { organisationId: org, actorUserId: null, memberId, classId, shares, on: "2026-01-05", method: "cash" });
+      if (!r.ok) throw new Error(r.reason);
+    });
+
+  it("are read back while the ledger stands still, and worked out again as soon as a transaction writing it commits", async () => {
+    const { db } = t;
+    const { org, cls } = await setupClass(db);
+    const today = await organisationToday(db, org.id);
+    const m = await makeMember(db, org.id, { name: "Remembered Member", on: "2025-01-15" });
+    await buy(db, org.id, m.id, cls.id, 10);
+    const v1 = BigInt(await version(db, org.id));
+    expect(v1).toBeGreaterThan(0n);
+
+    expect((await shareCapital(db, org.id, today)).capital).toBe(1_000n);
+    const kept = await db.selectFrom("headline_figure_cache").select(["version", "as_at"]).where("organisation_id", "=", org.id).where("figure", "=", "capital").executeTakeFirstOrThrow();
+    expect(BigInt(kept.version)).toBe(v1);
+    // Read back, not worked out: a remembered figure changed by hand is what the next read returns (and `fresh` works it out).
+    await sql`UPDATE headline_figure_cache SET figures = jsonb_set(figures, '{capital}', '"999999n"') WHERE organisation_id = ${org.id} AND figure = 'capital'`.execute(db);
+    expect((await shareCapital(db, org.id, today)).capital).toBe(999_999n);
+    expect((await shareCapital(db, org.id, today, { fresh: true })).capital).toBe(1_000n);
+    await sql`UPDATE headline_figure_cache SET figures = jsonb_set(figures, '{capital}', '"999999n"') WHERE organisation_id = ${org.id} AND figure = 'capital'`.execute(db);
+
+    // A purchase commits: the version moves on once for the whole transaction (ledger row, holding, certificate), and the figure is new.
+    await buy(db, org.id, m.id, cls.id, 5);
+    expect(BigInt(await version(db, org.id))).toBe(v1 + 1n);
+    expect((await shareCapital(db, org.id, today)).capital).toBe(1_500n);
+
+    // Two purchases and an admission in one transaction: one step. A transaction rolled back: none.
+    const other = await makeMember(db, org.id, { name: "Second Member", on: "2025-02-01" });
+    const v2 = BigInt(await version(db, org.id));
+    expect((await membersByStatus(db, org.id, today)).members).toBe(2);
+    await db.transaction().execute(async (trx) => {
+      for (const [memberId, shares] of [[m.id, 3], [other.id, 20]] as const) {
+        const r = await recordPurchase(trx, { organisationId: org.id, actorUserId: null, memberId, classId: cls.id, shares, on: "2026-01-05", method: "cash" });
+        if (!r.ok) throw new Error(r.reason);
+      }
+      await makeMember(trx as unknown as Database, org.id, { name: "Third Member", on: "2025-03-01" });
+      // Inside the writing transaction its own rows count (nothing remembered is read there).
+      expect((await shareCapital(trx, org.id, today)).capital).toBe(3_800n);
+    });
+    expect(BigInt(await version(db, org.id))).toBe(v2 + 1n);
+    expect((await shareCapital(db, org.id, today)).capital).toBe(3_800n);
+    expect((await membersByStatus(db, org.id, today)).members).toBe(3);
+    await db.transaction().execute(async (trx) => {
+      const r = await recordPurchase(trx, { organisationId: org.id, actorUserId: null, memberId: m.id, classId: cls.id, shares: 7, on: "2026-01-05", method: "cash" });
+      if (!r.ok) throw new Error(r.reason);
+      throw new Error("rolled back");
+    }).catch((e: Error) => expect(e.message).toBe("rolled back"));
+    expect(BigInt(await version(db, org.id))).toBe(v2 + 1n);
+    expect((await shareCapital(db, org.id, today)).capital).toBe(3_800n);
+
+    // Another organisation's ledger does not move this one's version.
+    const elsewhere = await setupClass(db);
+    const e = await makeMember(db, elsewhere.org.id, { name: "Elsewhere", on: "2025-01-15" });
+    await buy(db, elsewhere.org.id, e.id, elsewhere.cls.id, 10);
+    expect(BigInt(await version(db, org.id))).toBe(v2 + 1n);
+  });
+
+  it("let simultaneous writers of one organisation all commit, each moving the version once", async () => {
+    const { db } = t;
+    const { org, cls } = await setupClass(db);
+    const today = await organisationToday(db, org.id);
+    const members: Awaited<ReturnType<typeof makeMember>>[] = [];
+    for (let i = 0; i < 12; i++) members.push(await makeMember(db, org.id, { name: `Buyer ${i}`, on: "2025-01-15" }));
+    const before = BigInt(await version(db, org.id));
+    expect((await shareCapital(db, org.id, today)).capital).toBe(0n);
+    // Each purchase locks its member's holding first and the version row last (at commit), so none waits in a cycle.
+    await simultaneously(members.length, (i) => buy(db, org.id, members[i].id, cls.id, 10 + i));
+    expect(BigInt(await version(db, org.id))).toBe(before + BigInt(members.length));
+    const expected = members.reduce((s, _m, i) => s + BigInt(10 + i) * 100n, 0n);
+    expect((await shareCapital(db, org.id, today)).capital).toBe(expected);
+    expect((await shareCapital(db, org.id, today, { fromLedger: true })).capital).toBe(expected);
   });
 });

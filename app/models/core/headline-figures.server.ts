@@ -35,8 +35,49 @@ import { basisPoints, basisPointsText } from "~/domain/percent";
 import type { Executor } from "~/utils/db.server";
 
 export interface AsAtOptions {
-  /** Add up the ledger even when nothing is dated after the date (tests compare the two paths). */
+  /** Add up the ledger even when nothing is dated after the date (tests compare the two paths). Never remembered. */
   fromLedger?: boolean;
+  /** Work the figure out even when it is remembered for the ledger as it stands (tests). */
+  fresh?: boolean;
+}
+
+type Figure = "portfolio" | "members" | "capital";
+
+/** Figures as JSON with their bigints kept exact: "123n" for 123n (no figure holds a text ending in n after digits). */
+const storeFigures = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+const readFigures = <T>(stored: unknown): T => JSON.parse(typeof stored === "string" ? stored : JSON.stringify(stored), (_k, v) => (typeof v === "string" && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as T;
+
+/**
+ * A figure as remembered for the organisation's ledger version, or worked
+ * out (ADR 0020). Every transaction that writes what the figures come from
+ * moves the version on as it commits (migration 0039), so figures worked out
+ * while the version stood still (read before and after) are the figures of
+ * that version, and are kept for the next request until the ledger moves.
+ * Inside a transaction the figure is always worked out: that transaction's
+ * own writes are not in any version yet.
+ */
+async function remembered<T>(db: Executor, organisationId: string, figure: Figure, asAt: string, options: AsAtOptions, workOut: () => Promise<T>): Promise<T> {
+  if (options.fromLedger || db.isTransaction) return workOut();
+  const version = async () => {
+    const { rows } = await sql<{ version: string }>`
+      SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0)::text AS version`.execute(db);
+    return rows[0].version;
+  };
+  const { rows } = await sql<{ version: string; figures: unknown }>`
+    SELECT v.version::text AS version, c.figures
+      FROM (SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0) AS version) v
+      LEFT JOIN headline_figure_cache c ON c.organisation_id = ${organisationId} AND c.figure = ${figure} AND c.as_at = ${asAt}::date AND c.version = v.version`.execute(db);
+  const before = rows[0].version;
+  if (rows[0].figures != null && !options.fresh) return readFigures<T>(rows[0].figures);
+  const value = await workOut();
+  if ((await version()) === before) {
+    await sql`
+      INSERT INTO headline_figure_cache AS c (organisation_id, figure, as_at, version, figures)
+      VALUES (${organisationId}, ${figure}, ${asAt}::date, ${before}::bigint, ${storeFigures(value)}::jsonb)
+      ON CONFLICT (organisation_id, figure, as_at) DO UPDATE SET version = excluded.version, figures = excluded.figures, worked_out_at = now()
+       WHERE c.version <= excluded.version`.execute(db);
+  }
+  return value;
 }
 
 export interface ParHeadline {
@@ -133,6 +174,10 @@ async function loansDatedAfter(db: Executor, organisationId: string, asAt: strin
 }
 
 export async function portfolioHeadline(db: Executor, organisationId: string, asAt: string, options: AsAtOptions = {}): Promise<PortfolioHeadline> {
+  return remembered(db, organisationId, "portfolio", asAt, options, () => workOutPortfolio(db, organisationId, asAt, options));
+}
+
+async function workOutPortfolio(db: Executor, organisationId: string, asAt: string, options: AsAtOptions): Promise<PortfolioHeadline> {
   const fromLedger = options.fromLedger || (await loansDatedAfter(db, organisationId, asAt));
   const run = async (trx: Executor) => {
     // The ledger's per-loan hash aggregates spill to disk at the default 4 MB work_mem on a large book: more, for this transaction only.
@@ -233,6 +278,10 @@ async function registerDatedAfter(db: Executor, organisationId: string, asAt: st
 }
 
 export async function membersByStatus(db: Executor, organisationId: string, asAt: string, options: AsAtOptions = {}): Promise<MembersHeadline> {
+  return remembered(db, organisationId, "members", asAt, options, () => workOutMembers(db, organisationId, asAt, options));
+}
+
+async function workOutMembers(db: Executor, organisationId: string, asAt: string, options: AsAtOptions): Promise<MembersHeadline> {
   const fromLedger = options.fromLedger || (await registerDatedAfter(db, organisationId, asAt));
   const { rows } = await (fromLedger ? membersFromHistory(organisationId, asAt) : membersFromRegister(organisationId, asAt)).execute(db);
   const r = rows[0];
@@ -266,6 +315,10 @@ export interface CapitalHeadline {
  * index-only sum, share_holdings_class_totals_idx).
  */
 export async function shareCapital(db: Executor, organisationId: string, asAt: string, options: AsAtOptions = {}): Promise<CapitalHeadline> {
+  return remembered(db, organisationId, "capital", asAt, options, () => workOutCapital(db, organisationId, asAt, options));
+}
+
+async function workOutCapital(db: Executor, organisationId: string, asAt: string, options: AsAtOptions): Promise<CapitalHeadline> {
   const fromLedger = options.fromLedger || (await sharesDatedAfter(db, organisationId, asAt));
   const { rows } = fromLedger
     ? await sql<{ capital: string }>`

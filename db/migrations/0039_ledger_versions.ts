@@ -1,0 +1,78 @@
+import type { Kysely } from "kysely";
+import { runStatements } from "./util";
+
+/*
+ * The headline figures remembered per ledger state (ADR 0020). Each
+ * organisation has a ledger version that every transaction writing the
+ * tables the headline figures are worked out from (the share ledger and
+ * holdings, the register and its status history, loans, their ledger,
+ * allocation lines and installments)
+ * moves on by one as it commits: a deferred constraint trigger, so the
+ * version row is the last lock such a transaction takes (no lock order to
+ * get wrong with the member, holding and loan rows it locked before), and
+ * once per transaction (a transaction-local setting marks it done), so a
+ * bulk import costs one update. The bump commits with the rows, so a
+ * snapshot sees both or neither: figures worked out while the version stood
+ * still belong to that version.
+ *
+ * headline_figure_cache keeps the last figures worked out per organisation,
+ * figure and date with the version they were worked out at; a read whose
+ * version differs works them out again.
+ */
+export async function up(db: Kysely<any>) {
+  await runStatements(db, `
+CREATE TABLE ledger_versions (
+  organisation_id uuid PRIMARY KEY REFERENCES organisations(id),
+  version bigint NOT NULL CHECK (version > 0)
+)
+;
+CREATE FUNCTION bump_ledger_version() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  org uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.organisation_id ELSE NEW.organisation_id END;
+  marker text := 'coop.ledger_bumped_' || replace(org::text, '-', '');
+BEGIN
+  IF current_setting(marker, true) = 'yes' THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO ledger_versions AS v (organisation_id, version) VALUES (org, 1)
+    ON CONFLICT (organisation_id) DO UPDATE SET version = v.version + 1;
+  PERFORM set_config(marker, 'yes', true);
+  RETURN NULL;
+END
+$fn$
+;
+CREATE CONSTRAINT TRIGGER share_transactions_ledger_version AFTER INSERT ON share_transactions
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER share_holdings_ledger_version AFTER INSERT OR UPDATE OR DELETE ON share_holdings
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER loan_allocation_lines_ledger_version AFTER INSERT ON loan_allocation_lines
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER members_ledger_version AFTER INSERT OR UPDATE OR DELETE ON members
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER member_status_history_ledger_version AFTER INSERT OR UPDATE OR DELETE ON member_status_history
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER loans_ledger_version AFTER INSERT OR UPDATE OR DELETE ON loans
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER loan_transactions_ledger_version AFTER INSERT ON loan_transactions
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE CONSTRAINT TRIGGER loan_installments_ledger_version AFTER INSERT OR UPDATE OR DELETE ON loan_installments
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE TABLE headline_figure_cache (
+  organisation_id uuid NOT NULL REFERENCES organisations(id),
+  figure text NOT NULL CHECK (figure IN ('portfolio','members','capital')),
+  as_at date NOT NULL,
+  version bigint NOT NULL,
+  figures jsonb NOT NULL,
+  worked_out_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organisation_id, figure, as_at)
+)
+`);
+}
