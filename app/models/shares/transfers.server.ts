@@ -5,6 +5,7 @@ import { checkTransfer, type MemberStatus } from "~/domain/shares/rules";
 import { checkSeparationOfDuties } from "~/domain/duties";
 import { sameName } from "~/domain/names";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import { queueEmail } from "~/models/core/outbox.server";
 import { getShareClass, lockHoldings, memberByNumber, memberForShares, memberKind, reissueCertificate, toDomainClass, type RuleRefusal } from "~/models/shares/share-classes-and-holdings.server";
 
@@ -20,7 +21,7 @@ async function pending(db: Executor, organisationId: string, memberId: string, c
 }
 
 async function check(db: Executor, organisationId: string, t: { classId: string; fromMemberId: string; toMemberId: string; shares: number }, lock: boolean): Promise<RuleRefusal | { ok: true }> {
-  const [cls, from, to] = await Promise.all([getShareClass(db, organisationId, t.classId), memberForShares(db, organisationId, t.fromMemberId), memberForShares(db, organisationId, t.toMemberId)]);
+  const [cls, from, to, money] = await Promise.all([getShareClass(db, organisationId, t.classId), memberForShares(db, organisationId, t.fromMemberId), memberForShares(db, organisationId, t.toMemberId), organisationMoneyStyle(db, organisationId)]);
   if (!cls) return { ok: false, field: "classId", reason: "No such share class" };
   if (!from) return { ok: false, field: "fromMemberId", reason: "No such member" };
   if (!to) return { ok: false, field: "toMemberNumber", reason: "No member has that number" };
@@ -31,7 +32,7 @@ async function check(db: Executor, organisationId: string, t: { classId: string;
   const receiver = lock ? ((await memberForShares(db, organisationId, t.toMemberId, { lock: true })) ?? to) : to;
   const r = checkTransfer({
     cls: toDomainClass(cls), fromMemberId: t.fromMemberId, toMemberId: t.toMemberId, fromShares: (await read(t.fromMemberId)).shares, fromPendingShares: await pending(db, organisationId, t.fromMemberId, t.classId),
-    toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: receiver.status as MemberStatus, toKind: memberKind(receiver.kind),
+    toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: receiver.status as MemberStatus, toKind: memberKind(receiver.kind), money,
   });
   if (!r.ok) return { ok: false, field: r.field === "toMemberId" ? "toMemberNumber" : r.field === "transferShares" ? "shares" : "classId", reason: r.reason };
   return { ok: true };
