@@ -11,8 +11,9 @@ import { recordRepayment } from "~/models/lending/loans.server";
 import { createInterestPreview } from "~/models/shares/interest-runs.server";
 import { importMembers } from "~/models/shares/members-import.server";
 import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
-import { requestTransfer } from "~/models/shares/transfers.server";
-import { payDueWithdrawals, requestWithdrawal } from "~/models/shares/withdrawals.server";
+import { admitApplication, submitApplication } from "~/models/shares/share-applications.server";
+import { decideTransfer, requestTransfer } from "~/models/shares/transfers.server";
+import { payDueWithdrawals, requestWithdrawal, suspendWithdrawals } from "~/models/shares/withdrawals.server";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
@@ -72,6 +73,33 @@ describe("refusals and explanations in the organisation's money style", () => {
     const body = (subject: string) => mail.find((m) => m.subject === subject)?.body;
     expect(body("Your notice of withdrawal")).toContain(`withdraw 100 Community Shares (100,00${NBSP}€). The notice period ends on 30. Mai 2026;`);
     expect(body("Your share withdrawal has been paid")).toContain(`We have paid your withdrawal of 100 shares (100,00${NBSP}€) on 1. Juni 2026.`);
+  });
+
+  it("members' emails write their dates in the organisation's locale: admission, a transfer decided, withdrawals suspended", async () => {
+    const { org, user, cls } = await setupClass(db, { parValue: "1.00", minHolding: "1", transferable: "on" });
+    await writesIn(org.id, "EUR", "de-DE");
+    const mailTo = async (to: string, subject: string) =>
+      (await db.selectFrom("email_outbox").select("body").where("organisation_id", "=", org.id).where("to_email", "=", to).where("subject", "=", subject).executeTakeFirstOrThrow()).body;
+
+    const applied = await db.transaction().execute((trx) =>
+      submitApplication(trx, { id: org.id, name: "Genossenschaft", local_area: [] }, { kind: "person", name: "Dora", email: "dora@example.org", phone: null, address: "1 Road", postcode: "PR1 2AB", classId: cls.id, shares: 1234, declarations: ["rules", "age", "risk"] }, "2026-03-01"),
+    );
+    if (!applied.ok) throw new Error(applied.reason);
+    expect(await mailTo("dora@example.org", "Your application to join Genossenschaft")).toContain(`Thank you for applying for 1234 Community Shares (1.234,00${NBSP}€).`);
+    await db.transaction().execute((trx) => admitApplication(trx, user.id, org.id, applied.applicationId, "2026-03-04", "Genossenschaft"));
+    expect(await mailTo("dora@example.org", "Welcome to Genossenschaft")).toContain("You were admitted as a member on 4. März 2026.");
+
+    const eve = await makeMember(db, org.id, { email: "eve@example.org" });
+    const fay = await makeMember(db, org.id);
+    await db.transaction().execute((trx) => recordPurchase(trx, { organisationId: org.id, actorUserId: user.id, memberId: eve.id, classId: cls.id, shares: 10, on: "2026-03-05", method: "cash" }));
+    const asked = await db.transaction().execute((trx) => requestTransfer(trx, user.id, org.id, { classId: cls.id, fromMemberId: eve.id, toMemberId: fay.id, shares: 2, on: "2026-03-06" }));
+    if (!asked.ok) throw new Error(asked.reason);
+    await db.transaction().execute((trx) => decideTransfer(trx, user.id, org.id, asked.id, "reject", "2026-03-10", "Nicht jetzt"));
+    expect(await mailTo("eve@example.org", "Share transfer not approved")).toContain("The board did not approve the transfer of 2 shares on 10. März 2026.");
+
+    await db.transaction().execute((trx) => requestWithdrawal(trx, { organisationId: org.id, actorUserId: user.id, memberId: eve.id, classId: cls.id, shares: 1, leaving: false, on: "2026-03-11" }));
+    await db.transaction().execute((trx) => suspendWithdrawals(trx, user.id, org.id, { classId: null, fromOn: "2026-04-01", reason: "Dach" }));
+    expect(await mailTo("eve@example.org", "Share withdrawals are suspended")).toContain("The board has suspended withdrawals of shares from 1. April 2026, as the rules allow.");
   });
 
   it("an American co-op: a repayment over the pay-off and LM3's refusal in dollars", async () => {

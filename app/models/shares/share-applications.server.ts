@@ -1,4 +1,5 @@
 import type { Executor } from "~/utils/db.server";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { checkPurchase } from "~/domain/shares/rules";
 import type { z } from "zod";
@@ -82,7 +83,7 @@ export async function admitApplication(db: Executor, actorUserId: string, organi
   if (member?.email) {
     await queueEmail(db, {
       organisationId, to: member.email, subject: `Welcome to ${orgName}`,
-      body: `Dear ${member.name},\n\nYou were admitted as a member on ${on}. Your member number is ${member.member_number} and your share certificate is no. ${issued.certificateNumber}.\n`,
+      body: `Dear ${member.name},\n\nYou were admitted as a member on ${displayLongDate(on, (await organisationMoneyStyle(db, organisationId)).locale)}. Your member number is ${member.member_number} and your share certificate is no. ${issued.certificateNumber}.\n`,
     });
   }
   return { ok: true as const, kind: "admitted" as const, memberNumber: member?.member_number, certificateNumber: issued.certificateNumber };
@@ -97,7 +98,7 @@ export async function declineApplication(db: Executor, actorUserId: string, orga
   await recordAudit(db, { organisationId, actorUserId, action: "share.application_declined", entityType: "share_application", entityId: applicationId, after: { on, reason } });
   const member = await getMember(db, organisationId, app.member_id);
   if (member?.email) {
-    await queueEmail(db, { organisationId, to: member.email, subject: `Your application to join ${orgName}`, body: `Dear ${member.name},\n\nWe are sorry: your application was declined on ${on}.\n\nReason: ${reason}\n` });
+    await queueEmail(db, { organisationId, to: member.email, subject: `Your application to join ${orgName}`, body: `Dear ${member.name},\n\nWe are sorry: your application was declined on ${displayLongDate(on, (await organisationMoneyStyle(db, organisationId)).locale)}.\n\nReason: ${reason}\n` });
   }
   return { ok: true as const, kind: "declined" as const };
 }

@@ -3,6 +3,7 @@ import { TRANSFER_REASON_MISSING } from "~/schemas/shares";
 import type { Executor } from "~/utils/db.server";
 import { checkTransfer, type MemberStatus } from "~/domain/shares/rules";
 import { checkSeparationOfDuties } from "~/domain/duties";
+import { displayLongDate } from "~/domain/locale";
 import { sameName } from "~/domain/names";
 import { recordAudit } from "~/models/core/audit.server";
 import { organisationMoneyStyle } from "~/models/core/organisations.server";
@@ -73,9 +74,10 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   }
   await db.updateTable("share_transfers").set({ status: decision === "approve" ? "approved" : "rejected", decided_on: on, decided_by: actorUserId, note }).where("organisation_id", "=", organisationId).where("id", "=", transferId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: decision === "approve" ? "share.transfer_approved" : "share.transfer_rejected", entityType: "share_transfer", entityId: transferId, before: { status: "pending" }, after: { on, note } });
+  const decidedOn = displayLongDate(on, (await organisationMoneyStyle(db, organisationId)).locale);
   for (const id of [t.from_member_id, t.to_member_id]) {
     const m = await memberForShares(db, organisationId, id);
-    if (m?.email) await queueEmail(db, { organisationId, to: m.email, subject: `Share transfer ${decision === "approve" ? "approved" : "not approved"}`, body: `Dear ${m.name},\n\nThe board ${decision === "approve" ? "approved" : "did not approve"} the transfer of ${t.shares} shares on ${on}.${note ? `\n\n${decision === "approve" ? "" : "The board's reason: "}${note}` : ""}\n` });
+    if (m?.email) await queueEmail(db, { organisationId, to: m.email, subject: `Share transfer ${decision === "approve" ? "approved" : "not approved"}`, body: `Dear ${m.name},\n\nThe board ${decision === "approve" ? "approved" : "did not approve"} the transfer of ${t.shares} shares on ${decidedOn}.${note ? `\n\n${decision === "approve" ? "" : "The board's reason: "}${note}` : ""}\n` });
   }
   return { ok: true as const };
 }

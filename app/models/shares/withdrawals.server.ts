@@ -111,6 +111,7 @@ export async function suspendWithdrawals(db: Executor, actorUserId: string, orga
     .where("m.email", "is not", null);
   if (input.classId) waiting = waiting.where("w.class_id", "=", input.classId);
   const told = new Set<string>();
+  const fromOn = displayLongDate(input.fromOn, (await organisationMoneyStyle(db, organisationId)).locale);
   for (const m of await waiting.orderBy("m.member_number").execute()) {
     if (told.has(m.id) || !m.email) continue;
     told.add(m.id);
@@ -118,7 +119,7 @@ export async function suspendWithdrawals(db: Executor, actorUserId: string, orga
       organisationId,
       to: m.email,
       subject: "Share withdrawals are suspended",
-      body: `Dear ${m.name},\n\nThe board has suspended withdrawals of ${input.classId ? m.class_name : "shares"} from ${input.fromOn}, as the rules allow. The reason the board gave:\n\n${input.reason}\n\nYour notice of withdrawal still stands and keeps its place in the queue: it will be paid in order of notice once the suspension ends. You can see where it stands on your membership page.\n`,
+      body: `Dear ${m.name},\n\nThe board has suspended withdrawals of ${input.classId ? m.class_name : "shares"} from ${fromOn}, as the rules allow. The reason the board gave:\n\n${input.reason}\n\nYour notice of withdrawal still stands and keeps its place in the queue: it will be paid in order of notice once the suspension ends. You can see where it stands on your membership page.\n`,
     });
   }
   return row.id;
