@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   const r = await moneyTransaction(db, (trx) =>
     once(trx, ctx, "my/withdraw", v, async () => {
-      const done = await requestWithdrawal(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId, classId: v.classId, shares: v.shares, leaving: v.leaving, on: today, currency: ctx.organisation });
+      const done = await requestWithdrawal(trx, { organisationId: ctx.organisation.id, actorUserId: ctx.user.id, memberId, classId: v.classId, shares: v.shares, leaving: v.leaving, on: today, money: ctx.organisation });
       return done.ok ? { ok: true as const } : done;
     }),
   );

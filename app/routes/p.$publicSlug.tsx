@@ -23,7 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const org = await publicOrganisation(db, slug);
   if (!org) throw notFoundResponse("No such page");
   const asAt = clock.today(org);
-  return { name: org.name, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org.currency) };
+  return { name: org.name, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org) };
 }
 
 export default function PublicImpact() {

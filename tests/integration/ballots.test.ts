@@ -71,6 +71,8 @@ describe("voting over HTTP", () => {
     const opened = await mailTo(orgId, "Voting is open: Adopt the accounts");
     expect(opened.map((m) => m.to_email).sort()).toEqual(["alice@members.example", "bob@members.example"]);
     expect(opened[0].body).toMatch(/^Dear Member (alice|bob),/);
+    // The meeting's day in words in the organisation's locale (en-GB here), not as the database stores it.
+    expect(opened[0].body).toContain('voting on the motion "Adopt the accounts" (HTTP AGM, 30 June 2030).');
     expect(opened[0].body).toContain(`${server.base}/motions/${motionId}`);
     expect((await mailTo(orgId, "Voting is open: Directors"))[0].body).toContain(`${server.base}/elections/${electionId}`);
 

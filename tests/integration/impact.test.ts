@@ -141,7 +141,7 @@ describe("LM3", () => {
           { line: 3, respondent: "Staff", recipient: "staff", amountReceived: 2_000_000n, localSpendPercent: "40" },
         ],
       },
-    });
+    }, { currency: "GBP", locale: "en-GB" });
     expect(outcome.ok && [outcome.result.r3, outcome.result.lm3]).toEqual([2_400_000n, "1.84"]);
   });
 });

@@ -49,6 +49,8 @@ describe("card repayment of a loan", () => {
     const mail = await bed.db.selectFrom("email_outbox").select(["subject", "body"]).where("organisation_id", "=", org.id).orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(mail.subject).toContain("Payment received on loan");
     expect(mail.body).toContain("your card payment of £150.00");
+    // The day it was recorded, in words in the organisation's locale ("4 December 2026"), not as the database stores it.
+    expect(mail.body).toMatch(/has been received and recorded on \d{1,2} [A-Z][a-z]+ \d{4}\.\n$/);
     expect(moneyProblems(mail.body)).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { dateInZone, DEFAULT_TIME_ZONE } from "~/domain/today";
+import { saveImpactSettings } from "~/models/impact/procurement.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
 import { pdfText } from "../pdf-text";
@@ -86,6 +87,10 @@ describe("the organisation's locale", () => {
     expect(register).toContain("2.469,12 €");
     const csv = await (await b.get("/register/csv")).text();
     expect(csv.split("\n").find((l) => l.includes("Grete Weber"))).toContain(",2469.12,");
+
+    // The public impact page (no session) writes the share capital in German figures too.
+    await saveImpactSettings(t.db, null, org.id, { widerArea: [], publicPage: true, publicSummary: "" });
+    expect(plain(await (await new Browser(t.server.base).get(`/p/${org.slug}`)).text())).toContain("2.469,12 €");
 
     // Back to en-GB: the same pages as before, to the byte.
     expect(await (await b.post("/settings", { ...SETTINGS, locale: "en-GB" })).text()).toContain("Settings saved.");

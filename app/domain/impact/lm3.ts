@@ -11,7 +11,7 @@
  * Amounts are minor units; the ratio is worked out exactly and rounded once
  * to 2 decimals, half to even, so a reported figure never drifts.
  */
-import { displayMoney, divRound, formatMinor, percentToBasisPoints, type Minor } from "~/domain/money";
+import { displayMoney, divRound, formatMinor, percentToBasisPoints, type Minor, type MoneyStyle } from "~/domain/money";
 
 export interface Lm3Input {
   /** R1: income. */
@@ -26,35 +26,37 @@ export type Lm3Result =
   | { ok: true; lm3: string; r1: Minor; r2: Minor; r3: Minor; method: string; warnings: string[] }
   | { ok: false; error: string };
 
-export function computeLm3(input: Lm3Input): Lm3Result {
+/** `style`: the organisation's currency and locale, that the refusals, warnings and method write amounts in. */
+export function computeLm3(input: Lm3Input, style: MoneyStyle): Lm3Result {
+  const money = (v: Minor) => displayMoney(v, style);
   const r1 = input.income;
   const r2 = typeof input.localSpend === "bigint" ? input.localSpend : input.localSpend.suppliers + input.localSpend.staff;
   const r3 = input.localRespend;
   if (r1 <= 0n) {
-    return { ok: false, error: `LM3 needs income (R1) above zero; it is ${displayMoney(r1)}. It measures what happens to money coming in, so there must be some.` };
+    return { ok: false, error: `LM3 needs income (R1) above zero; it is ${money(r1)}. It measures what happens to money coming in, so there must be some.` };
   }
   if (typeof input.localSpend !== "bigint") {
     if (input.localSpend.suppliers < 0n) return { ok: false, error: "Local spend with suppliers cannot be negative." };
     if (input.localSpend.staff < 0n) return { ok: false, error: "Local spend on staff cannot be negative." };
   }
-  if (r2 < 0n) return { ok: false, error: `Local spend (R2) cannot be negative; it is ${displayMoney(r2)}.` };
-  if (r3 < 0n) return { ok: false, error: `Local re-spend (R3) cannot be negative; it is ${displayMoney(r3)}.` };
+  if (r2 < 0n) return { ok: false, error: `Local spend (R2) cannot be negative; it is ${money(r2)}.` };
+  if (r3 < 0n) return { ok: false, error: `Local re-spend (R3) cannot be negative; it is ${money(r3)}.` };
 
   const warnings: string[] = [];
   // Possible (spending reserves or a grant received in an earlier period),
   // but usually means income and spend cover different periods.
-  if (r2 > r1) warnings.push(`Local spend (R2, ${displayMoney(r2)}) is more than income (R1, ${displayMoney(r1)}): check both cover the same period.`);
+  if (r2 > r1) warnings.push(`Local spend (R2, ${money(r2)}) is more than income (R1, ${money(r1)}): check both cover the same period.`);
   // R3 is re-spend of R2, so it cannot really be larger.
-  if (r3 > r2) warnings.push(`Local re-spend (R3, ${displayMoney(r3)}) is more than local spend (R2, ${displayMoney(r2)}), which it is part of: check the survey figures.`);
+  if (r3 > r2) warnings.push(`Local re-spend (R3, ${money(r3)}) is more than local spend (R2, ${money(r2)}), which it is part of: check the survey figures.`);
 
   const hundredths = divRound((r1 + r2 + r3) * 100n, r1, "half-even");
   const lm3 = formatMinor(hundredths, 2);
   const r2Words =
     typeof input.localSpend === "bigint"
-      ? displayMoney(r2)
-      : `${displayMoney(r2)} (suppliers ${displayMoney(input.localSpend.suppliers)} + staff ${displayMoney(input.localSpend.staff)})`;
+      ? money(r2)
+      : `${money(r2)} (suppliers ${money(input.localSpend.suppliers)} + staff ${money(input.localSpend.staff)})`;
   const method =
-    `LM3 = (R1 + R2 + R3) ÷ R1 = (${displayMoney(r1)} + ${r2Words} + ${displayMoney(r3)}) ÷ ${displayMoney(r1)} ` +
+    `LM3 = (R1 + R2 + R3) ÷ R1 = (${money(r1)} + ${r2Words} + ${money(r3)}) ÷ ${money(r1)} ` +
     `= ${lm3} (rounded to 2 decimals, halves to even).`;
   return { ok: true, lm3, r1, r2, r3, method, warnings };
 }
@@ -76,7 +78,8 @@ export type RespendResult =
  * Products are added exactly (in hundredths of a basis point) and rounded
  * once, half to even, for each of suppliers and staff.
  */
-export function respendFromSurvey(answers: readonly RespendAnswer[]): RespendResult {
+export function respendFromSurvey(answers: readonly RespendAnswer[], style: MoneyStyle): RespendResult {
+  const money = (v: Minor) => displayMoney(v, style);
   const errors: { index: number; reason: string }[] = [];
   let suppliersExact = 0n;
   let staffExact = 0n;
@@ -86,7 +89,7 @@ export function respendFromSurvey(answers: readonly RespendAnswer[]): RespendRes
       return;
     }
     if (a.amountReceived < 0n) {
-      errors.push({ index, reason: `amount received cannot be negative (${displayMoney(a.amountReceived)})` });
+      errors.push({ index, reason: `amount received cannot be negative (${money(a.amountReceived)})` });
       return;
     }
     let bp: bigint;
@@ -115,6 +118,6 @@ export function respendFromSurvey(answers: readonly RespendAnswer[]): RespendRes
     staff,
     method:
       `R3 = sum of (amount received × share spent locally) over ${answers.length} survey answers: ` +
-      `suppliers ${displayMoney(suppliers)} + staff ${displayMoney(staff)} = ${displayMoney(total)} (each rounded once to the penny, halves to even).`,
+      `suppliers ${money(suppliers)} + staff ${money(staff)} = ${money(total)} (each rounded once to the penny, halves to even).`,
   };
 }

@@ -11,7 +11,7 @@
  * never "just above" 36.
  */
 import Decimal from "decimal.js";
-import { displayMoney, parseMoney } from "../money";
+import { displayMoney, parseMoney, type MoneyStyle } from "../money";
 import { euAprOf, regzRate } from "./apr";
 import { toDay } from "../calendar";
 import { type Unit } from "./dates";
@@ -89,13 +89,16 @@ function parseRate(text: string | undefined, field: string, reasons: string[]): 
   }
 }
 
-/** A product is refused if its own ranges are inconsistent or its highest rate breaks the cap. */
-export function validateProduct(product: LoanProduct, cap: RateCap): Decision {
+/**
+ * A product is refused if its own ranges are inconsistent or its highest rate breaks the cap.
+ * `money`: the organisation's currency and locale, that the reasons write amounts in.
+ */
+export function validateProduct(product: LoanProduct, cap: RateCap, money: MoneyStyle): Decision {
   const reasons: string[] = [];
   const min = parseMoney(product.minPrincipal);
   const max = parseMoney(product.maxPrincipal);
   if (min <= 0n) reasons.push("The smallest amount must be more than zero.");
-  if (max < min) reasons.push(`The largest amount ${displayMoney(max)} is below the smallest ${displayMoney(min)}.`);
+  if (max < min) reasons.push(`The largest amount ${displayMoney(max, money)} is below the smallest ${displayMoney(min, money)}.`);
   if (!Number.isInteger(product.minTermPeriods) || product.minTermPeriods < 1) reasons.push("The shortest term must be at least one period.");
   if (product.maxTermPeriods < product.minTermPeriods) reasons.push("The longest term is shorter than the shortest term.");
   const minRate = parseRate(product.minAnnualRate, "lowest rate", reasons);
@@ -114,8 +117,9 @@ export function validateProduct(product: LoanProduct, cap: RateCap): Decision {
  * An offer (the loan terms) is refused when the amount or term is outside the
  * product's range, the rate is outside the product's range or above the
  * organisation's cap, or (if the cap has one) the APR is above the APR cap.
+ * `money`: the organisation's currency and locale, that the reasons write amounts in.
  */
-export function validateOffer(product: LoanProduct, offer: LoanTerms, cap: RateCap): Decision {
+export function validateOffer(product: LoanProduct, offer: LoanTerms, cap: RateCap, money: MoneyStyle): Decision {
   const reasons: string[] = [];
   let principal: bigint;
   try {
@@ -127,7 +131,7 @@ export function validateOffer(product: LoanProduct, offer: LoanTerms, cap: RateC
   const min = parseMoney(product.minPrincipal);
   const max = parseMoney(product.maxPrincipal);
   if (principal < min || principal > max) {
-    reasons.push(`The amount ${displayMoney(principal)} is outside this product's range of ${displayMoney(min)} to ${displayMoney(max)}.`);
+    reasons.push(`The amount ${displayMoney(principal, money)} is outside this product's range of ${displayMoney(min, money)} to ${displayMoney(max, money)}.`);
   }
   const unit = product.unit ?? "month";
   if (offer.unit !== unit) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { validateOffer } from "./products";
+import type { MoneyStyle } from "~/domain/money";
+
+const GBP: MoneyStyle = { currency: "GBP", locale: "en-GB" };
 import { generateSchedule } from "./schedule";
 import { aprOfSchedule, capOf, committeeOutcome, loanTerms, plainRate, productForValidation, type ProductRow } from "./terms";
 
@@ -69,7 +72,7 @@ describe("loan terms from a product", () => {
     expect(v.minTermPeriods).toBe(6);
     expect(v.maxTermPeriods).toBe(24);
     const terms = loanTerms(product, { amount: 1_000_000n, termPeriods: 12, annualRate: "40", disbursed: "2026-01-10" });
-    const d = validateOffer(productForValidation({ ...product, max_rate: "48" }), terms, capOf({ rateCapMonthlyPercent: 3 }));
+    const d = validateOffer(productForValidation({ ...product, max_rate: "48" }), terms, capOf({ rateCapMonthlyPercent: 3 }), GBP);
     expect(d.ok).toBe(false);
     if (!d.ok) expect(d.reason).toContain("above this organisation's cap of 36% a year (3% a month)");
   });

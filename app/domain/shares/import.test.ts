@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkMembersFile, checkMembersFileFormat, decodeCsvBytes, firstInvalidUtf8, parseCsvText, validateMemberImport } from "./import";
 import type { ShareClass } from "./rules";
+import type { MoneyStyle } from "~/domain/money";
 
 const community: ShareClass = {
   id: "community",
@@ -13,7 +14,8 @@ const community: ShareClass = {
   interestRateBasisPoints: 300,
   voting: "one-member-one-vote",
 };
-const options = { shareClasses: [community], existingMemberNumbers: ["M900"] };
+const GBP: MoneyStyle = { currency: "GBP", locale: "en-GB" };
+const options = { shareClasses: [community], existingMemberNumbers: ["M900"], money: GBP };
 
 const HEADER = "member_number,kind,name,email,address,postcode,joined_on,share_class,shares";
 
@@ -159,7 +161,7 @@ describe("validateMemberImport", () => {
     const parsed = parseCsvText(text);
     const t1 = performance.now();
     if (!parsed.ok) throw new Error("parse failed");
-    const r = validateMemberImport(parsed.rows, { shareClasses: [community], existingMemberNumbers: ["X1"], lineNumbers: parsed.lineNumbers });
+    const r = validateMemberImport(parsed.rows, { shareClasses: [community], existingMemberNumbers: ["X1"], lineNumbers: parsed.lineNumbers, money: GBP });
     const t2 = performance.now();
     console.log(`100,000 member rows: parse ${(t1 - t0).toFixed(0)} ms, validate ${(t2 - t1).toFixed(0)} ms`);
     expect(r.errors).toEqual([]);
@@ -273,5 +275,14 @@ describe("checkMembersFileFormat (the quick check before a large file goes to it
     ]);
     expect(checkMembersFileFormat(new Uint8Array([...enc(`${HEADER}\n1,person,Jos`), 0xe9]))).toMatchObject([{ line: 2, reason: expect.stringMatching(/UTF-8/) }]);
     expect(checkMembersFileFormat(enc(" \n\n"))).toEqual([{ line: 1, reason: "the file is empty" }]);
+  });
+});
+
+describe("a members file's reasons write money as the organisation does (#17.3)", () => {
+  const file = [HEADER, "M1,person,Ada,,1 Road,PR1 2AB,2026-05-01,community,100001"];
+  it("the maximum holding in euros in German, dollars in American English", () => {
+    const reason = (money: MoneyStyle) => validateMemberImport(rowsOf(file), { ...options, money }).errors.map((e) => e.reason);
+    expect(reason({ currency: "EUR", locale: "de-DE" })).toEqual(["a holding in Community Shares may not exceed 100.000,00\u00a0€; 100001 shares would be 100.001,00\u00a0€"]);
+    expect(reason({ currency: "USD", locale: "en-US" })).toEqual(["a holding in Community Shares may not exceed $100,000.00; 100001 shares would be $100,001.00"]);
   });
 });

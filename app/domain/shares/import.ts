@@ -8,7 +8,7 @@
  * bytes or parsed rows in, plus the member numbers already in use.
  */
 import { readCsvRecords } from "~/domain/csv";
-import { displayMoney, type Minor } from "~/domain/money";
+import { displayMoney, type Minor, type MoneyStyle } from "~/domain/money";
 import { parsePostcode } from "~/domain/postcode";
 import { isIsoDate, type IsoDate } from "../calendar";
 import { maxHoldingFor, type ShareClass } from "./rules";
@@ -63,6 +63,8 @@ export interface MemberImportOptions {
   lineNumbers?: readonly number[];
   /** If given, a joining date after this day is refused. */
   today?: IsoDate;
+  /** The organisation's currency and locale, that the reasons write amounts in. */
+  money: MoneyStyle;
 }
 
 export interface MemberImportResult {
@@ -195,7 +197,7 @@ export function validateMemberImport(rows: readonly (readonly string[])[], optio
       amount = BigInt(shares) * cls.parValue;
       const max = maxHoldingFor(cls, kind ?? "person");
       if (max !== null && amount > max) {
-        fail("shares", `a holding in ${cls.name} may not exceed ${displayMoney(max)}; ${shares} shares would be ${displayMoney(amount)}`);
+        fail("shares", `a holding in ${cls.name} may not exceed ${displayMoney(max, options.money)}; ${shares} shares would be ${displayMoney(amount, options.money)}`);
       }
       if (shares < cls.minHolding) fail("shares", `membership needs at least ${cls.minHolding} shares in ${cls.name}; this row has ${shares}`);
     }

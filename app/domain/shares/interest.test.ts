@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ShareTransaction } from "./holdings";
 import { previewInterestRun } from "./interest";
+import type { MoneyStyle } from "~/domain/money";
 
 const cls = { id: "community", name: "Community Shares", parValue: 100n, interestRateBasisPoints: 300 };
+const GBP: MoneyStyle = { currency: "GBP", locale: "en-GB" };
 
 let seq = 0;
 function buy(memberId: string, pounds: number, effectiveOn: string, kind: ShareTransaction["kind"] = "purchase", classId = "community"): ShareTransaction {
@@ -10,7 +12,7 @@ function buy(memberId: string, pounds: number, effectiveOn: string, kind: ShareT
   return { id: `i${seq}`, memberId, classId, kind, shares: pounds, amount: BigInt(pounds) * 100n, effectiveOn };
 }
 
-const year2025 = { cls, from: "2025-01-01", to: "2025-12-31" };
+const year2025 = { cls, from: "2025-01-01", to: "2025-12-31", money: GBP };
 
 describe("previewInterestRun", () => {
   it("pays £30.00 on £1,000 held all year at 3%", () => {
@@ -75,16 +77,16 @@ describe("previewInterestRun", () => {
   });
 
   it("uses 366 days when the period contains 29 February, so a full leap year still earns the rate", () => {
-    const run = previewInterestRun({ cls, from: "2024-01-01", to: "2024-12-31", transactions: [buy("m1", 1000, "2023-01-01")] });
+    const run = previewInterestRun({ cls, money: GBP, from: "2024-01-01", to: "2024-12-31", transactions: [buy("m1", 1000, "2023-01-01")] });
     expect(run.daysInYear).toBe(366);
     expect(run.members[0].interest).toBe(3000n);
     expect(run.method).toContain("÷ 366 (the period contains 29 February)");
     // A year to 28 February 2025 does not contain a leap day.
-    const after = previewInterestRun({ cls, from: "2024-03-01", to: "2025-02-28", transactions: [buy("m1", 1000, "2023-01-01")] });
+    const after = previewInterestRun({ cls, money: GBP, from: "2024-03-01", to: "2025-02-28", transactions: [buy("m1", 1000, "2023-01-01")] });
     expect(after.daysInYear).toBe(365);
     expect(after.members[0].interest).toBe(3000n);
     // Half of a leap year: 1000 × 0.03 × 182/366 = 14.918… (1 Jan to 30 Jun 2024 is 182 days).
-    const half = previewInterestRun({ cls, from: "2024-01-01", to: "2024-06-30", transactions: [buy("m1", 1000, "2023-01-01")] });
+    const half = previewInterestRun({ cls, money: GBP, from: "2024-01-01", to: "2024-06-30", transactions: [buy("m1", 1000, "2023-01-01")] });
     expect(half.members[0].interest).toBe(1491n);
   });
 
@@ -138,8 +140,8 @@ describe("previewInterestRun", () => {
   });
 
   it("refuses a period that is backwards or longer than a year, and a bad rate", () => {
-    expect(() => previewInterestRun({ cls, from: "2025-12-31", to: "2025-01-01", transactions: [] })).toThrow(/before it starts/);
-    expect(() => previewInterestRun({ cls, from: "2024-01-01", to: "2025-01-01", transactions: [] })).toThrow(/at most one year/);
+    expect(() => previewInterestRun({ cls, money: GBP, from: "2025-12-31", to: "2025-01-01", transactions: [] })).toThrow(/before it starts/);
+    expect(() => previewInterestRun({ cls, money: GBP, from: "2024-01-01", to: "2025-01-01", transactions: [] })).toThrow(/at most one year/);
     expect(() => previewInterestRun({ ...year2025, rateBasisPoints: 2.5, transactions: [] })).toThrow(/basis points/);
   });
 
@@ -147,5 +149,22 @@ describe("previewInterestRun", () => {
     expect(() => previewInterestRun({ ...year2025, transactions: [buy("m1", 10, "2025-02-01"), buy("m1", 20, "2025-03-01", "withdrawal")] })).toThrow(
       /goes negative on 2025-03-01/,
     );
+  });
+});
+
+describe("a member's explanation writes money as the organisation does (#17.3)", () => {
+  const NBSP = "\u00a0";
+  it("in euros in German, dollars in American English, yen with no minor unit", () => {
+    const explain = (money: MoneyStyle) => previewInterestRun({ ...year2025, money, transactions: [buy("m1", 1000, "2025-07-01")] }).members[0].explain;
+    expect(explain({ currency: "EUR", locale: "de-DE" })).toBe(
+      `1.000,00${NBSP}€ × 184 days (2025-07-01 to 2025-12-31) = 184.000,00${NBSP}€ balance-days; × 3.00% ÷ 365 = 15,123287${NBSP}€…; ` +
+        `rounded down to 15,12${NBSP}€. As shares: 15 shares of 1,00${NBSP}€ and 0,12${NBSP}€ in cash.`,
+    );
+    expect(explain({ currency: "USD", locale: "en-US" })).toBe(
+      "$1,000.00 × 184 days (2025-07-01 to 2025-12-31) = $184,000.00 balance-days; × 3.00% ÷ 365 = $15.123287…; " +
+        "rounded down to $15.12. As shares: 15 shares of $1.00 and $0.12 in cash.",
+    );
+    // A yen is its own minor unit: the exact fraction still shows 4 places beyond it.
+    expect(explain({ currency: "JPY", locale: "en-GB" })).toContain("= ¥1,512.3287…; rounded down to ¥1,512.");
   });
 });

@@ -18,7 +18,7 @@
  *  - Interest can be added as shares: whole shares at par value, with what is
  *    left over paid in cash.
  */
-import { displayMoney, divRound, formatMinor, type Minor, type RoundingMode } from "~/domain/money";
+import { displayMoney, divRound, formatMinor, minorUnitDigits, type Minor, type MoneyStyle, type RoundingMode } from "~/domain/money";
 import { containsLeapDay, fromDay, type IsoDate, toDay } from "../calendar";
 import { holdingMovements, LedgerError, type ShareTransaction } from "./holdings";
 import type { ShareClass } from "./rules";
@@ -33,6 +33,8 @@ export interface InterestRunInput {
   /** Rate declared for this run, if not the class rate (basis points a year). */
   rateBasisPoints?: number;
   rounding?: RoundingMode;
+  /** The organisation's currency and locale, that each member's explanation writes amounts in. */
+  money: MoneyStyle;
 }
 
 export interface BalanceSpan {
@@ -82,11 +84,11 @@ function percent(bp: number): string {
   return `${formatMinor(BigInt(bp))}%`;
 }
 
-/** An exact fraction of minor units shown in pounds to 6 places, with "…" if it goes on. */
-function showFraction(numerator: bigint, denominator: bigint): string {
+/** An exact fraction of minor units shown to 4 places beyond the minor unit (£30.000000), with "…" if it goes on. */
+function showFraction(numerator: bigint, denominator: bigint, money: MoneyStyle): string {
   const scaled = (numerator * 10_000n) / denominator;
   const exact = (numerator * 10_000n) % denominator === 0n;
-  return `${displayMoney(scaled, "GBP", 6)}${exact ? "" : "…"}`;
+  return `${displayMoney(scaled, money, minorUnitDigits(money.currency) + 4)}${exact ? "" : "…"}`;
 }
 
 function plural(n: number, word: string): string {
@@ -95,6 +97,7 @@ function plural(n: number, word: string): string {
 
 export function previewInterestRun(input: InterestRunInput): InterestRunPreview {
   const { cls, from, to } = input;
+  const money = (v: Minor) => displayMoney(v, input.money);
   const rounding = input.rounding ?? "down";
   const rate = input.rateBasisPoints ?? cls.interestRateBasisPoints;
   if (!Number.isSafeInteger(rate) || rate < 0) throw new RangeError(`interest rate must be whole basis points, not ${rate}`);
@@ -159,13 +162,13 @@ export function previewInterestRun(input: InterestRunInput): InterestRunPreview 
     const held = spans.filter((s) => s.balance > 0n);
     const base =
       held.length === 1 && held[0].days === periodDays
-        ? `${displayMoney(held[0].balance)} held all ${periodDays} days of ${from} to ${to}`
-        : held.map((s) => `${displayMoney(s.balance)} × ${plural(s.days, "day")} (${s.from} to ${s.to})`).join(" + ");
+        ? `${money(held[0].balance)} held all ${periodDays} days of ${from} to ${to}`
+        : held.map((s) => `${money(s.balance)} × ${plural(s.days, "day")} (${s.from} to ${s.to})`).join(" + ");
     const explain =
-      `${base} = ${displayMoney(balanceDays)} balance-days; ` +
-      `× ${percent(rate)} ÷ ${daysInYear} = ${showFraction(numerator, denominator)}; ` +
-      `${ROUNDING_WORDS[rounding]} to ${displayMoney(interest)}. ` +
-      `As shares: ${plural(Number(wholeShares), "share")} of ${displayMoney(cls.parValue)} and ${displayMoney(cash)} in cash.`;
+      `${base} = ${money(balanceDays)} balance-days; ` +
+      `× ${percent(rate)} ÷ ${daysInYear} = ${showFraction(numerator, denominator, input.money)}; ` +
+      `${ROUNDING_WORDS[rounding]} to ${money(interest)}. ` +
+      `As shares: ${plural(Number(wholeShares), "share")} of ${money(cls.parValue)} and ${money(cash)} in cash.`;
 
     members.push({
       memberId,

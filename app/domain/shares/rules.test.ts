@@ -8,6 +8,9 @@ import {
   withdrawalDueDate,
   type ShareClass,
 } from "./rules";
+import type { MoneyStyle } from "~/domain/money";
+
+const GBP: MoneyStyle = { currency: "GBP", locale: "en-GB" };
 
 const community: ShareClass = {
   id: "community",
@@ -48,7 +51,7 @@ describe("maximum holding", () => {
 });
 
 describe("checkPurchase", () => {
-  const base = { cls: community, currentShares: 0, buyShares: 4, memberStatus: "applied" as const, memberKind: "person" as const };
+  const base = { cls: community, currentShares: 0, buyShares: 4, memberStatus: "applied" as const, memberKind: "person" as const, money: GBP };
 
   it("prices a purchase at par value", () => {
     expect(checkPurchase(base)).toEqual({ ok: true, amount: 10_000n, sharesAfter: 4, valueAfter: 10_000n });
@@ -172,6 +175,7 @@ describe("checkTransfer", () => {
     transferShares: 3,
     toStatus: "admitted" as const,
     toKind: "person" as const,
+    money: GBP,
   };
 
   it("moves whole shares between members", () => {
@@ -214,6 +218,43 @@ describe("checkTransfer", () => {
       ok: false,
       field: "transferShares",
       reason: "The receiving member needs at least 5 shares in Founder Shares; this transfer would give them 3 shares.",
+    });
+  });
+});
+
+describe("refusals write money as the organisation does (#17.3)", () => {
+  const NBSP = "\u00a0";
+  const EUR_DE: MoneyStyle = { currency: "EUR", locale: "de-DE" };
+  const USD_US: MoneyStyle = { currency: "USD", locale: "en-US" };
+  const purchase = { cls: community, currentShares: 3999, buyShares: 2, memberStatus: "admitted" as const, memberKind: "person" as const };
+
+  it("a purchase over the maximum, in euros in German and dollars in American English", () => {
+    expect(checkPurchase({ ...purchase, money: EUR_DE })).toMatchObject({
+      ok: false,
+      reason: `A holding in Community Shares may not exceed 100.000,00${NBSP}€; this purchase would make it 100.025,00${NBSP}€.`,
+    });
+    expect(checkPurchase({ ...purchase, money: USD_US })).toMatchObject({
+      ok: false,
+      reason: "A holding in Community Shares may not exceed $100,000.00; this purchase would make it $100,025.00.",
+    });
+  });
+
+  it("a purchase below the membership minimum", () => {
+    expect(checkPurchase({ ...purchase, currentShares: 0, buyShares: 3, memberStatus: "applied", money: EUR_DE })).toMatchObject({
+      ok: false,
+      reason: `Membership needs at least 4 shares in Community Shares (100,00${NBSP}€); this purchase would make 3 shares.`,
+    });
+  });
+
+  it("a transfer over the receiving member's maximum", () => {
+    const transfer = { cls: founder, fromMemberId: "m1", toMemberId: "m2", fromShares: 400, toShares: 4800, transferShares: 300, toStatus: "admitted" as const, toKind: "person" as const };
+    expect(checkTransfer({ ...transfer, money: EUR_DE })).toMatchObject({
+      ok: false,
+      reason: `A holding in Founder Shares may not exceed 5.000,00${NBSP}€; this transfer would make the receiving member's 5.100,00${NBSP}€.`,
+    });
+    expect(checkTransfer({ ...transfer, money: USD_US })).toMatchObject({
+      ok: false,
+      reason: "A holding in Founder Shares may not exceed $5,000.00; this transfer would make the receiving member's $5,100.00.",
     });
   });
 });

@@ -7,7 +7,7 @@
  * right place). Checks never throw for a member's mistake; they throw only
  * for a programming error (a fractional share count passed as the holding).
  */
-import { displayMoney, type Minor } from "~/domain/money";
+import { displayMoney, type Minor, type MoneyStyle } from "~/domain/money";
 import { addDays, type IsoDate } from "../calendar";
 
 export type VotingRule = "one-member-one-vote" | "weighted";
@@ -84,10 +84,13 @@ export interface PurchaseInput {
   buyShares: number;
   memberStatus: MemberStatus;
   memberKind: MemberKind;
+  /** The organisation's currency and locale, that a refusal writes amounts in. */
+  money: MoneyStyle;
 }
 
 export function checkPurchase(input: PurchaseInput): RuleCheck<{ amount: Minor; sharesAfter: number; valueAfter: Minor }> {
   const { cls, currentShares, buyShares, memberStatus, memberKind } = input;
+  const money = (v: Minor) => displayMoney(v, input.money);
   assertHolding("currentShares", currentShares);
   if (memberStatus === "suspended") return refuse("memberStatus", "A suspended member cannot buy shares.");
   if (memberStatus === "ceased") return refuse("memberStatus", "Someone who has ceased to be a member cannot buy shares.");
@@ -101,13 +104,13 @@ export function checkPurchase(input: PurchaseInput): RuleCheck<{ amount: Minor; 
   if (max !== null && valueAfter > max) {
     return refuse(
       "buyShares",
-      `A holding in ${cls.name} may not exceed ${displayMoney(max)}; this purchase would make it ${displayMoney(valueAfter)}.`,
+      `A holding in ${cls.name} may not exceed ${money(max)}; this purchase would make it ${money(valueAfter)}.`,
     );
   }
   if (sharesAfter < cls.minHolding) {
     return refuse(
       "buyShares",
-      `Membership needs at least ${shares(cls.minHolding)} in ${cls.name} (${displayMoney(BigInt(cls.minHolding) * cls.parValue)}); this purchase would make ${shares(sharesAfter)}.`,
+      `Membership needs at least ${shares(cls.minHolding)} in ${cls.name} (${money(BigInt(cls.minHolding) * cls.parValue)}); this purchase would make ${shares(sharesAfter)}.`,
     );
   }
   return { ok: true, amount, sharesAfter, valueAfter };
@@ -174,6 +177,8 @@ export interface TransferInput {
   toKind: MemberKind;
   /** The transferor is leaving the society, so may transfer everything. */
   leaving?: boolean;
+  /** The organisation's currency and locale, that a refusal writes amounts in. */
+  money: MoneyStyle;
 }
 
 export function checkTransfer(input: TransferInput): RuleCheck<{ amount: Minor; fromSharesAfter: number; toSharesAfter: number }> {
@@ -211,7 +216,7 @@ export function checkTransfer(input: TransferInput): RuleCheck<{ amount: Minor; 
   if (max !== null && toValue > max) {
     return refuse(
       "transferShares",
-      `A holding in ${cls.name} may not exceed ${displayMoney(max)}; this transfer would make the receiving member's ${displayMoney(toValue)}.`,
+      `A holding in ${cls.name} may not exceed ${displayMoney(max, input.money)}; this transfer would make the receiving member's ${displayMoney(toValue, input.money)}.`,
     );
   }
   if (toAfter < cls.minHolding) {

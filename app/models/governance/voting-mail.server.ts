@@ -9,6 +9,7 @@ import { recordAudit } from "~/models/core/audit.server";
 import { meetingForCalendar } from "~/models/governance/calendars.server";
 import { refused } from "~/domain/refusal";
 import { isElection } from "~/domain/voting/kinds";
+import { displayLongDate, localeOrDefault } from "~/domain/locale";
 import { getResult } from "~/models/governance/meetings.server";
 
 /*
@@ -25,7 +26,7 @@ async function motionForMail(db: Executor, organisationId: string, motionId: str
     .selectFrom("motions as x")
     .innerJoin("meetings as m", "m.id", "x.meeting_id")
     .innerJoin("organisations as o", "o.id", "x.organisation_id")
-    .select(["x.id", "x.kind", "x.title", "m.title as meeting_title", "m.held_on", "o.name as organisation_name"])
+    .select(["x.id", "x.kind", "x.title", "m.title as meeting_title", "m.held_on", "o.name as organisation_name", "o.locale"])
     .where("x.organisation_id", "=", organisationId)
     .where("x.id", "=", motionId)
     .executeTakeFirst();
@@ -64,7 +65,7 @@ export async function queueVotingOpenedMail(db: Executor, organisationId: string
     organisationId,
     motionId,
     `Voting is open: ${motion.title}`,
-    `${motion.organisation_name} has opened voting on ${what} "${motion.title}" (${motion.meeting_title}, ${motion.held_on}).\n\n` +
+    `${motion.organisation_name} has opened voting on ${what} "${motion.title}" (${motion.meeting_title}, ${displayLongDate(motion.held_on, localeOrDefault(motion.locale))}).\n\n` +
       `Sign in and cast your vote here:\n${motion.link(appUrl)}\n\n` +
       `Your vote is secret: the register records that you voted, never how. After voting you are given a receipt code, ` +
       `with which you can check later that your ballot was counted.`,

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { impactFiguresAsAt, impactTrends, type ImpactBase, type ImpactFigures, type TrendPoint } from "~/domain/impact/dashboard";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
+import { localeOrDefault } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import { LedgerError } from "~/domain/shares/holdings";
 import type { LoanLedgerKind } from "~/domain/impact/positions";
@@ -214,13 +215,15 @@ export const ANNUAL_LINES: { key: keyof AnnualFigures; label: string; money: boo
 
 /** The organisation behind a public impact page, only if it has opted in. */
 export async function publicOrganisation(db: Executor, slug: string) {
-  return db
+  const row = await db
     .selectFrom("organisations as o")
     .innerJoin("impact_settings as s", "s.organisation_id", "o.id")
-    .select(["o.id", "o.name", "o.slug", "o.currency", "o.time_zone as timeZone", "o.legal_form", "s.public_summary"])
+    .select(["o.id", "o.name", "o.slug", "o.currency", "o.locale", "o.time_zone as timeZone", "o.legal_form", "s.public_summary"])
     .where("o.slug", "=", slug)
     .where("s.public_page", "=", true)
     .executeTakeFirst();
+  // Its money written as the organisation writes it (a MoneyStyle), like a signed-in page's.
+  return row && { ...row, locale: localeOrDefault(row.locale) };
 }
 
 // ---------------------------------------------------------------------------

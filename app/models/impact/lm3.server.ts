@@ -1,6 +1,8 @@
 import { computeLm3, respendFromSurvey, type Lm3Result } from "~/domain/impact/lm3";
 import type { SurveyRow } from "~/domain/impact/csv";
+import type { MoneyStyle } from "~/domain/money";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import type { Executor } from "~/utils/db.server";
 import type { Refused } from "~/domain/refusal";
 
@@ -24,12 +26,12 @@ export type Lm3Outcome =
   | { ok: true; result: Extract<Lm3Result, { ok: true }>; r3Method: string | null }
   | (Refused & { field: "income" | "suppliers" | "staff" | "respend" | "survey" });
 
-/** Work out LM3 without storing it. */
-export function calculateLm3(input: Lm3StudyInput): Lm3Outcome {
+/** Work out LM3 without storing it; `money` is how the organisation writes amounts (the refusal, warnings and method). */
+export function calculateLm3(input: Lm3StudyInput, money: MoneyStyle): Lm3Outcome {
   let r3: bigint;
   let r3Method: string | null = null;
   if (input.respend.source === "survey") {
-    const s = respendFromSurvey(input.respend.answers);
+    const s = respendFromSurvey(input.respend.answers, money);
     if (!s.ok) {
       const answers = input.respend.answers;
       return { ok: false, field: "survey", reason: s.errors.map((e) => `line ${answers[e.index]?.line ?? e.index + 1}: ${e.reason}`).join("; ") };
@@ -37,7 +39,7 @@ export function calculateLm3(input: Lm3StudyInput): Lm3Outcome {
     r3 = s.total;
     r3Method = s.method;
   } else r3 = input.respend.amount;
-  const result = computeLm3({ income: input.income, localSpend: { suppliers: input.suppliers, staff: input.staff }, localRespend: r3 });
+  const result = computeLm3({ income: input.income, localSpend: { suppliers: input.suppliers, staff: input.staff }, localRespend: r3 }, money);
   if (!result.ok) {
     const field = input.income <= 0n ? "income" : input.suppliers < 0n ? "suppliers" : input.staff < 0n ? "staff" : "respend";
     return { ok: false, field, reason: result.error };
@@ -46,7 +48,8 @@ export function calculateLm3(input: Lm3StudyInput): Lm3Outcome {
 }
 
 export async function saveLm3Study(db: Executor, actorUserId: string | null, organisationId: string, input: Lm3StudyInput) {
-  const outcome = calculateLm3(input);
+  // The method is stored with the study, written as the organisation writes money.
+  const outcome = calculateLm3(input, await organisationMoneyStyle(db, organisationId));
   if (!outcome.ok) return outcome;
   const { result, r3Method } = outcome;
   const method = [r3Method, result.method].filter(Boolean).join("\n");

@@ -20,7 +20,7 @@ import { getProduct, type Product } from "~/models/lending/products.server";
 async function checkOffer(db: Executor, organisationId: string, product: Product, offer: { amount: bigint; termPeriods: number; annualRate: string; disbursed: string; firstDue?: string }) {
   const org = await getOrganisation(db, organisationId);
   const terms = loanTerms(product, offer);
-  const decision = validateOffer(productForValidation(product), terms, capOf(org.rules));
+  const decision = validateOffer(productForValidation(product), terms, capOf(org.rules), org);
   if (!decision.ok) throw refused(decision.reason);
   return terms;
 }

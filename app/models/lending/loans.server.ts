@@ -7,6 +7,7 @@ import { aprOfSchedule, loanTerms, type ProductRow } from "~/domain/lending/term
 import { displayMoney, formatMinor, type Minor } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import { refused } from "~/domain/refusal";
 import { isUuid } from "~/schemas/common";
 import { portfolioArrears } from "./portfolio.server";
@@ -268,7 +269,10 @@ async function repayLocked(db: Executor, actorUserId: string | null, organisatio
   const rows = await loanInstallments(db, organisationId, loan.id);
   let state = toState(rows);
   const payoff = payoffAmount(state, input.onDate);
-  if (input.amount > payoff) throw refused(`The payment of ${displayMoney(input.amount)} is more than the ${displayMoney(payoff)} that repays the loan in full on ${input.onDate}.`, "amount");
+  if (input.amount > payoff) {
+    const money = await organisationMoneyStyle(db, organisationId);
+    throw refused(`The payment of ${displayMoney(input.amount, money)} is more than the ${displayMoney(payoff, money)} that repays the loan in full on ${input.onDate}.`, "amount");
+  }
   const order = input.order;
   const first = allocateRepayment(state, input.amount, { order, asAt: input.onDate });
   state = first.state;
@@ -453,7 +457,7 @@ export function reversePayout(db: Executor, actorUserId: string | null, organisa
     if (!input.note.trim()) throw refused("Say why the pay-out is reversed.", "note");
     refuseDate(loan, input.onDate, today);
     const paid = (await loanInstallments(trx, organisationId, loan.id)).reduce((s, i) => s + i.paid_principal + i.paid_interest + i.paid_fees, 0n);
-    if (paid > 0n) throw refused(`${displayMoney(paid)} has been repaid on loan ${loan.reference}: reverse those repayments first, then the pay-out.`);
+    if (paid > 0n) throw refused(`${displayMoney(paid, await organisationMoneyStyle(trx, organisationId))} has been repaid on loan ${loan.reference}: reverse those repayments first, then the pay-out.`);
     const waiting = await trx.selectFrom("loan_write_off_proposals").select("id").where("organisation_id", "=", organisationId).where("loan_id", "=", loan.id).where("decision", "is", null).executeTakeFirst();
     if (waiting) throw refused("A write-off of this loan is waiting for the board: it must be withdrawn or rejected before the pay-out is reversed.");
     const originals = await trx
@@ -511,7 +515,7 @@ async function recoverLocked(db: Executor, actorUserId: string | null, organisat
     .where("loan_id", "=", loan.id)
     .executeTakeFirstOrThrow();
   const left = BigInt(sums.written ?? 0) - BigInt(sums.recovered ?? 0);
-  if (amount > left) throw refused(`Only ${displayMoney(left)} written off is still to recover.`, "amount");
+  if (amount > left) throw refused(`Only ${displayMoney(left, await organisationMoneyStyle(db, organisationId))} written off is still to recover.`, "amount");
   await db.insertInto("loan_transactions").values({ organisation_id: organisationId, loan_id: loan.id, kind: "recovery", amount, principal_part: amount, on_date: onDate, note, recorded_by: actorUserId }).execute();
   await recordAudit(db, { organisationId, actorUserId, action: "loan.recovery_recorded", entityType: "loan", entityId: loan.id, after: { amount, onDate, note } });
   return { left: left - amount };

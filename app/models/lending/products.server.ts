@@ -40,7 +40,7 @@ function rowOf(input: ProductInput): ProductRow {
 /** Refuse (with every reason at once) ranges that do not hold together or a highest rate above the cap; refuse a name already taken. */
 async function checkProduct(db: Executor, organisationId: string, row: ProductRow, input: ProductInput, productId: string | null) {
   const org = await getOrganisation(db, organisationId);
-  const decision = validateProduct(productForValidation(row), capOf(org.rules));
+  const decision = validateProduct(productForValidation(row), capOf(org.rules), org);
   const reasons = decision.ok ? [] : [...decision.reasons];
   const rate = Number(input.annualRate); // only compared, never stored from the float
   if (rate < Number(input.minRate) || rate > Number(input.maxRate)) reasons.push("The usual rate must lie between the lowest and highest rates.");

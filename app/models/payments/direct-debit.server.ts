@@ -261,11 +261,11 @@ export async function startShareMandate(
     prepared = await db.transaction().execute(async (trx) => {
       const earlier = await earlierSubmission(trx, input.idempotencyKey, (r) => r.organisation_id === input.organisationId && r.member_id === input.memberId);
       if (earlier) return earlier.ok ? { ...earlier, className: "" } : earlier;
-      const [member, cls] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId)]);
+      const [member, cls, money] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId), organisationMoneyStyle(trx, input.organisationId)]);
       if (!member) return { ok: false as const, reason: "Your log-in is not linked to a member of this society." };
       if (!cls) return { ok: false as const, reason: "No such share class", field: "classId" };
       const holding = await trx.selectFrom("share_holdings").select("shares").where("organisation_id", "=", input.organisationId).where("member_id", "=", input.memberId).where("class_id", "=", input.classId).executeTakeFirst();
-      const check = checkPurchase({ cls: toDomainClass(cls), currentShares: Number(holding?.shares ?? 0), buyShares: input.sharesPerMonth, memberStatus: member.status as MemberStatus, memberKind: memberKind(member.kind) });
+      const check = checkPurchase({ cls: toDomainClass(cls), currentShares: Number(holding?.shares ?? 0), buyShares: input.sharesPerMonth, memberStatus: member.status as MemberStatus, memberKind: memberKind(member.kind), money });
       if (!check.ok) return { ok: false as const, reason: check.reason, field: check.field === "buyShares" ? "sharesPerMonth" : "classId" };
       const row = await trx
         .insertInto("dd_mandates")

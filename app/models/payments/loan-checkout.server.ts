@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { refundNeeded } from "~/domain/card-payments";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney } from "~/domain/money";
 import type { Database, Executor } from "~/utils/db.server";
 import { recordAudit } from "~/models/core/audit.server";
@@ -96,11 +97,12 @@ export async function completeLoanCheckout(trx: Executor, session: Stripe.Checko
     .execute();
   const contact = await trx.selectFrom("borrowers").select(["contact_email", "contact_name"]).where("organisation_id", "=", payment.organisation_id).where("id", "=", loan.borrower_id).executeTakeFirst();
   if (contact?.contact_email) {
+    const money = await organisationMoneyStyle(trx, payment.organisation_id);
     await queueEmail(trx, {
       organisationId: payment.organisation_id,
       to: contact.contact_email,
       subject: `Payment received on loan ${loan.reference}`,
-      body: `Dear ${contact.contact_name || "borrower"},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), await organisationMoneyStyle(trx, payment.organisation_id))} on loan ${loan.reference} has been received and recorded on ${today}.\n`,
+      body: `Dear ${contact.contact_name || "borrower"},\n\nThank you: your card payment of ${displayMoney(BigInt(payment.amount), money)} on loan ${loan.reference} has been received and recorded on ${displayLongDate(today, money.locale)}.\n`,
     });
   }
   return "processed";

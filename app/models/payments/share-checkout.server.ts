@@ -32,10 +32,10 @@ export async function startCardPurchase(
     transaction: (work) => moneyTransaction(db, work),
     reused: (existing) => (existing.organisation_id !== input.organisationId || existing.member_id !== input.memberId ? { ok: false, field: "shares", reason: "This form was already used; reload the page." } : null),
     record: async (trx) => {
-      const [member, cls] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId)]);
+      const [member, cls, money] = await Promise.all([memberForShares(trx, input.organisationId, input.memberId), getShareClass(trx, input.organisationId, input.classId), organisationMoneyStyle(trx, input.organisationId)]);
       if (!member || !cls) return { ok: false, field: "classId", reason: "No such share class" };
       const holding = await lockHolding(trx, input.organisationId, input.memberId, input.classId);
-      const check = checkPurchase({ cls: toDomainClass(cls), currentShares: holding.shares, buyShares: input.shares, memberStatus: member.status as MemberStatus, memberKind: memberKind(member.kind) });
+      const check = checkPurchase({ cls: toDomainClass(cls), currentShares: holding.shares, buyShares: input.shares, memberStatus: member.status as MemberStatus, memberKind: memberKind(member.kind), money });
       if (!check.ok) return { ok: false, field: check.field === "buyShares" ? "shares" : "classId", reason: check.reason };
       const payment = await trx
         .insertInto("payments")

@@ -1,10 +1,12 @@
 import { checkSeparationOfDuties } from "~/domain/duties";
 import type { Executor } from "~/utils/db.server";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney, type RoundingMode, type MoneyStyle } from "~/domain/money";
 import { previewInterestRun } from "~/domain/shares/interest";
 import type { ShareTransaction } from "~/domain/shares/holdings";
 import { faultPoint } from "~/utils/fault-markers.server";
 import { recordAudit } from "../core/audit.server";
+import { organisationMoneyStyle } from "../core/organisations.server";
 import { queueEmail } from "../core/outbox.server";
 import { getShareClass, lockHoldings, reissueCertificate, toDomainClass } from "./share-classes-and-holdings.server";
 
@@ -38,9 +40,11 @@ export async function createInterestPreview(
   const cls = await getShareClass(db, organisationId, input.classId);
   if (!cls) return { ok: false as const, field: "classId", reason: "No such share class" };
   if (input.to < input.from) return { ok: false as const, field: "to", reason: "The period ends before it starts" };
+  // Each member's explanation is stored with the line, written as the organisation writes money.
+  const money = await organisationMoneyStyle(db, organisationId);
   let preview;
   try {
-    preview = previewInterestRun({ cls: toDomainClass(cls), from: input.from, to: input.to, transactions: await classLedger(db, organisationId, cls.id, input.to), rateBasisPoints: input.rate, rounding: input.rounding });
+    preview = previewInterestRun({ cls: toDomainClass(cls), from: input.from, to: input.to, transactions: await classLedger(db, organisationId, cls.id, input.to), rateBasisPoints: input.rate, rounding: input.rounding, money });
   } catch (error) {
     if (error instanceof RangeError) return { ok: false as const, field: "to", reason: error.message };
     throw error;
@@ -111,13 +115,16 @@ export async function approveInterestRun(db: Executor, actorUserId: string, orga
   return { ok: true as const };
 }
 
-export async function postInterestRun(db: Executor, actorUserId: string | null, organisationId: string, runId: string, on: string, currency: string | MoneyStyle = "GBP") {
+/** `style`: how the organisation writes money and dates in the members' emails (the session's organisation); read from it when not given. */
+export async function postInterestRun(db: Executor, actorUserId: string | null, organisationId: string, runId: string, on: string, style?: MoneyStyle) {
   const run = await db.selectFrom("interest_runs").selectAll().where("organisation_id", "=", organisationId).where("id", "=", runId).forUpdate().executeTakeFirst();
   if (!run) return null;
   if (run.status !== "approved") return { ok: false as const, reason: run.status === "preview" ? "The board has not approved this run yet." : "This run has already been posted." };
   if (on < run.period_to) return { ok: false as const, reason: `Interest is posted after the period ends (${run.period_to}).` };
   const cls = (await getShareClass(db, organisationId, run.class_id))!;
   const par = BigInt(cls.par_value);
+  const money = style ?? (await organisationMoneyStyle(db, organisationId));
+  const period = `${displayLongDate(run.period_from, money.locale)} to ${displayLongDate(run.period_to, money.locale)}`;
   // Every holding the run credits is locked first, in the common order: locking them one by one while
   // crediting would hold the certificate and audit locks while waiting for the next holding, which a
   // purchase holding that holding and waiting for those locks turns into a deadlock.
@@ -143,7 +150,7 @@ export async function postInterestRun(db: Executor, actorUserId: string | null, 
     }
     if (line.email) {
       const cash = shares > 0 ? BigInt(line.cash) : BigInt(line.interest);
-      await queueEmail(db, { organisationId, to: line.email, subject: `Interest on your ${cls.name}`, body: `Dear ${line.name},\n\nInterest for ${run.period_from} to ${run.period_to}: ${displayMoney(BigInt(line.interest), currency)}${shares > 0 ? `, credited as ${shares} shares with ${displayMoney(cash, currency)} paid in cash` : ", paid in cash"}. Your annual statement shows the calculation.\n` });
+      await queueEmail(db, { organisationId, to: line.email, subject: `Interest on your ${cls.name}`, body: `Dear ${line.name},\n\nInterest for ${period}: ${displayMoney(BigInt(line.interest), money)}${shares > 0 ? `, credited as ${shares} shares with ${displayMoney(cash, money)} paid in cash` : ", paid in cash"}. Your annual statement shows the calculation.\n` });
     }
     await faultPoint("interest.line-posted", { lines: ++posted, of: lines.length });
   }

@@ -5,6 +5,7 @@ import { localAreaMatcher } from "~/domain/postcode";
 import { checkMembersFile, type ImportError } from "~/domain/shares/import";
 import { faultPoint } from "~/utils/fault-markers.server";
 import { recordAudit } from "../core/audit.server";
+import { organisationMoneyStyle } from "../core/organisations.server";
 import { listShareClasses, toDomainClass } from "./share-classes-and-holdings.server";
 
 /*
@@ -29,7 +30,8 @@ export async function importMembers(
 ): Promise<ImportOutcome> {
   const classes = await listShareClasses(db, org.id);
   const existing = await db.selectFrom("members").select("member_number").where("organisation_id", "=", org.id).execute();
-  const result = checkMembersFile(bytes, { shareClasses: classes.map(toDomainClass), existingMemberNumbers: existing.map((m) => String(m.member_number)), today });
+  const money = await organisationMoneyStyle(db, org.id);
+  const result = checkMembersFile(bytes, { shareClasses: classes.map(toDomainClass), existingMemberNumbers: existing.map((m) => String(m.member_number)), today, money });
   // The register numbers members with whole numbers, which the general checker does not require.
   const numberErrors: ImportError[] = result.rows
     .filter((r) => !/^\d{1,9}$/.test(r.memberNumber) || Number(r.memberNumber) < 1)

@@ -1,9 +1,11 @@
 import type { Executor } from "~/utils/db.server";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { checkPurchase } from "~/domain/shares/rules";
 import type { z } from "zod";
 import type { JoinSchema } from "~/schemas/shares";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import { queueEmail } from "~/models/core/outbox.server";
 import { changeMemberStatus, createMember, getMember } from "~/models/shares/members.server";
 import { getShareClass, lockHolding, lockMembers, recordPurchase, toDomainClass, type RuleRefusal } from "~/models/shares/share-classes-and-holdings.server";
@@ -19,11 +21,13 @@ export async function submitApplication(
   org: { id: string; name: string; local_area: string[] },
   input: z.infer<typeof JoinSchema>,
   today: string,
-  currency: string | MoneyStyle = "GBP",
+  /** How the organisation writes money (the public page has it loaded); read from the organisation when not given. */
+  style?: MoneyStyle,
 ): Promise<RuleRefusal | { ok: true; applicationId: string; memberNumber: number }> {
   const cls = await getShareClass(db, org.id, input.classId);
   if (!cls) return { ok: false, field: "classId", reason: "Choose one of the share classes offered" };
-  const check = checkPurchase({ cls: toDomainClass(cls), currentShares: 0, buyShares: input.shares, memberStatus: "applied", memberKind: input.kind });
+  const money = style ?? (await organisationMoneyStyle(db, org.id));
+  const check = checkPurchase({ cls: toDomainClass(cls), currentShares: 0, buyShares: input.shares, memberStatus: "applied", memberKind: input.kind, money });
   if (!check.ok) return { ok: false, field: "shares", reason: check.reason };
   const member = await createMember(db, null, org.id, org.local_area, {
     kind: input.kind, name: input.name, email: input.email, phone: input.phone, address: input.address, postcode: input.postcode, status: "applied", statusDate: today, memberNumber: undefined,
@@ -36,7 +40,7 @@ export async function submitApplication(
   await recordAudit(db, { organisationId: org.id, actorUserId: null, action: "share.application_received", entityType: "share_application", entityId: app.id, after: { memberId: member.id, classId: cls.id, shares: input.shares, declarations: input.declarations } });
   await queueEmail(db, {
     organisationId: org.id, to: input.email, subject: `Your application to join ${org.name}`,
-    body: `Dear ${input.name},\n\nThank you for applying for ${input.shares} ${cls.name} (${displayMoney(check.amount, currency)}). The secretary will consider your application and write to you.\n`,
+    body: `Dear ${input.name},\n\nThank you for applying for ${input.shares} ${cls.name} (${displayMoney(check.amount, money)}). The secretary will consider your application and write to you.\n`,
   });
   return { ok: true, applicationId: app.id, memberNumber: member.member_number };
 }
@@ -79,7 +83,7 @@ export async function admitApplication(db: Executor, actorUserId: string, organi
   if (member?.email) {
     await queueEmail(db, {
       organisationId, to: member.email, subject: `Welcome to ${orgName}`,
-      body: `Dear ${member.name},\n\nYou were admitted as a member on ${on}. Your member number is ${member.member_number} and your share certificate is no. ${issued.certificateNumber}.\n`,
+      body: `Dear ${member.name},\n\nYou were admitted as a member on ${displayLongDate(on, (await organisationMoneyStyle(db, organisationId)).locale)}. Your member number is ${member.member_number} and your share certificate is no. ${issued.certificateNumber}.\n`,
     });
   }
   return { ok: true as const, kind: "admitted" as const, memberNumber: member?.member_number, certificateNumber: issued.certificateNumber };
@@ -94,7 +98,7 @@ export async function declineApplication(db: Executor, actorUserId: string, orga
   await recordAudit(db, { organisationId, actorUserId, action: "share.application_declined", entityType: "share_application", entityId: applicationId, after: { on, reason } });
   const member = await getMember(db, organisationId, app.member_id);
   if (member?.email) {
-    await queueEmail(db, { organisationId, to: member.email, subject: `Your application to join ${orgName}`, body: `Dear ${member.name},\n\nWe are sorry: your application was declined on ${on}.\n\nReason: ${reason}\n` });
+    await queueEmail(db, { organisationId, to: member.email, subject: `Your application to join ${orgName}`, body: `Dear ${member.name},\n\nWe are sorry: your application was declined on ${displayLongDate(on, (await organisationMoneyStyle(db, organisationId)).locale)}.\n\nReason: ${reason}\n` });
   }
   return { ok: true as const, kind: "declined" as const };
 }

@@ -4,6 +4,7 @@ import { checkPurchase, type MemberKind, type MemberStatus, type ShareClass } fr
 import type { ShareClassInput } from "~/schemas/shares";
 import type { ShareMethod } from "../../../db/tables/shares";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import { conflict, refused } from "~/domain/refusal";
 import type { FieldRefused } from "~/domain/refusal";
 
@@ -291,7 +292,7 @@ export async function recordPurchase(
   },
 ): Promise<RuleRefusal | { ok: true; transactionId: bigint; certificateNumber: number | null; amount: bigint }> {
   const { organisationId, memberId, classId } = input;
-  const [found, clsRow] = await Promise.all([memberForShares(db, organisationId, memberId), getShareClass(db, organisationId, classId)]);
+  const [found, clsRow, money] = await Promise.all([memberForShares(db, organisationId, memberId), getShareClass(db, organisationId, classId), organisationMoneyStyle(db, organisationId)]);
   if (!found) return { ok: false, field: "memberId", reason: "No such member" };
   if (!clsRow) return { ok: false, field: "classId", reason: "No such share class" };
   const current = await lockHolding(db, organisationId, memberId, classId);
@@ -303,6 +304,7 @@ export async function recordPurchase(
     buyShares: input.shares,
     memberStatus: member.status as MemberStatus,
     memberKind: memberKind(member.kind),
+    money,
   });
   if (!check.ok) return { ok: false, reason: check.reason, field: check.field === "buyShares" ? "shares" : check.field };
   const tx = await db

@@ -3,8 +3,10 @@ import { TRANSFER_REASON_MISSING } from "~/schemas/shares";
 import type { Executor } from "~/utils/db.server";
 import { checkTransfer, type MemberStatus } from "~/domain/shares/rules";
 import { checkSeparationOfDuties } from "~/domain/duties";
+import { displayLongDate } from "~/domain/locale";
 import { sameName } from "~/domain/names";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import { queueEmail } from "~/models/core/outbox.server";
 import { getShareClass, lockHoldings, memberByNumber, memberForShares, memberKind, reissueCertificate, toDomainClass, type RuleRefusal } from "~/models/shares/share-classes-and-holdings.server";
 
@@ -20,7 +22,7 @@ async function pending(db: Executor, organisationId: string, memberId: string, c
 }
 
 async function check(db: Executor, organisationId: string, t: { classId: string; fromMemberId: string; toMemberId: string; shares: number }, lock: boolean): Promise<RuleRefusal | { ok: true }> {
-  const [cls, from, to] = await Promise.all([getShareClass(db, organisationId, t.classId), memberForShares(db, organisationId, t.fromMemberId), memberForShares(db, organisationId, t.toMemberId)]);
+  const [cls, from, to, money] = await Promise.all([getShareClass(db, organisationId, t.classId), memberForShares(db, organisationId, t.fromMemberId), memberForShares(db, organisationId, t.toMemberId), organisationMoneyStyle(db, organisationId)]);
   if (!cls) return { ok: false, field: "classId", reason: "No such share class" };
   if (!from) return { ok: false, field: "fromMemberId", reason: "No such member" };
   if (!to) return { ok: false, field: "toMemberNumber", reason: "No member has that number" };
@@ -31,7 +33,7 @@ async function check(db: Executor, organisationId: string, t: { classId: string;
   const receiver = lock ? ((await memberForShares(db, organisationId, t.toMemberId, { lock: true })) ?? to) : to;
   const r = checkTransfer({
     cls: toDomainClass(cls), fromMemberId: t.fromMemberId, toMemberId: t.toMemberId, fromShares: (await read(t.fromMemberId)).shares, fromPendingShares: await pending(db, organisationId, t.fromMemberId, t.classId),
-    toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: receiver.status as MemberStatus, toKind: memberKind(receiver.kind),
+    toShares: (await read(t.toMemberId)).shares, transferShares: t.shares, toStatus: receiver.status as MemberStatus, toKind: memberKind(receiver.kind), money,
   });
   if (!r.ok) return { ok: false, field: r.field === "toMemberId" ? "toMemberNumber" : r.field === "transferShares" ? "shares" : "classId", reason: r.reason };
   return { ok: true };
@@ -72,9 +74,10 @@ export async function decideTransfer(db: Executor, actorUserId: string, organisa
   }
   await db.updateTable("share_transfers").set({ status: decision === "approve" ? "approved" : "rejected", decided_on: on, decided_by: actorUserId, note }).where("organisation_id", "=", organisationId).where("id", "=", transferId).execute();
   await recordAudit(db, { organisationId, actorUserId, action: decision === "approve" ? "share.transfer_approved" : "share.transfer_rejected", entityType: "share_transfer", entityId: transferId, before: { status: "pending" }, after: { on, note } });
+  const decidedOn = displayLongDate(on, (await organisationMoneyStyle(db, organisationId)).locale);
   for (const id of [t.from_member_id, t.to_member_id]) {
     const m = await memberForShares(db, organisationId, id);
-    if (m?.email) await queueEmail(db, { organisationId, to: m.email, subject: `Share transfer ${decision === "approve" ? "approved" : "not approved"}`, body: `Dear ${m.name},\n\nThe board ${decision === "approve" ? "approved" : "did not approve"} the transfer of ${t.shares} shares on ${on}.${note ? `\n\n${decision === "approve" ? "" : "The board's reason: "}${note}` : ""}\n` });
+    if (m?.email) await queueEmail(db, { organisationId, to: m.email, subject: `Share transfer ${decision === "approve" ? "approved" : "not approved"}`, body: `Dear ${m.name},\n\nThe board ${decision === "approve" ? "approved" : "did not approve"} the transfer of ${t.shares} shares on ${decidedOn}.${note ? `\n\n${decision === "approve" ? "" : "The board's reason: "}${note}` : ""}\n` });
   }
   return { ok: true as const };
 }

@@ -1,9 +1,11 @@
 import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney, type MoneyStyle } from "~/domain/money";
 import { checkWithdrawal, withdrawalDueDate } from "~/domain/shares/rules";
 import { payableWithdrawals, type WithdrawalSuspension } from "~/domain/shares/withdrawals";
 import { recordAudit } from "~/models/core/audit.server";
+import { organisationMoneyStyle } from "~/models/core/organisations.server";
 import { queueEmail } from "~/models/core/outbox.server";
 import { changeMemberStatus } from "~/models/shares/members.server";
 import { getShareClass, listShareClasses, lockHolding, lockHoldings, lockMembers, memberForShares, reissueCertificate, toDomainClass, type RuleRefusal } from "~/models/shares/share-classes-and-holdings.server";
@@ -30,7 +32,7 @@ async function pendingShares(db: Executor, organisationId: string, memberId: str
 
 export async function requestWithdrawal(
   db: Executor,
-  input: { organisationId: string; actorUserId: string | null; memberId: string; classId: string; shares: number; leaving: boolean; on: string; currency?: string | MoneyStyle },
+  input: { organisationId: string; actorUserId: string | null; memberId: string; classId: string; shares: number; leaving: boolean; on: string; money?: MoneyStyle },
 ): Promise<RuleRefusal | { ok: true; id: string; dueOn: string }> {
   const { organisationId, memberId, classId } = input;
   const [member, clsRow] = await Promise.all([memberForShares(db, organisationId, memberId), getShareClass(db, organisationId, classId)]);
@@ -48,9 +50,11 @@ export async function requestWithdrawal(
     .executeTakeFirstOrThrow();
   await recordAudit(db, { organisationId, actorUserId: input.actorUserId, action: "share.withdrawal_requested", entityType: "withdrawal_request", entityId: row.id, after: { memberId, classId, shares: input.shares, amount: check.amount, leaving: input.leaving, requestedOn: input.on, dueOn } });
   if (member.email) {
+    // The member's email writes money and the date as the organisation does (the session's organisation, or read from it).
+    const money = input.money ?? (await organisationMoneyStyle(db, organisationId));
     await queueEmail(db, {
       organisationId, to: member.email, subject: "Your notice of withdrawal",
-      body: `Dear ${member.name},\n\nWe have your notice to withdraw ${input.shares} ${clsRow.name} (${displayMoney(check.amount, input.currency)}). The notice period ends on ${dueOn}; we pay withdrawals in order of notice once it has run${input.leaving ? ", and your membership ends when we pay you" : ""}.\n`,
+      body: `Dear ${member.name},\n\nWe have your notice to withdraw ${input.shares} ${clsRow.name} (${displayMoney(check.amount, money)}). The notice period ends on ${displayLongDate(dueOn, money.locale)}; we pay withdrawals in order of notice once it has run${input.leaving ? ", and your membership ends when we pay you" : ""}.\n`,
     });
   }
   return { ok: true, id: row.id, dueOn };
@@ -107,6 +111,7 @@ export async function suspendWithdrawals(db: Executor, actorUserId: string, orga
     .where("m.email", "is not", null);
   if (input.classId) waiting = waiting.where("w.class_id", "=", input.classId);
   const told = new Set<string>();
+  const fromOn = displayLongDate(input.fromOn, (await organisationMoneyStyle(db, organisationId)).locale);
   for (const m of await waiting.orderBy("m.member_number").execute()) {
     if (told.has(m.id) || !m.email) continue;
     told.add(m.id);
@@ -114,7 +119,7 @@ export async function suspendWithdrawals(db: Executor, actorUserId: string, orga
       organisationId,
       to: m.email,
       subject: "Share withdrawals are suspended",
-      body: `Dear ${m.name},\n\nThe board has suspended withdrawals of ${input.classId ? m.class_name : "shares"} from ${input.fromOn}, as the rules allow. The reason the board gave:\n\n${input.reason}\n\nYour notice of withdrawal still stands and keeps its place in the queue: it will be paid in order of notice once the suspension ends. You can see where it stands on your membership page.\n`,
+      body: `Dear ${m.name},\n\nThe board has suspended withdrawals of ${input.classId ? m.class_name : "shares"} from ${fromOn}, as the rules allow. The reason the board gave:\n\n${input.reason}\n\nYour notice of withdrawal still stands and keeps its place in the queue: it will be paid in order of notice once the suspension ends. You can see where it stands on your membership page.\n`,
     });
   }
   return row.id;
@@ -178,7 +183,8 @@ async function lockWithdrawalQueue(db: Executor, organisationId: string) {
  * is re-read under lock, so a request is paid once and a holding is never
  * paid below zero.
  */
-export async function payDueWithdrawals(db: Executor, actorUserId: string | null, organisationId: string, paidOn: string, currency: string | MoneyStyle = "GBP") {
+/** `style`: how the organisation writes money and dates in the members' emails (the session's organisation); read from it when not given. */
+export async function payDueWithdrawals(db: Executor, actorUserId: string | null, organisationId: string, paidOn: string, style?: MoneyStyle) {
   await lockWithdrawalQueue(db, organisationId);
   const { payable } = await withdrawalQueue(db, organisationId, paidOn);
   // A leaving member ceases when nothing is left in any class, so all their holdings are locked too.
@@ -192,12 +198,13 @@ export async function payDueWithdrawals(db: Executor, actorUserId: string | null
   ]);
   // Then the leavers' rows (their status may change), before the certificate lock the payments take.
   await lockMembers(db, organisationId, leavers);
+  const money = style ?? (await organisationMoneyStyle(db, organisationId));
   const paid: string[] = [];
-  for (const p of payable) if (await payWithdrawal(db, actorUserId, organisationId, p.id, paidOn, currency)) paid.push(p.id);
+  for (const p of payable) if (await payWithdrawal(db, actorUserId, organisationId, p.id, paidOn, money)) paid.push(p.id);
   return paid;
 }
 
-async function payWithdrawal(db: Executor, actorUserId: string | null, organisationId: string, requestId: string, paidOn: string, currency: string | MoneyStyle = "GBP") {
+async function payWithdrawal(db: Executor, actorUserId: string | null, organisationId: string, requestId: string, paidOn: string, money: MoneyStyle) {
   const head = await db.selectFrom("withdrawal_requests").select(["member_id", "class_id"]).where("organisation_id", "=", organisationId).where("id", "=", requestId).executeTakeFirst();
   if (!head) return false;
   // Lock order: holding first, then the request, the same order as requestWithdrawal, so no deadlock.
@@ -218,7 +225,7 @@ async function payWithdrawal(db: Executor, actorUserId: string | null, organisat
     if (Number(left.n) === 0) await changeMemberStatus(db, actorUserId, organisationId, req.member_id, { status: "ceased", effectiveOn: paidOn, note: "Withdrew all shares on leaving" });
   }
   if (member?.email) {
-    await queueEmail(db, { organisationId, to: member.email, subject: "Your share withdrawal has been paid", body: `Dear ${member.name},\n\nWe have paid your withdrawal of ${req.shares} shares (${displayMoney(BigInt(req.amount), currency)}) on ${paidOn}.\n` });
+    await queueEmail(db, { organisationId, to: member.email, subject: "Your share withdrawal has been paid", body: `Dear ${member.name},\n\nWe have paid your withdrawal of ${req.shares} shares (${displayMoney(BigInt(req.amount), money)}) on ${displayLongDate(paidOn, money.locale)}.\n` });
   }
   return true;
 }

@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { input } = read;
   const currency = ctx.organisation;
   if (v.intent === "calculate") {
-    const outcome = calculateLm3(input);
+    const outcome = calculateLm3(input, ctx.organisation);
     if (!outcome.ok) return nothingShown(replyRefusal(submission, outcome));
     return { result: submission.reply(), shown: lm3Shown(outcome.result, [outcome.r3Method, outcome.result.method].filter(Boolean).join("\n"), false, currency) };
   }
