@@ -32,6 +32,7 @@ import * as m0033 from "./0033_statement_uploads";
 import * as m0034 from "./0034_organisation_locale";
 import * as m0035 from "./0035_members_applied_index";
 import * as m0036 from "./0036_member_import_uploads";
+import * as m0038 from "./0038_postcode_place";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   "0034_organisation_locale": m0034,
   "0035_members_applied_index": m0035,
   "0036_member_import_uploads": m0036,
+  "0038_postcode_place": m0038,
 };
