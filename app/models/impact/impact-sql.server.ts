@@ -25,6 +25,21 @@ type Place = "local" | "elsewhere" | "bfpo" | "unknown";
 
 const big = (v: unknown): Minor => BigInt(String(v ?? 0));
 
+/**
+ * Runs one of these queries in a transaction of its own with more memory for
+ * its hash aggregates (one group per member or loan spills to disk at the
+ * default 4 MB) and no JIT compilation, which costs these plans about a
+ * second on a 2-core server and saves less.
+ */
+async function run<R>(db: Executor, query: RawBuilder<R>): Promise<R[]> {
+  const go = async (trx: Executor) => {
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    await sql`SET LOCAL jit = off`.execute(trx);
+    return (await query.execute(trx)).rows;
+  };
+  return db.isTransaction ? go(db) : db.transaction().execute(go);
+}
+
 /** The organisation's local area, read once, as the arguments of impact_postcode_place. */
 export interface AreaSql {
   localArea: readonly string[];
@@ -87,7 +102,7 @@ export interface MemberCounts {
  */
 export async function memberCounts(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]): Promise<MemberCounts> {
   const start = firstDayOf(ends);
-  const { rows } = await sql<{ local: boolean; ia: number | null; ic: number | null; a_in: boolean; c_in: boolean; n: number }>`
+  const rows = await run(db, sql<{ local: boolean; ia: number | null; ic: number | null; a_in: boolean; c_in: boolean; n: number }>`
     WITH g AS (
       SELECT postcode, ${bucketOf(sql`admitted_on`, ends, asAt)} AS ia, ${bucketOf(sql`ceased_on`, ends, asAt)} AS ic,
              admitted_on >= ${start}::date AS a_in, COALESCE(ceased_on >= ${start}::date, false) AS c_in, count(*) AS n
@@ -96,7 +111,7 @@ export async function memberCounts(db: Executor, organisationId: string, area: A
        GROUP BY 1, 2, 3, 4, 5
     )
     SELECT ${area.place(sql`postcode`)} = 'local' AS local, ia, ic, a_in, c_in, SUM(n)::int AS n
-      FROM g GROUP BY 1, 2, 3, 4, 5`.execute(db);
+      FROM g GROUP BY 1, 2, 3, 4, 5`);
   const n = ends.length;
   // Member at the end of bucket k: admitted by it (ia <= k) and not ceased by it.
   const at = (k: number, localOnly: boolean) =>
@@ -125,21 +140,27 @@ export async function memberCounts(db: Executor, organisationId: string, area: A
  * domain's holdingsAsAt refuses it.
  */
 export async function capitalAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<LocalShare> {
-  const { rows } = await sql<{ place: Place; holders: number; value: string; negative: boolean }>`
-    WITH holding AS (
-      SELECT t.member_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
+  // share_holdings is the ledger's running total (kept in the same statement by a trigger, migration 0002): the
+  // holding at the end of `asAt` is it less the rows dated later, which for today are few.
+  const rows = await run(db, sql<{ place: Place; holders: number; value: string; negative: boolean }>`
+    WITH later AS (
+      SELECT t.member_id, t.class_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
         FROM share_transactions t
-       WHERE t.organisation_id = ${organisationId} AND t.effective_on <= ${asAt}::date
+       WHERE t.organisation_id = ${organisationId} AND t.effective_on > ${asAt}::date
        GROUP BY t.member_id, t.class_id
     ), by_member AS (
-      SELECT member_id, SUM(value) AS value, bool_or(value < 0 OR shares < 0) AS negative FROM holding GROUP BY member_id
+      SELECT h.member_id, SUM(h.value - COALESCE(l.value, 0)) AS value,
+             bool_or(h.value - COALESCE(l.value, 0) < 0 OR h.shares - COALESCE(l.shares, 0) < 0) AS negative
+        FROM share_holdings h LEFT JOIN later l ON l.member_id = h.member_id AND l.class_id = h.class_id
+       WHERE h.organisation_id = ${organisationId}
+       GROUP BY h.member_id
     ), by_postcode AS (
       SELECT m.postcode, count(*) FILTER (WHERE h.value <> 0) AS holders, SUM(h.value) AS value, bool_or(h.negative) AS negative
         FROM by_member h JOIN members m ON m.organisation_id = ${organisationId} AND m.id = h.member_id
        GROUP BY m.postcode
     )
     SELECT ${area.place(sql`postcode`)} AS place, SUM(holders)::int AS holders, SUM(value)::int8 AS value, bool_or(negative) AS negative
-      FROM by_postcode GROUP BY 1`.execute(db);
+      FROM by_postcode GROUP BY 1`);
   if (rows.some((r) => r.negative)) {
     throw conflict(`The share ledger needs putting right before these figures can be worked out: a holding is below zero on ${asAt}`);
   }
@@ -166,14 +187,14 @@ function localShare(groups: readonly { place: Place; holders: number; amount: Mi
 
 /** Share capital in all and held by local members at each month end (members placed by their postcode now). */
 export async function capitalTrend(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]) {
-  const { rows } = await sql<{ local: boolean; b: number; value: string }>`
+  const rows = await run(db, sql<{ local: boolean; b: number; value: string }>`
     WITH by_postcode AS (
       SELECT m.postcode, ${bucketOf(sql`t.effective_on`, ends, asAt)} AS b, SUM(${shareSign} * t.amount) AS value
         FROM share_transactions t JOIN members m ON m.organisation_id = t.organisation_id AND m.id = t.member_id
        WHERE t.organisation_id = ${organisationId} AND t.effective_on <= ${ends[ends.length - 1]}::date
        GROUP BY 1, 2
     )
-    SELECT ${area.place(sql`postcode`)} = 'local' AS local, b, SUM(value)::int8 AS value FROM by_postcode GROUP BY 1, 2`.execute(db);
+    SELECT ${area.place(sql`postcode`)} = 'local' AS local, b, SUM(value)::int8 AS value FROM by_postcode GROUP BY 1, 2`);
   return cumulative(rows, ends.length);
 }
 
@@ -212,7 +233,7 @@ export async function lendingAsAt(db: Executor, organisationId: string, area: Ar
   const detail = breakdowns
     ? sql`b.sic_code, b.legal_form, 'women-led' = ANY (b.ownership), 'minority-ethnic-led' = ANY (b.ownership)`
     : sql`NULL::text, NULL::text, false, false`;
-  const { rows } = await sql<{ place: Place; sic_code: string | null; legal_form: string | null; women: boolean; minority: boolean; loans: number; amount: string }>`
+  const rows = await run(db, sql<{ place: Place; sic_code: string | null; legal_form: string | null; women: boolean; minority: boolean; loans: number; amount: string }>`
     WITH owed AS (
       SELECT t.loan_id, SUM(${principalMovement}) AS amount
         FROM loan_transactions t JOIN loans l ON l.organisation_id = t.organisation_id AND l.id = t.loan_id AND l.status <> 'reversed'
@@ -227,7 +248,7 @@ export async function lendingAsAt(db: Executor, organisationId: string, area: Ar
        GROUP BY 1, 2, 3, 4, 5
     )
     SELECT ${area.place(sql`NULLIF(postcode, '')`)} AS place, sic_code, legal_form, women, minority, SUM(loans)::int AS loans, SUM(amount)::int8 AS amount
-      FROM grouped g (postcode, sic_code, legal_form, women, minority, loans, amount) GROUP BY 1, 2, 3, 4, 5`.execute(db);
+      FROM grouped g (postcode, sic_code, legal_form, women, minority, loans, amount) GROUP BY 1, 2, 3, 4, 5`);
   const groups = rows.map((r) => ({ ...r, amount: big(r.amount) }));
   // A BFPO number is not a valid address for lending (localShareOfLending): unknown.
   const lending = localShare(groups.map((g) => ({ place: g.place === "bfpo" ? "unknown" : g.place, holders: g.loans, amount: g.amount })));
@@ -247,7 +268,7 @@ export async function lendingAsAt(db: Executor, organisationId: string, area: Ar
  * counts from its month until the loan's next movement.
  */
 export async function lendingTrend(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]) {
-  const { rows } = await sql<{ local: boolean; b: number; value: string }>`
+  const rows = await run(db, sql<{ local: boolean; b: number; value: string }>`
     WITH moved AS (
       SELECT t.loan_id, ${bucketOf(sql`t.on_date`, ends, asAt)} AS b, SUM(${principalMovement}) AS amount
         FROM loan_transactions t JOIN loans l ON l.organisation_id = t.organisation_id AND l.id = t.loan_id AND l.status <> 'reversed'
@@ -266,7 +287,7 @@ export async function lendingTrend(db: Executor, organisationId: string, area: A
         JOIN borrowers bo ON bo.organisation_id = l.organisation_id AND bo.id = l.borrower_id
        GROUP BY 1, 2
     )
-    SELECT ${area.place(sql`NULLIF(postcode, '')`)} = 'local' AS local, b, SUM(amount)::int8 AS value FROM by_postcode GROUP BY 1, 2`.execute(db);
+    SELECT ${area.place(sql`NULLIF(postcode, '')`)} = 'local' AS local, b, SUM(amount)::int8 AS value FROM by_postcode GROUP BY 1, 2`);
   return cumulative(rows, ends.length);
 }
 
@@ -283,20 +304,20 @@ const firstPayouts = (organisationId: string) => sql`
 
 /** Jobs of each borrower with a loan paid out by `asAt`, counted once per borrower. */
 export async function jobsAsAt(db: Executor, organisationId: string, asAt: IsoDate): Promise<JobsSummary> {
-  const { rows } = await sql<{ sic_code: string | null; legal_form: string | null; created: number; safeguarded: number }>`
+  const rows = await run(db, sql<{ sic_code: string | null; legal_form: string | null; created: number; safeguarded: number }>`
     SELECT sic_code, legal_form, SUM(jobs_to_create)::int AS created, SUM(jobs_to_safeguard)::int AS safeguarded
       FROM (${firstPayouts(organisationId)}) f
      WHERE first_on <= ${asAt}::date
-     GROUP BY 1, 2`.execute(db);
+     GROUP BY 1, 2`);
   return jobsSummary(rows.map((r) => ({ created: r.created, safeguarded: r.safeguarded, sector: sicSection(r.sic_code), ownership: ownershipLabel(r.legal_form) })));
 }
 
 export async function jobsTrend(db: Executor, organisationId: string, asAt: IsoDate, ends: readonly IsoDate[]) {
-  const { rows } = await sql<{ b: number; created: number; safeguarded: number }>`
+  const rows = await run(db, sql<{ b: number; created: number; safeguarded: number }>`
     SELECT ${bucketOf(sql`first_on`, ends, asAt)} AS b, SUM(jobs_to_create)::int AS created, SUM(jobs_to_safeguard)::int AS safeguarded
       FROM (${firstPayouts(organisationId)}) f
      WHERE first_on <= ${ends[ends.length - 1]}::date
-     GROUP BY 1`.execute(db);
+     GROUP BY 1`);
   return ends.map((_, k) => ({
     created: rows.reduce((t, r) => t + (r.b <= k ? r.created : 0), 0),
     safeguarded: rows.reduce((t, r) => t + (r.b <= k ? r.safeguarded : 0), 0),
