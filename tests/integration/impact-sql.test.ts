@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { impactFiguresAsAt, impactTrends } from "~/domain/impact/dashboard";
 import { LedgerError } from "~/domain/shares/holdings";
-import { impactFiguresSql, impactTrendsSql } from "~/models/impact/impact-sql.server";
+import { impactFiguresSql, impactHeadlineSql, impactTrendsSql } from "~/models/impact/impact-sql.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
@@ -233,6 +233,23 @@ describe("community wealth figures in SQL", () => {
     }
   });
 
+  it("gives the headlines (no holders, breakdowns or trends worked out) as the domain does", async () => {
+    for (const { id } of orgs) {
+      const base = await loadImpactBase(db, id);
+      for (const asAt of AS_AT) {
+        const f = impactFiguresAsAt(base, asAt);
+        const { holders: _h, localHolders: _l, ...capital } = f.capital;
+        expect(await impactHeadlineSql(db, id, asAt)).toEqual({
+          capital,
+          lending: f.lending,
+          jobs: f.jobs,
+          members: f.members,
+          joinedLastYear: impactTrends(base, asAt, 12).reduce((t, p) => t + p.joined, 0),
+        });
+      }
+    }
+  });
+
   it("refuses, as the domain does, when a holding is below zero at the day", async () => {
     const org = await makeOrganisation(db, { localArea: ["PR1"] });
     const cls = await db.insertInto("share_classes").values({ organisation_id: org.id, name: "Ordinary", par_value: 100n }).returning("id").executeTakeFirstOrThrow();
@@ -247,6 +264,7 @@ describe("community wealth figures in SQL", () => {
     const base = await loadImpactBase(db, org.id);
     expect(() => impactFiguresAsAt(base, "2025-02-15")).toThrow(LedgerError);
     await expect(impactFiguresSql(db, org.id, "2025-02-15")).rejects.toMatchObject({ code: "conflict" });
+    await expect(impactHeadlineSql(db, org.id, "2025-02-15")).rejects.toMatchObject({ code: "conflict" });
     await expect(impactFiguresSql(db, org.id, "2025-03-15")).resolves.toMatchObject({ capital: { totalAmount: 500n, localAmount: 500n } });
   });
 });

@@ -129,6 +129,31 @@ export async function memberCounts(db: Executor, organisationId: string, area: A
   };
 }
 
+/**
+ * Members and local members at the end of `asAt` and how many joined in the
+ * 12 months to the last month end: what the headlines show, without the
+ * month-by-month buckets.
+ */
+export async function memberHeadline(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate) {
+  const ends = monthEndsUpTo(asAt, 12);
+  const rows = await run(db, sql<{ local: boolean; members: number; joined: number }>`
+    WITH by_postcode AS (
+      SELECT postcode,
+             count(*) FILTER (WHERE admitted_on <= ${asAt}::date AND (ceased_on IS NULL OR ceased_on > ${asAt}::date)) AS members,
+             count(*) FILTER (WHERE admitted_on BETWEEN ${firstDayOf(ends)}::date AND ${ends[ends.length - 1]}::date) AS joined
+        FROM members
+       WHERE organisation_id = ${organisationId} AND admitted_on IS NOT NULL
+       GROUP BY postcode
+    )
+    SELECT ${area.place(sql`postcode`)} = 'local' AS local, SUM(members)::int AS members, SUM(joined)::int AS joined FROM by_postcode GROUP BY 1`);
+  const members = rows.reduce((t, r) => t + r.members, 0);
+  const localMembers = rows.reduce((t, r) => t + (r.local ? r.members : 0), 0);
+  return {
+    asAt: { members, localMembers, localPercent: percentOf(BigInt(localMembers), BigInt(members)) } satisfies MemberFigures,
+    joinedLastYear: rows.reduce((t, r) => t + r.joined, 0),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Share capital
 // ---------------------------------------------------------------------------
@@ -165,6 +190,39 @@ export async function capitalAsAt(db: Executor, organisationId: string, area: Ar
     throw conflict(`The share ledger needs putting right before these figures can be worked out: a holding is below zero on ${asAt}`);
   }
   return localShare(rows.map((r) => ({ place: r.place === "bfpo" ? "elsewhere" : r.place, holders: r.holders, amount: big(r.value) })));
+}
+
+/**
+ * The local share of capital at the end of `asAt` without counting holders
+ * (the headlines do not show them): share_holdings and the rows dated later
+ * added up by postcode, with no total per member first. Only a holding with
+ * rows dated later can be below zero at `asAt` (share_holdings never is).
+ */
+export async function capitalAmountsAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<Omit<LocalShare, "holders" | "localHolders">> {
+  const rows = await run(db, sql<{ place: Place; value: string; negative: boolean | null }>`
+    WITH later AS (
+      SELECT t.member_id, t.class_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
+        FROM share_transactions t
+       WHERE t.organisation_id = ${organisationId} AND t.effective_on > ${asAt}::date
+       GROUP BY t.member_id, t.class_id
+    ), negative AS (
+      SELECT bool_or(h.value - l.value < 0 OR h.shares - l.shares < 0) AS negative
+        FROM later l JOIN share_holdings h ON h.organisation_id = ${organisationId} AND h.member_id = l.member_id AND h.class_id = l.class_id
+    ), by_postcode AS (
+      SELECT m.postcode, SUM(x.value) AS value
+        FROM (SELECT member_id, value FROM share_holdings WHERE organisation_id = ${organisationId}
+              UNION ALL
+              SELECT member_id, -value FROM later) x
+        JOIN members m ON m.organisation_id = ${organisationId} AND m.id = x.member_id
+       GROUP BY m.postcode
+    )
+    SELECT ${area.place(sql`postcode`)} AS place, SUM(value)::int8 AS value, (SELECT negative FROM negative) AS negative
+      FROM by_postcode GROUP BY 1`);
+  if (rows.some((r) => r.negative)) {
+    throw conflict(`The share ledger needs putting right before these figures can be worked out: a holding is below zero on ${asAt}`);
+  }
+  const { holders: _h, localHolders: _l, ...amounts } = localShare(rows.map((r) => ({ place: r.place === "bfpo" ? "elsewhere" : r.place, holders: 0, amount: big(r.value) })));
+  return amounts;
 }
 
 function localShare(groups: readonly { place: Place; holders: number; amount: Minor }[]): LocalShare {
@@ -398,10 +456,10 @@ export async function impactDashboardSql(db: Executor, organisationId: string, a
 export async function impactHeadlineSql(db: Executor, organisationId: string, asAt: IsoDate) {
   const area = await areaSql(db, organisationId);
   const [capital, lending, jobs, members] = await Promise.all([
-    capitalAsAt(db, organisationId, area, asAt),
+    capitalAmountsAsAt(db, organisationId, area, asAt),
     lendingAsAt(db, organisationId, area, asAt, false),
     jobsAsAt(db, organisationId, asAt),
-    memberCounts(db, organisationId, area, asAt, monthEndsUpTo(asAt, 12)),
+    memberHeadline(db, organisationId, area, asAt),
   ]);
-  return { capital, lending: lending.lending, jobs, members: members.asAt, joinedLastYear: members.months.reduce((t, m) => t + m.joined, 0) };
+  return { capital, lending: lending.lending, jobs, members: members.asAt, joinedLastYear: members.joinedLastYear };
 }
