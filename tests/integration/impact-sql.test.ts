@@ -1,5 +1,6 @@
 /**
- * The community wealth figures worked out in SQL (impact-sql.server.ts)
+ * The community wealth figures worked out in SQL (impactDashboardSql and
+ * impactHeadlineSql in impact-sql.server.ts)
  * against the hand-checked domain rules (impactFiguresAsAt, impactTrends)
  * over the same rows: two societies with varied ledgers (purchases,
  * withdrawals, transfers, bonus and interest shares, reversals, two share
@@ -11,7 +12,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { impactFiguresAsAt, impactTrends } from "~/domain/impact/dashboard";
 import { LedgerError } from "~/domain/shares/holdings";
-import { impactFiguresSql, impactHeadlineSql, impactTrendsSql } from "~/models/impact/impact-sql.server";
+import { impactDashboardSql, impactHeadlineSql } from "~/models/impact/impact-sql.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
@@ -218,8 +219,8 @@ describe("community wealth figures in SQL", () => {
     for (const { id } of orgs) {
       const base = await loadImpactBase(db, id);
       for (const asAt of AS_AT) {
-        const inSql = await impactFiguresSql(db, id, asAt);
-        expect(inSql).toEqual(impactFiguresAsAt(base, asAt));
+        const { figures } = await impactDashboardSql(db, id, asAt, 1);
+        expect(figures).toEqual(impactFiguresAsAt(base, asAt));
       }
     }
   });
@@ -228,7 +229,9 @@ describe("community wealth figures in SQL", () => {
     for (const { id } of orgs) {
       const base = await loadImpactBase(db, id);
       for (const [asAt, months] of [["2026-11-30", 24], ["2026-02-14", 24], ["2025-06-15", 12], ["2024-03-31", 36], ["2023-01-10", 3]] as const) {
-        expect(await impactTrendsSql(db, id, asAt, months)).toEqual(impactTrends(base, asAt, months));
+        const { figures, trends } = await impactDashboardSql(db, id, asAt, months);
+        expect(trends).toEqual(impactTrends(base, asAt, months));
+        expect(figures).toEqual(impactFiguresAsAt(base, asAt));
       }
     }
   });
@@ -263,8 +266,8 @@ describe("community wealth figures in SQL", () => {
       VALUES (${org.id}, ${m.rows[0].id}, ${cls.id}, 'withdrawal', 5, 500, '2025-02-01')`.execute(db);
     const base = await loadImpactBase(db, org.id);
     expect(() => impactFiguresAsAt(base, "2025-02-15")).toThrow(LedgerError);
-    await expect(impactFiguresSql(db, org.id, "2025-02-15")).rejects.toMatchObject({ code: "conflict" });
+    await expect(impactDashboardSql(db, org.id, "2025-02-15", 24)).rejects.toMatchObject({ code: "conflict" });
     await expect(impactHeadlineSql(db, org.id, "2025-02-15")).rejects.toMatchObject({ code: "conflict" });
-    await expect(impactFiguresSql(db, org.id, "2025-03-15")).resolves.toMatchObject({ capital: { totalAmount: 500n, localAmount: 500n } });
+    await expect(impactDashboardSql(db, org.id, "2025-03-15", 24)).resolves.toMatchObject({ figures: { capital: { totalAmount: 500n, localAmount: 500n } } });
   });
 });

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
-import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
+import { headlineFigures, headlineText, type HeadlineText } from "~/models/core/headline-figures.server";
 import { impactDashboardSql, impactHeadlineSql } from "./impact-sql.server";
 
 export interface AnnualFigures {
@@ -204,12 +204,24 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
   };
 }
 
-/** The few figures shown to members and, if the society opts in, to the public. */
-export async function impactHeadlines(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle) {
-  const [figures, headlines, lm3] = await Promise.all([
+/**
+ * The few figures shown to members and, if the society opts in, to the
+ * public. `headline`: the ADR 0010 headline figures as at `asAt` when the
+ * caller has them already (the dashboard asks for them once for all its
+ * sections), so they are not worked out twice.
+ */
+export async function impactHeadlines(
+  db: Executor,
+  organisationId: string,
+  asAt: string,
+  currency: string | MoneyStyle,
+  headline?: Promise<HeadlineText | null>,
+) {
+  // Members, share capital and lending outstanding from their one source (ADR 0010).
+  const own = () => headlineFigures(db, organisationId, asAt).then((h) => headlineText(h, currency));
+  const [figures, headlineNow, lm3] = await Promise.all([
     impactHeadlineSql(db, organisationId, asAt),
-    // Members, share capital and lending outstanding from their one source (ADR 0010).
-    headlineFigures(db, organisationId, asAt),
+    headline ? headline.then((h) => h ?? own()) : own(),
     db
       .selectFrom("lm3_studies")
       .select(["name", "lm3", "period_to"])
@@ -218,17 +230,16 @@ export async function impactHeadlines(db: Executor, organisationId: string, asAt
       .orderBy("created_at", "desc")
       .executeTakeFirst(),
   ]);
-  const headline = headlineText(headlines, currency);
   const money = (v: bigint) => displayMoney(v, currency);
   return {
     asAt,
-    members: headline.members,
+    members: headlineNow.members,
     localMembersPercent: figures.members.localPercent,
-    capitalTotal: headline.capital,
+    capitalTotal: headlineNow.capital,
     capitalLocal: money(figures.capital.localAmount),
     capitalLocalPercent: figures.capital.localPercent,
-    lendingTotal: headline.outstanding,
-    loans: headline.loans,
+    lendingTotal: headlineNow.outstanding,
+    loans: headlineNow.loans,
     lendingLocal: money(figures.lending.localAmount),
     lendingLocalPercent: figures.lending.localPercent,
     jobsCreated: figures.jobs.created,

@@ -386,31 +386,6 @@ export async function jobsTrend(db: Executor, organisationId: string, asAt: IsoD
 // The figures as the domain gives them
 // ---------------------------------------------------------------------------
 
-/** impactFiguresAsAt, worked out in the database. */
-export async function impactFiguresSql(db: Executor, organisationId: string, asAt: IsoDate, area?: AreaSql): Promise<ImpactFigures> {
-  const a = area ?? (await areaSql(db, organisationId));
-  const [capital, lending, jobs, members] = await Promise.all([
-    capitalAsAt(db, organisationId, a, asAt),
-    lendingAsAt(db, organisationId, a, asAt, true),
-    jobsAsAt(db, organisationId, asAt),
-    memberCounts(db, organisationId, a, asAt, monthEndsUpTo(asAt, 1)),
-  ]);
-  return { asAt, capital, ...lending, jobs, members: members.asAt };
-}
-
-/** impactTrends, worked out in the database. */
-export async function impactTrendsSql(db: Executor, organisationId: string, asAt: IsoDate, months = 24, area?: AreaSql): Promise<TrendPoint[]> {
-  const a = area ?? (await areaSql(db, organisationId));
-  const ends = monthEndsUpTo(asAt, months);
-  const [capital, lending, jobs, members] = await Promise.all([
-    capitalTrend(db, organisationId, a, asAt, ends),
-    lendingTrend(db, organisationId, a, asAt, ends),
-    jobsTrend(db, organisationId, asAt, ends),
-    memberCounts(db, organisationId, a, asAt, ends),
-  ]);
-  return trendPoints(ends, capital, lending, jobs, members);
-}
-
 type Running = { total: Minor; local: Minor }[];
 
 function trendPoints(ends: readonly IsoDate[], capital: Running, lending: Running, jobs: { created: number; safeguarded: number }[], members: MemberCounts): TrendPoint[] {
