@@ -41,12 +41,12 @@ async function run<R>(db: Executor, query: RawBuilder<R>): Promise<R[]> {
 }
 
 /** The organisation's local area, read once, as the arguments of impact_postcode_place. */
-export interface AreaSql {
+interface AreaSql {
   localArea: readonly string[];
   place: (postcode: RawBuilder<unknown>) => RawBuilder<Place>;
 }
 
-export async function areaSql(db: Executor, organisationId: string): Promise<AreaSql> {
+async function areaSql(db: Executor, organisationId: string): Promise<AreaSql> {
   const org = await db.selectFrom("organisations").select("local_area").where("id", "=", organisationId).executeTakeFirstOrThrow();
   const s = localAreaSets(org.local_area);
   const [areas, districts, sectors, postcodes] = [s.areas, s.districts, s.sectors, s.postcodes].map((x) => [...x]);
@@ -89,7 +89,7 @@ const principalMovement = sql<bigint>`CASE t.kind WHEN 'disbursement' THEN t.pri
 // Members
 // ---------------------------------------------------------------------------
 
-export interface MemberCounts {
+interface MemberCounts {
   asAt: MemberFigures;
   /** For each month end: members, local members, joined and left in the month. */
   months: { members: number; localMembers: number; joined: number; left: number }[];
@@ -100,7 +100,7 @@ export interface MemberCounts {
  * those who joined and left each month: one pass over the register,
  * grouped by postcode and the months of admission and ceasing.
  */
-export async function memberCounts(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]): Promise<MemberCounts> {
+async function memberCounts(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]): Promise<MemberCounts> {
   const start = firstDayOf(ends);
   const rows = await run(db, sql<{ local: boolean; ia: number | null; ic: number | null; a_in: boolean; c_in: boolean; n: number }>`
     WITH g AS (
@@ -134,7 +134,7 @@ export async function memberCounts(db: Executor, organisationId: string, area: A
  * 12 months to the last month end: what the headlines show, without the
  * month-by-month buckets.
  */
-export async function memberHeadline(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate) {
+async function memberHeadline(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate) {
   const ends = monthEndsUpTo(asAt, 12);
   const rows = await run(db, sql<{ local: boolean; members: number; joined: number }>`
     WITH by_postcode AS (
@@ -164,7 +164,7 @@ export async function memberHeadline(db: Executor, organisationId: string, area:
  * below zero at `asAt` means the ledger contradicts itself: refused, as the
  * domain's holdingsAsAt refuses it.
  */
-export async function capitalAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<LocalShare> {
+async function capitalAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<LocalShare> {
   // share_holdings is the ledger's running total (kept in the same statement by a trigger, migration 0002): the
   // holding at the end of `asAt` is it less the rows dated later, which for today are few.
   const rows = await run(db, sql<{ place: Place; holders: number; value: string; negative: boolean }>`
@@ -198,7 +198,7 @@ export async function capitalAsAt(db: Executor, organisationId: string, area: Ar
  * added up by postcode, with no total per member first. Only a holding with
  * rows dated later can be below zero at `asAt` (share_holdings never is).
  */
-export async function capitalAmountsAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<Omit<LocalShare, "holders" | "localHolders">> {
+async function capitalAmountsAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<Omit<LocalShare, "holders" | "localHolders">> {
   const rows = await run(db, sql<{ place: Place; value: string; negative: boolean | null }>`
     WITH later AS (
       SELECT t.member_id, t.class_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
@@ -244,7 +244,7 @@ function localShare(groups: readonly { place: Place; holders: number; amount: Mi
 }
 
 /** Share capital in all and held by local members at each month end (members placed by their postcode now). */
-export async function capitalTrend(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]) {
+async function capitalTrend(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]) {
   const rows = await run(db, sql<{ local: boolean; b: number; value: string }>`
     WITH by_postcode AS (
       SELECT m.postcode, ${bucketOf(sql`t.effective_on`, ends, asAt)} AS b, SUM(${shareSign} * t.amount) AS value
@@ -274,7 +274,7 @@ function cumulative(rows: readonly { local: boolean; b: number; value: string | 
 // Lending
 // ---------------------------------------------------------------------------
 
-export interface LendingFigures {
+interface LendingFigures {
   lending: LocalShare;
   bySector: ImpactFigures["bySector"];
   byOwnership: ImpactFigures["byOwnership"];
@@ -287,7 +287,7 @@ export interface LendingFigures {
  * in error is left out), by borrower place, and with `breakdowns` by sector,
  * ownership and leadership too.
  */
-export async function lendingAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, breakdowns: boolean): Promise<LendingFigures> {
+async function lendingAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, breakdowns: boolean): Promise<LendingFigures> {
   const detail = breakdowns
     ? sql`b.sic_code, b.legal_form, 'women-led' = ANY (b.ownership), 'minority-ethnic-led' = ANY (b.ownership)`
     : sql`NULL::text, NULL::text, false, false`;
@@ -325,7 +325,7 @@ export async function lendingAsAt(db: Executor, organisationId: string, area: Ar
  * loan's balance is run up month by month where it moves; a positive balance
  * counts from its month until the loan's next movement.
  */
-export async function lendingTrend(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]) {
+async function lendingTrend(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate, ends: readonly IsoDate[]) {
   const rows = await run(db, sql<{ local: boolean; b: number; value: string }>`
     WITH moved AS (
       SELECT t.loan_id, ${bucketOf(sql`t.on_date`, ends, asAt)} AS b, SUM(${principalMovement}) AS amount
@@ -361,7 +361,7 @@ const firstPayouts = (organisationId: string) => sql`
    GROUP BY b.id`;
 
 /** Jobs of each borrower with a loan paid out by `asAt`, counted once per borrower. */
-export async function jobsAsAt(db: Executor, organisationId: string, asAt: IsoDate): Promise<JobsSummary> {
+async function jobsAsAt(db: Executor, organisationId: string, asAt: IsoDate): Promise<JobsSummary> {
   const rows = await run(db, sql<{ sic_code: string | null; legal_form: string | null; created: number; safeguarded: number }>`
     SELECT sic_code, legal_form, SUM(jobs_to_create)::int AS created, SUM(jobs_to_safeguard)::int AS safeguarded
       FROM (${firstPayouts(organisationId)}) f
@@ -370,7 +370,7 @@ export async function jobsAsAt(db: Executor, organisationId: string, asAt: IsoDa
   return jobsSummary(rows.map((r) => ({ created: r.created, safeguarded: r.safeguarded, sector: sicSection(r.sic_code), ownership: ownershipLabel(r.legal_form) })));
 }
 
-export async function jobsTrend(db: Executor, organisationId: string, asAt: IsoDate, ends: readonly IsoDate[]) {
+async function jobsTrend(db: Executor, organisationId: string, asAt: IsoDate, ends: readonly IsoDate[]) {
   const rows = await run(db, sql<{ b: number; created: number; safeguarded: number }>`
     SELECT ${bucketOf(sql`first_on`, ends, asAt)} AS b, SUM(jobs_to_create)::int AS created, SUM(jobs_to_safeguard)::int AS safeguarded
       FROM (${firstPayouts(organisationId)}) f
