@@ -238,11 +238,12 @@ export function parseLocalArea(text: string): { entries: string[]; errors: Local
 }
 
 /**
- * Build a reusable test for "is this postcode local?" from a list of entries.
- * Throws if any entry is not understood: a mistyped entry silently matching
- * nothing would understate the society's local impact.
+ * The local area read into its four kinds of entry, normalised, ranges
+ * expanded. Throws if any entry is not understood: a mistyped entry silently
+ * matching nothing would understate the society's local impact. The SQL
+ * function impact_postcode_place (db/migrations/0038) takes these sets.
  */
-export function localAreaMatcher(localArea: readonly string[]): (postcode: string) => boolean {
+export function localAreaSets(localArea: readonly string[]): Record<"areas" | "districts" | "sectors" | "postcodes", Set<string>> {
   const areas = new Set<string>();
   const districts = new Set<string>();
   const sectors = new Set<string>();
@@ -260,7 +261,15 @@ export function localAreaMatcher(localArea: readonly string[]): (postcode: strin
     }
   }
   if (bad.length > 0) throw new RangeError(`local area has entries that are not understood: ${bad.join("; ")}`);
+  return { areas, districts, sectors, postcodes };
+}
 
+/**
+ * Build a reusable test for "is this postcode local?" from a list of entries.
+ * Throws if any entry is not understood (see localAreaSets).
+ */
+export function localAreaMatcher(localArea: readonly string[]): (postcode: string) => boolean {
+  const { areas, districts, sectors, postcodes } = localAreaSets(localArea);
   return (postcode: string) => {
     const r = parsePostcode(postcode);
     if (!r.ok || r.value.kind === "bfpo") return false;

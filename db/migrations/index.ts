@@ -33,6 +33,7 @@ import * as m0034 from "./0034_organisation_locale";
 import * as m0035 from "./0035_members_applied_index";
 import * as m0036 from "./0036_member_import_uploads";
 import * as m0037 from "./0037_headline_projection_indexes";
+import * as m0038 from "./0038_postcode_place";
 import * as m0039 from "./0039_ledger_versions";
 
 /*
@@ -75,5 +76,6 @@ export const migrations: Record<string, Migration> = {
   "0035_members_applied_index": m0035,
   "0036_member_import_uploads": m0036,
   "0037_headline_projection_indexes": m0037,
+  "0038_postcode_place": m0038,
   "0039_ledger_versions": m0039,
 };

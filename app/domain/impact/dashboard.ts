@@ -2,7 +2,10 @@
  * The community wealth dashboard worked out from the ledgers: share capital
  * held by local members, lending to local businesses, jobs created and
  * safeguarded, lending by sector and ownership, and member growth, as at any
- * day and month by month. Pure: the model loads the rows, this adds them up.
+ * day and month by month, added up from the rows in memory. The app works
+ * the same figures out in SQL (~/models/impact/impact-sql.server.ts: a
+ * society's ledgers run to millions of rows); this stays the hand-checked
+ * reference the SQL is tested against (tests/integration/impact-sql.test.ts).
  */
 import type { Minor } from "~/domain/money";
 import { localAreaMatcher } from "~/domain/postcode";

@@ -162,6 +162,17 @@ export function breakdownBy<T>(
   amountOf: (item: T) => Minor,
   decimals: PercentDecimals = 1,
 ): BreakdownLine[] {
+  return breakdownOfGroups(items, keyOf, amountOf, () => 1, decimals);
+}
+
+/** As breakdownBy, for items that each stand for `countOf(item)` of the things counted (groups added up elsewhere). */
+export function breakdownOfGroups<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | null | undefined,
+  amountOf: (item: T) => Minor,
+  countOf: (item: T) => number,
+  decimals: PercentDecimals = 1,
+): BreakdownLine[] {
   const groups = new Map<string, { amount: Minor; count: number }>();
   let total = 0n;
   for (const item of items) {
@@ -169,7 +180,7 @@ export function breakdownBy<T>(
     const amount = amountOf(item);
     const g = groups.get(key) ?? { amount: 0n, count: 0 };
     g.amount += amount;
-    g.count++;
+    g.count += countOf(item);
     groups.set(key, g);
     total += amount;
   }

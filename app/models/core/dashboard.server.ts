@@ -104,7 +104,8 @@ export async function dashboardSections(
       })()
     : null;
 
-  const impactReady = permissions.has("impact:read") ? impactHeadlines(db, org, today, currency) : null;
+  // The impact headlines show the same headline figures: asked for once.
+  const impactReady = permissions.has("impact:read") ? impactHeadlines(db, org, today, currency, wantsHeadlines ? headlinesReady : undefined) : null;
 
   const [members, mine, shares, meetings, lending, impact] = await Promise.all([countsReady, mineReady, sharesReady, meetingsReady, lendingReady, impactReady]);
 

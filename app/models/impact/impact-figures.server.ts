@@ -1,81 +1,10 @@
 import { sql } from "kysely";
-import { impactFiguresAsAt, impactTrends, type ImpactBase, type ImpactFigures, type TrendPoint } from "~/domain/impact/dashboard";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
 import { localeOrDefault } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
-import { LedgerError } from "~/domain/shares/holdings";
-import type { LoanLedgerKind } from "~/domain/impact/positions";
-import { ownershipLabel, sicSection } from "~/domain/impact/sectors";
 import type { Executor } from "~/utils/db.server";
-import { headlineFigures, headlineText } from "~/models/core/headline-figures.server";
-import { conflict } from "~/domain/refusal";
-
-/*
- * Rows for the community wealth dashboard, all scoped to one organisation.
- * The adding up happens in ~/domain/impact/dashboard so that every figure
- * can be checked against hand-worked fixtures.
- */
-
-export async function loadImpactBase(db: Executor, organisationId: string): Promise<ImpactBase> {
-  const org = await db.selectFrom("organisations").select("local_area").where("id", "=", organisationId).executeTakeFirstOrThrow();
-  const [members, shareTx, loans, ledger] = await Promise.all([
-    db.selectFrom("members").select(["id", "postcode", "admitted_on", "ceased_on"]).where("organisation_id", "=", organisationId).execute(),
-    db
-      .selectFrom("share_transactions")
-      .select(["id", "member_id", "class_id", "kind", "shares", "amount", "effective_on", "reverses_id"])
-      .where("organisation_id", "=", organisationId)
-      .orderBy("id")
-      .execute(),
-    db
-      .selectFrom("loans as l")
-      .innerJoin("borrowers as b", (j) => j.onRef("b.organisation_id", "=", "l.organisation_id").onRef("b.id", "=", "l.borrower_id"))
-      .select(["l.id", "l.borrower_id", "l.disbursed_on", "b.postcode", "b.sic_code", "b.legal_form", "b.ownership", "b.jobs_to_create", "b.jobs_to_safeguard"])
-      .where("l.organisation_id", "=", organisationId)
-      // A loan whose pay-out was reversed as recorded in error supported no one.
-      .where("l.status", "<>", "reversed")
-      .execute(),
-    db
-      .selectFrom("loan_transactions as t")
-      .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
-      .innerJoin("loans as rl", (j) => j.onRef("rl.organisation_id", "=", "t.organisation_id").onRef("rl.id", "=", "t.loan_id"))
-      .select(["t.loan_id", "t.kind", "t.principal_part", "t.on_date", "o.kind as reverses_kind"])
-      .where("t.organisation_id", "=", organisationId)
-      .where("rl.status", "<>", "reversed")
-      .execute(),
-  ]);
-  return {
-    localArea: org.local_area,
-    members: members.map((m) => ({ memberId: m.id, postcode: m.postcode || null, admittedOn: m.admitted_on, ceasedOn: m.ceased_on })),
-    shareTransactions: shareTx.map((t) => ({
-      id: String(t.id),
-      memberId: t.member_id,
-      classId: t.class_id,
-      kind: t.kind,
-      shares: Number(t.shares),
-      amount: BigInt(t.amount),
-      effectiveOn: t.effective_on,
-      reversesId: t.reverses_id === null ? null : String(t.reverses_id),
-    })),
-    loans: loans.map((l) => ({
-      loanId: l.id,
-      borrowerId: l.borrower_id,
-      postcode: l.postcode || null,
-      sector: sicSection(l.sic_code),
-      ownership: ownershipLabel(l.legal_form),
-      leadership: l.ownership ?? [],
-      disbursedOn: l.disbursed_on,
-      jobsToCreate: l.jobs_to_create,
-      jobsToSafeguard: l.jobs_to_safeguard,
-    })),
-    loanLedger: ledger.map((r) => ({
-      loanId: r.loan_id,
-      kind: r.kind,
-      principalPart: BigInt(r.principal_part),
-      onDate: r.on_date,
-      reversesKind: (r.reverses_kind as LoanLedgerKind | null) ?? null,
-    })),
-  };
-}
+import { headlineFigures, headlineText, type HeadlineText } from "~/models/core/headline-figures.server";
+import { impactDashboardSql, impactHeadlineSql } from "./impact-sql.server";
 
 export interface AnnualFigures {
   yearStart: string;
@@ -230,20 +159,15 @@ export async function publicOrganisation(db: Executor, slug: string) {
 // The dashboard as loaders return it: money as strings, never Number.
 // ---------------------------------------------------------------------------
 
+/** The community wealth dashboard, worked out in the database (impact-sql.server.ts). */
 export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle, months = 24) {
-  const base = await loadImpactBase(db, organisationId);
-  let figures: ImpactFigures;
-  let trends: TrendPoint[];
-  try {
-    figures = impactFiguresAsAt(base, asAt);
-    trends = impactTrends(base, asAt, months);
-  } catch (error) {
-    if (error instanceof LedgerError) throw conflict(`The share ledger needs putting right before these figures can be worked out: ${error.message}`);
-    throw error;
-  }
+  const [{ localArea, figures, trends }, headlines] = await Promise.all([
+    impactDashboardSql(db, organisationId, asAt, months),
+    // Members, share capital and lending outstanding from their one source (ADR 0010).
+    headlineFigures(db, organisationId, asAt),
+  ]);
   const money = (v: bigint) => displayMoney(v, currency);
-  // Members, share capital and lending outstanding from their one source (ADR 0010).
-  const headline = headlineText(await headlineFigures(db, organisationId, asAt), currency);
+  const headline = headlineText(headlines, currency);
   const line = (l: BreakdownLine) => ({ key: l.key, amount: money(l.amount), plain: formatMinor(l.amount), value: Number(formatMinor(l.amount)), percent: l.percent, count: l.count });
   const share = (s: LocalShare) => ({
     local: money(s.localAmount),
@@ -257,7 +181,7 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
   return {
     asAt,
     headline,
-    localArea: base.localArea.join(", "),
+    localArea: localArea.join(", "),
     capital: share(figures.capital),
     lending: share(figures.lending),
     jobs: { created: figures.jobs.created, safeguarded: figures.jobs.safeguarded, total: figures.jobs.total },
@@ -283,31 +207,48 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
   };
 }
 
-/** The few figures shown to members and, if the society opts in, to the public. */
-export async function impactHeadlines(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle) {
-  const d = await impactDashboard(db, organisationId, asAt, currency, 12);
-  const lm3 = await db
-    .selectFrom("lm3_studies")
-    .select(["name", "lm3", "period_to"])
-    .where("organisation_id", "=", organisationId)
-    .orderBy("period_to", "desc")
-    .orderBy("created_at", "desc")
-    .executeTakeFirst();
+/**
+ * The few figures shown to members and, if the society opts in, to the
+ * public. `headline`: the ADR 0010 headline figures as at `asAt` when the
+ * caller has them already (the dashboard asks for them once for all its
+ * sections), so they are not worked out twice.
+ */
+export async function impactHeadlines(
+  db: Executor,
+  organisationId: string,
+  asAt: string,
+  currency: string | MoneyStyle,
+  headline?: Promise<HeadlineText | null>,
+) {
+  // Members, share capital and lending outstanding from their one source (ADR 0010).
+  const own = () => headlineFigures(db, organisationId, asAt).then((h) => headlineText(h, currency));
+  const [figures, headlineNow, lm3] = await Promise.all([
+    impactHeadlineSql(db, organisationId, asAt),
+    headline ? headline.then((h) => h ?? own()) : own(),
+    db
+      .selectFrom("lm3_studies")
+      .select(["name", "lm3", "period_to"])
+      .where("organisation_id", "=", organisationId)
+      .orderBy("period_to", "desc")
+      .orderBy("created_at", "desc")
+      .executeTakeFirst(),
+  ]);
+  const money = (v: bigint) => displayMoney(v, currency);
   return {
     asAt,
-    members: d.headline.members,
-    localMembersPercent: d.members.localPercent,
-    capitalTotal: d.headline.capital,
-    capitalLocal: d.capital.local,
-    capitalLocalPercent: d.capital.localPercent,
-    lendingTotal: d.headline.outstanding,
-    loans: d.headline.loans,
-    lendingLocal: d.lending.local,
-    lendingLocalPercent: d.lending.localPercent,
-    jobsCreated: d.jobs.created,
-    jobsSafeguarded: d.jobs.safeguarded,
+    members: headlineNow.members,
+    localMembersPercent: figures.members.localPercent,
+    capitalTotal: headlineNow.capital,
+    capitalLocal: money(figures.capital.localAmount),
+    capitalLocalPercent: figures.capital.localPercent,
+    lendingTotal: headlineNow.outstanding,
+    loans: headlineNow.loans,
+    lendingLocal: money(figures.lending.localAmount),
+    lendingLocalPercent: figures.lending.localPercent,
+    jobsCreated: figures.jobs.created,
+    jobsSafeguarded: figures.jobs.safeguarded,
     lm3: lm3 ? { name: lm3.name, value: String(lm3.lm3) } : null,
-    joinedLastYear: d.trends.reduce((t, p) => t + p.joined, 0),
+    joinedLastYear: figures.joinedLastYear,
   };
 }
 
