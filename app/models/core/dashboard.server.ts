@@ -3,7 +3,7 @@ import { displayMoney, type MoneyStyle } from "~/domain/money";
 import type { Permission } from "~/domain/permissions";
 import { closesInLabel } from "~/domain/voting/closing";
 import type { Executor } from "~/utils/db.server";
-import { membersByStatus, portfolioHeadline, portfolioText, shareCapital } from "~/models/core/headline-figures.server";
+import { headlineText, membersByStatus, portfolioHeadline, portfolioText, shareCapital } from "~/models/core/headline-figures.server";
 import { impactHeadlines } from "~/models/impact/impact-figures.server";
 import { listShareApplications } from "~/models/shares/share-applications.server";
 import { memberHoldings } from "~/models/shares/share-classes-and-holdings.server";
@@ -28,7 +28,12 @@ export async function dashboardSections(
   const closesIn = (at: Date | string | null) => (at ? closesInLabel(new Date(at), now, who.timeZone ?? "UTC") : null);
   const money = (v: bigint) => displayMoney(v, currency);
   // Headline figures from the one source every page reads (ADR 0010), as at today: each section's own.
-  const countsReady = permissions.has("register:read") ? membersByStatus(db, org, today) : null;
+  // Each figure is asked for once per request: the impact headlines show all three again.
+  const impact = permissions.has("impact:read");
+  const membersFigure = permissions.has("register:read") || impact ? membersByStatus(db, org, today) : null;
+  const capitalFigure = permissions.has("shares:read") || impact ? shareCapital(db, org, today) : null;
+  const portfolioFigure = permissions.has("loans:read") || impact ? portfolioHeadline(db, org, today) : null;
+  const countsReady = permissions.has("register:read") ? membersFigure : null;
 
   const mineReady = memberId
     ? (async () => {
@@ -55,7 +60,7 @@ export async function dashboardSections(
 
   const sharesReady = permissions.has("shares:read")
     ? (async () => {
-        const [applications, queue, capital] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today), shareCapital(db, org, today)]);
+        const [applications, queue, capital] = await Promise.all([listShareApplications(db, org, "pending"), withdrawalQueue(db, org, today), capitalFigure!]);
         const dueValue = queue.payable.reduce((t, r) => t + BigInt(r.amount), 0n);
         const inForce = queue.suspensions.filter((s) => s.from_on <= today && (!s.until_on || s.until_on >= today));
         return {
@@ -92,7 +97,7 @@ export async function dashboardSections(
             .where("organisation_id", "=", org)
             .where("status", "=", "committee")
             .executeTakeFirstOrThrow(),
-          portfolioHeadline(db, org, today).then((p) => portfolioText(p, currency)),
+          portfolioFigure!.then((p) => portfolioText(p, currency)),
         ]);
         return {
           asAt: today,
@@ -105,11 +110,13 @@ export async function dashboardSections(
     : null;
 
   // The impact headlines show the same headline figures: asked for once.
-  const impactReady = permissions.has("impact:read") ? impactHeadlines(db, org, today, currency, wantsHeadlines ? headlinesReady : undefined) : null;
+  const impactReady = impact
+    ? impactHeadlines(db, org, today, currency, Promise.all([portfolioFigure!, membersFigure!, capitalFigure!]).then(([portfolio, members, capital]) => headlineText({ asAt: today, portfolio, members, capital }, currency)))
+    : null;
 
-  const [members, mine, shares, meetings, lending, impact] = await Promise.all([countsReady, mineReady, sharesReady, meetingsReady, lendingReady, impactReady]);
+  const [members, mine, shares, meetings, lending, impactFigures] = await Promise.all([countsReady, mineReady, sharesReady, meetingsReady, lendingReady, impactReady]);
 
   const counts = members ? { members: members.members, suspended: members.suspended, applied: members.applied, ceased: members.ceased } : null;
 
-  return { counts, mine, shares, meetings, lending, impact };
+  return { counts, mine, shares, meetings, lending, impact: impactFigures };
 }

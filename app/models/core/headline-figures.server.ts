@@ -378,3 +378,5 @@ export function headlineText(h: Headlines, currency: string | MoneyStyle) {
     capital: displayMoney(h.capital.capital, currency),
   };
 }
+
+export type HeadlineText = ReturnType<typeof headlineText>;
