@@ -6,7 +6,8 @@ import { runStatements } from "./util";
  * organisation has a ledger version that every transaction writing the
  * tables the headline figures are worked out from (the share ledger and
  * holdings, the register and its status history, loans, their ledger,
- * allocation lines and installments)
+ * allocation lines and installments; for the community wealth headlines
+ * also borrowers and the organisation's local area)
  * moves on by one as it commits: a deferred constraint trigger, so the
  * version row is the last lock such a transaction takes (no lock order to
  * get wrong with the member, holding and loan rows it locked before), and
@@ -65,9 +66,24 @@ CREATE CONSTRAINT TRIGGER loan_transactions_ledger_version AFTER INSERT ON loan_
 CREATE CONSTRAINT TRIGGER loan_installments_ledger_version AFTER INSERT OR UPDATE OR DELETE ON loan_installments
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
 ;
+CREATE CONSTRAINT TRIGGER borrowers_ledger_version AFTER INSERT OR UPDATE OR DELETE ON borrowers
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;
+CREATE FUNCTION bump_ledger_version_of_organisation() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO ledger_versions AS v (organisation_id, version) VALUES (NEW.id, 1)
+    ON CONFLICT (organisation_id) DO UPDATE SET version = v.version + 1;
+  RETURN NULL;
+END
+$fn$
+;
+CREATE CONSTRAINT TRIGGER organisations_local_area_version AFTER UPDATE OF local_area ON organisations
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+  WHEN (OLD.local_area IS DISTINCT FROM NEW.local_area) EXECUTE FUNCTION bump_ledger_version_of_organisation()
+;
 CREATE TABLE headline_figure_cache (
   organisation_id uuid NOT NULL REFERENCES organisations(id),
-  figure text NOT NULL CHECK (figure IN ('portfolio','members','capital')),
+  figure text NOT NULL CHECK (length(figure) BETWEEN 1 AND 40),
   as_at date NOT NULL,
   version bigint NOT NULL,
   figures jsonb NOT NULL,

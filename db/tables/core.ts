@@ -138,7 +138,7 @@ export interface LedgerVersionsTable {
 /** The last headline figures worked out per organisation, figure and date, with the ledger version they belong to (0039). */
 export interface HeadlineFigureCacheTable {
   organisation_id: string;
-  figure: "portfolio" | "members" | "capital";
+  figure: string;
   as_at: string;
   version: bigint;
   figures: Json<unknown>;

@@ -41,7 +41,8 @@ export interface AsAtOptions {
   fresh?: boolean;
 }
 
-type Figure = "portfolio" | "members" | "capital";
+/** What is remembered: the three headline figures, and the community wealth figures that show beside them (impact-figures.server.ts). */
+type Figure = "portfolio" | "members" | "capital" | "impact-headlines" | `impact-dashboard-${number}`;
 
 /** Figures as JSON with their bigints kept exact: "123n" for 123n (no figure holds a text ending in n after digits). */
 const storeFigures = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
@@ -56,7 +57,7 @@ const readFigures = <T>(stored: unknown): T => JSON.parse(typeof stored === "str
  * Inside a transaction the figure is always worked out: that transaction's
  * own writes are not in any version yet.
  */
-async function remembered<T>(db: Executor, organisationId: string, figure: Figure, asAt: string, options: AsAtOptions, workOut: () => Promise<T>): Promise<T> {
+export async function remembered<T>(db: Executor, organisationId: string, figure: Figure, asAt: string, options: AsAtOptions, workOut: () => Promise<T>): Promise<T> {
   if (options.fromLedger || db.isTransaction) return workOut();
   const version = async () => {
     const { rows } = await sql<{ version: string }>`

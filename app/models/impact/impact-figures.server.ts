@@ -3,7 +3,7 @@ import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
 import { localeOrDefault } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
-import { headlineFigures, headlineText, type HeadlineText } from "~/models/core/headline-figures.server";
+import { headlineFigures, headlineText, remembered, type HeadlineText } from "~/models/core/headline-figures.server";
 import { impactDashboardSql, impactHeadlineSql } from "./impact-sql.server";
 
 export interface AnnualFigures {
@@ -162,7 +162,7 @@ export async function publicOrganisation(db: Executor, slug: string) {
 /** The community wealth dashboard, worked out in the database (impact-sql.server.ts). */
 export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle, months = 24) {
   const [{ localArea, figures, trends }, headlines] = await Promise.all([
-    impactDashboardSql(db, organisationId, asAt, months),
+    remembered(db, organisationId, `impact-dashboard-${months}`, asAt, {}, () => impactDashboardSql(db, organisationId, asAt, months)),
     // Members, share capital and lending outstanding from their one source (ADR 0010).
     headlineFigures(db, organisationId, asAt),
   ]);
@@ -223,7 +223,8 @@ export async function impactHeadlines(
   // Members, share capital and lending outstanding from their one source (ADR 0010).
   const own = () => headlineFigures(db, organisationId, asAt).then((h) => headlineText(h, currency));
   const [figures, headlineNow, lm3] = await Promise.all([
-    impactHeadlineSql(db, organisationId, asAt),
+    // Worked out from the same tables as the headline figures, plus borrowers and the local area: remembered the same way (ADR 0020).
+    remembered(db, organisationId, "impact-headlines", asAt, {}, () => impactHeadlineSql(db, organisationId, asAt)),
     headline ? headline.then((h) => h ?? own()) : own(),
     db
       .selectFrom("lm3_studies")
