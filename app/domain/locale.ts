@@ -4,7 +4,9 @@
  * organisation (0034), chosen in the settings from this list, and threaded
  * with the currency from the session to whatever formats (pages, PDFs,
  * emails). Machine-readable output (CSV amounts, ISO dates, form values)
- * does not change with it.
+ * does not change with it. Pages show business dates through these (or the
+ * `<DateText>` of app/components/dates.tsx, which reads the organisation's
+ * locale itself); ISO stays in form values, `dateTime` attributes, URLs, CSV.
  */
 
 export const DEFAULT_LOCALE = "en-GB";
@@ -52,6 +54,15 @@ function dateFormat(locale: string, key: string, options: Intl.DateTimeFormatOpt
 export function displayLongDate(iso: string, locale: string = DEFAULT_LOCALE): string {
   const [y, m, d] = iso.split("-").map(Number);
   return dateFormat(locale, "long-date", { dateStyle: "long", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/**
+ * A business date (YYYY-MM-DD) in the short form dense tables use: "3 Dec 2026" (en-GB),
+ * "03.12.2026" (de-DE). The day is a calendar day, not an instant: no time zone moves it.
+ */
+export function displayShortDate(iso: string, locale: string = DEFAULT_LOCALE): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return dateFormat(locale, "short-date", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** An instant as a short date: "3 Dec 2026" (en-GB), "03.12.2026" (de-DE), in the organisation's time zone. */

@@ -217,7 +217,7 @@ export async function publicOrganisation(db: Executor, slug: string) {
   return db
     .selectFrom("organisations as o")
     .innerJoin("impact_settings as s", "s.organisation_id", "o.id")
-    .select(["o.id", "o.name", "o.slug", "o.currency", "o.time_zone as timeZone", "o.legal_form", "s.public_summary"])
+    .select(["o.id", "o.name", "o.slug", "o.currency", "o.locale", "o.time_zone as timeZone", "o.legal_form", "s.public_summary"])
     .where("o.slug", "=", slug)
     .where("s.public_page", "=", true)
     .executeTakeFirst();
