@@ -54,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: t.id,
       on: t.requested_on,
       what: t.from_number === member.member_number ? `${t.shares} ${t.class_name} to ${t.to_name} (no. ${t.to_number})` : `${t.shares} ${t.class_name} from ${t.from_name} (no. ${t.from_number})`,
-      state: t.status === "pending" ? "Waiting for the board" : t.status === "approved" ? `Approved on ${t.decided_on}` : `Not approved${t.note ? `: ${t.note}` : ""}`,
+      state: t.status === "pending" ? "Waiting for the board" : t.status === "approved" ? `Approved on ${t.decided_on ? displayLongDate(t.decided_on, ctx.organisation.locale) : "—"}` : `Not approved${t.note ? `: ${t.note}` : ""}`,
     })),
     flash,
     canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
