@@ -1,5 +1,5 @@
 import { useRouteLoaderData } from "@remix-run/react";
-import { DEFAULT_LOCALE, displayLongDate, displayShortDate, localeOrDefault } from "~/domain/locale";
+import { DEFAULT_LOCALE, displayDateTime, displayLongDate, displayShortDate, localeOrDefault } from "~/domain/locale";
 
 /**
  * Business dates shown to people (issue #16): in the organisation's locale,
@@ -8,8 +8,12 @@ import { DEFAULT_LOCALE, displayLongDate, displayShortDate, localeOrDefault } fr
  * loader keeps sending ISO dates (YYYY-MM-DD) and the page writes them out.
  */
 export function useLocale(): string {
-  const root = useRouteLoaderData("root") as { organisation?: { locale?: string | null } | null } | undefined;
-  return root?.organisation ? localeOrDefault(root.organisation.locale) : DEFAULT_LOCALE;
+  return useOrganisationStyle().locale;
+}
+
+function useOrganisationStyle(): { locale: string; timeZone: string } {
+  const root = useRouteLoaderData("root") as { organisation?: { locale?: string | null; timeZone?: string } | null } | undefined;
+  return { locale: localeOrDefault(root?.organisation?.locale ?? DEFAULT_LOCALE), timeZone: root?.organisation?.timeZone ?? "UTC" };
 }
 
 /** Date words for strings a page builds itself (a heading, a chart's label). */
@@ -30,4 +34,11 @@ export function DateText({ iso, long = false, locale }: { iso: string; long?: bo
   const fromLayout = useLocale();
   const l = locale ?? fromLayout;
   return <time dateTime={iso} suppressHydrationWarning>{long ? displayLongDate(iso, l) : displayShortDate(iso, l)}</time>;
+}
+
+/** An instant (a vote cast, a file uploaded) as the day and time in the organisation's time zone: "24 Nov 2026, 19:45". */
+export function MomentText({ at }: { at: string | Date }) {
+  const { locale, timeZone } = useOrganisationStyle();
+  const instant = new Date(at);
+  return <time dateTime={instant.toISOString()} suppressHydrationWarning>{displayDateTime(instant, timeZone, locale)}</time>;
 }

@@ -69,3 +69,8 @@ export function displayShortDate(iso: string, locale: string = DEFAULT_LOCALE): 
 export function displayDate(instant: Date, timeZone: string, locale: string = DEFAULT_LOCALE): string {
   return dateFormat(locale, `date|${timeZone}`, { timeZone, dateStyle: "medium" }).format(instant);
 }
+
+/** An instant as a date and time of day in the organisation's time zone: "24 Nov 2026, 19:45" (en-GB). */
+export function displayDateTime(instant: Date, timeZone: string, locale: string = DEFAULT_LOCALE): string {
+  return dateFormat(locale, `date-time|${timeZone}`, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
+}

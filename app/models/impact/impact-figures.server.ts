@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { impactFiguresAsAt, impactTrends, type ImpactBase, type ImpactFigures, type TrendPoint } from "~/domain/impact/dashboard";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import { LedgerError } from "~/domain/shares/holdings";
 import type { LoanLedgerKind } from "~/domain/impact/positions";
@@ -316,8 +317,9 @@ export function defaultYearEnd(today: string): string {
 }
 
 /** What a return for a year not yet ended says on its page, CSV and PDF. */
-export function annualNotEndedNote(f: AnnualFigures): string | null {
-  return f.ended ? null : `The year ending ${f.yearEnd} has not ended yet: these figures cover ${f.yearStart} to ${f.figuresTo} (today), not the whole year, and are not a return to file.`;
+export function annualNotEndedNote(f: AnnualFigures, locale?: string): string | null {
+  const day = (iso: string) => displayLongDate(iso, locale);
+  return f.ended ? null : `The year ending ${day(f.yearEnd)} has not ended yet: these figures cover ${day(f.yearStart)} to ${day(f.figuresTo)} (today), not the whole year, and are not a return to file.`;
 }
 
 /** Annual return lines as display text and plain CSV values. */
