@@ -149,7 +149,7 @@ export const AUDIT_WORDS = {
     words: (w) => `${w.who} recorded a request from ${w.member(w.a.memberId)} to withdraw ${count(w.a.shares, "share")} (${w.money(w.a.amount)})${w.a.leaving === true ? ", leaving the society" : ""}${str(w.a.dueOn) ? `, due ${w.day(w.a.dueOn)}` : ""}`,
   },
   "share.withdrawal_paid": { label: "Withdrawal paid", words: (w) => `${w.who} paid out a withdrawal of ${count(w.a.paid, "share")} (${w.money(w.a.amount)})${w.on(w.a.paidOn)}` },
-  "share.withdrawals_suspended": { label: "Withdrawals suspended", words: (w) => `${w.who} suspended share withdrawals from ${str(w.a.fromOn, "?")}${because(w.a.reason)}` },
+  "share.withdrawals_suspended": { label: "Withdrawals suspended", words: (w) => `${w.who} suspended share withdrawals from ${w.day(w.a.fromOn)}${because(w.a.reason)}` },
   "share.withdrawals_resumed": { label: "Withdrawals resumed", words: (w) => `${w.who} ended a suspension of share withdrawals${w.on(w.a.until)}` },
   "share.interest_previewed": {
     label: "Interest on shares worked out",
