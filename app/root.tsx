@@ -14,7 +14,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { organisationsOfUser } from "~/models/core/auth.server";
@@ -87,43 +87,77 @@ function Header({ data }: { data: RootData | undefined }) {
       </header>
     );
   }
+  const waiting = data.nav.reduce((n, item) => n + item.waiting, 0);
   return (
     <header className="site-header">
       <Link to="/dashboard" className="brand">Co-op Register</Link>
-      <nav aria-label="Main" className="menu">
-        <ul>
-          {data.nav.map((item) => (
-            <li key={item.to}>
-              <NavLink to={item.to}>{item.label}</NavLink>
-              {/* Beside the link, not in it: the link keeps its plain name ("Members"). */}
-              {item.waiting > 0 ? (
-                <>
-                  <span className="nav-count" aria-hidden="true">{item.waiting}</span>
-                  <span className="visually-hidden">{` (${item.waiting} waiting for your decision)`}</span>
-                </>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <div className="account">
-        {data.organisations.length > 1 ? (
-          <Form method="post" action="/switch-organisation" className="org-switch">
-            <label htmlFor="org-switch">Organisation</label>
-            <select id="org-switch" name="organisationId" defaultValue={data.organisation?.id}>
-              {data.organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-            </select>
-            <input type="hidden" name="redirectTo" value="/dashboard" />
-            <button type="submit" className="secondary">Switch</button>
-          </Form>
-        ) : (
-          <span className="org-name">{data.organisation?.name}</span>
-        )}
-        <span className="who">{data.user.name}{data.roles.length ? ` (${data.roles.join(", ")})` : ""}</span>
-        <Link to="/account">Account</Link>
-        <Form method="post" action="/logout"><button type="submit" className="link">Log out</button></Form>
+      <MenuToggle controls="site-menu" waiting={waiting} />
+      <div id="site-menu" className="site-menu">
+        <nav aria-label="Main" className="menu">
+          <ul>
+            {data.nav.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to}>{item.label}</NavLink>
+                {/* Beside the link, not in it: the link keeps its plain name ("Members"). */}
+                {item.waiting > 0 ? (
+                  <>
+                    <span className="nav-count" aria-hidden="true">{item.waiting}</span>
+                    <span className="visually-hidden">{` (${item.waiting} waiting for your decision)`}</span>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="account">
+          {data.organisations.length > 1 ? (
+            <Form method="post" action="/switch-organisation" className="org-switch">
+              <label htmlFor="org-switch">Organisation</label>
+              <select id="org-switch" name="organisationId" defaultValue={data.organisation?.id}>
+                {data.organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              </select>
+              <input type="hidden" name="redirectTo" value="/dashboard" />
+              <button type="submit" className="secondary">Switch</button>
+            </Form>
+          ) : (
+            <span className="org-name">{data.organisation?.name}</span>
+          )}
+          <span className="who">{data.user.name}{data.roles.length ? ` (${data.roles.join(", ")})` : ""}</span>
+          <Link to="/account">Account</Link>
+          <Form method="post" action="/logout"><button type="submit" className="link">Log out</button></Form>
+        </div>
       </div>
     </header>
+  );
+}
+
+/**
+ * On a phone the navigation and the account links fold away behind "Menu" (issue #16: unfolded they took a
+ * third of the screen). A <details> with nothing inside is the switch: its summary opens and closes it with a
+ * click, Enter or Space, without JavaScript; the CSS shows the menu beside it (`.menu-toggle[open] + .site-menu`)
+ * only on narrow screens, and hides the switch on wide ones, where the menu shows as a row. The links stay in
+ * the page either way (the crawl and the bench read them). The decisions waiting show as one total on the
+ * switch. Once hydrated, aria-expanded says the state (before, the browser's own <details> semantics do), and
+ * following a link folds the menu again.
+ */
+function MenuToggle({ controls, waiting }: { controls: string; waiting: number }) {
+  const [open, setOpen] = useState(false);
+  const [hydrated, setHydrated] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setHydrated(true), []);
+  useEffect(() => setOpen(false), [pathname]);
+  return (
+    <details className="menu-toggle" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary aria-controls={controls} aria-expanded={hydrated ? open : undefined}>
+        Menu
+        {waiting > 0 ? (
+          <>
+            <span className="nav-count" aria-hidden="true">{waiting}</span>
+            <span className="visually-hidden">{` (${waiting} waiting for your decision)`}</span>
+          </>
+        ) : null}
+      </summary>
+    </details>
   );
 }
 

@@ -49,6 +49,23 @@ export function serverWithSecretary() {
   return t;
 }
 
+/**
+ * A page's words as a person reads them: tags gone (a date is `<time dateTime="2026-11-20">20 November
+ * 2026</time>`), React's text separators gone, entities decoded, runs of spaces as one.
+ */
+export function pageText(html: string): string {
+  return html
+    .replace(/<!-- -->/g, "")
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, " ")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
+
 export class Browser {
   cookie = "";
   constructor(public base: string) {}

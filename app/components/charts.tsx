@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { TableWrap } from "./ui";
+import { DateText } from "~/components/dates";
 
 /*
  * Charts that everyone can read: the picture is role="img" with an
@@ -100,7 +101,7 @@ export function ChartWithTable({
           <tbody>
             {rows.map((r, i) => (
               <tr key={`${i}-${r.x}`}>
-                <th scope="row">{r.x}</th>
+                <th scope="row">{ISO_DAY.test(r.x) ? <DateText iso={r.x} /> : r.x}</th>
                 {columns.map((c) => (
                   <td key={c.key} className="num">{r.cells[c.key]}</td>
                 ))}
@@ -162,6 +163,9 @@ export function LineChartWithTable({
   };
   return <ChartWithTable label={label} caption={caption} xLabel={xLabel} columns={series} rows={points} height={height} draw={draw} />;
 }
+
+/** A row named by a day (a month end) shows it as a date for people; a month ("2026-01") stays as it is. */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Axis labels' size in pixels: small enough for a phone, as large as the tables' small print. */
 export const AXIS_FONT_SIZE = 12;

@@ -24,12 +24,17 @@ const FULL = {
 describe("describeAuditEvent", () => {
   it("says the brief's example in plain words, money in pounds", () => {
     const e = facts({ action: "share.purchase_recorded", entityType: "share_transaction", entityId: "9", before: { shares: 0 }, after: { memberId: MEMBER, classId: "c", shares: 10, bought: 10, amount: "1000", method: "cash", on: "2026-03-01" } });
-    expect(describeAuditEvent(e, names, "GBP")).toBe("Ann Patel recorded a share purchase of 10 shares (£10.00) for Member M00045 (Priya Patel) on 2026-03-01.");
+    expect(describeAuditEvent(e, names, "GBP")).toBe("Ann Patel recorded a share purchase of 10 shares (£10.00) for Member M00045 (Priya Patel) on 1 March 2026.");
   });
 
   it("shows money in the organisation's currency, never pence", () => {
     const e = facts({ action: "loan.repayment_recorded", entityType: "loan", entityId: LOAN, after: { amount: "123456", onDate: "2026-05-01", closed: true } });
-    expect(describeAuditEvent(e, names, "EUR")).toBe("Ann Patel recorded a repayment of €1,234.56 on the loan to Ribble Bakers on 2026-05-01, which repaid it in full.");
+    expect(describeAuditEvent(e, names, "EUR")).toBe("Ann Patel recorded a repayment of €1,234.56 on the loan to Ribble Bakers on 1 May 2026, which repaid it in full.");
+  });
+
+  it("writes the days in the organisation's locale, as its money", () => {
+    const e = facts({ action: "loan.repayment_recorded", entityType: "loan", entityId: LOAN, after: { amount: "123456", onDate: "2026-05-01", closed: false } });
+    expect(describeAuditEvent(e, names, { currency: "EUR", locale: "de-DE" })).toBe("Ann Patel recorded a repayment of 1.234,56 € on the loan to Ribble Bakers on 1. Mai 2026.");
   });
 
   it("names the system when no one did it", () => {

@@ -9,6 +9,7 @@
  * a new kind does not compile until it has words here, and
  * audit-words.test.ts checks every kind the code records is listed.
  */
+import { DEFAULT_LOCALE, displayLongDate } from "./locale";
 import { displayMoney, parseMoney, type Minor, type MoneyStyle } from "./money";
 import { ROLE_LABELS, type Role } from "./permissions";
 import { memberPaymentReference } from "./treasury/payments-in";
@@ -56,6 +57,16 @@ class Words {
     const minor = toMinor(v);
     return minor === null ? "an amount" : displayMoney(minor, this.currency);
   }
+  /** A business day (YYYY-MM-DD) written out in the organisation's locale, "2 March 2026"; anything else as it is. */
+  day(v: unknown, fallback = "?"): string {
+    const text = str(v, fallback);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+    return displayLongDate(text, typeof this.currency === "string" ? DEFAULT_LOCALE : this.currency.locale);
+  }
+  /** " on 2 March 2026", or nothing when the event has no day. */
+  on(v: unknown): string {
+    return str(v) ? ` on ${this.day(v)}` : "";
+  }
   member(id: unknown): string {
     if (typeof id !== "string") return "a member";
     const m = this.names.members.get(id);
@@ -92,7 +103,6 @@ const count = (n: unknown, one: string, many = `${one}s`) => {
   return `${v.toLocaleString("en-GB")} ${v === 1 ? one : many}`;
 };
 const product = (name: unknown) => (str(name) ? `the loan product ${quoted(name, "")}` : "a loan product");
-const on = (d: unknown) => (str(d) ? ` on ${str(d)}` : "");
 const because = (r: unknown) => (str(r) ? `: “${str(r)}”` : "");
 const roleList = (v: unknown) => {
   const roles = Array.isArray(v) ? v.map((r) => ROLE_LABELS[r as Role] ?? str(r)) : [];
@@ -114,14 +124,14 @@ export const AUDIT_WORDS = {
   "member.updated": { label: "Member details changed", words: (w) => `${w.who} changed the details of ${w.subject("a member")}${changed(w.b, w.a)}` },
   "member.status_changed": {
     label: "Member status changed",
-    words: (w) => `${w.who} changed ${w.subject("a member")} from ${STATUS_WORDS[str(w.b.status)] ?? str(w.b.status, "?")} to ${STATUS_WORDS[str(w.a.status)] ?? str(w.a.status, "?")}${on(w.a.effectiveOn)}${because(w.a.note)}`,
+    words: (w) => `${w.who} changed ${w.subject("a member")} from ${STATUS_WORDS[str(w.b.status)] ?? str(w.b.status, "?")} to ${STATUS_WORDS[str(w.a.status)] ?? str(w.a.status, "?")}${w.on(w.a.effectiveOn)}${because(w.a.note)}`,
   },
   "members.imported": { label: "Members imported", words: (w) => `${w.who} imported ${count(w.a.members, "member")} holding ${count(w.a.shares, "share")} (numbers ${str(w.a.firstNumber, "?")} to ${str(w.a.lastNumber, "?")})` },
   "share_class.created": { label: "Share class added", words: (w) => `${w.who} added the share class ${quoted(w.a.name, "")}`.trimEnd() },
   "share_class.updated": { label: "Share class changed", words: (w) => `${w.who} changed the share class ${w.subject("")}${changed(w.b, w.a)}`.replace(/ {2,}/g, " ") },
   "share.purchase_recorded": {
     label: "Share purchase",
-    words: (w) => `${w.who} recorded a share purchase of ${count(w.a.bought, "share")} (${w.money(w.a.amount)}) for ${w.member(w.a.memberId)}${on(w.a.on)}`,
+    words: (w) => `${w.who} recorded a share purchase of ${count(w.a.bought, "share")} (${w.money(w.a.amount)}) for ${w.member(w.a.memberId)}${w.on(w.a.on)}`,
   },
   "share.certificate_issued": {
     label: "Share certificate issued",
@@ -129,24 +139,24 @@ export const AUDIT_WORDS = {
   },
   "share.transaction_reversed": { label: "Share transaction reversed", words: (w) => `${w.who} reversed share transaction ${str(w.b.id, "")} on the ledger${because(w.a.reason)}` },
   "share.application_received": { label: "Share application received", words: (w) => `${w.facts.actorName ?? "An applicant online"} applied for ${count(w.a.shares, "share")} as ${w.member(w.a.memberId)}` },
-  "share.application_admitted": { label: "Share application admitted", words: (w) => `${w.who} admitted a share application${on(w.a.on)}${str(w.a.certificate) ? ` and issued certificate ${str(w.a.certificate)}` : ""}` },
-  "share.application_declined": { label: "Share application declined", words: (w) => `${w.who} declined a share application${on(w.a.on)}${because(w.a.reason)}` },
+  "share.application_admitted": { label: "Share application admitted", words: (w) => `${w.who} admitted a share application${w.on(w.a.on)}${str(w.a.certificate) ? ` and issued certificate ${str(w.a.certificate)}` : ""}` },
+  "share.application_declined": { label: "Share application declined", words: (w) => `${w.who} declined a share application${w.on(w.a.on)}${because(w.a.reason)}` },
   "share.transfer_requested": { label: "Share transfer requested", words: (w) => `${w.who} asked to transfer ${count(w.a.shares, "share")} from ${w.member(w.a.fromMemberId)} to ${w.member(w.a.toMemberId)}` },
-  "share.transfer_approved": { label: "Share transfer approved", words: (w) => `${w.who} approved a share transfer${on(w.a.on)}${because(w.a.note)}` },
-  "share.transfer_rejected": { label: "Share transfer rejected", words: (w) => `${w.who} rejected a share transfer${on(w.a.on)}${because(w.a.note)}` },
+  "share.transfer_approved": { label: "Share transfer approved", words: (w) => `${w.who} approved a share transfer${w.on(w.a.on)}${because(w.a.note)}` },
+  "share.transfer_rejected": { label: "Share transfer rejected", words: (w) => `${w.who} rejected a share transfer${w.on(w.a.on)}${because(w.a.note)}` },
   "share.withdrawal_requested": {
     label: "Withdrawal requested",
-    words: (w) => `${w.who} recorded a request from ${w.member(w.a.memberId)} to withdraw ${count(w.a.shares, "share")} (${w.money(w.a.amount)})${w.a.leaving === true ? ", leaving the society" : ""}${str(w.a.dueOn) ? `, due ${str(w.a.dueOn)}` : ""}`,
+    words: (w) => `${w.who} recorded a request from ${w.member(w.a.memberId)} to withdraw ${count(w.a.shares, "share")} (${w.money(w.a.amount)})${w.a.leaving === true ? ", leaving the society" : ""}${str(w.a.dueOn) ? `, due ${w.day(w.a.dueOn)}` : ""}`,
   },
-  "share.withdrawal_paid": { label: "Withdrawal paid", words: (w) => `${w.who} paid out a withdrawal of ${count(w.a.paid, "share")} (${w.money(w.a.amount)})${on(w.a.paidOn)}` },
-  "share.withdrawals_suspended": { label: "Withdrawals suspended", words: (w) => `${w.who} suspended share withdrawals from ${str(w.a.fromOn, "?")}${because(w.a.reason)}` },
-  "share.withdrawals_resumed": { label: "Withdrawals resumed", words: (w) => `${w.who} ended a suspension of share withdrawals${on(w.a.until)}` },
+  "share.withdrawal_paid": { label: "Withdrawal paid", words: (w) => `${w.who} paid out a withdrawal of ${count(w.a.paid, "share")} (${w.money(w.a.amount)})${w.on(w.a.paidOn)}` },
+  "share.withdrawals_suspended": { label: "Withdrawals suspended", words: (w) => `${w.who} suspended share withdrawals from ${w.day(w.a.fromOn)}${because(w.a.reason)}` },
+  "share.withdrawals_resumed": { label: "Withdrawals resumed", words: (w) => `${w.who} ended a suspension of share withdrawals${w.on(w.a.until)}` },
   "share.interest_previewed": {
     label: "Interest on shares worked out",
-    words: (w) => `${w.who} worked out interest on shares from ${str(w.a.from, "?")} to ${str(w.a.to, "?")}: ${w.money(w.a.total)} to ${count(w.a.members, "member")}`,
+    words: (w) => `${w.who} worked out interest on shares from ${w.day(w.a.from)} to ${w.day(w.a.to)}: ${w.money(w.a.total)} to ${count(w.a.members, "member")}`,
   },
   "share.interest_approved": { label: "Interest on shares approved", words: (w) => `${w.who} approved an interest run on shares` },
-  "share.interest_posted": { label: "Interest on shares paid", words: (w) => `${w.who} posted an interest run on shares to ${count(w.a.members, "member")}${on(w.a.on)}` },
+  "share.interest_posted": { label: "Interest on shares paid", words: (w) => `${w.who} posted an interest run on shares to ${count(w.a.members, "member")}${w.on(w.a.on)}` },
   "share.card_payment_started": { label: "Card payment for shares started", words: (w) => `${w.who} started a card payment of ${w.money(w.a.amount)} for ${count(w.a.shares, "share")} for ${w.member(w.a.memberId)}` },
   "share.card_payment_completed": { label: "Card payment for shares completed", words: (w) => `${w.facts.actorName ?? "The card payment provider"} confirmed a card payment for shares, and the shares were recorded` },
   "share.card_payment_failed": { label: "Card payment for shares failed", words: (w) => `${w.facts.actorName ?? "The card payment provider"} reported a card payment for shares as not paid` },
@@ -154,11 +164,11 @@ export const AUDIT_WORDS = {
   "card_payment.refunded": { label: "Card payment refunded", words: (w) => `${w.who} refunded a card payment of ${w.money(w.a.amount)}` },
 
   // Governance
-  "meeting.called": { label: "Meeting called", words: (w) => `${w.who} called the meeting ${quoted(w.a.title, "")} for ${str(w.a.heldOn, "?")}${str(w.a.startsAt) ? ` at ${str(w.a.startsAt)}` : ""}` },
+  "meeting.called": { label: "Meeting called", words: (w) => `${w.who} called the meeting ${quoted(w.a.title, "")} for ${w.day(w.a.heldOn)}${str(w.a.startsAt) ? ` at ${str(w.a.startsAt)}` : ""}` },
   "meeting.notice_emailed": { label: "Meeting notice emailed", words: (w) => `${w.who} emailed notice of ${w.subject("a meeting")} to ${count(w.a.recipients, "member")}` },
   "meeting.minutes_changed": { label: "Minutes changed", words: (w) => `${w.who} changed the minutes of ${w.subject("a meeting")}` },
   "motion.added": { label: "Motion added", words: (w) => `${w.who} added the motion ${quoted(w.a.title, "")}`.trimEnd() },
-  "motion.voting_opened": { label: "Voting opened", words: (w) => `${w.who} opened voting on ${w.subject("a motion")} for ${count(w.a.eligible, "eligible member")}${str(w.a.recordDate) ? ` (record date ${str(w.a.recordDate)})` : ""}` },
+  "motion.voting_opened": { label: "Voting opened", words: (w) => `${w.who} opened voting on ${w.subject("a motion")} for ${count(w.a.eligible, "eligible member")}${str(w.a.recordDate) ? ` (record date ${w.day(w.a.recordDate)})` : ""}` },
   "motion.closing_time_set": { label: "Closing time set", words: (w) => `${w.who} set when voting on ${w.subject("a motion")} is due to close: ${str(w.a.closesAt) ? str(w.a.closesAt).replace("T", " ").slice(0, 16) + " UTC" : "no time set"}` },
   "motion_comment.hidden": { label: "Comment hidden", words: (w) => `${w.who} hid a comment by ${str(w.a.author, "a member")} in a motion's discussion${because(w.a.reason)}` },
   "motion.hands_counted": { label: "Show of hands recorded", words: (w) => `${w.who} recorded the show of hands on ${w.subject("a motion")}` },
@@ -178,7 +188,7 @@ export const AUDIT_WORDS = {
   // Lending
   "loan_product.created": { label: "Loan product added", words: (w) => `${w.who} added the loan product ${quoted(w.a.name, "")}`.trimEnd() },
   "loan_product.updated": { label: "Loan product changed", words: (w) => `${w.who} changed ${product(w.a.name)}${changed(w.b, w.a)}` },
-  "loan_product.retired": { label: "Loan product retired", words: (w) => `${w.who} retired ${product(w.a.name)}${on(w.a.retired_on)}: it is no longer offered for new applications` },
+  "loan_product.retired": { label: "Loan product retired", words: (w) => `${w.who} retired ${product(w.a.name)}${w.on(w.a.retired_on)}: it is no longer offered for new applications` },
   "loan_product.brought_back": { label: "Loan product offered again", words: (w) => `${w.who} offered ${product(w.a.name)} again for new applications` },
   "borrower.created": { label: "Borrower added", words: (w) => `${w.who} added the borrower ${quoted(w.a.legal_name, "")}`.trimEnd() },
   "borrower.updated": { label: "Borrower details changed", words: (w) => `${w.who} changed the details of ${str(w.a.legal_name) ? `the borrower ${quoted(w.a.legal_name, "")}` : "a borrower"}${changed(w.b, w.a)}` },
@@ -194,16 +204,16 @@ export const AUDIT_WORDS = {
   "loan_application.disbursed": { label: "Loan application paid out", words: (w) => `${w.who} paid out ${w.subject("a loan application")}` },
   "loan_application.payout_reversed": { label: "Loan application back to accepted", words: (w) => `${w.who} put ${w.subject("a loan application")} back to accepted after its pay-out was reversed${because(w.a.reason)}` },
   "credit_vote.cast": { label: "Credit committee vote", words: (w) => `${w.who} voted “${str(w.a.vote, "?")}” on ${w.subject("a loan application")} for the credit committee` },
-  "loan.disbursed": { label: "Loan paid out", words: (w) => `${w.who} paid out ${w.subject("a loan")} of ${w.money(w.a.principal)} in ${count(w.a.installments, "instalment")}${on(w.a.disbursed_on)}` },
-  "loan.repayment_recorded": { label: "Loan repayment", words: (w) => `${w.who} recorded a repayment of ${w.money(w.a.amount)} on ${w.subject("a loan")}${on(w.a.onDate)}${w.a.closed === true ? ", which repaid it in full" : ""}` },
-  "loan.repayment_reversed": { label: "Loan repayment reversed", words: (w) => `${w.who} reversed a repayment of ${w.money(w.b.amount)} on ${w.subject("a loan")}${on(w.a.onDate)}${because(w.a.note)}` },
-  "loan.payout_reversed": { label: "Loan pay-out reversed", words: (w) => `${w.who} reversed the pay-out of ${w.subject("a loan")} (${w.money(w.b.principal)}) as recorded in error${on(w.a.onDate)}${because(w.a.reason)}` },
-  "loan.write_off_proposed": { label: "Write-off proposed", words: (w) => `${w.who} proposed writing off ${w.subject("a loan")}${on(w.a.onDate)}${because(w.a.note)}` },
+  "loan.disbursed": { label: "Loan paid out", words: (w) => `${w.who} paid out ${w.subject("a loan")} of ${w.money(w.a.principal)} in ${count(w.a.installments, "instalment")}${w.on(w.a.disbursed_on)}` },
+  "loan.repayment_recorded": { label: "Loan repayment", words: (w) => `${w.who} recorded a repayment of ${w.money(w.a.amount)} on ${w.subject("a loan")}${w.on(w.a.onDate)}${w.a.closed === true ? ", which repaid it in full" : ""}` },
+  "loan.repayment_reversed": { label: "Loan repayment reversed", words: (w) => `${w.who} reversed a repayment of ${w.money(w.b.amount)} on ${w.subject("a loan")}${w.on(w.a.onDate)}${because(w.a.note)}` },
+  "loan.payout_reversed": { label: "Loan pay-out reversed", words: (w) => `${w.who} reversed the pay-out of ${w.subject("a loan")} (${w.money(w.b.principal)}) as recorded in error${w.on(w.a.onDate)}${because(w.a.reason)}` },
+  "loan.write_off_proposed": { label: "Write-off proposed", words: (w) => `${w.who} proposed writing off ${w.subject("a loan")}${w.on(w.a.onDate)}${because(w.a.note)}` },
   "loan.write_off_approved": { label: "Write-off approved", words: (w) => `${w.who} approved writing off ${w.subject("a loan")} (${w.money(w.a.principal)})${because(w.a.note)}` },
   "loan.write_off_rejected": { label: "Write-off rejected", words: (w) => `${w.who} rejected writing off ${w.subject("a loan")}${because(w.a.note)}` },
   "loan.write_off_withdrawn": { label: "Write-off withdrawn", words: (w) => `${w.who} withdrew the proposal to write off ${w.subject("a loan")}${because(w.a.note)}` },
-  "loan.written_off": { label: "Loan written off", words: (w) => `${w.who} wrote off ${w.money(w.a.principal)} of ${w.subject("a loan")}${on(w.a.onDate)}` },
-  "loan.recovery_recorded": { label: "Recovery on a written-off loan", words: (w) => `${w.who} recorded a recovery of ${w.money(w.a.amount)} on ${w.subject("a loan")}${on(w.a.onDate)}` },
+  "loan.written_off": { label: "Loan written off", words: (w) => `${w.who} wrote off ${w.money(w.a.principal)} of ${w.subject("a loan")}${w.on(w.a.onDate)}` },
+  "loan.recovery_recorded": { label: "Recovery on a written-off loan", words: (w) => `${w.who} recorded a recovery of ${w.money(w.a.amount)} on ${w.subject("a loan")}${w.on(w.a.onDate)}` },
   "loan.document_added": { label: "Loan document added", words: (w) => `${w.who} added the document ${quoted(w.a.filename, "")} to ${w.subject(w.facts.entityType === "loan" ? "a loan" : "a loan application")}` },
   "loan.card_payment_started": { label: "Card payment on a loan started", words: (w) => `${w.who} started a card payment of ${w.money(w.a.amount)} on ${w.subject("a loan")}` },
   "loan.card_payment_failed": { label: "Card payment on a loan failed", words: (w) => `${w.facts.actorName ?? "The card payment provider"} reported a card payment on ${w.subject("a loan")} as not paid` },
@@ -213,7 +223,7 @@ export const AUDIT_WORDS = {
   "anchor.created": { label: "Anchor institution added", words: (w) => `${w.who} added the anchor institution ${quoted(w.a.name, "")}`.trimEnd() },
   "procurement.spend_uploaded": { label: "Supplier spend uploaded", words: (w) => `${w.who} uploaded ${count(w.a.lines, "line")} of supplier spend (${w.money(w.a.total)}) from ${quoted(w.a.filename, "a file")}` },
   "procurement.upload_withdrawn": { label: "Supplier spend withdrawn", words: (w) => `${w.who} withdrew the supplier spend uploaded from ${quoted(w.b.filename, "a file")}` },
-  "lm3.study_recorded": { label: "LM3 study saved", words: (w) => `${w.who} saved the LM3 study ${quoted(w.a.name, "")} for ${str(w.a.periodFrom, "?")} to ${str(w.a.periodTo, "?")}: LM3 ${str(w.a.lm3, "?")}` },
+  "lm3.study_recorded": { label: "LM3 study saved", words: (w) => `${w.who} saved the LM3 study ${quoted(w.a.name, "")} for ${w.day(w.a.periodFrom)} to ${w.day(w.a.periodTo)}: LM3 ${str(w.a.lm3, "?")}` },
 
   // Treasury and books
   "bank_account.created": { label: "Bank account added", words: (w) => `${w.who} added the bank account ${quoted(w.a.name, "")}`.trimEnd() },
@@ -221,11 +231,11 @@ export const AUDIT_WORDS = {
   "bank_account.csv_mapping": { label: "Statement layout saved", words: (w) => `${w.who} saved how statement files of ${w.subject("a bank account")} are read` },
   "statement.imported": {
     label: "Bank statement imported",
-    words: (w) => `${w.who} imported the bank statement ${quoted(w.a.filename, "")}: ${count(w.a.linesNew, "new line")} (${str(w.a.linesExisting, "0")} already there), ${str(w.a.firstDate, "?")} to ${str(w.a.lastDate, "?")}`,
+    words: (w) => `${w.who} imported the bank statement ${quoted(w.a.filename, "")}: ${count(w.a.linesNew, "new line")} (${str(w.a.linesExisting, "0")} already there), ${w.day(w.a.firstDate)} to ${w.day(w.a.lastDate)}`,
   },
   "statement_line.matched": {
     label: "Bank payment matched",
-    words: (w) => `${w.who} matched a bank payment of ${w.money(w.a.amount)}${on(w.a.bookedOn)} to ${count(Array.isArray(w.a.parts) ? w.a.parts.length : 1, "item")}, recorded on the ledgers`,
+    words: (w) => `${w.who} matched a bank payment of ${w.money(w.a.amount)}${w.on(w.a.bookedOn)} to ${count(Array.isArray(w.a.parts) ? w.a.parts.length : 1, "item")}, recorded on the ledgers`,
   },
   "statement_line.match_undone": { label: "Bank payment match undone", words: (w) => `${w.who} undid the match of a bank payment; what it recorded was reversed${because(w.a.reason)}` },
   "dd.mandate_requested": { label: "Direct Debit set-up sent", words: (w) => `${w.who} sent a Direct Debit set-up link for ${w.a.loanId ? w.subject("a loan") : w.member(w.a.memberId)}` },
@@ -244,7 +254,7 @@ export const AUDIT_WORDS = {
   "books.chart_mapped": { label: "Chart of accounts mapped", words: (w) => `${w.who} mapped ${count(Array.isArray(w.facts.after) ? w.facts.after.length : 0, "account")} of the chart of accounts to the bookkeeping package’s codes` },
   "books.exported": {
     label: "Journal exported",
-    words: (w) => `${w.who} exported the journal from ${str(w.a.from, "?")} to ${str(w.a.to, "?")} (${count(w.a.lines, "line")}, ${str(w.a.format, "?")}) and locked the books to ${str(w.a.lockedThrough, "?")}`,
+    words: (w) => `${w.who} exported the journal from ${w.day(w.a.from)} to ${w.day(w.a.to)} (${count(w.a.lines, "line")}, ${str(w.a.format, "?")}) and locked the books to ${w.day(w.a.lockedThrough)}`,
   },
 
   // Organisation and users

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayLongDate, isLocale, LOCALE_CODES, localeOrDefault } from "./locale";
+import { displayDateTime, displayLongDate, displayShortDate, isLocale, LOCALE_CODES, localeOrDefault } from "./locale";
 import { displayMoney, moneyStyleOf } from "./money";
 import { OrganisationSettingsSchema } from "~/schemas/organisation";
 
@@ -48,6 +48,20 @@ describe("money in the organisation's locale", () => {
     expect(displayLongDate("2026-11-20", "de-DE")).toBe("20. November 2026");
     expect(displayLongDate("2026-03-01", "en-US")).toBe("March 1, 2026");
     expect(displayLongDate("2026-03-01", "cy-GB")).toBe("1 Mawrth 2026");
+  });
+
+  it("writes a business date short for tables, the same day in every locale", () => {
+    expect(displayShortDate("2026-12-03")).toBe("3 Dec 2026");
+    expect(displayShortDate("2026-12-03", "de-DE")).toBe("03.12.2026");
+    expect(displayShortDate("2026-12-31", "en-US")).toBe("Dec 31, 2026");
+    // The first and last day of a year stay in their year (no time zone shifts a calendar day).
+    expect(displayShortDate("2027-01-01", "fr-FR")).toBe("1 janv. 2027");
+  });
+
+  it("writes an instant as the day and time in the organisation's time zone", () => {
+    const at = new Date("2026-06-01T23:30:00Z");
+    expect(displayDateTime(at, "Europe/London")).toBe("2 Jun 2026, 00:30");
+    expect(displayDateTime(at, "UTC", "de-DE")).toBe("01.06.2026, 23:30");
   });
 });
 

@@ -4,7 +4,9 @@
  * organisation (0034), chosen in the settings from this list, and threaded
  * with the currency from the session to whatever formats (pages, PDFs,
  * emails). Machine-readable output (CSV amounts, ISO dates, form values)
- * does not change with it.
+ * does not change with it. Pages show business dates through these (or the
+ * `<DateText>` of app/components/dates.tsx, which reads the organisation's
+ * locale itself); ISO stays in form values, `dateTime` attributes, URLs, CSV.
  */
 
 export const DEFAULT_LOCALE = "en-GB";
@@ -54,7 +56,21 @@ export function displayLongDate(iso: string, locale: string = DEFAULT_LOCALE): s
   return dateFormat(locale, "long-date", { dateStyle: "long", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/**
+ * A business date (YYYY-MM-DD) in the short form dense tables use: "3 Dec 2026" (en-GB),
+ * "03.12.2026" (de-DE). The day is a calendar day, not an instant: no time zone moves it.
+ */
+export function displayShortDate(iso: string, locale: string = DEFAULT_LOCALE): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return dateFormat(locale, "short-date", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
 /** An instant as a short date: "3 Dec 2026" (en-GB), "03.12.2026" (de-DE), in the organisation's time zone. */
 export function displayDate(instant: Date, timeZone: string, locale: string = DEFAULT_LOCALE): string {
   return dateFormat(locale, `date|${timeZone}`, { timeZone, dateStyle: "medium" }).format(instant);
+}
+
+/** An instant as a date and time of day in the organisation's time zone: "24 Nov 2026, 19:45" (en-GB). */
+export function displayDateTime(instant: Date, timeZone: string, locale: string = DEFAULT_LOCALE): string {
+  return dateFormat(locale, `date-time|${timeZone}`, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
 }

@@ -14,6 +14,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import { queryParams } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "books:view", action: "books:export" };
 export const meta: MetaFunction = () => [{ title: "Books · Co-op Register" }];
@@ -90,7 +91,7 @@ export default function Books() {
           <button type="submit">Show</button>
         </Form>
         <p>
-          From {d.from} to {d.asAt}: debits {d.totals.debits}, credits {d.totals.credits}.{" "}
+          From <DateText iso={d.from} long /> to <DateText iso={d.asAt} long />: debits {d.totals.debits}, credits {d.totals.credits}.{" "}
           {d.totals.balanced ? "The books balance." : "The books do not balance: tell whoever looks after the system."}
         </p>
         <TableWrap label="Trial balance">
@@ -123,7 +124,7 @@ export default function Books() {
           <h2>Export the journal</h2>
           <p>
             Exporting a period locks it: nothing posted later changes it, and anything dated inside it is posted on the first open day.
-            {d.lockedThrough ? ` The books are locked through ${d.lockedThrough}.` : " No period is locked yet."}
+            {d.lockedThrough ? <> The books are locked through <DateText iso={d.lockedThrough} long />.</> : " No period is locked yet."}
           </p>
           <Form method="post" action="/books/export" reloadDocument className="stack" {...getFormProps(form)}>
             <FormErrors errors={form.errors} />
@@ -140,7 +141,7 @@ export default function Books() {
           <thead><tr><th scope="col">From</th><th scope="col">Through</th><th scope="col">Format</th><th scope="col">Exported</th><th scope="col">By</th></tr></thead>
           <tbody>
             {d.locks.length === 0 ? <tr><td colSpan={5}>No period has been exported.</td></tr> : d.locks.map((l) => (
-              <tr key={l.id}><td>{l.from}</td><td>{l.through}</td><td>{l.format}</td><td>{l.at}</td><td>{l.by}</td></tr>
+              <tr key={l.id}><td><DateText iso={l.from} /></td><td><DateText iso={l.through} /></td><td>{l.format}</td><td><DateText iso={l.at} /></td><td>{l.by}</td></tr>
             ))}
           </tbody>
         </table>

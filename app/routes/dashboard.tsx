@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { motionHref } from "~/domain/voting/labels";
 import { displayLongDate } from "~/domain/locale";
+import { DateText } from "~/components/dates";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { dashboardSections } from "~/models/core/dashboard.server";
@@ -123,7 +124,7 @@ export default function Dashboard() {
 
       {d.lending ? (
         <section aria-labelledby="lending-head">
-          <h2 id="lending-head">Lending{d.lending.asAt ? <span className="muted"> (as at {d.lending.asAt})</span> : null}</h2>
+          <h2 id="lending-head">Lending{d.lending.asAt ? <span className="muted"> (as at <DateText iso={d.lending.asAt} long />)</span> : null}</h2>
           <div className="grid">
             <Stat figure="outstanding" label="Principal outstanding" value={d.lending.outstanding} />
             <Stat figure="loans" label="Loans" value={d.lending.loans} hint="with principal still owed" />

@@ -17,6 +17,7 @@ import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { BALLOT_FORMS, castVoteFromForm } from "~/web/ballot-forms.server";
 import { notFoundResponse } from "~/web/refusals.server";
+import { MomentText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "ballots:cast" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.motion.title ?? "Election"} · Co-op Register` }];
@@ -117,7 +118,7 @@ export default function ElectionPage() {
             <dt>Ballots counted</dt><dd>{ballots}</dd>
             {quota !== null ? <><dt>Quota</dt><dd>{quota}</dd></> : null}
             <dt>Eligible to vote</dt><dd>{result.eligible}</dd>
-            <dt>Closed and certified</dt><dd>{new Date(result.certified_at).toISOString().slice(0, 16).replace("T", " ")} UTC by {result.certified_by_name ?? "the secretary"}</dd>
+            <dt>Closed and certified</dt><dd><MomentText at={result.certified_at} /> by {result.certified_by_name ?? "the secretary"}</dd>
           </dl>
           {tally ? (
             <TableWrap label="Votes for each option">

@@ -12,6 +12,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { Refusal } from "~/domain/refusal";
+import { DateText, useDateWords } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "impact:read" };
 export const meta: MetaFunction = () => [{ title: "Community wealth · Co-op Register" }];
@@ -36,10 +37,12 @@ const num = (p: string | null) => (p === null ? null : Number(p));
 
 export default function ImpactDashboard() {
   const { dashboard: d, error, badDate, notice, today, canManage, money: style } = useLoaderData<typeof loader>();
+  const dates = useDateWords();
   if (!d) return (<><PageHead title="Community wealth" /><Flash tone="error" message={error} /></>);
   const csv = (figure: string) => `/impact/csv?figure=${figure}&asAt=${d.asAt}`;
   const trend = d.trends;
   const money = (plain: string) => displayMoney(parseMoney(plain), style);
+  const asAtWords = dates.long(d.asAt);
   return (
     <>
       <PageHead title="Community wealth">
@@ -58,7 +61,7 @@ export default function ImpactDashboard() {
           </div>
           <button type="submit">Show figures</button>
         </Form>
-        <p className="muted">Figures at the end of {d.asAt}; trends over the 24 month ends up to it. Local area: {d.localArea || "not set"}.</p>
+        <p className="muted">Figures at the end of <DateText iso={d.asAt} long />; trends over the 24 month ends up to it. Local area: {d.localArea || "not set"}.</p>
       </section>
 
       <section className="grid" aria-label="Headline figures">
@@ -148,13 +151,13 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Lending by sector" csv={csv("sector")} />
-        <BarChartWithTable label={`Loan principal outstanding by the borrower's sector at ${d.asAt}`} caption="Lending by sector" keyLabel="Sector" countLabel="Loans" rows={d.bySector} />
+        <BarChartWithTable label={`Loan principal outstanding by the borrower's sector at ${asAtWords}`} caption="Lending by sector" keyLabel="Sector" countLabel="Loans" rows={d.bySector} />
       </section>
 
       <section className="card">
         <FigureHead title="Lending by ownership" csv={csv("ownership")} />
         <BarChartWithTable
-          label={`Loan principal outstanding by the borrower's ownership (worker co-operatives, social enterprises and others) at ${d.asAt}`}
+          label={`Loan principal outstanding by the borrower's ownership (worker co-operatives, social enterprises and others) at ${asAtWords}`}
           caption="Lending by ownership"
           keyLabel="Ownership"
           countLabel="Loans"
@@ -165,10 +168,10 @@ export default function ImpactDashboard() {
 
       <section className="card">
         <FigureHead title="Lending to women-led and minority-ethnic-led businesses" csv={csv("leadership")} />
-        <p className="muted">Loans with principal still owed at {d.asAt}, by how the borrower is recorded. A business both women-led and minority-ethnic-led counts in both lines.</p>
+        <p className="muted">Loans with principal still owed at <DateText iso={d.asAt} long />, by how the borrower is recorded. A business both women-led and minority-ethnic-led counts in both lines.</p>
         <TableWrap label="Lending to women-led and minority-ethnic-led businesses">
           <table>
-            <caption className="visually-hidden">Lending to women-led and minority-ethnic-led businesses at {d.asAt}</caption>
+            <caption className="visually-hidden">Lending to women-led and minority-ethnic-led businesses at <DateText iso={d.asAt} long /></caption>
             <thead><tr><th scope="col">Businesses</th><th scope="col" className="num">Loans</th><th scope="col" className="num">Principal outstanding</th><th scope="col" className="num">Share of all lending</th></tr></thead>
             <tbody>
               {d.byLeadership.map((l) => (

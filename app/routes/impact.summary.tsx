@@ -7,6 +7,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "self:read" };
 export const meta: MetaFunction = () => [{ title: "Our community impact · Co-op Register" }];
@@ -23,7 +24,7 @@ export default function ImpactSummary() {
   return (
     <>
       <PageHead title="Our community impact" />
-      <p>How {name} keeps money working in the local area, as at {headlines.asAt}.</p>
+      <p>How {name} keeps money working in the local area, as at <DateText iso={headlines.asAt} long />.</p>
       <ImpactHeadlineStats h={headlines} />
       {hasStatement ? (
         <p>

@@ -18,6 +18,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "loans:govern", action: "loans:govern" };
 export const meta: MetaFunction = () => [{ title: "Write off a loan · Co-op Register" }];
@@ -90,7 +91,7 @@ export default function WriteOff() {
         {d.proposal ? (
           <>
             <p className="alert info" role="status">
-              {d.proposal.proposer} proposed on {d.proposal.proposedOn} to write off {d.owed} as at {d.proposal.onDate}. Board decision: {d.proposal.note}
+              {d.proposal.proposer} proposed on <DateText iso={d.proposal.proposedOn} long /> to write off {d.owed} as at <DateText iso={d.proposal.onDate} long />. Board decision: {d.proposal.note}
             </p>
             <FormErrors errors={errors} />
             {d.proposal.mine ? (

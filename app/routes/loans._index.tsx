@@ -17,6 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { queryParams } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "loans:read" };
 export const meta: MetaFunction = () => [{ title: "Lending · Co-op Register" }];
@@ -101,14 +102,14 @@ export default function Portfolio() {
         <h2>Due this week</h2>
         <TableWrap label="Installments due in the next 7 days">
           <table>
-            <caption className="visually-hidden">Installments due from {d.today} for 7 days</caption>
+            <caption className="visually-hidden">Installments due from <DateText iso={d.today} long /> for 7 days</caption>
             <thead>
               <tr><th scope="col">Due</th><th scope="col" className="num">Loan</th><th scope="col">Borrower</th><th scope="col" className="num">Installment</th><th scope="col" className="num">Still to pay</th></tr>
             </thead>
             <tbody>
               {d.due.length === 0 ? <tr><td colSpan={5}>Nothing falls due this week.</td></tr> : d.due.map((r) => (
                 <tr key={`${r.loanId}-${r.n}`}>
-                  <td>{r.due}</td>
+                  <td><DateText iso={r.due} /></td>
                   <td className="num"><Link to={`/loans/${r.loanId}`}>{r.reference}</Link></td>
                   <td>{r.borrower}</td>
                   <td className="num">{r.n}</td>

@@ -6,6 +6,7 @@ import { listMeetings } from "~/models/governance/meetings.server";
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "meetings:read" };
 export const meta: MetaFunction = () => [{ title: "Meetings · Co-op Register" }];
@@ -36,7 +37,7 @@ export default function Meetings() {
               {meetings.map((m) => (
                 <tr key={m.id}>
                   <td><Link to={`/meetings/${m.id}`}>{m.title}</Link></td>
-                  <td>{m.held_on}{m.starts_at ? ` ${m.starts_at}` : ""}</td>
+                  <td><DateText iso={m.held_on} />{m.starts_at ? ` ${m.starts_at}` : ""}</td>
                   <td className="hide-narrow">{MEETING_KIND_LABEL[m.kind]}</td>
                   <td className="hide-narrow">{FORMAT_LABEL[m.format]}</td>
                   <td className="num">{m.open_count} of {m.motion_count}</td>

@@ -15,6 +15,7 @@ import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 import { notFoundResponse } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "register:read", action: "register:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.name ?? "Member"} · Co-op Register` }];
@@ -75,9 +76,9 @@ export default function MemberPage() {
           <dt>Phone</dt><dd>{member.phone ?? "—"}</dd>
           <dt>Address</dt><dd>{member.address || "—"}</dd>
           <dt>Postcode</dt><dd>{member.postcode} {member.is_local ? "(in the local area)" : "(outside the local area)"}</dd>
-          <dt>Applied</dt><dd>{member.applied_on}</dd>
-          <dt>Admitted</dt><dd>{member.admitted_on ?? "—"}</dd>
-          <dt>Ceased</dt><dd>{member.ceased_on ?? "—"}</dd>
+          <dt>Applied</dt><dd><DateText iso={member.applied_on} long /></dd>
+          <dt>Admitted</dt><dd>{member.admitted_on ? <DateText iso={member.admitted_on} long /> : "—"}</dd>
+          <dt>Ceased</dt><dd>{member.ceased_on ? <DateText iso={member.ceased_on} long /> : "—"}</dd>
         </dl>
       </section>
       <section className="card">
@@ -87,7 +88,7 @@ export default function MemberPage() {
             <thead><tr><th scope="col">From</th><th scope="col">Status</th><th scope="col">Note</th><th scope="col" className="hide-narrow">Recorded by</th></tr></thead>
             <tbody>
               {history.map((h) => (
-                <tr key={h.id}><td>{h.effective_on}</td><td><StatusBadge status={h.status} /></td><td>{h.note}</td><td className="hide-narrow">{h.recorded_by_name ?? "—"}</td></tr>
+                <tr key={h.id}><td><DateText iso={h.effective_on} /></td><td><StatusBadge status={h.status} /></td><td>{h.note}</td><td className="hide-narrow">{h.recorded_by_name ?? "—"}</td></tr>
               ))}
             </tbody>
           </table>

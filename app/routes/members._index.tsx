@@ -9,6 +9,7 @@ import { getDb } from "~/utils/db.server";
 import { queryParams } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import { z } from "zod";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "register:read" };
 export const meta: MetaFunction = () => [{ title: "Members · Co-op Register" }];
@@ -64,7 +65,7 @@ export default function Members() {
                   <td><Link to={`/members/${m.id}`}>{m.name}</Link>{m.kind === "organisation" ? <span className="muted"> (organisation)</span> : null}</td>
                   <td className="hide-narrow">{m.postcode}{m.is_local ? <span className="muted"> · local</span> : null}</td>
                   <td><StatusBadge status={m.status} /></td>
-                  <td className="hide-narrow">{m.admitted_on ?? "—"}</td>
+                  <td className="hide-narrow">{m.admitted_on ? <DateText iso={m.admitted_on} /> : "—"}</td>
                 </tr>
               ))
             )}

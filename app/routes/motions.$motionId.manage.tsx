@@ -22,6 +22,7 @@ import { idParam } from "~/web/params.server";
 import { appUrl, requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
+import { displayLongDate } from "~/domain/locale";
 
 export const access: RouteAccess = { loader: "meetings:manage", action: "meetings:manage" };
 export const meta: MetaFunction = () => [{ title: "Manage voting · Co-op Register" }];
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     // Before the meeting opens the close form asks why voting closes early (the reason is minuted).
     meetingOpened: meetingHasOpened({ heldOn: motion.held_on, startsAt: motion.starts_at, localDate: dateInZone(now, tz), localTime: timeInZone(now, tz) }),
-    meetingOpens: `${motion.held_on}${motion.starts_at ? ` at ${motion.starts_at}` : ""}`,
+    meetingOpens: `${displayLongDate(motion.held_on, ctx.organisation.locale)}${motion.starts_at ? ` at ${motion.starts_at}` : ""}`,
     motion: { id: motion.id, kind: motion.kind, title: motion.title, status: motion.status, position: motion.position, meeting_id: motion.meeting_id, record_date: motion.record_date },
     turnout: motion.status === "draft" ? null : live,
     hands: hands ? { present: hands.present, votesFor: hands.votes_for, votesAgainst: hands.votes_against, votesAbstain: hands.votes_abstain } : null,

@@ -17,6 +17,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "self:read" };
 export const meta: MetaFunction = () => [{ title: "My membership · Co-op Register" }];
@@ -54,7 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: t.id,
       on: t.requested_on,
       what: t.from_number === member.member_number ? `${t.shares} ${t.class_name} to ${t.to_name} (no. ${t.to_number})` : `${t.shares} ${t.class_name} from ${t.from_name} (no. ${t.from_number})`,
-      state: t.status === "pending" ? "Waiting for the board" : t.status === "approved" ? `Approved on ${t.decided_on}` : `Not approved${t.note ? `: ${t.note}` : ""}`,
+      state: t.status === "pending" ? "Waiting for the board" : t.status === "approved" ? `Approved on ${t.decided_on ? displayLongDate(t.decided_on, ctx.organisation.locale) : "—"}` : `Not approved${t.note ? `: ${t.note}` : ""}`,
     })),
     flash,
     canWrite: ctx.permissions.has("self:write") && member.status !== "ceased",
@@ -94,7 +95,7 @@ export default function MyMembership() {
           <TableWrap label="Payments received for your shares">
             <table>
               <thead><tr><th scope="col">Date</th><th scope="col" className="num">Amount</th><th scope="col">How</th></tr></thead>
-              <tbody>{received.map((r) => <tr key={r.id}><td>{r.on}</td><td className="num">{r.amount}</td><td>{r.how}{r.reversed ? " (reversed)" : ""}</td></tr>)}</tbody>
+              <tbody>{received.map((r) => <tr key={r.id}><td><DateText iso={r.on} /></td><td className="num">{r.amount}</td><td>{r.how}{r.reversed ? " (reversed)" : ""}</td></tr>)}</tbody>
             </table>
           </TableWrap>
         ) : <p>No payments for shares have been recorded yet.</p>}
@@ -109,7 +110,7 @@ export default function MyMembership() {
               </thead>
               <tbody>
                 {transfers.map((t) => (
-                  <tr key={t.id}><td>{t.on}</td><td>{t.what}</td><td>{t.state}</td></tr>
+                  <tr key={t.id}><td><DateText iso={t.on} /></td><td>{t.what}</td><td>{t.state}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -126,7 +127,7 @@ export default function MyMembership() {
               </thead>
               <tbody>
                 {payments.map((p) => (
-                  <tr key={p.id}><td>{p.on}</td><td className="num">{p.shares}</td><td className="num">{p.amount}</td><td>{p.state}</td></tr>
+                  <tr key={p.id}><td><DateText iso={p.on} /></td><td className="num">{p.shares}</td><td className="num">{p.amount}</td><td>{p.state}</td></tr>
                 ))}
               </tbody>
             </table>

@@ -23,6 +23,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
@@ -105,7 +106,7 @@ export default function MyLoans() {
               <caption className="visually-hidden">Payments received</caption>
               <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col" className="num">Amount</th></tr></thead>
               <tbody>
-                {payments.length === 0 ? <tr><td colSpan={3}>No payments yet.</td></tr> : payments.map((p) => <tr key={p.id}><td>{p.onDate}</td><td>{p.kind}</td><td className="num">{p.amount}</td></tr>)}
+                {payments.length === 0 ? <tr><td colSpan={3}>No payments yet.</td></tr> : payments.map((p) => <tr key={p.id}><td><DateText iso={p.onDate} /></td><td>{p.kind}</td><td className="num">{p.amount}</td></tr>)}
               </tbody>
             </table>
           </TableWrap>

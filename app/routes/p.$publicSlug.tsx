@@ -7,6 +7,8 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import * as clock from "~/utils/clock.server";
 import { notFoundResponse } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
+import { localeOrDefault } from "~/domain/locale";
 
 export const access: RouteAccess = { loader: "public" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.name}: community impact` : "Community impact" }];
@@ -23,17 +25,17 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const org = await publicOrganisation(db, slug);
   if (!org) throw notFoundResponse("No such page");
   const asAt = clock.today(org);
-  return { name: org.name, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org) };
+  return { name: org.name, locale: localeOrDefault(org.locale), summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org) };
 }
 
 export default function PublicImpact() {
-  const { name, summary, headlines } = useLoaderData<typeof loader>();
+  const { name, locale, summary, headlines } = useLoaderData<typeof loader>();
   return (
     <>
       <PageHead title={`${name}: community impact`} />
       {summary ? <p>{summary}</p> : null}
       <ImpactHeadlineStats h={headlines} />
-      <p className="muted">Figures as at {headlines.asAt}. Local means a postcode inside the society&apos;s local area.</p>
+      <p className="muted">Figures as at <DateText iso={headlines.asAt} locale={locale} long />. Local means a postcode inside the society&apos;s local area.</p>
     </>
   );
 }

@@ -13,6 +13,8 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { requirePermission } from "~/web/session.server";
 import { orNotFound, replyRefusal } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
+import { displayLongDate } from "~/domain/locale";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.name ?? "Loan product"} · Co-op Register` }];
@@ -33,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (v.intent === "retire") {
       const r = await retireProduct(db, ctx.user.id, ctx.organisation.id, productId, clock.today(ctx.organisation));
-      return { result: submission.reply(), intent: v.intent, done: `"${r.name}" is retired from ${r.retiredOn}: no new applications, and its applications and loans carry on.` };
+      return { result: submission.reply(), intent: v.intent, done: `"${r.name}" is retired from ${displayLongDate(r.retiredOn, ctx.organisation.locale)}: no new applications, and its applications and loans carry on.` };
     }
     if (v.intent === "bring-back") {
       const r = await bringBackProduct(db, ctx.user.id, ctx.organisation.id, productId);
@@ -68,7 +70,7 @@ export default function ProductPage() {
       <Flash message={p.overCap} tone="error" />
       <section className="card stack">
         <p>{p.summary}.</p>
-        <p>{p.retiredOn ? `Retired on ${p.retiredOn}: not offered for new applications.` : "Offered for new applications."} {used ? `Used by ${used}.` : "Not used yet."}</p>
+        <p>{p.retiredOn ? <>Retired on <DateText iso={p.retiredOn} long />: not offered for new applications.</> : "Offered for new applications."} {used ? `Used by ${used}.` : "Not used yet."}</p>
         {canWrite ? (
           <Form method="post">
             <FormErrors errors={stateErrors} />

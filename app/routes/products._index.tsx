@@ -15,6 +15,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { replyRefusal } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "Loan products · Co-op Register" }];
@@ -95,7 +96,7 @@ function ProductTable({ label, rows, empty }: { label: string; rows: Row[]; empt
         <thead><tr><th scope="col">Product</th><th scope="col">Ranges</th><th scope="col" className="num">Usual rate</th><th scope="col" className="hide-narrow">Method</th><th scope="col" className="hide-narrow">Day count</th><th scope="col" className="num">Fee</th></tr></thead>
         <tbody>
           {rows.length === 0 ? <tr><td colSpan={6}>{empty}</td></tr> : rows.map((p) => (
-            <tr key={p.id}><td><Link to={`/products/${p.id}`}>{p.name}</Link>{p.retiredOn ? <span className="muted"> · retired {p.retiredOn}</span> : null}</td><td>{p.summary}</td><td className="num">{p.rate}%</td><td className="hide-narrow">{p.method}</td><td className="hide-narrow">{p.dayCount}</td><td className="num">{p.fee}</td></tr>
+            <tr key={p.id}><td><Link to={`/products/${p.id}`}>{p.name}</Link>{p.retiredOn ? <span className="muted"> · retired <DateText iso={p.retiredOn} /></span> : null}</td><td>{p.summary}</td><td className="num">{p.rate}%</td><td className="hide-narrow">{p.method}</td><td className="hide-narrow">{p.dayCount}</td><td className="num">{p.fee}</td></tr>
           ))}
         </tbody>
       </table>

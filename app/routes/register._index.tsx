@@ -10,6 +10,7 @@ import { getDb } from "~/utils/db.server";
 import { queryParams } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { DateText, useDateWords } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "register:read" };
 export const meta: MetaFunction = () => [{ title: "Register of members · Co-op Register" }];
@@ -38,9 +39,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Register() {
   const d = useLoaderData<typeof loader>();
+  const dates = useDateWords();
   return (
     <>
-      <PageHead title={d.asAt === d.today ? "Register of members" : `Register of members as at ${d.asAt}`}>
+      <PageHead title={d.asAt === d.today ? "Register of members" : `Register of members as at ${dates.long(d.asAt)}`}>
         <a className="button secondary" href={`/register/csv?${d.query}`} download>Download CSV</a>
         <a className="button secondary" href={`/register/pdf?${d.query}`} download>Printable PDF</a>
       </PageHead>
@@ -84,8 +86,8 @@ export default function Register() {
                 <td className="num">{r.totalShares}</td>
                 <td className="num">{r.paid}</td>
                 <td className="hide-narrow">{r.other || "—"}</td>
-                <td>{r.entered}</td>
-                <td>{r.ceased ?? "—"}</td>
+                <td>{r.entered ? <DateText iso={r.entered} /> : "—"}</td>
+                <td>{r.ceased ? <DateText iso={r.ceased} /> : "—"}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { displayLongDate } from "~/domain/locale";
 import { displayMoney } from "~/domain/money";
 import { registerRows } from "~/models/shares/register.server";
 import type { RouteAccess } from "~/utils/access";
@@ -33,12 +34,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const pdf = await renderPdf((doc) => {
     doc.font(BOLD).fontSize(14).text(`${ctx.organisation.name}: register of members`);
-    doc.font(FONT).fontSize(9).text(`As at ${asAt}. Kept under s.30 of the Co-operative and Community Benefit Societies Act 2014.${more ? ` First ${PDF_ROW_LIMIT} members only: use the CSV for the full register.` : ""}`);
+    doc.font(FONT).fontSize(9).text(`As at ${displayLongDate(asAt, ctx.organisation.locale)}. Kept under s.30 of the Co-operative and Community Benefit Societies Act 2014.${more ? ` First ${PDF_ROW_LIMIT} members only: use the CSV for the full register.` : ""}`);
     doc.moveDown();
     pdfTable(doc, [
       { header: "No.", width: 36, align: "right" }, { header: "Name, address, email", width: 150 }, { header: "Shares held", width: 85 },
       { header: "Amount paid", width: 60, align: "right" }, { header: "Other property", width: 70 }, { header: "Entered", width: 50 }, { header: "Ceased", width: 48 },
     ], rows);
-  }, { title: `Register of members as at ${asAt}` });
+  }, { title: `Register of members as at ${displayLongDate(asAt, ctx.organisation.locale)}` });
   return pdfResponse(`register-${ctx.organisation.slug}-${asAt}.pdf`, pdf, "inline");
 }

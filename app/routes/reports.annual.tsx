@@ -8,6 +8,7 @@ import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
+import { DateText, useDateWords } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "impact:read" };
 export const meta: MetaFunction = () => [{ title: "Annual return figures · Co-op Register" }];
@@ -18,12 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = clock.today(ctx.organisation);
   const yearEnd = (parsed.success && parsed.data.yearEnd) || defaultYearEnd(today);
   const f = await annualFigures(await getDb(), ctx.organisation.id, yearEnd, today);
-  return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, figuresTo: f.figuresTo, notEnded: annualNotEndedNote(f), lines: annualLines(f, ctx.organisation), badDate: !parsed.success };
+  return { name: ctx.organisation.name, yearStart: f.yearStart, yearEnd, figuresTo: f.figuresTo, notEnded: annualNotEndedNote(f, ctx.organisation.locale), lines: annualLines(f, ctx.organisation), badDate: !parsed.success };
 }
 
 export default function AnnualReturn() {
   const d = useLoaderData<typeof loader>();
   const q = `?yearEnd=${d.yearEnd}`;
+  const dates = useDateWords();
   return (
     <>
       <PageHead title="Annual return figures">
@@ -40,12 +42,12 @@ export default function AnnualReturn() {
         </Form>
         <p className="muted">
           The figures a registered society&apos;s annual return to the FCA asks for, worked out from the register and the share and loan ledgers for
-          {" "}{d.yearStart} to {d.figuresTo}. Check them against the audited accounts before filing.
+          {" "}<DateText iso={d.yearStart} long /> to <DateText iso={d.figuresTo} long />. Check them against the audited accounts before filing.
         </p>
       </section>
       {d.notEnded ? <Flash tone="info" message={d.notEnded} /> : null}
       <section className="card">
-        <FigureHead title={d.notEnded ? `Year ending ${d.yearEnd} (to ${d.figuresTo}, not yet ended)` : `Year ending ${d.yearEnd}`} csv={`/reports/annual/csv${q}`} />
+        <FigureHead title={d.notEnded ? `Year ending ${dates.long(d.yearEnd)} (to ${dates.long(d.figuresTo)}, not yet ended)` : `Year ending ${dates.long(d.yearEnd)}`} csv={`/reports/annual/csv${q}`} />
         <p><a href={`/reports/annual/pdf${q}`} download>Download as PDF</a></p>
         <TableWrap label="Annual return figures">
           <table>

@@ -9,6 +9,7 @@ import { classTotals, listShareClasses, recentTransactions } from "~/models/shar
 import type { RouteAccess } from "~/utils/access";
 import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read" };
 export const meta: MetaFunction = () => [{ title: "Share capital · Co-op Register" }];
@@ -97,7 +98,7 @@ export default function Shares() {
             <tbody>
               {recent.length === 0 ? <tr><td colSpan={7}>Nothing recorded yet.</td></tr> : recent.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.on}</td>
+                  <td><DateText iso={r.on} /></td>
                   <td><Link to={`/shares/members/${r.memberId}`}>{r.member}</Link> <span className="muted">#{r.memberNumber}</span></td>
                   <td>{KIND_LABELS[r.kind] ?? r.kind}</td>
                   <td className="hide-narrow">{r.className}</td>

@@ -14,6 +14,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Applications to join · Co-op Register" }];
@@ -64,7 +65,7 @@ export default function Applications() {
           <tbody>
             {pending.length === 0 ? <tr><td colSpan={4}>No applications waiting.</td></tr> : pending.map((a) => (
               <tr key={a.id}>
-                <td>{a.appliedOn}</td>
+                <td><DateText iso={a.appliedOn} /></td>
                 <td>{a.name}{a.kind === "organisation" ? " (organisation)" : ""}<div className="muted">{a.email} · {a.postcode} · reserved no. {a.number}</div></td>
                 <td>{a.shares} {a.className} ({a.amount})</td>
                 <td>
@@ -100,7 +101,7 @@ export default function Applications() {
       {declined.length ? (
         <section className="card">
           <h2>Declined</h2>
-          <ul>{declined.map((a) => <li key={a.id}>{a.decidedOn}: {a.name} ({a.reason})</li>)}</ul>
+          <ul>{declined.map((a) => <li key={a.id}>{a.decidedOn ? <DateText iso={a.decidedOn} /> : "—"}: {a.name} ({a.reason})</li>)}</ul>
         </section>
       ) : null}
     </>

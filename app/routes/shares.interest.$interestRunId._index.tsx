@@ -13,6 +13,7 @@ import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { notFoundResponse } from "~/web/refusals.server";
+import { DateText, useDateWords } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Interest run · Co-op Register" }];
@@ -44,13 +45,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function InterestRun() {
   const { run, lines, canGovern, canWrite, today, submissionKey } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const dates = useDateWords();
   return (
     <>
-      <PageHead title={`Interest on ${run.className}, ${run.from} to ${run.to}`} />
+      <PageHead title={`Interest on ${run.className}, ${dates.long(run.from)} to ${dates.long(run.to)}`} />
       <Flash message={data?.message} />
       <Flash message={data?.error} tone="error" />
       <section className="card">
-        <p><StatusBadge status={run.status} />{run.postedOn ? ` on ${run.postedOn}` : ""} · {run.rate}% · paid as {run.payAs} · total {run.total}</p>
+        <p><StatusBadge status={run.status} />{run.postedOn ? <> on <DateText iso={run.postedOn} long /></> : ""} · {run.rate}% · paid as {run.payAs} · total {run.total}</p>
         <p className="muted">{run.method}</p>
         {run.status === "preview" && canGovern ? <Form method="post"><button type="submit">Approve this interest run</button></Form> : null}
         {run.status === "preview" && !canGovern ? <p>Waiting for the board&apos;s approval.</p> : null}

@@ -14,6 +14,7 @@ import { getDb } from "~/utils/db.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { replyRefusal } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Interest on shares · Co-op Register" }];
@@ -54,8 +55,8 @@ export default function Interest() {
           <tbody>
             {runs.length === 0 ? <tr><td colSpan={6}>No interest runs yet.</td></tr> : runs.map((r) => (
               <tr key={r.id}>
-                <td><Link to={`/shares/interest/${r.id}`}>{r.className}</Link></td><td>{r.from} to {r.to}</td><td className="num">{r.rate}%</td>
-                <td>{r.payAs === "shares" ? "Shares (remainder in cash)" : "Cash"}</td><td className="num">{r.total}</td><td><StatusBadge status={r.status} />{r.postedOn ? ` ${r.postedOn}` : ""}</td>
+                <td><Link to={`/shares/interest/${r.id}`}>{r.className}</Link></td><td><DateText iso={r.from} /> to <DateText iso={r.to} /></td><td className="num">{r.rate}%</td>
+                <td>{r.payAs === "shares" ? "Shares (remainder in cash)" : "Cash"}</td><td className="num">{r.total}</td><td><StatusBadge status={r.status} />{r.postedOn ? <> <DateText iso={r.postedOn} /></> : ""}</td>
               </tr>
             ))}
           </tbody>

@@ -10,6 +10,7 @@ import { idParam } from "~/web/params.server";
 import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { notFoundResponse } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shares of ${data?.member.name ?? "member"} · Co-op Register` }];
@@ -40,14 +41,14 @@ export default function MemberSharesPage() {
         <Link to={`/members/${member.id}`}>Member details</Link>
       </PageHead>
       <Flash message={recorded ? "Purchase recorded and a new certificate issued." : null} />
-      <p>Member no. {member.number} · <StatusBadge status={member.status} /> · admitted {member.admittedOn ?? "—"}{member.ceasedOn ? ` · ceased ${member.ceasedOn}` : ""}</p>
+      <p>Member no. {member.number} · <StatusBadge status={member.status} /> · {member.admittedOn ? <>member since <DateText iso={member.admittedOn} long /></> : "not yet admitted"}{member.ceasedOn ? <> · ceased <DateText iso={member.ceasedOn} long /></> : null}</p>
       <MemberShares view={view} certificateHref={(id) => `/shares/certificates/${id}`} />
       <section className="card">
         <h2>Membership history</h2>
         <TableWrap label="Membership history">
           <table>
             <thead><tr><th scope="col">From</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>
-            <tbody>{history.map((h) => <tr key={h.id}><td>{h.on}</td><td><StatusBadge status={h.status} /></td><td>{h.note}</td></tr>)}</tbody>
+            <tbody>{history.map((h) => <tr key={h.id}><td><DateText iso={h.on} /></td><td><StatusBadge status={h.status} /></td><td>{h.note}</td></tr>)}</tbody>
           </table>
         </TableWrap>
       </section>

@@ -14,6 +14,7 @@ import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 import { notFoundResponse } from "~/web/refusals.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:govern" };
 export const meta: MetaFunction = () => [{ title: "Withdrawal suspensions · Co-op Register" }];
@@ -69,7 +70,7 @@ export default function Suspensions() {
           <tbody>
             {d.suspensions.length === 0 ? <tr><td colSpan={5}>Withdrawals have never been suspended.</td></tr> : d.suspensions.map((s) => (
               <tr key={s.id}>
-                <td>{s.className}</td><td>{s.from}</td><td>{s.until ?? "In force"}</td><td>{s.reason}</td>
+                <td>{s.className}</td><td><DateText iso={s.from} /></td><td>{s.until ? <DateText iso={s.until} /> : "In force"}</td><td>{s.reason}</td>
                 <td>
                   {d.canGovern && !s.until ? (
                     <Form method="post" className="toolbar">

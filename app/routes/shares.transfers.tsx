@@ -16,6 +16,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Share transfers · Co-op Register" }];
@@ -71,9 +72,9 @@ export default function Transfers() {
           <tbody>
             {d.transfers.length === 0 ? <tr><td colSpan={6}>No transfers.</td></tr> : d.transfers.map((t) => (
               <tr key={t.id}>
-                <td>{t.requestedOn}</td><td>{t.from}</td><td>{t.to}</td><td>{t.className}</td><td className="num">{t.shares}</td>
+                <td><DateText iso={t.requestedOn} /></td><td>{t.from}</td><td>{t.to}</td><td>{t.className}</td><td className="num">{t.shares}</td>
                 <td>
-                  <StatusBadge status={t.status} />{t.decidedOn ? ` ${t.decidedOn}` : ""}{t.note ? <div className="muted">{t.note}</div> : null}
+                  <StatusBadge status={t.status} />{t.decidedOn ? <> <DateText iso={t.decidedOn} /></> : ""}{t.note ? <div className="muted">{t.note}</div> : null}
                   {t.status === "pending" && d.canGovern ? (
                     <Form method="post" action="/shares/transfers/decide" className="toolbar">
                       <input type="hidden" name="transferId" value={t.id} />

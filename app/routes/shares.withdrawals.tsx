@@ -13,6 +13,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "shares:read", action: "shares:write" };
 export const meta: MetaFunction = () => [{ title: "Withdrawals · Co-op Register" }];
@@ -22,7 +23,7 @@ const PayForm = keyed(PayWithdrawalsSchema);
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requirePermission(request, "shares:read");
   const today = clock.today(ctx.organisation);
-  const q = await withdrawalQueue(await getDb(), ctx.organisation.id, today);
+  const q = await withdrawalQueue(await getDb(), ctx.organisation.id, today, undefined, ctx.organisation.locale);
   const cur = ctx.organisation;
   const row = (w: (typeof q.payable)[number]) => ({ id: w.id, memberId: w.member_id, name: w.member_name, number: w.member_number, className: w.class_name, shares: w.shares, amount: displayMoney(BigInt(w.amount), cur), leaving: w.leaving, requestedOn: w.requested_on, dueOn: w.due_on, waiting: w.waiting });
   return {
@@ -54,10 +55,10 @@ function Rows({ rows }: { rows: ReturnType<typeof useLoaderData<typeof loader>>[
     <tbody>
       {rows.length === 0 ? <tr><td colSpan={6}>None.</td></tr> : rows.map((w) => (
         <tr key={w.id}>
-          <td>{w.requestedOn}</td>
+          <td><DateText iso={w.requestedOn} /></td>
           <td><Link to={`/shares/members/${w.memberId}`}>{w.name}</Link> <span className="muted">#{w.number}</span>{w.leaving ? " (leaving)" : ""}</td>
           <td>{w.className}</td><td className="num">{w.shares}</td><td className="num">{w.amount}</td>
-          <td>{w.dueOn}{w.waiting ? <div className="muted">{w.waiting}</div> : null}</td>
+          <td><DateText iso={w.dueOn} />{w.waiting ? <div className="muted">{w.waiting}</div> : null}</td>
         </tr>
       ))}
     </tbody>
@@ -74,7 +75,7 @@ export default function Withdrawals() {
       <Flash message={data?.message} />
       <Flash message={data?.error} tone="error" />
       {d.suspensions.map((s) => (
-        <div key={s.id} className="alert info" role="status">Withdrawals of {s.className} suspended by the board from {s.from}{s.until ? ` until ${s.until}` : ""}: {s.reason}</div>
+        <div key={s.id} className="alert info" role="status">Withdrawals of {s.className} suspended by the board from <DateText iso={s.from} long />{s.until ? <> until <DateText iso={s.until} long /></> : ""}: {s.reason}</div>
       ))}
       <section className="card">
         <h2>Due for payment ({d.dueTotal})</h2>

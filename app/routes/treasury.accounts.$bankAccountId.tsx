@@ -20,6 +20,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import { idParam } from "~/web/params.server";
 import { notFoundResponse, orNotFound } from "~/web/refusals.server";
 import { requirePermission } from "~/web/session.server";
+import { DateText, MomentText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "treasury:read", action: "treasury:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.account.name ?? "Bank account"} · Co-op Register` }];
@@ -48,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: String(l.id), on: l.booked_on, amount: displayMoney(l.amount_minor, { currency: l.currency, locale: ctx.organisation.locale }), description: l.description,
       payer: l.payer_name ?? "", reference: l.reference ?? "", bankReference: l.bank_reference ?? "", balance: l.balance_minor === null ? "" : displayMoney(l.balance_minor, { currency: l.currency, locale: ctx.organisation.locale }),
     })),
-    imports: imports.map((i) => ({ id: i.id, filename: i.filename, format: formatOf(i.format), layout: i.layout, at: i.imported_at.toISOString().slice(0, 16).replace("T", " "), by: i.imported_by_name ?? "", linesNew: i.lines_new, linesExisting: i.lines_existing, from: i.first_date, to: i.last_date })),
+    imports: imports.map((i) => ({ id: i.id, filename: i.filename, format: formatOf(i.format), layout: i.layout, at: i.imported_at.toISOString(), by: i.imported_by_name ?? "", linesNew: i.lines_new, linesExisting: i.lines_existing, from: i.first_date, to: i.last_date })),
     canManage: ctx.permissions.has("treasury:manage"),
   };
 }
@@ -137,7 +138,7 @@ export default function BankAccount() {
               <thead><tr><th scope="col">Date</th><th scope="col">Description</th><th scope="col">Payer</th><th scope="col">Reference</th><th scope="col" className="num">Amount</th><th scope="col" className="num">Balance</th><th scope="col">Bank reference</th></tr></thead>
               <tbody>
                 {lines.map((l) => (
-                  <tr key={l.id}><td>{l.on}</td><td>{l.description}</td><td>{l.payer}</td><td>{l.reference}</td><td className="num">{l.amount}</td><td className="num">{l.balance}</td><td>{l.bankReference}</td></tr>
+                  <tr key={l.id}><td><DateText iso={l.on} /></td><td>{l.description}</td><td>{l.payer}</td><td>{l.reference}</td><td className="num">{l.amount}</td><td className="num">{l.balance}</td><td>{l.bankReference}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -153,7 +154,7 @@ export default function BankAccount() {
               <thead><tr><th scope="col">When</th><th scope="col">By</th><th scope="col">File</th><th scope="col">Format</th><th scope="col">Dates</th><th scope="col" className="num">New</th><th scope="col" className="num">Already imported</th></tr></thead>
               <tbody>
                 {imports.map((i) => (
-                  <tr key={i.id}><td>{i.at}</td><td>{i.by}</td><td>{i.filename}</td><td>{i.format} ({i.layout})</td><td>{i.from} to {i.to}</td><td className="num">{i.linesNew}</td><td className="num">{i.linesExisting}</td></tr>
+                  <tr key={i.id}><td><MomentText at={i.at} /></td><td>{i.by}</td><td>{i.filename}</td><td>{i.format} ({i.layout})</td><td>{i.from && i.to ? <><DateText iso={i.from} /> to <DateText iso={i.to} /></> : "—"}</td><td className="num">{i.linesNew}</td><td className="num">{i.linesExisting}</td></tr>
                 ))}
               </tbody>
             </table>

@@ -19,6 +19,7 @@ import { moneyTransaction } from "~/utils/money-transaction.server";
 import { idParam } from "~/web/params.server";
 import { notFoundResponse, replyRefusal } from "~/web/refusals.server";
 import { requirePermission } from "~/web/session.server";
+import { DateText, useDateWords } from "~/components/dates";
 
 /*
  * The matching queue of one bank account (docs/treasury.md): money in not
@@ -161,9 +162,9 @@ export default function MatchPayments() {
               <tbody>
                 {matched.map((m) => (
                   <tr key={m.lineId}>
-                    <td>{m.on}</td><td>{m.payer}</td><td>{m.reference}</td><td className="num">{m.amount}</td>
+                    <td><DateText iso={m.on} /></td><td>{m.payer}</td><td>{m.reference}</td><td className="num">{m.amount}</td>
                     <td>{m.parts.map((p, i) => <div key={i}><Link to={p.href}>{p.label}</Link>{m.parts.length > 1 ? ` ${p.amount}` : ""}</div>)}</td>
-                    <td>{`${m.at}${m.by ? `, ${m.by}` : ""}`}</td>
+                    <td><DateText iso={m.at} />{m.by ? `, ${m.by}` : ""}</td>
                     {canManage ? <td><UndoForm lineId={m.lineId} result={lineResult(m.lineId, "undo")} /></td> : null}
                   </tr>
                 ))}
@@ -178,6 +179,7 @@ export default function MatchPayments() {
 
 function SureSection({ lines, canManage, result }: { lines: Line[]; canManage: boolean; result?: SubmissionResult<string[]> }) {
   const [ticked, setTicked] = useState<Set<string>>(() => new Set(lines.map((l) => l.id)));
+  const dates = useDateWords();
   const busy = useNavigation().state === "submitting";
   const key = lines.map((l) => l.id).join(",");
   const [seen, setSeen] = useState(key);
@@ -204,11 +206,11 @@ function SureSection({ lines, canManage, result }: { lines: Line[]; canManage: b
                   <tr key={l.id}>
                     {canManage ? (
                       <td>
-                        <input type="checkbox" name="lineId" value={l.id} id={`sure-${l.id}`} checked={ticked.has(l.id)} onChange={(e) => toggle(l.id, e.currentTarget.checked)} aria-label={`Confirm ${l.amount} from ${l.payer || "the payer"} on ${l.on} as ${l.proposals[0].label}`} />
+                        <input type="checkbox" name="lineId" value={l.id} id={`sure-${l.id}`} checked={ticked.has(l.id)} onChange={(e) => toggle(l.id, e.currentTarget.checked)} aria-label={`Confirm ${l.amount} from ${l.payer || "the payer"} on ${dates.long(l.on)} as ${l.proposals[0].label}`} />
                       </td>
                     ) : null}
                     {/* Few columns, each saying more: the table reads on a phone without much sideways scrolling. */}
-                    <td>{l.on}<br />{l.payer}<br /><span className="muted">{l.reference || l.description}</span></td>
+                    <td><DateText iso={l.on} /><br />{l.payer}<br /><span className="muted">{l.reference || l.description}</span></td>
                     <td className="num">{l.amount}</td>
                     <td><strong>{l.proposals[0].label}</strong><br /><span className="muted">{l.proposals[0].reason}</span></td>
                   </tr>
@@ -227,7 +229,7 @@ function OtherLine({ line, canManage, confirmResult, manualResult }: { line: Lin
   const confirmErrors = confirmResult?.error ? Object.values(confirmResult.error).flat().filter((e): e is string => typeof e === "string") : undefined;
   return (
     <article className="card stack" aria-labelledby={`line-${line.id}`}>
-      <h3 id={`line-${line.id}`}>{`${line.on} · ${line.amount}${line.payer ? ` from ${line.payer}` : ""}`}</h3>
+      <h3 id={`line-${line.id}`}><DateText iso={line.on} long />{` · ${line.amount}${line.payer ? ` from ${line.payer}` : ""}`}</h3>
       <p>{[line.reference ? `Reference: ${line.reference}` : "No reference", line.description].filter(Boolean).join(" · ")}</p>
       <FormErrors errors={confirmErrors} />
       {line.proposals.length ? (

@@ -25,7 +25,9 @@ describe("community wealth", () => {
     await page.getByLabel("As at").fill("2025-06-30");
     await page.getByRole("button", { name: "Show figures" }).click();
     await page.waitForURL(/asAt=2025-06-30/);
-    await expect.poll(() => page.locator("main").textContent()).toContain("Figures at the end of 2025-06-30");
+    // Written for people (issue #16): the same day, in the organisation's words, its ISO form in the <time>.
+    await expect.poll(() => page.locator("main").textContent()).toContain("Figures at the end of 30 June 2025");
+    expect(await page.locator("main time[datetime='2025-06-30']").first().textContent()).toBe("30 June 2025");
     await context.close();
   });
 

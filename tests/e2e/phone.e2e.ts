@@ -3,7 +3,9 @@
  * wealth dashboard, the procurement pages and the lending portfolio fit their
  * boxes (no drawing or axis label cut off), the page never scrolls sideways,
  * and People & roles can be used: every person's role boxes and Save button
- * sit on the screen, not off to the right of a table.
+ * sit on the screen, not off to the right of a table. The header folds its
+ * navigation behind a "Menu" switch, which opens by keyboard and without
+ * JavaScript.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -18,9 +20,11 @@ async function enter(email: string, org: string | null): Promise<Page> {
   const page = await context.newPage();
   await logIn(page, t.app.base, email);
   await page.waitForURL(/\/dashboard$/);
-  await page.locator(".site-header .who").waitFor();
+  // The signed-in header (its account part is folded into the menu at this width).
+  await page.locator(".site-header .who").waitFor({ state: "attached" });
   const select = page.getByLabel("Organisation");
   if (org && (await select.evaluate((el: HTMLSelectElement) => el.options[el.selectedIndex].text)) !== org) {
+    await page.locator(".menu-toggle summary").click();
     await select.selectOption({ label: org });
     await page.getByRole("button", { name: "Switch" }).click();
     await expect.poll(() => select.evaluate((el: HTMLSelectElement) => el.options[el.selectedIndex].text)).toBe(org);
@@ -114,5 +118,71 @@ describe("at phone width", () => {
     expect(await page.getByRole("form", { name: "Roles of Bola Board" }).getByRole("checkbox", { name: "Auditor" }).isChecked()).toBe(!before);
     expect(await sideways(page)).toBeLessThanOrEqual(0);
     await page.context().close();
+  });
+
+  it("folds the header's navigation behind Menu, which the keyboard opens, with the decisions waiting on it", async () => {
+    const context = await t.browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await logIn(page, t.app.base, "owner@demo.coop");
+    await page.waitForURL(/\/dashboard$/);
+    const header = page.locator(".site-header");
+    // By its label, not its role: folded away, it is not in the accessibility tree.
+    const nav = page.locator("nav[aria-label='Main']");
+    const toggle = page.locator(".menu-toggle summary");
+    // Folded: the header is one short row, the links are in the page but not shown.
+    expect((await header.boundingBox())!.height).toBeLessThanOrEqual(120);
+    expect(await nav.isVisible()).toBe(false);
+    // In the page, for whatever reads the links (the crawl, the bench), though hidden.
+    expect(await nav.locator("a[href]").count()).toBeGreaterThan(8);
+    expect(await toggle.getAttribute("aria-controls")).toBe("site-menu");
+    // Said once the page is hydrated (before, the browser's own <details> semantics say it).
+    await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("false");
+    // The decisions waiting (the badges beside the links) show as one total on the switch, and are said in words.
+    const badges = await nav.locator(".nav-count").allTextContents();
+    const total = badges.reduce((n, b) => n + Number(b), 0);
+    expect(total).toBeGreaterThan(0);
+    expect(await toggle.locator(".nav-count").textContent()).toBe(String(total));
+    expect((await toggle.textContent())?.replace(/\s+/g, " ")).toContain(`Menu${total} (${total} waiting for your decision)`);
+    // By keyboard: from the brand, Tab reaches the switch; Enter opens it.
+    await page.locator(".site-header .brand").focus();
+    await page.keyboard.press("Tab");
+    expect(await toggle.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => nav.isVisible()).toBe(true);
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    for (const name of ["Dashboard", "Members", "Lending", "Settings"]) expect(await nav.getByRole("link", { name, exact: true }).isVisible(), name).toBe(true);
+    expect(await page.getByRole("button", { name: "Log out" }).isVisible()).toBe(true);
+    expect(await seriousA11yFindings(page)).toEqual([]);
+    // Tab goes on into the links; following one folds the menu again on the next page.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Dashboard");
+    await nav.getByRole("link", { name: "Members", exact: true }).click();
+    await page.waitForURL(/\/members$/);
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    // Space closes it as Enter opened it.
+    await toggle.focus();
+    await page.keyboard.press(" ");
+    await expect.poll(() => nav.isVisible()).toBe(true);
+    await page.keyboard.press(" ");
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    // On a wide screen there is no switch: the navigation shows as a row.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await toggle.isVisible()).toBe(false);
+    expect(await nav.isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("opens the menu without JavaScript", async () => {
+    const context = await t.browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await logIn(page, t.app.base, "owner@demo.coop");
+    await page.waitForURL(/\/dashboard$/);
+    const nav = page.locator("nav[aria-label='Main']");
+    expect(await nav.isVisible()).toBe(false);
+    await page.locator(".menu-toggle summary").click();
+    expect(await nav.isVisible()).toBe(true);
+    expect(await nav.getByRole("link", { name: "Members", exact: true }).isVisible()).toBe(true);
+    await context.close();
   });
 });

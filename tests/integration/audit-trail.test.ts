@@ -36,7 +36,7 @@ describe("the audit trail", () => {
     const page = await auditPage(db, org, { kind: "share.purchase_recorded" });
     const [e] = await describeAuditRows(db, { ...org }, page.events);
     const ref = `M${String(priya.member_number).padStart(5, "0")}`;
-    expect(e.sentence).toBe(`Ann Patel recorded a share purchase of 10 shares (£10.00) for Member ${ref} (Priya Sharma) on 2026-03-02.`);
+    expect(e.sentence).toBe(`Ann Patel recorded a share purchase of 10 shares (£10.00) for Member ${ref} (Priya Sharma) on 2 March 2026.`);
     expect(e.kindLabel).toBe("Share purchase");
     // The raw fields stay for auditors, in the details.
     expect(e.after).toContain("amount: 1000");

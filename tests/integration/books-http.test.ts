@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
-import { appTestBed, Browser } from "../http";
+import { appTestBed, Browser, pageText } from "../http";
 
 const t = appTestBed();
 
@@ -44,7 +44,9 @@ describe("the books pages", () => {
     const rows = parse(await exported.text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r["*AccountCode"], r["*Amount"]])).toEqual([["090", "250.00"], ["3000", "-250.00"]]);
     const after = await (await b.get("/books")).text();
-    expect(after).toContain("The books are locked through 2025-12-31.");
+    // The day in words (issue #16), the ISO day kept in the <time> around it.
+    expect(pageText(after)).toContain("The books are locked through 31 December 2025.");
+    expect(after).toContain('<time dateTime="2025-12-31">31 December 2025</time>');
 
     const auditor = await makeUser(t.db, { organisationId: org.id, roles: ["auditor"] });
     const a = new Browser(t.server.base);

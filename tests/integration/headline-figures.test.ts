@@ -25,6 +25,7 @@ import { appTestBed, Browser } from "../http";
 import { makeLoan } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
 import { simultaneously } from "../concurrency";
+import { displayLongDate } from "~/domain/locale";
 
 const t = appTestBed();
 
@@ -153,7 +154,8 @@ describe("as-at dates", () => {
 
     const yearEnd = `${today.slice(0, 4)}-12-31`;
     const page = await (await b.get(`/reports/annual?yearEnd=${yearEnd}`)).text();
-    expect(page).toContain(`The year ending ${yearEnd} has not ended yet: these figures cover ${today.slice(0, 4)}-01-01 to ${today} (today)`);
+    // The same days, written for people (issue #16): "31 December 2026", in the organisation's locale (en-GB).
+    expect(page).toContain(`The year ending ${displayLongDate(yearEnd)} has not ended yet: these figures cover ${displayLongDate(`${today.slice(0, 4)}-01-01`)} to ${displayLongDate(today)} (today)`);
     const csv = await (await b.get(`/reports/annual/csv?yearEnd=${yearEnd}`)).text();
     expect(csv.split("\n")[0].trim()).toBe("figure,label,value,year_start,year_end,figures_to,year_ended");
     expect(csv).toContain(`membersAtYearEnd,Members at the year end,0,${today.slice(0, 4)}-01-01,${yearEnd},${today},no`);

@@ -67,7 +67,7 @@ describe("the audit trail over HTTP", () => {
     }
     const auditor = await login(users.auditor);
     const html = await (await auditor.get("/audit?kind=share.purchase_recorded")).text();
-    expect(html).toMatch(/recorded a share purchase of 25 shares \(£25\.00\) for Member M\d{5} \(Ann Patel\) on 2026-03-02\./);
+    expect(html).toMatch(/recorded a share purchase of 25 shares \(£25\.00\) for Member M\d{5} \(Ann Patel\) on 2 March 2026\./);
     expect(html).not.toContain("&quot;amount&quot;:&quot;2500&quot;</td>");
     const bad = await auditor.get("/audit?from=2026-13-45");
     expect(bad.status).toBe(200);

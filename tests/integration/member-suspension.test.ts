@@ -9,7 +9,7 @@ import { recordPurchase } from "~/models/shares/share-classes-and-holdings.serve
 import { endSuspension, suspendWithdrawals } from "~/models/shares/withdrawals.server";
 import { makeMember, makeUser } from "../../db/factories";
 import { setupClass } from "../fixtures/shares";
-import { appTestBed, Browser } from "../http";
+import { appTestBed, Browser, pageText } from "../http";
 
 const t = appTestBed();
 const text = async (res: Response) => (await res.text()).replace(/<!-- -->/g, "");
@@ -32,7 +32,9 @@ describe("a suspension of withdrawals, on the member's own pages", () => {
     for (const page of ["/my", "/my/withdraw"]) {
       const html = await text(await member.get(page));
       expect(html).toContain("Withdrawals are suspended");
-      expect(html).toContain(`The board has suspended withdrawals of ${cls.name} from 2025-06-01 until it lifts the suspension. The reason the board gave: Roof repairs: protecting liquidity`);
+      // The day in words (issue #16), the ISO day kept for machines in the <time> around them.
+      expect(pageText(html)).toContain(`The board has suspended withdrawals of ${cls.name} from 1 June 2025 until it lifts the suspension. The reason the board gave: Roof repairs: protecting liquidity`);
+      expect(html).toContain('<time dateTime="2025-06-01">1 June 2025</time>');
       expect(html).not.toContain("Old audit hold");
     }
   });

@@ -46,7 +46,7 @@ describe("a member's own transfer request", () => {
     expect((await board.post("/shares/transfers/decide", { transferId: pending.id, decision: "approve", on: "2026-11-20", note: "Board minute 2026/60" })).status).toBe(302);
     const holding = async (memberId: string) => Number((await t.db.selectFrom("share_holdings").select("shares").where("member_id", "=", memberId).where("class_id", "=", cls.id).executeTakeFirst())?.shares ?? 0);
     expect([await holding(giver.id), await holding(receiver.id)]).toEqual([15, 5]);
-    expect(await (await member.get("/my")).text()).toContain("Approved on 2026-11-20");
+    expect(await (await member.get("/my")).text()).toContain("Approved on 20 November 2026");
   });
 
   it("is not rejected without a reason, and the member sees and is emailed the board's reason", async () => {

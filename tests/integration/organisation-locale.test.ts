@@ -10,6 +10,7 @@ import { saveImpactSettings } from "~/models/impact/procurement.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
 import { pdfText } from "../pdf-text";
+import { displayShortDate } from "~/domain/locale";
 
 const t = appTestBed();
 
@@ -83,6 +84,9 @@ describe("the organisation's locale", () => {
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     const text = plain(await pdfText(Buffer.from(await pdf.arrayBuffer())));
     expect(text).toContain("1.234,56 € each, 2.469,12 € in total");
+    // Pages write the day in the locale's words, the ISO day kept for machines (issue #16).
+    expect(await (await b.get("/members")).text()).toContain(`<time dateTime="${today}">${displayShortDate(today, "de-DE")}</time>`);
+    expect(displayShortDate(today, "de-DE")).toMatch(/^\d{2}\.\d{2}\.\d{4}$/);
     const register = plain(await pdfText(Buffer.from(await (await b.get("/register/pdf")).arrayBuffer())));
     expect(register).toContain("2.469,12 €");
     const csv = await (await b.get("/register/csv")).text();

@@ -1,5 +1,6 @@
 import { TableWrap } from "~/components/ui";
 import type { MotionOutcome } from "~/domain/voting/resolutions";
+import { MomentText } from "~/components/dates";
 
 /** A certified resolution's outcome as stored: the decision, and the online and show-of-hands counts when both were taken. */
 export interface ResolutionOutcomeView extends MotionOutcome {
@@ -52,7 +53,7 @@ export function ResolutionResult({ outcome, certified }: { outcome: ResolutionOu
         <dt>Eligible to vote</dt><dd>{certified.eligible}</dd>
         <dt>Took part</dt><dd>{outcome.present} ({certified.voted_online} online, {certified.voted_by_proxy} by proxy, {certified.present_in_person} present in person)</dd>
         <dt>Quorum needed</dt><dd>{outcome.quorumRequired}</dd>
-        <dt>Closed and certified</dt><dd>{new Date(certified.certified_at).toISOString().slice(0, 16).replace("T", " ")} UTC by {certified.certified_by_name ?? "the secretary"}</dd>
+        <dt>Closed and certified</dt><dd><MomentText at={certified.certified_at} /> by {certified.certified_by_name ?? "the secretary"}</dd>
       </dl>
       <ul>
         {outcome.reasons.map((r) => <li key={r}>{r}</li>)}

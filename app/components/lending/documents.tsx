@@ -2,6 +2,7 @@ import { dateInZone } from "~/domain/today";
 import { Form, useSearchParams } from "@remix-run/react";
 import { Flash, TableWrap } from "~/components/ui";
 import { UPLOAD_KINDS } from "~/domain/uploads";
+import { DateText } from "~/components/dates";
 
 export interface DocumentRow {
   id: string;
@@ -27,7 +28,7 @@ export function DocumentsSection({ documents, target, canUpload }: { documents: 
               <tr key={d.id}>
                 <td><a href={`/documents/${d.id}`} download>{d.filename}</a></td>
                 <td className="num">{d.size < 1024 ? `${d.size} B` : `${(d.size / 1024).toFixed(0)} KB`}</td>
-                <td>{d.uploadedAt}{d.uploadedBy ? ` by ${d.uploadedBy}` : ""}</td>
+                <td><DateText iso={d.uploadedAt} />{d.uploadedBy ? ` by ${d.uploadedBy}` : ""}</td>
               </tr>
             ))}
           </tbody>

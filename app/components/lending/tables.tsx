@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { TableWrap } from "~/components/ui";
+import { DateText } from "~/components/dates";
 
 /** One installment as loaders send it: money already written for display. */
 export interface ScheduleRow {
@@ -38,7 +39,7 @@ export function ScheduleTable({ label, rows, totals }: { label: string; rows: Sc
           {rows.map((r) => (
             <tr key={r.key ?? r.n}>
               <td className="num">{r.n}</td>
-              <td>{r.due}</td>
+              <td><DateText iso={r.due} /></td>
               <td className="num">{r.principal}</td>
               <td className="num">{r.interest}</td>
               <td className="num">{r.total}</td>
@@ -99,7 +100,7 @@ export function LoanList({ label, rows, empty }: { label: string; rows: LoanList
                 <td className="num"><Link to={`/loans/${r.id}`}>{r.reference}</Link></td>
                 <td>{r.borrower}</td>
                 <td className="num">{r.outstanding}</td>
-                <td className="hide-narrow">{r.nextDue ?? "—"}</td>
+                <td className="hide-narrow">{r.nextDue ? <DateText iso={r.nextDue} /> : "—"}</td>
                 <td className="num">{r.dpd > 0 ? `${r.dpd} (${r.bucket})` : "0"}</td>
                 <td><span className={`badge ${r.status}`}>{r.status.replace("_", " ")}</span></td>
               </tr>

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { StatusBadge, TableWrap } from "~/components/ui";
 import { KIND_LABELS, METHOD_LABELS } from "./labels";
+import { DateText } from "~/components/dates";
 
 interface View {
   holdings: { classId: string; className: string; shares: string; value: string; par: string }[];
@@ -37,8 +38,8 @@ export function MemberShares({ view, certificateHref }: { view: View; certificat
               <tbody>
                 {view.withdrawals.map((w) => (
                   <tr key={w.id}>
-                    <td>{w.requestedOn}</td><td>{w.className}{w.leaving ? " (leaving)" : ""}</td><td className="num">{w.shares}</td><td className="num">{w.amount}</td><td>{w.dueOn}</td>
-                    <td><StatusBadge status={w.status} />{w.paidOn ? ` ${w.paidOn}` : ""}{w.waiting ? <div className="muted">{w.waiting}</div> : null}</td>
+                    <td><DateText iso={w.requestedOn} /></td><td>{w.className}{w.leaving ? " (leaving)" : ""}</td><td className="num">{w.shares}</td><td className="num">{w.amount}</td><td><DateText iso={w.dueOn} /></td>
+                    <td><StatusBadge status={w.status} />{w.paidOn ? <> <DateText iso={w.paidOn} /></> : ""}{w.waiting ? <div className="muted">{w.waiting}</div> : null}</td>
                   </tr>
                 ))}
               </tbody>
@@ -55,8 +56,8 @@ export function MemberShares({ view, certificateHref }: { view: View; certificat
               {view.certificates.length === 0 ? <tr><td colSpan={5}>No certificates.</td></tr> : view.certificates.map((c) => (
                 <tr key={c.id}>
                   <td className="num"><a href={certificateHref(c.id)}>{c.number}<span className="visually-hidden"> (PDF)</span></a></td>
-                  <td>{c.className}</td><td className="num">{c.shares}</td><td>{c.issuedOn}</td>
-                  <td>{c.cancelledOn ? `Cancelled ${c.cancelledOn}${c.replacedBy ? `, replaced by no. ${c.replacedBy}` : ""}` : "Current"}</td>
+                  <td>{c.className}</td><td className="num">{c.shares}</td><td><DateText iso={c.issuedOn} /></td>
+                  <td>{c.cancelledOn ? <>Cancelled <DateText iso={c.cancelledOn} />{c.replacedBy ? `, replaced by no. ${c.replacedBy}` : ""}</> : "Current"}</td>
                 </tr>
               ))}
             </tbody>
@@ -71,7 +72,7 @@ export function MemberShares({ view, certificateHref }: { view: View; certificat
             <tbody>
               {view.transactions.length === 0 ? <tr><td colSpan={6}>No transactions.</td></tr> : view.transactions.map((t) => (
                 <tr key={t.id}>
-                  <td>{t.on}</td><td>{KIND_LABELS[t.kind] ?? t.kind}</td><td className="hide-narrow">{t.className}</td><td className="num">{t.shares}</td><td className="num">{t.amount}</td>
+                  <td><DateText iso={t.on} /></td><td>{KIND_LABELS[t.kind] ?? t.kind}</td><td className="hide-narrow">{t.className}</td><td className="num">{t.shares}</td><td className="num">{t.amount}</td>
                   <td className="hide-narrow">{[METHOD_LABELS[t.method], t.reference].filter(Boolean).join(" · ")}</td>
                 </tr>
               ))}

@@ -1,3 +1,5 @@
+import { DateText } from "~/components/dates";
+
 /** A suspension of withdrawals as a member's own pages show it. */
 export interface MemberSuspension {
   id: string;
@@ -18,8 +20,8 @@ export function SuspensionNotice({ suspensions }: { suspensions: readonly Member
       <h2 id="suspension-heading">Withdrawals are suspended</h2>
       {suspensions.map((s) => (
         <p key={s.id}>
-          The board has suspended withdrawals of {s.class_name ?? "all shares"} from {s.from_on}
-          {s.until_on ? ` until ${s.until_on}` : " until it lifts the suspension"}. The reason the board gave: {s.reason}
+          The board has suspended withdrawals of {s.class_name ?? "all shares"} from <DateText iso={s.from_on} long />
+          {s.until_on ? <> until <DateText iso={s.until_on} long /></> : " until it lifts the suspension"}. The reason the board gave: {s.reason}
         </p>
       ))}
       <p>Notice you give still counts and keeps its place in the queue; it is paid in order of notice once the suspension ends.</p>

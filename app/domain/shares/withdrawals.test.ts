@@ -18,6 +18,9 @@ describe("payableWithdrawals", () => {
     const r = payableWithdrawals(requests, { asOf: "2026-04-30", suspensions: [] });
     expect(r.payable.map((x) => x.id)).toEqual(["9", "10", "3", "5"]);
     expect(r.waiting).toEqual([{ request: requests[3], code: "notice-running", reason: "Notice period runs until 2026-05-02" }]);
+    // Written for people when the caller says how (the organisation's locale).
+    const words = payableWithdrawals(requests, { asOf: "2026-04-30", suspensions: [], writeDate: (iso) => `day ${iso.slice(8)}` });
+    expect(words.waiting.map((w) => w.reason)).toEqual(["Notice period runs until day 02"]);
   });
 
   it("counts the due day itself as payable", () => {

@@ -44,6 +44,8 @@ export interface PayableWithdrawalsOptions {
   suspensions: readonly WithdrawalSuspension[];
   /** Share class names by id, for messages ("Withdrawals of Community Shares suspended ..."). */
   classNames?: Readonly<Record<string, string>>;
+  /** How a date is written in the reasons ("runs until 3 December 2026"); ISO when not given. */
+  writeDate?: (iso: IsoDate) => string;
 }
 
 /**
@@ -82,16 +84,17 @@ export function payableWithdrawals(
 
   const payable: WithdrawalRequest[] = [];
   const waiting: WaitingWithdrawal[] = [];
+  const writeDate = options.writeDate ?? ((iso: IsoDate) => iso);
   for (const request of [...requests].sort(compareByNotice)) {
     if (toDay(request.dueOn) > asOfDay) {
-      waiting.push({ request, code: "notice-running", reason: `Notice period runs until ${request.dueOn}` });
+      waiting.push({ request, code: "notice-running", reason: `Notice period runs until ${writeDate(request.dueOn)}` });
       continue;
     }
     const blocking = active.find((s) => s.classId === null || s.classId === request.classId);
     if (blocking) {
       const what =
         blocking.classId === null ? "Withdrawals" : `Withdrawals of ${options.classNames?.[blocking.classId] ?? `share class ${blocking.classId}`}`;
-      waiting.push({ request, code: "suspended", reason: `${what} suspended by the board since ${blocking.from}: ${blocking.reason}` });
+      waiting.push({ request, code: "suspended", reason: `${what} suspended by the board since ${writeDate(blocking.from)}: ${blocking.reason}` });
       continue;
     }
     payable.push(request);

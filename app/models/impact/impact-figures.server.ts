@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
-import { localeOrDefault } from "~/domain/locale";
+import { displayLongDate, localeOrDefault } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { headlineFigures, headlineText, remembered, type HeadlineText } from "~/models/core/headline-figures.server";
@@ -261,8 +261,9 @@ export function defaultYearEnd(today: string): string {
 }
 
 /** What a return for a year not yet ended says on its page, CSV and PDF. */
-export function annualNotEndedNote(f: AnnualFigures): string | null {
-  return f.ended ? null : `The year ending ${f.yearEnd} has not ended yet: these figures cover ${f.yearStart} to ${f.figuresTo} (today), not the whole year, and are not a return to file.`;
+export function annualNotEndedNote(f: AnnualFigures, locale?: string): string | null {
+  const day = (iso: string) => displayLongDate(iso, locale);
+  return f.ended ? null : `The year ending ${day(f.yearEnd)} has not ended yet: these figures cover ${day(f.yearStart)} to ${day(f.figuresTo)} (today), not the whole year, and are not a return to file.`;
 }
 
 /** Annual return lines as display text and plain CSV values. */

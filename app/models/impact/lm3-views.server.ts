@@ -17,7 +17,7 @@ export async function lm3StudyRows(db: Executor, organisation: { id: string; cur
   return (await listLm3Studies(db, organisation.id)).map((s) => ({
     id: s.id,
     name: s.name,
-    period: `${s.period_from} to ${s.period_to}`,
+    periodFrom: s.period_from,
     periodTo: s.period_to,
     r1: money(s.r1),
     r2: money(s.r2_suppliers + s.r2_staff),

@@ -17,6 +17,6 @@ export async function anchorSpendPageData(db: Executor, organisation: { id: stri
     overall: { total: money(report.overall.total), local: money(report.overall.local), wider: money(report.overall.wider), localPercent: report.overall.localPercent, widerPercent: report.overall.widerPercent },
     periods: report.byPeriod.map((p) => ({ period: p.period, total: money(p.total), local: money(p.local), wider: money(p.wider), localPercent: p.localPercent, widerPercent: p.widerPercent })),
     opportunities: report.opportunities.map((o) => ({ key: o.key, amount: money(o.amount), value: Number(formatMinor(o.amount)), percent: o.percent, count: o.count })),
-    uploads: uploads.map((u) => ({ id: u.id, filename: u.filename, lines: u.line_count, total: money(BigInt(u.total)), at: u.uploaded_at.toISOString().slice(0, 16).replace("T", " "), by: u.uploaded_by_name, withdrawn: u.withdrawn_at !== null })),
+    uploads: uploads.map((u) => ({ id: u.id, filename: u.filename, lines: u.line_count, total: money(BigInt(u.total)), at: u.uploaded_at.toISOString(), by: u.uploaded_by_name, withdrawn: u.withdrawn_at !== null })),
   };
 }

@@ -38,7 +38,7 @@ export async function applicationPageData(db: Executor, organisationId: string, 
           rows: offer.installments.map((i) => ({ n: i.n, due: i.due, principal: displayMoney(parseMoney(i.principal)), interest: displayMoney(parseMoney(i.interest)), total: displayMoney(parseMoney(i.total)), balance: displayMoney(parseMoney(i.balance)) })),
         }
       : null,
-    votes: votes.map((v) => ({ userId: v.user_id, name: v.name, vote: v.vote, comment: v.comment, at: v.cast_at.toISOString().slice(0, 16).replace("T", " ") })),
+    votes: votes.map((v) => ({ userId: v.user_id, name: v.name, vote: v.vote, comment: v.comment, at: v.cast_at.toISOString() })),
     committee: { size, quorum: outcome.quorum, reason: outcome.reason, status: outcome.status },
     loanId: loan?.id ?? null,
   };

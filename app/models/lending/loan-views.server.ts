@@ -3,6 +3,7 @@
  * (never Number), so loaders send nothing a browser could round.
  */
 import { scheduleBalances, type Prepayment } from "~/domain/lending/balance";
+import { displayLongDate, displayShortDate } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
 import { arrearsOfLoans, getLoan, installmentsOfLoans, loanArrears, loanInstallments, loansOfBorrowers, loanTransactions, portfolioLoans, transactionsOfLoans, type Loan } from "~/models/lending/loans.server";
@@ -83,7 +84,7 @@ export async function loanPageData(db: Executor, organisationId: string, loan: L
 export async function loanServicingPageData(db: Executor, organisation: { id: string; timeZone: string } & MoneyStyle, loan: Loan, asAt: string) {
   const data = await loanPageData(db, organisation.id, loan, asAt, organisation);
   const proposal = await openWriteOffProposal(db, organisation.id, loan.id);
-  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${dayOf(proposal.proposed_at, organisation)} to write this loan off as at ${proposal.on_date}; a second board member decides.` : null;
+  const pendingWriteOff = proposal ? `${proposal.proposer_name} proposed on ${displayLongDate(dayOf(proposal.proposed_at, organisation), organisation.locale)} to write this loan off as at ${displayLongDate(proposal.on_date, organisation.locale)}; a second board member decides.` : null;
   return { ...data, pendingWriteOff, payoutReversible: loan.status === "active" && !proposal && !data.paidAny };
 }
 
@@ -152,7 +153,7 @@ function loanPageView(loan: Loan, inst: InstallmentRows, tx: TransactionRows, ar
       by: t.recorded_by_name ?? "",
     })),
     paidAny,
-    reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${t.on_date} — ${displayMoney(t.amount, money)}` })),
+    reversible: tx.filter((t) => t.kind === "repayment" && !t.reversed_by).map((t) => ({ id: t.id.toString(), label: `${displayShortDate(t.on_date, typeof money === "string" ? undefined : money.locale)} — ${displayMoney(t.amount, money)}` })),
   };
 }
 

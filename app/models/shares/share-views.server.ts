@@ -10,7 +10,7 @@ export async function memberSharesView(db: Executor, organisationId: string, mem
     memberTransactions(db, organisationId, memberId),
     memberCertificates(db, organisationId, memberId),
     listWithdrawalRequests(db, organisationId, { memberId }),
-    withdrawalQueue(db, organisationId, today, memberId),
+    withdrawalQueue(db, organisationId, today, memberId, typeof currency === "string" ? undefined : currency.locale),
   ]);
   const waiting = new Map([...queue.waiting, ...queue.payable].map((w) => [w.id, w.waiting ?? "Due: will be paid in order of notice"]));
   return {

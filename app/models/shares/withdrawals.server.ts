@@ -147,8 +147,8 @@ export async function listWithdrawalRequests(db: Executor, organisationId: strin
   return q.orderBy("w.requested_on").orderBy("w.created_at").limit(opts.limit ?? 500).execute();
 }
 
-/** Pending requests with what each is waiting for (notice or a suspension), as of a day. */
-export async function withdrawalQueue(db: Executor, organisationId: string, asOf: string, memberId?: string) {
+/** Pending requests with what each is waiting for (notice or a suspension), as of a day; its dates in `locale`s words when given. */
+export async function withdrawalQueue(db: Executor, organisationId: string, asOf: string, memberId?: string, locale?: string) {
   const [requests, suspensions, classes] = await Promise.all([
     listWithdrawalRequests(db, organisationId, { status: "pending", memberId }),
     listSuspensions(db, organisationId),
@@ -156,7 +156,7 @@ export async function withdrawalQueue(db: Executor, organisationId: string, asOf
   ]);
   const { payable, waiting } = payableWithdrawals(
     requests.map((r) => ({ id: r.id, memberId: r.member_id, classId: r.class_id, shares: r.shares, requestedOn: r.requested_on, dueOn: r.due_on })),
-    { asOf, suspensions: toDomainSuspensions(suspensions), classNames: Object.fromEntries(classes.map((c) => [c.id, c.name])) },
+    { asOf, suspensions: toDomainSuspensions(suspensions), classNames: Object.fromEntries(classes.map((c) => [c.id, c.name])), writeDate: locale ? (iso) => displayLongDate(iso, locale) : undefined },
   );
   const byId = new Map(requests.map((r) => [r.id, r]));
   return {

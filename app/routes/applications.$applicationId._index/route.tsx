@@ -17,6 +17,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 import { orNotFound, replyRefusal } from "~/web/refusals.server";
 import { StepForm, StepSchema } from "./step-form";
+import { MomentText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
@@ -96,7 +97,7 @@ export default function ApplicationPage() {
             <thead><tr><th scope="col">Member</th><th scope="col">Vote</th><th scope="col">Comment</th><th scope="col" className="hide-narrow">When</th></tr></thead>
             <tbody>
               {d.votes.length === 0 ? <tr><td colSpan={4}>No votes yet.</td></tr> : d.votes.map((v) => (
-                <tr key={v.userId}><td>{v.name}</td><td><span className={`badge ${v.vote === "approve" ? "approved" : v.vote === "decline" ? "declined" : ""}`}>{v.vote === "recuse" ? "recused" : v.vote}</span></td><td>{v.comment}</td><td className="hide-narrow">{v.at}</td></tr>
+                <tr key={v.userId}><td>{v.name}</td><td><span className={`badge ${v.vote === "approve" ? "approved" : v.vote === "decline" ? "declined" : ""}`}>{v.vote === "recuse" ? "recused" : v.vote}</span></td><td>{v.comment}</td><td className="hide-narrow"><MomentText at={v.at} /></td></tr>
               ))}
             </tbody>
           </table>

@@ -1,7 +1,8 @@
 import { LineChartWithTable } from "~/components/charts";
 import { TableWrap } from "~/components/ui";
+import { DateText } from "~/components/dates";
 
-interface StudyRow { id: string; name: string; period: string; r1: string; r2: string; r3: string; r3Source: string; lm3: string; method: string }
+interface StudyRow { id: string; name: string; periodFrom: string; periodTo: string; r1: string; r2: string; r3: string; r3Source: string; lm3: string; method: string }
 
 /** The saved studies: LM3 of each on a chart (oldest first) and a table of their inputs and method (latest first). */
 export function Lm3History({ studies }: { studies: StudyRow[] }) {
@@ -39,7 +40,7 @@ export function Lm3History({ studies }: { studies: StudyRow[] }) {
                 {studies.map((s) => (
                   <tr key={s.id}>
                     <th scope="row">{s.name}</th>
-                    <td className="hide-narrow">{s.period}</td>
+                    <td className="hide-narrow"><DateText iso={s.periodFrom} /> to <DateText iso={s.periodTo} /></td>
                     <td className="num">{s.r1}</td>
                     <td className="num">{s.r2}</td>
                     <td className="num">{s.r3} <span className="muted">({s.r3Source})</span></td>

@@ -21,6 +21,7 @@ import * as clock from "~/utils/clock.server";
 import { resolveAsAt } from "~/domain/as-at";
 import { orNotFound, replyRefusal } from "~/web/refusals.server";
 import { LoanActionForm, PayoutReversalForm, RecoveryForm, RepaymentForm, ReversalForm } from "./servicing-forms";
+import { DateText, useDateWords } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Loan ${data?.loan.reference ?? ""} · Co-op Register` }];
@@ -64,6 +65,7 @@ export default function LoanPage() {
   const a = useActionData<typeof action>();
   const forIntent = (i: string) => (a?.intent === i ? (a.result as SubmissionResult<string[]>) : undefined);
   const { loan } = d;
+  const dates = useDateWords();
   return (
     <>
       <PageHead title={`Loan ${loan.reference} · ${loan.borrower}`}>
@@ -74,9 +76,9 @@ export default function LoanPage() {
       {d.pendingWriteOff ? <p className="alert info" role="status">{d.pendingWriteOff}</p> : null}
       <Flash tone="info" message={d.asAtNotice} />
       <section className="grid" aria-label="Loan figures">
-        <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${loan.closedOn}` : loan.writtenOffOn ? `Written off ${loan.writtenOffOn}` : loan.reversedOn ? `Pay-out reversed ${loan.reversedOn}` : undefined} />
+        <Stat label="Status" value={loan.status.replace("_", " ")} hint={loan.closedOn ? `Closed ${dates.long(loan.closedOn)}` : loan.writtenOffOn ? `Written off ${dates.long(loan.writtenOffOn)}` : loan.reversedOn ? `Pay-out reversed ${dates.long(loan.reversedOn)}` : undefined} />
         <Stat label="Principal owed" value={d.owed.principal} hint={`of ${loan.principal} lent`} />
-        <Stat label="Days past due" value={d.arrears.dpd} hint={`${d.arrears.bucket} as at ${d.arrears.asAt}; ${d.arrears.overdue} overdue`} />
+        <Stat label="Days past due" value={d.arrears.dpd} hint={<>{d.arrears.bucket} as at <DateText iso={d.arrears.asAt} long />; {d.arrears.overdue} overdue</>} />
         <Stat label="Rate" value={`${loan.rate}% a year`} hint={`APR ${loan.apr}%`} />
         <Stat label="Payment reference" value={loanPaymentReference(loan.reference)} hint="What the borrower gives with bank transfers" />
       </section>
@@ -85,7 +87,7 @@ export default function LoanPage() {
         <dl className="facts">
           <dt>Borrower</dt><dd><Link to={`/borrowers/${loan.borrowerId}`}>{loan.borrower}</Link></dd>
           <dt>Product</dt><dd>{loan.product}</dd>
-          <dt>Paid out</dt><dd>{loan.disbursedOn}</dd>
+          <dt>Paid out</dt><dd>{loan.disbursedOn ? <DateText iso={loan.disbursedOn} long /> : "—"}</dd>
           <dt>Loan officer</dt><dd>{loan.officer ?? "—"}</dd>
           {loan.applicationId ? <><dt>Application</dt><dd><Link to={`/applications/${loan.applicationId}`}>See the application and the committee's votes</Link></dd></> : null}
         </dl>
@@ -112,7 +114,7 @@ export default function LoanPage() {
             <tbody>
               {d.transactions.map((t) => (
                 <tr key={t.id}>
-                  <td>{t.onDate}</td>
+                  <td><DateText iso={t.onDate} /></td>
                   <td>{t.kind}{t.method ? <span className="muted"> ({t.method})</span> : null}</td>
                   <td className="num">{t.amount}</td>
                   <td className="num hide-narrow">{t.principal}</td>

@@ -13,6 +13,7 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 import { replyRefusal } from "~/web/refusals.server";
 import { MeetingDocuments, Minutes, MotionsTable, ProxyAppointments } from "./sections";
+import { DateText } from "~/components/dates";
 
 export const access: RouteAccess = { loader: "meetings:read", action: "meetings:manage" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "Meeting"} · Co-op Register` }];
@@ -56,10 +57,10 @@ export default function MeetingPage() {
       <section className="card">
         <dl className="facts">
           <dt>Kind</dt><dd>{MEETING_KIND_LABEL[meeting.kind]}</dd>
-          <dt>When</dt><dd>{meeting.held_on}{meeting.starts_at ? ` at ${meeting.starts_at}` : ""}</dd>
+          <dt>When</dt><dd><DateText iso={meeting.held_on} long />{meeting.starts_at ? ` at ${meeting.starts_at}` : ""}</dd>
           <dt>Held</dt><dd>{FORMAT_LABEL[meeting.format]}{meeting.place ? ` — ${meeting.place}` : ""}</dd>
-          <dt>Notice</dt><dd>Given on {meeting.notice_given_on}: {notice.message}</dd>
-          <dt>Record date</dt><dd>{meeting.record_date} (members admitted on this date may vote)</dd>
+          <dt>Notice</dt><dd>Given on <DateText iso={meeting.notice_given_on} long />: {notice.message}</dd>
+          <dt>Record date</dt><dd><DateText iso={meeting.record_date} long /> (members admitted on this date may vote)</dd>
         </dl>
         {!notice.ok ? <p className="alert error">{notice.message}</p> : null}
         {emailed ? (

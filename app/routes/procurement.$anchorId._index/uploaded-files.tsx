@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { ConfirmButton } from "~/components/confirm";
 import { TableWrap } from "~/components/ui";
+import { MomentText } from "~/components/dates";
 
 interface UploadRow { id: string; filename: string; lines: number; total: string; at: string; by: string | null; withdrawn: boolean }
 
@@ -29,7 +30,7 @@ export function UploadedFiles({ uploads, canManage }: { uploads: UploadRow[]; ca
                   <th scope="row">{u.filename || "(no name)"}</th>
                   <td className="num">{u.lines}</td>
                   <td className="num">{u.total}</td>
-                  <td className="hide-narrow">{u.at}{u.by ? ` by ${u.by}` : ""}</td>
+                  <td className="hide-narrow"><MomentText at={u.at} />{u.by ? ` by ${u.by}` : ""}</td>
                   <td>
                     {u.withdrawn ? (
                       "Withdrawn"
