@@ -1,19 +1,11 @@
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import { csvLine, csvStream, csvStreamOfBatches, neutraliseCell, toCsv } from "./csv.server";
+import { prng } from "../../tests/prng";
 
 /** How every export wrote a line until December 2026 (csv-stringify with its defaults): the bytes csvLine must keep. */
 const csvStringifyLine = (cells: readonly unknown[]) => stringify([cells.map(neutraliseCell)]);
 
-/** A small deterministic PRNG (mulberry32), so a failure can be run again. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("CSV output", () => {
   it("neutralises cells that a spreadsheet would run as formulas", () => {

@@ -20,6 +20,25 @@ import { runStatements } from "./util";
  * figure and date with the version they were worked out at; a read whose
  * version differs works them out again.
  */
+/** The tables the remembered figures are worked out from; an append-only ledger is only ever inserted into. */
+const VERSIONED: [table: string, writes: "append-only" | "all"][] = [
+  ["share_transactions", "append-only"],
+  ["share_holdings", "all"],
+  ["loan_allocation_lines", "append-only"],
+  ["members", "all"],
+  ["member_status_history", "all"],
+  ["loans", "all"],
+  ["loan_transactions", "append-only"],
+  ["loan_installments", "all"],
+  ["borrowers", "all"],
+];
+
+const versionTriggers = VERSIONED.map(
+  ([table, writes]) => `CREATE CONSTRAINT TRIGGER ${table}_ledger_version AFTER ${writes === "append-only" ? "INSERT" : "INSERT OR UPDATE OR DELETE"} ON ${table}
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
+;`,
+).join("\n");
+
 export async function up(db: Kysely<any>) {
   await runStatements(db, `
 CREATE TABLE ledger_versions (
@@ -42,33 +61,7 @@ BEGIN
 END
 $fn$
 ;
-CREATE CONSTRAINT TRIGGER share_transactions_ledger_version AFTER INSERT ON share_transactions
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER share_holdings_ledger_version AFTER INSERT OR UPDATE OR DELETE ON share_holdings
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER loan_allocation_lines_ledger_version AFTER INSERT ON loan_allocation_lines
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER members_ledger_version AFTER INSERT OR UPDATE OR DELETE ON members
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER member_status_history_ledger_version AFTER INSERT OR UPDATE OR DELETE ON member_status_history
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER loans_ledger_version AFTER INSERT OR UPDATE OR DELETE ON loans
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER loan_transactions_ledger_version AFTER INSERT ON loan_transactions
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER loan_installments_ledger_version AFTER INSERT OR UPDATE OR DELETE ON loan_installments
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
-CREATE CONSTRAINT TRIGGER borrowers_ledger_version AFTER INSERT OR UPDATE OR DELETE ON borrowers
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_ledger_version()
-;
+${versionTriggers}
 CREATE FUNCTION bump_ledger_version_of_organisation() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   INSERT INTO ledger_versions AS v (organisation_id, version) VALUES (NEW.id, 1)

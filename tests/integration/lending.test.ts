@@ -7,7 +7,6 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBorrower } from "~/models/lending/borrowers.server";
-import { Refusal } from "~/domain/refusal";
 import { castCommitteeVote } from "../../app/models/lending/committee.server";
 import { createApplication, getApplication, offerSchedule, stepApplication } from "../../app/models/lending/applications.server";
 import { createProduct, getProduct } from "../../app/models/lending/products.server";
@@ -20,6 +19,7 @@ import type { Database } from "~/utils/db.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { testDb } from "../db";
 import { PRODUCT, borrowerInput, makeLoan } from "../fixtures/lending";
+import { refusalOf } from "../refusal";
 
 let db: Database;
 const TODAY = "2026-11-25";
@@ -30,15 +30,7 @@ beforeAll(async () => {
 const count = async (table: "loan_transactions" | "loan_allocation_lines", orgId: string) =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).where("organisation_id", "=", orgId).executeTakeFirstOrThrow()).n);
 const loanOf = async (orgId: string, id: string) => (await getLoan(db, orgId, id)) as Loan;
-const refusal = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof Refusal) return e.message;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-};
+const refusal = refusalOf;
 
 describe("borrowers and products", () => {
   it("flags a borrower local from the organisation's local area and links a member", async () => {

@@ -19,21 +19,13 @@ import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
 import { makeLoan } from "../fixtures/lending";
+import { prng } from "../prng";
 
 let db: Database;
 beforeAll(async () => {
   db = await testDb();
 });
 
-/** A small deterministic PRNG (mulberry32), so a failure can be run again. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Inst { n: number; due: string; principal: bigint; interest: bigint; fees: bigint; paidPrincipal: bigint; paidInterest: bigint; paidFees: bigint }
 interface GenLoan { id: string; reference: number; status: "active" | "closed" | "written_off" | "reversed"; installments: Inst[] }

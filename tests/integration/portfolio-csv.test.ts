@@ -19,6 +19,7 @@ import { organisationToday } from "~/models/core/organisations.server";
 import { decimalText, portfolioLoans } from "~/models/lending/portfolio.server";
 import { makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
+import { prng } from "../prng";
 
 const NAMES = [
   "Plain Bakers Ltd",
@@ -40,15 +41,6 @@ const NAMES = [
 ];
 const OFFICERS = ["Ada Officer", "=cmd|' /C calc'!A0", "O'Neil, \"Bob\"", "-1+cmd", "Ünal\nNewline"];
 
-/** A small deterministic PRNG (mulberry32), so a failure can be run again. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const t = appTestBed();
 let organisationId: string;

@@ -5,7 +5,7 @@
  * pounds because a rule wrote money without being told how.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { Refusal } from "~/domain/refusal";
+import { refusalOf } from "../refusal";
 import { saveLm3Study } from "~/models/impact/lm3.server";
 import { recordRepayment } from "~/models/lending/loans.server";
 import { createInterestPreview } from "~/models/shares/interest-runs.server";
@@ -31,15 +31,7 @@ async function writesIn(organisationId: string, currency: string, locale: string
   await db.updateTable("organisations").set({ currency, locale }).where("id", "=", organisationId).execute();
 }
 
-const refusal = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof Refusal) return e.message;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-};
+const refusal = refusalOf;
 
 describe("refusals and explanations in the organisation's money style", () => {
   it("a euro co-op in German: share purchase and transfer refusals, the members file, the interest explanation, withdrawal emails", async () => {
