@@ -46,7 +46,7 @@ const moneyText = (label: string) =>
     .string({ required_error: `Enter ${label}` })
     .trim()
     .transform((s) => withoutCurrencySign(s))
-    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} in pounds, like 60000 or 60000.00`).refine(amountInRange, AMOUNT_TOO_LARGE));
+    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} as an amount, like 60000 or 60000.00`).refine(amountInRange, AMOUNT_TOO_LARGE));
 
 export const Lm3Schema = z
   .object({
@@ -64,7 +64,7 @@ export const Lm3Schema = z
   .superRefine((v, ctx) => {
     if (v.periodTo < v.periodFrom) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["periodTo"], message: "The period must end on or after it starts" });
     if (v.r3Source === "entered" && !/^\d+(\.\d{1,2})?$/.test(withoutCurrencySign(v.respend ?? ""))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["respend"], message: "Enter local re-spend (round 3) in pounds, or choose survey answers" });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["respend"], message: "Enter local re-spend (round 3) as an amount, or choose survey answers" });
     }
     if (v.r3Source === "survey" && (v.survey ?? "").trim() === "") {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["survey"], message: "Paste the survey answers (recipient, amount, local_percent)" });
