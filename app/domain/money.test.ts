@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocate, applyBasisPoints, displayMoney, divRound, formatMinor, MAX_MINOR_UNITS, minorUnitDigits, parseMoney } from "./money";
+import { allocate, applyBasisPoints, chartMoney, currencySign, displayMoney, divRound, formatMinor, MAX_MINOR_UNITS, minorUnitDigits, parseMoney, smallestUnitWords, withoutCurrencySign } from "./money";
 
 describe("money", () => {
   it("parses and formats decimal strings exactly", () => {
@@ -56,5 +56,43 @@ describe("money", () => {
     expect(minorUnitDigits("JPY")).toBe(0);
     expect(displayMoney(1234n, "JPY")).toBe("¥1,234");
     expect(displayMoney(12345678n, "GBP", 6)).toBe("£12.345678");
+  });
+});
+
+describe("money in the organisation's own words", () => {
+  const gb = { currency: "GBP", locale: "en-GB" };
+  const de = { currency: "EUR", locale: "de-DE" };
+  const us = { currency: "USD", locale: "en-US" };
+  const jp = { currency: "JPY", locale: "ja-JP" };
+
+  it("names the smallest amount: the penny for pounds, the amount itself for others", () => {
+    expect(smallestUnitWords(gb)).toBe("penny");
+    expect(smallestUnitWords(de)).toBe("0,01\u00a0€");
+    expect(smallestUnitWords(us)).toBe("$0.01");
+    expect(smallestUnitWords(jp)).toBe("￥1");
+  });
+
+  it("gives the currency's sign for form labels", () => {
+    expect(currencySign(gb)).toBe("£");
+    expect(currencySign(de)).toBe("€");
+    expect(currencySign(us)).toBe("$");
+  });
+
+  it("takes any leading currency sign and thousands commas off typed amounts", () => {
+    for (const [typed, plain] of [["£1,234.50", "1234.50"], ["€1,234.50", "1234.50"], ["$12", "12"], ["¥500", "500"], ["1200", "1200"], ["-5.5", "-5.5"]]) {
+      expect(withoutCurrencySign(typed)).toBe(plain);
+    }
+    // Only a sign at the start: a letter code or a sign elsewhere is left for the field's check to refuse.
+    expect(withoutCurrencySign("GBP 12")).toBe("GBP 12");
+    expect(withoutCurrencySign("12€")).toBe("12€");
+  });
+
+  it("writes chart ticks compact and tooltips to the minor unit, where the locale puts the sign", () => {
+    const tick = chartMoney(gb, true);
+    expect([tick(900), tick(250_000), tick(1_234_567), tick(12_000_000), tick(-2_500)]).toEqual(["£900", "£250k", "£1.2m", "£12m", "-£3k"]);
+    expect(chartMoney(de, true)(250_000)).toBe("250k €");
+    expect(chartMoney(us, true)(1_500_000)).toBe("$1.5m");
+    expect(chartMoney(gb, false)(1234.5)).toBe("£1,234.50");
+    expect(chartMoney(de, false)(1234.5)).toBe("1.234,50\u00a0€");
   });
 });

@@ -104,6 +104,55 @@ export function displayMoney(units: Minor, style: string | MoneyStyle = "GBP", s
 }
 
 /**
+ * The currency's smallest amount in a sentence ("rounded to the penny"):
+ * "penny" for pounds, as a society's members say it, else the amount as the
+ * organisation writes it ("€0.01", "0,01 €", "¥1").
+ */
+export function smallestUnitWords(style: MoneyStyle): string {
+  return style.currency === "GBP" ? "penny" : displayMoney(1n, style);
+}
+
+/** The currency's sign as the organisation writes it ("£", "€", "$"), for a form label such as "Arrangement fee (€)". */
+export function currencySign(style: MoneyStyle): string {
+  return currencyFormat(style.locale, style.currency).formatToParts(0).find((p) => p.type === "currency")?.value ?? style.currency;
+}
+
+/**
+ * An amount typed or exported as text, without a leading currency sign and
+ * thousands commas ("£1,234.50", "€1,234.50", "$12" -> "1234.50", "12"),
+ * ready for parseMoney. Any currency sign goes (Unicode's Sc class), not
+ * only the pound.
+ */
+export function withoutCurrencySign(text: string): string {
+  return text.replace(/^\p{Sc}/u, "").replace(/,/g, "");
+}
+
+/**
+ * A chart's axis tick or tooltip for an amount drawn as a number (a chart's
+ * floating-point copy: the exact figures sit in the table beside it):
+ * compact on the axis ("£1.2m", "€250k", "$900"), to the minor unit in the
+ * tooltip ("£1,234.50").
+ */
+export function chartMoney(style: MoneyStyle, compact: boolean): (value: number) => string {
+  if (!compact) {
+    const exact = currencyFormat(style.locale, style.currency, minorUnitDigits(style.currency));
+    return (v) => exact.format(v);
+  }
+  const whole = currencyFormat(style.locale, style.currency, 0);
+  const sign = currencySign(style);
+  const before = whole.format(1).startsWith(sign) || whole.format(1).startsWith(`-${sign}`);
+  // "m" and "k" as the society's reports write them, the sign where the locale puts it.
+  const put = (n: string) => (before ? `${sign}${n}` : `${n} ${sign}`);
+  return (v) => {
+    const a = Math.abs(v);
+    const minus = v < 0 ? "-" : "";
+    if (a >= 1_000_000) return minus + put(`${(a / 1_000_000).toFixed(a >= 10_000_000 ? 0 : 1)}m`);
+    if (a >= 1_000) return minus + put(`${Math.round(a / 1_000)}k`);
+    return minus + put(`${Math.round(a)}`);
+  };
+}
+
+/**
  * Integer division with an explicit rounding rule.
  * half-even (banker's rounding) is the default for interest because it does
  * not drift upwards over many postings.

@@ -16,6 +16,7 @@ import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 import { replyRefusal } from "~/web/refusals.server";
+import { useCurrencySign } from "~/components/money";
 
 export const access: RouteAccess = { loader: "loans:write", action: "loans:write" };
 export const meta: MetaFunction = () => [{ title: "New loan application · Co-op Register" }];
@@ -46,6 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewApplication() {
   const d = useLoaderData<typeof loader>();
+  const sign = useCurrencySign();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
@@ -63,7 +65,7 @@ export default function NewApplication() {
           <FormErrors errors={form.errors} />
           <SelectField meta={fields.borrowerId} label="Borrower" options={d.borrowers} />
           <SelectField meta={fields.productId} label="Product" options={d.products.map((p) => [p.id, p.name] as const)} hint={d.products.map((p) => `${p.name}: ${p.summary}`).join(". ")} />
-          <Field meta={fields.amount} label="Amount asked for (£)" inputMode="decimal" />
+          <Field meta={fields.amount} label={`Amount asked for (${sign})`} inputMode="decimal" />
           <Field meta={fields.termPeriods} label="Number of installments" type="number" inputMode="numeric" />
           <Field meta={fields.annualRate} label="Rate (% a year)" inputMode="decimal" />
           <TextAreaField meta={fields.purpose} label="What the loan is for" />

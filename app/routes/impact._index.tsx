@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BarChartWithTable, FigureHead, pct, poundsTick } from "~/components/impact/chart";
+import { BarChartWithTable, FigureHead, pct, useMoneyTicks } from "~/components/impact/chart";
 import { LineChartWithTable } from "~/components/charts";
 import { displayMoney, parseMoney } from "~/domain/money";
 import { Flash, PageHead, Stat, TableWrap } from "~/components/ui";
@@ -38,6 +38,7 @@ const num = (p: string | null) => (p === null ? null : Number(p));
 export default function ImpactDashboard() {
   const { dashboard: d, error, badDate, notice, today, canManage, money: style } = useLoaderData<typeof loader>();
   const dates = useDateWords();
+  const { tick: moneyTick } = useMoneyTicks();
   if (!d) return (<><PageHead title="Community wealth" /><Flash tone="error" message={error} /></>);
   const csv = (figure: string) => `/impact/csv?figure=${figure}&asAt=${d.asAt}`;
   const trend = d.trends;
@@ -89,7 +90,7 @@ export default function ImpactDashboard() {
             values: { total: Number(t.capitalTotal), local: Number(t.capitalLocal) },
             cells: { total: money(t.capitalTotal), local: `${money(t.capitalLocal)} (${pct(t.capitalLocalPercent)})` },
           }))}
-          tick={poundsTick}
+          tick={moneyTick}
         />
       </section>
 
@@ -108,7 +109,7 @@ export default function ImpactDashboard() {
             values: { total: Number(t.lendingTotal), local: Number(t.lendingLocal) },
             cells: { total: money(t.lendingTotal), local: `${money(t.lendingLocal)} (${pct(t.lendingLocalPercent)})` },
           }))}
-          tick={poundsTick}
+          tick={moneyTick}
         />
       </section>
 

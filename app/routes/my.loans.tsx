@@ -24,6 +24,7 @@ import { requirePermission } from "~/web/session.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import * as clock from "~/utils/clock.server";
 import { DateText } from "~/components/dates";
+import { useCurrencySign } from "~/components/money";
 
 export const access: RouteAccess = { loader: "self:read", action: "self:write" };
 export const meta: MetaFunction = () => [{ title: "My loans · Co-op Register" }];
@@ -55,6 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 function CardRepaymentForm({ loanId, submissionKey, suggested }: { loanId: string; submissionKey: string; suggested: string }) {
+  const sign = useCurrencySign();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: `pay-${loanId}`,
@@ -69,7 +71,7 @@ function CardRepaymentForm({ loanId, submissionKey, suggested }: { loanId: strin
       <FormErrors errors={form.errors} />
       <input type="hidden" name="loanId" value={loanId} />
       <SubmissionKey value={submissionKey} />
-      <Field meta={fields.amount} label="Amount to pay (£)" inputMode="decimal" />
+      <Field meta={fields.amount} label={`Amount to pay (${sign})`} inputMode="decimal" />
       <button type="submit">Pay by card</button>
     </Form>
   );

@@ -25,16 +25,17 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const org = await publicOrganisation(db, slug);
   if (!org) throw notFoundResponse("No such page");
   const asAt = clock.today(org);
-  return { name: org.name, locale: localeOrDefault(org.locale), summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org) };
+  const locale = localeOrDefault(org.locale);
+  return { name: org.name, locale, money: { currency: org.currency, locale }, summary: org.public_summary, headlines: await impactHeadlines(db, org.id, asAt, org) };
 }
 
 export default function PublicImpact() {
-  const { name, locale, summary, headlines } = useLoaderData<typeof loader>();
+  const { name, locale, money, summary, headlines } = useLoaderData<typeof loader>();
   return (
     <>
       <PageHead title={`${name}: community impact`} />
       {summary ? <p>{summary}</p> : null}
-      <ImpactHeadlineStats h={headlines} />
+      <ImpactHeadlineStats h={headlines} money={money} />
       <p className="muted">Figures as at <DateText iso={headlines.asAt} locale={locale} long />. Local means a postcode inside the society&apos;s local area.</p>
     </>
   );

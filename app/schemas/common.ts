@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "~/domain/calendar";
-import { MAX_MINOR_UNITS, parseMoney } from "~/domain/money";
+import { MAX_MINOR_UNITS, parseMoney, withoutCurrencySign } from "~/domain/money";
 
 /** Shared field rules, so a form, an import and a CLI agree on what is valid. */
 export const emailField = z
@@ -27,7 +27,7 @@ export const isoDate = z
  * amount beyond bigint is a field error, never a database error.
  */
 export function amountInRange(text: string | undefined): boolean {
-  const plain = (text ?? "").trim().replace(/^£/, "").replace(/,/g, "");
+  const plain = withoutCurrencySign((text ?? "").trim());
   if (!/^-?\d+(\.\d{1,2})?$/.test(plain)) return true;
   try {
     parseMoney(plain);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AMOUNT_TOO_LARGE, amountInRange, confirmed, isoDate } from "./common";
+import { withoutCurrencySign } from "~/domain/money";
 
 /** Forms of the community wealth area: anchor institutions, spend uploads, LM3, impact settings. */
 
@@ -44,8 +45,8 @@ const moneyText = (label: string) =>
   z
     .string({ required_error: `Enter ${label}` })
     .trim()
-    .transform((s) => s.replace(/^£/, "").replace(/,/g, ""))
-    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} in pounds, like 60000 or 60000.00`).refine(amountInRange, AMOUNT_TOO_LARGE));
+    .transform((s) => withoutCurrencySign(s))
+    .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} as an amount, like 60000 or 60000.00`).refine(amountInRange, AMOUNT_TOO_LARGE));
 
 export const Lm3Schema = z
   .object({
@@ -62,8 +63,8 @@ export const Lm3Schema = z
   })
   .superRefine((v, ctx) => {
     if (v.periodTo < v.periodFrom) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["periodTo"], message: "The period must end on or after it starts" });
-    if (v.r3Source === "entered" && !/^\d+(\.\d{1,2})?$/.test((v.respend ?? "").replace(/^£/, "").replace(/,/g, ""))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["respend"], message: "Enter local re-spend (round 3) in pounds, or choose survey answers" });
+    if (v.r3Source === "entered" && !/^\d+(\.\d{1,2})?$/.test(withoutCurrencySign(v.respend ?? ""))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["respend"], message: "Enter local re-spend (round 3) as an amount, or choose survey answers" });
     }
     if (v.r3Source === "survey" && (v.survey ?? "").trim() === "") {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["survey"], message: "Paste the survey answers (recipient, amount, local_percent)" });

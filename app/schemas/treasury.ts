@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DATE_FORMATS } from "~/domain/treasury/statement";
 import { normaliseIban, normaliseSortCode } from "~/domain/treasury/payments-in";
 import { AMOUNT_TOO_LARGE, amountInRange, jobId } from "./common";
+import { withoutCurrencySign } from "~/domain/money";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters`).optional();
@@ -73,7 +74,7 @@ const money = (label: string) =>
   z
     .string({ required_error: `Enter ${label}` })
     .trim()
-    .transform((s) => s.replace(/^£/, "").replace(/,/g, ""))
+    .transform((s) => withoutCurrencySign(s))
     .pipe(z.string().regex(/^\d+(\.\d{1,2})?$/, `Enter ${label} like 50 or 50.00`).refine((s) => /[1-9]/.test(s), `Enter ${label} of more than zero`).refine(amountInRange, AMOUNT_TOO_LARGE));
 
 /** "Confirm N selected": the sure matches ticked (a checkbox per line, all named lineId). */

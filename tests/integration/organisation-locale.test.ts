@@ -64,6 +64,14 @@ describe("the organisation's locale", () => {
     const shares = plain(await (await b.get("/shares")).text());
     expect(shares).toContain("1.234,56 €");
     expect(shares).not.toContain("€1,234.56");
+    // What a page writes itself, not a loader's string: a product form's labels carry the organisation's sign.
+    const officer = await makeUser(t.db, { organisationId: org.id, roles: ["loan_officer"] });
+    const lending = new Browser(t.server.base);
+    await lending.login(officer.email, officer.password);
+    const products = plain(await (await lending.get("/products")).text());
+    expect(products).toContain("Arrangement fee (€)");
+    expect(products.match(/0\.01 rounds to[^<]*/)?.[0]).toBe("0.01 rounds to 0,01 €, 1 to 1 €.");
+    expect(products).not.toContain("(£)");
 
     // The email to someone applying to join, through the public page (no session).
     const cls = await t.db.selectFrom("share_classes").select("id").where("organisation_id", "=", org.id).executeTakeFirstOrThrow();

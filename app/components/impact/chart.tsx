@@ -1,5 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Text, Tooltip, XAxis, YAxis } from "recharts";
 import { AXIS_FONT_SIZE, ChartWithTable, widestText } from "~/components/charts";
+import { useMoneyStyle } from "~/components/money";
+import { chartMoney } from "~/domain/money";
 
 /*
  * Bar chart for breakdowns (lending by sector, spend by category): the
@@ -12,7 +14,7 @@ export interface BarRow {
   key: string;
   /** Display amount, exact ("£1,234.50"). */
   amount: string;
-  /** Amount in pounds as a number, for drawing only. */
+  /** Amount in the currency's units as a number, for drawing only. */
   value: number;
   percent: string | null;
   count?: number;
@@ -34,6 +36,7 @@ export function BarChartWithTable({
   countLabel?: string;
 }) {
   const height = Math.max(120, 36 * rows.length + 40);
+  const { tick, tooltip } = useMoneyTicks();
   const columns = [
     { key: "amount", label: "Amount" },
     { key: "share", label: "Share" },
@@ -54,7 +57,7 @@ export function BarChartWithTable({
         return (
           <BarChart layout="vertical" width={width} height={height} data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" tickFormatter={poundsTick} tick={{ fontSize: AXIS_FONT_SIZE }} />
+            <XAxis type="number" tickFormatter={tick} tick={{ fontSize: AXIS_FONT_SIZE }} />
             <YAxis
               type="category"
               dataKey="key"
@@ -65,7 +68,7 @@ export function BarChartWithTable({
                 </Text>
               )}
             />
-            <Tooltip formatter={(v: number) => `£${v.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`} />
+            <Tooltip formatter={tooltip} />
             <Bar dataKey="value" name="Amount" fill={colour} isAnimationActive={false} />
           </BarChart>
         );
@@ -93,10 +96,8 @@ export function pct(p: string | null): string {
   return p === null ? "–" : `${p}%`;
 }
 
-/** Axis ticks for pounds: "£1.2m", "£250k", "£900". */
-export function poundsTick(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1_000_000) return `£${(v / 1_000_000).toFixed(a >= 10_000_000 ? 0 : 1)}m`;
-  if (a >= 1_000) return `£${Math.round(v / 1_000)}k`;
-  return `£${Math.round(v)}`;
+/** Axis ticks ("£1.2m", "€250k") and tooltips ("£1,234.50") in the organisation's currency and locale. */
+export function useMoneyTicks() {
+  const style = useMoneyStyle();
+  return { tick: chartMoney(style, true), tooltip: chartMoney(style, false) };
 }

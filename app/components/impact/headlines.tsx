@@ -1,8 +1,14 @@
+import { useMoneyStyle } from "~/components/money";
 import { Stat } from "~/components/ui";
+import { chartMoney, displayMoney, type MoneyStyle } from "~/domain/money";
 import { pct } from "./chart";
 
-/** Headline figures for members and the public: totals and shares, never names. */
-export function ImpactHeadlineStats({ h }: { h: {
+/**
+ * Headline figures for members and the public: totals and shares, never
+ * names. `money`: the organisation's style where no one is signed in to it
+ * (the public page); else the session's organisation's.
+ */
+export function ImpactHeadlineStats({ h, money }: { money?: MoneyStyle; h: {
   members: number;
   localMembersPercent: string | null;
   capitalTotal: string;
@@ -17,6 +23,11 @@ export function ImpactHeadlineStats({ h }: { h: {
   lm3: { name: string; value: string } | null;
   joinedLastYear: number;
 } }) {
+  const session = useMoneyStyle();
+  const style = money ?? session;
+  // "Each £1 of income is worth £1.84 locally": the LM3 ratio read as money.
+  const one = displayMoney(1n, style, 0);
+  const worth = (ratio: string) => chartMoney(style, false)(Number(ratio));
   return (
     <section className="grid" aria-label="Headline figures">
       <Stat figure="members" label="Members" value={h.members} hint={`${pct(h.localMembersPercent)} live locally; ${h.joinedLastYear} joined in the last 12 months`} />
@@ -25,7 +36,7 @@ export function ImpactHeadlineStats({ h }: { h: {
       <Stat figure="capital" label="Share capital" value={h.capitalTotal} />
       <Stat figure="outstanding" label="Lending outstanding" value={h.lendingTotal} hint={`${h.loans} loans with principal still owed`} />
       <Stat label="Jobs created and safeguarded" value={h.jobsCreated + h.jobsSafeguarded} hint={`${h.jobsCreated} created, ${h.jobsSafeguarded} safeguarded`} />
-      {h.lm3 ? <Stat label="Local Multiplier 3" value={h.lm3.value} hint={`Each £1 of income is worth £${h.lm3.value} locally (${h.lm3.name})`} /> : null}
+      {h.lm3 ? <Stat label="Local Multiplier 3" value={h.lm3.value} hint={`Each ${one} of income is worth ${worth(h.lm3.value)} locally (${h.lm3.name})`} /> : null}
     </section>
   );
 }

@@ -1,5 +1,7 @@
 import type { FieldMetadata } from "@conform-to/react";
 import { Field, SelectField } from "~/components/forms";
+import { useMoneyStyle } from "~/components/money";
+import { currencySign, displayMoney } from "~/domain/money";
 import { FREQUENCIES } from "~/schemas/lending";
 
 const AMORT = [["equal-installments", "Equal installments"], ["equal-principal", "Equal principal"]] as const;
@@ -9,6 +11,8 @@ const DIM = [["30", "30-day months"], ["actual", "Actual days"]] as const;
 
 /** A loan product's fields, as adding and changing a product both ask for them (ProductSchema). */
 export function ProductFields({ fields }: { fields: Record<string, FieldMetadata<any>> }) {
+  const style = useMoneyStyle();
+  const sign = currencySign(style);
   return (
     <>
       <Field meta={fields.name} label="Name" />
@@ -17,17 +21,17 @@ export function ProductFields({ fields }: { fields: Record<string, FieldMetadata
       <Field meta={fields.annualRate} label="Usual rate (% a year)" inputMode="decimal" />
       <Field meta={fields.minRate} label="Lowest rate (% a year)" inputMode="decimal" />
       <Field meta={fields.maxRate} label="Highest rate (% a year)" inputMode="decimal" />
-      <Field meta={fields.minPrincipal} label="Smallest amount (£)" inputMode="decimal" />
-      <Field meta={fields.maxPrincipal} label="Largest amount (£)" inputMode="decimal" />
+      <Field meta={fields.minPrincipal} label={`Smallest amount (${sign})`} inputMode="decimal" />
+      <Field meta={fields.maxPrincipal} label={`Largest amount (${sign})`} inputMode="decimal" />
       <SelectField meta={fields.frequency} label="Repayments" options={FREQUENCIES} />
       <Field meta={fields.minTerm} label="Fewest installments" type="number" inputMode="numeric" />
       <Field meta={fields.maxTerm} label="Most installments" type="number" inputMode="numeric" />
       <SelectField meta={fields.daysInYear} label="Days in the year" options={DIY} />
       <SelectField meta={fields.daysInMonth} label="Days in the month" options={DIM} />
-      <Field meta={fields.installmentMultiple} label="Round installments to a multiple of (£)" inputMode="decimal" hint="0.01 for pennies, 1 for whole pounds." />
+      <Field meta={fields.installmentMultiple} label={`Round installments to a multiple of (${sign})`} inputMode="decimal" hint={`0.01 rounds to ${displayMoney(1n, style)}, 1 to ${displayMoney(1n, style, 0)}.`} />
       <Field meta={fields.graceOnPrincipal} label="Grace on principal (installments)" type="number" inputMode="numeric" />
       <Field meta={fields.graceOnInterest} label="Grace on interest (installments)" type="number" inputMode="numeric" />
-      <Field meta={fields.arrangementFee} label="Arrangement fee (£)" inputMode="decimal" hint="Taken from the amount paid out; it counts in the APR." />
+      <Field meta={fields.arrangementFee} label={`Arrangement fee (${sign})`} inputMode="decimal" hint="Taken from the amount paid out; it counts in the APR." />
     </>
   );
 }

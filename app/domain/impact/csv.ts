@@ -4,7 +4,7 @@
  * (~/domain/csv).
  */
 import { readCsvRecords } from "~/domain/csv";
-import { parseMoney } from "~/domain/money";
+import { parseMoney, withoutCurrencySign } from "~/domain/money";
 import { validateSupplierSpend, type SpendError, type SupplierSpendResult } from "./procurement";
 import type { RespendAnswer } from "./lm3";
 
@@ -61,7 +61,7 @@ export function parseSurveyCsv(text: string): SurveyCsvResult {
     if (recipient !== "supplier" && recipient !== "staff") errors.push({ line, column: "recipient", reason: `recipient must be supplier or staff, not "${get("recipient")}"` });
     let amount = 0n;
     try {
-      amount = parseMoney(get("amount").replace(/^£/, "").replace(/,/g, ""));
+      amount = parseMoney(withoutCurrencySign(get("amount")));
       if (amount < 0n) errors.push({ line, column: "amount", reason: "amount cannot be negative" });
     } catch {
       errors.push({ line, column: "amount", reason: `amount "${get("amount")}" is not a sum of money (like 1234.56)` });

@@ -138,7 +138,8 @@ describe("LM3 writes money as the organisation does (#17.3)", () => {
 
   it("R3 from the survey: its method and a refused answer", () => {
     const answers = [{ recipient: "supplier" as const, amountReceived: 246_900n, localSpendPercent: "50" }];
-    expect(respendFromSurvey(answers, USD_US)).toMatchObject({ method: expect.stringContaining("suppliers $1,234.50 + staff $0.00 = $1,234.50 (each") });
+    expect(respendFromSurvey(answers, USD_US)).toMatchObject({ method: expect.stringContaining("suppliers $1,234.50 + staff $0.00 = $1,234.50 (each rounded once to the $0.01, halves to even).") });
+    expect(respendFromSurvey(answers, EUR_DE)).toMatchObject({ method: expect.stringContaining(`(each rounded once to the 0,01${NBSP}€, halves to even).`) });
     expect(respendFromSurvey([{ ...answers[0], amountReceived: -123_450n }], EUR_DE)).toEqual({ ok: false, errors: [{ index: 0, reason: `amount received cannot be negative (-1.234,50${NBSP}€)` }] });
   });
 });

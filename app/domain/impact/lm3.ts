@@ -7,11 +7,11 @@
  *   R3 = what those suppliers and staff in turn spend locally
  *   LM3 = (R1 + R2 + R3) / R1
  *
- * An LM3 of 1.84 means each £1 of income generates £1.84 for the local area.
+ * An LM3 of 1.84 means each 1 unit of income (£1, €1) generates 1.84 for the local area.
  * Amounts are minor units; the ratio is worked out exactly and rounded once
  * to 2 decimals, half to even, so a reported figure never drifts.
  */
-import { displayMoney, divRound, formatMinor, percentToBasisPoints, type Minor, type MoneyStyle } from "~/domain/money";
+import { displayMoney, divRound, formatMinor, percentToBasisPoints, smallestUnitWords, type Minor, type MoneyStyle } from "~/domain/money";
 
 export interface Lm3Input {
   /** R1: income. */
@@ -118,6 +118,6 @@ export function respendFromSurvey(answers: readonly RespendAnswer[], style: Mone
     staff,
     method:
       `R3 = sum of (amount received × share spent locally) over ${answers.length} survey answers: ` +
-      `suppliers ${money(suppliers)} + staff ${money(staff)} = ${money(total)} (each rounded once to the penny, halves to even).`,
+      `suppliers ${money(suppliers)} + staff ${money(staff)} = ${money(total)} (each rounded once to the ${smallestUnitWords(style)}, halves to even).`,
   };
 }

@@ -59,9 +59,9 @@ export function parsePeriod(text: string): string | null {
   return q ? `${q[1]}-Q${q[2]}` : null;
 }
 
-/** Amounts as spreadsheets write them: "1234.5", "£1,234.50". Refuses negatives and fractions of a penny. */
+/** Amounts as spreadsheets write them: "1234.5", "£1,234.50", "€1,234.50". Refuses negatives and fractions of a penny. */
 export function parseSpendAmount(text: string): { ok: true; amount: Minor } | { ok: false; reason: string } {
-  let t = text.trim().replace(/^£/, "");
+  let t = text.trim().replace(/^\p{Sc}/u, "");
   if (t === "") return { ok: false, reason: "missing amount" };
   if (GROUPED.test(t)) t = t.replace(/,/g, "");
   let amount: Minor;

@@ -164,6 +164,11 @@ describe("a member's explanation writes money as the organisation does (#17.3)",
       "$1,000.00 × 184 days (2025-07-01 to 2025-12-31) = $184,000.00 balance-days; × 3.00% ÷ 365 = $15.123287…; " +
         "rounded down to $15.12. As shares: 15 shares of $1.00 and $0.12 in cash.",
     );
+    // Rounding to the nearest: the smallest amount named in the organisation's money, not "penny".
+    const nearest = (money: MoneyStyle) =>
+      previewInterestRun({ ...year2025, money, rounding: "half-even", transactions: [buy("m1", 1000, "2025-07-01")] }).members[0].explain;
+    expect(nearest({ currency: "EUR", locale: "de-DE" })).toContain(`rounded to the nearest 0,01${NBSP}€ (halves to even) to 15,12${NBSP}€.`);
+    expect(nearest({ currency: "GBP", locale: "en-GB" })).toContain("rounded to the nearest penny (halves to even) to £15.12.");
     // A yen is its own minor unit: the exact fraction still shows 4 places beyond it.
     expect(explain({ currency: "JPY", locale: "en-GB" })).toContain("= ¥1,512.3287…; rounded down to ¥1,512.");
   });

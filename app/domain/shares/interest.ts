@@ -18,7 +18,7 @@
  *  - Interest can be added as shares: whole shares at par value, with what is
  *    left over paid in cash.
  */
-import { displayMoney, divRound, formatMinor, minorUnitDigits, type Minor, type MoneyStyle, type RoundingMode } from "~/domain/money";
+import { displayMoney, divRound, formatMinor, minorUnitDigits, smallestUnitWords, type Minor, type MoneyStyle, type RoundingMode } from "~/domain/money";
 import { containsLeapDay, fromDay, type IsoDate, toDay } from "../calendar";
 import { holdingMovements, LedgerError, type ShareTransaction } from "./holdings";
 import type { ShareClass } from "./rules";
@@ -73,12 +73,11 @@ export interface InterestRunPreview {
   method: string;
 }
 
-const ROUNDING_WORDS: Record<RoundingMode, string> = {
-  down: "rounded down",
-  up: "rounded up",
-  "half-up": "rounded to the nearest penny (halves up)",
-  "half-even": "rounded to the nearest penny (halves to even)",
-};
+/** How the interest was rounded, in words: "to the nearest penny" for pounds, "to the nearest €0.01" for euros. */
+function roundingWords(rounding: RoundingMode, money: MoneyStyle): string {
+  const unit = smallestUnitWords(money);
+  return { down: "rounded down", up: "rounded up", "half-up": `rounded to the nearest ${unit} (halves up)`, "half-even": `rounded to the nearest ${unit} (halves to even)` }[rounding];
+}
 
 function percent(bp: number): string {
   return `${formatMinor(BigInt(bp))}%`;
@@ -167,7 +166,7 @@ export function previewInterestRun(input: InterestRunInput): InterestRunPreview 
     const explain =
       `${base} = ${money(balanceDays)} balance-days; ` +
       `× ${percent(rate)} ÷ ${daysInYear} = ${showFraction(numerator, denominator, input.money)}; ` +
-      `${ROUNDING_WORDS[rounding]} to ${money(interest)}. ` +
+      `${roundingWords(rounding, input.money)} to ${money(interest)}. ` +
       `As shares: ${plural(Number(wholeShares), "share")} of ${money(cls.parValue)} and ${money(cash)} in cash.`;
 
     members.push({
@@ -198,6 +197,6 @@ export function previewInterestRun(input: InterestRunInput): InterestRunPreview 
     method:
       `Interest on ${cls.name} at ${percent(rate)} a year for ${from} to ${to} (${periodDays} days): ` +
       `each member's end-of-day balance × rate ÷ ${daysInYear} (${daysInYear === 366 ? "the period contains 29 February" : "no 29 February in the period"}), ` +
-      `summed exactly and ${ROUNDING_WORDS[rounding]} once per member.`,
+      `summed exactly and ${roundingWords(rounding, input.money)} once per member.`,
   };
 }

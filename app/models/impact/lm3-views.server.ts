@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { parseSurveyCsv } from "~/domain/impact/csv";
 import type { Lm3Result } from "~/domain/impact/lm3";
-import { displayMoney, moneyStyleOf, parseMoney, type MoneyStyle } from "~/domain/money";
+import { displayMoney, moneyStyleOf, parseMoney, type MoneyStyle, withoutCurrencySign } from "~/domain/money";
 import type { Lm3Schema } from "~/schemas/impact";
 import type { Executor } from "~/utils/db.server";
 import { listLm3Studies, type Lm3StudyInput } from "~/models/impact/lm3.server";
@@ -47,7 +47,7 @@ export function lm3StudyInput(v: z.output<typeof Lm3Schema>): { ok: true; input:
     if (!survey.ok) return { ok: false, surveyErrors: survey.errors.map((e) => `line ${e.line}: ${e.reason}`) };
     respend = { source: "survey", answers: survey.answers };
   } else {
-    respend = { source: "entered", amount: parseMoney((v.respend ?? "").replace(/^£/, "").replace(/,/g, "")) };
+    respend = { source: "entered", amount: parseMoney(withoutCurrencySign(v.respend ?? "")) };
   }
   return {
     ok: true,

@@ -18,6 +18,7 @@ import * as clock from "~/utils/clock.server";
 import { orNotFound, replyRefusal } from "~/web/refusals.server";
 import { StepForm, StepSchema } from "./step-form";
 import { MomentText } from "~/components/dates";
+import { useCurrencySign, usePlainMoney } from "~/components/money";
 
 export const access: RouteAccess = { loader: "loans:read", action: "loans:write" };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Application ${data?.app.reference ?? ""} · Co-op Register` }];
@@ -61,6 +62,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ApplicationPage() {
   const d = useLoaderData<typeof loader>();
+  const sign = useCurrencySign();
+  const plainMoney = usePlainMoney();
   const a = useActionData<typeof action>();
   const r = (i: string) => (a?.intent === i ? (a.result as SubmissionResult<string[]>) : undefined);
   const { app } = d;
@@ -83,8 +86,8 @@ export default function ApplicationPage() {
           <dt>Product</dt><dd>{app.product}</dd>
           <dt>Purpose</dt><dd>{app.purpose}</dd>
           <dt>Officer's notes</dt><dd>{app.notes || "—"}</dd>
-          <dt>Monthly income</dt><dd>{app.income ? `£${app.income}` : "—"}</dd>
-          <dt>Monthly outgoings</dt><dd>{app.outgoings ? `£${app.outgoings}` : "—"}</dd>
+          <dt>Monthly income</dt><dd>{app.income ? plainMoney(app.income) : "—"}</dd>
+          <dt>Monthly outgoings</dt><dd>{app.outgoings ? plainMoney(app.outgoings) : "—"}</dd>
           {app.decision ? <><dt>Committee decision</dt><dd>{app.decision}</dd></> : null}
         </dl>
       </section>
@@ -119,8 +122,8 @@ export default function ApplicationPage() {
               {(f) => (
                 <>
                   <TextAreaField meta={f.officerNotes} label="Review notes" rows={5} />
-                  <Field meta={f.monthlyIncome} label="Monthly income (£)" inputMode="decimal" />
-                  <Field meta={f.monthlyOutgoings} label="Monthly outgoings (£)" inputMode="decimal" />
+                  <Field meta={f.monthlyIncome} label={`Monthly income (${sign})`} inputMode="decimal" />
+                  <Field meta={f.monthlyOutgoings} label={`Monthly outgoings (${sign})`} inputMode="decimal" />
                 </>
               )}
             </StepForm>

@@ -11,6 +11,8 @@ import { parseForm, readForm } from "~/utils/forms.server";
 import { replyRefusal } from "~/web/refusals.server";
 import { Lm3CalculatorForm } from "./calculator-form";
 import { Lm3History } from "./history";
+import { useMoneyStyle } from "~/components/money";
+import { displayMoney } from "~/domain/money";
 
 export const access: RouteAccess = { loader: "impact:read", action: "organisation:manage" };
 export const meta: MetaFunction = () => [{ title: "LM3 calculator · Co-op Register" }];
@@ -43,6 +45,10 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Lm3Page() {
   const data = useLoaderData<typeof loader>();
+  // "every £1 of income is worth £1.84": the example in the organisation's money.
+  const style = useMoneyStyle();
+  const one = displayMoney(1n, style, 0);
+  const worth = displayMoney(184n, style);
   const reply = useActionData<typeof action>();
   const shown = reply?.shown;
   return (
@@ -58,7 +64,7 @@ export default function Lm3Page() {
           <li><strong>Round 2 (R2)</strong>: what it spends locally — with suppliers in the local area and on staff who live there.</li>
           <li><strong>Round 3 (R3)</strong>: what those suppliers and staff in turn spend locally, from survey answers (each answer: what they received × the share they spend locally).</li>
         </ol>
-        <p><strong>LM3 = (R1 + R2 + R3) ÷ R1.</strong> An LM3 of 1.84 means every £1 of income is worth £1.84 to the local economy. Round 1 must be above zero.</p>
+        <p><strong>LM3 = (R1 + R2 + R3) ÷ R1.</strong> An LM3 of 1.84 means every {one} of income is worth {worth} to the local economy. Round 1 must be above zero.</p>
       </section>
 
       {shown ? (

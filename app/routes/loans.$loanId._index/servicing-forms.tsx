@@ -5,6 +5,7 @@ import { ConfirmButton } from "~/components/confirm";
 import { Field, FormErrors, SelectField, SubmissionKey, TextAreaField } from "~/components/forms";
 import { keyed } from "~/schemas/common";
 import { LoanActionSchema } from "~/schemas/lending";
+import { useCurrencySign } from "~/components/money";
 
 /** The loan's money forms, each with its one-time key (a double click records once). */
 export const LoanActionForm = keyed(LoanActionSchema);
@@ -53,9 +54,10 @@ function ServicingForm({ form, intent, title, intro, submissionKey, children }: 
 
 export function RepaymentForm({ lastResult, today, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; submissionKey: string }) {
   const [form, fields] = useLoanActionForm("repayment", lastResult, { onDate: today, method: "bank", order: "fees,interest,principal", reschedule: "shorter-term" });
+  const sign = useCurrencySign();
   return (
     <ServicingForm form={form} intent="repayment" title="Record a repayment" submissionKey={submissionKey}>
-      <Field meta={fields.amount} label="Amount paid (£)" inputMode="decimal" />
+      <Field meta={fields.amount} label={`Amount paid (${sign})`} inputMode="decimal" />
       <Field meta={fields.onDate} label="Date paid" type="date" />
       <SelectField meta={fields.method} label="Paid by" options={METHODS} />
       <SelectField meta={fields.order} label="Allocation order" options={ORDERS} hint="Oldest installment first; within it, in this order." />
@@ -111,9 +113,10 @@ export function PayoutReversalForm({ lastResult, today, principal, submissionKey
 
 export function RecoveryForm({ lastResult, today, submissionKey }: { lastResult?: SubmissionResult<string[]> | null; today: string; submissionKey: string }) {
   const [form, fields] = useLoanActionForm("recovery", lastResult, { onDate: today });
+  const sign = useCurrencySign();
   return (
     <ServicingForm form={form} intent="recovery" title="Record a recovery" submissionKey={submissionKey}>
-      <Field meta={fields.amount} label="Amount recovered (£)" inputMode="decimal" />
+      <Field meta={fields.amount} label={`Amount recovered (${sign})`} inputMode="decimal" />
       <Field meta={fields.onDate} label="Date received" type="date" />
       <Field meta={fields.note} label="Note (optional)" />
       <button type="submit">Record recovery</button>
