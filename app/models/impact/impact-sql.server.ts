@@ -158,6 +158,15 @@ async function memberHeadline(db: Executor, organisationId: string, area: AreaSq
 // Share capital
 // ---------------------------------------------------------------------------
 
+/** Each holding's movement dated after `asAt` (signed value and shares): what share_holdings holds beyond that day. */
+function sharesDatedAfter(organisationId: string, asAt: IsoDate) {
+  return sql`
+      SELECT t.member_id, t.class_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
+        FROM share_transactions t
+       WHERE t.organisation_id = ${organisationId} AND t.effective_on > ${asAt}::date
+       GROUP BY t.member_id, t.class_id`;
+}
+
 /**
  * Share capital held at the end of `asAt` by where the holders live (a BFPO
  * address counts as elsewhere, as localShareOfCapital places it). A holding
@@ -168,12 +177,7 @@ async function capitalAsAt(db: Executor, organisationId: string, area: AreaSql, 
   // share_holdings is the ledger's running total (kept in the same statement by a trigger, migration 0002): the
   // holding at the end of `asAt` is it less the rows dated later, which for today are few.
   const rows = await run(db, sql<{ place: Place; holders: number; value: string; negative: boolean }>`
-    WITH later AS (
-      SELECT t.member_id, t.class_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
-        FROM share_transactions t
-       WHERE t.organisation_id = ${organisationId} AND t.effective_on > ${asAt}::date
-       GROUP BY t.member_id, t.class_id
-    ), by_member AS (
+    WITH later AS (${sharesDatedAfter(organisationId, asAt)}), by_member AS (
       SELECT h.member_id, SUM(h.value - COALESCE(l.value, 0)) AS value,
              bool_or(h.value - COALESCE(l.value, 0) < 0 OR h.shares - COALESCE(l.shares, 0) < 0) AS negative
         FROM share_holdings h LEFT JOIN later l ON l.member_id = h.member_id AND l.class_id = h.class_id
@@ -200,12 +204,7 @@ async function capitalAsAt(db: Executor, organisationId: string, area: AreaSql, 
  */
 async function capitalAmountsAsAt(db: Executor, organisationId: string, area: AreaSql, asAt: IsoDate): Promise<Omit<LocalShare, "holders" | "localHolders">> {
   const rows = await run(db, sql<{ place: Place; value: string; negative: boolean | null }>`
-    WITH later AS (
-      SELECT t.member_id, t.class_id, SUM(${shareSign} * t.amount) AS value, SUM(${shareSign} * t.shares) AS shares
-        FROM share_transactions t
-       WHERE t.organisation_id = ${organisationId} AND t.effective_on > ${asAt}::date
-       GROUP BY t.member_id, t.class_id
-    ), negative AS (
+    WITH later AS (${sharesDatedAfter(organisationId, asAt)}), negative AS (
       SELECT bool_or(h.value - l.value < 0 OR h.shares - l.shares < 0) AS negative
         FROM later l JOIN share_holdings h ON h.organisation_id = ${organisationId} AND h.member_id = l.member_id AND h.class_id = l.class_id
     ), by_postcode AS (
