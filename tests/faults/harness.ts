@@ -115,19 +115,26 @@ export interface OpenTransaction {
  * Seen from outside, independently of what the child prints: its one
  * connection that is inside a transaction (PostgreSQL's own account in
  * pg_stat_activity), the transaction id it holds (it has written) and the
- * locks it holds. `holding` names a table the work writes: the server's
- * background jobs (the daily jobs it queues when it starts) may have a
- * writing transaction of their own open at the moment the process stops,
- * and one of them may be waiting (state "active") on a lock the held work
- * holds. The held work is stopped in JavaScript at its marker, so its
- * connection is the one "idle in transaction".
+ * locks it holds. `writing` names a table the held work writes (it holds a
+ * RowExclusiveLock on it): the server's background jobs (the daily jobs it
+ * queues when it starts, e.g. the books posting the share ledger to the
+ * journal) may have a transaction of their own open at that moment, which
+ * reads that table and may sit "idle in transaction" between two of its
+ * statements. Those move on and the held work does not, so the count is
+ * asked again for a while before it is called wrong.
  */
-export async function openTransactionOf(db: Database, applicationName: string, holding?: string): Promise<OpenTransaction> {
-  const rows = (await sql<{ pid: number; state: string; xid: string | null }>`
-    SELECT a.pid, a.state, a.backend_xid::text AS xid FROM pg_stat_activity a
-    WHERE a.datname = current_database() AND a.application_name = ${applicationName} AND a.backend_xid IS NOT NULL
-      AND a.state = 'idle in transaction'
-      ${holding ? sql`AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = a.pid AND l.granted AND c.relname = ${holding})` : sql``}`.execute(db)).rows;
+export async function openTransactionOf(db: Database, applicationName: string, writing?: string): Promise<OpenTransaction> {
+  const until = Date.now() + 5_000;
+  let rows: { pid: number; state: string; xid: string | null }[];
+  for (;;) {
+    rows = (await sql<{ pid: number; state: string; xid: string | null }>`
+      SELECT a.pid, a.state, a.backend_xid::text AS xid FROM pg_stat_activity a
+      WHERE a.datname = current_database() AND a.application_name = ${applicationName} AND a.backend_xid IS NOT NULL
+        AND a.state = 'idle in transaction'
+        ${writing ? sql`AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = a.pid AND l.granted AND l.mode = 'RowExclusiveLock' AND c.relname = ${writing})` : sql``}`.execute(db)).rows;
+    if (rows.length === 1 || Date.now() > until) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   if (rows.length !== 1) throw new Error(`expected one open writing transaction of ${applicationName}, found ${JSON.stringify(rows)}`);
   const locks = (await sql<{ lock: string }>`
     SELECT CASE WHEN l.locktype = 'advisory' THEN 'advisory' ELSE l.mode || ' ' || c.relname END AS lock
