@@ -13,8 +13,10 @@ import {
   procurementLocalShare,
   topNonLocalCategories,
   type LoanPosition,
+  type SpendGroup,
   type SpendLine,
 } from "./local";
+import { prng } from "../../../tests/prng";
 
 const pounds = (n: number) => BigInt(n) * 100n;
 const localArea = ["PR1-PR3"];
@@ -144,6 +146,37 @@ describe("topNonLocalCategories", () => {
       { key: "Uncategorised", amount: pounds(500), count: 1, percent: "5.9" },
     ]);
     expect(topNonLocalCategories({ spend, localArea, limit: 2 }).map((l) => l.key)).toEqual(["Energy", "Insurance"]);
+  });
+});
+
+describe("spend added up by postcode, period and category", () => {
+  it("gives the same shares and categories as the lines one by one", () => {
+    const random = prng(16);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+    const lines: SpendLine[] = Array.from({ length: 2_000 }, (_, i) => ({
+      supplier: `Supplier ${i}`,
+      postcode: pick(["PR1 5XY", "PR2 2AA", "LA1 1AA", "BB2 1AA", "EC1A 1BB", "M1 1AE", null]),
+      amount: BigInt(Math.floor(random() * 5_000_000)),
+      period: pick(["2026-01", "2026-02", "2026-Q2"]),
+      category: pick(["Food", " Food ", "Energy", "Printing", null, "", "Insurance"]),
+    }));
+    const groups = new Map<string, SpendGroup & { lines: number }>();
+    for (const l of lines) {
+      const key = JSON.stringify([l.postcode, l.period, l.category]);
+      const g = groups.get(key) ?? { postcode: l.postcode, period: l.period, category: l.category, amount: 0n, lines: 0 };
+      g.amount += l.amount;
+      g.lines += 1;
+      groups.set(key, g);
+    }
+    const grouped = [...groups.values()];
+    expect(grouped.length).toBeLessThan(lines.length / 10);
+    for (const widerArea of [["LA", "BB"], []]) {
+      expect(procurementLocalShare({ spend: grouped, localArea, widerArea })).toEqual(procurementLocalShare({ spend: lines, localArea, widerArea }));
+    }
+    const byLine = topNonLocalCategories({ spend: lines, localArea });
+    expect(topNonLocalCategories({ spend: grouped, localArea })).toEqual(byLine);
+    // The counts are of lines, not of groups.
+    expect(byLine.reduce((n, l) => n + l.count, 0)).toBe(lines.filter((l) => !(l.postcode?.startsWith("PR1") || l.postcode?.startsWith("PR2"))).length);
   });
 });
 

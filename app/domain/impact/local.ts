@@ -252,6 +252,14 @@ export interface SpendLine {
   category?: string | null;
 }
 
+/**
+ * Spend as the reports read it: a line, or lines that share postcode, period
+ * and category added up (the database sums an anchor's spend so, and the
+ * reports come out the same as from the lines one by one); `lines` is how
+ * many it stands for, 1 when absent.
+ */
+export type SpendGroup = Omit<SpendLine, "supplier"> & { lines?: number };
+
 export interface PeriodSpendShare {
   period: string;
   total: Minor;
@@ -268,7 +276,7 @@ export interface PeriodSpendShare {
  * figure includes the local one, so it is always at least as large.
  */
 export function procurementLocalShare(input: {
-  spend: readonly SpendLine[];
+  spend: readonly SpendGroup[];
   localArea: readonly string[];
   widerArea: readonly string[];
   decimals?: PercentDecimals;
@@ -305,14 +313,14 @@ export const UNCATEGORISED = "Uncategorised";
 
 /** Where the money that leaves the local area goes: spend categories, largest first. */
 export function topNonLocalCategories(input: {
-  spend: readonly SpendLine[];
+  spend: readonly SpendGroup[];
   localArea: readonly string[];
   limit?: number;
   decimals?: PercentDecimals;
 }): BreakdownLine[] {
   const isLocal = localAreaMatcher(input.localArea);
   const nonLocal = input.spend.filter((s) => s.postcode === null || !isLocal(s.postcode));
-  const lines = breakdownBy(nonLocal, (s) => s.category?.trim() || UNCATEGORISED, (s) => s.amount, input.decimals);
+  const lines = breakdownOfGroups(nonLocal, (s) => s.category?.trim() || UNCATEGORISED, (s) => s.amount, (s) => s.lines ?? 1, input.decimals);
   return input.limit === undefined ? lines : lines.slice(0, input.limit);
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
-import { procurementLocalShare, topNonLocalCategories, type SpendLine } from "~/domain/impact/local";
+import { procurementLocalShare, topNonLocalCategories, type SpendGroup } from "~/domain/impact/local";
 import type { SupplierSpendRow } from "~/domain/impact/procurement";
 import { recordAudit } from "~/models/core/audit.server";
 import type { Executor } from "~/utils/db.server";
@@ -173,16 +173,22 @@ export async function withdrawUpload(db: Executor, actorUserId: string | null, o
   return !!row;
 }
 
-export async function anchorSpend(db: Executor, organisationId: string, anchorId: string): Promise<SpendLine[]> {
+/**
+ * The anchor's spend (uploads not withdrawn) added up by postcode, period and
+ * category, with how many lines each sum holds: what the reports need, a few
+ * thousand rows where the lines may be 100,000 (issue #16 point 7).
+ */
+export async function anchorSpendGroups(db: Executor, organisationId: string, anchorId: string): Promise<SpendGroup[]> {
   const rows = await db
     .selectFrom("supplier_spend as s")
     .innerJoin("spend_uploads as u", (j) => j.onRef("u.organisation_id", "=", "s.organisation_id").onRef("u.id", "=", "s.upload_id"))
-    .select(["s.supplier", "s.postcode", "s.amount", "s.period", "s.category"])
+    .select(["s.postcode", "s.period", "s.category", sql<string>`SUM(s.amount)::text`.as("amount"), sql<number>`COUNT(*)::int`.as("lines")])
     .where("s.organisation_id", "=", organisationId)
     .where("u.anchor_id", "=", anchorId)
     .where("u.withdrawn_at", "is", null)
+    .groupBy(["s.postcode", "s.period", "s.category"])
     .execute();
-  return rows.map((r) => ({ supplier: r.supplier, postcode: r.postcode, amount: BigInt(r.amount), period: r.period, category: r.category }));
+  return rows.map((r) => ({ postcode: r.postcode, amount: BigInt(r.amount), period: r.period, category: r.category, lines: r.lines }));
 }
 
 /**
@@ -190,10 +196,10 @@ export async function anchorSpend(db: Executor, organisationId: string, anchorId
  * largest non-local categories. The wider area includes the local one.
  */
 export async function procurementReport(db: Executor, organisationId: string, anchorId: string, localArea: string[], widerArea: string[]) {
-  const spend = await anchorSpend(db, organisationId, anchorId);
+  const spend = await anchorSpendGroups(db, organisationId, anchorId);
   const share = procurementLocalShare({ spend, localArea, widerArea });
   const opportunities = topNonLocalCategories({ spend, localArea, limit: 10 });
-  return { ...share, opportunities, lines: spend.length };
+  return { ...share, opportunities, lines: spend.reduce((n, s) => n + (s.lines ?? 1), 0) };
 }
 
 /** The anchor's procurement report against the organisation's local area and the wider area of its impact settings. */
