@@ -35,6 +35,7 @@ import * as m0036 from "./0036_member_import_uploads";
 import * as m0037 from "./0037_headline_projection_indexes";
 import * as m0038 from "./0038_postcode_place";
 import * as m0039 from "./0039_ledger_versions";
+import * as m0040 from "./0040_journal_day_totals";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -78,4 +79,5 @@ export const migrations: Record<string, Migration> = {
   "0037_headline_projection_indexes": m0037,
   "0038_postcode_place": m0038,
   "0039_ledger_versions": m0039,
+  "0040_journal_day_totals": m0040,
 };

@@ -34,6 +34,22 @@ export interface JournalLinesTable {
   credit: Int8;
 }
 
+/** Each account's debits and credits per day, kept with the lines (migration 0040). */
+export interface JournalDayTotalsTable {
+  organisation_id: string;
+  entry_date: DateOnly;
+  account_code: string;
+  debit: Int8;
+  credit: Int8;
+  lines: number;
+}
+
+/** The ledger version the journal was last brought up to date at (migration 0040). */
+export interface JournalPostedVersionsTable {
+  organisation_id: string;
+  ledger_version: Int8;
+}
+
 export interface PeriodLocksTable {
   id: Generated<bigint>;
   organisation_id: string;
@@ -48,5 +64,7 @@ export interface BooksTables {
   chart_of_accounts: ChartOfAccountsTable;
   journal_entries: JournalEntriesTable;
   journal_lines: JournalLinesTable;
+  journal_day_totals: JournalDayTotalsTable;
+  journal_posted_versions: JournalPostedVersionsTable;
   period_locks: PeriodLocksTable;
 }

@@ -226,6 +226,40 @@ describe("the books", () => {
     expect(chart.find((a) => a.code === ACCOUNTS.bank)).toMatchObject({ external_code: "090", external_name: "Business Bank Account" });
   });
 
+  it("adds up days, not lines: the trial balance equals the journal lines' sums, and a posting inside a caller's transaction is not skipped", async () => {
+    const { org, secretary, cls, ann } = await book();
+    await postJournal(db, org.id);
+    const fromLines = async (asAt: string, from: string) =>
+      (await sql<{ code: string; opening: string; debits: string; credits: string }>`
+        SELECT account_code AS code, COALESCE(SUM(debit - credit) FILTER (WHERE entry_date < ${from}), 0)::text AS opening,
+               COALESCE(SUM(debit) FILTER (WHERE entry_date >= ${from}), 0)::text AS debits, COALESCE(SUM(credit) FILTER (WHERE entry_date >= ${from}), 0)::text AS credits
+          FROM journal_lines WHERE organisation_id = ${org.id} AND entry_date <= ${asAt} GROUP BY account_code ORDER BY account_code`.execute(db)).rows;
+    const check = async () => {
+      for (const [asAt, from] of [[TODAY, "2026-01-01"], ["2026-03-31", "2026-03-01"], ["2026-06-11", "2026-01-01"], ["2026-01-09", "2025-01-01"]]) {
+        const tb = await trialBalance(db, org.id, asAt, from);
+        const moved = tb.rows.filter((r) => r.opening || r.debits || r.credits).map((r) => ({ code: r.code, opening: String(r.opening), debits: String(r.debits), credits: String(r.credits) }));
+        expect(moved, `${from} to ${asAt}`).toEqual(await fromLines(asAt, from));
+      }
+      expect(await verifyLedger(db, org.id)).toEqual([]);
+    };
+    await check();
+    // Nothing written since: nothing posted (the ledger version has not moved).
+    expect((await postJournal(db, org.id)).posted).toBe(0);
+    // A purchase and the posting in one transaction: the version moves only as it commits, and the purchase is posted all the same.
+    const inOne = await db.transaction().execute(async (trx) => {
+      const r = await recordPurchase(trx, { organisationId: org.id, actorUserId: secretary.id, memberId: ann.id, classId: cls.id, shares: 12, on: "2026-11-20", method: "cash" });
+      if (!r.ok) throw new Error(r.reason);
+      return postJournal(trx, org.id);
+    });
+    expect(inOne.posted).toBe(1);
+    expect((await postJournal(db, org.id)).posted).toBe(0);
+    // A purchase committed on its own: the version has moved, and the next posting finds it.
+    await buy(org.id, secretary.id, ann.id, cls.id, 7, "2026-11-21", "cash");
+    expect((await postJournal(db, org.id)).posted).toBe(1);
+    expect((await postJournal(db, org.id)).posted).toBe(0);
+    await check();
+  });
+
   it("two runs at once post each event once", async () => {
     const { org } = await book();
     const [a, b] = await Promise.all([postJournal(db, org.id), postJournal(db, org.id)]);

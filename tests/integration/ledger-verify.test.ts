@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "~/models/core/ledger-verify.server";
 import { loanInstallments, recordRepayment, reversePayout, writeOffLoan } from "~/models/lending/loans.server";
 import { recordPurchase } from "~/models/shares/share-classes-and-holdings.server";
+import { postJournal } from "~/models/treasury/journal.server";
 import type { Database } from "~/utils/db.server";
 import { verifyAllLedgers } from "../../scripts/ledger-verify";
 import { makeMember } from "../../db/factories";
@@ -94,6 +95,23 @@ describe("ledger:verify", () => {
     const after = await verifyLedger(db, org.id);
     expect(after.map((b) => b.check)).toEqual(["loan-left-after-close"]);
     expect(after[0].row).toMatch(new RegExp(`^loan ${loan.reference}: closed with a balance of \\d+\\.\\d\\d left$`));
+  });
+
+  it("names a journal account whose day totals differ from its lines (what the trial balance adds up)", async () => {
+    const { org } = await soundOrganisation();
+    expect((await postJournal(db, org.id)).posted).toBeGreaterThan(0);
+    expect(await verifyLedger(db, org.id)).toEqual([]);
+    const day = await db.selectFrom("journal_day_totals").select(["entry_date", "account_code", "debit", "credit", "lines"]).where("organisation_id", "=", org.id).where("debit", ">", 0n).orderBy("entry_date").orderBy("account_code").executeTakeFirstOrThrow();
+    await sql`UPDATE journal_day_totals SET debit = debit + 250 WHERE organisation_id = ${org.id} AND entry_date = ${day.entry_date} AND account_code = ${day.account_code}`.execute(db);
+    const breaks = await verifyLedger(db, org.id);
+    expect(breaks).toEqual([{
+      check: "journal-day-totals",
+      rows: 1,
+      row: `journal account ${day.account_code} on ${day.entry_date}: the day totals hold debits ${BigInt(day.debit) + 250n}, credits ${day.credit} over ${day.lines} lines (minor units) but its journal lines add up to debits ${day.debit}, credits ${day.credit} over ${day.lines} lines`,
+    }]);
+    // A day with lines and no totals at all is named too.
+    await sql`DELETE FROM journal_day_totals WHERE organisation_id = ${org.id} AND NOT (entry_date = ${day.entry_date} AND account_code = ${day.account_code})`.execute(db);
+    expect((await verifyLedger(db, org.id))[0].rows).toBeGreaterThan(1);
   });
 
   it("the command names the broken organisation and exits 1", async () => {

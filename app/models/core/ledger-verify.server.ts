@@ -11,7 +11,9 @@
  *   principal; a written-off loan or a closed loan has nothing left;
  * - installments: what the allocation lines pay on each installment (per
  *   component) is what the installment records as paid, and never more than
- *   it owes.
+ *   it owes;
+ * - journal day totals: each account's debits, credits and line count per
+ *   day (what the trial balance adds up) equal its journal lines'.
  *
  * Empty result = sound. Read-only; safe to run against a live database.
  */
@@ -19,7 +21,7 @@ import { sql } from "kysely";
 import type { Executor } from "~/utils/db.server";
 import { holdingsLedgerMismatches } from "~/models/shares/share-classes-and-holdings.server";
 
-export type LedgerCheck = "holdings" | "loan-disbursed" | "loan-balance" | "loan-left-after-close" | "installment-overpaid" | "installment-paid-mismatch";
+export type LedgerCheck = "holdings" | "loan-disbursed" | "loan-balance" | "loan-left-after-close" | "installment-overpaid" | "installment-paid-mismatch" | "journal-day-totals";
 
 export interface LedgerBreak {
   check: LedgerCheck;
@@ -152,8 +154,32 @@ async function installmentBreaks(db: Executor, organisationId: string): Promise<
   return out;
 }
 
+async function journalDayBreak(db: Executor, organisationId: string): Promise<LedgerBreak | null> {
+  const { rows } = await sql<{ entry_date: string; account_code: string; kept: string; lines: string; count: string }>`
+    WITH lines AS (
+      SELECT entry_date, account_code, SUM(debit) AS debit, SUM(credit) AS credit, COUNT(*)::int AS n
+        FROM journal_lines WHERE organisation_id = ${organisationId} GROUP BY entry_date, account_code
+    ), totals AS (
+      SELECT entry_date, account_code, debit, credit, lines AS n FROM journal_day_totals WHERE organisation_id = ${organisationId}
+    ), broken AS (
+      SELECT COALESCE(t.entry_date, l.entry_date) AS entry_date, COALESCE(t.account_code, l.account_code) AS account_code,
+             COALESCE(t.debit, 0) AS t_debit, COALESCE(t.credit, 0) AS t_credit, COALESCE(t.n, 0) AS t_n,
+             COALESCE(l.debit, 0) AS l_debit, COALESCE(l.credit, 0) AS l_credit, COALESCE(l.n, 0) AS l_n
+        FROM totals t FULL JOIN lines l ON l.entry_date = t.entry_date AND l.account_code = t.account_code
+       WHERE t.debit IS DISTINCT FROM l.debit OR t.credit IS DISTINCT FROM l.credit OR t.n IS DISTINCT FROM l.n
+    )
+    SELECT entry_date::text, account_code,
+           'debits ' || t_debit || ', credits ' || t_credit || ' over ' || t_n || ' lines' AS kept,
+           'debits ' || l_debit || ', credits ' || l_credit || ' over ' || l_n || ' lines' AS lines,
+           (SELECT COUNT(*) FROM broken)::text AS count
+      FROM broken ORDER BY entry_date, account_code LIMIT 1`.execute(db);
+  const [r] = rows;
+  return r ? { check: "journal-day-totals", rows: Number(r.count), row: `journal account ${r.account_code} on ${r.entry_date}: the day totals hold ${r.kept} (minor units) but its journal lines add up to ${r.lines}` } : null;
+}
+
 /** Every money invariant of one organisation: an empty list when all hold. */
 export async function verifyLedger(db: Executor, organisationId: string): Promise<LedgerBreak[]> {
   const holding = await holdingBreak(db, organisationId);
-  return [...(holding ? [holding] : []), ...(await loanBreaks(db, organisationId)), ...(await installmentBreaks(db, organisationId))];
+  const journal = await journalDayBreak(db, organisationId);
+  return [...(holding ? [holding] : []), ...(await loanBreaks(db, organisationId)), ...(await installmentBreaks(db, organisationId)), ...(journal ? [journal] : [])];
 }

@@ -219,7 +219,45 @@ async function store(db: Executor, organisationId: string, events: readonly Sour
     posting.lines.map((l) => ({ organisation_id: organisationId, entry_id: idOf.get(`${e.sourceKind}:${e.sourceId}`)!, entry_date: date.postedOn, account_code: l.account, debit: l.debit, credit: l.credit })),
   );
   for (let i = 0; i < lines.length; i += 5000) await db.insertInto("journal_lines").values(lines.slice(i, i + 5000)).execute();
+  await addDayTotals(db, organisationId, lines);
   return entries.length;
+}
+
+/** Adds the lines just stored to their accounts' day totals (migration 0040), in the transaction that stored them. */
+async function addDayTotals(db: Executor, organisationId: string, lines: readonly { entry_date: string; account_code: string; debit: bigint; credit: bigint }[]) {
+  const days = new Map<string, { entry_date: string; account_code: string; debit: bigint; credit: bigint; lines: number }>();
+  for (const l of lines) {
+    const key = `${l.entry_date} ${l.account_code}`;
+    const day = days.get(key) ?? { entry_date: l.entry_date, account_code: l.account_code, debit: 0n, credit: 0n, lines: 0 };
+    day.debit += l.debit;
+    day.credit += l.credit;
+    day.lines += 1;
+    days.set(key, day);
+  }
+  const rows = [...days.values()].map((d) => ({ organisation_id: organisationId, ...d }));
+  for (let i = 0; i < rows.length; i += 5000) {
+    await db
+      .insertInto("journal_day_totals")
+      .values(rows.slice(i, i + 5000))
+      .onConflict((oc) => oc.columns(["organisation_id", "entry_date", "account_code"]).doUpdateSet({
+        debit: sql`journal_day_totals.debit + excluded.debit`,
+        credit: sql`journal_day_totals.credit + excluded.credit`,
+        lines: sql`journal_day_totals.lines + excluded.lines`,
+      }))
+      .execute();
+  }
+}
+
+/**
+ * The organisation's ledger version (migration 0039) and the one the journal
+ * was last brought up to date at. Equal, no share or loan ledger row has been
+ * committed since: every such write moves the version as it commits.
+ */
+async function ledgerVersions(db: Executor, organisationId: string) {
+  const { rows } = await sql<{ ledger: string | null; posted: string | null }>`
+    SELECT (SELECT version::text FROM ledger_versions WHERE organisation_id = ${organisationId}) AS ledger,
+           (SELECT ledger_version::text FROM journal_posted_versions WHERE organisation_id = ${organisationId}) AS posted`.execute(db);
+  return rows[0];
 }
 
 /**
@@ -229,12 +267,17 @@ async function store(db: Executor, organisationId: string, events: readonly Sour
  * and (organisation, source kind, source id) is unique).
  */
 export function postJournal(db: Executor, organisationId: string): Promise<{ posted: number }> {
+  // A caller's transaction may have written ledger rows its commit has not yet counted in the version.
+  const ownTransaction = !db.isTransaction;
   return inTransaction(db, async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${"journal:" + organisationId}))`.execute(trx);
     await ensureChart(trx, organisationId);
     const locked = await lockedThrough(trx, organisationId);
+    // Read before the ledgers are: whatever committed at this version is posted below, so the journal is up to date with it.
+    const versions = await ledgerVersions(trx, organisationId);
+    const ledgersStill = ownTransaction && versions.ledger !== null && versions.ledger === versions.posted;
     let posted = 0;
-    for (const [kind, read, table] of [["share_transaction", shareEvents, "share_transactions"], ["loan_transaction", loanEvents, "loan_transactions"]] as const) {
+    for (const [kind, read, table] of ledgersStill ? [] : ([["share_transaction", shareEvents, "share_transactions"], ["loan_transaction", loanEvents, "loan_transactions"]] as const)) {
       // Every entry of a kind has its own ledger row and ledger rows are never deleted (append-only):
       // as many entries as rows means every row is posted, and the ledger need not be read.
       const rows = await countOf(trx, table, organisationId);
@@ -260,6 +303,11 @@ export function postJournal(db: Executor, organisationId: string): Promise<{ pos
     if (posted > 20_000) await sql`ANALYZE journal_entries`.execute(trx);
     posted += await store(trx, organisationId, await interestCashEvents(trx, organisationId), locked);
     posted += await store(trx, organisationId, await cardEvents(trx, organisationId), locked);
+    if (versions.ledger !== null && !ledgersStill) {
+      const ledgerVersion = BigInt(versions.ledger);
+      await trx.insertInto("journal_posted_versions").values({ organisation_id: organisationId, ledger_version: ledgerVersion })
+        .onConflict((oc) => oc.column("organisation_id").doUpdateSet({ ledger_version: ledgerVersion })).execute();
+    }
     return { posted };
   });
 }
@@ -307,12 +355,13 @@ export const yearStart = (asAt: string) => `${asAt.slice(0, 4)}-01-01`;
  * Reads the journal as it stands (postJournal first to bring it up to date).
  */
 export async function trialBalance(db: Executor, organisationId: string, asAt: string, from = yearStart(asAt)): Promise<TrialBalance> {
+  // Days, not lines (migration 0040): the same sums, over a row per account and day.
   const { rows } = await sql<{ code: string; opening: string; debits: string; credits: string }>`
     SELECT account_code AS code,
            COALESCE(SUM(debit - credit) FILTER (WHERE entry_date < ${from}), 0)::text AS opening,
            COALESCE(SUM(debit) FILTER (WHERE entry_date >= ${from}), 0)::text AS debits,
            COALESCE(SUM(credit) FILTER (WHERE entry_date >= ${from}), 0)::text AS credits
-      FROM journal_lines
+      FROM journal_day_totals
      WHERE organisation_id = ${organisationId} AND entry_date <= ${asAt}
      GROUP BY account_code`.execute(db);
   const chart = await chartOfAccounts(db, organisationId);
