@@ -51,25 +51,23 @@ export async function annualFigures(db: Executor, organisationId: string, reques
   const yearEnd = ended ? requestedYearEnd : today;
   // Members, share capital and loans outstanding at the year end come from their one source (ADR 0010).
   const headline = await headlineFigures(db, organisationId, yearEnd);
-  const members = await db
-    .selectFrom("members")
-    .select([      sql<number>`COUNT(*) FILTER (WHERE admitted_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("joined"),
-      sql<number>`COUNT(*) FILTER (WHERE admitted_on IS NOT NULL AND ceased_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int`.as("left"),
-    ])
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirstOrThrow();
+  // Each count is an index range over the year (members_register_dates_idx, members_ceased_idx), and the share
+  // flows read the year's rows only (share_transactions_date_idx): not the whole register and ledger.
+  const { rows: [members] } = await sql<{ joined: number; left: number }>`
+    SELECT (SELECT COUNT(*) FROM members WHERE organisation_id = ${organisationId} AND admitted_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int AS joined,
+           (SELECT COUNT(*) FROM members WHERE organisation_id = ${organisationId} AND ceased_on BETWEEN ${yearStart}::date AND ${yearEnd}::date AND admitted_on IS NOT NULL)::int AS left`.execute(db);
 
   // A reversal moves the holding the opposite way to the row it reverses.
   const shares = await db
     .selectFrom("share_transactions as t")
     .leftJoin("share_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
     .select([
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'purchase' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'purchase' THEN -t.amount ELSE 0 END)
-        FILTER (WHERE t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date), 0)::int8`.as("issued"),
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'withdrawal' THEN -t.amount ELSE 0 END)
-        FILTER (WHERE t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date), 0)::int8`.as("withdrawn"),
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'purchase' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'purchase' THEN -t.amount ELSE 0 END), 0)::int8`.as("issued"),
+      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'withdrawal' THEN -t.amount ELSE 0 END), 0)::int8`.as("withdrawn"),
     ])
     .where("t.organisation_id", "=", organisationId)
+    .where("t.effective_on", ">=", yearStart)
+    .where("t.effective_on", "<=", yearEnd)
     .executeTakeFirstOrThrow();
 
   const flows = await db
