@@ -20,6 +20,7 @@ import { recordPurchase, reverseTransaction } from "~/models/shares/share-classe
 import { exportJournal } from "~/models/treasury/journal-export.server";
 import { chartOfAccounts, lockedThrough, postJournal, trialBalance, unbalancedEntries, updateChartMapping } from "~/models/treasury/journal.server";
 import { payDueWithdrawals, requestWithdrawal } from "~/models/shares/withdrawals.server";
+import { annualFigures } from "~/models/impact/impact-figures.server";
 import type { Database } from "~/utils/db.server";
 import { enqueueJob, getJob } from "~/utils/jobs.server";
 import { makeMember, makeUser } from "../../db/factories";
@@ -258,6 +259,21 @@ describe("the books", () => {
     expect((await postJournal(db, org.id)).posted).toBe(1);
     expect((await postJournal(db, org.id)).posted).toBe(0);
     await check();
+  });
+
+  it("the annual return nets each reversal with what it reverses (the book's purchase, repayment and pay-out reversed)", async () => {
+    const { org, loanId } = await book();
+    const f = await annualFigures(db, org.id, "2026-12-31", TODAY);
+    expect(f.sharesIssued).toBe(70_000n); // 500 + 200 + 30 bought, the 30 reversed
+    expect(f.sharesWithdrawn).toBe(5_000n);
+    expect(f.loansAdvanced).toBe(1_200_000n + 300_000n); // the third loan's pay-out was reversed as recorded in error
+    expect(f.loansAdvancedCount).toBe(2);
+    const repaid = (await loanTransactions(db, org.id, loanId)).filter((t) => t.kind === "repayment").map((t) => BigInt(t.principal_part));
+    expect(repaid).toHaveLength(3);
+    // The third repayment (50,000) was reversed: only the first two count.
+    expect(f.principalRepaid).toBe(repaid[0] + repaid[1]);
+    // A year that holds none of it.
+    expect(await annualFigures(db, org.id, "2025-12-31", TODAY)).toMatchObject({ sharesIssued: 0n, sharesWithdrawn: 0n, loansAdvanced: 0n, loansAdvancedCount: 0, principalRepaid: 0n });
   });
 
   it("two runs at once post each event once", async () => {

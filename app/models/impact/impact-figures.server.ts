@@ -57,32 +57,41 @@ export async function annualFigures(db: Executor, organisationId: string, reques
     SELECT (SELECT COUNT(*) FROM members WHERE organisation_id = ${organisationId} AND admitted_on BETWEEN ${yearStart}::date AND ${yearEnd}::date)::int AS joined,
            (SELECT COUNT(*) FROM members WHERE organisation_id = ${organisationId} AND ceased_on BETWEEN ${yearStart}::date AND ${yearEnd}::date AND admitted_on IS NOT NULL)::int AS left`.execute(db);
 
-  // A reversal moves the holding the opposite way to the row it reverses.
-  const shares = await db
-    .selectFrom("share_transactions as t")
-    .leftJoin("share_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
-    .select([
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'purchase' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'purchase' THEN -t.amount ELSE 0 END), 0)::int8`.as("issued"),
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'withdrawal' THEN -t.amount ELSE 0 END), 0)::int8`.as("withdrawn"),
-    ])
-    .where("t.organisation_id", "=", organisationId)
-    .where("t.effective_on", ">=", yearStart)
-    .where("t.effective_on", "<=", yearEnd)
-    .executeTakeFirstOrThrow();
+  // A reversal moves the holding (or the loan book) the opposite way to the row it reverses. The year's own
+  // rows are added up apart from its reversals, which alone look up what they reverse: a join of every row
+  // to the ledger would hash the whole ledger (1.3 million share transactions at the bench's scale).
+  const { rows: [shares] } = await sql<{ issued: string; withdrawn: string }>`
+    WITH year AS (
+      SELECT t.kind, t.amount, t.reverses_id FROM share_transactions t
+       WHERE t.organisation_id = ${organisationId} AND t.effective_on BETWEEN ${yearStart}::date AND ${yearEnd}::date
+    ), reversed AS (
+      SELECT o.kind, -y.amount AS amount FROM year y
+        JOIN share_transactions o ON o.organisation_id = ${organisationId} AND o.id = y.reverses_id
+       WHERE y.kind = 'reversal'
+    ), moves AS (
+      SELECT kind, amount FROM year WHERE kind <> 'reversal' UNION ALL SELECT kind, amount FROM reversed
+    )
+    SELECT COALESCE(SUM(amount) FILTER (WHERE kind = 'purchase'), 0)::text AS issued,
+           COALESCE(SUM(amount) FILTER (WHERE kind = 'withdrawal'), 0)::text AS withdrawn
+      FROM moves`.execute(db);
 
-  const flows = await db
-    .selectFrom("loan_transactions as t")
-    .leftJoin("loan_transactions as o", (j) => j.onRef("o.organisation_id", "=", "t.organisation_id").onRef("o.id", "=", "t.reverses_id"))
-    .select([
-      // A pay-out reversed as recorded in error (loans.reversePayout) takes its advance back out, in the period of the correction.
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'disbursement' THEN t.amount WHEN t.kind = 'reversal' AND o.kind = 'disbursement' THEN -t.amount ELSE 0 END), 0)::int8`.as("advanced"),
-      sql<number>`(COUNT(*) FILTER (WHERE t.kind = 'disbursement') - COUNT(*) FILTER (WHERE t.kind = 'reversal' AND o.kind = 'disbursement'))::int`.as("advanced_count"),
-      sql<bigint>`COALESCE(SUM(CASE WHEN t.kind = 'repayment' THEN t.principal_part WHEN t.kind = 'reversal' AND o.kind = 'repayment' THEN t.principal_part ELSE 0 END), 0)::int8`.as("repaid"),
-    ])
-    .where("t.organisation_id", "=", organisationId)
-    .where("t.on_date", ">=", yearStart)
-    .where("t.on_date", "<=", yearEnd)
-    .executeTakeFirstOrThrow();
+  const { rows: [flows] } = await sql<{ advanced: string; advanced_count: number; repaid: string }>`
+    WITH year AS (
+      SELECT t.kind, t.amount, t.principal_part, t.reverses_id FROM loan_transactions t
+       WHERE t.organisation_id = ${organisationId} AND t.on_date BETWEEN ${yearStart}::date AND ${yearEnd}::date
+    ), reversed AS (
+      -- A pay-out reversed as recorded in error (loans.reversePayout) takes its advance back out, in the period of the
+      -- correction; a reversed repayment recorded the negated principal, so adding it takes the repayment back out.
+      SELECT o.kind, -y.amount AS amount, y.principal_part, -1 AS n FROM year y
+        JOIN loan_transactions o ON o.organisation_id = ${organisationId} AND o.id = y.reverses_id
+       WHERE y.kind = 'reversal'
+    ), moves AS (
+      SELECT kind, amount, principal_part, 1 AS n FROM year WHERE kind <> 'reversal' UNION ALL SELECT kind, amount, principal_part, n FROM reversed
+    )
+    SELECT COALESCE(SUM(amount) FILTER (WHERE kind = 'disbursement'), 0)::text AS advanced,
+           COALESCE(SUM(n) FILTER (WHERE kind = 'disbursement'), 0)::int AS advanced_count,
+           COALESCE(SUM(principal_part) FILTER (WHERE kind = 'repayment'), 0)::text AS repaid
+      FROM moves`.execute(db);
 
   const interest = await db
     .selectFrom("interest_lines as l")
