@@ -36,6 +36,7 @@ import * as m0037 from "./0037_headline_projection_indexes";
 import * as m0038 from "./0038_postcode_place";
 import * as m0039 from "./0039_ledger_versions";
 import * as m0040 from "./0040_journal_day_totals";
+import * as m0041 from "./0041_unpaid_installments_by_amount";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -80,4 +81,5 @@ export const migrations: Record<string, Migration> = {
   "0038_postcode_place": m0038,
   "0039_ledger_versions": m0039,
   "0040_journal_day_totals": m0040,
+  "0041_unpaid_installments_by_amount": m0041,
 };

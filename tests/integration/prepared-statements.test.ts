@@ -37,6 +37,12 @@ describe.skipIf(!usingPostgres())("prepared statements", () => {
     await db?.destroy();
   });
 
+  it("starts every connection with JIT compilation off (CONNECTION_OPTIONS), whatever the server's default", async () => {
+    const server = (await sql<{ setting: string }>`SELECT boot_val AS setting FROM pg_settings WHERE name = 'jit'`.execute(db)).rows[0].setting;
+    expect(server).toBe("on"); // PostgreSQL's own default: the connection's off is ours
+    expect((await sql<{ jit: string }>`SHOW jit`.execute(db)).rows[0].jit).toBe("off");
+  });
+
   it("prepares a statement on its third run and answers each run with that run's parameters", async () => {
     const text = memberQuery("x").compile().sql;
     const answers = [];

@@ -126,11 +126,12 @@ export async function candidatesFor(db: Executor, organisationId: string, lines:
        where not exists (select 1 from by_member_ref b where b.line_id = x.line_id)
          and not exists (select 1 from by_loan_ref b where b.line_id = x.line_id)
     ), next_installment as (
+      -- Looked up by amount (loan_installments_unpaid_amount_idx), not by reading every unpaid installment.
       select distinct on (i.loan_id) i.loan_id, i.principal + i.interest + i.fees as amount
-        from loan_installments i join loans lo on lo.organisation_id = i.organisation_id and lo.id = i.loan_id and lo.status = 'active'
-       where i.organisation_id = ${organisationId}
+        from (select distinct amount from quiet) q
+        join loan_installments i on i.organisation_id = ${organisationId} and i.principal + i.interest + i.fees = q.amount
          and i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees
-         and i.principal + i.interest + i.fees in (select amount from quiet)
+        cross join lateral (select 1 from loans lo where lo.organisation_id = i.organisation_id and lo.id = i.loan_id and lo.status = 'active' limit 1) lo
        order by i.loan_id, i.n
     ), amount_counts as (
       select amount, count(*) as n from next_installment group by amount
@@ -155,10 +156,12 @@ export async function candidatesFor(db: Executor, organisationId: string, lines:
     ), loan_hits as (
       select * from by_loan_ref union all select * from by_amount
     )
+    -- The hits come out of jsonb, so the planner cannot count them and would hash the whole register and loan book
+    -- to join them: each is looked up by its id instead (LIMIT 1, the id being unique, keeps it a lookup per hit).
     select h.line_id::text, h.via, 'member' as kind, m.id::text as target_id, m.member_number as number, m.name, m.status,
            c.par_value::text, c.name as class_name, null::text as installment, null::text as outstanding
       from member_hits h
-      join members m on m.organisation_id = ${organisationId} and m.id = h.member_id
+      cross join lateral (select m.id, m.member_number, m.name, m.status from members m where m.organisation_id = ${organisationId} and m.id = h.member_id limit 1) m
       left join lateral (
         select sc.par_value, sc.name from share_classes sc
           left join share_holdings sh on sh.organisation_id = sc.organisation_id and sh.class_id = sc.id and sh.member_id = m.id
@@ -167,10 +170,13 @@ export async function candidatesFor(db: Executor, organisationId: string, lines:
          limit 1
       ) c on true
     union all
-    select h.line_id::text, h.via, 'loan', lo.id::text, lo.reference, b.legal_name, lo.status, null, null, s.installment::text, s.outstanding::text
+    select h.line_id::text, h.via, 'loan', lo.id::text, lo.reference, lo.legal_name, lo.status, null, null, s.installment::text, s.outstanding::text
       from loan_hits h
-      join loans lo on lo.organisation_id = ${organisationId} and lo.id = h.loan_id
-      join borrowers b on b.organisation_id = lo.organisation_id and b.id = lo.borrower_id
+      cross join lateral (
+        select lo.id, lo.reference, lo.status, lo.organisation_id, b.legal_name from loans lo
+          join borrowers b on b.organisation_id = lo.organisation_id and b.id = lo.borrower_id
+         where lo.organisation_id = ${organisationId} and lo.id = h.loan_id limit 1
+      ) lo
       left join lateral (
         select (array_agg(i.principal + i.interest + i.fees order by i.n) filter (where i.paid_principal + i.paid_interest + i.paid_fees < i.principal + i.interest + i.fees))[1] as installment,
                sum(i.principal + i.interest + i.fees - i.paid_principal - i.paid_interest - i.paid_fees) as outstanding
