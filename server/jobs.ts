@@ -10,13 +10,14 @@ import { env } from "~/utils/env.server";
 import { postJournal } from "~/models/treasury/journal.server";
 import { runStatementUpload, STATEMENT_IMPORT_JOB } from "~/models/treasury/statement-uploads.server";
 import { MEMBERS_IMPORT_JOB, runMembersUpload } from "~/models/shares/member-import-uploads.server";
+import { IMPACT_FIGURES_JOB, organisationsWithSlowImpactFigures, workOutImpactFigures } from "~/models/impact/impact-figures.server";
 import { pgliteClientOf, type Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
 import { collectDirectDebits } from "~/models/payments/direct-debit.server";
 import { goCardlessClient } from "~/utils/gocardless.server";
 
-export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders", importStatement: STATEMENT_IMPORT_JOB, importMembers: MEMBERS_IMPORT_JOB } as const;
+export const JOB_KINDS = { ageArrears: "loans.age-arrears", refundCardPayment: CARD_REFUND_JOB, postJournal: "books.post-journal", collectDirectDebits: "payments.collect-direct-debits", voteReminders: "governance.vote-reminders", importStatement: STATEMENT_IMPORT_JOB, importMembers: MEMBERS_IMPORT_JOB, impactFigures: IMPACT_FIGURES_JOB } as const;
 
 registerJob(JOB_KINDS.ageArrears, async ({ db, job, progress }) => {
   const asAt = String(job.payload.asAt);
@@ -64,6 +65,12 @@ registerJob(JOB_KINDS.importMembers, async ({ db, job, progress }) => {
   await progress(100, outcome.ok ? `Imported ${s(outcome.members, "member")} with ${s(outcome.shares, "share")}.` : `Nothing was imported: ${s(outcome.total, "problem")} (the first on line ${outcome.errors[0]?.line ?? "?"}).`);
 });
 
+// A page served the community wealth figures' last working-out (they take seconds on a large register): work them out again.
+registerJob(JOB_KINDS.impactFigures, async ({ db, job, progress }) => {
+  await workOutImpactFigures(db, job.organisationId, job.payload);
+  await progress(100, "Community wealth figures worked out");
+});
+
 registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
   const stripe = await stripeClient();
   // Retried with back-off: a refund waits (it is not lost) while card payments are switched off.
@@ -81,6 +88,7 @@ registerJob(JOB_KINDS.refundCardPayment, async ({ db, job, progress }) => {
  */
 export async function scheduleDailyJobs(db: Database, now: Date) {
   const organisations = await db.selectFrom("organisations").select(["id", "time_zone"]).execute();
+  const slowFigures = new Set(await organisationsWithSlowImpactFigures(db));
   for (const org of organisations) {
     const today = dateInZone(now, org.time_zone);
     await enqueueJob(db, {
@@ -93,6 +101,12 @@ export async function scheduleDailyJobs(db: Database, now: Date) {
     const hour = now.toISOString().slice(0, 13);
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.voteReminders, payload: {}, uniqueKey: `${JOB_KINDS.voteReminders}:${org.id}:${hour}` });
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
+    // Where the community wealth figures take seconds (a large register; see rememberedOrLast): the day's worked out before anyone asks.
+    if (slowFigures.has(org.id)) {
+      for (const payload of [{ figure: "impact-headlines", asAt: today }, { figure: "impact-dashboard", asAt: today, months: 24 }]) {
+        await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.impactFigures, payload, uniqueKey: `${JOB_KINDS.impactFigures}:${org.id}:${payload.figure}:${today}:daily`, maxAttempts: 2 });
+      }
+    }
     // Direct Debit: collections for installments (and share months) falling due soon, asked of GoCardless once a day.
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.collectDirectDebits, payload: { today }, uniqueKey: `${JOB_KINDS.collectDirectDebits}:${org.id}:${today}`, maxAttempts: 8 });
   }

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { motionHref } from "~/domain/voting/labels";
 import { displayLongDate } from "~/domain/locale";
 import { DateText } from "~/components/dates";
+import { StaleFiguresNote } from "~/components/impact/stale-figures";
 import { PageHead, Stat } from "~/components/ui";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { dashboardSections } from "~/models/core/dashboard.server";
@@ -137,6 +138,7 @@ export default function Dashboard() {
       {d.impact ? (
         <section aria-labelledby="impact-head">
           <h2 id="impact-head">Community wealth</h2>
+          <StaleFiguresNote stale={d.impact.localShares.stale} what="These shares are" />
           <div className="grid">
             <Stat label="Share capital held locally" value={d.impact.capitalLocalPercent ? `${d.impact.capitalLocalPercent}%` : "—"} />
             <Stat label="Lending to local businesses" value={d.impact.lendingLocalPercent ? `${d.impact.lendingLocalPercent}%` : "—"} />

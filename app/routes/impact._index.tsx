@@ -13,6 +13,7 @@ import { requirePermission } from "~/web/session.server";
 import * as clock from "~/utils/clock.server";
 import { Refusal } from "~/domain/refusal";
 import { DateText, useDateWords } from "~/components/dates";
+import { StaleFiguresNote } from "~/components/impact/stale-figures";
 
 export const access: RouteAccess = { loader: "impact:read" };
 export const meta: MetaFunction = () => [{ title: "Community wealth · Co-op Register" }];
@@ -54,6 +55,7 @@ export default function ImpactDashboard() {
       </PageHead>
       {badDate ? <Flash tone="error" message="That date could not be read, so the figures are as at today." /> : null}
       <Flash tone="info" message={notice} />
+      <StaleFiguresNote stale={d.stale} what={`The local shares, breakdowns and trends below are${d.figuresAsAt === d.asAt ? "" : ` as at ${dates.long(d.figuresAsAt)},`}`} />
       <section className="card">
         <Form method="get" className="toolbar">
           <div className="field">

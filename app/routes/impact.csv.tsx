@@ -22,7 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asAt = parsed.data.asAt ?? today;
   let d;
   try {
-    d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation);
+    // A download is always of the ledger as it stands, never a page's last working-out.
+    d = await impactDashboard(await getDb(), ctx.organisation.id, asAt, ctx.organisation, 24, { exact: true });
   } catch (error) {
     if (error instanceof Refusal) throw refusalResponse(error);
     throw error;

@@ -37,6 +37,7 @@ import * as m0038 from "./0038_postcode_place";
 import * as m0039 from "./0039_ledger_versions";
 import * as m0040 from "./0040_journal_day_totals";
 import * as m0041 from "./0041_unpaid_installments_by_amount";
+import * as m0042 from "./0042_figure_work_time";
 
 /*
  * Migrations are listed here rather than read from the folder so that the
@@ -82,4 +83,5 @@ export const migrations: Record<string, Migration> = {
   "0039_ledger_versions": m0039,
   "0040_journal_day_totals": m0040,
   "0041_unpaid_installments_by_amount": m0041,
+  "0042_figure_work_time": m0042,
 };

@@ -143,6 +143,8 @@ export interface HeadlineFigureCacheTable {
   version: bigint;
   figures: Json<unknown>;
   worked_out_at: Generated<Timestamp>;
+  /** How long the figures took to work out (migration 0042); null for rows kept before it. */
+  work_ms: number | null;
 }
 
 export interface CoreTables {

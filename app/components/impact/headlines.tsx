@@ -2,6 +2,7 @@ import { useMoneyStyle } from "~/components/money";
 import { Stat } from "~/components/ui";
 import { chartMoney, displayMoney, type MoneyStyle } from "~/domain/money";
 import { pct } from "./chart";
+import { StaleFiguresNote } from "./stale-figures";
 
 /**
  * Headline figures for members and the public: totals and shares, never
@@ -22,6 +23,7 @@ export function ImpactHeadlineStats({ h, money }: { money?: MoneyStyle; h: {
   jobsSafeguarded: number;
   lm3: { name: string; value: string } | null;
   joinedLastYear: number;
+  localShares?: { asAt: string; stale: { workedOutAt: string | Date } | null };
 } }) {
   const session = useMoneyStyle();
   const style = money ?? session;
@@ -29,6 +31,8 @@ export function ImpactHeadlineStats({ h, money }: { money?: MoneyStyle; h: {
   const one = displayMoney(1n, style, 0);
   const worth = (ratio: string) => chartMoney(style, false)(Number(ratio));
   return (
+    <>
+    <StaleFiguresNote stale={h.localShares?.stale ?? null} what="The local shares and jobs are" />
     <section className="grid" aria-label="Headline figures">
       <Stat figure="members" label="Members" value={h.members} hint={`${pct(h.localMembersPercent)} live locally; ${h.joinedLastYear} joined in the last 12 months`} />
       <Stat label="Share capital held locally" value={pct(h.capitalLocalPercent)} hint={`${h.capitalLocal} of ${h.capitalTotal}`} />
@@ -38,5 +42,6 @@ export function ImpactHeadlineStats({ h, money }: { money?: MoneyStyle; h: {
       <Stat label="Jobs created and safeguarded" value={h.jobsCreated + h.jobsSafeguarded} hint={`${h.jobsCreated} created, ${h.jobsSafeguarded} safeguarded`} />
       {h.lm3 ? <Stat label="Local Multiplier 3" value={h.lm3.value} hint={`Each ${one} of income is worth ${worth(h.lm3.value)} locally (${h.lm3.name})`} /> : null}
     </section>
+    </>
   );
 }

@@ -33,6 +33,7 @@ import { BUCKETS, type Bucket } from "~/domain/lending/arrears";
 import { displayMoney, type Minor, type MoneyStyle } from "~/domain/money";
 import { basisPoints, basisPointsText } from "~/domain/percent";
 import type { Executor } from "~/utils/db.server";
+import { enqueueJob } from "~/utils/jobs.server";
 
 export interface AsAtOptions {
   /** Add up the ledger even when nothing is dated after the date (tests compare the two paths). Never remembered. */
@@ -42,11 +43,29 @@ export interface AsAtOptions {
 }
 
 /** What is remembered: the three headline figures, and the community wealth figures that show beside them (impact-figures.server.ts). */
-type Figure = "portfolio" | "members" | "capital" | "impact-headlines" | `impact-dashboard-${number}`;
+export type Figure = "portfolio" | "members" | "capital" | "impact-headlines" | `impact-dashboard-${number}`;
 
 /** Figures as JSON with their bigints kept exact: "123n" for 123n (no figure holds a text ending in n after digits). */
 const storeFigures = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
 const readFigures = <T>(stored: unknown): T => JSON.parse(typeof stored === "string" ? stored : JSON.stringify(stored), (_k, v) => (typeof v === "string" && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as T;
+
+const ledgerVersion = async (db: Executor, organisationId: string) =>
+  (await sql<{ version: string }>`SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0)::text AS version`.execute(db)).rows[0].version;
+
+/** Works the figure out and keeps it for `version` if the ledger did not move meanwhile; with how long it took. */
+async function workOutAndKeep<T>(db: Executor, organisationId: string, figure: Figure, asAt: string, version: string, workOut: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const value = await workOut();
+  const workMs = Math.round(performance.now() - started);
+  if ((await ledgerVersion(db, organisationId)) === version) {
+    await sql`
+      INSERT INTO headline_figure_cache AS c (organisation_id, figure, as_at, version, figures, work_ms)
+      VALUES (${organisationId}, ${figure}, ${asAt}::date, ${version}::bigint, ${storeFigures(value)}::jsonb, ${workMs})
+      ON CONFLICT (organisation_id, figure, as_at) DO UPDATE SET version = excluded.version, figures = excluded.figures, work_ms = excluded.work_ms, worked_out_at = now()
+       WHERE c.version <= excluded.version`.execute(db);
+  }
+  return value;
+}
 
 /**
  * A figure as remembered for the organisation's ledger version, or worked
@@ -59,26 +78,64 @@ const readFigures = <T>(stored: unknown): T => JSON.parse(typeof stored === "str
  */
 export async function remembered<T>(db: Executor, organisationId: string, figure: Figure, asAt: string, options: AsAtOptions, workOut: () => Promise<T>): Promise<T> {
   if (options.fromLedger || db.isTransaction) return workOut();
-  const version = async () => {
-    const { rows } = await sql<{ version: string }>`
-      SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0)::text AS version`.execute(db);
-    return rows[0].version;
-  };
   const { rows } = await sql<{ version: string; figures: unknown }>`
     SELECT v.version::text AS version, c.figures
       FROM (SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0) AS version) v
       LEFT JOIN headline_figure_cache c ON c.organisation_id = ${organisationId} AND c.figure = ${figure} AND c.as_at = ${asAt}::date AND c.version = v.version`.execute(db);
-  const before = rows[0].version;
   if (rows[0].figures != null && !options.fresh) return readFigures<T>(rows[0].figures);
-  const value = await workOut();
-  if ((await version()) === before) {
-    await sql`
-      INSERT INTO headline_figure_cache AS c (organisation_id, figure, as_at, version, figures)
-      VALUES (${organisationId}, ${figure}, ${asAt}::date, ${before}::bigint, ${storeFigures(value)}::jsonb)
-      ON CONFLICT (organisation_id, figure, as_at) DO UPDATE SET version = excluded.version, figures = excluded.figures, worked_out_at = now()
-       WHERE c.version <= excluded.version`.execute(db);
+  return workOutAndKeep(db, organisationId, figure, asAt, rows[0].version, workOut);
+}
+
+/**
+ * A remembered figure that took longer than this to work out is, while its
+ * ledger moves on, served from its last working-out rather than worked out
+ * again inside a page's request.
+ */
+export const SLOW_FIGURE_MS = 500;
+
+export interface LastWorkedOut<T> {
+  value: T;
+  /** The date the figures are as at: the one asked for, or an earlier day's when those are the last worked out. */
+  asAt: string;
+  /** Set when the figures are from before the ledger's latest changes: when they were worked out. A job is working them out again. */
+  stale: { workedOutAt: Date } | null;
+}
+
+/**
+ * As remembered(), for figures that take seconds on a large organisation
+ * (the community wealth dashboard and headlines at 1,000,000 members): when
+ * the last working-out for this date, or failing that an earlier one, took
+ * longer than SLOW_FIGURE_MS, it is served at once, marked stale, and
+ * `refresh` is enqueued (once per date and ledger version) to work the
+ * figure out again; the next request after it has run reads the new one.
+ * Figures quick to work out (every organisation of ordinary size) are worked
+ * out in the request as remembered() does.
+ */
+export async function rememberedOrLast<T>(
+  db: Executor,
+  organisationId: string,
+  figure: Figure,
+  asAt: string,
+  refresh: { kind: string; payload: Record<string, unknown> },
+  workOut: () => Promise<T>,
+  slowMs = SLOW_FIGURE_MS,
+): Promise<LastWorkedOut<T>> {
+  if (db.isTransaction) return { value: await workOut(), asAt, stale: null };
+  const { rows } = await sql<{ version: string; figures: unknown; kept_version: string | null; as_at: string | null; work_ms: number | null; worked_out_at: Date | null }>`
+    SELECT v.version::text AS version, c.figures, c.version::text AS kept_version, c.as_at::text AS as_at, c.work_ms, c.worked_out_at
+      FROM (SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0) AS version) v
+      LEFT JOIN LATERAL (
+        SELECT * FROM headline_figure_cache c
+         WHERE c.organisation_id = ${organisationId} AND c.figure = ${figure} AND c.as_at <= ${asAt}::date
+         ORDER BY c.as_at DESC LIMIT 1
+      ) c ON true`.execute(db);
+  const [r] = rows;
+  if (r.figures != null && r.as_at === asAt && r.kept_version === r.version) return { value: readFigures<T>(r.figures), asAt, stale: null };
+  if (r.figures != null && r.work_ms !== null && r.work_ms > slowMs) {
+    await enqueueJob(db, { organisationId, kind: refresh.kind, payload: refresh.payload, uniqueKey: `${refresh.kind}:${organisationId}:${figure}:${asAt}:${r.version}`, maxAttempts: 2 });
+    return { value: readFigures<T>(r.figures), asAt: r.as_at!, stale: { workedOutAt: new Date(r.worked_out_at!) } };
   }
-  return value;
+  return { value: await workOutAndKeep(db, organisationId, figure, asAt, r.version, workOut), asAt, stale: null };
 }
 
 export interface ParHeadline {

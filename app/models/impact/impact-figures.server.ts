@@ -1,9 +1,10 @@
 import { sql } from "kysely";
+import { z } from "zod";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
 import { displayLongDate, localeOrDefault } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
 import type { Executor } from "~/utils/db.server";
-import { headlineFigures, headlineText, remembered, type HeadlineText } from "~/models/core/headline-figures.server";
+import { headlineFigures, headlineText, remembered, rememberedOrLast, SLOW_FIGURE_MS, type HeadlineText } from "~/models/core/headline-figures.server";
 import { impactDashboardSql, impactHeadlineSql } from "./impact-sql.server";
 
 export interface AnnualFigures {
@@ -167,9 +168,41 @@ export async function publicOrganisation(db: Executor, slug: string) {
 // ---------------------------------------------------------------------------
 
 /** The community wealth dashboard, worked out in the database (impact-sql.server.ts). */
-export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle, months = 24) {
-  const [{ localArea, figures, trends }, headlines] = await Promise.all([
-    remembered(db, organisationId, `impact-dashboard-${months}`, asAt, {}, () => impactDashboardSql(db, organisationId, asAt, months)),
+/** The job that works the community wealth figures out again when a page was served their last working-out (rememberedOrLast). */
+export const IMPACT_FIGURES_JOB = "impact.work-out-figures";
+
+const ImpactFiguresJob = z.discriminatedUnion("figure", [
+  z.object({ figure: z.literal("impact-headlines"), asAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  z.object({ figure: z.literal("impact-dashboard"), asAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), months: z.number().int().min(1).max(120) }),
+]);
+
+/** The job's work: the figure worked out for the ledger as it stands now, and kept. */
+export async function workOutImpactFigures(db: Executor, organisationId: string, payload: unknown) {
+  const job = ImpactFiguresJob.parse(payload);
+  if (job.figure === "impact-headlines") await remembered(db, organisationId, "impact-headlines", job.asAt, { fresh: true }, () => impactHeadlineSql(db, organisationId, job.asAt));
+  else await remembered(db, organisationId, `impact-dashboard-${job.months}`, job.asAt, { fresh: true }, () => impactDashboardSql(db, organisationId, job.asAt, job.months));
+}
+
+/** Organisations whose community wealth figures last took longer than SLOW_FIGURE_MS to work out: the daily jobs work theirs out ahead. */
+export async function organisationsWithSlowImpactFigures(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom("headline_figure_cache").select("organisation_id").distinct()
+    .where("figure", "like", "impact-%").where("work_ms", ">", SLOW_FIGURE_MS).execute();
+  return rows.map((r) => r.organisation_id);
+}
+
+/**
+ * `exact`: always the figures of the ledger as it stands (a download);
+ * otherwise, on an organisation where they take seconds to work out, the
+ * last working-out may be served while a job works them out again
+ * (`figuresAsAt`, `stale`).
+ */
+export async function impactDashboard(db: Executor, organisationId: string, asAt: string, currency: string | MoneyStyle, months = 24, options: { exact?: boolean } = {}) {
+  const workOut = () => impactDashboardSql(db, organisationId, asAt, months);
+  const figure = `impact-dashboard-${months}` as const;
+  const [{ value: { localArea, figures, trends }, asAt: figuresAsAt, stale }, headlines] = await Promise.all([
+    options.exact
+      ? remembered(db, organisationId, figure, asAt, {}, workOut).then((value) => ({ value, asAt, stale: null }))
+      : rememberedOrLast(db, organisationId, figure, asAt, { kind: IMPACT_FIGURES_JOB, payload: { figure: "impact-dashboard", asAt, months } }, workOut),
     // Members, share capital and lending outstanding from their one source (ADR 0010).
     headlineFigures(db, organisationId, asAt),
   ]);
@@ -187,6 +220,8 @@ export async function impactDashboard(db: Executor, organisationId: string, asAt
   });
   return {
     asAt,
+    figuresAsAt,
+    stale,
     headline,
     localArea: localArea.join(", "),
     capital: share(figures.capital),
@@ -229,9 +264,10 @@ export async function impactHeadlines(
 ) {
   // Members, share capital and lending outstanding from their one source (ADR 0010).
   const own = () => headlineFigures(db, organisationId, asAt).then((h) => headlineText(h, currency));
-  const [figures, headlineNow, lm3] = await Promise.all([
-    // Worked out from the same tables as the headline figures, plus borrowers and the local area: remembered the same way (ADR 0020).
-    remembered(db, organisationId, "impact-headlines", asAt, {}, () => impactHeadlineSql(db, organisationId, asAt)),
+  const [{ value: figures, asAt: localSharesAsAt, stale }, headlineNow, lm3] = await Promise.all([
+    // Worked out from the same tables as the headline figures, plus borrowers and the local area: remembered the same way (ADR 0020),
+    // and served from their last working-out while a job works them out again where that takes seconds.
+    rememberedOrLast(db, organisationId, "impact-headlines", asAt, { kind: IMPACT_FIGURES_JOB, payload: { figure: "impact-headlines", asAt } }, () => impactHeadlineSql(db, organisationId, asAt)),
     headline ? headline.then((h) => h ?? own()) : own(),
     db
       .selectFrom("lm3_studies")
@@ -257,6 +293,8 @@ export async function impactHeadlines(
     jobsSafeguarded: figures.jobs.safeguarded,
     lm3: lm3 ? { name: lm3.name, value: String(lm3.lm3) } : null,
     joinedLastYear: figures.joinedLastYear,
+    /** The local shares' own date and, when they are from before the latest changes, when they were worked out. */
+    localShares: { asAt: localSharesAsAt, stale },
   };
 }
 
