@@ -10,7 +10,7 @@ import { env } from "~/utils/env.server";
 import { postJournal } from "~/models/treasury/journal.server";
 import { runStatementUpload, STATEMENT_IMPORT_JOB } from "~/models/treasury/statement-uploads.server";
 import { MEMBERS_IMPORT_JOB, runMembersUpload } from "~/models/shares/member-import-uploads.server";
-import { IMPACT_FIGURES_JOB, organisationsWithSlowImpactFigures, workOutImpactFigures } from "~/models/impact/impact-figures.server";
+import { IMPACT_FIGURES_JOB, organisationsWithSlowImpactFigures, workOutImpactFigures, type ImpactFiguresPayload } from "~/models/impact/impact-figures.server";
 import { pgliteClientOf, type Database } from "~/utils/db.server";
 import { enqueueJob, registerJob } from "~/utils/jobs.server";
 import { stripeClient } from "~/utils/stripe.server";
@@ -103,7 +103,8 @@ export async function scheduleDailyJobs(db: Database, now: Date) {
     await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.postJournal, payload: {}, uniqueKey: `${JOB_KINDS.postJournal}:${org.id}:${today}` });
     // Where the community wealth figures take seconds (a large register; see rememberedOrLast): the day's worked out before anyone asks.
     if (slowFigures.has(org.id)) {
-      for (const payload of [{ figure: "impact-headlines", asAt: today }, { figure: "impact-dashboard", asAt: today, months: 24 }]) {
+      const payloads: ImpactFiguresPayload[] = [{ figure: "impact-headlines", asAt: today }, { figure: "impact-dashboard", asAt: today, months: 24 }];
+      for (const payload of payloads) {
         await enqueueJob(db, { organisationId: org.id, kind: JOB_KINDS.impactFigures, payload, uniqueKey: `${JOB_KINDS.impactFigures}:${org.id}:${payload.figure}:${today}:daily`, maxAttempts: 2 });
       }
     }

@@ -127,6 +127,16 @@ async function quiet(db: Database, pid: number | null) {
   }
 }
 
+/** Waits (at most `limitMs`) until no job due is pending or running: the server's worker has done its background work. Returns the ms waited. */
+async function backgroundJobsDone(db: Database, limitMs: number, pollMs: number) {
+  const start = performance.now();
+  for (;;) {
+    const busy = await sql<{ n: number }>`SELECT count(*)::int AS n FROM jobs WHERE status IN ('pending', 'running') AND run_at <= now()`.execute(db);
+    if (busy.rows[0].n === 0 || performance.now() - start > limitMs) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 interface Page { role: string; path: string; pattern: string; cookie: string; times: number[]; failures: string[]; bytes: number; slow: boolean; afterChange?: boolean }
 
 /** Pages whose figures are remembered per ledger version: each also timed once as the owner right after a ledger change. */
@@ -170,14 +180,9 @@ export const bench: BenchSection = async (ctx) => {
   try {
     const served = await withServer(ctx, db, async ({ base, pid }) => {
       // The server's scheduler queues the day's jobs at start: let its worker finish them before measuring.
-      const waitStart = performance.now();
       await new Promise((r) => setTimeout(r, 3000));
-      for (;;) {
-        const busy = await sql<{ n: number }>`SELECT count(*)::int AS n FROM jobs WHERE status IN ('pending', 'running') AND run_at <= now()`.execute(db);
-        if (busy.rows[0].n === 0 || performance.now() - waitStart > 600_000) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-      ctx.log(`pages: the server's background jobs done after ${((performance.now() - waitStart) / 1000).toFixed(0)} s`);
+      const waited = await backgroundJobsDone(db, 600_000, 1000);
+      ctx.log(`pages: the server's background jobs done after ${((waited + 3000) / 1000).toFixed(0)} s`);
 
       // Discover each role's pages as the crawl does.
       const pages: Page[] = [];
@@ -255,12 +260,7 @@ export const bench: BenchSection = async (ctx) => {
           afterChange.push({ role: "owner", path, pattern: path, cookie: owner, times: [res.ms], failures: res.status === 200 ? [] : [res.status ? String(res.status) : "no answer"], bytes: res.body.length, slow: false, afterChange: true });
         }
         // Let the jobs those requests queued (working the slow figures out again) finish before the server stops.
-        const waitStart = performance.now();
-        for (;;) {
-          const busy = await sql<{ n: number }>`SELECT count(*)::int AS n FROM jobs WHERE status IN ('pending', 'running') AND run_at <= now()`.execute(db);
-          if (busy.rows[0].n === 0 || performance.now() - waitStart > 120_000) break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        await backgroundJobsDone(db, 120_000, 500);
       }
       return [...pages, ...afterChange];
     }, { databaseUrl: scale.url, port: Number(process.env.BENCH_PAGES_PORT) || undefined });

@@ -49,8 +49,11 @@ export type Figure = "portfolio" | "members" | "capital" | "impact-headlines" | 
 const storeFigures = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
 const readFigures = <T>(stored: unknown): T => JSON.parse(typeof stored === "string" ? stored : JSON.stringify(stored), (_k, v) => (typeof v === "string" && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as T;
 
+/** The organisation's ledger version as SQL: 0 before anything was ever written. */
+const versionNow = (organisationId: string) => sql<string>`COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0)`;
+
 const ledgerVersion = async (db: Executor, organisationId: string) =>
-  (await sql<{ version: string }>`SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0)::text AS version`.execute(db)).rows[0].version;
+  (await sql<{ version: string }>`SELECT ${versionNow(organisationId)}::text AS version`.execute(db)).rows[0].version;
 
 /** Works the figure out and keeps it for `version` if the ledger did not move meanwhile; with how long it took. */
 async function workOutAndKeep<T>(db: Executor, organisationId: string, figure: Figure, asAt: string, version: string, workOut: () => Promise<T>): Promise<T> {
@@ -80,7 +83,7 @@ export async function remembered<T>(db: Executor, organisationId: string, figure
   if (options.fromLedger || db.isTransaction) return workOut();
   const { rows } = await sql<{ version: string; figures: unknown }>`
     SELECT v.version::text AS version, c.figures
-      FROM (SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0) AS version) v
+      FROM (SELECT ${versionNow(organisationId)} AS version) v
       LEFT JOIN headline_figure_cache c ON c.organisation_id = ${organisationId} AND c.figure = ${figure} AND c.as_at = ${asAt}::date AND c.version = v.version`.execute(db);
   if (rows[0].figures != null && !options.fresh) return readFigures<T>(rows[0].figures);
   return workOutAndKeep(db, organisationId, figure, asAt, rows[0].version, workOut);
@@ -123,7 +126,7 @@ export async function rememberedOrLast<T>(
   if (db.isTransaction) return { value: await workOut(), asAt, stale: null };
   const { rows } = await sql<{ version: string; figures: unknown; kept_version: string | null; as_at: string | null; work_ms: number | null; worked_out_at: Date | null }>`
     SELECT v.version::text AS version, c.figures, c.version::text AS kept_version, c.as_at::text AS as_at, c.work_ms, c.worked_out_at
-      FROM (SELECT COALESCE((SELECT version FROM ledger_versions WHERE organisation_id = ${organisationId}), 0) AS version) v
+      FROM (SELECT ${versionNow(organisationId)} AS version) v
       LEFT JOIN LATERAL (
         SELECT * FROM headline_figure_cache c
          WHERE c.organisation_id = ${organisationId} AND c.figure = ${figure} AND c.as_at <= ${asAt}::date

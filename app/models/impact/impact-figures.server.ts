@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { z } from "zod";
+import { isoDate } from "~/schemas/common";
 import type { BreakdownLine, LocalShare } from "~/domain/impact/local";
 import { displayLongDate, localeOrDefault } from "~/domain/locale";
 import { displayMoney, formatMinor, type MoneyStyle } from "~/domain/money";
@@ -172,9 +173,10 @@ export async function publicOrganisation(db: Executor, slug: string) {
 export const IMPACT_FIGURES_JOB = "impact.work-out-figures";
 
 const ImpactFiguresJob = z.discriminatedUnion("figure", [
-  z.object({ figure: z.literal("impact-headlines"), asAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
-  z.object({ figure: z.literal("impact-dashboard"), asAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), months: z.number().int().min(1).max(120) }),
+  z.object({ figure: z.literal("impact-headlines"), asAt: isoDate }),
+  z.object({ figure: z.literal("impact-dashboard"), asAt: isoDate, months: z.number().int().min(1).max(120) }),
 ]);
+export type ImpactFiguresPayload = z.infer<typeof ImpactFiguresJob>;
 
 /** The job's work: the figure worked out for the ledger as it stands now, and kept. */
 export async function workOutImpactFigures(db: Executor, organisationId: string, payload: unknown) {
