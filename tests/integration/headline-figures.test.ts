@@ -22,7 +22,7 @@ import { ShareClassSchema } from "~/schemas/shares";
 import type { Database } from "~/utils/db.server";
 import { makeMember, makeOrganisation, makeUser } from "../../db/factories";
 import { appTestBed, Browser } from "../http";
-import { makeLoan } from "../fixtures/lending";
+import { makeLoan, payInstallments } from "../fixtures/lending";
 import { setupClass } from "../fixtures/shares";
 import { simultaneously } from "../concurrency";
 import { displayLongDate } from "~/domain/locale";
@@ -249,11 +249,7 @@ describe("the headline figures from the projections", () => {
     // repaid in full (closed), never paid.
     const loans = [];
     for (let k = 0; k < 7; k++) loans.push((await makeLoan(db, org.id, { disbursedOn: "2026-01-15", amount: 1_200_000n + BigInt(seed * 1000 + k) * 10_000n })).loan);
-    const pay = async (loanId: string, count: number, onDate: string) => {
-      const inst = await loanInstallments(db, org.id, loanId);
-      const amount = inst.slice(0, count).reduce((s, i) => s + i.principal + i.interest + i.fees, 0n);
-      return recordRepayment(db, null, org.id, loanId, { amount, onDate, method: "bank" }, TODAY);
-    };
+    const pay = (loanId: string, count: number, onDate: string) => payInstallments(db, org.id, loanId, count, onDate, TODAY);
     await pay(loans[0].id, 10, "2026-11-15");
     await recordRepayment(db, null, org.id, loans[1].id, { amount: 250_000n, onDate: "2026-05-20", method: "bank" }, TODAY);
     const reversed = await pay(loans[2].id, 6, "2026-07-15");

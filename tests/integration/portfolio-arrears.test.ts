@@ -14,11 +14,11 @@ import { fromDay, toDay } from "~/domain/calendar";
 import { formatMinor } from "~/domain/money";
 import { portfolioHeadline } from "~/models/core/headline-figures.server";
 import { portfolioArrears, portfolioCsvRows, portfolioLoans, portfolioLoansPage } from "~/models/lending/portfolio.server";
-import { loanInstallments, recordRepayment, reverseRepayment, writeOffLoan } from "~/models/lending/loans.server";
+import { recordRepayment, reverseRepayment, writeOffLoan } from "~/models/lending/loans.server";
 import type { Database } from "~/utils/db.server";
 import { makeOrganisation } from "../../db/factories";
 import { testDb } from "../db";
-import { makeLoan } from "../fixtures/lending";
+import { makeLoan, payInstallments } from "../fixtures/lending";
 import { prng } from "../prng";
 
 let db: Database;
@@ -152,17 +152,13 @@ describe("the headline figures for today", () => {
     // Paid on time, paid part, paid then reversed, prepaid (schedule regenerated), written off, never paid.
     const loans = [];
     for (let k = 0; k < 6; k++) loans.push((await makeLoan(db, org.id, { disbursedOn: "2026-01-15", amount: 1_200_000n + BigInt(k) * 10_000n })).loan);
-    const payInstallments = async (loanId: string, count: number, onDate: string) => {
-      const inst = await loanInstallments(db, org.id, loanId);
-      const amount = inst.slice(0, count).reduce((s, i) => s + i.principal + i.interest + i.fees, 0n);
-      return recordRepayment(db, null, org.id, loanId, { amount, onDate, method: "bank" }, TODAY);
-    };
-    await payInstallments(loans[0].id, 10, "2026-11-15");
+    const payFirst = (loanId: string, count: number, onDate: string) => payInstallments(db, org.id, loanId, count, onDate, TODAY);
+    await payFirst(loans[0].id, 10, "2026-11-15");
     await recordRepayment(db, null, org.id, loans[1].id, { amount: 250_000n, onDate: "2026-05-20", method: "bank" }, TODAY);
-    const wrong = await payInstallments(loans[2].id, 6, "2026-07-15");
+    const wrong = await payFirst(loans[2].id, 6, "2026-07-15");
     await reverseRepayment(db, null, org.id, loans[2].id, wrong.transactionId, "2026-08-01", "Wrong loan", TODAY);
     await recordRepayment(db, null, org.id, loans[3].id, { amount: 600_000n, onDate: "2026-03-10", method: "bank", reschedule: "shorter-term" }, TODAY);
-    await payInstallments(loans[4].id, 2, "2026-03-15");
+    await payFirst(loans[4].id, 2, "2026-03-15");
     await writeOffLoan(db, null, org.id, loans[4].id, "2026-09-30", "Board minute", TODAY);
     const fast = await portfolioHeadline(db, org.id, TODAY);
     const lines = await portfolioHeadline(db, org.id, TODAY, { fromLedger: true });
